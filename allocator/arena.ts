@@ -1,0 +1,526 @@
+/**
+ * The arena: every item of tierkv lives here, in SharedArrayBuffer extents, never in JS objects.
+ *
+ * Structure (memcached's slab allocator, slabs.c, adapted to two tiers and to JS):
+ * - An **extent** is one SharedArrayBuffer of `extentSize` bytes (≥ 32 MiB) owned by one **tier** (hot or cold).
+ * - An extent is cut into **slab pages** of `pageSize` bytes (1 MiB by default). A page is either in its tier's
+ *   free-page pool or assigned to one **slab class**, whose chunk size it is carved into (lazily, with a bump
+ *   counter, and with an intrusive free list of chunk indexes stored in the free chunks themselves).
+ * - Items bigger than half a page are **jumbo** items: each gets an extent of its own, sized to the item.
+ * - A page whose last chunk is freed goes back to the tier's pool, so pages move between classes without a
+ *   page mover; when every page of an extent is pooled, the extent itself can be released to the OS.
+ *
+ * Addresses are 32-bit numbers `pageId << 15 | chunkIndex`; page id 0 is never used, so address 0 means "none",
+ * and 0xFFFFFFFF is reserved as the hash index's tombstone. With 2^17 page ids of 1 MiB the arena can grow to
+ * 128 GiB. A page table (typed arrays indexed by page id) maps a page to its extent, base offset and chunk size.
+ *
+ * Accounting is exact and O(1) per operation: bytes in use and bytes requested per tier, per class and per
+ * extent (the difference is what rounding to the class size wastes).
+ *
+ * Dropping a whole tier (MIGRATE_PREPARE) marks its pages DEAD in O(pages) and releases its extents; the page ids
+ * of dead pages stay quarantined until the owner has removed every reference to them (see `reclaimDeadPages`).
+ */
+import { Extent } from './extent.js';
+import { SizeClasses, CHUNK_ALIGN } from './size-classes.js';
+
+/** Tier ids. */
+export const TIER_HOT = 0;
+export const TIER_COLD = 1;
+export const TIER_COUNT = 2;
+
+/** Address layout. */
+export const CHUNK_BITS = 15;
+export const CHUNK_MASK = (1 << CHUNK_BITS) - 1;
+export const MAX_PAGES = 1 << (32 - CHUNK_BITS);
+/** Address value that is never a valid item (used by the index as its tombstone). */
+export const TOMBSTONE_ADDR = 0xffffffff;
+
+/** Page states. */
+export const PS_UNUSED = 0;
+export const PS_POOLED = 1;
+export const PS_ACTIVE = 2;
+export const PS_JUMBO = 3;
+export const PS_DEAD = 4;
+
+const NO_PAGE = -1;
+const JUMBO_CLASS = 255;
+
+/** Arena construction parameters (bytes unless said otherwise). */
+export interface ArenaOptions {
+  /** Size of a standard extent, bytes; a multiple of pageSize. Default 32 MiB. */
+  extentSize?: number;
+  /** Slab page size, bytes; a power of two. Default 1 MiB. */
+  pageSize?: number;
+  /** Smallest chunk, bytes (multiple of 8). Default 48. */
+  minChunk?: number;
+  /** Growth factor between slab classes. Default 1.25 (memcached's default). */
+  growthFactor?: number;
+  /** Empty extents kept per tier instead of being released at once (hysteresis). Default 1. */
+  spareExtents?: number;
+  /** Page ids available (default and maximum 2^17 - 1); lower only to test exhaustion. */
+  maxPageIds?: number;
+}
+
+/** What `dropTier` did. */
+export interface DropResult {
+  /** Extents released. */
+  extents: number;
+  /** Chunks (items) that were live in the dropped pages. */
+  items: number;
+  /** Bytes of SharedArrayBuffer released. */
+  freedBytes: number;
+}
+
+/** Raised when the arena cannot place an item (page ids exhausted or the SharedArrayBuffer allocation failed). */
+export class ArenaFullError extends Error {}
+
+/** The slab arena. One per server; single-threaded use. */
+export class Arena {
+  readonly extentSize: number;
+  readonly pageSize: number;
+  readonly pagesPerExtent: number;
+  readonly classes: SizeClasses;
+  readonly spareExtents: number;
+  private readonly maxPageIds: number;
+
+  /** Extent table: slot → extent (null = free slot). */
+  readonly extents: (Extent | null)[] = [];
+  private freeExtentSlots: number[] = [];
+
+  // Page table, indexed by page id.
+  readonly pageExt = new Int32Array(MAX_PAGES).fill(-1);
+  readonly pageBase = new Uint32Array(MAX_PAGES);
+  readonly pageChunk = new Uint32Array(MAX_PAGES);
+  readonly pageState = new Uint8Array(MAX_PAGES);
+  readonly pageClass = new Uint8Array(MAX_PAGES);
+  readonly pageUsed = new Uint32Array(MAX_PAGES);
+  private readonly pageCap = new Uint16Array(MAX_PAGES);
+  private readonly pageBump = new Uint16Array(MAX_PAGES);
+  private readonly pageFree = new Int32Array(MAX_PAGES);
+  private readonly pageNext = new Int32Array(MAX_PAGES);
+  private readonly pagePrev = new Int32Array(MAX_PAGES);
+
+  // Page-id allocation.
+  private nextPageId = 1;
+  private freeIdBlocks: number[] = [];
+  private freeIdSingles: number[] = [];
+  /** Page-id ranges [first, count] of dropped extents waiting for `reclaimDeadPages`. */
+  private deadRanges: number[] = [];
+
+  // Per (tier, class) list of pages with free chunks; per tier pool of free pages.
+  private readonly classHead: Int32Array;
+  private readonly poolHead = new Int32Array(TIER_COUNT).fill(NO_PAGE);
+  private readonly emptyExtents = new Int32Array(TIER_COUNT);
+
+  // Accounting.
+  /** Bytes of chunks in use per tier (jumbo items counted at their extent size). */
+  readonly tierUsed = new Float64Array(TIER_COUNT);
+  /** Bytes requested by the items in use per tier. */
+  readonly tierRequested = new Float64Array(TIER_COUNT);
+  /** Items per tier. */
+  readonly tierItems = new Float64Array(TIER_COUNT);
+  /** Bytes of SharedArrayBuffer allocated per tier. */
+  readonly tierArena = new Float64Array(TIER_COUNT);
+  /** Chunks in use per (tier * classCount + class). */
+  readonly classChunks: Float64Array;
+  /** Bytes requested per (tier * classCount + class). */
+  readonly classRequested: Float64Array;
+  /** Pages assigned per (tier * classCount + class). */
+  readonly classPages: Float64Array;
+
+  /** Set by `resolve`: the extent holding the item that was resolved last. */
+  ext: Extent;
+
+  /**
+   * @throws RangeError for inconsistent options (extent not a multiple of the page, more than 2^15 chunks per page)
+   */
+  constructor(opts: ArenaOptions = {}) {
+    this.pageSize = opts.pageSize ?? 1 << 20;
+    this.extentSize = opts.extentSize ?? 32 << 20;
+    this.spareExtents = opts.spareExtents ?? 1;
+    this.maxPageIds = Math.min(opts.maxPageIds ?? MAX_PAGES - 1, MAX_PAGES - 1);
+    const minChunk = opts.minChunk ?? 48;
+    if ((this.pageSize & (this.pageSize - 1)) !== 0) throw new RangeError('slab page size must be a power of two');
+    if (this.extentSize % this.pageSize !== 0) throw new RangeError('extent size must be a multiple of the slab page size');
+    if (this.pageSize / minChunk > CHUNK_MASK) throw new RangeError('too many chunks per page: raise slab-chunk-min or lower slab-page-size');
+    this.pagesPerExtent = this.extentSize / this.pageSize;
+    this.classes = new SizeClasses(minChunk, opts.growthFactor ?? 1.25, this.pageSize);
+    const n = this.classes.count * TIER_COUNT;
+    this.classHead = new Int32Array(n).fill(NO_PAGE);
+    this.classChunks = new Float64Array(n);
+    this.classRequested = new Float64Array(n);
+    this.classPages = new Float64Array(n);
+    this.ext = null as unknown as Extent;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Item access
+
+  /**
+   * Resolves an address: returns the byte offset of the item in its extent and sets `this.ext` to the extent.
+   * The address must be live (see `isLive`).
+   */
+  resolve(addr: number): number {
+    const page = addr >>> CHUNK_BITS;
+    this.ext = this.extents[this.pageExt[page]] as Extent;
+    return this.pageBase[page] + (addr & CHUNK_MASK) * this.pageChunk[page];
+  }
+
+  /** True when the address points into a page that holds items (not dropped, not free). */
+  isLive(addr: number): boolean {
+    const s = this.pageState[addr >>> CHUNK_BITS];
+    return s === PS_ACTIVE || s === PS_JUMBO;
+  }
+
+  /** Tier of a live address. */
+  tierOf(addr: number): number {
+    return (this.extents[this.pageExt[addr >>> CHUNK_BITS]] as Extent).tier;
+  }
+
+  /** Chunk size in bytes of the chunk at a live address (for a jumbo item: its extent size). */
+  chunkSizeOf(addr: number): number {
+    return this.pageChunk[addr >>> CHUNK_BITS];
+  }
+
+  /** Page id of an address. */
+  static pageOf(addr: number): number {
+    return addr >>> CHUNK_BITS;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Allocation
+
+  /**
+   * Allocates a chunk for an item of `size` bytes in `tier`. The chunk's bytes are not cleared.
+   * @returns the item's address (never 0)
+   * @throws ArenaFullError when no page id is left or the OS refuses the memory
+   */
+  alloc(size: number, tier: number): number {
+    const cls = this.classes.classFor(size);
+    if (cls < 0) return this.allocJumbo(size, tier);
+    const li = tier * this.classes.count + cls;
+    let p = this.classHead[li];
+    if (p === NO_PAGE) {
+      p = this.takePoolPage(tier);
+      const chunk = this.classes.sizes[cls];
+      this.pageState[p] = PS_ACTIVE;
+      this.pageClass[p] = cls;
+      this.pageChunk[p] = chunk;
+      this.pageCap[p] = Math.floor(this.pageSize / chunk);
+      this.pageBump[p] = 0;
+      this.pageFree[p] = -1;
+      this.pageUsed[p] = 0;
+      this.classPages[li]++;
+      this.linkHead(this.classHead, li, p);
+    }
+    const ext = this.extents[this.pageExt[p]] as Extent;
+    const chunk = this.pageChunk[p];
+    let c = this.pageFree[p];
+    if (c >= 0) {
+      this.pageFree[p] = ext.i32[(this.pageBase[p] + c * chunk) >>> 2];
+    } else {
+      c = this.pageBump[p]++;
+    }
+    if (++this.pageUsed[p] === this.pageCap[p]) this.unlink(this.classHead, li, p);
+    ext.usedBytes += chunk;
+    ext.requestedBytes += size;
+    this.tierUsed[tier] += chunk;
+    this.tierRequested[tier] += size;
+    this.tierItems[tier]++;
+    this.classChunks[li]++;
+    this.classRequested[li] += size;
+    return ((p << CHUNK_BITS) | c) >>> 0;
+  }
+
+  /**
+   * Frees the chunk of a live item. `size` must be the size that was passed to `alloc` (the item's size).
+   * Freeing an address in a dropped (dead) page is a no-op: its accounting went with the drop.
+   */
+  free(addr: number, size: number): void {
+    const p = addr >>> CHUNK_BITS;
+    const state = this.pageState[p];
+    if (state === PS_JUMBO) {
+      this.freeJumbo(p, size);
+      return;
+    }
+    if (state !== PS_ACTIVE) return;
+    const ext = this.extents[this.pageExt[p]] as Extent;
+    const tier = ext.tier;
+    const cls = this.pageClass[p];
+    const li = tier * this.classes.count + cls;
+    const chunk = this.pageChunk[p];
+    const c = addr & CHUNK_MASK;
+    ext.i32[(this.pageBase[p] + c * chunk) >>> 2] = this.pageFree[p];
+    this.pageFree[p] = c;
+    if (this.pageUsed[p] === this.pageCap[p]) this.linkHead(this.classHead, li, p);
+    ext.usedBytes -= chunk;
+    ext.requestedBytes -= size;
+    this.tierUsed[tier] -= chunk;
+    this.tierRequested[tier] -= size;
+    this.tierItems[tier]--;
+    this.classChunks[li]--;
+    this.classRequested[li] -= size;
+    if (--this.pageUsed[p] === 0) {
+      this.unlink(this.classHead, li, p);
+      this.classPages[li]--;
+      this.returnPageToPool(ext, p);
+    }
+  }
+
+  /**
+   * Records that the item at `addr` now needs `newSize` bytes instead of `oldSize` (in-place update within the
+   * same chunk; the caller checked `newSize <= chunkSizeOf(addr)`).
+   */
+  resize(addr: number, oldSize: number, newSize: number): void {
+    const p = addr >>> CHUNK_BITS;
+    const ext = this.extents[this.pageExt[p]] as Extent;
+    const d = newSize - oldSize;
+    ext.requestedBytes += d;
+    this.tierRequested[ext.tier] += d;
+    if (this.pageState[p] === PS_ACTIVE) this.classRequested[ext.tier * this.classes.count + this.pageClass[p]] += d;
+  }
+
+  private allocJumbo(size: number, tier: number): number {
+    const p = this.takeSingleId();
+    const bytes = Math.ceil(size / CHUNK_ALIGN) * CHUNK_ALIGN;
+    const ext = this.newExtent(tier, bytes, p, 1, true);
+    this.pageExt[p] = ext.slot;
+    this.pageBase[p] = 0;
+    this.pageChunk[p] = bytes;
+    this.pageClass[p] = JUMBO_CLASS;
+    this.pageState[p] = PS_JUMBO;
+    this.pageUsed[p] = 1;
+    ext.usedPages = 1;
+    ext.usedBytes = bytes;
+    ext.requestedBytes = size;
+    this.tierUsed[tier] += bytes;
+    this.tierRequested[tier] += size;
+    this.tierItems[tier]++;
+    return (p << CHUNK_BITS) >>> 0;
+  }
+
+  private freeJumbo(p: number, size: number): void {
+    const ext = this.extents[this.pageExt[p]] as Extent;
+    this.tierUsed[ext.tier] -= ext.usedBytes;
+    this.tierRequested[ext.tier] -= size;
+    this.tierItems[ext.tier]--;
+    this.pageState[p] = PS_UNUSED;
+    this.pageExt[p] = -1;
+    this.destroyExtent(ext);
+    this.freeIdSingles.push(p);
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Pages and extents
+
+  private takePoolPage(tier: number): number {
+    let p = this.poolHead[tier];
+    if (p === NO_PAGE) {
+      this.growTier(tier);
+      p = this.poolHead[tier];
+    }
+    this.unlink(this.poolHead, tier, p);
+    const ext = this.extents[this.pageExt[p]] as Extent;
+    if (ext.usedPages++ === 0) this.emptyExtents[tier]--;
+    return p;
+  }
+
+  private returnPageToPool(ext: Extent, p: number): void {
+    this.pageState[p] = PS_POOLED;
+    this.linkHead(this.poolHead, ext.tier, p);
+    if (--ext.usedPages === 0) {
+      if (this.emptyExtents[ext.tier] >= this.spareExtents) this.releaseEmptyExtent(ext);
+      else this.emptyExtents[ext.tier]++;
+    }
+  }
+
+  /** Adds one standard extent to `tier`, all of its pages pooled. */
+  private growTier(tier: number): void {
+    const first = this.takeIdBlock();
+    const ext = this.newExtent(tier, this.extentSize, first, this.pagesPerExtent, false);
+    for (let i = this.pagesPerExtent - 1; i >= 0; i--) {
+      const p = first + i;
+      this.pageExt[p] = ext.slot;
+      this.pageBase[p] = i * this.pageSize;
+      this.pageState[p] = PS_POOLED;
+      this.linkHead(this.poolHead, tier, p);
+    }
+    this.emptyExtents[tier]++;
+  }
+
+  private releaseEmptyExtent(ext: Extent): void {
+    for (let i = 0; i < ext.pageCount; i++) {
+      const p = ext.firstPage + i;
+      this.unlink(this.poolHead, ext.tier, p);
+      this.pageState[p] = PS_UNUSED;
+      this.pageExt[p] = -1;
+    }
+    this.destroyExtent(ext);
+    this.freeIdBlocks.push(ext.firstPage);
+  }
+
+  /**
+   * Releases empty extents beyond the spare allowance of each tier (call after bulk frees).
+   * @returns bytes released
+   */
+  trimEmptyExtents(spare = this.spareExtents): number {
+    let freed = 0;
+    for (const ext of this.extents) {
+      if (ext === null || ext.jumbo || ext.usedPages !== 0) continue;
+      if (this.emptyExtents[ext.tier] <= spare) continue;
+      this.emptyExtents[ext.tier]--;
+      freed += ext.size;
+      this.releaseEmptyExtent(ext);
+    }
+    return freed;
+  }
+
+  private newExtent(tier: number, size: number, firstPage: number, pageCount: number, jumbo: boolean): Extent {
+    const slot = this.freeExtentSlots.length > 0 ? (this.freeExtentSlots.pop() as number) : this.extents.length;
+    let ext: Extent;
+    try {
+      ext = new Extent(slot, tier, size, firstPage, pageCount, jumbo);
+    } catch (e) {
+      if (jumbo) this.freeIdSingles.push(firstPage);
+      else this.freeIdBlocks.push(firstPage);
+      throw new ArenaFullError(`cannot allocate a ${size}-byte extent: ${(e as Error).message}`);
+    }
+    if (slot === this.extents.length) this.extents.push(ext);
+    else this.extents[slot] = ext;
+    this.tierArena[tier] += size;
+    return ext;
+  }
+
+  private destroyExtent(ext: Extent): void {
+    this.tierArena[ext.tier] -= ext.size;
+    ext.release();
+    this.extents[ext.slot] = null;
+    this.freeExtentSlots.push(ext.slot);
+  }
+
+  private takeIdBlock(): number {
+    if (this.freeIdBlocks.length > 0) return this.freeIdBlocks.pop() as number;
+    const first = this.nextPageId;
+    // The last page id is never handed out: its address range contains TOMBSTONE_ADDR.
+    if (first + this.pagesPerExtent > this.maxPageIds) throw new ArenaFullError('arena page ids exhausted');
+    this.nextPageId += this.pagesPerExtent;
+    return first;
+  }
+
+  private takeSingleId(): number {
+    if (this.freeIdSingles.length === 0) {
+      const first = this.takeIdBlock();
+      for (let i = this.pagesPerExtent - 1; i >= 0; i--) this.freeIdSingles.push(first + i);
+    }
+    return this.freeIdSingles.pop() as number;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Whole-tier drop (MIGRATE_PREPARE)
+
+  /**
+   * Drops every extent of `tier` in one shot: its items cease to exist without being visited. Cost is
+   * O(pages of the tier), independent of the number of items. Page ids of the dropped extents are quarantined
+   * (state DEAD) until `reclaimDeadPages` is called, so stale references to them can be recognised with
+   * `isLive` and never read as new data.
+   */
+  dropTier(tier: number): DropResult {
+    const res: DropResult = { extents: 0, items: 0, freedBytes: 0 };
+    for (const ext of this.extents) {
+      if (ext === null || ext.tier !== tier) continue;
+      for (let i = 0; i < ext.pageCount; i++) {
+        const p = ext.firstPage + i;
+        const s = this.pageState[p];
+        if (s === PS_ACTIVE || s === PS_JUMBO) res.items += this.pageUsed[p];
+        this.pageState[p] = s === PS_ACTIVE || s === PS_JUMBO ? PS_DEAD : PS_UNUSED;
+        this.pageExt[p] = -1;
+        this.pageUsed[p] = 0;
+      }
+      this.deadRanges.push(ext.firstPage, ext.pageCount);
+      res.extents++;
+      res.freedBytes += ext.size;
+      this.destroyExtent(ext);
+    }
+    this.poolHead[tier] = NO_PAGE;
+    this.emptyExtents[tier] = 0;
+    const nc = this.classes.count;
+    for (let c = 0; c < nc; c++) {
+      const li = tier * nc + c;
+      this.classHead[li] = NO_PAGE;
+      this.classChunks[li] = 0;
+      this.classRequested[li] = 0;
+      this.classPages[li] = 0;
+    }
+    this.tierUsed[tier] = 0;
+    this.tierRequested[tier] = 0;
+    this.tierItems[tier] = 0;
+    return res;
+  }
+
+  /** True while some dropped pages still wait for `reclaimDeadPages`. */
+  hasDeadPages(): boolean {
+    return this.deadRanges.length > 0;
+  }
+
+  /**
+   * Makes the page ids of dropped extents reusable. Call only when no reference (index entry) to a dead page
+   * remains, i.e. after a full sweep of the index that started after the last `dropTier`.
+   */
+  reclaimDeadPages(): void {
+    const r = this.deadRanges;
+    for (let i = 0; i < r.length; i += 2) {
+      const first = r[i];
+      const count = r[i + 1];
+      for (let j = 0; j < count; j++) this.pageState[first + j] = PS_UNUSED;
+      if (count === this.pagesPerExtent) this.freeIdBlocks.push(first);
+      else for (let j = 0; j < count; j++) this.freeIdSingles.push(first + j);
+    }
+    this.deadRanges = [];
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Introspection
+
+  /** Bytes of SharedArrayBuffer allocated (both tiers). */
+  arenaBytes(): number {
+    return this.tierArena[0] + this.tierArena[1];
+  }
+
+  /** Bytes of chunks in use (both tiers). */
+  usedBytes(): number {
+    return this.tierUsed[0] + this.tierUsed[1];
+  }
+
+  /** Number of live extents of a tier (standard and jumbo). */
+  extentCount(tier: number): number {
+    let n = 0;
+    for (const ext of this.extents) if (ext !== null && ext.tier === tier) n++;
+    return n;
+  }
+
+  /** Bytes of the page table and other fixed metadata (typed arrays), for used_memory_overhead. */
+  metadataBytes(): number {
+    return MAX_PAGES * (4 + 4 + 4 + 1 + 1 + 4 + 2 + 2 + 4 + 4 + 4);
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Intrusive doubly-linked page lists (heads array + pageNext/pagePrev).
+
+  private linkHead(heads: Int32Array, li: number, p: number): void {
+    const h = heads[li];
+    this.pageNext[p] = h;
+    this.pagePrev[p] = NO_PAGE;
+    if (h !== NO_PAGE) this.pagePrev[h] = p;
+    heads[li] = p;
+  }
+
+  private unlink(heads: Int32Array, li: number, p: number): void {
+    const n = this.pageNext[p];
+    const pr = this.pagePrev[p];
+    if (pr !== NO_PAGE) this.pageNext[pr] = n;
+    else heads[li] = n;
+    if (n !== NO_PAGE) this.pagePrev[n] = pr;
+    this.pageNext[p] = NO_PAGE;
+    this.pagePrev[p] = NO_PAGE;
+  }
+}

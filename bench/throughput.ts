@@ -1,0 +1,396 @@
+/**
+ * Throughput benchmark: redis-benchmark against tierkv and against redis-server, one after the other.
+ *
+ * For each pipeline depth P (default 1 and 16) and each side (tierkv first, then redis) a fresh server
+ * is started on a free loopback port, warmed up, and then each test runs as its own redis-benchmark
+ * process (so one unsupported command does not abort the others):
+ *
+ *   redis-benchmark -h 127.0.0.1 -p PORT -t TEST -d 100 -r 1000000 -c CLIENTS -n REQUESTS -P P --csv
+ *
+ * Reported per test and P: requests/s, p50 and p99 latency (ms), for both sides, and tierkv/redis
+ * ratios (ops/s ratio > 1: tierkv faster; latency ratio > 1: tierkv slower). For MSET, one request
+ * is one MSET of 10 keys. The load generator shares the 2 cores with the server, so only the ratios
+ * from one run are meaningful; nothing here asserts a timing.
+ *
+ * Usage: node dist/bench/throughput.js [--requests N] [--pipeline 1,16] [--clients 50]
+ *        [--tests set,get,incr,mset] [--warmup N] [--tierkv-cmd CMD] [--redis-cmd CMD] [--timeout-s S]
+ */
+import { availableParallelism } from 'node:os';
+import { parseArgs } from 'node:util';
+import { isMain, parseIntList, parseNonNegativeInt, parsePositiveInt, progress } from './lib/cli.js';
+import { execFile, printable } from './lib/exec.js';
+import { backgroundCpuCores, backgroundNote } from './lib/proc.js';
+import { HOST, serverSpecs, startServer, type RunningServer, type ServerSide, type ServerSpec } from './lib/server.js';
+import { NA, fmtFixed, fmtInt, fmtRatio, geomean, renderText, type Table } from './lib/table.js';
+
+/** Options of the throughput benchmark. */
+export interface ThroughputOptions {
+  /** Requests per test per run (redis-benchmark -n). */
+  requests: number;
+  /** Pipeline depths to run (redis-benchmark -P). */
+  pipelines: number[];
+  /** Parallel connections (redis-benchmark -c). */
+  clients: number;
+  /** redis-benchmark test names (-t), lower case. */
+  tests: string[];
+  /** Value size, bytes (redis-benchmark -d). */
+  dataSize: number;
+  /** Key space size (redis-benchmark -r): keys are key:000000000000 .. key:<keyspace-1>. */
+  keyspace: number;
+  /** Warm-up requests per test before measuring (discarded); 0 = none. */
+  warmup: number;
+  /** Times the two sides alternate (fresh servers each time); the table shows the run with the median ops/s. */
+  repeat: number;
+  /** Per redis-benchmark run time limit, seconds. */
+  timeoutS: number;
+  tierkv: ServerSpec;
+  redis: ServerSpec;
+}
+
+/** Default requests per test: sized so a redis-vs-redis run of all tests at -P 1,16 takes ~1 minute here. */
+export const DEFAULT_REQUESTS = 200_000;
+
+/** Defaults, given the two server specs. */
+export function defaultThroughputOptions(tierkvCmd?: string, redisCmd?: string): ThroughputOptions {
+  const specs = serverSpecs(tierkvCmd, redisCmd);
+  return {
+    requests: DEFAULT_REQUESTS,
+    pipelines: [1, 16],
+    clients: 50,
+    tests: ['set', 'get', 'incr', 'mset'],
+    dataSize: 100,
+    keyspace: 1_000_000,
+    warmup: Math.round(DEFAULT_REQUESTS / 10),
+    repeat: 1,
+    timeoutS: 600,
+    ...specs,
+  };
+}
+
+/** One row of redis-benchmark 7's --csv output. Latencies in milliseconds. */
+export interface BenchStats {
+  /** Requests per second. */
+  rps: number;
+  avgMs: number;
+  minMs: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+/** One test on one side at one pipeline depth. */
+export interface TestRun {
+  side: ServerSide;
+  pipeline: number;
+  test: string;
+  /** 0-based index of this run among the `repeat` runs of the test. */
+  rep: number;
+  /** redis-benchmark's own name for the test, e.g. "MSET (10 keys)". */
+  label?: string;
+  stats?: BenchStats;
+  /** Why there are no stats (server error reply, crash, timeout...). */
+  error?: string;
+  /** Wall-clock time of the redis-benchmark process, milliseconds. */
+  elapsedMs: number;
+}
+
+/** A server instance that was started for one (side, pipeline) batch. */
+export interface ServerRecord {
+  side: ServerSide;
+  pipeline: number;
+  /** 0-based repetition (see --repeat). */
+  rep: number;
+  /** CPU cores kept busy by other processes during the 0.5 s before this server started. */
+  backgroundCores: number;
+  commandLine: string;
+  identity: string;
+  logPath: string;
+}
+
+export interface ThroughputResult {
+  options: ThroughputOptions;
+  runs: TestRun[];
+  servers: ServerRecord[];
+  /** Total wall-clock time, milliseconds. */
+  elapsedMs: number;
+  table: Table;
+}
+
+const CSV_COLUMNS: Record<keyof BenchStats, string> = {
+  rps: 'rps',
+  avgMs: 'avg_latency_ms',
+  minMs: 'min_latency_ms',
+  p50Ms: 'p50_latency_ms',
+  p95Ms: 'p95_latency_ms',
+  p99Ms: 'p99_latency_ms',
+  maxMs: 'max_latency_ms',
+};
+
+/** Splits one CSV line with double-quoted fields ("" escapes a quote). */
+function splitCsv(line: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let q = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (q) {
+      if (ch === '"' && line[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (ch === '"') q = false;
+      else cur += ch;
+    } else if (ch === '"') q = true;
+    else if (ch === ',') {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  out.push(cur);
+  return out;
+}
+
+/**
+ * Parses redis-benchmark 7 `--csv` output: a header line
+ * "test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms"
+ * then one line per test. Other lines (warnings) are ignored. Returns test label → stats.
+ */
+export function parseBenchmarkCsv(text: string): Map<string, BenchStats> {
+  const out = new Map<string, BenchStats>();
+  let header: string[] | null = null;
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line.startsWith('"')) continue;
+    const cells = splitCsv(line);
+    if (cells[0] === 'test') {
+      header = cells;
+      for (const col of Object.values(CSV_COLUMNS)) {
+        if (!header.includes(col)) throw new Error(`redis-benchmark CSV header lacks ${col}: ${line}`);
+      }
+      continue;
+    }
+    if (!header) continue;
+    const h = header;
+    const get = (col: string): number => Number(cells[h.indexOf(col)]);
+    const stats = Object.fromEntries(Object.entries(CSV_COLUMNS).map(([k, col]) => [k, get(col)])) as unknown as BenchStats;
+    out.set(cells[0]!, stats);
+  }
+  return out;
+}
+
+function benchArgs(o: ThroughputOptions, port: number, test: string, requests: number, pipeline: number): string[] {
+  return ['-h', HOST, '-p', String(port), '-t', test, '-d', String(o.dataSize), '-r', String(o.keyspace), '-c', String(o.clients), '-n', String(requests), '-P', String(pipeline), '--csv'];
+}
+
+/** Runs one redis-benchmark test; never throws for a failed test (the error is recorded). */
+async function runOne(o: ThroughputOptions, side: ServerSide, port: number, test: string, requests: number, pipeline: number, rep = 0): Promise<TestRun> {
+  const r = await execFile('redis-benchmark', benchArgs(o, port, test, requests, pipeline), o.timeoutS * 1000);
+  const base = { side, pipeline, test, rep, elapsedMs: r.elapsedMs };
+  let parsed: Map<string, BenchStats>;
+  try {
+    parsed = parseBenchmarkCsv(r.stdout);
+  } catch (e) {
+    return { ...base, error: (e as Error).message };
+  }
+  const entries = [...parsed.entries()];
+  const hit = entries.find(([label]) => label.toLowerCase().split(/\s/)[0] === test.toLowerCase()) ?? entries[0];
+  const why = r.timedOut ? `timed out after ${o.timeoutS} s` : r.code !== 0 ? `exit ${r.code ?? r.signal}` : '';
+  const detail = printable((r.stderr + r.stdout).trim().split('\n').filter((l) => !l.startsWith('"')).slice(-2).join(' / '), 160);
+  if (!hit || r.code !== 0) return { ...base, error: [why || 'no CSV result', detail].filter(Boolean).join(': ') };
+  return { ...base, label: hit[0], stats: hit[1] };
+}
+
+/** Runs the whole throughput comparison and builds its table. Progress goes to stderr. */
+export async function runThroughput(o: ThroughputOptions): Promise<ThroughputResult> {
+  const t0 = performance.now();
+  const runs: TestRun[] = [];
+  const servers: ServerRecord[] = [];
+  const ncpu = availableParallelism();
+  for (const pipeline of o.pipelines) {
+    // ABAB…: with --repeat, the sides alternate, each time on a freshly started server, so drift
+    // (other load on the machine, thermal) hits both sides alike.
+    for (let rep = 0; rep < o.repeat; rep++) {
+      for (const spec of [o.tierkv, o.redis]) {
+        const backgroundCores = await backgroundCpuCores(500, ncpu);
+        let srv: RunningServer;
+        try {
+          srv = await startServer(spec);
+        } catch (e) {
+          const msg = `server did not start: ${printable(e instanceof Error ? e.message : String(e), 300)}`;
+          progress(`${spec.side} P=${pipeline}: ${msg}`);
+          for (const test of o.tests) runs.push({ side: spec.side, pipeline, test, rep, error: msg, elapsedMs: 0 });
+          continue;
+        }
+        servers.push({ side: spec.side, pipeline, rep, commandLine: srv.commandLine, identity: srv.identity, logPath: srv.logPath, backgroundCores });
+        const tag = `${spec.side} P=${pipeline}${o.repeat > 1 ? ` #${rep + 1}` : ''}`;
+        progress(`${tag}: started pid ${srv.pid} on port ${srv.port} in ${srv.startupMs.toFixed(0)} ms (${srv.identity}); other load before start: ${backgroundCores.toFixed(2)} cores busy`);
+        try {
+          if (o.warmup > 0) {
+            for (const test of o.tests) {
+              const w = await runOne(o, spec.side, srv.port, test, o.warmup, pipeline);
+              if (w.error) progress(`${tag}: warm-up ${test}: ${w.error}`);
+            }
+          }
+          for (const test of o.tests) {
+            const run = await runOne(o, spec.side, srv.port, test, o.requests, pipeline, rep);
+            runs.push(run);
+            progress(
+              `${tag} ${test}: ` +
+                (run.stats ? `${fmtInt(run.stats.rps)} ops/s, p50 ${run.stats.p50Ms} ms, p99 ${run.stats.p99Ms} ms` : `ERROR ${run.error}`) +
+                ` (${(run.elapsedMs / 1000).toFixed(1)} s)`,
+            );
+          }
+        } finally {
+          await srv.stop();
+        }
+      }
+    }
+  }
+  const result: ThroughputResult = { options: o, runs, servers, elapsedMs: performance.now() - t0, table: { title: '', columns: [], rows: [] } };
+  result.table = throughputTable(result);
+  return result;
+}
+
+/** Builds the comparison table: one row per (pipeline, test), plus a geometric-mean row per pipeline. */
+export function throughputTable(r: ThroughputResult): Table {
+  const o = r.options;
+  const find = (side: ServerSide, p: number, t: string): TestRun | undefined => medianRun(r.runs.filter((x) => x.side === side && x.pipeline === p && x.test === t));
+  const rows: string[][] = [];
+  /** "side P=p: error" → tests that had it (identical errors are listed once). */
+  const errors = new Map<string, string[]>();
+  for (const p of o.pipelines) {
+    const ratios: number[] = [];
+    for (const t of o.tests) {
+      const a = find('tierkv', p, t);
+      const b = find('redis', p, t);
+      const sa = a?.stats;
+      const sb = b?.stats;
+      if (sa && sb && sb.rps > 0) ratios.push(sa.rps / sb.rps);
+      for (const x of [a, b]) {
+        if (!x?.error) continue;
+        const k = `${x.side} P=${p}\u0000${x.error}`;
+        errors.set(k, [...(errors.get(k) ?? []), t]);
+      }
+      const name = a?.label ?? b?.label ?? t.toUpperCase();
+      rows.push([
+        name,
+        String(p),
+        sa ? fmtInt(sa.rps) : 'error',
+        sb ? fmtInt(sb.rps) : 'error',
+        fmtRatio(sa?.rps, sb?.rps),
+        fmtFixed(sa?.p50Ms, 3),
+        fmtFixed(sb?.p50Ms, 3),
+        fmtRatio(sa?.p50Ms, sb?.p50Ms),
+        fmtFixed(sa?.p99Ms, 3),
+        fmtFixed(sb?.p99Ms, 3),
+        fmtRatio(sa?.p99Ms, sb?.p99Ms),
+      ]);
+    }
+    const g = geomean(ratios);
+    rows.push([`geomean P=${p}`, String(p), '', '', g === undefined ? NA : `${g.toFixed(2)}x`, '', '', '', '', '', '']);
+  }
+  const r0 = r.servers.find((s) => s.side === 'tierkv');
+  const notes = [
+    `redis-benchmark -t <test> -d ${o.dataSize} -r ${o.keyspace} -c ${o.clients} -n ${o.requests} -P <P> --csv; ` +
+      `warm-up ${o.warmup} requests per test; a fresh server per side and P; ` +
+      (o.repeat > 1 ? `sides alternated ${o.repeat} times, each figure from the run with the median ops/s; ` : '') +
+      `total ${(r.elapsedMs / 1000).toFixed(0)} s.`,
+    'ops/s = requests/s (one MSET request sets 10 keys); p50/p99 = latency percentiles in ms; ratio = tierkv/redis ' +
+      '(ops/s ratio > 1: tierkv faster; latency ratio > 1: tierkv slower); geomean = geometric mean of the ops/s ratios.',
+  ];
+  notes.push(backgroundNote(r.servers.map((x) => x.backgroundCores), 'the ratios are unreliable — rerun on an idle machine or with --repeat 3'));
+  if (r0 && o.tierkv.overridden) notes.push(`NOTE: the tierkv side was overridden: ${r0.commandLine} (${r0.identity}).`);
+  for (const [k, tests] of errors) {
+    const [where, msg] = k.split('\u0000');
+    notes.push(`error: ${where} ${tests.join(',')}: ${msg}`);
+  }
+  return {
+    title: 'Throughput: redis-benchmark, tierkv vs redis-server',
+    columns: [
+      { header: 'test' },
+      { header: 'P', align: 'right' },
+      { header: 'tierkv ops/s', align: 'right' },
+      { header: 'redis ops/s', align: 'right' },
+      { header: 'ratio', align: 'right' },
+      { header: 'tierkv p50', align: 'right' },
+      { header: 'redis p50', align: 'right' },
+      { header: 'ratio', align: 'right' },
+      { header: 'tierkv p99', align: 'right' },
+      { header: 'redis p99', align: 'right' },
+      { header: 'ratio', align: 'right' },
+    ],
+    rows,
+    notes,
+  };
+}
+
+/** The run with the median ops/s among successful runs (lower median for an even count); else the first failed run. */
+function medianRun(runs: TestRun[]): TestRun | undefined {
+  const ok = runs.filter((x) => x.stats).sort((a, b) => a.stats!.rps - b.stats!.rps);
+  return ok.length ? ok[Math.floor((ok.length - 1) / 2)] : runs[0];
+}
+
+/** Option definitions for node:util parseArgs, shared with run-all. */
+export const THROUGHPUT_ARG_OPTIONS = {
+  requests: { type: 'string' },
+  pipeline: { type: 'string' },
+  clients: { type: 'string' },
+  tests: { type: 'string' },
+  warmup: { type: 'string' },
+  repeat: { type: 'string' },
+  'timeout-s': { type: 'string' },
+  'tierkv-cmd': { type: 'string' },
+  'redis-cmd': { type: 'string' },
+} as const;
+
+/** Applies parsed command-line values onto the defaults. */
+export function throughputOptionsFrom(v: Partial<Record<keyof typeof THROUGHPUT_ARG_OPTIONS, string | boolean | undefined>>): ThroughputOptions {
+  const str = (x: string | boolean | undefined): string | undefined => (typeof x === 'string' ? x : undefined);
+  const o = defaultThroughputOptions(str(v['tierkv-cmd']), str(v['redis-cmd']));
+  const req = str(v.requests);
+  if (req !== undefined) {
+    o.requests = parsePositiveInt(req, '--requests');
+    o.warmup = Math.round(o.requests / 10);
+  }
+  if (str(v.pipeline) !== undefined) o.pipelines = parseIntList(str(v.pipeline)!, '--pipeline');
+  if (str(v.clients) !== undefined) o.clients = parsePositiveInt(str(v.clients)!, '--clients');
+  if (str(v.tests) !== undefined) o.tests = str(v.tests)!.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  if (str(v.warmup) !== undefined) o.warmup = parseNonNegativeInt(str(v.warmup)!, '--warmup');
+  if (str(v.repeat) !== undefined) o.repeat = parsePositiveInt(str(v.repeat)!, '--repeat');
+  if (str(v['timeout-s']) !== undefined) o.timeoutS = parsePositiveInt(str(v['timeout-s'])!, '--timeout-s');
+  return o;
+}
+
+export const THROUGHPUT_HELP = `Options (throughput):
+  --requests N        requests per test and run (default ${DEFAULT_REQUESTS.toLocaleString('en-US')}; warm-up defaults to N/10)
+  --pipeline LIST     pipeline depths, e.g. 1,16 (default 1,16)
+  --clients N         parallel connections (default 50)
+  --tests LIST        redis-benchmark tests (default set,get,incr,mset)
+  --warmup N          warm-up requests per test before measuring (default requests/10; 0 = none)
+  --repeat K          alternate the two sides K times (fresh servers each time) and show the
+                      run with the median ops/s per test (default 1)
+  --timeout-s S       limit per redis-benchmark process, seconds (default 600)
+  --tierkv-cmd CMD    command for the tierkv side, {port} is replaced (env TIERKV_CMD;
+                      default: node dist/server/main.js --port {port})
+  --redis-cmd CMD     command for the redis side (env REDIS_CMD;
+                      default: redis-server --port {port} --bind 127.0.0.1 --save '' --appendonly no)`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { ...THROUGHPUT_ARG_OPTIONS, help: { type: 'boolean', short: 'h' } }, strict: true });
+  if (values.help) {
+    console.log(`Usage: node dist/bench/throughput.js [options]\n${THROUGHPUT_HELP}`);
+    return;
+  }
+  const o = throughputOptionsFrom(values);
+  const r = await runThroughput(o);
+  console.log(renderText(r.table));
+  if (r.runs.some((x) => x.error !== undefined)) process.exitCode = 1;
+}
+
+if (isMain(import.meta.url)) {
+  main().catch((e: unknown) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  });
+}
+

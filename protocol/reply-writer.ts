@@ -1,0 +1,522 @@
+/**
+ * RESP2/RESP3 reply encoder writing into pooled output buffers, flushing one client's batch of replies with one
+ * socket write (or one corked series of writes when large values are sent by reference).
+ *
+ * Wire formats follow the RESP3 specification and Redis 7.0 networking.c (addReply*, e.g. addReplyDouble,
+ * addReplyNullArray, addReplyMapLen, addReplyVerbatim), checked byte for byte against redis-server 7.0.15.
+ */
+
+import { formatDouble, formatLongDouble } from './number-format.js';
+
+export { formatDouble, formatLongDouble };
+
+/** Minimal socket interface used by {@link ReplyWriter.flushTo} (net.Socket satisfies it). */
+export interface ReplySink {
+  write(b: Buffer): boolean;
+  cork?(): void;
+  uncork?(): void;
+}
+
+/** Default size of a pool buffer: 256 KiB. */
+export const REPLY_POOL_SIZE = 256 * 1024;
+/** `bulkRef` values shorter than this are copied (cheaper than an extra write segment); longer ones are referenced. */
+export const BULK_REF_MIN = 4096;
+/**
+ * When a pool runs out in the middle of a batch, the batch's bytes in the old pool are carried over into the new
+ * pool (keeping a single write) if they are at most this long; otherwise the batch is split into two segments.
+ */
+const CARRY_MAX = 16 * 1024;
+/** Room for a type byte, a sign, 20 digits and CRLF. */
+const HDR_MAX = 24;
+
+/** Precomputed encodings of common replies, for {@link ReplyWriter.raw}. Do not modify. */
+export const SHARED = Object.freeze({
+  OK: Buffer.from('+OK\r\n', 'latin1'),
+  PONG: Buffer.from('+PONG\r\n', 'latin1'),
+  QUEUED: Buffer.from('+QUEUED\r\n', 'latin1'),
+  CZERO: Buffer.from(':0\r\n', 'latin1'),
+  CONE: Buffer.from(':1\r\n', 'latin1'),
+  CNEGONE: Buffer.from(':-1\r\n', 'latin1'),
+  CNEGTWO: Buffer.from(':-2\r\n', 'latin1'),
+  CRLF: Buffer.from('\r\n', 'latin1'),
+  EMPTY_BULK: Buffer.from('$0\r\n\r\n', 'latin1'),
+  EMPTY_ARRAY: Buffer.from('*0\r\n', 'latin1'),
+  /** RESP2 null bulk; in RESP3 use {@link RESP3_NULL} (or call `nullBulk()`). */
+  NULL_BULK: Buffer.from('$-1\r\n', 'latin1'),
+  /** RESP2 null array; in RESP3 use {@link RESP3_NULL} (or call `nullArray()`). */
+  NULL_ARRAY: Buffer.from('*-1\r\n', 'latin1'),
+  RESP3_NULL: Buffer.from('_\r\n', 'latin1'),
+  RESP3_TRUE: Buffer.from('#t\r\n', 'latin1'),
+  RESP3_FALSE: Buffer.from('#f\r\n', 'latin1'),
+  SYNTAX_ERR: Buffer.from('-ERR syntax error\r\n', 'latin1'),
+  WRONGTYPE: Buffer.from('-WRONGTYPE Operation against a key holding the wrong kind of value\r\n', 'latin1'),
+});
+
+const EMPTY = Buffer.alloc(0);
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** Number of decimal digits of a non-negative safe integer. */
+function digitCount(n: number): number {
+  let d = 1;
+  while (n >= 10) {
+    // Dividing keeps the comparison exact for every safe integer.
+    n = Math.floor(n / 10);
+    d++;
+  }
+  return d;
+}
+
+/**
+ * Reply encoder shared by all connections of the (single-threaded) server.
+ *
+ * Protocol per batch: the server sets `proto`, calls `begin()`, encodes the replies of one client's read with the
+ * encoder methods, then `flushTo(socket)`. Bytes go into a pool Buffer (default 256 KiB); a flushed batch is handed
+ * to `socket.write` as a `subarray` view and the next batch starts after it in the same pool, so bytes given to a
+ * write are never overwritten. When the pool cannot take the next reply a new one is allocated (bigger when one
+ * reply needs more, after which the default size is used again); the old pool stays alive as long as the socket
+ * references it. `bulkRef` (and `rawRef`) queue large immutable buffers by reference as separate segments; a batch
+ * with several segments is written corked, in order.
+ *
+ * Integers and lengths are written as ASCII digits directly (no number-to-string allocation); strings are encoded
+ * straight into the pool. Doubles use {@link formatDouble} (string allocation).
+ */
+export class ReplyWriter {
+  /** Protocol version of the client whose batch is being encoded. */
+  proto: 2 | 3 = 2;
+  /** False when a write of the last `flushTo` returned false (socket buffer full: the caller may pause reading). */
+  lastWriteOk = true;
+  /** Error replies encoded so far (for INFO errorstats and failed_calls), and the text of the last one. */
+  errors = 0;
+  lastError = '';
+
+  private readonly poolSize: number;
+  private pool: Buffer;
+  /** Start, in `pool`, of the batch bytes not yet closed into a segment. */
+  private segStart = 0;
+  /** Write position in `pool`. */
+  private pos = 0;
+  /** Closed segments of the current batch, in order (pool views and referenced buffers). */
+  private segs: Buffer[] = [];
+  private nseg = 0;
+  private segBytes = 0;
+
+  /**
+   * @param poolSize size of each pool buffer in bytes (default 256 KiB); a reply larger than this gets a pool of
+   *   its own size.
+   */
+  constructor(poolSize: number = REPLY_POOL_SIZE) {
+    this.poolSize = poolSize;
+    this.pool = Buffer.allocUnsafeSlow(poolSize);
+  }
+
+  /** Starts a new batch, discarding anything encoded since the last `flushTo` (bytes never handed to a write). */
+  begin(): void {
+    for (let i = 0; i < this.nseg; i++) this.segs[i] = EMPTY;
+    this.nseg = 0;
+    this.segBytes = 0;
+    this.pos = this.segStart;
+    this.lastWriteOk = true;
+  }
+
+  /**
+   * A position in the current batch to which `rollback` can return (used to discard a partly written reply when a
+   * command fails half-way). Encodes the segment count and the pool position.
+   */
+  mark(): number {
+    return this.nseg * 0x100000000 + this.pos;
+  }
+
+  /**
+   * Discards what was encoded since `mark` if no segment was closed in between (the usual case: the reply stayed
+   * in one pool buffer). @returns false when it could not (the caller must then close the connection).
+   */
+  rollback(mark: number): boolean {
+    const nseg = Math.floor(mark / 0x100000000);
+    if (nseg !== this.nseg) return false;
+    this.pos = mark - nseg * 0x100000000;
+    return true;
+  }
+
+  /** Bytes in the current batch. */
+  size(): number {
+    return this.segBytes + (this.pos - this.segStart);
+  }
+
+  /**
+   * Writes the current batch to `sock` (one `write` call for a single-segment batch, otherwise `cork`, one `write`
+   * per segment in order, `uncork`) and starts a new batch. Sets `lastWriteOk`.
+   *
+   * @returns the number of bytes handed to the socket (0 for an empty batch, in which case nothing is written).
+   */
+  flushTo(sock: ReplySink): number {
+    const tail = this.pos - this.segStart;
+    let ok = true;
+    let total: number;
+    if (this.nseg === 0) {
+      if (tail === 0) return 0;
+      const view = this.pool.subarray(this.segStart, this.pos);
+      this.segStart = this.pos;
+      total = tail;
+      ok = sock.write(view);
+    } else {
+      if (tail > 0) this.closeSegment();
+      total = this.segBytes;
+      const n = this.nseg;
+      const segs = this.segs;
+      if (sock.cork !== undefined) sock.cork();
+      for (let i = 0; i < n; i++) {
+        if (!sock.write(segs[i]!)) ok = false;
+        segs[i] = EMPTY;
+      }
+      if (sock.uncork !== undefined) sock.uncork();
+      this.nseg = 0;
+      this.segBytes = 0;
+    }
+    this.lastWriteOk = ok;
+    return total;
+  }
+
+  // ---------------------------------------------------------------------------------------------------- encoders
+
+  /** `+OK\r\n` */
+  ok(): void {
+    this.raw(SHARED.OK);
+  }
+
+  /** `+s\r\n`. `s` should be ASCII without CR/LF; any CR or LF is replaced by a space to keep the stream valid. */
+  simple(s: string): void {
+    this.line(0x2b, s);
+  }
+
+  /**
+   * `-s\r\n`, e.g. `error("ERR unknown command")`. `s` must include the error code (ERR, WRONGTYPE, ...); it is
+   * UTF-8 encoded, CR and LF replaced by spaces (as Redis addReplyErrorFormat does).
+   */
+  error(s: string): void {
+    this.errors++;
+    this.lastError = s;
+    this.line(0x2d, s);
+  }
+
+  /**
+   * `-s\r\n` with every UTF-16 unit of `s` written as one byte (latin1), CR/LF replaced by spaces: for error texts
+   * that carry raw request bytes, such as `RequestParser.error` ("Protocol error: expected '$', got '\xff'" must
+   * send the byte 0xff, as Redis does). Reply to a parser error with `errorLatin1('ERR ' + parser.error)`.
+   */
+  errorLatin1(s: string): void {
+    this.errors++;
+    this.lastError = s;
+    this.ensure(s.length + 3);
+    const p = this.pool;
+    const start = this.pos + 1;
+    p[this.pos] = 0x2d;
+    const n = p.write(s, start, 'latin1');
+    for (let i = start; i < start + n; i++) {
+      const c = p[i];
+      if (c === 0x0d || c === 0x0a) p[i] = 0x20;
+    }
+    this.pos = start + n;
+    p[this.pos++] = 0x0d;
+    p[this.pos++] = 0x0a;
+  }
+
+  /**
+   * `:n\r\n`. `n` must be a safe integer (|n| <= 2^53 - 1; -0 is written as 0); throws RangeError otherwise (use
+   * {@link bigInteger} beyond).
+   */
+  integer(n: number): void {
+    if (!Number.isSafeInteger(n)) throw new RangeError('integer reply must be a safe integer: ' + n);
+    this.header(0x3a, n);
+  }
+
+  /** `:n\r\n` for any int64 value; throws RangeError outside [-2^63, 2^63-1]. Allocates a string. */
+  bigInteger(n: bigint): void {
+    if (n < INT64_MIN || n > INT64_MAX) throw new RangeError('integer reply out of int64 range: ' + n);
+    const s = n.toString();
+    this.ensure(s.length + 3);
+    const p = this.pool;
+    p[this.pos] = 0x3a;
+    this.pos += 1 + p.write(s, this.pos + 1, 'latin1');
+    p[this.pos++] = 0x0d;
+    p[this.pos++] = 0x0a;
+  }
+
+  /** `$len\r\n<bytes>\r\n`, copying `src[off, off + len)`. `src` may be a view of a SharedArrayBuffer. */
+  bulk(src: Uint8Array, off: number, len: number): void {
+    this.ensure(HDR_MAX + len + 2);
+    this.writeHeader(0x24, len);
+    const p = this.pool;
+    let w = this.pos;
+    if (len <= 32) {
+      for (let i = 0; i < len; i++) p[w + i] = src[off + i]!;
+    } else {
+      Buffer.prototype.copy.call(src, p, w, off, off + len);
+    }
+    w += len;
+    p[w] = 0x0d;
+    p[w + 1] = 0x0a;
+    this.pos = w + 2;
+  }
+
+  /** Bulk string of the UTF-8 encoding of `s`. */
+  bulkString(s: string): void {
+    const len = s.length <= 32 && isAscii(s) ? s.length : Buffer.byteLength(s, 'utf8');
+    this.ensure(HDR_MAX + len + 2);
+    this.writeHeader(0x24, len);
+    const p = this.pool;
+    if (len === s.length) p.write(s, this.pos, len, 'latin1');
+    else p.write(s, this.pos, len, 'utf8');
+    this.pos += len;
+    p[this.pos++] = 0x0d;
+    p[this.pos++] = 0x0a;
+  }
+
+  /** Bulk string of the decimal digits of the safe integer `n` (Redis addReplyBulkLongLong); RangeError otherwise. */
+  bulkInteger(n: number): void {
+    if (!Number.isSafeInteger(n)) throw new RangeError('bulk integer must be a safe integer: ' + n);
+    if (n === 0) n = 0; // -0
+    const len = n < 0 ? digitCount(-n) + 1 : digitCount(n);
+    this.ensure(HDR_MAX + len + 2);
+    this.writeHeader(0x24, len);
+    this.writeInt(n);
+    this.pool[this.pos++] = 0x0d;
+    this.pool[this.pos++] = 0x0a;
+  }
+
+  /**
+   * Bulk string whose payload is queued by reference (zero-copy): `b` must stay unmodified until the socket has
+   * written it. Values shorter than {@link BULK_REF_MIN} bytes are copied instead.
+   */
+  bulkRef(b: Buffer): void {
+    const len = b.length;
+    if (len < BULK_REF_MIN) {
+      this.bulk(b, 0, len);
+      return;
+    }
+    this.ensure(HDR_MAX);
+    this.writeHeader(0x24, len);
+    this.pushRef(b);
+    this.ensure(2);
+    this.pool[this.pos++] = 0x0d;
+    this.pool[this.pos++] = 0x0a;
+  }
+
+  /** Null bulk string: RESP2 `$-1\r\n`, RESP3 `_\r\n`. */
+  nullBulk(): void {
+    this.raw(this.proto === 3 ? SHARED.RESP3_NULL : SHARED.NULL_BULK);
+  }
+
+  /** Null array: RESP2 `*-1\r\n`, RESP3 `_\r\n`. */
+  nullArray(): void {
+    this.raw(this.proto === 3 ? SHARED.RESP3_NULL : SHARED.NULL_ARRAY);
+  }
+
+  /** Array header `*n\r\n` (n >= 0, or -1 for a RESP2 null array). */
+  arrayLen(n: number): void {
+    this.ensure(HDR_MAX);
+    this.writeHeader(0x2a, n);
+  }
+
+  /** Map header: RESP3 `%n\r\n` (n pairs follow); RESP2 `*<2n>\r\n` (flat key/value array). */
+  mapLen(n: number): void {
+    this.ensure(HDR_MAX);
+    if (this.proto === 3) this.writeHeader(0x25, n);
+    else this.writeHeader(0x2a, n * 2);
+  }
+
+  /** Set header: RESP3 `~n\r\n`; RESP2 `*n\r\n`. */
+  setLen(n: number): void {
+    this.ensure(HDR_MAX);
+    this.writeHeader(this.proto === 3 ? 0x7e : 0x2a, n);
+  }
+
+  /** Push header (pub/sub messages, invalidations): RESP3 `>n\r\n`; RESP2 `*n\r\n`. */
+  pushLen(n: number): void {
+    this.ensure(HDR_MAX);
+    this.writeHeader(this.proto === 3 ? 0x3e : 0x2a, n);
+  }
+
+  /**
+   * Double as Redis 7.0 addReplyDouble sends it: RESP3 `,<%.17g>\r\n` (`,inf`, `,-inf`, `,nan`); RESP2 the same
+   * text as a bulk string (e.g. `$18\r\n1.1000000000000001\r\n`). See {@link formatDouble}.
+   */
+  double(d: number): void {
+    const s = formatDouble(d);
+    if (this.proto === 3) {
+      this.ensure(s.length + 3);
+      const p = this.pool;
+      p[this.pos] = 0x2c;
+      this.pos += 1 + p.write(s, this.pos + 1, 'latin1');
+      p[this.pos++] = 0x0d;
+      p[this.pos++] = 0x0a;
+    } else {
+      this.bulkString(s);
+    }
+  }
+
+  /** Boolean: RESP3 `#t\r\n` / `#f\r\n`; RESP2 `:1\r\n` / `:0\r\n`. */
+  bool(b: boolean): void {
+    if (this.proto === 3) this.raw(b ? SHARED.RESP3_TRUE : SHARED.RESP3_FALSE);
+    else this.raw(b ? SHARED.CONE : SHARED.CZERO);
+  }
+
+  /**
+   * Verbatim string: RESP3 `=<len>\r\n<fmt>:<text>\r\n` (len counts the 4 bytes of "fmt:"); RESP2 a bulk string of
+   * the text. `fmt` is exactly three ASCII characters ("txt" by default, or "mkd").
+   */
+  verbatim(s: string, fmt: string = 'txt'): void {
+    if (this.proto !== 3) {
+      this.bulkString(s);
+      return;
+    }
+    if (fmt.length !== 3) throw new RangeError('verbatim format must be 3 characters: ' + fmt);
+    const len = Buffer.byteLength(s, 'utf8');
+    this.ensure(HDR_MAX + 4 + len + 2);
+    this.writeHeader(0x3d, len + 4);
+    const p = this.pool;
+    p.write(fmt, this.pos, 3, 'latin1');
+    p[this.pos + 3] = 0x3a;
+    this.pos += 4;
+    p.write(s, this.pos, len, 'utf8');
+    this.pos += len;
+    p[this.pos++] = 0x0d;
+    p[this.pos++] = 0x0a;
+  }
+
+  /** Copies pre-encoded bytes (e.g. a {@link SHARED} reply) into the batch. */
+  raw(b: Uint8Array): void {
+    const n = b.length;
+    this.ensure(n);
+    const p = this.pool;
+    const w = this.pos;
+    if (n <= 32) {
+      for (let i = 0; i < n; i++) p[w + i] = b[i]!;
+    } else {
+      p.set(b, w);
+    }
+    this.pos = w + n;
+  }
+
+  /** Queues pre-encoded bytes by reference (zero-copy; `b` must stay unmodified until written). */
+  rawRef(b: Buffer): void {
+    if (b.length < BULK_REF_MIN) this.raw(b);
+    else this.pushRef(b);
+  }
+
+  /**
+   * Bulk string of {@link formatLongDouble}(d): the reply of INCRBYFLOAT / HINCRBYFLOAT (in RESP2 and RESP3 alike,
+   * as Redis 7.0 sends it as a bulk string, not a double).
+   */
+  longDoubleBulk(d: number): void {
+    this.bulkString(formatLongDouble(d));
+  }
+
+  // ---------------------------------------------------------------------------------------------------- internals
+
+  /** Type byte + text + CRLF, CR/LF in the text replaced by spaces. */
+  private line(type: number, s: string): void {
+    this.ensure(s.length * 3 + 3);
+    const p = this.pool;
+    const start = this.pos + 1;
+    p[this.pos] = type;
+    const n = isAsciiShort(s) ? p.write(s, start, 'latin1') : p.write(s, start, 'utf8');
+    for (let i = start; i < start + n; i++) {
+      const c = p[i];
+      if (c === 0x0d || c === 0x0a) p[i] = 0x20;
+    }
+    this.pos = start + n;
+    p[this.pos++] = 0x0d;
+    p[this.pos++] = 0x0a;
+  }
+
+  /** Writes `<type><n>\r\n`, making room first. */
+  private header(type: number, n: number): void {
+    this.ensure(HDR_MAX);
+    this.writeHeader(type, n);
+  }
+
+  private writeHeader(type: number, n: number): void {
+    const p = this.pool;
+    p[this.pos++] = type;
+    this.writeInt(n);
+    p[this.pos++] = 0x0d;
+    p[this.pos++] = 0x0a;
+  }
+
+  /** Writes the decimal digits of the safe integer `n` at `pos`. */
+  private writeInt(n: number): void {
+    const p = this.pool;
+    if (n < 0) {
+      p[this.pos++] = 0x2d;
+      n = -n;
+    }
+    if (n < 10) {
+      p[this.pos++] = 0x30 + n;
+      return;
+    }
+    const d = digitCount(n);
+    let w = this.pos + d;
+    this.pos = w;
+    if (n <= 0x7fffffff) {
+      do {
+        const q = (n / 10) | 0;
+        p[--w] = 0x30 + (n - q * 10);
+        n = q;
+      } while (n > 0);
+    } else {
+      do {
+        const q = Math.floor(n / 10);
+        p[--w] = 0x30 + (n - q * 10);
+        n = q;
+      } while (n > 0);
+    }
+  }
+
+  /** Makes room for `n` more bytes in the pool, switching to a new pool when needed. */
+  private ensure(n: number): void {
+    if (this.pos + n <= this.pool.length) return;
+    const carry = this.pos - this.segStart;
+    if (carry > 0 && carry <= CARRY_MAX) {
+      // Keep the batch contiguous: move its (small) unflushed bytes to the new pool.
+      const np = Buffer.allocUnsafeSlow(Math.max(this.poolSize, n + carry));
+      this.pool.copy(np, 0, this.segStart, this.pos);
+      this.pool = np;
+      this.segStart = 0;
+      this.pos = carry;
+      return;
+    }
+    if (carry > 0) this.closeSegment();
+    this.pool = Buffer.allocUnsafeSlow(Math.max(this.poolSize, n));
+    this.segStart = 0;
+    this.pos = 0;
+  }
+
+  private closeSegment(): void {
+    this.addSeg(this.pool.subarray(this.segStart, this.pos));
+    this.segStart = this.pos;
+  }
+
+  private pushRef(b: Buffer): void {
+    if (this.pos > this.segStart) this.closeSegment();
+    this.addSeg(b);
+  }
+
+  private addSeg(b: Buffer): void {
+    if (this.nseg === this.segs.length) this.segs.push(b);
+    else this.segs[this.nseg] = b;
+    this.nseg++;
+    this.segBytes += b.length;
+  }
+}
+
+/** True when every UTF-16 unit of `s` is < 0x80 (then its byte length equals its length). */
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return false;
+  return true;
+}
+
+/** Like isAscii, for short status/error texts. */
+function isAsciiShort(s: string): boolean {
+  return s.length <= 256 && isAscii(s);
+}

@@ -1,0 +1,84 @@
+/**
+ * A connected client: its socket, request parser and session state (protocol version, authentication, name,
+ * library info), plus what CLIENT LIST reports. One JS object per connection, never per command.
+ */
+import type { Socket } from 'node:net';
+import { RequestParser, type ParserLimits } from '../protocol/request-parser.js';
+
+/** Session state of one connection. */
+export class Client {
+  /** RESP protocol version chosen with HELLO (2 until then). */
+  proto: 2 | 3 = 2;
+  authenticated: boolean;
+  /** CLIENT SETNAME / HELLO SETNAME ('' when none). */
+  name = '';
+  /** CLIENT SETINFO LIB-NAME / LIB-VER. */
+  libName = '';
+  libVer = '';
+  /** Creation time and time of the last command, ms since the epoch. */
+  readonly createdAt: number;
+  lastInteraction: number;
+  /** Full name of the last command run (CLIENT LIST `cmd=`). */
+  lastCmd = 'NULL';
+  /** Close the connection once the pending replies are written (QUIT, protocol errors, CLIENT KILL). */
+  closeAfterReply = false;
+  /** True once the socket is closing; no more commands are read. */
+  closing = false;
+  /** Reads paused because the client does not read its replies fast enough. */
+  paused = false;
+  /** "ip:port" of the peer and of the local end. */
+  readonly addr: string;
+  readonly laddr: string;
+  /** The peer is on loopback or a Unix socket (for `enable-migrate-command local`). */
+  readonly local: boolean;
+  readonly parser: RequestParser;
+
+  /**
+   * @param id unique client id (CLIENT ID), increasing from 1
+   * @param socket the connection (null for an in-process pseudo client)
+   * @param limits parser limits shared with the server's config (mutated by CONFIG SET)
+   * @param needsAuth true when requirepass is set at connection time
+   * @param now current time, ms
+   */
+  constructor(
+    readonly id: number,
+    readonly socket: Socket | null,
+    limits: ParserLimits,
+    needsAuth: boolean,
+    now: number,
+  ) {
+    this.authenticated = !needsAuth;
+    this.createdAt = now;
+    this.lastInteraction = now;
+    this.parser = new RequestParser(limits);
+    this.parser.requireAuth = needsAuth;
+    this.parser.authenticated = !needsAuth;
+    if (socket !== null) {
+      const ra = socket.remoteAddress;
+      this.addr = ra !== undefined ? `${formatHost(ra)}:${socket.remotePort ?? 0}` : '/unix:0';
+      this.laddr = socket.localAddress !== undefined ? `${formatHost(socket.localAddress)}:${socket.localPort ?? 0}` : '/unix:0';
+      this.local = ra === undefined || isLoopback(ra);
+    } else {
+      this.addr = '';
+      this.laddr = '';
+      this.local = true;
+    }
+  }
+
+  /** Marks the client authenticated (AUTH / HELLO AUTH) and lifts the parser's unauthenticated limits. */
+  setAuthenticated(on: boolean): void {
+    this.authenticated = on;
+    this.parser.authenticated = on;
+  }
+}
+
+/** Strips the IPv4-mapped prefix as Redis prints addresses ("::ffff:127.0.0.1" → "127.0.0.1"). */
+function formatHost(h: string): string {
+  return h.startsWith('::ffff:') ? h.slice(7) : h;
+}
+
+/** True for 127.0.0.0/8, ::1 and their IPv4-mapped forms. */
+export function isLoopback(addr: string): boolean {
+  const a = formatHost(addr);
+  return a === '::1' || a.startsWith('127.');
+}

@@ -1,0 +1,296 @@
+/**
+ * COMMAND, COMMAND COUNT / INFO / DOCS / LIST / GETKEYS / HELP: the command table described to clients, in the
+ * reply shapes of Redis 7 (src/server.c addReplyCommandInfo, addReplyCommandDocs). redis-cli uses COMMAND DOCS
+ * for its hints; cluster-aware clients use the key positions.
+ */
+import { globMatch } from '../glob.js';
+import { argIs, argLatin1 } from './args.js';
+import type { CommandContext } from './context.js';
+import { CommandTable } from './table.js';
+import type { ArgDoc, Command, CommandSpec } from './types.js';
+import { helpLines } from './server-cmds.js';
+
+/** ACL categories of a command: its declared ones plus the one of its group (Redis adds @string etc.). */
+function aclCategories(cmd: Command): string[] {
+  const cats = new Set(cmd.acl ?? []);
+  if (cmd.group === 'string' || cmd.group === 'connection') cats.add(cmd.group);
+  return [...cats].map((c) => '@' + c);
+}
+
+/** Key-spec flags derived from the command's flags (an approximation of Redis's per-key flags). */
+function keySpecFlags(cmd: Command): string[] {
+  if (cmd.name === 'del' || cmd.name === 'unlink' || cmd.name === 'getdel') return ['RW', 'access', 'delete'];
+  if (cmd.flags.includes('write')) return ['RW', 'update'];
+  return ['RO', 'access'];
+}
+
+function replyCommandInfo(ctx: CommandContext, cmd: Command): void {
+  const r = ctx.reply;
+  r.arrayLen(10);
+  r.bulkString(cmd.fullName);
+  r.integer(cmd.arity);
+  r.setLen(cmd.flags.length);
+  for (const f of cmd.flags) r.simple(f);
+  r.integer(cmd.firstKey);
+  r.integer(cmd.lastKey);
+  r.integer(cmd.step);
+  const cats = aclCategories(cmd);
+  r.setLen(cats.length);
+  for (const c of cats) r.simple(c);
+  r.arrayLen(0); // tips
+  if (cmd.firstKey > 0) {
+    r.arrayLen(1);
+    r.mapLen(3);
+    r.bulkString('flags');
+    const kf = keySpecFlags(cmd);
+    r.setLen(kf.length);
+    for (const f of kf) r.simple(f);
+    r.bulkString('begin_search');
+    r.mapLen(2);
+    r.bulkString('type');
+    r.bulkString('index');
+    r.bulkString('spec');
+    r.mapLen(1);
+    r.bulkString('index');
+    r.integer(cmd.firstKey);
+    r.bulkString('find_keys');
+    r.mapLen(2);
+    r.bulkString('type');
+    r.bulkString('range');
+    r.bulkString('spec');
+    r.mapLen(3);
+    r.bulkString('lastkey');
+    r.integer(cmd.lastKey < 0 ? cmd.lastKey : cmd.lastKey - cmd.firstKey);
+    r.bulkString('keystep');
+    r.integer(cmd.step);
+    r.bulkString('limit');
+    r.integer(0);
+  } else {
+    r.arrayLen(0);
+  }
+  const subs = cmd.subs ?? [];
+  r.arrayLen(subs.length);
+  for (const s of subs) replyCommandInfo(ctx, s);
+}
+
+function replyArgDoc(ctx: CommandContext, a: ArgDoc): void {
+  const r = ctx.reply;
+  const flags: string[] = [];
+  if (a.optional === true) flags.push('optional');
+  if (a.multiple === true) flags.push('multiple');
+  if (a.multipleToken === true) flags.push('multiple_token');
+  const n = 2 + (a.keySpecIndex !== undefined ? 1 : 0) + (a.token !== undefined ? 1 : 0) + (a.since !== undefined ? 1 : 0) +
+    (flags.length > 0 ? 1 : 0) + (a.arguments !== undefined ? 1 : 0);
+  r.mapLen(n + 1);
+  r.bulkString('name');
+  r.bulkString(a.name);
+  r.bulkString('type');
+  r.bulkString(a.type);
+  r.bulkString('display_text');
+  r.bulkString(a.name);
+  if (a.keySpecIndex !== undefined) {
+    r.bulkString('key_spec_index');
+    r.integer(a.keySpecIndex);
+  }
+  if (a.token !== undefined) {
+    r.bulkString('token');
+    r.bulkString(a.token);
+  }
+  if (a.since !== undefined) {
+    r.bulkString('since');
+    r.bulkString(a.since);
+  }
+  if (flags.length > 0) {
+    r.bulkString('flags');
+    r.setLen(flags.length);
+    for (const f of flags) r.simple(f);
+  }
+  if (a.arguments !== undefined) {
+    r.bulkString('arguments');
+    r.arrayLen(a.arguments.length);
+    for (const sub of a.arguments) replyArgDoc(ctx, sub);
+  }
+}
+
+function replyCommandDocs(ctx: CommandContext, cmd: Command): void {
+  const r = ctx.reply;
+  const extra = (cmd.complexity !== undefined ? 1 : 0) + (cmd.docFlags !== undefined ? 1 : 0) +
+    (cmd.arguments !== undefined ? 1 : 0) + (cmd.subs !== null ? 1 : 0);
+  r.mapLen(3 + extra);
+  r.bulkString('summary');
+  r.bulkString(cmd.summary);
+  r.bulkString('since');
+  r.bulkString(cmd.since);
+  r.bulkString('group');
+  r.bulkString(cmd.group);
+  if (cmd.complexity !== undefined) {
+    r.bulkString('complexity');
+    r.bulkString(cmd.complexity);
+  }
+  if (cmd.docFlags !== undefined) {
+    r.bulkString('doc_flags');
+    r.setLen(cmd.docFlags.length);
+    for (const f of cmd.docFlags) r.simple(f);
+  }
+  if (cmd.arguments !== undefined) {
+    r.bulkString('arguments');
+    r.arrayLen(cmd.arguments.length);
+    for (const a of cmd.arguments) replyArgDoc(ctx, a);
+  }
+  if (cmd.subs !== null) {
+    r.bulkString('subcommands');
+    r.mapLen(cmd.subs.length);
+    for (const s of cmd.subs) {
+      r.bulkString(s.fullName);
+      replyCommandDocs(ctx, s);
+    }
+  }
+}
+
+/** Finds a command by a user-given name: "get", "client|list" or a container name. */
+function findByName(table: CommandTable, name: string): Command | undefined {
+  const bar = name.indexOf('|');
+  if (bar < 0) return table.byName(name);
+  const parent = table.byName(name.slice(0, bar));
+  if (parent === undefined) return undefined;
+  const sub = Buffer.from(name.slice(bar + 1), 'latin1');
+  return CommandTable.lookupSub(parent, sub, 0, sub.length);
+}
+
+function commandAll(ctx: CommandContext): void {
+  const cmds = ctx.server.table.commands;
+  ctx.reply.arrayLen(cmds.length);
+  for (const c of cmds) replyCommandInfo(ctx, c);
+}
+
+function commandCount(ctx: CommandContext): void {
+  ctx.reply.integer(ctx.server.table.commands.length);
+}
+
+function commandInfo(ctx: CommandContext): void {
+  const a = ctx.argv;
+  if (a.argc === 2) {
+    commandAll(ctx);
+    return;
+  }
+  ctx.reply.arrayLen(a.argc - 2);
+  for (let j = 2; j < a.argc; j++) {
+    const cmd = findByName(ctx.server.table, argLatin1(a, j).toLowerCase());
+    if (cmd === undefined) ctx.reply.nullArray();
+    else replyCommandInfo(ctx, cmd);
+  }
+}
+
+function commandDocs(ctx: CommandContext): void {
+  const a = ctx.argv;
+  const table = ctx.server.table;
+  const cmds: Command[] = [];
+  if (a.argc === 2) cmds.push(...table.commands);
+  else {
+    for (let j = 2; j < a.argc; j++) {
+      const cmd = findByName(table, argLatin1(a, j).toLowerCase());
+      if (cmd !== undefined) cmds.push(cmd);
+    }
+  }
+  ctx.reply.mapLen(cmds.length);
+  for (const c of cmds) {
+    ctx.reply.bulkString(c.fullName);
+    replyCommandDocs(ctx, c);
+  }
+}
+
+function commandList(ctx: CommandContext): void {
+  const a = ctx.argv;
+  const names: string[] = [];
+  let filter: ((c: Command) => boolean) | null = null;
+  if (a.argc === 5 && argIs(a, 2, 'filterby')) {
+    const v = argLatin1(a, 4);
+    if (argIs(a, 3, 'aclcat')) filter = (c) => aclCategories(c).includes('@' + v.toLowerCase());
+    else if (argIs(a, 3, 'pattern')) {
+      const p = Buffer.from(v, 'latin1');
+      filter = (c) => globMatch(p, 0, p.length, c.nameBytes, 0, c.nameBytes.length, true) ||
+        globMatch(p, 0, p.length, Buffer.from(c.fullName), 0, c.fullName.length, true);
+    } else if (argIs(a, 3, 'module')) filter = () => false;
+    else {
+      ctx.reply.error('ERR syntax error');
+      return;
+    }
+  } else if (a.argc !== 2) {
+    ctx.reply.error('ERR syntax error');
+    return;
+  }
+  for (const c of ctx.server.table.all()) if (filter === null || filter(c)) names.push(c.fullName);
+  ctx.reply.arrayLen(names.length);
+  for (const n of names) ctx.reply.bulkString(n);
+}
+
+function commandGetkeys(ctx: CommandContext): void {
+  const a = ctx.argv;
+  const table = ctx.server.table;
+  let cmd = table.lookup(a.buf, a.argOff[2], a.argLen[2]);
+  const argc = a.argc - 2;
+  if (cmd !== undefined && cmd.subs !== null && argc >= 2) cmd = CommandTable.lookupSub(cmd, a.buf, a.argOff[3], a.argLen[3]);
+  if (cmd === undefined) {
+    ctx.reply.error('ERR Invalid command specified');
+    return;
+  }
+  if ((cmd.arity > 0 && cmd.arity !== argc) || argc < -cmd.arity) {
+    ctx.reply.error('ERR Invalid number of arguments specified for command');
+    return;
+  }
+  if (cmd.firstKey === 0) {
+    ctx.reply.error('ERR The command has no key arguments');
+    return;
+  }
+  const last = cmd.lastKey < 0 ? argc + cmd.lastKey : cmd.lastKey;
+  const keys: number[] = [];
+  for (let k = cmd.firstKey; k <= last && k < argc; k += cmd.step) keys.push(k + 2);
+  ctx.reply.arrayLen(keys.length);
+  for (const k of keys) ctx.reply.bulk(a.buf, a.argOff[k], a.argLen[k]);
+}
+
+function commandHelp(ctx: CommandContext): void {
+  helpLines(ctx, [
+    'COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands:',
+    '(no subcommand)   -- details of every command.',
+    'COUNT             -- number of commands.',
+    'INFO [<name> ...] -- details of the named commands (all when none).',
+    'DOCS [<name> ...] -- documentation of the named commands (all when none).',
+    'LIST [FILTERBY (MODULE <m>|ACLCAT <c>|PATTERN <p>)] -- command names.',
+    'GETKEYS <command> [<arg> ...] -- the key arguments of a full command line.',
+    'HELP              -- this text.',
+  ]);
+}
+
+const NOKEYS = { firstKey: 0, lastKey: 0, step: 0 };
+const S = { group: 'server' };
+const F = ['loading', 'stale'];
+
+/** COMMAND and its subcommands. */
+export const commandCommands: CommandSpec[] = [
+  { name: 'command', arity: -1, flags: [...F, 'sentinel'], ...NOKEYS, ...S, acl: ['slow', 'connection'], since: '2.8.13',
+    summary: 'Returns details about every command.', complexity: 'O(N) where N is the total number of commands',
+    handler: commandAll,
+    subcommands: [
+      { name: 'count', arity: 2, flags: F, ...NOKEYS, ...S, acl: ['slow', 'connection'], since: '2.8.13',
+        summary: 'Returns the number of commands.', complexity: 'O(1)', handler: commandCount },
+      { name: 'info', arity: -2, flags: F, ...NOKEYS, ...S, acl: ['slow', 'connection'], since: '2.8.13',
+        summary: 'Returns details about the named commands (all when none).', complexity: 'O(N) where N is the number of commands to look up',
+        handler: commandInfo, arguments: [{ name: 'command-name', type: 'string', optional: true, multiple: true }] },
+      { name: 'docs', arity: -2, flags: F, ...NOKEYS, ...S, acl: ['slow', 'connection'], since: '7.0.0',
+        summary: 'Returns documentary information about the named commands (all when none).',
+        complexity: 'O(N) where N is the number of commands to look up', handler: commandDocs,
+        arguments: [{ name: 'command-name', type: 'string', optional: true, multiple: true }] },
+      { name: 'list', arity: -2, flags: F, ...NOKEYS, ...S, acl: ['slow', 'connection'], since: '7.0.0',
+        summary: 'Returns command names, optionally filtered.', complexity: 'O(N) where N is the total number of commands',
+        handler: commandList,
+        arguments: [{ name: 'filterby', type: 'oneof', token: 'FILTERBY', optional: true, arguments: [
+          { name: 'module-name', type: 'string', token: 'MODULE' }, { name: 'category', type: 'string', token: 'ACLCAT' },
+          { name: 'pattern', type: 'pattern', token: 'PATTERN' }] }] },
+      { name: 'getkeys', arity: -3, flags: F, ...NOKEYS, ...S, acl: ['slow', 'connection'], since: '2.8.13',
+        summary: 'Extracts the key names from a full command line.', complexity: 'O(N) where N is the number of arguments to the command',
+        handler: commandGetkeys, arguments: [{ name: 'command', type: 'string' }, { name: 'arg', type: 'string', optional: true, multiple: true }] },
+      { name: 'help', arity: 2, flags: F, ...NOKEYS, ...S, acl: ['slow', 'connection'], since: '5.0.0',
+        summary: 'Returns helpful text about the different subcommands.', complexity: 'O(1)', handler: commandHelp },
+    ] },
+];

@@ -1,0 +1,434 @@
+/**
+ * Connection commands: PING ECHO QUIT SELECT HELLO AUTH and CLIENT (ID SETNAME GETNAME SETINFO LIST INFO KILL
+ * NO-EVICT NO-TOUCH HELP). Semantics and error texts follow Redis 7.2 (src/networking.c clientCommand,
+ * helloCommand; src/acl.c authCommand); CLIENT SETINFO is 7.2's, which node-redis and ioredis send.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { Client } from '../client.js';
+import { REDIS_COMPAT_VERSION } from '../version.js';
+import { argIs, argLL, argLatin1, argUtf8, LL } from './args.js';
+import type { CommandContext } from './context.js';
+import { ERR } from './reply-helpers.js';
+import type { CommandSpec } from './types.js';
+
+function pingCommand(ctx: CommandContext): void {
+  const a = ctx.argv;
+  if (a.argc > 2) {
+    ctx.reply.error(`ERR wrong number of arguments for 'ping' command`);
+    return;
+  }
+  if (a.argc === 1) ctx.reply.simple('PONG');
+  else ctx.reply.bulk(a.buf, a.argOff[1], a.argLen[1]);
+}
+
+function echoCommand(ctx: CommandContext): void {
+  const a = ctx.argv;
+  ctx.reply.bulk(a.buf, a.argOff[1], a.argLen[1]);
+}
+
+function quitCommand(ctx: CommandContext): void {
+  ctx.reply.ok();
+  ctx.client.closeAfterReply = true;
+}
+
+function selectCommand(ctx: CommandContext): void {
+  if (!argLL(ctx.argv, 1) || LL.big !== null || LL.value < -2147483648 || LL.value > 2147483647) {
+    ctx.reply.error(ERR.notInteger);
+    return;
+  }
+  if (LL.value !== 0) {
+    ctx.reply.error(ERR.dbRange);
+    return;
+  }
+  ctx.reply.ok();
+}
+
+/** Compares a password with requirepass in constant time. */
+function passwordMatches(ctx: CommandContext, idx: number): boolean {
+  const want = Buffer.from(ctx.server.config.requirepass, 'utf8');
+  const a = ctx.argv;
+  const got = a.buf.subarray(a.argOff[idx], a.argOff[idx] + a.argLen[idx]);
+  return got.length === want.length && timingSafeEqual(got, want);
+}
+
+/**
+ * Authenticates `c` as the default user with the password at argument `passIdx` (user at `userIdx`, or -1).
+ * Writes the error reply and returns false on failure. tierkv has one user, "default", as Redis without ACLs.
+ */
+function authenticate(ctx: CommandContext, userIdx: number, passIdx: number): boolean {
+  const nopass = ctx.server.config.requirepass === '';
+  const userOk = userIdx < 0 || argIs(ctx.argv, userIdx, 'default');
+  if (userOk && (nopass || passwordMatches(ctx, passIdx))) {
+    ctx.client.setAuthenticated(true);
+    return true;
+  }
+  ctx.reply.error(ERR.wrongPass);
+  return false;
+}
+
+function authCommand(ctx: CommandContext): void {
+  const a = ctx.argv;
+  if (a.argc > 3) {
+    ctx.reply.error(ERR.syntax);
+    return;
+  }
+  if (a.argc === 2) {
+    if (ctx.server.config.requirepass === '') {
+      ctx.reply.error(
+        'ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?',
+      );
+      return;
+    }
+    if (authenticate(ctx, -1, 1)) ctx.reply.ok();
+    return;
+  }
+  if (authenticate(ctx, 1, 2)) ctx.reply.ok();
+}
+
+/** True when a client name or library attribute is printable ASCII without spaces (Redis validateClientName). */
+function validName(ctx: CommandContext, i: number): boolean {
+  const a = ctx.argv;
+  const b = a.buf;
+  for (let j = a.argOff[i]; j < a.argOff[i] + a.argLen[i]; j++) if (b[j] < 33 || b[j] > 126) return false;
+  return true;
+}
+
+const BAD_NAME = 'ERR Client names cannot contain spaces, newlines or special characters.';
+
+function helloCommand(ctx: CommandContext): void {
+  const a = ctx.argv;
+  const c = ctx.client;
+  let ver = 0;
+  let next = 1;
+  if (a.argc >= 2) {
+    if (!argLL(a, 1) || LL.big !== null) {
+      ctx.reply.error('ERR Protocol version is not an integer or out of range');
+      return;
+    }
+    ver = LL.value;
+    next = 2;
+    if (ver < 2 || ver > 3) {
+      ctx.reply.error('NOPROTO unsupported protocol version');
+      return;
+    }
+  }
+  let userIdx = -1;
+  let nameIdx = -1;
+  for (let j = next; j < a.argc; j++) {
+    const more = a.argc - 1 - j;
+    if (argIs(a, j, 'auth') && more >= 2) {
+      userIdx = j + 1;
+      j += 2;
+    } else if (argIs(a, j, 'setname') && more >= 1) {
+      nameIdx = j + 1;
+      if (!validName(ctx, nameIdx)) {
+        ctx.reply.error(BAD_NAME);
+        return;
+      }
+      j++;
+    } else {
+      ctx.reply.error(`ERR Syntax error in HELLO option '${argLatin1(a, j)}'`);
+      return;
+    }
+  }
+  if (userIdx >= 0 && !authenticate(ctx, userIdx, userIdx + 1)) return;
+  if (!c.authenticated) {
+    ctx.reply.error(
+      'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
+    );
+    return;
+  }
+  if (nameIdx >= 0) c.name = argLatin1(a, nameIdx);
+  if (ver !== 0) {
+    c.proto = ver as 2 | 3;
+    ctx.reply.proto = c.proto;
+  }
+  const r = ctx.reply;
+  r.mapLen(7);
+  r.bulkString('server');
+  r.bulkString('redis');
+  r.bulkString('version');
+  r.bulkString(REDIS_COMPAT_VERSION);
+  r.bulkString('proto');
+  r.integer(c.proto);
+  r.bulkString('id');
+  r.integer(c.id);
+  r.bulkString('mode');
+  r.bulkString('standalone');
+  r.bulkString('role');
+  r.bulkString('master');
+  r.bulkString('modules');
+  r.arrayLen(0);
+}
+
+// CLIENT ---------------------------------------------------------------------------------------------------------
+
+/** One CLIENT LIST line (without the trailing newline), with Redis 7.2's fields. */
+export function clientInfoLine(ctx: CommandContext, c: Client): string {
+  const now = ctx.ks.now;
+  const qbuf = c.parser.bufferedBytes();
+  const obl = c.socket !== null ? c.socket.writableLength : 0;
+  return (
+    `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=${c.id + 7} name=${c.name} age=${Math.floor((now - c.createdAt) / 1000)}` +
+    ` idle=${Math.floor((now - c.lastInteraction) / 1000)} flags=N db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf=${qbuf}` +
+    ` qbuf-free=0 argv-mem=0 multi-mem=0 rbs=${qbuf} rbp=${qbuf} obl=${obl} oll=0 omem=${obl} tot-mem=${qbuf + obl}` +
+    ` events=r cmd=${c.lastCmd} user=default redir=-1 resp=${c.proto} lib-name=${c.libName} lib-ver=${c.libVer}`
+  );
+}
+
+function clientId(ctx: CommandContext): void {
+  ctx.reply.integer(ctx.client.id);
+}
+
+function clientSetname(ctx: CommandContext): void {
+  if (!validName(ctx, 2)) {
+    ctx.reply.error(BAD_NAME);
+    return;
+  }
+  ctx.client.name = argLatin1(ctx.argv, 2);
+  ctx.reply.ok();
+}
+
+function clientGetname(ctx: CommandContext): void {
+  if (ctx.client.name === '') ctx.reply.nullBulk();
+  else ctx.reply.bulkString(ctx.client.name);
+}
+
+function clientSetinfo(ctx: CommandContext): void {
+  const a = ctx.argv;
+  const isName = argIs(a, 2, 'lib-name');
+  if (!isName && !argIs(a, 2, 'lib-ver')) {
+    ctx.reply.error(`ERR Unrecognized option '${argLatin1(a, 2)}'`);
+    return;
+  }
+  if (!validName(ctx, 3)) {
+    ctx.reply.error(`ERR ${isName ? 'lib-name' : 'lib-ver'} cannot contain spaces, newlines or special characters.`);
+    return;
+  }
+  if (isName) ctx.client.libName = argLatin1(a, 3);
+  else ctx.client.libVer = argLatin1(a, 3);
+  ctx.reply.ok();
+}
+
+function clientList(ctx: CommandContext): void {
+  const a = ctx.argv;
+  let ids: Set<number> | null = null;
+  let typeNormal = true;
+  for (let j = 2; j < a.argc; j++) {
+    if (argIs(a, j, 'type') && j + 1 < a.argc) {
+      const t = argLatin1(a, ++j).toLowerCase();
+      if (!['normal', 'master', 'replica', 'slave', 'pubsub'].includes(t)) {
+        ctx.reply.error(`ERR Unknown client type '${argLatin1(a, j)}'`);
+        return;
+      }
+      typeNormal = t === 'normal';
+    } else if (argIs(a, j, 'id') && j + 1 < a.argc) {
+      ids = new Set();
+      for (j++; j < a.argc; j++) {
+        if (!argLL(a, j) || LL.value <= 0) {
+          ctx.reply.error('ERR Invalid client ID');
+          return;
+        }
+        ids.add(LL.value);
+      }
+    } else {
+      ctx.reply.error(ERR.syntax);
+      return;
+    }
+  }
+  let out = '';
+  if (typeNormal) {
+    for (const c of ctx.server.clients.values()) {
+      if (ids !== null && !ids.has(c.id)) continue;
+      out += clientInfoLine(ctx, c) + '\n';
+    }
+  }
+  ctx.reply.verbatim(out);
+}
+
+function clientInfo(ctx: CommandContext): void {
+  ctx.reply.verbatim(clientInfoLine(ctx, ctx.client) + '\n');
+}
+
+function clientKill(ctx: CommandContext): void {
+  const a = ctx.argv;
+  const srv = ctx.server;
+  if (a.argc === 3) {
+    const addr = argLatin1(a, 2);
+    for (const c of srv.clients.values()) {
+      if (c.addr === addr) {
+        killClient(ctx, c);
+        ctx.reply.ok();
+        return;
+      }
+    }
+    ctx.reply.error('ERR No such client');
+    return;
+  }
+  if (a.argc % 2 !== 0) {
+    ctx.reply.error(ERR.syntax);
+    return;
+  }
+  let id = -1;
+  let addr: string | null = null;
+  let laddr: string | null = null;
+  let user: string | null = null;
+  let maxAge = -1;
+  let skipMe = true;
+  let typeMatches = true;
+  for (let j = 2; j < a.argc; j += 2) {
+    const v = j + 1;
+    if (argIs(a, j, 'id')) {
+      if (!argLL(a, v) || LL.value <= 0) {
+        ctx.reply.error('ERR client-id should be greater than 0');
+        return;
+      }
+      id = LL.value;
+    } else if (argIs(a, j, 'addr')) addr = argLatin1(a, v);
+    else if (argIs(a, j, 'laddr')) laddr = argLatin1(a, v);
+    else if (argIs(a, j, 'user')) user = argUtf8(a, v);
+    else if (argIs(a, j, 'type')) {
+      const t = argLatin1(a, v).toLowerCase();
+      if (!['normal', 'master', 'replica', 'slave', 'pubsub'].includes(t)) {
+        ctx.reply.error(`ERR Unknown client type '${argLatin1(a, v)}'`);
+        return;
+      }
+      typeMatches = t === 'normal';
+    } else if (argIs(a, j, 'skipme')) {
+      if (argIs(a, v, 'yes')) skipMe = true;
+      else if (argIs(a, v, 'no')) skipMe = false;
+      else {
+        ctx.reply.error(ERR.syntax);
+        return;
+      }
+    } else if (argIs(a, j, 'maxage')) {
+      if (!argLL(a, v)) {
+        ctx.reply.error(ERR.notInteger);
+        return;
+      }
+      maxAge = LL.value;
+    } else {
+      ctx.reply.error(ERR.syntax);
+      return;
+    }
+  }
+  let killed = 0;
+  const now = ctx.ks.now;
+  for (const c of [...srv.clients.values()]) {
+    if (!typeMatches) break;
+    if (id > 0 && c.id !== id) continue;
+    if (addr !== null && c.addr !== addr) continue;
+    if (laddr !== null && c.laddr !== laddr) continue;
+    if (user !== null && user !== 'default') continue;
+    if (maxAge >= 0 && (now - c.createdAt) / 1000 < maxAge) continue;
+    if (skipMe && c === ctx.client) continue;
+    killClient(ctx, c);
+    killed++;
+  }
+  ctx.reply.integer(killed);
+}
+
+/** Closes a client: at once, or after the current reply when it is the caller. */
+function killClient(ctx: CommandContext, c: Client): void {
+  if (c === ctx.client) c.closeAfterReply = true;
+  else ctx.server.closeClient(c);
+}
+
+function clientOnOff(ctx: CommandContext): void {
+  const a = ctx.argv;
+  if (argIs(a, 2, 'on') || argIs(a, 2, 'off')) ctx.reply.ok();
+  else ctx.reply.error(ERR.syntax);
+}
+
+function clientHelp(ctx: CommandContext): void {
+  const lines = [
+    'CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands:',
+    'ID                  -- id of this connection.',
+    'INFO                -- one CLIENT LIST line about this connection.',
+    'LIST [TYPE t] [ID id ...] -- every connection, one line each.',
+    'KILL <ip:port> | KILL [ID id] [ADDR ip:port] [LADDR ip:port] [USER u] [TYPE t] [SKIPME yes|no] [MAXAGE s]',
+    'SETNAME <name>      -- name this connection; GETNAME returns it.',
+    'SETINFO LIB-NAME|LIB-VER <value> -- client library name and version.',
+    'NO-EVICT on|off, NO-TOUCH on|off -- accepted for compatibility.',
+    'HELP                -- this text.',
+  ];
+  ctx.reply.arrayLen(lines.length);
+  for (const l of lines) ctx.reply.simple(l);
+}
+
+const G = { group: 'connection' };
+const NOKEYS = { firstKey: 0, lastKey: 0, step: 0 };
+const CF = ['noscript', 'loading', 'stale'];
+
+/** The connection commands of the table. */
+export const connectionCommands: CommandSpec[] = [
+  { name: 'ping', arity: -1, flags: ['fast', 'sentinel'], ...NOKEYS, ...G, acl: ['fast', 'connection'], since: '1.0.0',
+    summary: 'Returns PONG, or the message given.', complexity: 'O(1)', handler: pingCommand,
+    arguments: [{ name: 'message', type: 'string', optional: true }] },
+  { name: 'echo', arity: 2, flags: ['fast'], ...NOKEYS, ...G, acl: ['fast', 'connection'], since: '1.0.0',
+    summary: 'Returns the given string.', complexity: 'O(1)', handler: echoCommand,
+    arguments: [{ name: 'message', type: 'string' }] },
+  { name: 'quit', arity: -1, flags: ['allow_busy', 'noscript', 'loading', 'stale', 'fast', 'no-auth'], ...NOKEYS, ...G,
+    acl: ['fast', 'connection'], since: '1.0.0', summary: 'Closes the connection after replying.', complexity: 'O(1)',
+    docFlags: ['deprecated'], handler: quitCommand },
+  { name: 'select', arity: 2, flags: ['loading', 'stale', 'fast'], ...NOKEYS, ...G, acl: ['fast', 'connection'], since: '1.0.0',
+    summary: 'Selects the database (tierkv has only database 0).', complexity: 'O(1)', handler: selectCommand,
+    arguments: [{ name: 'index', type: 'integer' }] },
+  { name: 'hello', arity: -1, flags: [...CF, 'fast', 'no-auth', 'sentinel', 'allow_busy'], ...NOKEYS, ...G,
+    acl: ['fast', 'connection'], since: '6.0.0', summary: 'Handshake: selects RESP2 or RESP3, authenticates, names the connection.',
+    complexity: 'O(1)', handler: helloCommand,
+    arguments: [{ name: 'arguments', type: 'block', optional: true, arguments: [
+      { name: 'protover', type: 'integer' },
+      { name: 'auth', type: 'block', token: 'AUTH', optional: true, arguments: [{ name: 'username', type: 'string' }, { name: 'password', type: 'string' }] },
+      { name: 'clientname', type: 'string', token: 'SETNAME', optional: true }] }] },
+  { name: 'auth', arity: -2, flags: [...CF, 'fast', 'no-auth', 'sentinel', 'allow_busy'], ...NOKEYS, ...G,
+    acl: ['fast', 'connection'], since: '1.0.0', summary: 'Authenticates the connection (user "default" and requirepass).',
+    complexity: 'O(N) where N is the number of passwords defined for the user', handler: authCommand,
+    arguments: [{ name: 'username', type: 'string', optional: true, since: '6.0.0' }, { name: 'password', type: 'string' }] },
+  { name: 'client', arity: -2, flags: ['sentinel'], ...NOKEYS, ...G, acl: ['slow'], since: '2.4.0',
+    summary: 'A container for client connection commands.', complexity: 'Depends on subcommand.',
+    subcommands: [
+      { name: 'id', arity: 2, flags: CF, ...NOKEYS, ...G, acl: ['slow', 'connection'], since: '5.0.0',
+        summary: 'Returns the unique id of the connection.', complexity: 'O(1)', handler: clientId },
+      { name: 'setname', arity: 3, flags: CF, ...NOKEYS, ...G, acl: ['slow', 'connection'], since: '2.6.9',
+        summary: 'Sets the connection name.', complexity: 'O(1)', handler: clientSetname,
+        arguments: [{ name: 'connection-name', type: 'string' }] },
+      { name: 'getname', arity: 2, flags: CF, ...NOKEYS, ...G, acl: ['slow', 'connection'], since: '2.6.9',
+        summary: 'Returns the connection name.', complexity: 'O(1)', handler: clientGetname },
+      { name: 'setinfo', arity: 4, flags: CF, ...NOKEYS, ...G, acl: ['slow', 'connection'], since: '7.2.0',
+        summary: 'Records the client library name or version for CLIENT LIST.', complexity: 'O(1)', handler: clientSetinfo,
+        arguments: [{ name: 'attr', type: 'oneof', arguments: [
+          { name: 'libname', type: 'string', token: 'LIB-NAME' }, { name: 'libver', type: 'string', token: 'LIB-VER' }] }] },
+      { name: 'list', arity: -2, flags: ['admin', ...CF], ...NOKEYS, ...G, acl: ['admin', 'slow', 'dangerous', 'connection'],
+        since: '2.4.0', summary: 'Lists the open connections.', complexity: 'O(N) where N is the number of client connections',
+        handler: clientList, arguments: [
+          { name: 'client-type', type: 'oneof', token: 'TYPE', optional: true, arguments: [
+            { name: 'normal', type: 'pure-token', token: 'normal' }, { name: 'master', type: 'pure-token', token: 'master' },
+            { name: 'replica', type: 'pure-token', token: 'replica' }, { name: 'pubsub', type: 'pure-token', token: 'pubsub' }] },
+          { name: 'client-id', type: 'integer', token: 'ID', optional: true, multiple: true }] },
+      { name: 'info', arity: 2, flags: CF, ...NOKEYS, ...G, acl: ['slow', 'connection'], since: '6.2.0',
+        summary: 'Returns information about this connection.', complexity: 'O(1)', handler: clientInfo },
+      { name: 'kill', arity: -3, flags: ['admin', ...CF], ...NOKEYS, ...G, acl: ['admin', 'slow', 'dangerous', 'connection'],
+        since: '2.4.0', summary: 'Closes connections chosen by address or by filters.',
+        complexity: 'O(N) where N is the number of client connections', handler: clientKill,
+        arguments: [{ name: 'filter', type: 'oneof', arguments: [
+          { name: 'old-format', type: 'string' },
+          { name: 'new-format', type: 'oneof', multiple: true, arguments: [
+            { name: 'client-id', type: 'integer', token: 'ID', optional: true },
+            { name: 'addr', type: 'string', token: 'ADDR', optional: true },
+            { name: 'laddr', type: 'string', token: 'LADDR', optional: true },
+            { name: 'username', type: 'string', token: 'USER', optional: true },
+            { name: 'skipme', type: 'string', token: 'SKIPME', optional: true },
+            { name: 'maxage', type: 'integer', token: 'MAXAGE', optional: true }] }] }] },
+      { name: 'no-evict', arity: 3, flags: ['admin', ...CF], ...NOKEYS, ...G, acl: ['admin', 'slow', 'dangerous', 'connection'],
+        since: '7.0.0', summary: 'Accepted for compatibility (client eviction does not exist in tierkv).', complexity: 'O(1)',
+        handler: clientOnOff, arguments: [{ name: 'enabled', type: 'oneof', arguments: [
+          { name: 'on', type: 'pure-token', token: 'ON' }, { name: 'off', type: 'pure-token', token: 'OFF' }] }] },
+      { name: 'no-touch', arity: 3, flags: CF, ...NOKEYS, ...G, acl: ['slow', 'connection'], since: '7.2.0',
+        summary: 'Accepted for compatibility.', complexity: 'O(1)', handler: clientOnOff,
+        arguments: [{ name: 'enabled', type: 'oneof', arguments: [
+          { name: 'on', type: 'pure-token', token: 'ON' }, { name: 'off', type: 'pure-token', token: 'OFF' }] }] },
+      { name: 'help', arity: 2, flags: ['loading', 'stale'], ...NOKEYS, ...G, acl: ['slow', 'connection'], since: '5.0.0',
+        summary: 'Returns helpful text about the different subcommands.', complexity: 'O(1)', handler: clientHelp },
+    ] },
+];

@@ -1,0 +1,20 @@
+/**
+ * Every command tierkv implements, by family. The command table (table.ts) is built from this list.
+ */
+import { commandCommands } from './command-cmd.js';
+import { connectionCommands } from './connection.js';
+import { expireCommands } from './expire.js';
+import { keyCommands } from './keys.js';
+import { serverCommands } from './server-cmds.js';
+import { stringCommands } from './strings.js';
+import type { CommandSpec } from './types.js';
+
+/** All command declarations. */
+export const allCommands: CommandSpec[] = [
+  ...stringCommands,
+  ...keyCommands,
+  ...expireCommands,
+  ...connectionCommands,
+  ...serverCommands,
+  ...commandCommands,
+];

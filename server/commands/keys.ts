@@ -1,0 +1,360 @@
+/**
+ * Generic keyspace commands: DEL UNLINK EXISTS TYPE TOUCH KEYS SCAN RANDOMKEY RENAME RENAMENX, and OBJECT
+ * (FREQ ENCODING IDLETIME REFCOUNT). Semantics and error texts follow Redis 7.0 (src/db.c, src/object.c).
+ */
+import { F_HAS_TTL, F_NOINT, F_RAW } from '../../allocator/item-layout.js';
+import { globMatch, isMatchAll } from '../glob.js';
+import { NO_TTL } from '../keyspace/keyspace.js';
+import { NOT_FOUND } from '../keyspace/hash-index.js';
+import { bytesEqual } from '../keyspace/bytes.js';
+import { argIs, argLL, LL } from './args.js';
+import type { CommandContext } from './context.js';
+import { currentEncoding, ERR } from './reply-helpers.js';
+import type { CommandSpec } from './types.js';
+
+function delCommand(ctx: CommandContext): void {
+  const a = ctx.argv;
+  let n = 0;
+  for (let j = 1; j < a.argc; j++) if (ctx.ks.delete(a.buf, a.argOff[j], a.argLen[j])) n++;
+  ctx.reply.integer(n);
+}
+
+function existsCommand(ctx: CommandContext): void {
+  const a = ctx.argv;
+  let n = 0;
+  for (let j = 1; j < a.argc; j++) if (ctx.ks.lookupRead(a.buf, a.argOff[j], a.argLen[j], true)) n++;
+  ctx.reply.integer(n);
+}
+
+function touchCommand(ctx: CommandContext): void {
+  const a = ctx.argv;
+  let n = 0;
+  for (let j = 1; j < a.argc; j++) if (ctx.ks.lookupRead(a.buf, a.argOff[j], a.argLen[j])) n++;
+  ctx.reply.integer(n);
+}
+
+function typeCommand(ctx: CommandContext): void {
+  const a = ctx.argv;
+  ctx.reply.simple(ctx.ks.lookupRead(a.buf, a.argOff[1], a.argLen[1], true) ? 'string' : 'none');
+}
+
+/** True when the keyspace's current item has expired (iteration skips such keys without deleting them). */
+function currentExpired(ctx: CommandContext): boolean {
+  return ctx.ks.isExpired();
+}
+
+function keysCommand(ctx: CommandContext): void {
+  const a = ctx.argv;
+  const ks = ctx.ks;
+  const index = ks.index;
+  const po = a.argOff[1];
+  const pl = a.argLen[1];
+  const all = isMatchAll(a.buf, po, pl);
+  // Collect addresses first: the reply needs the count, and the index must not change while it is walked.
+  const found: number[] = [];
+  const total = index.positions();
+  for (let pos = 0; pos < total; pos++) {
+    const slot = index.slotAtPosition(pos);
+    if (slot === NOT_FOUND || !ks.loadSlot(slot)) continue;
+    if (currentExpired(ctx)) continue;
+    if (!all && !globMatch(a.buf, po, pl, ks.ext.u8, ks.keyOff(), ks.keyLen(), false)) continue;
+    found.push(ks.addr);
+  }
+  ctx.reply.arrayLen(found.length);
+  const arena = ks.arena;
+  for (const addr of found) {
+    const off = arena.resolve(addr);
+    const ext = arena.ext;
+    const kl = ext.u32[(off >>> 2) + 1];
+    const ko = off + ((ext.u8[off] & F_HAS_TTL) !== 0 ? 24 : 16);
+    ctx.reply.bulk(ext.u8, ko, kl);
+  }
+}
+
+/** Parses a SCAN cursor as Redis's parseScanCursorOrReply (strtoul): returns -1 and replies on error. */
+function parseCursor(ctx: CommandContext, i: number): number {
+  const a = ctx.argv;
+  const s = a.buf.toString('latin1', a.argOff[i], a.argOff[i] + a.argLen[i]);
+  if (!/^[+-]?\d*$/.test(s) || (s.length > 0 && /^[+-]$/.test(s))) {
+    ctx.reply.error(ERR.invalidCursor);
+    return -1;
+  }
+  let v = s === '' ? 0n : BigInt(s);
+  if (v > 18446744073709551615n || v < -18446744073709551615n) {
+    ctx.reply.error(ERR.invalidCursor);
+    return -1;
+  }
+  if (v < 0n) v = 18446744073709551616n + v;
+  return Number(v & 0xffffffffn);
+}
+
+function scanCommand(ctx: CommandContext): void {
+  const a = ctx.argv;
+  const ks = ctx.ks;
+  const cursorIn = parseCursor(ctx, 1);
+  if (cursorIn < 0) return;
+  let count = 10;
+  let patIdx = -1;
+  let typeIdx = -1;
+  for (let j = 2; j < a.argc; j++) {
+    const more = a.argc - j - 1;
+    if (argIs(a, j, 'count') && more >= 1) {
+      if (!argLL(a, j + 1)) {
+        ctx.reply.error(ERR.notInteger);
+        return;
+      }
+      if (LL.value < 1) {
+        ctx.reply.error(ERR.syntax);
+        return;
+      }
+      count = LL.value;
+      j++;
+    } else if (argIs(a, j, 'match') && more >= 1) {
+      patIdx = ++j;
+    } else if (argIs(a, j, 'type') && more >= 1) {
+      typeIdx = ++j;
+    } else {
+      ctx.reply.error(ERR.syntax);
+      return;
+    }
+  }
+  const slots: number[] = [];
+  const emit = (slot: number): void => {
+    slots.push(ks.index.addrAt(slot));
+  };
+  let cursor = cursorIn;
+  // Redis visits at most count*10 buckets; an empty bucket costs two array reads here, so allow more of them,
+  // which makes SCAN 0 return a small keyspace in one call as Redis's small tables do.
+  let buckets = Math.max(count * 10, 4096);
+  do {
+    cursor = ks.index.scan(cursor, emit);
+  } while (cursor !== 0 && buckets-- > 0 && slots.length < count);
+  const keys: number[] = [];
+  const arena = ks.arena;
+  const typeOk = typeIdx < 0 || argIs(a, typeIdx, 'string');
+  // MATCH * matches everything, the empty key included (Redis skips the matcher for it, as KEYS does).
+  const usePattern = patIdx >= 0 && !isMatchAll(a.buf, a.argOff[patIdx], a.argLen[patIdx]);
+  for (const addr of slots) {
+    if (!typeOk || !arena.isLive(addr)) continue;
+    const off = arena.resolve(addr);
+    const ext = arena.ext;
+    if ((ext.u8[off] & F_HAS_TTL) !== 0 && ext.f64[(off >>> 3) + 2] <= ks.now) continue;
+    const kl = ext.u32[(off >>> 2) + 1];
+    const ko = off + ((ext.u8[off] & F_HAS_TTL) !== 0 ? 24 : 16);
+    if (usePattern && !globMatch(a.buf, a.argOff[patIdx], a.argLen[patIdx], ext.u8, ko, kl, false)) continue;
+    keys.push(addr);
+  }
+  ctx.reply.arrayLen(2);
+  ctx.reply.bulkString(String(cursor));
+  ctx.reply.arrayLen(keys.length);
+  for (const addr of keys) {
+    const off = arena.resolve(addr);
+    const ext = arena.ext;
+    const kl = ext.u32[(off >>> 2) + 1];
+    const ko = off + ((ext.u8[off] & F_HAS_TTL) !== 0 ? 24 : 16);
+    ctx.reply.bulk(ext.u8, ko, kl);
+  }
+}
+
+function randomkeyCommand(ctx: CommandContext): void {
+  const ks = ctx.ks;
+  for (let tries = 0; tries < 100; tries++) {
+    const slot = ks.index.randomSlot();
+    if (slot === NOT_FOUND) break;
+    if (!ks.loadSlot(slot)) {
+      ks.removeDeadSlot(slot);
+      continue;
+    }
+    if (ks.isExpired() && tries < 99) {
+      ks.expireCurrent();
+      continue;
+    }
+    ctx.reply.bulk(ks.ext.u8, ks.keyOff(), ks.keyLen());
+    return;
+  }
+  ctx.reply.nullBulk();
+}
+
+/** RENAME (nx = false) and RENAMENX (nx = true), as Redis's renameGenericCommand. */
+function renameGeneric(ctx: CommandContext, nx: boolean): void {
+  const a = ctx.argv;
+  const ks = ctx.ks;
+  const sb = a.buf;
+  const so = a.argOff[1];
+  const sl = a.argLen[1];
+  const dox = a.argOff[2];
+  const dl = a.argLen[2];
+  if (!ks.lookupWrite(sb, so, sl)) {
+    ctx.reply.error(ERR.noSuchKey);
+    return;
+  }
+  if (sl === dl && bytesEqual(sb, so, sb, dox, sl)) {
+    if (nx) ctx.reply.integer(0);
+    else ctx.reply.ok();
+    return;
+  }
+  const srcExt = ks.ext;
+  const srcOff = ks.off;
+  const srcValOff = ks.valOff();
+  const vl = ks.valLen();
+  const ttl = ks.expireAt();
+  const flags = ks.flags();
+  const lfu = srcExt.u8[srcOff + 1];
+  const epoch = srcExt.u16[(srcOff >>> 1) + 1];
+  if (ks.lookupWrite(sb, dox, dl)) {
+    if (nx) {
+      ctx.reply.integer(0);
+      return;
+    }
+    ks.removeCurrent();
+  }
+  const voff = ks.storeAlloc(vl, ttl > 0 ? ttl : NO_TTL, flags & (F_RAW | F_NOINT));
+  const ext = ks.ext;
+  ext.u8.set(srcExt.u8.subarray(srcValOff, srcValOff + vl), voff);
+  ext.u8[ks.off + 1] = lfu;
+  ext.u16[(ks.off >>> 1) + 1] = epoch;
+  ks.find(sb, so, sl);
+  ks.removeCurrent();
+  if (nx) ctx.reply.integer(1);
+  else ctx.reply.ok();
+}
+
+// OBJECT -------------------------------------------------------------------------------------------------------
+
+function objectLookup(ctx: CommandContext): boolean {
+  const a = ctx.argv;
+  if (ctx.ks.lookupRead(a.buf, a.argOff[2], a.argLen[2], true)) return true;
+  ctx.reply.nullBulk();
+  return false;
+}
+
+function objectEncoding(ctx: CommandContext): void {
+  if (objectLookup(ctx)) ctx.reply.bulkString(currentEncoding(ctx));
+}
+
+/** OBJECT FREQ: tierkv always counts accesses (the tiers need it), whatever maxmemory-policy says. */
+function objectFreq(ctx: CommandContext): void {
+  if (objectLookup(ctx)) ctx.reply.integer(ctx.ks.lfu());
+}
+
+/** OBJECT IDLETIME: seconds since the last access (always tracked in tierkv). */
+function objectIdletime(ctx: CommandContext): void {
+  if (objectLookup(ctx)) ctx.reply.integer(Math.max(0, Math.floor(ctx.ks.now / 1000) - ctx.ks.atime()));
+}
+
+function objectRefcount(ctx: CommandContext): void {
+  if (!objectLookup(ctx)) return;
+  // Redis shares small integers (refcount INT_MAX); every other string has refcount 1.
+  ctx.reply.integer(currentEncoding(ctx) === 'int' && isSharedInt(ctx) ? 2147483647 : 1);
+}
+
+function isSharedInt(ctx: CommandContext): boolean {
+  const ks = ctx.ks;
+  const vl = ks.valLen();
+  if (vl > 5) return false;
+  const v = Number(Buffer.from(ks.ext.u8.subarray(ks.valOff(), ks.valOff() + vl)).toString('latin1'));
+  return v >= 0 && v < 10000 && ctx.server.config.maxmemory === 0;
+}
+
+function objectHelp(ctx: CommandContext): void {
+  const lines = [
+    'OBJECT <subcommand> <key>. Subcommands:',
+    'ENCODING <key>  -- encoding Redis would report for the value (int, embstr, raw).',
+    'FREQ <key>      -- logarithmic access counter of the key (reset every tier-counter-reset-ms).',
+    'IDLETIME <key>  -- seconds since the key was last read or written.',
+    'REFCOUNT <key>  -- reference count Redis would report for the value.',
+    'HELP            -- this text.',
+  ];
+  ctx.reply.arrayLen(lines.length);
+  for (const l of lines) ctx.reply.simple(l);
+}
+
+const G = { group: 'generic' };
+const KEY1 = { firstKey: 1, lastKey: 1, step: 1 };
+const KEYS_ALL = { firstKey: 1, lastKey: -1, step: 1 };
+const KEY2 = { firstKey: 2, lastKey: 2, step: 1 };
+const keyArg = { name: 'key', type: 'key' as const, keySpecIndex: 0 };
+const keysArg = { name: 'key', type: 'key' as const, keySpecIndex: 0, multiple: true };
+
+/** The generic key commands of the table. */
+export const keyCommands: CommandSpec[] = [
+  {
+    name: 'del', arity: -2, flags: ['write'], ...KEYS_ALL, ...G, acl: ['keyspace', 'write', 'slow'], since: '1.0.0',
+    summary: 'Deletes one or more keys; returns how many existed.', complexity: 'O(N) where N is the number of keys',
+    handler: delCommand, arguments: [keysArg],
+  },
+  {
+    name: 'unlink', arity: -2, flags: ['write', 'fast'], ...KEYS_ALL, ...G, acl: ['keyspace', 'write', 'fast'], since: '4.0.0',
+    summary: 'Deletes one or more keys (freeing is O(1) per key in tierkv, so this equals DEL).',
+    complexity: 'O(1) for each key', handler: delCommand, arguments: [keysArg],
+  },
+  {
+    name: 'exists', arity: -2, flags: ['readonly', 'fast'], ...KEYS_ALL, ...G, acl: ['keyspace', 'read', 'fast'], since: '1.0.0',
+    summary: 'Counts how many of the given keys exist (repeated keys count repeatedly).', complexity: 'O(N) where N is the number of keys',
+    handler: existsCommand, arguments: [keysArg],
+  },
+  {
+    name: 'touch', arity: -2, flags: ['readonly', 'fast'], ...KEYS_ALL, ...G, acl: ['keyspace', 'read', 'fast'], since: '3.2.1',
+    summary: 'Counts an access to each given key; returns how many exist.', complexity: 'O(N) where N is the number of keys',
+    handler: touchCommand, arguments: [keysArg],
+  },
+  {
+    name: 'type', arity: 2, flags: ['readonly', 'fast'], ...KEY1, ...G, acl: ['keyspace', 'read', 'fast'], since: '1.0.0',
+    summary: 'Returns the type of the value of a key ("string" or "none" in tierkv).', complexity: 'O(1)',
+    handler: typeCommand, arguments: [keyArg],
+  },
+  {
+    name: 'keys', arity: 2, flags: ['readonly'], firstKey: 0, lastKey: 0, step: 0, ...G,
+    acl: ['keyspace', 'read', 'slow', 'dangerous'], since: '1.0.0',
+    summary: 'Returns every key that matches a glob-style pattern (walks the whole keyspace).',
+    complexity: 'O(N) with N being the number of keys in the database', handler: keysCommand,
+    arguments: [{ name: 'pattern', type: 'pattern' }],
+  },
+  {
+    name: 'scan', arity: -2, flags: ['readonly'], firstKey: 0, lastKey: 0, step: 0, ...G, acl: ['keyspace', 'read', 'slow'],
+    since: '2.8.0', summary: 'Iterates over the keys with a cursor (every key present for the whole iteration is returned at least once).',
+    complexity: 'O(1) for every call. O(N) for a complete iteration', handler: scanCommand,
+    arguments: [
+      { name: 'cursor', type: 'integer' },
+      { name: 'pattern', type: 'pattern', token: 'MATCH', optional: true },
+      { name: 'count', type: 'integer', token: 'COUNT', optional: true },
+      { name: 'type', type: 'string', token: 'TYPE', optional: true, since: '6.0.0' },
+    ],
+  },
+  {
+    name: 'randomkey', arity: 1, flags: ['readonly'], firstKey: 0, lastKey: 0, step: 0, ...G, acl: ['keyspace', 'read', 'slow'],
+    since: '1.0.0', summary: 'Returns a random key name.', complexity: 'O(1)', handler: randomkeyCommand,
+  },
+  {
+    name: 'rename', arity: 3, flags: ['write'], firstKey: 1, lastKey: 2, step: 1, ...G, acl: ['keyspace', 'write', 'slow'],
+    since: '1.0.0', summary: 'Renames a key, overwriting the destination.', complexity: 'O(1)',
+    handler: (ctx) => renameGeneric(ctx, false),
+    arguments: [keyArg, { name: 'newkey', type: 'key', keySpecIndex: 1 }],
+  },
+  {
+    name: 'renamenx', arity: 3, flags: ['write', 'fast'], firstKey: 1, lastKey: 2, step: 1, ...G, acl: ['keyspace', 'write', 'fast'],
+    since: '1.0.0', summary: 'Renames a key only when the destination does not exist.', complexity: 'O(1)',
+    handler: (ctx) => renameGeneric(ctx, true),
+    arguments: [keyArg, { name: 'newkey', type: 'key', keySpecIndex: 1 }],
+  },
+  {
+    name: 'object', arity: -2, flags: [], firstKey: 0, lastKey: 0, step: 0, ...G, acl: ['slow'], since: '2.2.3',
+    summary: 'A container for object introspection commands.', complexity: 'Depends on subcommand.',
+    subcommands: [
+      { name: 'encoding', arity: 3, flags: ['readonly'], ...KEY2, ...G, acl: ['keyspace', 'read', 'slow'], since: '2.2.3',
+        summary: 'Returns the internal encoding Redis would report for the value of a key.', complexity: 'O(1)',
+        handler: objectEncoding, arguments: [keyArg] },
+      { name: 'freq', arity: 3, flags: ['readonly'], ...KEY2, ...G, acl: ['keyspace', 'read', 'slow'], since: '4.0.0',
+        summary: 'Returns the logarithmic access counter of a key (always tracked in tierkv).', complexity: 'O(1)',
+        handler: objectFreq, arguments: [keyArg] },
+      { name: 'idletime', arity: 3, flags: ['readonly'], ...KEY2, ...G, acl: ['keyspace', 'read', 'slow'], since: '2.2.3',
+        summary: 'Returns the seconds since the last access to a key.', complexity: 'O(1)',
+        handler: objectIdletime, arguments: [keyArg] },
+      { name: 'refcount', arity: 3, flags: ['readonly'], ...KEY2, ...G, acl: ['keyspace', 'read', 'slow'], since: '2.2.3',
+        summary: 'Returns the reference count Redis would report for the value of a key.', complexity: 'O(1)',
+        handler: objectRefcount, arguments: [keyArg] },
+      { name: 'help', arity: 2, flags: ['loading', 'stale'], firstKey: 0, lastKey: 0, step: 0, ...G, acl: ['keyspace', 'slow'],
+        since: '6.2.0', summary: 'Returns helpful text about the different subcommands.', complexity: 'O(1)', handler: objectHelp },
+    ],
+  },
+];

@@ -1,0 +1,59 @@
+/**
+ * Replies shared by many commands: the current item's value, and Redis's common error texts (one table, so
+ * that every command says the same thing the same way, as Redis's `shared.*` objects do).
+ */
+import { PS_JUMBO, CHUNK_BITS } from '../../allocator/arena.js';
+import { F_NOINT, F_RAW } from '../../allocator/item-layout.js';
+import type { CommandContext } from './context.js';
+import { parseLL } from './args.js';
+
+/** Redis's error texts (without the leading '-'). */
+export const ERR = {
+  syntax: 'ERR syntax error',
+  notInteger: 'ERR value is not an integer or out of range',
+  notFloat: 'ERR value is not a valid float',
+  overflow: 'ERR increment or decrement would overflow',
+  nanOrInf: 'ERR increment would produce NaN or Infinity',
+  noSuchKey: 'ERR no such key',
+  offsetRange: 'ERR offset is out of range',
+  stringTooLong: 'ERR string exceeds maximum allowed size (proto-max-bulk-len)',
+  noAuth: 'NOAUTH Authentication required.',
+  oom: "OOM command not allowed when used memory > 'maxmemory'.",
+  dbRange: 'ERR DB index is out of range',
+  invalidCursor: 'ERR invalid cursor',
+  wrongPass: 'WRONGPASS invalid username-password pair or user is disabled.',
+} as const;
+
+/** "ERR invalid expire time in '<cmd>' command". */
+export function errInvalidExpire(ctx: CommandContext): string {
+  return `ERR invalid expire time in '${ctx.cmd.fullName}' command`;
+}
+
+/** Values at least this long, held by a jumbo item, are sent by reference instead of copied. */
+const ZERO_COPY_MIN = 64 * 1024;
+
+/** Replies with the value of the keyspace's current item as a bulk string. */
+export function replyCurrentValue(ctx: CommandContext): void {
+  const ks = ctx.ks;
+  const len = ks.valLen();
+  const off = ks.valOff();
+  if (len >= ZERO_COPY_MIN && ks.arena.pageState[ks.addr >>> CHUNK_BITS] === PS_JUMBO) {
+    // A jumbo extent holds one item and is never reused for another: a view stays valid after a delete.
+    ctx.reply.bulkRef(ks.ext.buf.subarray(off, off + len));
+  } else {
+    ctx.reply.bulk(ks.ext.u8, off, len);
+  }
+}
+
+/**
+ * OBJECT ENCODING of the current item, as Redis would report the same string: "int" for a canonical integer of
+ * at most 20 bytes (Redis tryObjectEncoding), "embstr" up to 44 bytes, "raw" above or after an in-place edit.
+ */
+export function currentEncoding(ctx: CommandContext): string {
+  const ks = ctx.ks;
+  const len = ks.valLen();
+  const flags = ks.flags();
+  if ((flags & F_RAW) !== 0) return 'raw';
+  if ((flags & F_NOINT) === 0 && len <= 20 && parseLL(ks.ext.u8, ks.valOff(), len)) return 'int';
+  return len <= 44 ? 'embstr' : 'raw';
+}

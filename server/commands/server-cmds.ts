@@ -1,0 +1,269 @@
+/**
+ * Server commands: INFO CONFIG (GET SET RESETSTAT REWRITE HELP) DBSIZE FLUSHDB FLUSHALL TIME MEMORY (USAGE STATS
+ * DOCTOR PURGE HELP) SHUTDOWN. Semantics follow Redis 7 (src/server.c, src/config.c, src/object.c).
+ */
+import { TIER_COLD, TIER_HOT } from '../../allocator/arena.js';
+import { buildInfo, selectSections } from '../info.js';
+import { argIs, argLL, argLatin1, argUtf8, LL } from './args.js';
+import type { CommandContext } from './context.js';
+import { ERR } from './reply-helpers.js';
+import type { CommandSpec } from './types.js';
+
+function infoCommand(ctx: CommandContext): void {
+  const a = ctx.argv;
+  const names: string[] = [];
+  for (let j = 1; j < a.argc; j++) names.push(argLatin1(a, j));
+  ctx.reply.verbatim(buildInfo(ctx.server, selectSections(names)));
+}
+
+function dbsizeCommand(ctx: CommandContext): void {
+  ctx.reply.integer(ctx.ks.keys);
+}
+
+/** FLUSHDB / FLUSHALL [ASYNC|SYNC]: O(extents) whatever the mode, so both modes are immediate. */
+function flushCommand(ctx: CommandContext): void {
+  const a = ctx.argv;
+  if (a.argc > 2 || (a.argc === 2 && !argIs(a, 1, 'async') && !argIs(a, 1, 'sync'))) {
+    ctx.reply.error(ERR.syntax);
+    return;
+  }
+  ctx.ks.flush();
+  ctx.reply.ok();
+}
+
+function timeCommand(ctx: CommandContext): void {
+  const us = BigInt(Math.floor(performance.timeOrigin * 1000 + performance.now() * 1000));
+  ctx.reply.arrayLen(2);
+  ctx.reply.bulkString(String(us / 1000000n));
+  ctx.reply.bulkString(String(us % 1000000n));
+}
+
+// CONFIG ---------------------------------------------------------------------------------------------------------
+
+function configGet(ctx: CommandContext): void {
+  const a = ctx.argv;
+  const patterns: string[] = [];
+  for (let j = 2; j < a.argc; j++) patterns.push(argUtf8(a, j));
+  const pairs = ctx.server.config.get(patterns);
+  ctx.reply.mapLen(pairs.length);
+  for (const [k, v] of pairs) {
+    ctx.reply.bulkString(k);
+    ctx.reply.bulkString(v);
+  }
+}
+
+function configSet(ctx: CommandContext): void {
+  const a = ctx.argv;
+  if (a.argc % 2 !== 0) {
+    ctx.reply.error(`ERR wrong number of arguments for 'config|set' command`);
+    return;
+  }
+  const pairs: Array<[string, string]> = [];
+  for (let j = 2; j < a.argc; j += 2) pairs.push([argUtf8(a, j), argUtf8(a, j + 1)]);
+  const err = ctx.server.config.set(pairs);
+  if (err !== null) ctx.reply.error(err);
+  else ctx.reply.ok();
+}
+
+function configResetstat(ctx: CommandContext): void {
+  const srv = ctx.server;
+  const st = srv.stats;
+  st.totalConnectionsReceived = 0;
+  st.totalCommandsProcessed = 0;
+  st.rejectedConnections = 0;
+  st.totalNetInputBytes = 0;
+  st.totalNetOutputBytes = 0;
+  st.totalErrorReplies = 0;
+  st.totalReadsProcessed = 0;
+  st.totalWritesProcessed = 0;
+  st.errorCodes.clear();
+  st.usedMemoryPeak = ctx.ks.usedMemory();
+  const ks = ctx.ks.stats;
+  ks.hits = ks.misses = ks.expired = ks.evicted = 0;
+  ks.tierHits.fill(0);
+  for (const c of srv.table.all()) c.calls = c.usec = c.rejectedCalls = c.failedCalls = 0;
+  ctx.reply.ok();
+}
+
+function configRewrite(ctx: CommandContext): void {
+  if (ctx.server.configFile === '') ctx.reply.error('ERR The server is running without a config file');
+  else ctx.reply.error('ERR CONFIG REWRITE is not supported by tierkv; edit the config file instead');
+}
+
+function configHelp(ctx: CommandContext): void {
+  helpLines(ctx, [
+    'CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands:',
+    'GET <pattern> [<pattern> ...]   -- parameters matching the glob-style patterns, with their values.',
+    'SET <name> <value> [<name> <value> ...] -- change parameters at run time (all or none).',
+    'RESETSTAT                      -- reset the statistics reported by INFO.',
+    'REWRITE                        -- not supported by tierkv.',
+    'HELP                           -- this text.',
+  ]);
+}
+
+// MEMORY ---------------------------------------------------------------------------------------------------------
+
+/**
+ * MEMORY USAGE: bytes the key costs in tierkv: its chunk in the arena (item size rounded up to its slab class)
+ * plus its share of the hash index (8 bytes per slot over the load factor).
+ */
+function memoryUsage(ctx: CommandContext): void {
+  const a = ctx.argv;
+  if (a.argc !== 3 && !(a.argc === 5 && argIs(a, 3, 'samples'))) {
+    ctx.reply.error(ERR.syntax);
+    return;
+  }
+  if (a.argc === 5 && !argLL(a, 4)) {
+    ctx.reply.error(ERR.notInteger);
+    return;
+  }
+  const ks = ctx.ks;
+  if (!ks.lookupRead(a.buf, a.argOff[2], a.argLen[2], true)) {
+    ctx.reply.nullBulk();
+    return;
+  }
+  const index = ks.index;
+  const slotShare = Math.ceil((index.bytes() / Math.max(1, index.size)));
+  ctx.reply.integer(ks.arena.chunkSizeOf(ks.addr) + slotShare);
+}
+
+function memoryStats(ctx: CommandContext): void {
+  const srv = ctx.server;
+  const ks = ctx.ks;
+  const arena = srv.arena;
+  const used = ks.usedMemory();
+  const heap = process.memoryUsage();
+  const fields: Array<[string, number | string]> = [
+    ['peak.allocated', Math.max(srv.stats.usedMemoryPeak, used)],
+    ['total.allocated', used],
+    ['startup.allocated', 0],
+    ['overhead.total', ks.index.bytes() + arena.metadataBytes()],
+    ['keys.count', ks.keys],
+    ['keys.bytes-per-key', ks.keys > 0 ? Math.round(used / ks.keys) : 0],
+    ['dataset.bytes', arena.usedBytes()],
+    ['index.bytes', ks.index.bytes()],
+    ['arena.bytes', arena.arenaBytes()],
+    ['arena.requested', arena.tierRequested[TIER_HOT] + arena.tierRequested[TIER_COLD]],
+    ['arena.rounding', arena.usedBytes() - (arena.tierRequested[TIER_HOT] + arena.tierRequested[TIER_COLD])],
+    ['hot.bytes', arena.tierUsed[TIER_HOT]],
+    ['cold.bytes', arena.tierUsed[TIER_COLD]],
+    ['js.heap.used', heap.heapUsed],
+    ['js.heap.total', heap.heapTotal],
+  ];
+  ctx.reply.mapLen(fields.length);
+  for (const [k, v] of fields) {
+    ctx.reply.bulkString(k);
+    ctx.reply.integer(v as number);
+  }
+}
+
+function memoryDoctor(ctx: CommandContext): void {
+  const arena = ctx.server.arena;
+  const used = arena.usedBytes();
+  const req = arena.tierRequested[TIER_HOT] + arena.tierRequested[TIER_COLD];
+  const waste = used > 0 ? ((used - req) * 100) / used : 0;
+  ctx.reply.verbatim(
+    `Arena: ${arena.arenaBytes()} bytes in extents, ${used} bytes in chunks, ${waste.toFixed(1)}% of chunk bytes lost to ` +
+      `slab-class rounding.${waste > 20 ? ' Consider a smaller slab-growth-factor.' : ''}\n`,
+  );
+}
+
+function memoryPurge(ctx: CommandContext): void {
+  ctx.server.arena.trimEmptyExtents(0);
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc !== undefined) gc();
+  ctx.reply.ok();
+}
+
+function memoryHelp(ctx: CommandContext): void {
+  helpLines(ctx, [
+    'MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands:',
+    'USAGE <key> [SAMPLES <count>] -- bytes a key uses (arena chunk plus its share of the index).',
+    'STATS                         -- memory figures of the arena, the index and the JS heap.',
+    'DOCTOR                        -- a short diagnosis of the arena.',
+    'PURGE                         -- release empty extents and run a garbage collection if exposed.',
+    'HELP                          -- this text.',
+  ]);
+}
+
+function shutdownCommand(ctx: CommandContext): void {
+  const a = ctx.argv;
+  for (let j = 1; j < a.argc; j++) {
+    if (!['nosave', 'save', 'now', 'force', 'abort'].some((o) => argIs(a, j, o))) {
+      ctx.reply.error(ERR.syntax);
+      return;
+    }
+  }
+  if (a.argc >= 2 && argIs(a, 1, 'abort')) {
+    ctx.reply.error('ERR No shutdown in progress.');
+    return;
+  }
+  ctx.server.requestShutdown();
+  // Like Redis, no reply: the connection is closed by the shutdown.
+}
+
+/** Replies with help lines as an array of simple strings. */
+export function helpLines(ctx: CommandContext, lines: string[]): void {
+  ctx.reply.arrayLen(lines.length);
+  for (const l of lines) ctx.reply.simple(l);
+}
+
+const NOKEYS = { firstKey: 0, lastKey: 0, step: 0 };
+const S = { group: 'server' };
+
+/** The server commands of the table. */
+export const serverCommands: CommandSpec[] = [
+  { name: 'info', arity: -1, flags: ['loading', 'stale', 'sentinel'], ...NOKEYS, ...S, acl: ['slow', 'dangerous'], since: '1.0.0',
+    summary: 'Returns information and statistics about the server (Redis field names, plus tierkv tiers).',
+    complexity: 'O(1)', handler: infoCommand, arguments: [{ name: 'section', type: 'string', optional: true, multiple: true }] },
+  { name: 'dbsize', arity: 1, flags: ['readonly', 'fast'], ...NOKEYS, ...S, acl: ['keyspace', 'read', 'fast'], since: '1.0.0',
+    summary: 'Returns the number of keys.', complexity: 'O(1)', handler: dbsizeCommand },
+  { name: 'flushdb', arity: -1, flags: ['write'], ...NOKEYS, ...S, acl: ['keyspace', 'write', 'slow', 'dangerous'], since: '1.0.0',
+    summary: 'Removes every key (in O(extents), so SYNC and ASYNC are both immediate).', complexity: 'O(number of extents)',
+    handler: flushCommand, arguments: [{ name: 'flush-type', type: 'oneof', optional: true, arguments: [
+      { name: 'async', type: 'pure-token', token: 'ASYNC', since: '4.0.0' }, { name: 'sync', type: 'pure-token', token: 'SYNC', since: '6.2.0' }] }] },
+  { name: 'flushall', arity: -1, flags: ['write'], ...NOKEYS, ...S, acl: ['keyspace', 'write', 'slow', 'dangerous'], since: '1.0.0',
+    summary: 'Removes every key of every database (tierkv has one).', complexity: 'O(number of extents)',
+    handler: flushCommand, arguments: [{ name: 'flush-type', type: 'oneof', optional: true, arguments: [
+      { name: 'async', type: 'pure-token', token: 'ASYNC', since: '4.0.0' }, { name: 'sync', type: 'pure-token', token: 'SYNC', since: '6.2.0' }] }] },
+  { name: 'time', arity: 1, flags: ['loading', 'stale', 'fast'], ...NOKEYS, ...S, acl: ['fast'], since: '2.6.0',
+    summary: 'Returns the server time as seconds and microseconds.', complexity: 'O(1)', handler: timeCommand },
+  { name: 'config', arity: -2, flags: [], ...NOKEYS, ...S, acl: ['slow'], since: '2.0.0',
+    summary: 'A container for server configuration commands.', complexity: 'Depends on subcommand.',
+    subcommands: [
+      { name: 'get', arity: -3, flags: ['admin', 'noscript', 'loading', 'stale'], ...NOKEYS, ...S, acl: ['admin', 'slow', 'dangerous'],
+        since: '2.0.0', summary: 'Returns the parameters matching glob patterns, with their values.',
+        complexity: 'O(N) when N is the number of configuration parameters provided', handler: configGet,
+        arguments: [{ name: 'parameter', type: 'string', multiple: true }] },
+      { name: 'set', arity: -4, flags: ['admin', 'noscript', 'loading', 'stale'], ...NOKEYS, ...S, acl: ['admin', 'slow', 'dangerous'],
+        since: '2.0.0', summary: 'Changes parameters at run time, all or none.',
+        complexity: 'O(N) when N is the number of configuration parameters provided', handler: configSet,
+        arguments: [{ name: 'data', type: 'block', multiple: true, arguments: [{ name: 'parameter', type: 'string' }, { name: 'value', type: 'string' }] }] },
+      { name: 'resetstat', arity: 2, flags: ['admin', 'noscript', 'loading', 'stale'], ...NOKEYS, ...S, acl: ['admin', 'slow', 'dangerous'],
+        since: '2.0.0', summary: 'Resets the statistics reported by INFO.', complexity: 'O(1)', handler: configResetstat },
+      { name: 'rewrite', arity: 2, flags: ['admin', 'noscript', 'loading', 'stale'], ...NOKEYS, ...S, acl: ['admin', 'slow', 'dangerous'],
+        since: '2.8.0', summary: 'Not supported by tierkv.', complexity: 'O(1)', handler: configRewrite },
+      { name: 'help', arity: 2, flags: ['loading', 'stale'], ...NOKEYS, ...S, acl: ['slow'], since: '5.0.0',
+        summary: 'Returns helpful text about the different subcommands.', complexity: 'O(1)', handler: configHelp },
+    ] },
+  { name: 'memory', arity: -2, flags: [], ...NOKEYS, ...S, acl: ['slow'], since: '4.0.0',
+    summary: 'A container for memory diagnostics commands.', complexity: 'Depends on subcommand.',
+    subcommands: [
+      { name: 'usage', arity: -3, flags: ['readonly'], firstKey: 2, lastKey: 2, step: 1, ...S, acl: ['read', 'slow'], since: '4.0.0',
+        summary: 'Returns the bytes a key uses (its arena chunk plus its share of the index).', complexity: 'O(1)', handler: memoryUsage,
+        arguments: [{ name: 'key', type: 'key', keySpecIndex: 0 }, { name: 'count', type: 'integer', token: 'SAMPLES', optional: true }] },
+      { name: 'stats', arity: 2, flags: [], ...NOKEYS, ...S, acl: ['slow'], since: '4.0.0',
+        summary: 'Returns memory figures of the arena, the index and the JS heap.', complexity: 'O(1)', handler: memoryStats },
+      { name: 'doctor', arity: 2, flags: [], ...NOKEYS, ...S, acl: ['slow'], since: '4.0.0',
+        summary: 'Returns a short diagnosis of the arena.', complexity: 'O(1)', handler: memoryDoctor },
+      { name: 'purge', arity: 2, flags: [], ...NOKEYS, ...S, acl: ['slow'], since: '4.0.0',
+        summary: 'Releases empty extents to the OS.', complexity: 'O(number of extents)', handler: memoryPurge },
+      { name: 'help', arity: 2, flags: ['loading', 'stale'], ...NOKEYS, ...S, acl: ['slow'], since: '4.0.0',
+        summary: 'Returns helpful text about the different subcommands.', complexity: 'O(1)', handler: memoryHelp },
+    ] },
+  { name: 'shutdown', arity: -1, flags: ['admin', 'noscript', 'loading', 'stale', 'no_multi', 'sentinel', 'allow_busy'], ...NOKEYS, ...S,
+    acl: ['admin', 'slow', 'dangerous'], since: '1.0.0', summary: 'Stops the server (tierkv keeps no data on disk).',
+    complexity: 'O(1)', handler: shutdownCommand,
+    arguments: [{ name: 'save-selector', type: 'oneof', optional: true, arguments: [
+      { name: 'nosave', type: 'pure-token', token: 'NOSAVE' }, { name: 'save', type: 'pure-token', token: 'SAVE' }] }] },
+];

@@ -1,0 +1,102 @@
+/**
+ * The command table: every command declared once (see types.ts), compiled for dispatch. Lookup is by the
+ * command-name bytes of the request, case-insensitive and allocation-free: a numeric hash of the lower-cased
+ * name selects a short bucket, then bytes are compared.
+ */
+import type { Command, CommandSpec } from './types.js';
+
+const MAX_NAME = 64;
+
+/** FNV-1a over lower-cased ASCII bytes. */
+function nameHash(b: Uint8Array, o: number, l: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < l; i++) {
+    let c = b[o + i];
+    if (c >= 65 && c <= 90) c += 32;
+    h = Math.imul(h ^ c, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+function sameName(cmd: Command, b: Uint8Array, o: number, l: number): boolean {
+  const n = cmd.nameBytes;
+  if (n.length !== l) return false;
+  for (let i = 0; i < l; i++) {
+    let c = b[o + i];
+    if (c >= 65 && c <= 90) c += 32;
+    if (c !== n[i]) return false;
+  }
+  return true;
+}
+
+function compile(spec: CommandSpec, parent: Command | null): Command {
+  const cmd: Command = {
+    ...spec,
+    fullName: parent !== null ? `${parent.name}|${spec.name}` : spec.name,
+    nameBytes: Buffer.from(spec.name, 'latin1'),
+    parent,
+    subs: null,
+    isWrite: spec.flags.includes('write'),
+    denyOom: spec.flags.includes('denyoom'),
+    noAuth: spec.flags.includes('no-auth'),
+    isAdmin: spec.flags.includes('admin'),
+    calls: 0,
+    usec: 0,
+    rejectedCalls: 0,
+    failedCalls: 0,
+  };
+  if (spec.subcommands !== undefined) cmd.subs = spec.subcommands.map((s) => compile(s, cmd));
+  return cmd;
+}
+
+/** A set of commands with byte-level lookup. */
+export class CommandTable {
+  /** Top-level commands in declaration order. */
+  readonly commands: Command[];
+  private readonly byHash = new Map<number, Command[]>();
+
+  /** @throws Error when two commands have the same name */
+  constructor(specs: CommandSpec[]) {
+    this.commands = specs.map((s) => compile(s, null));
+    for (const c of this.commands) {
+      const h = nameHash(c.nameBytes, 0, c.nameBytes.length);
+      const bucket = this.byHash.get(h);
+      if (bucket === undefined) this.byHash.set(h, [c]);
+      else {
+        if (bucket.some((x) => x.name === c.name)) throw new Error(`command ${c.name} declared twice`);
+        bucket.push(c);
+      }
+    }
+  }
+
+  /** The command named by bytes b[o..o+l) (any case), or undefined. */
+  lookup(b: Uint8Array, o: number, l: number): Command | undefined {
+    if (l > MAX_NAME) return undefined;
+    const bucket = this.byHash.get(nameHash(b, o, l));
+    if (bucket === undefined) return undefined;
+    for (let i = 0; i < bucket.length; i++) if (sameName(bucket[i], b, o, l)) return bucket[i];
+    return undefined;
+  }
+
+  /** The subcommand of `parent` named by bytes (any case), or undefined. */
+  static lookupSub(parent: Command, b: Uint8Array, o: number, l: number): Command | undefined {
+    const subs = parent.subs;
+    if (subs === null) return undefined;
+    for (let i = 0; i < subs.length; i++) if (sameName(subs[i], b, o, l)) return subs[i];
+    return undefined;
+  }
+
+  /** Looks up by a name string ("get", "client|list" or "CLIENT LIST" forms are not split here). */
+  byName(name: string): Command | undefined {
+    const b = Buffer.from(name, 'latin1');
+    return this.lookup(b, 0, b.length);
+  }
+
+  /** Every command and subcommand, depth-first. */
+  *all(): Generator<Command> {
+    for (const c of this.commands) {
+      yield c;
+      if (c.subs !== null) yield* c.subs;
+    }
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * maxmemory enforcement: Redis's approximated eviction (src/evict.c performEvictions), on tierkv's keyspace.
+ *
+ * Each round samples `maxmemory-samples` random index entries (for volatile-* policies only entries with the
+ * TTL flag count) and evicts the best candidate: the lowest access counter (lfu), the oldest access time (lru),
+ * the nearest expire time (ttl) or any (random). Rounds repeat until used memory is under `maxmemory` or a time
+ * budget runs out (Redis bounds this to 500 µs by default, maxmemory-eviction-tenacity 10); a command that needs
+ * memory is refused with -OOM when the limit cannot be reached. Items of the cold tier are preferred over hot ones
+ * (a cold candidate wins over any hot one), so with two tiers the least-used cold items go first.
+ */
+import { TIER_COLD } from '../allocator/arena.js';
+import { NOT_FOUND, TTL_BIT } from './keyspace/hash-index.js';
+import type { Keyspace } from './keyspace/keyspace.js';
+
+/** Time budget of one eviction run, ms. */
+const EVICTION_BUDGET_MS = 0.5;
+
+/** Policies tierkv implements (maxmemory-policy values). */
+export type EvictionPolicy =
+  | 'noeviction'
+  | 'allkeys-lru'
+  | 'allkeys-lfu'
+  | 'allkeys-random'
+  | 'volatile-lru'
+  | 'volatile-lfu'
+  | 'volatile-random'
+  | 'volatile-ttl';
+
+/**
+ * Evicts until `usedMemory() <= maxmemory` or the budget is spent.
+ * @param ks the keyspace
+ * @param maxmemory limit in bytes (> 0)
+ * @param policy maxmemory-policy
+ * @param samples maxmemory-samples
+ * @returns true when memory is within the limit afterwards
+ */
+export function performEvictions(ks: Keyspace, maxmemory: number, policy: string, samples: number): boolean {
+  if (ks.usedMemory() <= maxmemory) return true;
+  if (policy === 'noeviction') return false;
+  const volatile = policy.startsWith('volatile-');
+  const kind = policy.slice(policy.indexOf('-') + 1);
+  const deadline = performance.now() + EVICTION_BUDGET_MS;
+  let rounds = 0;
+  while (ks.usedMemory() > maxmemory) {
+    if (!evictOne(ks, volatile, kind, samples)) return false;
+    if ((++rounds & 15) === 0 && performance.now() >= deadline) return ks.usedMemory() <= maxmemory;
+  }
+  return true;
+}
+
+/** Evicts one key chosen by sampling; false when no candidate was found. */
+function evictOne(ks: Keyspace, volatile: boolean, kind: string, samples: number): boolean {
+  const index = ks.index;
+  let bestAddr = 0;
+  let bestScore = Infinity;
+  let bestCold = false;
+  const nowSec = ks.now / 1000;
+  const tries = samples * 4;
+  let taken = 0;
+  for (let t = 0; t < tries && taken < samples; t++) {
+    const slot = index.randomSlot();
+    if (slot === NOT_FOUND) break;
+    if (volatile && (index.hashWordAt(slot) & TTL_BIT) === 0) continue;
+    if (!ks.loadSlot(slot)) {
+      // An entry of a dropped extent: remove it now.
+      ks.removeDeadSlot(slot);
+      continue;
+    }
+    taken++;
+    const cold = ks.ext.tier === TIER_COLD;
+    let score: number;
+    if (kind === 'lfu') score = ks.lfu();
+    else if (kind === 'lru') score = -(nowSec - ks.atime());
+    else if (kind === 'ttl') score = ks.expireAt();
+    else score = Math.random();
+    if ((cold && !bestCold) || (cold === bestCold && score < bestScore)) {
+      bestAddr = ks.addr;
+      bestScore = score;
+      bestCold = cold;
+    }
+  }
+  if (bestAddr === 0) return false;
+  // Re-find the chosen item by its key (slots may have moved while sampling removed dead entries).
+  const arena = ks.arena;
+  const off = arena.resolve(bestAddr);
+  const ext = arena.ext;
+  const kl = ext.u32[(off >>> 2) + 1];
+  const ko = off + ((ext.u8[off] & 1) !== 0 ? 24 : 16);
+  if (!ks.find(ext.u8, ko, kl)) return false;
+  ks.removeCurrent();
+  ks.stats.evicted++;
+  return true;
+}

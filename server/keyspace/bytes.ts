@@ -1,0 +1,37 @@
+/**
+ * Byte helpers for the hot path: copy and compare ranges of Uint8Arrays (request buffers, arena extents)
+ * without creating views for short ranges. For long ranges the native implementations win, so they are used
+ * above a small threshold.
+ */
+
+const SHORT = 48;
+
+/** Copies `len` bytes from src[so..] to dst[dOff..]. The ranges must not overlap unless src === dst. */
+export function copyBytes(src: Uint8Array, so: number, dst: Uint8Array, dOff: number, len: number): void {
+  if (len <= SHORT) {
+    for (let i = 0; i < len; i++) dst[dOff + i] = src[so + i];
+  } else if (src === dst) {
+    dst.copyWithin(dOff, so, so + len);
+  } else {
+    dst.set(src.subarray(so, so + len), dOff);
+  }
+}
+
+/** True when a[ao..ao+len) equals b[bo..bo+len). */
+export function bytesEqual(a: Uint8Array, ao: number, b: Uint8Array, bo: number, len: number): boolean {
+  if (len <= SHORT) {
+    for (let i = 0; i < len; i++) if (a[ao + i] !== b[bo + i]) return false;
+    return true;
+  }
+  return Buffer.compare(a.subarray(ao, ao + len), b.subarray(bo, bo + len)) === 0;
+}
+
+/** Lexicographic comparison of two byte ranges (memcmp, then length), as Redis compares keys. */
+export function compareBytes(a: Uint8Array, ao: number, al: number, b: Uint8Array, bo: number, bl: number): number {
+  const n = al < bl ? al : bl;
+  for (let i = 0; i < n; i++) {
+    const d = a[ao + i] - b[bo + i];
+    if (d !== 0) return d;
+  }
+  return al - bl;
+}

@@ -1,0 +1,601 @@
+/**
+ * The keyspace: keys → items, over the arena (allocator/arena.ts) and the hash index (hash-index.ts).
+ *
+ * The API is cursor-like to stay allocation-free: a lookup leaves its result in fields (`slot`, `addr`, `off`,
+ * `ext`) that the caller reads, and a following `store`/`remove` acts on that result. A result stays valid until
+ * the next lookup or mutation. Keys passed in are byte ranges of a caller's buffer (the request buffer), which
+ * must stay unchanged until the operation ends.
+ *
+ * Expiry follows Redis: lazily on access (a key past its expire time is deleted when looked up), plus an active
+ * cycle with bounded effort per tick (`activeCycle`), which here walks the index with a cursor and only touches
+ * items whose index entry carries the TTL flag (Redis samples its expires dict instead, src/expire.c).
+ *
+ * Dropped extents (MIGRATE_PREPARE, `dropTier`) make their items vanish at once: their index entries are not
+ * visited; a lookup simply never matches an entry whose page is dead, and the same cycle (or a rehash) removes
+ * those entries later. The key and TTL counts are corrected at drop time from per-page counts, so DBSIZE and
+ * INFO keyspace are exact immediately. (Garnet's Tsavorite reclaims index entries below BeginAddress lazily in
+ * the same spirit: TsavoriteBase.cs, FindTagOrFreeInternal.)
+ */
+import { Arena, CHUNK_BITS, CHUNK_MASK, MAX_PAGES, PS_ACTIVE, PS_JUMBO, TIER_COLD, TIER_HOT } from '../../allocator/arena.js';
+import type { Extent } from '../../allocator/extent.js';
+import {
+  F_HAS_TTL,
+  F_RAW,
+  ITEM_HEADER,
+  ITEM_TTL_FIELD,
+  OFF_ATIME,
+  OFF_EPOCH,
+  OFF_FLAGS,
+  OFF_KEYLEN,
+  OFF_LFU,
+  OFF_VALLEN,
+  itemSize,
+} from '../../allocator/item-layout.js';
+import { bytesEqual, copyBytes } from './bytes.js';
+import { murmur3, randomSeed } from './hash.js';
+import { HASH_MASK, HashIndex, NOT_FOUND, TTL_BIT, type KeyMatcher } from './hash-index.js';
+import { LFU_INIT_VAL, lfuIncrement } from './lfu.js';
+
+/** `store` expire argument: keep the key's current TTL (SET KEEPTTL). */
+export const KEEP_TTL = -1;
+/** `store` expire argument: no TTL. */
+export const NO_TTL = 0;
+
+const EMPTY_U8 = new Uint8Array(0);
+
+/** Keyspace statistics (Redis INFO stats names in comments). */
+export class KeyspaceStats {
+  /** keyspace_hits */
+  hits = 0;
+  /** keyspace_misses */
+  misses = 0;
+  /** expired_keys */
+  expired = 0;
+  /** evicted_keys */
+  evicted = 0;
+  /** Hits served from each tier (tier_hits_hot / tier_hits_cold). */
+  tierHits = new Float64Array(2);
+}
+
+/** Options of a keyspace. */
+export interface KeyspaceOptions {
+  /** lfu-log-factor (Redis default 10). */
+  lfuLogFactor?: number;
+  /** Initial index capacity (slots). */
+  initialCapacity?: number;
+}
+
+/** The keyspace of database 0. */
+export class Keyspace implements KeyMatcher {
+  readonly index: HashIndex;
+  readonly stats = new KeyspaceStats();
+  private readonly seed = randomSeed();
+
+  /** Live keys (DBSIZE). */
+  keys = 0;
+  /** Live keys with a TTL. */
+  expires = 0;
+  /** Index entries that still point into dropped pages. */
+  deadEntries = 0;
+  /** Keys with a TTL per page id (to correct `expires` in O(pages) when a tier is dropped). */
+  private readonly pageTtl = new Uint32Array(MAX_PAGES);
+
+  /** Current time in ms since the Unix epoch; the server sets it before each command (Redis caches it too). */
+  now = Date.now();
+  /** Low 16 bits of the access-counter epoch. */
+  epoch = 0;
+  lfuLogFactor: number;
+
+  // Key of the current lookup.
+  private kb: Uint8Array = EMPTY_U8;
+  private ko = 0;
+  private kl = 0;
+  /** 31-bit hash of the current key. */
+  h = 0;
+  /** Encoded index slot of the current item, or NOT_FOUND. */
+  slot = NOT_FOUND;
+  /** Address of the current item. */
+  addr = 0;
+  /** Offset of the current item in `ext`. */
+  off = 0;
+  /** Extent of the current item. */
+  ext: Extent;
+
+  private cycleCursor = 0;
+
+  constructor(
+    readonly arena: Arena,
+    opts: KeyspaceOptions = {},
+  ) {
+    this.lfuLogFactor = opts.lfuLogFactor ?? 10;
+    this.index = new HashIndex(
+      opts.initialCapacity,
+      (a) => arena.isLive(a),
+      () => this.deadEntryGone(),
+    );
+    this.ext = null as unknown as Extent;
+  }
+
+  // -------------------------------------------------------------------------------------------------------
+  // Lookup
+
+  /** KeyMatcher: does the item at `addr` hold the current key? Items in dropped pages never match. */
+  matches(addr: number): boolean {
+    const arena = this.arena;
+    const p = addr >>> CHUNK_BITS;
+    const st = arena.pageState[p];
+    if (st !== PS_ACTIVE && st !== PS_JUMBO) return false;
+    const ext = arena.extents[arena.pageExt[p]] as Extent;
+    const off = arena.pageBase[p] + (addr & CHUNK_MASK) * arena.pageChunk[p];
+    if (ext.u32[(off >>> 2) + 1] !== this.kl) return false;
+    const ko = off + ((ext.u8[off] & F_HAS_TTL) !== 0 ? ITEM_HEADER + ITEM_TTL_FIELD : ITEM_HEADER);
+    return bytesEqual(ext.u8, ko, this.kb, this.ko, this.kl);
+  }
+
+  /** Hash of a key as the index stores it (31 bits). */
+  hashKey(b: Uint8Array, o: number, l: number): number {
+    return murmur3(b, o, l, this.seed) & HASH_MASK;
+  }
+
+  /**
+   * Finds a key without looking at its TTL. Sets the lookup state (`h`, `slot`, and on success `addr`, `off`,
+   * `ext`). The key bytes must stay unchanged until the following store/remove.
+   * @returns true when the key has an entry
+   */
+  find(b: Uint8Array, o: number, l: number): boolean {
+    this.kb = b;
+    this.ko = o;
+    this.kl = l;
+    const h = murmur3(b, o, l, this.seed) & HASH_MASK;
+    this.h = h;
+    const s = this.index.find(h, this);
+    this.slot = s;
+    if (s === NOT_FOUND) return false;
+    this.setCurrent(this.index.addrAt(s));
+    return true;
+  }
+
+  /** Points the current-item fields at `addr`. */
+  private setCurrent(addr: number): void {
+    this.addr = addr;
+    this.off = this.arena.resolve(addr);
+    this.ext = this.arena.ext;
+  }
+
+  /**
+   * Looks a key up, deleting it first when it has expired (lazy expiry); no statistics, no access counting
+   * (Redis's lookupKey with LOOKUP_NOTOUCH|LOOKUP_NOSTATS).
+   */
+  lookup(b: Uint8Array, o: number, l: number): boolean {
+    if (!this.find(b, o, l)) return false;
+    if (this.isExpired()) {
+      this.expireCurrent();
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * Looks a key up for writing (Redis lookupKeyWrite): lazy expiry, and the item's access counter and access
+   * time are updated; no hit/miss statistics.
+   */
+  lookupWrite(b: Uint8Array, o: number, l: number): boolean {
+    if (!this.lookup(b, o, l)) return false;
+    this.touch();
+    return true;
+  }
+
+  /**
+   * Looks a key up for reading (Redis lookupKeyRead): lazy expiry, keyspace_hits/misses and tier hits, and,
+   * unless `noTouch` (EXISTS, TYPE, TTL, OBJECT), the access counter and access time.
+   */
+  lookupRead(b: Uint8Array, o: number, l: number, noTouch = false): boolean {
+    if (!this.lookup(b, o, l)) {
+      this.stats.misses++;
+      return false;
+    }
+    this.stats.hits++;
+    this.stats.tierHits[this.ext.tier]++;
+    if (!noTouch) this.touch();
+    return true;
+  }
+
+  /** True when the current item's TTL has passed. */
+  isExpired(): boolean {
+    const ext = this.ext;
+    const off = this.off;
+    return (ext.u8[off] & F_HAS_TTL) !== 0 && ext.f64[(off >>> 3) + 2] <= this.now;
+  }
+
+  /** Deletes the current (expired) item, counting it in expired_keys. */
+  expireCurrent(): void {
+    this.removeCurrent();
+    this.stats.expired++;
+  }
+
+  /** Counts an access to the current item: LFU counter (with epoch reset) and access time. */
+  touch(): void {
+    const ext = this.ext;
+    const off = this.off;
+    const u8 = ext.u8;
+    const ei = (off >>> 1) + 1;
+    let c = ext.u16[ei] === this.epoch ? u8[off + OFF_LFU] : 0;
+    c = lfuIncrement(c, this.lfuLogFactor);
+    u8[off + OFF_LFU] = c;
+    ext.u16[ei] = this.epoch;
+    ext.u32[(off >>> 2) + 3] = (this.now / 1000) >>> 0;
+  }
+
+  // Accessors of the current item ---------------------------------------------------------------------------
+
+  /** Flags byte of the current item. */
+  flags(): number {
+    return this.ext.u8[this.off + OFF_FLAGS];
+  }
+  /** Key length of the current item. */
+  keyLen(): number {
+    return this.ext.u32[(this.off >>> 2) + 1];
+  }
+  /** Value length of the current item. */
+  valLen(): number {
+    return this.ext.u32[(this.off >>> 2) + 2];
+  }
+  /** Offset of the current item's key bytes in `ext`. */
+  keyOff(): number {
+    return this.off + ((this.ext.u8[this.off] & F_HAS_TTL) !== 0 ? ITEM_HEADER + ITEM_TTL_FIELD : ITEM_HEADER);
+  }
+  /** Offset of the current item's value bytes in `ext`. */
+  valOff(): number {
+    return this.keyOff() + this.keyLen();
+  }
+  /** Expire time of the current item in ms since the epoch, or 0 when it has none. */
+  expireAt(): number {
+    return (this.ext.u8[this.off] & F_HAS_TTL) !== 0 ? this.ext.f64[(this.off >>> 3) + 2] : 0;
+  }
+  /** Access counter of the current item (0 when its epoch is not the current one). */
+  lfu(): number {
+    return this.ext.u16[(this.off >>> 1) + 1] === this.epoch ? this.ext.u8[this.off + OFF_LFU] : 0;
+  }
+  /** Last access time of the current item, seconds since the epoch. */
+  atime(): number {
+    return this.ext.u32[(this.off >>> 2) + 3];
+  }
+  /** Size in bytes of the current item (header, TTL field, key and value). */
+  itemSize(): number {
+    return itemSize(this.keyLen(), this.valLen(), (this.flags() & F_HAS_TTL) !== 0);
+  }
+
+  // -------------------------------------------------------------------------------------------------------
+  // Mutation
+
+  /**
+   * Sets the value of the key of the last lookup (found or not), as SET does. The item goes to (or stays in) the
+   * hot tier; an existing item is updated in place when the new size keeps its slab class.
+   * @param vb,vo,vl value bytes
+   * @param expireAt absolute expire time in ms, NO_TTL, or KEEP_TTL
+   * @throws ArenaFullError (from the arena) when no memory can be had
+   */
+  store(vb: Uint8Array, vo: number, vl: number, expireAt: number): void {
+    const voff = this.storeAlloc(vl, expireAt, 0);
+    copyBytes(vb, vo, this.ext.u8, voff, vl);
+  }
+
+  /**
+   * Like `store`, but leaves the value bytes to the caller: returns the offset in `this.ext.u8` where `vl` value
+   * bytes must be written. `flagsExtra` may add F_RAW.
+   */
+  storeAlloc(vl: number, expireAt: number, flagsExtra: number): number {
+    const found = this.slot !== NOT_FOUND;
+    const ttl = expireAt === KEEP_TTL ? (found ? this.expireAt() : 0) : expireAt;
+    const hasTtl = ttl > 0;
+    const kl = this.kl;
+    const size = itemSize(kl, vl, hasTtl);
+    const arena = this.arena;
+    const newFlags = (hasTtl ? F_HAS_TTL : 0) | flagsExtra;
+    if (found) {
+      const oldAddr = this.addr;
+      const ext = this.ext;
+      const off = this.off;
+      const oldFlags = ext.u8[off];
+      const hadTtl = (oldFlags & F_HAS_TTL) !== 0;
+      const oldSize = itemSize(kl, this.valLen(), hadTtl);
+      if (ext.tier === TIER_HOT && this.sameClass(oldAddr, size)) {
+        const oldKo = off + (hadTtl ? ITEM_HEADER + ITEM_TTL_FIELD : ITEM_HEADER);
+        const ko = off + (hasTtl ? ITEM_HEADER + ITEM_TTL_FIELD : ITEM_HEADER);
+        if (oldKo !== ko) ext.u8.copyWithin(ko, oldKo, oldKo + kl);
+        ext.u8[off + OFF_FLAGS] = newFlags;
+        ext.u32[(off >>> 2) + 2] = vl;
+        if (hasTtl) ext.f64[(off >>> 3) + 2] = ttl;
+        arena.resize(oldAddr, oldSize, size);
+        if (hadTtl !== hasTtl) this.ttlChanged(oldAddr, hasTtl);
+        return ko + kl;
+      }
+      const lfu = ext.u8[off + OFF_LFU];
+      const epoch = ext.u16[(off >>> 1) + 1];
+      const addr = arena.alloc(size, TIER_HOT);
+      const noff = arena.resolve(addr);
+      const next = arena.ext;
+      this.writeHeader(next, noff, newFlags, lfu, epoch, kl, vl, ttl);
+      const ko = noff + (hasTtl ? ITEM_HEADER + ITEM_TTL_FIELD : ITEM_HEADER);
+      copyBytes(this.kb, this.ko, next.u8, ko, kl);
+      this.index.setAddrAt(this.slot, addr);
+      if (hadTtl) this.pageTtl[oldAddr >>> CHUNK_BITS]--;
+      if (hasTtl) this.pageTtl[addr >>> CHUNK_BITS]++;
+      if (hadTtl !== hasTtl) {
+        this.expires += hasTtl ? 1 : -1;
+        this.index.setTtlFlag(this.slot, hasTtl);
+      }
+      arena.free(oldAddr, oldSize);
+      this.addr = addr;
+      this.off = noff;
+      this.ext = next;
+      return ko + kl;
+    }
+    const addr = arena.alloc(size, TIER_HOT);
+    const noff = arena.resolve(addr);
+    const next = arena.ext;
+    this.writeHeader(next, noff, newFlags, LFU_INIT_VAL, this.epoch, kl, vl, ttl);
+    const ko = noff + (hasTtl ? ITEM_HEADER + ITEM_TTL_FIELD : ITEM_HEADER);
+    copyBytes(this.kb, this.ko, next.u8, ko, kl);
+    this.index.insert(this.h, addr, hasTtl);
+    this.keys++;
+    if (hasTtl) {
+      this.expires++;
+      this.pageTtl[addr >>> CHUNK_BITS]++;
+    }
+    // The insert may have moved entries (rehash); find the slot again lazily only if a caller needs it.
+    this.slot = NOT_FOUND;
+    this.addr = addr;
+    this.off = noff;
+    this.ext = next;
+    return ko + kl;
+  }
+
+  private writeHeader(ext: Extent, off: number, flags: number, lfu: number, epoch: number, kl: number, vl: number, ttl: number): void {
+    ext.u8[off + OFF_FLAGS] = flags;
+    ext.u8[off + OFF_LFU] = lfu;
+    ext.u16[(off + OFF_EPOCH) >>> 1] = epoch;
+    ext.u32[(off + OFF_KEYLEN) >>> 2] = kl;
+    ext.u32[(off + OFF_VALLEN) >>> 2] = vl;
+    ext.u32[(off + OFF_ATIME) >>> 2] = (this.now / 1000) >>> 0;
+    if (ttl > 0) ext.f64[(off >>> 3) + 2] = ttl;
+  }
+
+  /** True when an item of `size` bytes would use the same slab class as the item at `addr`. */
+  private sameClass(addr: number, size: number): boolean {
+    const arena = this.arena;
+    const p = addr >>> CHUNK_BITS;
+    if (arena.pageState[p] === PS_JUMBO) return ((size + 7) & ~7) === arena.pageChunk[p];
+    return arena.classes.classFor(size) === arena.pageClass[p];
+  }
+
+  /**
+   * Grows or shrinks the current item's value to `newLen` bytes, keeping key, TTL, counter and the first
+   * min(old, new) value bytes (APPEND, SETRANGE). In place when the chunk has room and the item is hot;
+   * otherwise the item is moved to a new hot chunk.
+   * @returns offset in `this.ext.u8` of the value bytes
+   */
+  resizeValue(newLen: number): number {
+    const ext = this.ext;
+    const off = this.off;
+    const flags = ext.u8[off];
+    const hasTtl = (flags & F_HAS_TTL) !== 0;
+    const kl = this.keyLen();
+    const oldLen = this.valLen();
+    const oldSize = itemSize(kl, oldLen, hasTtl);
+    const size = itemSize(kl, newLen, hasTtl);
+    if (ext.tier === TIER_HOT && size <= this.arena.chunkSizeOf(this.addr)) {
+      ext.u32[(off >>> 2) + 2] = newLen;
+      ext.u8[off] = flags | F_RAW;
+      this.arena.resize(this.addr, oldSize, size);
+      return this.valOff();
+    }
+    return this.relocate(TIER_HOT, flags | F_RAW, newLen, Math.min(oldLen, newLen));
+  }
+
+  /**
+   * Moves the current item to a new chunk in `tier` with the given flags and value length, copying header
+   * fields, key, expire time and `keepVal` value bytes; the index entry is updated and the old chunk freed.
+   * Requires `slot` to be valid. Returns the new value offset.
+   */
+  relocate(tier: number, newFlags: number, newLen: number, keepVal: number): number {
+    const arena = this.arena;
+    const oldAddr = this.addr;
+    const ext = this.ext;
+    const off = this.off;
+    const oldFlags = ext.u8[off];
+    const hadTtl = (oldFlags & F_HAS_TTL) !== 0;
+    const hasTtl = (newFlags & F_HAS_TTL) !== 0;
+    const kl = this.keyLen();
+    const oldLen = this.valLen();
+    const oldSize = itemSize(kl, oldLen, hadTtl);
+    const ttl = hadTtl ? ext.f64[(off >>> 3) + 2] : 0;
+    const oldKo = off + (hadTtl ? ITEM_HEADER + ITEM_TTL_FIELD : ITEM_HEADER);
+    const addr = arena.alloc(itemSize(kl, newLen, hasTtl), tier);
+    const noff = arena.resolve(addr);
+    const next = arena.ext;
+    this.writeHeader(next, noff, newFlags, ext.u8[off + OFF_LFU], ext.u16[(off >>> 1) + 1], kl, newLen, ttl);
+    next.u32[(noff >>> 2) + 3] = ext.u32[(off >>> 2) + 3];
+    const ko = noff + (hasTtl ? ITEM_HEADER + ITEM_TTL_FIELD : ITEM_HEADER);
+    copyBytes(ext.u8, oldKo, next.u8, ko, kl + keepVal);
+    this.index.setAddrAt(this.slot, addr);
+    if (hadTtl) this.pageTtl[oldAddr >>> CHUNK_BITS]--;
+    if (hasTtl) this.pageTtl[addr >>> CHUNK_BITS]++;
+    if (hadTtl !== hasTtl) {
+      this.expires += hasTtl ? 1 : -1;
+      this.index.setTtlFlag(this.slot, hasTtl);
+    }
+    arena.free(oldAddr, oldSize);
+    this.addr = addr;
+    this.off = noff;
+    this.ext = next;
+    return ko + kl;
+  }
+
+  /**
+   * Sets (expireAt > 0) or removes (expireAt = 0) the TTL of the current item. Requires `slot` to be valid.
+   */
+  setExpire(expireAt: number): void {
+    const ext = this.ext;
+    const off = this.off;
+    const flags = ext.u8[off];
+    const hadTtl = (flags & F_HAS_TTL) !== 0;
+    const hasTtl = expireAt > 0;
+    if (hadTtl && hasTtl) {
+      ext.f64[(off >>> 3) + 2] = expireAt;
+      return;
+    }
+    if (!hadTtl && !hasTtl) return;
+    const kl = this.keyLen();
+    const vl = this.valLen();
+    const oldSize = itemSize(kl, vl, hadTtl);
+    const size = itemSize(kl, vl, hasTtl);
+    if (size <= this.arena.chunkSizeOf(this.addr)) {
+      // Shift key and value by the size of the expire field, in place.
+      if (hasTtl) ext.u8.copyWithin(off + ITEM_HEADER + ITEM_TTL_FIELD, off + ITEM_HEADER, off + ITEM_HEADER + kl + vl);
+      else ext.u8.copyWithin(off + ITEM_HEADER, off + ITEM_HEADER + ITEM_TTL_FIELD, off + ITEM_HEADER + ITEM_TTL_FIELD + kl + vl);
+      ext.u8[off] = hasTtl ? flags | F_HAS_TTL : flags & ~F_HAS_TTL;
+      if (hasTtl) ext.f64[(off >>> 3) + 2] = expireAt;
+      this.arena.resize(this.addr, oldSize, size);
+      this.ttlChanged(this.addr, hasTtl);
+      return;
+    }
+    this.relocate(ext.tier, flags | F_HAS_TTL, vl, vl);
+    this.ext.f64[(this.off >>> 3) + 2] = expireAt;
+  }
+
+  private ttlChanged(addr: number, hasTtl: boolean): void {
+    this.pageTtl[addr >>> CHUNK_BITS] += hasTtl ? 1 : -1;
+    this.expires += hasTtl ? 1 : -1;
+    this.index.setTtlFlag(this.slot, hasTtl);
+  }
+
+  /** Deletes the current item (requires a valid `slot`). */
+  removeCurrent(): void {
+    const addr = this.addr;
+    const size = this.itemSize();
+    if ((this.flags() & F_HAS_TTL) !== 0) {
+      this.expires--;
+      this.pageTtl[addr >>> CHUNK_BITS]--;
+    }
+    this.index.removeAt(this.slot);
+    this.arena.free(addr, size);
+    this.keys--;
+    this.slot = NOT_FOUND;
+  }
+
+  /** Deletes a key. @returns true when it existed (and had not expired). */
+  delete(b: Uint8Array, o: number, l: number): boolean {
+    if (!this.lookupWrite(b, o, l)) return false;
+    this.removeCurrent();
+    return true;
+  }
+
+  /** Makes the item at encoded slot `slot` current (for iteration and sampling). @returns false for a dead entry */
+  loadSlot(slot: number): boolean {
+    const addr = this.index.addrAt(slot);
+    if (!this.arena.isLive(addr)) return false;
+    this.slot = slot;
+    this.setCurrent(addr);
+    // Keep the key reference pointing at the item itself so that store/relocate can copy it.
+    this.kb = this.ext.u8;
+    this.ko = this.keyOff();
+    this.kl = this.keyLen();
+    return true;
+  }
+
+  /** Removes every key. O(extents), whatever the number of keys. @returns bytes of arena released */
+  flush(): number {
+    const freed = this.arena.dropTier(TIER_HOT).freedBytes + this.arena.dropTier(TIER_COLD).freedBytes;
+    this.index.clear();
+    this.arena.reclaimDeadPages();
+    this.pageTtl.fill(0);
+    this.keys = 0;
+    this.expires = 0;
+    this.deadEntries = 0;
+    this.slot = NOT_FOUND;
+    return freed;
+  }
+
+  /**
+   * Drops a whole tier in one shot (MIGRATE_PREPARE): O(pages of the tier). Keys and TTL counts are corrected at
+   * once; index entries pointing into the tier become dead and are removed later by `activeCycle` or a rehash.
+   * @returns dropped keys and released bytes
+   */
+  dropTier(tier: number): { keys: number; freedBytes: number; extents: number } {
+    let ttlDropped = 0;
+    const arena = this.arena;
+    for (const ext of arena.extents) {
+      if (ext === null || ext.tier !== tier) continue;
+      for (let i = 0; i < ext.pageCount; i++) {
+        ttlDropped += this.pageTtl[ext.firstPage + i];
+        this.pageTtl[ext.firstPage + i] = 0;
+      }
+    }
+    const r = arena.dropTier(tier);
+    this.keys -= r.items;
+    this.expires -= ttlDropped;
+    this.deadEntries += r.items;
+    if (this.deadEntries === 0) arena.reclaimDeadPages();
+    return { keys: r.items, freedBytes: r.freedBytes, extents: r.extents };
+  }
+
+  private deadEntryGone(): void {
+    if (--this.deadEntries === 0) this.arena.reclaimDeadPages();
+  }
+
+  /** Removes an index entry that points into a dropped page (found by `loadSlot` returning false). */
+  removeDeadSlot(slot: number): void {
+    this.index.removeAt(slot);
+    this.deadEntryGone();
+  }
+
+  // -------------------------------------------------------------------------------------------------------
+  // Background work
+
+  /**
+   * One slice of the keyspace's background cycle: walks index slots from a persistent cursor, deleting expired
+   * items (active expiry) and dead entries (dropped pages), for at most `budgetMs` ms or `maxSlots` slots.
+   * Only items whose entry carries the TTL flag are read, so most slots cost one typed-array read.
+   * @returns number of keys expired
+   */
+  activeCycle(budgetMs: number, maxSlots: number): number {
+    const index = this.index;
+    const arena = this.arena;
+    const deadline = performance.now() + budgetMs;
+    let expired = 0;
+    let pos = this.cycleCursor;
+    let n = 0;
+    while (n < maxSlots) {
+      const total = index.positions();
+      if (pos >= total) pos = 0;
+      const slot = index.slotAtPosition(pos);
+      n++;
+      if (slot !== NOT_FOUND) {
+        const addr = index.addrAt(slot);
+        if (!arena.isLive(addr)) {
+          this.removeDeadSlot(slot);
+          continue; // backward shift may have moved another entry here
+        }
+        if ((index.hashWordAt(slot) & TTL_BIT) !== 0) {
+          this.slot = slot;
+          this.setCurrent(addr);
+          if (this.isExpired()) {
+            this.expireCurrent();
+            expired++;
+            continue;
+          }
+        }
+      }
+      pos++;
+      if ((n & 255) === 0 && performance.now() >= deadline) break;
+    }
+    this.cycleCursor = pos;
+    return expired;
+  }
+
+  /** Memory counted as used (bytes): chunks in use in the arena plus the index's arrays. */
+  usedMemory(): number {
+    return this.arena.usedBytes() + this.index.bytes();
+  }
+}

@@ -1,0 +1,247 @@
+/**
+ * The transport-independent core of the server: the arena, the keyspace, the command table, the clients, the
+ * statistics, command dispatch (`execute`) and the periodic cron. The network layer (server.ts) feeds it parsed
+ * commands; tests and the HTTP interface can drive it too.
+ *
+ * Dispatch follows Redis's processCommand (src/server.c): command lookup (unknown command / unknown subcommand
+ * errors), arity check, authentication, maxmemory (evict, or -OOM for commands flagged denyoom), then the handler.
+ */
+import { Arena, ArenaFullError } from '../allocator/arena.js';
+import { ReplyWriter } from '../protocol/reply-writer.js';
+import type { Client } from './client.js';
+import { CommandContext, type Argv } from './commands/context.js';
+import { CommandTable } from './commands/table.js';
+import type { Command } from './commands/types.js';
+import { ERR } from './commands/reply-helpers.js';
+import { allCommands } from './commands/index.js';
+import type { Config } from './config/config.js';
+import { performEvictions } from './eviction.js';
+import { Keyspace } from './keyspace/keyspace.js';
+import type { Logger } from './log.js';
+
+/** Server-wide counters (Redis INFO stats names). */
+export class ServerStats {
+  totalConnectionsReceived = 0;
+  totalCommandsProcessed = 0;
+  rejectedConnections = 0;
+  totalNetInputBytes = 0;
+  totalNetOutputBytes = 0;
+  totalErrorReplies = 0;
+  totalReadsProcessed = 0;
+  totalWritesProcessed = 0;
+  /** errorstat_<CODE> counts. */
+  errorCodes = new Map<string, number>();
+  /** instantaneous_ops_per_sec samples (Redis STATS_METRIC_SAMPLES = 16, every 100 ms). */
+  opsSamples = new Float64Array(16);
+  opsSampleIdx = 0;
+  lastSampleTime = 0;
+  lastSampleOps = 0;
+  usedMemoryPeak = 0;
+}
+
+/** The core. */
+export class ServerCore {
+  readonly arena: Arena;
+  readonly ks: Keyspace;
+  readonly table: CommandTable;
+  readonly writer = new ReplyWriter();
+  readonly ctx: CommandContext;
+  readonly stats = new ServerStats();
+  readonly clients = new Map<number, Client>();
+  /** Server start, ms since the epoch. */
+  readonly startTime = Date.now();
+  /** 40 hex characters, new on each start (INFO run_id). */
+  readonly runId: string;
+  private nextClientId = 1;
+  /** Last time the access-counter epoch advanced, ms. */
+  private lastEpochTime = Date.now();
+  /** Set when the server is shutting down. */
+  shuttingDown = false;
+  /** Hook used by SHUTDOWN: closes the server (set by the network layer). */
+  requestShutdown: () => void = () => {};
+  /** Hook used by CLIENT KILL and timeouts to close a client's socket. */
+  closeClient: (c: Client) => void = () => {};
+  /** TCP port actually bound (0 until listening). */
+  tcpPort = 0;
+  /** Path of the config file given on the command line, or ''. */
+  configFile = '';
+
+  constructor(
+    readonly config: Config,
+    readonly log: Logger,
+  ) {
+    this.arena = new Arena({
+      extentSize: config.arenaExtentSize,
+      pageSize: config.slabPageSize,
+      minChunk: config.slabChunkMin,
+      growthFactor: config.slabGrowthFactor,
+    });
+    this.ks = new Keyspace(this.arena, { lfuLogFactor: config.lfuLogFactor });
+    this.table = new CommandTable(allCommands);
+    this.ctx = new CommandContext(this.writer, this.ks, this);
+    this.runId = Array.from({ length: 40 }, () => '0123456789abcdef'[(Math.random() * 16) | 0]).join('');
+  }
+
+  /** A new unique client id. */
+  newClientId(): number {
+    return this.nextClientId++;
+  }
+
+  /**
+   * Executes one parsed command for `c`, writing its reply with `this.writer` (the caller has set
+   * `writer.proto` and will flush). Never throws: an unexpected exception becomes an -ERR reply and is logged.
+   */
+  execute(c: Client, argv: Argv): void {
+    const ctx = this.ctx;
+    const w = this.writer;
+    let cmd = this.table.lookup(argv.buf, argv.argOff[0], argv.argLen[0]);
+    if (cmd === undefined) {
+      this.rejectUnknown(argv, null);
+      return;
+    }
+    if (cmd.subs !== null && argv.argc >= 2) {
+      const sub = CommandTable.lookupSub(cmd, argv.buf, argv.argOff[1], argv.argLen[1]);
+      if (sub === undefined) {
+        this.rejectUnknown(argv, cmd);
+        return;
+      }
+      cmd = sub;
+    }
+    const arity = cmd.arity;
+    if ((arity > 0 && argv.argc !== arity) || argv.argc < -arity) {
+      this.reject(cmd, `ERR wrong number of arguments for '${cmd.fullName}' command`);
+      return;
+    }
+    if (!c.authenticated && !cmd.noAuth) {
+      this.reject(cmd, ERR.noAuth);
+      return;
+    }
+    const config = this.config;
+    const ks = this.ks;
+    ks.now = Date.now();
+    if (config.maxmemory > 0) {
+      const ok = performEvictions(ks, config.maxmemory, config.maxmemoryPolicy, config.maxmemorySamples);
+      if (!ok && cmd.denyOom) {
+        this.reject(cmd, ERR.oom);
+        return;
+      }
+    }
+    ctx.client = c;
+    ctx.argv = argv;
+    ctx.cmd = cmd;
+    c.lastCmd = cmd.fullName;
+    c.lastInteraction = ks.now;
+    const t0 = performance.now();
+    const errorsBefore = w.errors;
+    const mark = w.mark();
+    try {
+      (cmd.handler as (ctx: CommandContext) => void)(ctx);
+    } catch (e) {
+      // Never leave half a reply on the wire: drop it, or close the connection when it cannot be dropped.
+      if (!w.rollback(mark)) c.closeAfterReply = true;
+      if (e instanceof ArenaFullError) {
+        w.error(`OOM ${e.message}`);
+      } else {
+        this.log.error({ err: e, cmd: cmd.fullName }, 'command failed with an exception');
+        w.error(`ERR internal error while running '${cmd.fullName}': ${(e as Error).message}`);
+      }
+    }
+    cmd.calls++;
+    cmd.usec += (performance.now() - t0) * 1000;
+    if (w.errors !== errorsBefore) {
+      cmd.failedCalls++;
+      const e = w.lastError;
+      const sp = e.indexOf(' ');
+      this.countError(sp > 0 ? e.slice(0, sp) : e);
+    }
+    this.stats.totalCommandsProcessed++;
+  }
+
+  /** Replies with an error for a rejected command and counts it (rejected_calls, errorstats). */
+  private reject(cmd: Command | null, msg: string): void {
+    this.writer.errorLatin1(msg);
+    this.countError(msg.slice(0, msg.indexOf(' ')));
+    if (cmd !== null) cmd.rejectedCalls++;
+  }
+
+  /**
+   * "unknown command" / "unknown subcommand" with Redis's wording: arguments are echoed as C strings (up to a NUL
+   * byte, raw bytes kept), the list limited to about 128 bytes (src/server.c processCommand).
+   */
+  private rejectUnknown(argv: Argv, container: Command | null): void {
+    if (container !== null) {
+      const sub = cString(argv, 1, 128);
+      this.reject(null, `ERR unknown subcommand '${sanitize(sub)}'. Try ${container.name.toUpperCase()} HELP.`);
+      return;
+    }
+    const name = cString(argv, 0, 128);
+    let args = '';
+    for (let j = 1; j < argv.argc && args.length < 128; j++) args += `'${cString(argv, j, 128 - args.length)}' `;
+    this.reject(null, `ERR unknown command '${sanitize(name)}', with args beginning with: ${sanitize(args)}`);
+  }
+
+  /** Counts an error reply written by a handler or by dispatch. */
+  countError(code: string): void {
+    this.stats.totalErrorReplies++;
+    const m = this.stats.errorCodes;
+    m.set(code, (m.get(code) ?? 0) + 1);
+  }
+
+  /**
+   * Periodic work, run `hz` times per second: statistics sampling, active expiry and cleanup of dropped entries,
+   * incremental rehashing, idle-client timeouts, the access-counter epoch.
+   */
+  cron(): void {
+    const now = Date.now();
+    const ks = this.ks;
+    ks.now = now;
+    const st = this.stats;
+    if (now - st.lastSampleTime >= 100) {
+      const dt = now - st.lastSampleTime;
+      const ops = st.totalCommandsProcessed - st.lastSampleOps;
+      st.opsSamples[st.opsSampleIdx] = st.lastSampleTime === 0 ? 0 : (ops * 1000) / dt;
+      st.opsSampleIdx = (st.opsSampleIdx + 1) % st.opsSamples.length;
+      st.lastSampleTime = now;
+      st.lastSampleOps = st.totalCommandsProcessed;
+    }
+    const effort = this.config.activeExpireEffort;
+    // Redis's slow expire cycle may use up to 25% of the CPU between two ticks; keep well below that here.
+    const budgetMs = Math.min(25, (1000 / this.config.hz) * 0.05 * effort);
+    ks.activeCycle(budgetMs, 20000 * effort);
+    ks.index.rehashFor(1);
+    const used = ks.usedMemory();
+    if (used > st.usedMemoryPeak) st.usedMemoryPeak = used;
+    if (now - this.lastEpochTime >= this.config.tierCounterResetMs) {
+      ks.epoch = (ks.epoch + 1) & 0xffff;
+      this.lastEpochTime = now;
+    }
+    const timeout = this.config.timeout;
+    if (timeout > 0) {
+      for (const c of this.clients.values()) {
+        if (now - c.lastInteraction > timeout * 1000) this.closeClient(c);
+      }
+    }
+  }
+
+  /** instantaneous_ops_per_sec: mean of the recent samples. */
+  instantaneousOps(): number {
+    let s = 0;
+    for (const v of this.stats.opsSamples) s += v;
+    return Math.round(s / this.stats.opsSamples.length);
+  }
+}
+
+/** Argument `i` as C's "%.*s" prints it: latin1, up to the first NUL byte, at most `max` bytes. */
+function cString(argv: Argv, i: number, max: number): string {
+  const b = argv.buf;
+  const start = argv.argOff[i];
+  const end = start + Math.min(argv.argLen[i], max);
+  let j = start;
+  while (j < end && b[j] !== 0) j++;
+  return b.toString('latin1', start, j);
+}
+
+/** Replaces CR and LF by spaces, as Redis does before echoing arguments in an error. */
+function sanitize(s: string): string {
+  return s.replace(/[\r\n]/g, ' ');
+}

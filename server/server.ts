@@ -1,0 +1,228 @@
+/**
+ * The network front of tierkv: TCP (and optionally Unix socket) listeners speaking RESP, one `Client` per
+ * connection, all replies of one socket read batched into one write, and the cron timer.
+ *
+ * Flow of a read: the chunk goes to the client's RequestParser (zero-copy), every complete command is executed by
+ * ServerCore with the shared ReplyWriter, and the batch is flushed with one socket write. A protocol error gets
+ * Redis's `-ERR Protocol error: ...` and closes only that connection. A client that does not read its replies is
+ * paused (its socket stops being read) until the kernel buffer drains, so it cannot make the server buffer
+ * unbounded output.
+ */
+import net from 'node:net';
+import fs from 'node:fs';
+import { Client } from './client.js';
+import { Config, loadFromArgs } from './config/config.js';
+import type { ParserLimits } from '../protocol/request-parser.js';
+import { createLogger, pinoLevel, type Logger } from './log.js';
+import { ServerCore } from './server-core.js';
+
+/** Stop reading from a client whose unsent output exceeds this many bytes. */
+const OUTPUT_HIGH_WATER = 64 * 1024 * 1024;
+
+/** A running tierkv server. */
+export class TierkvServer {
+  readonly core: ServerCore;
+  private readonly listeners: net.Server[] = [];
+  private cronTimer: NodeJS.Timeout | null = null;
+  private readonly limits: ParserLimits;
+  private closed = false;
+  /** Port the TCP listeners are bound to. */
+  port = 0;
+  /** First bound address. */
+  host = '127.0.0.1';
+  /** Called once the server has closed after SHUTDOWN (the bin exits the process there). */
+  onShutdown: () => void = () => {};
+
+  constructor(
+    readonly config: Config,
+    readonly log: Logger,
+  ) {
+    this.core = new ServerCore(config, log);
+    this.limits = { maxBulkLen: config.protoMaxBulkLen, maxQueryBuffer: config.clientQueryBufferLimit };
+    this.core.closeClient = (c) => this.destroyClient(c);
+    this.core.requestShutdown = () => {
+      void this.close().then(() => this.onShutdown());
+    };
+    config.onChange(['proto-max-bulk-len', 'client-query-buffer-limit'], () => {
+      this.limits.maxBulkLen = config.protoMaxBulkLen;
+      this.limits.maxQueryBuffer = config.clientQueryBufferLimit;
+      return null;
+    });
+    config.onChange('hz', () => {
+      this.startCron();
+      return null;
+    });
+    config.onChange('loglevel', () => {
+      this.log.level = pinoLevel(config.loglevel);
+      return null;
+    });
+    config.onChange('lfu-log-factor', () => {
+      this.core.ks.lfuLogFactor = config.lfuLogFactor;
+      return null;
+    });
+  }
+
+  /**
+   * Binds every address of `bind` (a leading '-' makes an address optional, '*' means all IPv4 addresses) on
+   * `port` (0 picks a free port, shared by all addresses), and `unixsocket` when set.
+   * @throws Error when a mandatory address cannot be bound
+   */
+  async listen(): Promise<void> {
+    let port = this.config.port;
+    const binds = this.config.bind.length > 0 ? this.config.bind : ['127.0.0.1'];
+    for (const raw of binds) {
+      const optional = raw.startsWith('-');
+      let host = optional ? raw.slice(1) : raw;
+      if (host === '*') host = '0.0.0.0';
+      if (host === '::*') host = '::';
+      try {
+        const srv = await this.listenOne({ host, port });
+        const addr = srv.address() as net.AddressInfo;
+        if (port === 0) port = addr.port;
+        if (this.listeners.length === 0) this.host = host;
+        this.listeners.push(srv);
+      } catch (e) {
+        if (!optional) throw e;
+        this.log.warn({ err: e, host }, 'optional bind address not available');
+      }
+    }
+    if (this.config.unixsocket !== '') {
+      try {
+        fs.unlinkSync(this.config.unixsocket);
+      } catch {
+        // not there
+      }
+      this.listeners.push(await this.listenOne({ path: this.config.unixsocket }));
+      if (this.config.unixsocketperm !== 0) fs.chmodSync(this.config.unixsocket, this.config.unixsocketperm);
+    }
+    this.port = port;
+    this.core.tcpPort = port;
+    this.startCron();
+  }
+
+  private listenOne(opts: net.ListenOptions): Promise<net.Server> {
+    return new Promise((resolve, reject) => {
+      const srv = net.createServer({ noDelay: true }, (sock) => this.onConnection(sock));
+      srv.once('error', reject);
+      srv.listen({ ...opts, backlog: this.config.tcpBacklog }, () => {
+        srv.off('error', reject);
+        srv.on('error', (e) => this.log.error({ err: e }, 'listener error'));
+        resolve(srv);
+      });
+    });
+  }
+
+  private startCron(): void {
+    if (this.cronTimer !== null) clearInterval(this.cronTimer);
+    this.cronTimer = setInterval(() => this.core.cron(), Math.max(2, Math.floor(1000 / this.config.hz)));
+  }
+
+  private onConnection(sock: net.Socket): void {
+    const core = this.core;
+    core.stats.totalConnectionsReceived++;
+    if (core.clients.size >= this.config.maxclients || this.closed) {
+      core.stats.rejectedConnections++;
+      sock.end('-ERR max number of clients reached\r\n');
+      return;
+    }
+    if (this.config.tcpKeepalive > 0) sock.setKeepAlive(true, this.config.tcpKeepalive * 1000);
+    const c = new Client(core.newClientId(), sock, this.limits, this.config.requirepass !== '', Date.now());
+    core.clients.set(c.id, c);
+    sock.on('data', (chunk: Buffer) => this.onData(c, chunk));
+    sock.on('drain', () => {
+      if (c.paused) {
+        c.paused = false;
+        sock.resume();
+      }
+    });
+    sock.on('close', () => {
+      c.closing = true;
+      core.clients.delete(c.id);
+    });
+    sock.on('error', () => {
+      // ECONNRESET and the like: 'close' follows.
+    });
+  }
+
+  /** Parses and executes everything a read brought, then flushes the replies with one write. */
+  private onData(c: Client, chunk: Buffer): void {
+    if (c.closing) return;
+    const core = this.core;
+    const st = core.stats;
+    st.totalNetInputBytes += chunk.length;
+    st.totalReadsProcessed++;
+    const p = c.parser;
+    p.feed(chunk);
+    const w = core.writer;
+    w.proto = c.proto;
+    w.begin();
+    for (;;) {
+      const r = p.next();
+      if (r === 0) break;
+      if (r < 0) {
+        if (p.errorNeedsReply()) {
+          w.errorLatin1('ERR ' + p.error);
+          core.countError('ERR');
+        } else {
+          this.log.info({ client: c.addr }, 'closing client that reached max query buffer length');
+        }
+        c.closeAfterReply = true;
+        break;
+      }
+      core.execute(c, p);
+      if (c.closeAfterReply) break;
+    }
+    const sock = c.socket as net.Socket;
+    const n = w.flushTo(sock);
+    if (n > 0) {
+      st.totalNetOutputBytes += n;
+      st.totalWritesProcessed++;
+    }
+    if (c.closeAfterReply) {
+      c.closing = true;
+      sock.end();
+      return;
+    }
+    if (!w.lastWriteOk && sock.writableLength > OUTPUT_HIGH_WATER) {
+      c.paused = true;
+      sock.pause();
+    }
+  }
+
+  private destroyClient(c: Client): void {
+    c.closing = true;
+    c.socket?.destroy();
+    this.core.clients.delete(c.id);
+  }
+
+  /** Stops listening, closes every client and the cron. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.core.shuttingDown = true;
+    if (this.cronTimer !== null) clearInterval(this.cronTimer);
+    for (const c of [...this.core.clients.values()]) this.destroyClient(c);
+    await Promise.all(this.listeners.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    if (this.config.unixsocket !== '') {
+      try {
+        fs.unlinkSync(this.config.unixsocket);
+      } catch {
+        // already gone
+      }
+    }
+  }
+}
+
+/**
+ * Starts a server in this process with the given parameters (Redis names, e.g. `{ port: '0', maxmemory: '64mb' }`;
+ * port '0' picks a free port). Used by tests and benchmarks; the bin uses the same path.
+ * @throws ConfigError for invalid parameters; Error when the port cannot be bound
+ */
+export async function startServer(params: Record<string, string> = {}): Promise<TierkvServer> {
+  const argv: string[] = [];
+  for (const [k, v] of Object.entries({ loglevel: 'warning', ...params })) argv.push(`--${k}`, v);
+  const { config } = loadFromArgs(argv);
+  const srv = new TierkvServer(config, createLogger(config.loglevel, config.logfile));
+  await srv.listen();
+  return srv;
+}

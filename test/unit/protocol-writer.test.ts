@@ -1,0 +1,384 @@
+/**
+ * Tests of protocol/reply-writer.ts and protocol/number-format.ts.
+ *
+ * Expected bytes marked "Redis:" are what redis-server 7.0.15 sent for the same reply (RESP2, and RESP3 after
+ * HELLO 3; DEBUG PROTOCOL verbatim/true/false/null/map/set, ZSCORE, INCRBYFLOAT). %.17g vectors were printed with
+ * glibc printf.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  ReplyWriter,
+  SHARED,
+  BULK_REF_MIN,
+  REPLY_POOL_SIZE,
+  formatDouble,
+  formatLongDouble,
+} from '../../protocol/index.js';
+
+class FakeSocket {
+  writes: Buffer[] = [];
+  events: string[] = [];
+  ret = true;
+  write(b: Buffer): boolean {
+    this.writes.push(b);
+    this.events.push('write');
+    return this.ret;
+  }
+  cork(): void {
+    this.events.push('cork');
+  }
+  uncork(): void {
+    this.events.push('uncork');
+  }
+  all(): string {
+    return Buffer.concat(this.writes).toString('latin1');
+  }
+}
+
+/** Encodes with `fn` in the given protocol and returns the flushed bytes as a latin1 string. */
+function enc(proto: 2 | 3, fn: (w: ReplyWriter) => void, w = new ReplyWriter()): string {
+  const s = new FakeSocket();
+  w.proto = proto;
+  w.begin();
+  fn(w);
+  const n = w.flushTo(s);
+  expect(n).toBe(Buffer.concat(s.writes).length);
+  return s.all();
+}
+
+const both = (fn: (w: ReplyWriter) => void): [string, string] => [enc(2, fn), enc(3, fn)];
+
+describe('ReplyWriter encoders', () => {
+  it('simple strings, errors and shared replies', () => {
+    expect(both((w) => w.ok())).toEqual(['+OK\r\n', '+OK\r\n']);
+    expect(enc(2, (w) => w.simple('PONG'))).toBe('+PONG\r\n');
+    expect(enc(2, (w) => w.error("ERR wrong number of arguments for 'get' command"))).toBe(
+      "-ERR wrong number of arguments for 'get' command\r\n",
+    );
+    // CR/LF would break the stream: replaced by spaces like addReplyErrorFormat.
+    expect(enc(2, (w) => w.error('ERR bad\r\nthing'))).toBe('-ERR bad  thing\r\n');
+    expect(enc(2, (w) => w.simple('a\nb'))).toBe('+a b\r\n');
+    expect(Buffer.from(enc(2, (w) => w.error("ERR unknown command 'é'")), 'latin1').toString('utf8')).toBe(
+      "-ERR unknown command 'é'\r\n",
+    );
+    // Parser errors carry raw request bytes: Redis sends "-ERR Protocol error: expected '$', got '\xff'" with byte 0xff.
+    const e = Buffer.from(enc(2, (w) => w.errorLatin1("ERR Protocol error: expected '$', got '\xff'")), 'latin1');
+    expect(e.equals(Buffer.from("-ERR Protocol error: expected '$', got '\xff'\r\n", 'latin1'))).toBe(true);
+    expect(e.length).toBe(44); // one byte for 0xff (UTF-8 would need two)
+    expect(enc(3, (w) => w.raw(SHARED.QUEUED))).toBe('+QUEUED\r\n');
+    expect(enc(2, (w) => w.raw(SHARED.WRONGTYPE))).toBe(
+      '-WRONGTYPE Operation against a key holding the wrong kind of value\r\n',
+    );
+  });
+
+  it('integers', () => {
+    const cases: [number, string][] = [
+      [0, ':0\r\n'],
+      [-0, ':0\r\n'],
+      [1, ':1\r\n'],
+      [-1, ':-1\r\n'],
+      [9, ':9\r\n'],
+      [10, ':10\r\n'],
+      [99, ':99\r\n'],
+      [100, ':100\r\n'],
+      [2147483647, ':2147483647\r\n'],
+      [2147483648, ':2147483648\r\n'],
+      [-2147483648, ':-2147483648\r\n'],
+      [1e15, ':1000000000000000\r\n'],
+      [Number.MAX_SAFE_INTEGER, ':9007199254740991\r\n'],
+      [Number.MIN_SAFE_INTEGER, ':-9007199254740991\r\n'],
+    ];
+    for (const [n, s] of cases) expect(both((w) => w.integer(n))).toEqual([s, s]);
+    expect(() => enc(2, (w) => w.integer(1.5))).toThrow(RangeError);
+    expect(() => enc(2, (w) => w.integer(2 ** 53))).toThrow(RangeError);
+    expect(enc(2, (w) => w.bigInteger(9223372036854775807n))).toBe(':9223372036854775807\r\n');
+    expect(enc(2, (w) => w.bigInteger(-9223372036854775808n))).toBe(':-9223372036854775808\r\n');
+    expect(() => enc(2, (w) => w.bigInteger(9223372036854775808n))).toThrow(RangeError);
+    // Random safe integers against toString.
+    for (let i = 0; i < 2000; i++) {
+      const n = Math.trunc((Math.random() - 0.5) * 2 ** (1 + Math.random() * 53)) % Number.MAX_SAFE_INTEGER;
+      expect(enc(2, (w) => w.integer(n))).toBe(':' + String(n) + '\r\n');
+    }
+  });
+
+  it('bulk strings', () => {
+    const src = new Uint8Array(new SharedArrayBuffer(64));
+    src.set(Buffer.from('xxhello\r\nworld-and-some-more-bytes-to-pass-32'), 0);
+    expect(enc(2, (w) => w.bulk(src, 2, 5))).toBe('$5\r\nhello\r\n');
+    expect(enc(3, (w) => w.bulk(src, 2, 43))).toBe('$43\r\nhello\r\nworld-and-some-more-bytes-to-pass-32\r\n');
+    expect(enc(2, (w) => w.bulk(src, 0, 0))).toBe('$0\r\n\r\n');
+    expect(enc(2, (w) => w.bulkString('abc'))).toBe('$3\r\nabc\r\n');
+    expect(enc(2, (w) => w.bulkString(''))).toBe('$0\r\n\r\n');
+    expect(Buffer.from(enc(2, (w) => w.bulkString('é€')), 'latin1').toString('utf8')).toBe('$5\r\né€\r\n');
+    const long = 'x'.repeat(1000) + 'é';
+    expect(Buffer.from(enc(2, (w) => w.bulkString(long)), 'latin1').toString('utf8')).toBe(`$1002\r\n${long}\r\n`);
+    expect(enc(2, (w) => w.bulkInteger(-1234))).toBe('$5\r\n-1234\r\n');
+    expect(enc(2, (w) => w.bulkInteger(0))).toBe('$1\r\n0\r\n');
+  });
+
+  it('nulls, aggregates, booleans', () => {
+    // Redis: GET nokey -> $-1 / _ ; BLPOP timeout -> *-1 / _ ; DEBUG PROTOCOL map/set/true/false
+    expect(both((w) => w.nullBulk())).toEqual(['$-1\r\n', '_\r\n']);
+    expect(both((w) => w.nullArray())).toEqual(['*-1\r\n', '_\r\n']);
+    expect(both((w) => w.arrayLen(3))).toEqual(['*3\r\n', '*3\r\n']);
+    expect(both((w) => w.arrayLen(0))).toEqual(['*0\r\n', '*0\r\n']);
+    expect(both((w) => w.mapLen(3))).toEqual(['*6\r\n', '%3\r\n']);
+    expect(both((w) => w.setLen(3))).toEqual(['*3\r\n', '~3\r\n']);
+    expect(both((w) => w.pushLen(2))).toEqual(['*2\r\n', '>2\r\n']);
+    expect(both((w) => w.bool(true))).toEqual([':1\r\n', '#t\r\n']);
+    expect(both((w) => w.bool(false))).toEqual([':0\r\n', '#f\r\n']);
+    expect(
+      both((w) => {
+        w.mapLen(1);
+        w.bulkString('k');
+        w.integer(90);
+      }),
+    ).toEqual(['*2\r\n$1\r\nk\r\n:90\r\n', '%1\r\n$1\r\nk\r\n:90\r\n']);
+  });
+
+  it('verbatim strings', () => {
+    // Redis: DEBUG PROTOCOL verbatim -> "$25\r\nThis is a verbatim\nstring\r\n" / "=29\r\ntxt:This is a verbatim\nstring\r\n"
+    expect(both((w) => w.verbatim('This is a verbatim\nstring'))).toEqual([
+      '$25\r\nThis is a verbatim\nstring\r\n',
+      '=29\r\ntxt:This is a verbatim\nstring\r\n',
+    ]);
+    expect(enc(3, (w) => w.verbatim('# hi', 'mkd'))).toBe('=8\r\nmkd:# hi\r\n');
+    expect(Buffer.from(enc(3, (w) => w.verbatim('é')), 'latin1').toString('utf8')).toBe('=6\r\ntxt:é\r\n');
+  });
+
+  it('doubles as Redis 7.0 addReplyDouble', () => {
+    // Redis: ZSCORE of 1.1, 1e30, inf, -inf, 1e-20, 123456789012, 2.5 in RESP3 and RESP2.
+    const cases: [number, string][] = [
+      [1.1, '1.1000000000000001'],
+      [1e30, '1e+30'],
+      [Infinity, 'inf'],
+      [-Infinity, '-inf'],
+      [1e-20, '9.9999999999999995e-21'],
+      [123456789012, '123456789012'],
+      [2.5, '2.5'],
+      [3.141, '3.141'],
+      [1.5, '1.5'],
+    ];
+    for (const [d, s] of cases) {
+      expect(both((w) => w.double(d))).toEqual([`$${s.length}\r\n${s}\r\n`, `,${s}\r\n`]);
+    }
+    expect(enc(3, (w) => w.double(NaN))).toBe(',nan\r\n');
+  });
+
+  it('formatDouble matches glibc %.17g, including round-half-even ties', () => {
+    const vectors: [number, string][] = [
+      [1234567890123456.25, '1234567890123456.2'],
+      [1234567890123456.75, '1234567890123456.8'],
+      [0.5, '0.5'],
+      [0.1, '0.10000000000000001'],
+      [5e-324, '4.9406564584124654e-324'],
+      [1.7976931348623157e308, '1.7976931348623157e+308'],
+      [1152921504606846976, '1.152921504606847e+18'],
+      [1e16, '10000000000000000'],
+      [1e17, '1e+17'],
+      [12345678901234567, '12345678901234568'],
+      [0.0001, '0.0001'],
+      [0.00001, '1.0000000000000001e-05'],
+      [-3.25, '-3.25'],
+      [100, '100'],
+      [1e21, '1e+21'],
+      [0.3, '0.29999999999999999'],
+      [1 / 3, '0.33333333333333331'],
+      [-2 / 3, '-0.66666666666666663'],
+      [4.35, '4.3499999999999996'],
+      [9007199254740993, '9007199254740992'],
+      [0.000123456789, '0.000123456789'],
+      [98765.4321e-10, '9.8765432100000001e-06'],
+      [0, '0'],
+      [-0, '-0'],
+    ];
+    for (const [d, s] of vectors) expect(formatDouble(d)).toBe(s);
+    // Parsing the 17 digits back always gives the same double.
+    for (let i = 0; i < 2000; i++) {
+      const d = (Math.random() - 0.5) * 10 ** Math.floor(Math.random() * 60 - 30);
+      expect(Number(formatDouble(d))).toBe(d);
+    }
+  });
+
+  it('formatLongDouble matches INCRBYFLOAT output where a double can', () => {
+    // Redis: INCRBYFLOAT from 0 by 1.5e-10 -> "0.00000000015", by 0.1 -> "0.1", by 3.0 -> "3", by 1e-20 -> "0",
+    // by -1e-20 -> "0"; 10.5 + 0.1 -> "10.6"; 0.1 + 0.2 -> "0.3" (long double arithmetic).
+    expect(formatLongDouble(1.5e-10)).toBe('0.00000000015');
+    expect(formatLongDouble(0.1)).toBe('0.1');
+    expect(formatLongDouble(3)).toBe('3');
+    expect(formatLongDouble(1e-20)).toBe('0');
+    expect(formatLongDouble(-1e-20)).toBe('0');
+    expect(formatLongDouble(10.5 + 0.1)).toBe('10.6');
+    expect(formatLongDouble(0.3)).toBe('0.3');
+    expect(formatLongDouble(-0)).toBe('0');
+    expect(formatLongDouble(-2.5)).toBe('-2.5');
+    expect(formatLongDouble(5010.5)).toBe('5010.5');
+    expect(formatLongDouble(1.23e-15)).toBe('0.00000000000000123');
+    expect(formatLongDouble(1.25e-17)).toBe('0.00000000000000001');
+    expect(formatLongDouble(123456789.125)).toBe('123456789.125');
+    expect(formatLongDouble(Infinity)).toBe('inf');
+    expect(formatLongDouble(-Infinity)).toBe('-inf');
+    expect(formatLongDouble(NaN)).toBe('nan');
+    // Documented limit: Redis prints its long double's exact digits (1000000000000000000024696061952 for 1e30).
+    expect(formatLongDouble(1e30)).toBe('1' + '0'.repeat(30));
+    expect(enc(2, (w) => w.longDoubleBulk(10.5))).toBe('$4\r\n10.5\r\n');
+  });
+});
+
+describe('ReplyWriter batching and pools', () => {
+  it('writes a batch with one write and nothing for an empty batch', () => {
+    const w = new ReplyWriter();
+    const s = new FakeSocket();
+    w.begin();
+    expect(w.flushTo(s)).toBe(0);
+    expect(s.writes.length).toBe(0);
+    w.ok();
+    w.integer(42);
+    w.bulkString('v');
+    expect(w.size()).toBe(5 + 5 + 7);
+    expect(w.flushTo(s)).toBe(17);
+    expect(s.events).toEqual(['write']);
+    expect(s.all()).toBe('+OK\r\n:42\r\n$1\r\nv\r\n');
+    expect(w.size()).toBe(0);
+  });
+
+  it('begin() discards unflushed replies', () => {
+    const w = new ReplyWriter();
+    w.begin();
+    w.simple('DISCARDED');
+    w.begin();
+    w.ok();
+    const s = new FakeSocket();
+    w.flushTo(s);
+    expect(s.all()).toBe('+OK\r\n');
+  });
+
+  it('never overwrites bytes handed to a write, across pool rollovers', () => {
+    const w = new ReplyWriter(100);
+    const s = new FakeSocket();
+    const snapshots: string[] = [];
+    const expected: string[] = [];
+    for (let batch = 0; batch < 200; batch++) {
+      w.proto = batch % 2 === 0 ? 2 : 3;
+      w.begin();
+      let e = '';
+      const n = 1 + (batch % 7);
+      for (let i = 0; i < n; i++) {
+        const v = 'v'.repeat((batch * 7 + i * 13) % 60);
+        w.bulkString(v);
+        e += `$${v.length}\r\n${v}\r\n`;
+        w.integer(batch * 1000 + i);
+        e += `:${batch * 1000 + i}\r\n`;
+      }
+      const before = s.writes.length;
+      w.flushTo(s);
+      for (let k = before; k < s.writes.length; k++) snapshots.push(s.writes[k]!.toString('latin1'));
+      expected.push(e);
+    }
+    // Batches that straddled a pool end were still written as one contiguous write (small batches are carried).
+    expect(s.writes.length).toBe(200);
+    // Every buffer handed to write still holds what it held when written.
+    expect(s.writes.map((b) => b.toString('latin1'))).toEqual(snapshots);
+    expect(snapshots).toEqual(expected);
+  });
+
+  it('splits a large batch across pools into corked segments, in order', () => {
+    const w = new ReplyWriter(4096);
+    const s = new FakeSocket();
+    w.begin();
+    let e = '';
+    for (let i = 0; i < 3000; i++) {
+      const v = 'k' + i;
+      w.bulkString(v);
+      e += `$${v.length}\r\n${v}\r\n`;
+    }
+    expect(w.size()).toBe(e.length);
+    expect(w.flushTo(s)).toBe(e.length);
+    expect(s.writes.length).toBeGreaterThan(1);
+    expect(s.events[0]).toBe('cork');
+    expect(s.events[s.events.length - 1]).toBe('uncork');
+    expect(s.all()).toBe(e);
+  });
+
+  it('queues bulkRef values by reference, in order', () => {
+    const w = new ReplyWriter();
+    const s = new FakeSocket();
+    const big1 = Buffer.alloc(BULK_REF_MIN, 0x41);
+    const big2 = Buffer.alloc(100_000, 0x42);
+    const small = Buffer.from('tiny');
+    w.begin();
+    w.arrayLen(4);
+    w.bulkRef(big1);
+    w.integer(7);
+    w.bulkRef(big2);
+    w.bulkRef(small);
+    w.ok();
+    const n = w.flushTo(s);
+    const expected =
+      '*4\r\n' + `$${big1.length}\r\n` + 'A'.repeat(big1.length) + '\r\n:7\r\n' + `$${big2.length}\r\n` +
+      'B'.repeat(big2.length) + '\r\n$4\r\ntiny\r\n+OK\r\n';
+    expect(n).toBe(expected.length);
+    expect(s.all()).toBe(expected);
+    expect(s.events).toEqual(['cork', 'write', 'write', 'write', 'write', 'write', 'uncork']);
+    expect(s.writes[1]).toBe(big1); // the very same object: not copied
+    expect(s.writes[3]).toBe(big2);
+    expect(s.writes[0]!.toString('latin1')).toBe(`*4\r\n$${big1.length}\r\n`);
+    expect(s.writes[4]!.toString('latin1')).toBe('\r\n$4\r\ntiny\r\n+OK\r\n');
+    // The next batch is a single write again.
+    w.begin();
+    w.ok();
+    const s2 = new FakeSocket();
+    w.flushTo(s2);
+    expect(s2.events).toEqual(['write']);
+  });
+
+  it('handles a 100 MiB reply, then returns to the default pool size', () => {
+    const size = 100 * 1024 * 1024;
+    const value = Buffer.allocUnsafe(size);
+    value.fill(0x61, 0, 1024);
+    value.fill(0x7a, size - 1024);
+    const w = new ReplyWriter();
+    const s = new FakeSocket();
+    w.begin();
+    w.ok();
+    w.bulk(value, 0, size);
+    w.ok();
+    const t0 = performance.now();
+    const n = w.flushTo(s);
+    const header = `$${size}\r\n`;
+    expect(n).toBe(5 + header.length + size + 2 + 5);
+    const out = Buffer.concat(s.writes);
+    expect(out.toString('latin1', 0, 5 + header.length)).toBe('+OK\r\n' + header);
+    expect(out.subarray(5 + header.length, 5 + header.length + size).equals(value)).toBe(true);
+    expect(out.toString('latin1', out.length - 7)).toBe('\r\n+OK\r\n');
+    expect(performance.now() - t0).toBeLessThan(5000);
+    // by reference
+    w.begin();
+    w.bulkRef(value);
+    const s2 = new FakeSocket();
+    expect(w.flushTo(s2)).toBe(header.length + size + 2);
+    expect(s2.writes[1]).toBe(value);
+    // back to the default pool size
+    w.begin();
+    for (let i = 0; i < 10; i++) w.ok();
+    const s3 = new FakeSocket();
+    w.flushTo(s3);
+    expect(s3.writes.length).toBe(1);
+    expect(s3.writes[0]!.buffer.byteLength).toBe(REPLY_POOL_SIZE);
+  });
+
+  it('reports backpressure through lastWriteOk', () => {
+    const w = new ReplyWriter();
+    const s = new FakeSocket();
+    s.ret = false;
+    w.begin();
+    w.ok();
+    w.flushTo(s);
+    expect(w.lastWriteOk).toBe(false);
+    s.ret = true;
+    w.begin();
+    w.ok();
+    w.flushTo(s);
+    expect(w.lastWriteOk).toBe(true);
+  });
+});
