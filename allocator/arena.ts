@@ -21,6 +21,7 @@
  * of dead pages stay quarantined until the owner has removed every reference to them (see `reclaimDeadPages`).
  */
 import { Extent } from './extent.js';
+import { F_FREE } from './item-layout.js';
 import { SizeClasses, CHUNK_ALIGN } from './size-classes.js';
 
 /** Tier ids. */
@@ -53,7 +54,7 @@ export interface ArenaOptions {
   pageSize?: number;
   /** Smallest chunk, bytes (multiple of 8). Default 48. */
   minChunk?: number;
-  /** Growth factor between slab classes. Default 1.25 (memcached's default). */
+  /** Growth factor between slab classes. Default 1.125 (memcached's default is 1.25). */
   growthFactor?: number;
   /** Empty extents kept per tier instead of being released at once (hysteresis). Default 1. */
   spareExtents?: number;
@@ -112,6 +113,11 @@ export class Arena {
   private readonly poolHead = new Int32Array(TIER_COUNT).fill(NO_PAGE);
   private readonly emptyExtents = new Int32Array(TIER_COUNT);
 
+  // Active pages (assigned to a class, or jumbo) of each tier, densely packed, for random sampling of items.
+  private readonly tierPages: Int32Array[] = [new Int32Array(MAX_PAGES), new Int32Array(MAX_PAGES)];
+  private readonly tierPageCount = new Int32Array(TIER_COUNT);
+  private readonly pagePos = new Int32Array(MAX_PAGES);
+
   // Accounting.
   /** Bytes of chunks in use per tier (jumbo items counted at their extent size). */
   readonly tierUsed = new Float64Array(TIER_COUNT);
@@ -144,7 +150,7 @@ export class Arena {
     if (this.extentSize % this.pageSize !== 0) throw new RangeError('extent size must be a multiple of the slab page size');
     if (this.pageSize / minChunk > CHUNK_MASK) throw new RangeError('too many chunks per page: raise slab-chunk-min or lower slab-page-size');
     this.pagesPerExtent = this.extentSize / this.pageSize;
-    this.classes = new SizeClasses(minChunk, opts.growthFactor ?? 1.25, this.pageSize);
+    this.classes = new SizeClasses(minChunk, opts.growthFactor ?? 1.125, this.pageSize);
     const n = this.classes.count * TIER_COUNT;
     this.classHead = new Int32Array(n).fill(NO_PAGE);
     this.classChunks = new Float64Array(n);
@@ -212,12 +218,13 @@ export class Arena {
       this.pageUsed[p] = 0;
       this.classPages[li]++;
       this.linkHead(this.classHead, li, p);
+      this.addActivePage(tier, p);
     }
     const ext = this.extents[this.pageExt[p]] as Extent;
     const chunk = this.pageChunk[p];
     let c = this.pageFree[p];
     if (c >= 0) {
-      this.pageFree[p] = ext.i32[(this.pageBase[p] + c * chunk) >>> 2];
+      this.pageFree[p] = ext.i32[((this.pageBase[p] + c * chunk) >>> 2) + 1];
     } else {
       c = this.pageBump[p]++;
     }
@@ -250,7 +257,9 @@ export class Arena {
     const li = tier * this.classes.count + cls;
     const chunk = this.pageChunk[p];
     const c = addr & CHUNK_MASK;
-    ext.i32[(this.pageBase[p] + c * chunk) >>> 2] = this.pageFree[p];
+    const coff = this.pageBase[p] + c * chunk;
+    ext.u8[coff] = F_FREE;
+    ext.i32[(coff >>> 2) + 1] = this.pageFree[p];
     this.pageFree[p] = c;
     if (this.pageUsed[p] === this.pageCap[p]) this.linkHead(this.classHead, li, p);
     ext.usedBytes -= chunk;
@@ -263,6 +272,7 @@ export class Arena {
     if (--this.pageUsed[p] === 0) {
       this.unlink(this.classHead, li, p);
       this.classPages[li]--;
+      this.removeActivePage(tier, p);
       this.returnPageToPool(ext, p);
     }
   }
@@ -290,6 +300,7 @@ export class Arena {
     this.pageClass[p] = JUMBO_CLASS;
     this.pageState[p] = PS_JUMBO;
     this.pageUsed[p] = 1;
+    this.addActivePage(tier, p);
     ext.usedPages = 1;
     ext.usedBytes = bytes;
     ext.requestedBytes = size;
@@ -304,10 +315,75 @@ export class Arena {
     this.tierUsed[ext.tier] -= ext.usedBytes;
     this.tierRequested[ext.tier] -= size;
     this.tierItems[ext.tier]--;
+    this.removeActivePage(ext.tier, p);
     this.pageState[p] = PS_UNUSED;
     this.pageExt[p] = -1;
     this.destroyExtent(ext);
     this.freeIdSingles.push(p);
+  }
+
+  /**
+   * Moves a jumbo item to another tier without copying it: its extent changes tier (O(1), whatever its size).
+   * @param addr address of a jumbo item (see `isJumbo`)
+   */
+  retagJumbo(addr: number, tier: number): void {
+    const p = addr >>> CHUNK_BITS;
+    const ext = this.extents[this.pageExt[p]] as Extent;
+    const from = ext.tier;
+    if (from === tier) return;
+    this.removeActivePage(from, p);
+    this.tierUsed[from] -= ext.usedBytes;
+    this.tierRequested[from] -= ext.requestedBytes;
+    this.tierItems[from]--;
+    this.tierArena[from] -= ext.size;
+    ext.tier = tier;
+    this.tierUsed[tier] += ext.usedBytes;
+    this.tierRequested[tier] += ext.requestedBytes;
+    this.tierItems[tier]++;
+    this.tierArena[tier] += ext.size;
+    this.addActivePage(tier, p);
+  }
+
+  /** True when the address is a jumbo item (an extent of its own). */
+  isJumbo(addr: number): boolean {
+    return this.pageState[addr >>> CHUNK_BITS] === PS_JUMBO;
+  }
+
+  /**
+   * A random live item of `tier`, or 0 when none was found in `tries` attempts. Picks a random active page of the
+   * tier, then a random carved chunk of it, and skips free chunks (marked F_FREE). Items in pages with fewer
+   * chunks (bigger classes) are a little more likely to be picked. O(tries), whatever the number of items.
+   */
+  sampleItem(tier: number, tries: number): number {
+    const n = this.tierPageCount[tier];
+    if (n === 0) return 0;
+    const pages = this.tierPages[tier];
+    for (let t = 0; t < tries; t++) {
+      const p = pages[(Math.random() * n) | 0];
+      if (this.pageState[p] === PS_JUMBO) return (p << CHUNK_BITS) >>> 0;
+      const carved = this.pageBump[p];
+      if (carved === 0) continue;
+      const c = (Math.random() * carved) | 0;
+      const ext = this.extents[this.pageExt[p]] as Extent;
+      if ((ext.u8[this.pageBase[p] + c * this.pageChunk[p]] & F_FREE) !== 0) continue;
+      return ((p << CHUNK_BITS) | c) >>> 0;
+    }
+    return 0;
+  }
+
+  private addActivePage(tier: number, p: number): void {
+    const n = this.tierPageCount[tier]++;
+    this.tierPages[tier][n] = p;
+    this.pagePos[p] = n;
+  }
+
+  private removeActivePage(tier: number, p: number): void {
+    const pages = this.tierPages[tier];
+    const last = --this.tierPageCount[tier];
+    const pos = this.pagePos[p];
+    const moved = pages[last];
+    pages[pos] = moved;
+    this.pagePos[moved] = pos;
   }
 
   // ---------------------------------------------------------------------------------------------------------
@@ -443,6 +519,7 @@ export class Arena {
     }
     this.poolHead[tier] = NO_PAGE;
     this.emptyExtents[tier] = 0;
+    this.tierPageCount[tier] = 0;
     const nc = this.classes.count;
     for (let c = 0; c < nc; c++) {
       const li = tier * nc + c;
@@ -500,7 +577,7 @@ export class Arena {
 
   /** Bytes of the page table and other fixed metadata (typed arrays), for used_memory_overhead. */
   metadataBytes(): number {
-    return MAX_PAGES * (4 + 4 + 4 + 1 + 1 + 4 + 2 + 2 + 4 + 4 + 4);
+    return MAX_PAGES * (4 + 4 + 4 + 1 + 1 + 4 + 2 + 2 + 4 + 4 + 4 + 4 + 4 + 4);
   }
 
   // ---------------------------------------------------------------------------------------------------------

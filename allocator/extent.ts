@@ -31,7 +31,8 @@ export class Extent {
    */
   constructor(
     readonly slot: number,
-    readonly tier: number,
+    /** Tier of the extent; only a jumbo extent changes tier (its single item is demoted or promoted in place). */
+    public tier: number,
     readonly size: number,
     readonly firstPage: number,
     readonly pageCount: number,

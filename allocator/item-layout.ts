@@ -6,6 +6,8 @@
  * byte  0      u8   flags        bit 0 HAS_TTL: an 8-byte expire time follows the header
  *                                bit 1 RAW: value was modified in place (APPEND/SETRANGE) -> OBJECT ENCODING raw
  *                                bit 2 NOINT: stored as a plain string even if it reads as an integer
+ *                                bit 7 FREE: the chunk is on its page's free list (set by the arena; a free chunk
+ *                                keeps its free-list link in bytes 4..7)
  * byte  1      u8   lfu          access counter (Redis-style 8-bit logarithmic LFU counter)
  * bytes 2..3   u16  epoch        low 16 bits of the counter epoch in which `lfu` was last written; a counter
  *                                whose epoch is not the current one reads as 0 (O(1) periodic reset)
@@ -33,6 +35,8 @@ export const F_HAS_TTL = 1;
 export const F_RAW = 2;
 /** Flag: a string that Redis would not have integer-encoded (e.g. an INCRBYFLOAT result): OBJECT ENCODING embstr. */
 export const F_NOINT = 4;
+/** Flag written by the arena into a freed chunk, so that random sampling can tell free chunks from items. */
+export const F_FREE = 0x80;
 
 /** Byte offset of each header field from the start of the item. */
 export const OFF_FLAGS = 0;

@@ -229,20 +229,30 @@ const SECTION_BUILDERS: Record<string, (core: ServerCore) => string[]> = {
   tiers(core) {
     const a = core.arena;
     const ks = core.ks;
-    const maxmemory = core.config.maxmemory;
-    const hotCap = Math.floor(maxmemory * core.config.hotRatio);
+    const t = core.tiers;
     return [
       `hot_used_bytes:${a.tierUsed[TIER_HOT]}`,
-      `hot_capacity_bytes:${hotCap}`,
+      `hot_capacity_bytes:${t.hotCapacity()}`,
       `cold_used_bytes:${a.tierUsed[TIER_COLD]}`,
-      `cold_capacity_bytes:${maxmemory - hotCap}`,
+      `cold_capacity_bytes:${t.coldCapacity()}`,
       `hot_keys:${a.tierItems[TIER_HOT]}`,
       `cold_keys:${a.tierItems[TIER_COLD]}`,
+      `hot_arena_bytes:${a.tierArena[TIER_HOT]}`,
+      `cold_arena_bytes:${a.tierArena[TIER_COLD]}`,
       `hot_extents:${a.extentCount(TIER_HOT)}`,
       `cold_extents:${a.extentCount(TIER_COLD)}`,
+      `promotions:${ks.promotions}`,
+      `demotions:${t.stats.demotions}`,
       `tier_counter_epoch:${ks.epoch}`,
+      `tier_counter_resets:${t.stats.counterResets}`,
       `tier_hits_hot:${ks.stats.tierHits[TIER_HOT]}`,
       `tier_hits_cold:${ks.stats.tierHits[TIER_COLD]}`,
+      `tier_demote_level:${t.demoteLevel.toFixed(2)}`,
+      `tier_promote_threshold:${ks.promoteThreshold}`,
+      `tier_work_slices:${t.stats.slices}`,
+      `tier_work_total_us:${Math.round(t.stats.workTotalUs)}`,
+      `tier_work_max_us:${Math.round(t.stats.workMaxUs)}`,
+      `tier_work_paused:${t.paused ? 1 : 0}`,
       `dead_index_entries:${ks.deadEntries}`,
     ];
   },

@@ -17,6 +17,7 @@ import { allCommands } from './commands/index.js';
 import type { Config } from './config/config.js';
 import { performEvictions } from './eviction.js';
 import { Keyspace } from './keyspace/keyspace.js';
+import { TierManager } from './tiers.js';
 import type { Logger } from './log.js';
 
 /** Server-wide counters (Redis INFO stats names). */
@@ -43,6 +44,7 @@ export class ServerStats {
 export class ServerCore {
   readonly arena: Arena;
   readonly ks: Keyspace;
+  readonly tiers: TierManager;
   readonly table: CommandTable;
   readonly writer = new ReplyWriter();
   readonly ctx: CommandContext;
@@ -77,6 +79,12 @@ export class ServerCore {
       growthFactor: config.slabGrowthFactor,
     });
     this.ks = new Keyspace(this.arena, { lfuLogFactor: config.lfuLogFactor });
+    this.tiers = new TierManager(this.ks, config);
+    config.onChange('hot-ratio', () => {
+      // The tiers converge incrementally: demotions follow from the next command or idle slice.
+      if (this.tiers.pending()) this.tiers.slice();
+      return null;
+    });
     this.table = new CommandTable(allCommands);
     this.ctx = new CommandContext(this.writer, this.ks, this);
     this.runId = Array.from({ length: 40 }, () => '0123456789abcdef'[(Math.random() * 16) | 0]).join('');
@@ -155,6 +163,8 @@ export class ServerCore {
       this.countError(sp > 0 ? e.slice(0, sp) : e);
     }
     this.stats.totalCommandsProcessed++;
+    // A bounded slice of tier work after the command (tiers.ts), only when the hot tier is over capacity.
+    if (this.tiers.pending()) this.tiers.slice();
   }
 
   /** Replies with an error for a rejected command and counts it (rejected_calls, errorstats). */
@@ -214,7 +224,9 @@ export class ServerCore {
     if (now - this.lastEpochTime >= this.config.tierCounterResetMs) {
       ks.epoch = (ks.epoch + 1) & 0xffff;
       this.lastEpochTime = now;
+      this.tiers.onEpoch();
     }
+    if (this.tiers.pending()) this.tiers.slice();
     const timeout = this.config.timeout;
     if (timeout > 0) {
       for (const c of this.clients.values()) {

@@ -607,7 +607,9 @@ export const PARAMS: readonly ParamDef<any>[] = [
   intParam('databases', { default: 1n, min: 1n, max: INT_MAX, mutable: false, doc: 'number of databases; tierkv serves only database 0 whatever this says' }),
   enumParam('loglevel', { values: LOGLEVELS, default: 'notice', doc: 'log verbosity' }),
   stringParam('logfile', { default: '', mutable: false, doc: 'log file path ("" for standard output)' }),
-  intParam('lfu-log-factor', { default: 10n, min: 0n, max: INT_MAX, doc: 'LFU counter logarithm factor' }),
+  // tierkv's default is 1, not Redis's 10: counters restart from 0 every tier-counter-reset-ms, so they must tell
+  // 2 accesses from 20 within one period (factor 1: 100 hits -> 18, 1000 -> 49; factor 10 needs 100 hits for 10).
+  intParam('lfu-log-factor', { default: 1n, min: 0n, max: INT_MAX, doc: 'LFU counter logarithm factor (tierkv default 1; Redis 10)' }),
   intParam('lfu-decay-time', { default: 1n, min: 0n, max: INT_MAX, doc: 'minutes after which an LFU counter is halved' }),
   intParam('active-expire-effort', { default: 1n, min: 1n, max: 10n, doc: 'effort of the active expire cycle, 1..10' }),
   boolParam('lazyfree-lazy-user-flush', { default: false, doc: 'FLUSHALL/FLUSHDB without ASYNC free memory in the background' }),
@@ -640,7 +642,9 @@ export const PARAMS: readonly ParamDef<any>[] = [
     check: (v) => (isPow2(v) ? null : 'argument must be a power of two'),
     doc: 'slab page size, bytes, a power of two in 64kb..32mb',
   }),
-  floatParam('slab-growth-factor', { default: 1.25, min: 1.01, max: 4, mutable: false, doc: 'ratio between consecutive slab chunk sizes, 1.01..4' }),
+  // 1.125, not memcached's 1.25: with a 16-byte item header, finer classes waste less (a 4-byte key with a
+  // 100-byte value is a 120-byte item: a 120-byte chunk here, a 136-byte one with 1.25).
+  floatParam('slab-growth-factor', { default: 1.125, min: 1.01, max: 4, mutable: false, doc: 'ratio between consecutive slab chunk sizes, 1.01..4' }),
   intParam('slab-chunk-min', {
     default: 48n,
     min: 32n,

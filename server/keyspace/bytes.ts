@@ -4,7 +4,7 @@
  * above a small threshold.
  */
 
-const SHORT = 48;
+const SHORT = 256;
 
 /** Copies `len` bytes from src[so..] to dst[dOff..]. The ranges must not overlap unless src === dst. */
 export function copyBytes(src: Uint8Array, so: number, dst: Uint8Array, dOff: number, len: number): void {

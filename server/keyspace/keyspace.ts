@@ -59,7 +59,7 @@ export class KeyspaceStats {
 
 /** Options of a keyspace. */
 export interface KeyspaceOptions {
-  /** lfu-log-factor (Redis default 10). */
+  /** lfu-log-factor (tierkv default 1, Redis 10). */
   lfuLogFactor?: number;
   /** Initial index capacity (slots). */
   initialCapacity?: number;
@@ -79,6 +79,14 @@ export class Keyspace implements KeyMatcher {
   deadEntries = 0;
   /** Keys with a TTL per page id (to correct `expires` in O(pages) when a tier is dropped). */
   private readonly pageTtl = new Uint32Array(MAX_PAGES);
+
+  /**
+   * A read hit on a cold item whose counter reaches this value promotes the item to the hot tier (set by the
+   * TierManager, tiers.ts; 256 disables promotion).
+   */
+  promoteThreshold = 256;
+  /** Items promoted from the cold to the hot tier on access. */
+  promotions = 0;
 
   /** Current time in ms since the Unix epoch; the server sets it before each command (Redis caches it too). */
   now = Date.now();
@@ -107,7 +115,7 @@ export class Keyspace implements KeyMatcher {
     readonly arena: Arena,
     opts: KeyspaceOptions = {},
   ) {
-    this.lfuLogFactor = opts.lfuLogFactor ?? 10;
+    this.lfuLogFactor = opts.lfuLogFactor ?? 1;
     this.index = new HashIndex(
       opts.initialCapacity,
       (a) => arena.isLive(a),
@@ -195,8 +203,17 @@ export class Keyspace implements KeyMatcher {
       return false;
     }
     this.stats.hits++;
-    this.stats.tierHits[this.ext.tier]++;
-    if (!noTouch) this.touch();
+    const tier = this.ext.tier;
+    this.stats.tierHits[tier]++;
+    if (!noTouch) {
+      this.touch();
+      if (tier === TIER_COLD && this.lfu() >= this.promoteThreshold) {
+        // Promotion on access (tiers.ts): the item moves back to the hot tier, the caller reads it there.
+        if (this.arena.isJumbo(this.addr)) this.arena.retagJumbo(this.addr, TIER_HOT);
+        else this.relocate(TIER_HOT, this.flags(), this.valLen(), this.valLen());
+        this.promotions++;
+      }
+    }
     return true;
   }
 

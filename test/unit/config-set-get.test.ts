@@ -472,7 +472,7 @@ describe('defaults', () => {
     ['tcp-backlog', '511'],
     ['loglevel', 'notice'],
     ['logfile', ''],
-    ['lfu-log-factor', '10'],
+    ['lfu-log-factor', '1'], // tierkv's default (Redis: 10), see params.ts
     ['lfu-decay-time', '1'],
     ['active-expire-effort', '1'],
     ['lazyfree-lazy-user-flush', 'no'],
@@ -502,7 +502,7 @@ describe('defaults', () => {
       sorted([
         ['arena-extent-size', '33554432'],
         ['slab-page-size', '1048576'],
-        ['slab-growth-factor', '1.25'],
+        ['slab-growth-factor', '1.125'],
         ['slab-chunk-min', '48'],
         ['enable-migrate-command', 'local'],
         ['migrate-prepare-timeout-ms', '600000'],
@@ -544,7 +544,7 @@ describe('typed fields', () => {
     expect(c.hotRatio).toBe(0.3);
     expect(c.arenaExtentSize).toBe(32 * 1024 * 1024);
     expect(c.slabPageSize).toBe(1024 * 1024);
-    expect(c.slabGrowthFactor).toBe(1.25);
+    expect(c.slabGrowthFactor).toBe(1.125);
     expect(c.slabChunkMin).toBe(48);
     expect(c.enableMigrateCommand).toBe('local');
     expect(c.httpPort).toBe(9121);
