@@ -24,6 +24,11 @@ export class Client {
   closeAfterReply = false;
   /** True once the socket is closing; no more commands are read. */
   closing = false;
+  /**
+   * Waiting for the reply of a command that completes later (MIGRATE_PREPARE waits for the OS to take the memory
+   * back); the client's next commands stay buffered until then, so replies keep their order.
+   */
+  blocked = false;
   /** Reads paused because the client does not read its replies fast enough. */
   paused = false;
   /** "ip:port" of the peer and of the local end. */

@@ -8,7 +8,7 @@
  * memory is refused with -OOM when the limit cannot be reached. Items of the cold tier are preferred over hot ones
  * (a cold candidate wins over any hot one), so with two tiers the least-used cold items go first.
  */
-import { TIER_COLD } from '../allocator/arena.js';
+import { TIER_COLD, TIER_HOT } from '../allocator/arena.js';
 import { NOT_FOUND, TTL_BIT } from './keyspace/hash-index.js';
 import type { Keyspace } from './keyspace/keyspace.js';
 
@@ -26,24 +26,31 @@ export type EvictionPolicy =
   | 'volatile-random'
   | 'volatile-ttl';
 
+/** True when memory is over the limit: used memory over maxmemory, or (hotLimit ≥ 0) the hot tier over hotLimit. */
+function over(ks: Keyspace, maxmemory: number, hotLimit: number): boolean {
+  return hotLimit >= 0 ? ks.arena.tierUsed[TIER_HOT] > hotLimit : ks.usedMemory() > maxmemory;
+}
+
 /**
- * Evicts until `usedMemory() <= maxmemory` or the budget is spent.
+ * Evicts until memory is within the limit or the budget is spent.
  * @param ks the keyspace
  * @param maxmemory limit in bytes (> 0)
  * @param policy maxmemory-policy
  * @param samples maxmemory-samples
+ * @param hotLimit -1 normally; in migration mode the hot tier's capacity (bytes), which is then the limit
+ *   (nothing may be demoted, so a full hot tier means memory is full)
  * @returns true when memory is within the limit afterwards
  */
-export function performEvictions(ks: Keyspace, maxmemory: number, policy: string, samples: number): boolean {
-  if (ks.usedMemory() <= maxmemory) return true;
+export function performEvictions(ks: Keyspace, maxmemory: number, policy: string, samples: number, hotLimit = -1): boolean {
+  if (!over(ks, maxmemory, hotLimit)) return true;
   if (policy === 'noeviction') return false;
   const volatile = policy.startsWith('volatile-');
   const kind = policy.slice(policy.indexOf('-') + 1);
   const deadline = performance.now() + EVICTION_BUDGET_MS;
   let rounds = 0;
-  while (ks.usedMemory() > maxmemory) {
+  while (over(ks, maxmemory, hotLimit)) {
     if (!evictOne(ks, volatile, kind, samples)) return false;
-    if ((++rounds & 15) === 0 && performance.now() >= deadline) return ks.usedMemory() <= maxmemory;
+    if ((++rounds & 15) === 0 && performance.now() >= deadline) return !over(ks, maxmemory, hotLimit);
   }
   return true;
 }

@@ -12,7 +12,7 @@ import type { ServerCore } from './server-core.js';
 import { REDIS_COMPAT_VERSION, tierkvVersion } from './version.js';
 
 /** Sections printed by INFO without arguments (Redis "default"). */
-const DEFAULT_SECTIONS = ['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'modules', 'errorstats', 'cluster', 'keyspace', 'tiers'];
+const DEFAULT_SECTIONS = ['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'modules', 'errorstats', 'cluster', 'keyspace', 'tiers', 'migration'];
 /** Sections added by "all" and "everything". */
 const ALL_SECTIONS = [...DEFAULT_SECTIONS.slice(0, 9), 'commandstats', ...DEFAULT_SECTIONS.slice(9)];
 
@@ -76,6 +76,11 @@ export function buildInfo(core: ServerCore, sections: string[]): string {
     parts.push(`# ${title}\r\n${body.map((l) => l + '\r\n').join('')}`);
   }
   return parts.join('\r\n');
+}
+
+/** Infinity (no limit) is printed as 0, as Redis prints maxmemory 0. */
+function maxmemoryOr0(n: number): number {
+  return Number.isFinite(n) ? n : 0;
 }
 
 const SECTION_BUILDERS: Record<string, (core: ServerCore) => string[]> = {
@@ -232,7 +237,7 @@ const SECTION_BUILDERS: Record<string, (core: ServerCore) => string[]> = {
     const t = core.tiers;
     return [
       `hot_used_bytes:${a.tierUsed[TIER_HOT]}`,
-      `hot_capacity_bytes:${t.hotCapacity()}`,
+      `hot_capacity_bytes:${maxmemoryOr0(t.hotCapacity())}`,
       `cold_used_bytes:${a.tierUsed[TIER_COLD]}`,
       `cold_capacity_bytes:${t.coldCapacity()}`,
       `hot_keys:${a.tierItems[TIER_HOT]}`,
@@ -253,7 +258,23 @@ const SECTION_BUILDERS: Record<string, (core: ServerCore) => string[]> = {
       `tier_work_total_us:${Math.round(t.stats.workTotalUs)}`,
       `tier_work_max_us:${Math.round(t.stats.workMaxUs)}`,
       `tier_work_paused:${t.paused ? 1 : 0}`,
+      `migration_state:${core.migration.state}`,
       `dead_index_entries:${ks.deadEntries}`,
+    ];
+  },
+  migration(core) {
+    const m = core.migration;
+    const st = m.stats;
+    return [
+      `migration_state:${m.state}`,
+      `migration_since:${m.since > 0 ? Math.floor(m.since / 1000) : 0}`,
+      `migrate_prepares:${st.prepares}`,
+      `migrate_dropped_keys:${st.droppedKeys}`,
+      `migrate_freed_bytes:${st.freedBytes}`,
+      `migrate_timeouts:${st.timeouts}`,
+      `migrate_last_dropped_keys:${st.lastDroppedKeys}`,
+      `migrate_last_stall_us:${st.lastStallUs}`,
+      `migrate_last_release_ms:${st.lastReleaseMs}`,
     ];
   },
 };

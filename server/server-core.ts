@@ -18,6 +18,7 @@ import type { Config } from './config/config.js';
 import { performEvictions } from './eviction.js';
 import { Keyspace } from './keyspace/keyspace.js';
 import { TierManager } from './tiers.js';
+import { MigrationManager } from './migration.js';
 import type { Logger } from './log.js';
 
 /** Server-wide counters (Redis INFO stats names). */
@@ -45,6 +46,7 @@ export class ServerCore {
   readonly arena: Arena;
   readonly ks: Keyspace;
   readonly tiers: TierManager;
+  readonly migration: MigrationManager;
   readonly table: CommandTable;
   readonly writer = new ReplyWriter();
   readonly ctx: CommandContext;
@@ -61,6 +63,11 @@ export class ServerCore {
   shuttingDown = false;
   /** Hook used by SHUTDOWN: closes the server (set by the network layer). */
   requestShutdown: () => void = () => {};
+  /**
+   * Hook set by the network layer: writes a blocked client's deferred reply with `reply` and resumes executing
+   * its buffered commands. Use `unblock` rather than calling it.
+   */
+  resumeClient: (c: Client, reply: (w: ReplyWriter) => void) => void = () => {};
   /** Hook used by CLIENT KILL and timeouts to close a client's socket. */
   closeClient: (c: Client) => void = () => {};
   /** TCP port actually bound (0 until listening). */
@@ -80,6 +87,7 @@ export class ServerCore {
     });
     this.ks = new Keyspace(this.arena, { lfuLogFactor: config.lfuLogFactor });
     this.tiers = new TierManager(this.ks, config);
+    this.migration = new MigrationManager(this);
     config.onChange('hot-ratio', () => {
       // The tiers converge incrementally: demotions follow from the next command or idle slice.
       if (this.tiers.pending()) this.tiers.slice();
@@ -88,6 +96,18 @@ export class ServerCore {
     this.table = new CommandTable(allCommands);
     this.ctx = new CommandContext(this.writer, this.ks, this);
     this.runId = Array.from({ length: 40 }, () => '0123456789abcdef'[(Math.random() * 16) | 0]).join('');
+  }
+
+  /** Makes the current command's client wait: no reply now, its later commands stay queued (see `unblock`). */
+  block(c: Client): void {
+    c.blocked = true;
+  }
+
+  /** Completes a blocked client's command: `reply` writes its reply, then the client's queued commands run. */
+  unblock(c: Client, reply: (w: ReplyWriter) => void): void {
+    if (!c.blocked) return;
+    c.blocked = false;
+    this.resumeClient(c, reply);
   }
 
   /** A new unique client id. */
@@ -128,7 +148,8 @@ export class ServerCore {
     const ks = this.ks;
     ks.now = Date.now();
     if (config.maxmemory > 0) {
-      const ok = performEvictions(ks, config.maxmemory, config.maxmemoryPolicy, config.maxmemorySamples);
+      const hotLimit = this.tiers.paused ? this.tiers.hotCapacity() : -1;
+      const ok = performEvictions(ks, config.maxmemory, config.maxmemoryPolicy, config.maxmemorySamples, hotLimit);
       if (!ok && cmd.denyOom) {
         this.reject(cmd, ERR.oom);
         return;
@@ -217,7 +238,10 @@ export class ServerCore {
     const effort = this.config.activeExpireEffort;
     // Redis's slow expire cycle may use up to 25% of the CPU between two ticks; keep well below that here.
     const budgetMs = Math.min(25, (1000 / this.config.hz) * 0.05 * effort);
-    ks.activeCycle(budgetMs, 20000 * effort);
+    // Faster while entries of dropped extents remain (after MIGRATE_PREPARE): they hold page ids in quarantine.
+    if (ks.deadEntries > 0) ks.activeCycle(Math.max(budgetMs, 2), 200_000);
+    else ks.activeCycle(budgetMs, 20000 * effort);
+    this.migration.checkTimeout(now);
     ks.index.rehashFor(1);
     const used = ks.usedMemory();
     if (used > st.usedMemoryPeak) st.usedMemoryPeak = used;

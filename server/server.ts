@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import { Client } from './client.js';
 import { Config, loadFromArgs } from './config/config.js';
 import type { ParserLimits } from '../protocol/request-parser.js';
+import type { ReplyWriter } from '../protocol/reply-writer.js';
 import { createLogger, pinoLevel, type Logger } from './log.js';
 import { ServerCore } from './server-core.js';
 
@@ -40,6 +41,10 @@ export class TierkvServer {
     this.core = new ServerCore(config, log);
     this.limits = { maxBulkLen: config.protoMaxBulkLen, maxQueryBuffer: config.clientQueryBufferLimit };
     this.core.closeClient = (c) => this.destroyClient(c);
+    this.core.resumeClient = (c, reply) => {
+      if (c.closing || c.socket === null) return;
+      this.processInput(c, reply);
+    };
     this.core.requestShutdown = () => {
       void this.close().then(() => this.onShutdown());
     };
@@ -144,19 +149,30 @@ export class TierkvServer {
     });
   }
 
-  /** Parses and executes everything a read brought, then flushes the replies with one write. */
+  /** Takes the bytes of one read and runs what they complete. */
   private onData(c: Client, chunk: Buffer): void {
     if (c.closing) return;
-    const core = this.core;
-    const st = core.stats;
+    const st = this.core.stats;
     st.totalNetInputBytes += chunk.length;
     st.totalReadsProcessed++;
+    c.parser.feed(chunk);
+    if (!c.blocked) this.processInput(c, null);
+  }
+
+  /**
+   * Executes every complete command buffered for `c` (until the client blocks), then flushes the replies with one
+   * write. `first`, when given, writes a deferred reply at the head of the batch (the reply of the command the
+   * client was blocked on).
+   */
+  private processInput(c: Client, first: ((w: ReplyWriter) => void) | null): void {
+    const core = this.core;
+    const st = core.stats;
     const p = c.parser;
-    p.feed(chunk);
     const w = core.writer;
     w.proto = c.proto;
     w.begin();
-    for (;;) {
+    if (first !== null) first(w);
+    while (!c.blocked) {
       const r = p.next();
       if (r === 0) break;
       if (r < 0) {

@@ -1,9 +1,9 @@
 /**
  * The hot and cold tiers: what is counted, how victims are chosen, and what a slice of tier work may do.
  *
- * **Tiers.** Every extent of the arena belongs to one tier. The hot tier's capacity is `hot-ratio` of `maxmemory`
- * (or, with `maxmemory 0`, `hot-ratio` of the bytes in use, so that the same share of the data stays hot); the
- * cold tier gets the rest. New and updated items are written to the hot tier (keyspace.ts `storeAlloc`); cold
+ * **Tiers.** Every extent of the arena belongs to one tier. The hot tier's capacity is `hot-ratio` of `maxmemory`;
+ * the cold tier gets the rest. With `maxmemory 0` (no limit, Redis's default) the hot tier is unlimited too, so
+ * nothing is demoted and MIGRATE_PREPARE has nothing to drop: set maxmemory to use the tiers. New and updated items are written to the hot tier (keyspace.ts `storeAlloc`); cold
  * items live in cold extents only, packed by slab class, so dropping the cold tier frees whole extents.
  *
  * **What is counted.** Each read or write of an item bumps its 8-bit logarithmic LFU counter (Redis's
@@ -71,15 +71,13 @@ export class TierManager {
     this.updateThreshold();
   }
 
-  /** Capacity of the hot tier in bytes (see the file comment for maxmemory 0). */
+  /** Capacity of the hot tier in bytes: hot-ratio of maxmemory; Infinity when maxmemory is 0 (no tiering). */
   hotCapacity(): number {
     const maxmemory = this.config.maxmemory;
-    if (maxmemory > 0) return Math.floor(maxmemory * this.config.hotRatio);
-    const a = this.ks.arena;
-    return Math.floor((a.tierUsed[TIER_HOT] + a.tierUsed[TIER_COLD]) * this.config.hotRatio);
+    return maxmemory > 0 ? Math.floor(maxmemory * this.config.hotRatio) : Infinity;
   }
 
-  /** Capacity of the cold tier in bytes (0 when maxmemory is 0: unbounded but for the hot share). */
+  /** Capacity of the cold tier in bytes (0 when maxmemory is 0). */
   coldCapacity(): number {
     const maxmemory = this.config.maxmemory;
     return maxmemory > 0 ? maxmemory - this.hotCapacity() : 0;
@@ -87,7 +85,10 @@ export class TierManager {
 
   /** True when the hot tier is over capacity and demotion is allowed. */
   pending(): boolean {
-    return !this.paused && this.config.hotRatio < 1 && this.ks.arena.tierUsed[TIER_HOT] > this.hotCapacity();
+    const maxmemory = this.config.maxmemory;
+    return (
+      !this.paused && maxmemory > 0 && this.config.hotRatio < 1 && this.ks.arena.tierUsed[TIER_HOT] > maxmemory * this.config.hotRatio
+    );
   }
 
   /**
@@ -168,7 +169,8 @@ export class TierManager {
 
   /** Recomputes the keyspace's promotion threshold from the demotion level. */
   private updateThreshold(): void {
-    this.ks.promoteThreshold = this.config.hotRatio >= 1 ? 256 : Math.round(this.demoteLevel) + PROMOTE_MARGIN;
+    const off = this.config.hotRatio >= 1 || this.config.maxmemory === 0;
+    this.ks.promoteThreshold = off ? 256 : Math.round(this.demoteLevel) + PROMOTE_MARGIN;
   }
 
   /** Called by the cron when the counter epoch advances (counters read as 0 from now on). */

@@ -5,6 +5,7 @@ import { commandCommands } from './command-cmd.js';
 import { connectionCommands } from './connection.js';
 import { expireCommands } from './expire.js';
 import { keyCommands } from './keys.js';
+import { migrateCommands } from './migrate.js';
 import { serverCommands } from './server-cmds.js';
 import { stringCommands } from './strings.js';
 import type { CommandSpec } from './types.js';
@@ -17,4 +18,5 @@ export const allCommands: CommandSpec[] = [
   ...connectionCommands,
   ...serverCommands,
   ...commandCommands,
+  ...migrateCommands,
 ];

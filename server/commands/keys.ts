@@ -2,6 +2,7 @@
  * Generic keyspace commands: DEL UNLINK EXISTS TYPE TOUCH KEYS SCAN RANDOMKEY RENAME RENAMENX, and OBJECT
  * (FREQ ENCODING IDLETIME REFCOUNT). Semantics and error texts follow Redis 7.0 (src/db.c, src/object.c).
  */
+import { TIER_COLD } from '../../allocator/arena.js';
 import { F_HAS_TTL, F_NOINT, F_RAW } from '../../allocator/item-layout.js';
 import { globMatch, isMatchAll } from '../glob.js';
 import { NO_TTL } from '../keyspace/keyspace.js';
@@ -256,6 +257,11 @@ function isSharedInt(ctx: CommandContext): boolean {
   return v >= 0 && v < 10000 && ctx.server.config.maxmemory === 0;
 }
 
+/** OBJECT TIER (tierkv): "hot" or "cold", the tier that holds the key's item. */
+function objectTier(ctx: CommandContext): void {
+  if (objectLookup(ctx)) ctx.reply.bulkString(ctx.ks.ext.tier === TIER_COLD ? 'cold' : 'hot');
+}
+
 function objectHelp(ctx: CommandContext): void {
   const lines = [
     'OBJECT <subcommand> <key>. Subcommands:',
@@ -263,6 +269,7 @@ function objectHelp(ctx: CommandContext): void {
     'FREQ <key>      -- logarithmic access counter of the key (reset every tier-counter-reset-ms).',
     'IDLETIME <key>  -- seconds since the key was last read or written.',
     'REFCOUNT <key>  -- reference count Redis would report for the value.',
+    'TIER <key>      -- tierkv: the tier holding the key, hot or cold.',
     'HELP            -- this text.',
   ];
   ctx.reply.arrayLen(lines.length);
@@ -353,6 +360,9 @@ export const keyCommands: CommandSpec[] = [
       { name: 'refcount', arity: 3, flags: ['readonly'], ...KEY2, ...G, acl: ['keyspace', 'read', 'slow'], since: '2.2.3',
         summary: 'Returns the reference count Redis would report for the value of a key.', complexity: 'O(1)',
         handler: objectRefcount, arguments: [keyArg] },
+      { name: 'tier', arity: 3, flags: ['readonly'], ...KEY2, ...G, acl: ['keyspace', 'read', 'slow'], since: 'tierkv 0.1.0',
+        summary: 'Returns the tier that holds the key: hot or cold (tierkv).', complexity: 'O(1)',
+        handler: objectTier, arguments: [keyArg] },
       { name: 'help', arity: 2, flags: ['loading', 'stale'], firstKey: 0, lastKey: 0, step: 0, ...G, acl: ['keyspace', 'slow'],
         since: '6.2.0', summary: 'Returns helpful text about the different subcommands.', complexity: 'O(1)', handler: objectHelp },
     ],

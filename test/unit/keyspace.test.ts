@@ -174,4 +174,50 @@ describe('Keyspace', () => {
       { numRuns: 150 },
     );
   });
+
+  it('never exposes a dropped key\'s bytes, whatever the interleaving of writes, reads, demotions and drops (property)', () => {
+    const pool = Array.from({ length: 12 }, (_, i) => Buffer.from(`k${i}`));
+    const op = fc.oneof(
+      fc.record({ op: fc.constant('set' as const), k: fc.nat(11), v: fc.uint8Array({ maxLength: 60 }) }),
+      fc.record({ op: fc.constant('get' as const), k: fc.nat(11) }),
+      fc.record({ op: fc.constant('demote' as const), k: fc.nat(11) }),
+      fc.record({ op: fc.constant('drop' as const) }),
+      fc.record({ op: fc.constant('cycle' as const) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { minLength: 10, maxLength: 300 }), (ops) => {
+        const ks = new Keyspace(new Arena());
+        const model = new Map<number, Buffer>();
+        const cold = new Set<number>();
+        for (const o of ops) {
+          if (o.op === 'set') {
+            const k = pool[o.k];
+            key(ks, k);
+            ks.store(Buffer.from(o.v), 0, o.v.length, NO_TTL);
+            model.set(o.k, Buffer.from(o.v));
+            cold.delete(o.k);
+          } else if (o.op === 'get') {
+            const k = pool[o.k];
+            const found = ks.lookupRead(k, 0, k.length);
+            expect(found).toBe(model.has(o.k));
+            if (found) expect(valueOf(ks).equals(model.get(o.k)!)).toBe(true);
+          } else if (o.op === 'demote') {
+            const k = pool[o.k];
+            if (key(ks, k) && ks.ext.tier === TIER_HOT) {
+              ks.relocate(TIER_COLD, ks.flags(), ks.valLen(), ks.valLen());
+              cold.add(o.k);
+            }
+          } else if (o.op === 'drop') {
+            ks.dropTier(TIER_COLD);
+            for (const c of cold) model.delete(c);
+            cold.clear();
+          } else {
+            ks.activeCycle(5, 64);
+          }
+        }
+        expect(ks.keys).toBe(model.size);
+      }),
+      { numRuns: 200 },
+    );
+  });
 });

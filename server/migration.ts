@@ -1,0 +1,150 @@
+/**
+ * MIGRATE_PREPARE and migration mode: before a VM live migration, tierkv drops its whole cold tier in one shot,
+ * gives the memory back to the OS, and reports how much memory is still in use so that a controller can shrink
+ * the VM (virtio-balloon) and migrate far fewer bytes. Dropping data is legitimate only where tierkv is a cache.
+ *
+ * Cost: the drop is O(cold extents + their pages) — `Keyspace.dropTier` marks the pages dead and releases the
+ * extents without visiting a single key (the index entries that point into them read as absent and are cleaned up
+ * later by the background cycle; Garnet's lazy index reclamation after a log truncation is the model). Then a full
+ * garbage collection is forced so V8 frees the SharedArrayBuffers, and the release is confirmed by watching the
+ * process's RSS (/proc/self/statm) fall, with a bounded wait; GC is forced again while waiting, as the first one
+ * sometimes frees nothing (measured on these machines). The caller's reply waits for that; other clients are
+ * served meanwhile.
+ *
+ * Migration mode: from MIGRATE_PREPARE until MIGRATE_DONE, MIGRATE_ABORT or `migrate-prepare-timeout-ms`, nothing
+ * is demoted (the cold tier must not refill while the VM's memory is being sent) and, with a maxmemory, the hot
+ * tier's capacity is the memory limit: a full hot tier evicts or answers -OOM per maxmemory-policy.
+ */
+import { TIER_COLD, TIER_HOT } from '../allocator/arena.js';
+import { forceGc } from './gc.js';
+import { residentBytes, systemMemory } from './info.js';
+import type { ServerCore } from './server-core.js';
+
+/** Longest wait for the RSS to fall after the drop, ms. */
+export const RELEASE_WAIT_MS = 3000;
+/** RSS poll period while waiting, ms; a GC is forced again every `GC_EVERY` polls. */
+const POLL_MS = 10;
+const GC_EVERY = 10;
+
+/** Migration states (INFO migration_state). */
+export type MigrationState = 'none' | 'prepared';
+
+/** The figures MIGRATE_PREPARE replies with, in reply order. */
+export interface PrepareReport {
+  dropped_keys: number;
+  dropped_extents: number;
+  freed_bytes: number;
+  used_memory: number;
+  used_memory_rss: number;
+  rss_before: number;
+  system_memory_total: number;
+  system_memory_available: number;
+  hot_keys: number;
+  /** Longest time the event loop was held by MIGRATE_PREPARE (the drop, then the first forced GC), µs. */
+  stall_us: number;
+  drop_us: number;
+  gc_us: number;
+  /** Time from the command's start until the RSS had fallen by half the freed bytes (or the wait ended), ms. */
+  release_ms: number;
+  /** 1 when the RSS fell as expected within RELEASE_WAIT_MS, 0 when the wait ended first. */
+  released: number;
+  migration_state: string;
+}
+
+/** Migration statistics (INFO migration). */
+export class MigrationStats {
+  prepares = 0;
+  droppedKeys = 0;
+  freedBytes = 0;
+  timeouts = 0;
+  lastStallUs = 0;
+  lastReleaseMs = 0;
+  lastDroppedKeys = 0;
+}
+
+/** Owns migration mode. One per server. */
+export class MigrationManager {
+  state: MigrationState = 'none';
+  /** When migration mode began, ms since the epoch (0 when none). */
+  since = 0;
+  readonly stats = new MigrationStats();
+
+  constructor(private readonly core: ServerCore) {}
+
+  /**
+   * Drops the cold tier, enters migration mode, forces GC and waits (bounded) for the RSS to fall.
+   * @returns the report; resolves after the release (or RELEASE_WAIT_MS)
+   */
+  async prepare(): Promise<PrepareReport> {
+    const core = this.core;
+    const ks = core.ks;
+    const arena = core.arena;
+    const t0 = performance.now();
+    const rssBefore = residentBytes();
+    core.tiers.paused = true;
+    this.state = 'prepared';
+    this.since = Date.now();
+    const dropped = ks.dropTier(TIER_COLD);
+    const trimmed = arena.trimEmptyExtents(0);
+    const freed = dropped.freedBytes + trimmed;
+    const t1 = performance.now();
+    forceGc();
+    const t2 = performance.now();
+    const target = rssBefore - freed / 2;
+    let released = freed === 0 || residentBytes() <= target;
+    let polls = 0;
+    while (!released && performance.now() - t0 < RELEASE_WAIT_MS) {
+      await new Promise((r) => setTimeout(r, POLL_MS));
+      if (++polls % GC_EVERY === 0) forceGc();
+      released = residentBytes() <= target;
+    }
+    const releaseMs = performance.now() - t0;
+    const sys = systemMemory();
+    const st = this.stats;
+    st.prepares++;
+    st.droppedKeys += dropped.keys;
+    st.freedBytes += freed;
+    st.lastDroppedKeys = dropped.keys;
+    st.lastStallUs = Math.round((t2 - t0) * 1000);
+    st.lastReleaseMs = Math.round(releaseMs);
+    core.log.info(
+      { droppedKeys: dropped.keys, freedBytes: freed, stallUs: st.lastStallUs, releaseMs: st.lastReleaseMs, released },
+      'MIGRATE_PREPARE: cold tier dropped, migration mode on',
+    );
+    return {
+      dropped_keys: dropped.keys,
+      dropped_extents: dropped.extents,
+      freed_bytes: freed,
+      used_memory: ks.usedMemory(),
+      used_memory_rss: residentBytes(),
+      rss_before: rssBefore,
+      system_memory_total: sys.total,
+      system_memory_available: sys.available,
+      hot_keys: arena.tierItems[TIER_HOT],
+      stall_us: st.lastStallUs,
+      drop_us: Math.round((t1 - t0) * 1000),
+      gc_us: Math.round((t2 - t1) * 1000),
+      release_ms: Math.round(releaseMs * 10) / 10,
+      released: released ? 1 : 0,
+      migration_state: this.state,
+    };
+  }
+
+  /** Leaves migration mode (MIGRATE_DONE / MIGRATE_ABORT / timeout): demotion resumes. */
+  finish(reason: 'done' | 'abort' | 'timeout'): void {
+    if (this.state === 'none') return;
+    this.state = 'none';
+    this.since = 0;
+    this.core.tiers.paused = false;
+    if (reason === 'timeout') this.stats.timeouts++;
+    this.core.log.info({ reason }, 'migration mode off');
+  }
+
+  /** Called by the cron: ends migration mode after migrate-prepare-timeout-ms. */
+  checkTimeout(now: number): void {
+    if (this.state !== 'none' && now - this.since >= this.core.config.migratePrepareTimeoutMs) {
+      this.core.log.warn({ timeoutMs: this.core.config.migratePrepareTimeoutMs }, 'migration mode timed out');
+      this.finish('timeout');
+    }
+  }
+}
