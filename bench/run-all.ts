@@ -1,25 +1,33 @@
 /**
- * Runs the throughput benchmark, then the memory benchmark (defaults unless options are given),
- * prints both tables, and with `--write` puts them into bench/RESULTS.md (or `--out PATH`)
- * together with the date, the machine, tool versions, the server command lines and the exact
- * command that produced them. Servers run one at a time; no timing is asserted.
+ * Runs the throughput benchmark, then the memory benchmark, then the tier benchmark (defaults unless
+ * options are given), prints their tables, and with `--write` puts them into bench/RESULTS.md (or
+ * `--out PATH`) together with the date, the machine, tool versions, the server command lines and the
+ * exact command that produced them. Servers run one at a time; no timing is asserted.
+ *
+ * RESULTS.md has two generated sections: throughput + memory (markers BEGIN_MARKER/END_MARKER) and
+ * tiers (TIERS_MARKERS). A run rewrites only the section(s) of what it ran, so `--only tiers --write`
+ * keeps the throughput/memory section as it was, and the other way round.
+ *
+ * The tier benchmark is tierkv only: without `--only`, it is skipped when the tierkv side is
+ * overridden (`--tierkv-cmd`/TIERKV_CMD, e.g. redis-server standing in for tierkv).
  *
  * Usage: npm run bench [-- options]   (= tsc, then node dist/bench/run-all.js [options])
- *   --write          update bench/RESULTS.md (generated section between markers)
+ *   --write          update bench/RESULTS.md (generated sections between markers)
  *   --out PATH       file to update instead of bench/RESULTS.md (implies --write)
- *   --only NAME      run only "throughput" or "memory"
- *   plus every option of throughput.ts and memory.ts (see --help).
+ *   --only LIST      run only these of throughput, memory, tiers (comma-separated)
+ *   plus every option of throughput.ts, memory.ts and tiers.ts (see --help).
  * Exit code: 1 if a server could not be started or any test/side recorded an error, else 0.
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { invocation, isMain } from './lib/cli.js';
 import { machineInfo, machineMarkdown, machineText } from './lib/machine.js';
-import { codeSpan, writeGeneratedSection } from './lib/markdown.js';
+import { TIERS_MARKERS, codeSpan, writeGeneratedSection } from './lib/markdown.js';
 import { REPO_ROOT, type ServerSpec } from './lib/server.js';
 import { renderMarkdown, renderText, type Table } from './lib/table.js';
 import { MEMORY_ARG_OPTIONS, MEMORY_HELP, memoryOptionsFrom, runMemory, type MemoryResult } from './memory.js';
 import { THROUGHPUT_ARG_OPTIONS, THROUGHPUT_HELP, runThroughput, throughputOptionsFrom, type ThroughputResult } from './throughput.js';
+import { TIERS_ARG_OPTIONS, TIERS_HELP, runTiers, tiersMarkdown, tiersOptionsFrom } from './tiers.js';
 
 /** Default results file. */
 export const RESULTS_PATH = join(REPO_ROOT, 'bench', 'RESULTS.md');
@@ -27,6 +35,7 @@ export const RESULTS_PATH = join(REPO_ROOT, 'bench', 'RESULTS.md');
 const OPTIONS = {
   ...THROUGHPUT_ARG_OPTIONS,
   ...MEMORY_ARG_OPTIONS,
+  ...TIERS_ARG_OPTIONS,
   write: { type: 'boolean' },
   out: { type: 'string' },
   only: { type: 'string' },
@@ -55,42 +64,75 @@ export function resultsMarkdown(cmd: string, machine: string, specs: { tierkv: S
   return lines.join('\n') + '\n';
 }
 
+/** Benchmarks run-all knows, in the order it runs them. */
+const BENCHMARKS = ['throughput', 'memory', 'tiers'] as const;
+type BenchmarkName = (typeof BENCHMARKS)[number];
+
+/** Parses `--only` ("tiers", "throughput,memory"); undefined = all. */
+function parseOnly(s: string | undefined): Set<BenchmarkName> | undefined {
+  if (s === undefined) return undefined;
+  const names = s.split(',').map((x) => x.trim()).filter(Boolean);
+  for (const n of names) {
+    if (!(BENCHMARKS as readonly string[]).includes(n)) throw new Error(`--only: expected a comma-separated list of ${BENCHMARKS.join(', ')}, got ${n}`);
+  }
+  if (names.length === 0) throw new Error(`--only: expected ${BENCHMARKS.join(', ')}`);
+  return new Set(names as BenchmarkName[]);
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: OPTIONS, strict: true });
   if (values.help) {
-    console.log(`Usage: node dist/bench/run-all.js [--write] [--out PATH] [--only throughput|memory] [options]\n${THROUGHPUT_HELP}\n${MEMORY_HELP}`);
+    console.log(`Usage: node dist/bench/run-all.js [--write] [--out PATH] [--only throughput,memory,tiers] [options]\n${THROUGHPUT_HELP}\n${MEMORY_HELP}\n${TIERS_HELP}`);
     return;
   }
-  const only = values.only;
-  if (only !== undefined && only !== 'throughput' && only !== 'memory') throw new Error(`--only: expected throughput or memory, got ${only}`);
+  const only = parseOnly(values.only);
   const cmd = invocation();
   const machine = machineInfo();
   console.log(`# tierkv benchmarks\ncommand: ${cmd}\n${machineText(machine)}\n`);
 
   const tOpts = throughputOptionsFrom(values);
   const mOpts = memoryOptionsFrom(values);
+  const tiOpts = tiersOptionsFrom(values);
+  const runs = (name: BenchmarkName): boolean => only === undefined || only.has(name);
+  let runTiersToo = runs('tiers');
+  if (only === undefined && tiOpts.tierkv.overridden) {
+    runTiersToo = false;
+    console.log('(tiers skipped: the tierkv side is overridden and the tier benchmark needs tierkv; use --only tiers to run it anyway)\n');
+  }
   const tables: Table[] = [];
   const identities: Partial<Record<'tierkv' | 'redis', string>> = {};
   let failed = false;
 
-  if (only !== 'memory') {
+  if (runs('throughput')) {
     const r: ThroughputResult = await runThroughput(tOpts);
     for (const s of r.servers) identities[s.side] ??= s.identity;
     failed ||= r.runs.some((x) => x.error !== undefined);
     tables.push(r.table);
     console.log(renderText(r.table) + '\n');
   }
-  if (only !== 'throughput') {
+  if (runs('memory')) {
     const r: MemoryResult = await runMemory(mOpts);
     for (const s of r.sides) identities[s.side] ??= s.identity;
     failed ||= r.sides.some((x) => x.error !== undefined || (x.errors ?? 0) > 0);
     tables.push(r.table);
     console.log(renderText(r.table) + '\n');
   }
+  let tiersSection: string | undefined;
+  if (runTiersToo) {
+    const r = await runTiers(tiOpts);
+    failed ||= r.failed;
+    for (const s of r.servers) console.log(`${s.label}: ${s.commandLine} (${s.identity})`);
+    for (const t of r.tables) console.log('\n' + renderText(t));
+    console.log('');
+    tiersSection = tiersMarkdown(cmd, machineMarkdown(machine), r);
+  }
 
   if (values.write || values.out !== undefined) {
     const path = values.out ?? RESULTS_PATH;
-    writeGeneratedSection(path, resultsMarkdown(cmd, machineMarkdown(machine), { tierkv: tOpts.tierkv, redis: tOpts.redis }, identities, tables));
+    if (tables.length > 0) {
+      writeGeneratedSection(path, resultsMarkdown(cmd, machineMarkdown(machine), { tierkv: tOpts.tierkv, redis: tOpts.redis }, identities, tables));
+    }
+    if (tiersSection !== undefined) writeGeneratedSection(path, tiersSection, TIERS_MARKERS);
     console.log(`wrote ${path}`);
   }
   if (failed) process.exitCode = 1;

@@ -51,11 +51,12 @@ import { isMain, parseIntList, parseNonNegativeInt, parsePositiveInt, progress }
 import { writeKey } from './lib/dataset.js';
 import { execFile, printable } from './lib/exec.js';
 import { GetLoad, benchmarkKeyWriter, loadKeys, type KeyWriter } from './lib/loadgen.js';
+import { codeSpan } from './lib/markdown.js';
 import { backgroundCpuCores, backgroundNote } from './lib/proc.js';
 import { parseBenchmarkText, type RbStats } from './lib/redis-benchmark.js';
 import { RespClient, RespError, infoFields } from './lib/resp.js';
 import { HOST, delay, serverSpecs, startServer, type RunningServer, type ServerSpec } from './lib/server.js';
-import { NA, fmtFixed, fmtInt, fmtRatio, renderText, type Table } from './lib/table.js';
+import { NA, fmtFixed, fmtInt, fmtRatio, renderMarkdown, renderText, type Table } from './lib/table.js';
 import { KeyPermutation, Rng, ZipfCdf, ZipfSampler, hotSetChooser, zipfChooser, type KeyChooser } from './lib/zipf.js';
 
 /** Options of the tier benchmark. */
@@ -838,15 +839,27 @@ export function hitTables(o: TiersOptions, r: HitResult): Table[] {
     const before = r.samples[i - 1]!;
     const next = r.samples.slice(i + 1, i + 4);
     const minNext = Math.min(s.ratio, ...next.map((x) => x.ratio).filter(Number.isFinite));
+    // The "before" level is only meaningful within one phase, and not from a phase's first (transitional) sample.
+    const comparable = before.phase === s.phase && i >= 2 && r.samples[i - 2]!.phase === s.phase;
     // Back within 2 points of the level before the reset (same phase only).
-    let back = 'not in phase';
-    for (let j = i; j < r.samples.length && r.samples[j]!.phase === s.phase; j++) {
+    let back = comparable ? 'not in phase' : NA;
+    for (let j = i; comparable && j < r.samples.length && r.samples[j]!.phase === s.phase; j++) {
       if (r.samples[j]!.ratio >= before.ratio - 0.02) {
         back = (r.samples[j]!.t - before.t).toFixed(1);
         break;
       }
     }
-    resetRows.push([fmtFixed(s.t, 1), s.phase, String(s.epoch), pct(before.ratio), pct(s.ratio), pct(minNext), back, fmtInt(s.promotionsPerS), fmtInt(next[0]?.promotionsPerS)]);
+    resetRows.push([
+      fmtFixed(s.t, 1),
+      s.phase,
+      String(s.epoch),
+      comparable ? pct(before.ratio) : `(${pct(before.ratio)})`,
+      pct(s.ratio),
+      pct(minNext),
+      back,
+      fmtInt(s.promotionsPerS),
+      fmtInt(next[0]?.promotionsPerS),
+    ]);
   });
   const resets: Table = {
     title: `Counter resets (tier-counter-reset-ms ${o.hitResetMs}): hot-hit ratio around each change of tier_counter_epoch`,
@@ -864,7 +877,8 @@ export function hitTables(o: TiersOptions, r: HitResult): Table[] {
     rows: resetRows,
     notes: [
       't = end of the sampling interval in which the epoch changed (s since the first phase started); before = the interval before it; at = that interval; ' +
-        'min next 3 = lowest of it and the 3 following; back at = seconds after the "before" sample until a sample of the same phase is within 2 points of it.',
+        'min next 3 = lowest of it and the 3 following; back at = seconds after the "before" sample until a sample of the same phase is within 2 points of it; ' +
+        '(before) and — = the interval before was in another phase or was a phase\'s first one, so the change is not the reset\'s alone.',
     ],
   };
 
@@ -939,6 +953,27 @@ export async function runTiers(o: TiersOptions): Promise<TiersResult> {
     res.failed ||= res.hits.error !== undefined;
   }
   return res;
+}
+
+/**
+ * The markdown section for RESULTS.md (between TIERS_MARKERS): command, machine, server command lines, tables.
+ * @param cmd the command that produced it
+ * @param machine machine description (markdown bullet lines, lib/machine.ts)
+ */
+export function tiersMarkdown(cmd: string, machine: string, r: TiersResult): string {
+  const lines = [
+    '## Hot and cold tiers (latest run)',
+    '',
+    'tierkv only (redis-server has no tiers). Part 1 compares tiering on and off on the same data set; part 2 follows ' +
+      'the share of reads served from the hot tier while the access pattern changes. See bench/README.md and the comment at the top of bench/tiers.ts.',
+    '',
+    `Command (from the repository root): ${codeSpan(cmd)}`,
+    '',
+    machine,
+    ...r.servers.map((s) => `- ${s.label}: ${codeSpan(s.commandLine)}${r.options.tierkv.overridden ? ' (overridden)' : ''} — ${s.identity}`),
+  ];
+  for (const t of r.tables) lines.push('', renderMarkdown(t));
+  return lines.join('\n') + '\n';
 }
 
 /** Option definitions for node:util parseArgs, shared with run-all. */
