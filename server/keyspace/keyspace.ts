@@ -327,26 +327,7 @@ export class Keyspace implements KeyMatcher {
         if (hadTtl !== hasTtl) this.ttlChanged(oldAddr, hasTtl);
         return ko + kl;
       }
-      const lfu = ext.u8[off + OFF_LFU];
-      const epoch = ext.u16[(off >>> 1) + 1];
-      const addr = arena.alloc(size, TIER_HOT);
-      const noff = arena.resolve(addr);
-      const next = arena.ext;
-      this.writeHeader(next, noff, newFlags, lfu, epoch, kl, vl, ttl);
-      const ko = noff + (hasTtl ? ITEM_HEADER + ITEM_TTL_FIELD : ITEM_HEADER);
-      copyBytes(this.kb, this.ko, next.u8, ko, kl);
-      this.index.setAddrAt(this.slot, addr);
-      if (hadTtl) this.pageTtl[oldAddr >>> CHUNK_BITS]--;
-      if (hasTtl) this.pageTtl[addr >>> CHUNK_BITS]++;
-      if (hadTtl !== hasTtl) {
-        this.expires += hasTtl ? 1 : -1;
-        this.index.setTtlFlag(this.slot, hasTtl);
-      }
-      arena.free(oldAddr, oldSize);
-      this.addr = addr;
-      this.off = noff;
-      this.ext = next;
-      return ko + kl;
+      return this.relocate(TIER_HOT, newFlags, vl, 0, ttl);
     }
     const addr = arena.alloc(size, TIER_HOT);
     const noff = arena.resolve(addr);
@@ -412,10 +393,11 @@ export class Keyspace implements KeyMatcher {
 
   /**
    * Moves the current item to a new chunk in `tier` with the given flags and value length, copying header
-   * fields, key, expire time and `keepVal` value bytes; the index entry is updated and the old chunk freed.
-   * Requires `slot` to be valid. Returns the new value offset.
+   * fields, key and `keepVal` value bytes; the index entry is updated and the old chunk freed. Requires `slot` to
+   * be valid. Returns the new value offset.
+   * @param ttl expire time for the new chunk when newFlags has F_HAS_TTL (ms); by default the item's own
    */
-  relocate(tier: number, newFlags: number, newLen: number, keepVal: number): number {
+  relocate(tier: number, newFlags: number, newLen: number, keepVal: number, ttl = -1): number {
     const arena = this.arena;
     const oldAddr = this.addr;
     const ext = this.ext;
@@ -426,7 +408,7 @@ export class Keyspace implements KeyMatcher {
     const kl = this.keyLen();
     const oldLen = this.valLen();
     const oldSize = itemSize(kl, oldLen, hadTtl);
-    const ttl = hadTtl ? ext.f64[(off >>> 3) + 2] : 0;
+    if (ttl < 0) ttl = hadTtl ? ext.f64[(off >>> 3) + 2] : 0;
     const oldKo = off + (hadTtl ? ITEM_HEADER + ITEM_TTL_FIELD : ITEM_HEADER);
     const addr = arena.alloc(itemSize(kl, newLen, hasTtl), tier);
     const noff = arena.resolve(addr);
@@ -477,8 +459,7 @@ export class Keyspace implements KeyMatcher {
       this.ttlChanged(this.addr, hasTtl);
       return;
     }
-    this.relocate(ext.tier, flags | F_HAS_TTL, vl, vl);
-    this.ext.f64[(this.off >>> 3) + 2] = expireAt;
+    this.relocate(ext.tier, flags | F_HAS_TTL, vl, vl, expireAt);
   }
 
   private ttlChanged(addr: number, hasTtl: boolean): void {
