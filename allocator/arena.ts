@@ -70,6 +70,8 @@ export interface DropResult {
   items: number;
   /** Bytes of SharedArrayBuffer released. */
   freedBytes: number;
+  /** Of those, bytes in pages that were ever written (an estimate of the RAM the OS gets back). */
+  residentBytes: number;
 }
 
 /** Raised when the arena cannot place an item (page ids exhausted or the SharedArrayBuffer allocation failed). */
@@ -100,6 +102,8 @@ export class Arena {
   private readonly pageFree = new Int32Array(MAX_PAGES);
   private readonly pageNext = new Int32Array(MAX_PAGES);
   private readonly pagePrev = new Int32Array(MAX_PAGES);
+  /** 1 once the page has been handed to a slab class since its extent was created. */
+  private readonly pageTouched = new Uint8Array(MAX_PAGES);
 
   // Page-id allocation.
   private nextPageId = 1;
@@ -398,6 +402,10 @@ export class Arena {
     this.unlink(this.poolHead, tier, p);
     const ext = this.extents[this.pageExt[p]] as Extent;
     if (ext.usedPages++ === 0) this.emptyExtents[tier]--;
+    if (this.pageTouched[p] === 0) {
+      this.pageTouched[p] = 1;
+      ext.touchedPages++;
+    }
     return p;
   }
 
@@ -419,6 +427,7 @@ export class Arena {
       this.pageExt[p] = ext.slot;
       this.pageBase[p] = i * this.pageSize;
       this.pageState[p] = PS_POOLED;
+      this.pageTouched[p] = 0;
       this.linkHead(this.poolHead, tier, p);
     }
     this.emptyExtents[tier]++;
@@ -501,7 +510,7 @@ export class Arena {
    * `isLive` and never read as new data.
    */
   dropTier(tier: number): DropResult {
-    const res: DropResult = { extents: 0, items: 0, freedBytes: 0 };
+    const res: DropResult = { extents: 0, items: 0, freedBytes: 0, residentBytes: 0 };
     for (const ext of this.extents) {
       if (ext === null || ext.tier !== tier) continue;
       for (let i = 0; i < ext.pageCount; i++) {
@@ -515,6 +524,7 @@ export class Arena {
       this.deadRanges.push(ext.firstPage, ext.pageCount);
       res.extents++;
       res.freedBytes += ext.size;
+      res.residentBytes += ext.jumbo ? ext.size : Math.min(ext.size, ext.touchedPages * this.pageSize);
       this.destroyExtent(ext);
     }
     this.poolHead[tier] = NO_PAGE;
@@ -577,7 +587,7 @@ export class Arena {
 
   /** Bytes of the page table and other fixed metadata (typed arrays), for used_memory_overhead. */
   metadataBytes(): number {
-    return MAX_PAGES * (4 + 4 + 4 + 1 + 1 + 4 + 2 + 2 + 4 + 4 + 4 + 4 + 4 + 4);
+    return MAX_PAGES * (4 + 4 + 4 + 1 + 1 + 4 + 2 + 2 + 4 + 4 + 4 + 4 + 4 + 4 + 1);
   }
 
   // ---------------------------------------------------------------------------------------------------------

@@ -19,6 +19,11 @@ export class Extent {
   usedBytes = 0;
   /** Bytes the items in use asked for (usedBytes - requestedBytes is lost to rounding). */
   requestedBytes = 0;
+  /**
+   * Pages of this extent that were ever handed to a slab class: an upper bound of the pages the OS has made
+   * resident (untouched pages of a fresh SharedArrayBuffer cost no RAM).
+   */
+  touchedPages = 0;
 
   /**
    * @param slot index of the extent in the arena's extent table

@@ -1,21 +1,22 @@
 /**
- * Runs the throughput benchmark, then the memory benchmark, then the tier benchmark (defaults unless
- * options are given), prints their tables, and with `--write` puts them into bench/RESULTS.md (or
+ * Runs the throughput benchmark, then the memory benchmark, then the tier benchmark, then the MIGRATE_PREPARE
+ * benchmark (defaults unless options are given), prints their tables, and with `--write` puts them into bench/RESULTS.md (or
  * `--out PATH`) together with the date, the machine, tool versions, the server command lines and the
  * exact command that produced them. Servers run one at a time; no timing is asserted.
  *
- * RESULTS.md has two generated sections: throughput + memory (markers BEGIN_MARKER/END_MARKER) and
- * tiers (TIERS_MARKERS). A run rewrites only the section(s) of what it ran, so `--only tiers --write`
- * keeps the throughput/memory section as it was, and the other way round.
+ * RESULTS.md has three generated sections: throughput + memory (markers BEGIN_MARKER/END_MARKER),
+ * tiers (TIERS_MARKERS) and migrate (MIGRATE_MARKERS, bench/migrate-prepare.ts). A run rewrites only the
+ * section(s) of what it ran, so `--only tiers --write` keeps the other sections as they were.
  *
- * The tier benchmark is tierkv only: without `--only`, it is skipped when the tierkv side is
- * overridden (`--tierkv-cmd`/TIERKV_CMD, e.g. redis-server standing in for tierkv).
+ * The tier and MIGRATE_PREPARE benchmarks need tierkv: without `--only`, they are skipped when the tierkv
+ * side is overridden (`--tierkv-cmd`/TIERKV_CMD, e.g. redis-server standing in for tierkv).
  *
  * Usage: npm run bench [-- options]   (= tsc, then node dist/bench/run-all.js [options])
  *   --write          update bench/RESULTS.md (generated sections between markers)
  *   --out PATH       file to update instead of bench/RESULTS.md (implies --write)
- *   --only LIST      run only these of throughput, memory, tiers (comma-separated)
- *   plus every option of throughput.ts, memory.ts and tiers.ts (see --help).
+ *   --only LIST      run only these of throughput, memory, tiers, migrate (comma-separated)
+ *   plus every option of throughput.ts, memory.ts, tiers.ts and migrate-prepare.ts (see --help; the latter's
+ *   are prefixed `--migrate-`, e.g. `--migrate-keys 1000000`).
  * Exit code: 1 if a server could not be started or any test/side recorded an error, else 0.
  */
 import { join } from 'node:path';
@@ -26,6 +27,7 @@ import { TIERS_MARKERS, codeSpan, writeGeneratedSection } from './lib/markdown.j
 import { REPO_ROOT, type ServerSpec } from './lib/server.js';
 import { renderMarkdown, renderText, type Table } from './lib/table.js';
 import { MEMORY_ARG_OPTIONS, MEMORY_HELP, memoryOptionsFrom, runMemory, type MemoryResult } from './memory.js';
+import { MIGRATE_ARG_OPTIONS, MIGRATE_HELP, MIGRATE_MARKERS, migrateMarkdown, migrateOptionsFrom, runMigrate } from './migrate-prepare.js';
 import { THROUGHPUT_ARG_OPTIONS, THROUGHPUT_HELP, runThroughput, throughputOptionsFrom, type ThroughputResult } from './throughput.js';
 import { TIERS_ARG_OPTIONS, TIERS_HELP, runTiers, tiersMarkdown, tiersOptionsFrom } from './tiers.js';
 
@@ -36,6 +38,7 @@ const OPTIONS = {
   ...THROUGHPUT_ARG_OPTIONS,
   ...MEMORY_ARG_OPTIONS,
   ...TIERS_ARG_OPTIONS,
+  ...MIGRATE_ARG_OPTIONS,
   write: { type: 'boolean' },
   out: { type: 'string' },
   only: { type: 'string' },
@@ -65,10 +68,10 @@ export function resultsMarkdown(cmd: string, machine: string, specs: { tierkv: S
 }
 
 /** Benchmarks run-all knows, in the order it runs them. */
-const BENCHMARKS = ['throughput', 'memory', 'tiers'] as const;
+const BENCHMARKS = ['throughput', 'memory', 'tiers', 'migrate'] as const;
 type BenchmarkName = (typeof BENCHMARKS)[number];
 
-/** Parses `--only` ("tiers", "throughput,memory"); undefined = all. */
+/** Parses `--only` ("tiers", "throughput,memory", "migrate"); undefined = all. */
 function parseOnly(s: string | undefined): Set<BenchmarkName> | undefined {
   if (s === undefined) return undefined;
   const names = s.split(',').map((x) => x.trim()).filter(Boolean);
@@ -82,7 +85,7 @@ function parseOnly(s: string | undefined): Set<BenchmarkName> | undefined {
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: OPTIONS, strict: true });
   if (values.help) {
-    console.log(`Usage: node dist/bench/run-all.js [--write] [--out PATH] [--only throughput,memory,tiers] [options]\n${THROUGHPUT_HELP}\n${MEMORY_HELP}\n${TIERS_HELP}`);
+    console.log(`Usage: node dist/bench/run-all.js [--write] [--out PATH] [--only throughput,memory,tiers,migrate] [options]\n${THROUGHPUT_HELP}\n${MEMORY_HELP}\n${TIERS_HELP}\n${MIGRATE_HELP}`);
     return;
   }
   const only = parseOnly(values.only);
@@ -93,11 +96,17 @@ async function main(): Promise<void> {
   const tOpts = throughputOptionsFrom(values);
   const mOpts = memoryOptionsFrom(values);
   const tiOpts = tiersOptionsFrom(values);
+  const miOpts = migrateOptionsFrom(values);
   const runs = (name: BenchmarkName): boolean => only === undefined || only.has(name);
   let runTiersToo = runs('tiers');
   if (only === undefined && tiOpts.tierkv.overridden) {
     runTiersToo = false;
     console.log('(tiers skipped: the tierkv side is overridden and the tier benchmark needs tierkv; use --only tiers to run it anyway)\n');
+  }
+  let runMigrateToo = runs('migrate');
+  if (only === undefined && miOpts.tierkv.overridden) {
+    runMigrateToo = false;
+    console.log('(migrate skipped: the tierkv side is overridden and MIGRATE_PREPARE needs tierkv; use --only migrate to run it anyway)\n');
   }
   const tables: Table[] = [];
   const identities: Partial<Record<'tierkv' | 'redis', string>> = {};
@@ -126,6 +135,14 @@ async function main(): Promise<void> {
     console.log('');
     tiersSection = tiersMarkdown(cmd, machineMarkdown(machine), r);
   }
+  let migrateSection: string | undefined;
+  if (runMigrateToo) {
+    const r = await runMigrate(miOpts);
+    failed ||= r.failed;
+    for (const s of r.sides) if (s.commandLine) console.log(`${s.side}: ${s.commandLine} (${s.identity})`);
+    console.log('\n' + renderText(r.table) + '\n');
+    migrateSection = migrateMarkdown(cmd, machineMarkdown(machine), r);
+  }
 
   if (values.write || values.out !== undefined) {
     const path = values.out ?? RESULTS_PATH;
@@ -133,6 +150,7 @@ async function main(): Promise<void> {
       writeGeneratedSection(path, resultsMarkdown(cmd, machineMarkdown(machine), { tierkv: tOpts.tierkv, redis: tOpts.redis }, identities, tables));
     }
     if (tiersSection !== undefined) writeGeneratedSection(path, tiersSection, TIERS_MARKERS);
+    if (migrateSection !== undefined) writeGeneratedSection(path, migrateSection, MIGRATE_MARKERS);
     console.log(`wrote ${path}`);
   }
   if (failed) process.exitCode = 1;

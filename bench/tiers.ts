@@ -4,14 +4,15 @@
  * time, and nothing asserts a timing.
  *
  * **Part 1, cost of tiering** (`--tiers-parts cost`). Two tierkv configurations, same run, same data set:
- *   on:  `--maxmemory-policy allkeys-lfu --hot-ratio 0.3` (`--hot-ratio`)
- *   off: `--maxmemory-policy allkeys-lfu --hot-ratio 1`   (everything hot: no demotion, no promotion)
- * Each server first gets N keys (`--cost-keys`, default 2,000,000) named as redis-benchmark names them
- * (`key:000000000000` …) with 100-byte values, over one pipelined connection. maxmemory is then set
- * (`CONFIG SET maxmemory`) so that the data fills `--fill` (default 0.95) of it, unless `--cost-maxmemory` gives it
- * on the command line; the same value is used for both sides. With hot-ratio 0.3 the hot tier then holds
- * 0.3 × maxmemory, and ~64% of the items are cold (used_memory counts the hash index too, which is in no tier, so
- * the 70% cold of the issue would need the data to overflow maxmemory). Then, on the same server, for each
+ *   on:  `--maxmemory M --maxmemory-policy allkeys-lfu --hot-ratio 0.3` (`--hot-ratio`)
+ *   off: `--maxmemory M --maxmemory-policy allkeys-lfu --hot-ratio 1`   (everything hot: no demotion, no promotion)
+ * M is `--cost-maxmemory`, or (default) automatic: a calibration server (`--hot-ratio 1`) is loaded with the same
+ * keys first, and M = its used_memory / `--fill` (default 0.95), rounded up to a MiB. (tierkv does not tier with
+ * maxmemory 0, so M must be on the command line for the load itself to tier.) With hot-ratio 0.3 the hot tier
+ * holds 0.3 × M, and ~64% of the items end up cold (used_memory counts the hash index too, which is in no tier, so
+ * the 70% cold of the issue would need the data to overflow maxmemory). Each server first gets N keys
+ * (`--cost-keys`, default 2,000,000) named as redis-benchmark names them (`key:000000000000` …) with 100-byte
+ * values, over one pipelined connection (the load rate is reported too). Then, on the same server, for each
  * pipeline depth P (`--cost-pipeline`, default 1,16), GET then SET, each as its own process:
  *   redis-benchmark -h 127.0.0.1 -p PORT -t get|set -d 100 -r N -c 50 -n REQUESTS -P P --precision 3
  * after a warm-up of REQUESTS/10. GETs are uniform over the N keys (so ~64% of them hit cold items at first, and
@@ -25,8 +26,8 @@
  * With `--cost-repeat K` the sides alternate on, off, off, on, … and the run with the median requests/s is shown.
  *
  * **Part 2, hot-hit ratio over time** (`--tiers-parts hits`). One tierkv server with
- * `--maxmemory-policy allkeys-lfu --hot-ratio 0.3 --tier-counter-reset-ms 10000` gets N keys (`--hit-keys`, default
- * 1,000,000; keys of lib/dataset.ts, 100-byte values) and maxmemory as in part 1. A Node load generator (raw RESP over
+ * `--maxmemory M --maxmemory-policy allkeys-lfu --hot-ratio 0.3 --tier-counter-reset-ms 10000` (M chosen as in part 1,
+ * `--hit-maxmemory`) gets N keys (`--hit-keys`, default 1,000,000; keys of lib/dataset.ts, 100-byte values). A Node load generator (raw RESP over
  * `--hit-conns` sockets, `--hit-depth` GETs pipelined per socket, closed loop; lib/loadgen.ts) then reads through
  * three phases (`--hit-phase-s`, default 30,30,40 s):
  *   a) zipf:  Zipf(0.99) over the N keys (rejection-inversion sampler, ranks scattered over the keys; lib/zipf.ts);
@@ -54,7 +55,7 @@ import { GetLoad, benchmarkKeyWriter, loadKeys, type KeyWriter } from './lib/loa
 import { codeSpan } from './lib/markdown.js';
 import { backgroundCpuCores, backgroundNote } from './lib/proc.js';
 import { parseBenchmarkText, type RbStats } from './lib/redis-benchmark.js';
-import { RespClient, RespError, infoFields } from './lib/resp.js';
+import { RespClient, infoFields } from './lib/resp.js';
 import { HOST, delay, serverSpecs, startServer, type RunningServer, type ServerSpec } from './lib/server.js';
 import { NA, fmtFixed, fmtInt, fmtRatio, renderMarkdown, renderText, type Table } from './lib/table.js';
 import { KeyPermutation, Rng, ZipfCdf, ZipfSampler, hotSetChooser, zipfChooser, type KeyChooser } from './lib/zipf.js';
@@ -221,13 +222,10 @@ function withArgs(base: ServerSpec, args: string): ServerSpec {
 }
 
 /**
- * Loads keys 0..n-1 into `srv` (started without maxmemory unless it was given on the command line), then, unless
- * maxmemory is on the command line, sets it with CONFIG SET to `maxmemory.bytes` or, if that is undefined, to
- * used_memory / fill rounded up to a MiB; then waits until the hot tier is within its capacity and demotions have
- * stopped (at most 120 s).
- * @param maxmemory `onCommandLine`: the server got `--maxmemory`; `bytes`: the value to set (automatic if undefined)
- * @returns load and settle times (ms), the maxmemory in force and used_memory after the load (bytes), INFO tiers
- *   afterwards and evicted_keys
+ * Loads keys 0..n-1 into `srv`, then waits until the hot tier is within its capacity and demotions have stopped
+ * (at most 120 s; the server demotes during the load already, so this is normally quick).
+ * @returns load and settle times (ms), maxmemory and used_memory after the load (bytes), INFO tiers afterwards,
+ *   evicted_keys
  */
 async function loadAndSettle(
   srv: RunningServer,
@@ -235,19 +233,9 @@ async function loadAndSettle(
   n: number,
   writer: KeyWriter,
   o: TiersOptions,
-  maxmemory: { onCommandLine: boolean; bytes?: number },
 ): Promise<{ loadMs: number; settleMs: number; maxmemory: number; usedMemory: number; info: TierInfo; evicted: number }> {
   const load = await loadKeys(srv.host, srv.port, n, writer, o.valueBytes, o.seed, { stallMs: o.timeoutS * 1000 });
   if (load.errors > 0) throw new Error(`load: ${load.errors} error replies, first: ${load.firstError ?? '?'}`);
-  const usedMemory = await infoNum(c, 'memory', 'used_memory');
-  let mm: number;
-  if (maxmemory.onCommandLine) {
-    mm = await infoNum(c, 'memory', 'maxmemory');
-  } else {
-    mm = maxmemory.bytes ?? Math.ceil(usedMemory / o.fill / 2 ** 20) * 2 ** 20;
-    const r = await c.send(['CONFIG', 'SET', 'maxmemory', String(mm)]);
-    if (r instanceof RespError) throw new Error(`CONFIG SET maxmemory ${mm}: ${r.message}`);
-  }
   const t0 = performance.now();
   let info = await tierInfo(c);
   for (;;) {
@@ -258,8 +246,53 @@ async function loadAndSettle(
     info = next;
     if (done) break;
   }
+  const settleMs = performance.now() - t0;
+  const mem = await infoFields(c, 'memory');
   const evicted = await infoNum(c, 'stats', 'evicted_keys');
-  return { loadMs: load.ms, settleMs: performance.now() - t0, maxmemory: mm, usedMemory, info, evicted };
+  return { loadMs: load.ms, settleMs, maxmemory: Number(mem['maxmemory']), usedMemory: Number(mem['used_memory']), info, evicted };
+}
+
+/** How maxmemory was chosen for a part. */
+export interface MaxmemoryChoice {
+  /** maxmemory given to the servers, bytes. */
+  bytes: number;
+  /** The value as put on the command line ("1gb" or a byte count). */
+  arg: string;
+  /** Automatic: used_memory of the calibration server after the load, bytes (undefined when given). */
+  calibratedUsed?: number;
+}
+
+/**
+ * maxmemory for `n` keys: the given amount, or (automatic) a calibration server — tierkv with `--hot-ratio 1`
+ * (no tiering) — is loaded with the same keys and values, and maxmemory = its used_memory / fill, rounded up to a
+ * MiB. The tiering servers then get `--maxmemory` on their command line and tier during the load already (tierkv
+ * does not tier with maxmemory 0).
+ */
+async function chooseMaxmemory(o: TiersOptions, given: string | undefined, n: number, writer: KeyWriter, tag: string): Promise<MaxmemoryChoice> {
+  if (given !== undefined) return { bytes: parseMemoryAmount(given, `--${tag}-maxmemory`), arg: given };
+  const srv = await startServer(withArgs(o.tierkv, '--hot-ratio 1'));
+  let c: RespClient | undefined;
+  try {
+    c = await RespClient.connect(srv.host, srv.port);
+    const load = await loadKeys(srv.host, srv.port, n, writer, o.valueBytes, o.seed, { stallMs: o.timeoutS * 1000 });
+    if (load.errors > 0) throw new Error(`calibration load: ${load.errors} error replies, first: ${load.firstError ?? '?'}`);
+    const used = await infoNum(c, 'memory', 'used_memory');
+    if (!(used > 0)) throw new Error('calibration: INFO memory has no used_memory');
+    const bytes = Math.ceil(used / o.fill / 2 ** 20) * 2 ** 20;
+    progress(`${tag}: calibration server: ${fmtInt(n)} keys → used_memory ${mib(used)}; maxmemory = used_memory/${o.fill} → ${mib(bytes)}`);
+    return { bytes, arg: String(bytes), calibratedUsed: used };
+  } finally {
+    c?.close();
+    await srv.stop();
+  }
+}
+
+/** How the maxmemory of a part was chosen, for the notes. */
+function maxmemoryNote(m: MaxmemoryChoice | undefined, o: TiersOptions): string {
+  if (m === undefined) return 'maxmemory unknown';
+  return m.calibratedUsed === undefined
+    ? `maxmemory ${mib(m.bytes)} (--maxmemory ${m.arg})`
+    : `maxmemory ${mib(m.bytes)} (automatic: used_memory of the same keys on a calibration server with hot-ratio 1, ${mib(m.calibratedUsed)}, / ${o.fill})`;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -300,6 +333,8 @@ export interface CostSide {
 /** Part 1 outcome. */
 export interface CostResult {
   sides: CostSide[];
+  /** maxmemory of all part 1 servers. */
+  maxmemory?: MaxmemoryChoice;
   elapsedMs: number;
   tables: Table[];
 }
@@ -324,9 +359,17 @@ export async function runCost(o: TiersOptions): Promise<CostResult> {
   const t0 = performance.now();
   const ncpu = availableParallelism();
   const sides: CostSide[] = [];
-  /** Automatic maxmemory, bytes: computed on the first server loaded, then reused for every other one. */
-  let maxmemory: number | undefined;
-  const mmArg = o.costMaxmemory === undefined ? '' : ` --maxmemory ${o.costMaxmemory}`;
+  let mm: MaxmemoryChoice;
+  try {
+    mm = await chooseMaxmemory(o, o.costMaxmemory, o.costKeys, benchmarkKeyWriter, 'cost');
+  } catch (e) {
+    const error = `maxmemory calibration failed: ${printable(e instanceof Error ? e.message : String(e), 300)}`;
+    progress(`cost: ${error}`);
+    const result: CostResult = { sides: [{ side: 'on', rep: 0, commandLine: '', identity: '', backgroundCores: 0, tests: [], error }], elapsedMs: performance.now() - t0, tables: [] };
+    result.tables = costTables(o, result);
+    return result;
+  }
+  const mmArg = ` --maxmemory ${mm.arg}`;
   const specs = {
     on: withArgs(o.tierkv, `--maxmemory-policy allkeys-lfu --hot-ratio ${o.hotRatio}${mmArg}`),
     off: withArgs(o.tierkv, `--maxmemory-policy allkeys-lfu --hot-ratio 1${mmArg}`),
@@ -352,8 +395,7 @@ export async function runCost(o: TiersOptions): Promise<CostResult> {
       let c: RespClient | undefined;
       try {
         c = await RespClient.connect(srv.host, srv.port);
-        const l = await loadAndSettle(srv, c, o.costKeys, benchmarkKeyWriter, o, { onCommandLine: o.costMaxmemory !== undefined, ...(maxmemory !== undefined ? { bytes: maxmemory } : {}) });
-        maxmemory ??= l.maxmemory;
+        const l = await loadAndSettle(srv, c, o.costKeys, benchmarkKeyWriter, o);
         Object.assign(rec, { loadMs: l.loadMs, settleMs: l.settleMs, maxmemory: l.maxmemory, usedMemory: l.usedMemory, afterLoad: l.info, evicted: l.evicted });
         const cold = l.info.coldKeys / (l.info.hotKeys + l.info.coldKeys);
         progress(
@@ -389,7 +431,7 @@ export async function runCost(o: TiersOptions): Promise<CostResult> {
       }
     }
   }
-  const result: CostResult = { sides, elapsedMs: performance.now() - t0, tables: [] };
+  const result: CostResult = { sides, maxmemory: mm, elapsedMs: performance.now() - t0, tables: [] };
   result.tables = costTables(o, result);
   return result;
 }
@@ -466,9 +508,8 @@ export function costTables(o: TiersOptions, r: CostResult): Table[] {
   ];
   if (s0?.afterLoad) {
     const i = s0.afterLoad;
-    const mmHow = o.costMaxmemory === undefined ? `set after the load to used_memory/${o.fill}` : `--maxmemory ${o.costMaxmemory}`;
     header.push(
-      `on: hot-ratio ${o.hotRatio}, maxmemory ${mib(s0.maxmemory!)} (${mmHow}), used_memory after load ${mib(s0.usedMemory!)}; ` +
+      `both: ${maxmemoryNote(r.maxmemory, o)}, used_memory after the load ${mib(s0.usedMemory!)}. on: hot-ratio ${o.hotRatio}; ` +
         (on[0]?.afterLoad
           ? `after the load: hot ${mib(on[0].afterLoad.hotUsed)} of ${mib(on[0].afterLoad.hotCapacity)} capacity, ${fmtInt(on[0].afterLoad.hotKeys)} hot / ${fmtInt(on[0].afterLoad.coldKeys)} cold keys ` +
             `(${pct(on[0].afterLoad.coldKeys / (on[0].afterLoad.hotKeys + on[0].afterLoad.coldKeys))}% cold), settled in ${((on[0].settleMs ?? 0) / 1000).toFixed(1)} s; `
@@ -572,9 +613,11 @@ export interface HitResult {
   identity: string;
   backgroundCores: number;
   loadMs?: number;
-  maxmemory?: number;
+  maxmemory?: MaxmemoryChoice;
   usedMemory?: number;
   afterLoad?: TierInfo;
+  /** evicted_keys after the load (should be 0). */
+  evicted?: number;
   /** Keys the hot tier can hold (hot capacity / mean item bytes). */
   hotKeyCapacity?: number;
   phases: HitPhase[];
@@ -610,8 +653,6 @@ function zipfSelfCheck(n: number, s: number, seed: number, cdf: ZipfCdf, draws =
 export async function runHits(o: TiersOptions): Promise<HitResult> {
   const t0 = performance.now();
   const n = o.hitKeys;
-  const mmArg = o.hitMaxmemory === undefined ? '' : ` --maxmemory ${o.hitMaxmemory}`;
-  const spec = withArgs(o.tierkv, `--maxmemory-policy allkeys-lfu --hot-ratio ${o.hotRatio} --tier-counter-reset-ms ${o.hitResetMs}${mmArg}`);
   const hotPct = Math.round(o.hotKeyShare * 100);
   const readPct = Math.round(o.hotReadShare * 100);
   const mix = `${readPct}/${hotPct}`;
@@ -630,9 +671,11 @@ export async function runHits(o: TiersOptions): Promise<HitResult> {
   const cdf = new ZipfCdf(n, o.hitZipf);
   res.zipfCheck = zipfSelfCheck(n, o.hitZipf, o.seed, cdf);
   progress(`hits: ${res.zipfCheck}`);
-  res.backgroundCores = await backgroundCpuCores(500, availableParallelism());
   let srv: RunningServer;
   try {
+    res.maxmemory = await chooseMaxmemory(o, o.hitMaxmemory, n, writeKey, 'hits');
+    const spec = withArgs(o.tierkv, `--maxmemory ${res.maxmemory.arg} --maxmemory-policy allkeys-lfu --hot-ratio ${o.hotRatio} --tier-counter-reset-ms ${o.hitResetMs}`);
+    res.backgroundCores = await backgroundCpuCores(500, availableParallelism());
     srv = await startServer(spec);
   } catch (e) {
     res.error = `server did not start: ${printable(e instanceof Error ? e.message : String(e), 300)}`;
@@ -648,8 +691,8 @@ export async function runHits(o: TiersOptions): Promise<HitResult> {
   let load: GetLoad | undefined;
   try {
     c = await RespClient.connect(srv.host, srv.port);
-    const l = await loadAndSettle(srv, c, n, writeKey, o, { onCommandLine: o.hitMaxmemory !== undefined });
-    Object.assign(res, { loadMs: l.loadMs, maxmemory: l.maxmemory, usedMemory: l.usedMemory, afterLoad: l.info });
+    const l = await loadAndSettle(srv, c, n, writeKey, o);
+    Object.assign(res, { loadMs: l.loadMs, usedMemory: l.usedMemory, afterLoad: l.info, evicted: l.evicted });
     const itemBytes = (l.info.hotUsed + l.info.coldUsed) / (l.info.hotKeys + l.info.coldKeys);
     const k = Math.min(n, Math.floor(l.info.hotCapacity / itemBytes));
     res.hotKeyCapacity = k;
@@ -796,9 +839,8 @@ export function hitTables(o: TiersOptions, r: HitResult): Table[] {
   const a = r.afterLoad;
   const notes: string[] = [];
   if (a && r.maxmemory !== undefined) {
-    const mmHow = o.hitMaxmemory === undefined ? `set after the load to used_memory/${o.fill}` : `--maxmemory ${o.hitMaxmemory}`;
     notes.push(
-      `${fmtInt(o.hitKeys)} keys (lib/dataset.ts keys, ${o.valueBytes} B values) loaded in ${((r.loadMs ?? 0) / 1000).toFixed(1)} s; maxmemory ${mib(r.maxmemory)} (${mmHow}), ` +
+      `${fmtInt(o.hitKeys)} keys (lib/dataset.ts keys, ${o.valueBytes} B values) loaded in ${((r.loadMs ?? 0) / 1000).toFixed(1)} s; ${maxmemoryNote(r.maxmemory, o)}, ` +
         `hot-ratio ${o.hotRatio}: hot capacity ${mib(a.hotCapacity)} ≈ ${fmtInt(r.hotKeyCapacity)} keys (${pct((r.hotKeyCapacity ?? 0) / o.hitKeys)}% of the keys); ` +
         `tier-counter-reset-ms ${o.hitResetMs}.`,
     );
@@ -814,6 +856,7 @@ export function hitTables(o: TiersOptions, r: HitResult): Table[] {
   notes.push(backgroundNote([r.backgroundCores], 'rates are unreliable (the hit ratios much less so)'));
   if (r.errors > 0) notes.push(`WARNING: ${fmtInt(r.errors)} error replies, first: ${r.firstError ?? '?'}`);
   if (r.nils > 0) notes.push(`WARNING: ${fmtInt(r.nils)} GET misses (keys evicted?).`);
+  if ((r.evicted ?? 0) > 0) notes.push(`WARNING: ${fmtInt(r.evicted)} keys were evicted during the load; lower --fill.`);
   if (r.error) notes.push(`error: ${r.error}`);
   const summary: Table = {
     title: `Hot-hit ratio per phase (tierkv, hot-ratio ${o.hotRatio}, ${fmtInt(o.hitKeys)} keys)`,
@@ -837,13 +880,18 @@ export function hitTables(o: TiersOptions, r: HitResult): Table[] {
   r.samples.forEach((s, i) => {
     if (!s.reset || i === 0) return;
     const before = r.samples[i - 1]!;
-    const next = r.samples.slice(i + 1, i + 4);
+    const next = r.samples.slice(i + 1, i + 4).filter((x) => x.phase === s.phase);
     const minNext = Math.min(s.ratio, ...next.map((x) => x.ratio).filter(Number.isFinite));
     // The "before" level is only meaningful within one phase, and not from a phase's first (transitional) sample.
     const comparable = before.phase === s.phase && i >= 2 && r.samples[i - 2]!.phase === s.phase;
-    // Back within 2 points of the level before the reset (same phase only).
+    // Recovery: from the lowest sample among "at" and the next 3 (same phase), the first sample back within
+    // 2 points of the level before the reset; seconds counted from the end of the "before" interval.
+    let low = i;
+    for (let j = i + 1; j < i + 4 && j < r.samples.length && r.samples[j]!.phase === s.phase; j++) {
+      if (r.samples[j]!.ratio < r.samples[low]!.ratio) low = j;
+    }
     let back = comparable ? 'not in phase' : NA;
-    for (let j = i; comparable && j < r.samples.length && r.samples[j]!.phase === s.phase; j++) {
+    for (let j = low; comparable && j < r.samples.length && r.samples[j]!.phase === s.phase; j++) {
       if (r.samples[j]!.ratio >= before.ratio - 0.02) {
         back = (r.samples[j]!.t - before.t).toFixed(1);
         break;
@@ -877,7 +925,7 @@ export function hitTables(o: TiersOptions, r: HitResult): Table[] {
     rows: resetRows,
     notes: [
       't = end of the sampling interval in which the epoch changed (s since the first phase started); before = the interval before it; at = that interval; ' +
-        'min next 3 = lowest of it and the 3 following; back at = seconds after the "before" sample until a sample of the same phase is within 2 points of it; ' +
+        'min next 3 = lowest of it and the (up to) 3 following ones of the same phase; back at = seconds from the end of the "before" interval until, after the lowest of those samples, one of the same phase is within 2 points of "before"; ' +
         '(before) and — = the interval before was in another phase or was a phase\'s first one, so the change is not the reset\'s alone.',
     ],
   };

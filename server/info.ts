@@ -41,6 +41,36 @@ export function systemMemory(): { total: number; available: number } {
   }
 }
 
+/**
+ * CPU time of the calling thread (the JS main thread when called from the server), seconds, from
+ * /proc/thread-self/stat (utime and stime, in USER_HZ = 100 ticks per second on Linux); null when unreadable.
+ * Redis reports the same as used_cpu_*_main_thread (getrusage RUSAGE_THREAD).
+ */
+export function mainThreadCpu(): { user: number; sys: number } | null {
+  try {
+    const stat = readFileSync('/proc/thread-self/stat', 'latin1');
+    // The command name (field 2) is in parentheses and may contain spaces: count fields after the last ')'.
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const user = Number(f[11]) / 100;
+    const sys = Number(f[12]) / 100;
+    return Number.isFinite(user) && Number.isFinite(sys) ? { user, sys } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** master_replid of each server: 40 random hex characters, new on each start, as Redis's replication id. */
+const replIds = new WeakMap<ServerCore, string>();
+
+function replId(core: ServerCore): string {
+  let id = replIds.get(core);
+  if (id === undefined) {
+    id = Array.from({ length: 40 }, () => '0123456789abcdef'[(Math.random() * 16) | 0]).join('');
+    replIds.set(core, id);
+  }
+  return id;
+}
+
 /** Bytes in Redis's human form (used_memory_human): 1.50K, 2.00M, 3.25G. */
 export function bytesToHuman(n: number): string {
   if (n < 1024) return `${n}B`;
@@ -155,7 +185,15 @@ const SECTION_BUILDERS: Record<string, (core: ServerCore) => string[]> = {
       `maxmemory_policy:${core.config.maxmemoryPolicy}`,
       `mem_fragmentation_ratio:${used > 0 ? (rss / used).toFixed(2) : '0.00'}`,
       `mem_fragmentation_bytes:${rss - used}`,
+      // No Lua/functions, no defragmentation, and every byte counts for eviction: Redis's zeros for those.
+      'used_memory_lua:0',
+      'used_memory_vm_eval:0',
+      'used_memory_scripts_eval:0',
+      'number_of_cached_scripts:0',
+      'used_memory_scripts:0',
+      'mem_not_counted_for_evict:0',
       'mem_allocator:tierkv-arena',
+      'active_defrag_running:0',
       'lazyfree_pending_objects:0',
       `arena_bytes:${core.arena.arenaBytes()}`,
       `arena_extents:${core.arena.extentCount(TIER_HOT) + core.arena.extentCount(TIER_COLD)}`,
@@ -172,9 +210,22 @@ const SECTION_BUILDERS: Record<string, (core: ServerCore) => string[]> = {
       'rdb_bgsave_in_progress:0',
       'rdb_last_save_time:0',
       'rdb_last_bgsave_status:ok',
+      // Persistence never runs: the values Redis reports before its first save/rewrite.
+      'rdb_last_bgsave_time_sec:-1',
+      'rdb_current_bgsave_time_sec:-1',
+      'rdb_saves:0',
+      'rdb_last_cow_size:0',
       'aof_enabled:0',
       'aof_rewrite_in_progress:0',
+      'aof_rewrite_scheduled:0',
+      'aof_last_rewrite_time_sec:-1',
+      'aof_current_rewrite_time_sec:-1',
       'aof_last_bgrewrite_status:ok',
+      'aof_rewrites:0',
+      'aof_last_write_status:ok',
+      'aof_last_cow_size:0',
+      'module_fork_in_progress:0',
+      'module_fork_last_cow_size:0',
     ];
   },
   stats(core) {
@@ -186,25 +237,67 @@ const SECTION_BUILDERS: Record<string, (core: ServerCore) => string[]> = {
       `instantaneous_ops_per_sec:${core.instantaneousOps()}`,
       `total_net_input_bytes:${st.totalNetInputBytes}`,
       `total_net_output_bytes:${st.totalNetOutputBytes}`,
+      'total_net_repl_input_bytes:0',
+      'total_net_repl_output_bytes:0',
       `rejected_connections:${st.rejectedConnections}`,
+      'sync_full:0',
+      'sync_partial_ok:0',
+      'sync_partial_err:0',
       `expired_keys:${ks.expired}`,
       `evicted_keys:${ks.evicted}`,
+      'evicted_clients:0',
       `keyspace_hits:${ks.hits}`,
       `keyspace_misses:${ks.misses}`,
       'pubsub_channels:0',
       'pubsub_patterns:0',
+      'pubsubshard_channels:0',
       'latest_fork_usec:0',
+      'total_forks:0',
+      'migrate_cached_sockets:0',
+      'slave_expires_tracked_keys:0',
+      'active_defrag_hits:0',
+      'active_defrag_misses:0',
+      'active_defrag_key_hits:0',
+      'active_defrag_key_misses:0',
+      'tracking_total_keys:0',
+      'tracking_total_items:0',
+      'tracking_total_prefixes:0',
+      'unexpected_error_replies:0',
       `total_error_replies:${st.totalErrorReplies}`,
+      'dump_payload_sanitizations:0',
       `total_reads_processed:${st.totalReadsProcessed}`,
       `total_writes_processed:${st.totalWritesProcessed}`,
+      'io_threaded_reads_processed:0',
+      'io_threaded_writes_processed:0',
     ];
   },
-  replication() {
-    return ['role:master', 'connected_slaves:0', 'master_failover_state:no-failover', 'master_repl_offset:0'];
+  replication(core) {
+    // No replication: a master without replicas or backlog, with Redis's field names and neutral values.
+    return [
+      'role:master',
+      'connected_slaves:0',
+      'master_failover_state:no-failover',
+      `master_replid:${replId(core)}`,
+      'master_replid2:0000000000000000000000000000000000000000',
+      'master_repl_offset:0',
+      'second_repl_offset:-1',
+      'repl_backlog_active:0',
+      'repl_backlog_size:0',
+      'repl_backlog_first_byte_offset:0',
+      'repl_backlog_histlen:0',
+    ];
   },
   cpu() {
     const u = process.cpuUsage();
-    return [`used_cpu_sys:${(u.system / 1e6).toFixed(6)}`, `used_cpu_user:${(u.user / 1e6).toFixed(6)}`];
+    const lines = [
+      `used_cpu_sys:${(u.system / 1e6).toFixed(6)}`,
+      `used_cpu_user:${(u.user / 1e6).toFixed(6)}`,
+      'used_cpu_sys_children:0.000000',
+      'used_cpu_user_children:0.000000',
+    ];
+    const main = mainThreadCpu();
+    if (main !== null) lines.push(`used_cpu_sys_main_thread:${main.sys.toFixed(6)}`, `used_cpu_user_main_thread:${main.user.toFixed(6)}`);
+    return lines;
   },
   modules() {
     return [];
@@ -247,6 +340,7 @@ const SECTION_BUILDERS: Record<string, (core: ServerCore) => string[]> = {
       `hot_extents:${a.extentCount(TIER_HOT)}`,
       `cold_extents:${a.extentCount(TIER_COLD)}`,
       `promotions:${ks.promotions}`,
+      `promotions_rejected:${t.stats.rejectedPromotions}`,
       `demotions:${t.stats.demotions}`,
       `tier_counter_epoch:${ks.epoch}`,
       `tier_counter_resets:${t.stats.counterResets}`,
@@ -257,6 +351,8 @@ const SECTION_BUILDERS: Record<string, (core: ServerCore) => string[]> = {
       `tier_work_slices:${t.stats.slices}`,
       `tier_work_total_us:${Math.round(t.stats.workTotalUs)}`,
       `tier_work_max_us:${Math.round(t.stats.workMaxUs)}`,
+      `tier_work_max_items:${t.stats.maxItems}`,
+      `tier_work_slices_over_10x_budget:${t.stats.overBudget}`,
       `tier_work_paused:${t.paused ? 1 : 0}`,
       `migration_state:${core.migration.state}`,
       `dead_index_entries:${ks.deadEntries}`,
@@ -271,7 +367,10 @@ const SECTION_BUILDERS: Record<string, (core: ServerCore) => string[]> = {
       `migrate_prepares:${st.prepares}`,
       `migrate_dropped_keys:${st.droppedKeys}`,
       `migrate_freed_bytes:${st.freedBytes}`,
+      `migrate_done:${st.done}`,
+      `migrate_aborts:${st.aborts}`,
       `migrate_timeouts:${st.timeouts}`,
+      `migrate_last_finish:${st.lastFinish}`,
       `migrate_last_dropped_keys:${st.lastDroppedKeys}`,
       `migrate_last_stall_us:${st.lastStallUs}`,
       `migrate_last_release_ms:${st.lastReleaseMs}`,

@@ -34,6 +34,8 @@ export interface PrepareReport {
   dropped_keys: number;
   dropped_extents: number;
   freed_bytes: number;
+  /** Of freed_bytes, bytes in pages that had been written (what the RSS can be expected to fall by). */
+  freed_resident_bytes: number;
   used_memory: number;
   used_memory_rss: number;
   rss_before: number;
@@ -44,7 +46,7 @@ export interface PrepareReport {
   stall_us: number;
   drop_us: number;
   gc_us: number;
-  /** Time from the command's start until the RSS had fallen by half the freed bytes (or the wait ended), ms. */
+  /** Time from the command's start until the RSS had fallen by half the freed resident bytes (or the wait ended), ms. */
   release_ms: number;
   /** 1 when the RSS fell as expected within RELEASE_WAIT_MS, 0 when the wait ended first. */
   released: number;
@@ -56,7 +58,11 @@ export class MigrationStats {
   prepares = 0;
   droppedKeys = 0;
   freedBytes = 0;
+  done = 0;
+  aborts = 0;
   timeouts = 0;
+  /** How the last migration mode ended: done, abort, timeout, or none yet. */
+  lastFinish = 'none';
   lastStallUs = 0;
   lastReleaseMs = 0;
   lastDroppedKeys = 0;
@@ -68,6 +74,11 @@ export class MigrationManager {
   /** When migration mode began, ms since the epoch (0 when none). */
   since = 0;
   readonly stats = new MigrationStats();
+  /**
+   * Optional observer of each completed MIGRATE_PREPARE, called with its report just before the reply is sent
+   * (the metrics module feeds its stall and release histograms from it).
+   */
+  onPrepare: ((report: PrepareReport) => void) | null = null;
 
   constructor(private readonly core: ServerCore) {}
 
@@ -94,8 +105,9 @@ export class MigrationManager {
     const tg = performance.now();
     forceGc();
     const t2 = performance.now();
-    const target = rssBefore - freed / 2;
-    let released = freed === 0 || residentBytes() <= target;
+    // Only pages that were written are resident: wait for half of those (a fresh extent costs no RAM until used).
+    const target = rssBefore - dropped.residentBytes / 2;
+    let released = dropped.residentBytes === 0 || residentBytes() <= target;
     let polls = 0;
     while (!released && performance.now() - t0 < RELEASE_WAIT_MS) {
       await new Promise((r) => setTimeout(r, POLL_MS));
@@ -115,10 +127,11 @@ export class MigrationManager {
       { droppedKeys: dropped.keys, freedBytes: freed, stallUs: st.lastStallUs, releaseMs: st.lastReleaseMs, released },
       'MIGRATE_PREPARE: cold tier dropped, migration mode on',
     );
-    return {
+    const report: PrepareReport = {
       dropped_keys: dropped.keys,
       dropped_extents: dropped.extents,
       freed_bytes: freed,
+      freed_resident_bytes: dropped.residentBytes,
       used_memory: ks.usedMemory(),
       used_memory_rss: residentBytes(),
       rss_before: rssBefore,
@@ -132,6 +145,8 @@ export class MigrationManager {
       released: released ? 1 : 0,
       migration_state: this.state,
     };
+    if (this.onPrepare !== null) this.onPrepare(report);
+    return report;
   }
 
   /** Leaves migration mode (MIGRATE_DONE / MIGRATE_ABORT / timeout): demotion resumes. */
@@ -140,7 +155,11 @@ export class MigrationManager {
     this.state = 'none';
     this.since = 0;
     this.core.tiers.paused = false;
-    if (reason === 'timeout') this.stats.timeouts++;
+    const st = this.stats;
+    if (reason === 'timeout') st.timeouts++;
+    else if (reason === 'done') st.done++;
+    else st.aborts++;
+    st.lastFinish = reason;
     this.core.log.info({ reason }, 'migration mode off');
   }
 

@@ -30,7 +30,7 @@
  * `tier_work_max_us` reports the longest slice since start.
  */
 import { TIER_COLD, TIER_HOT } from '../allocator/arena.js';
-import { F_HAS_TTL, ITEM_HEADER, ITEM_TTL_FIELD } from '../allocator/item-layout.js';
+import { F_FREE, F_HAS_TTL, ITEM_HEADER, ITEM_TTL_FIELD } from '../allocator/item-layout.js';
 import type { Config } from './config/config.js';
 import type { Keyspace } from './keyspace/keyspace.js';
 
@@ -40,6 +40,8 @@ export const TIER_SAMPLES = 5;
 export const PROMOTE_MARGIN = 1;
 /** Upper bound of demotions in one slice, whatever the time budget says. */
 export const MAX_DEMOTIONS_PER_SLICE = 1024;
+/** Counter levels a cold item must be above the sampled hot victim to be promoted. */
+export const ADMIT_MARGIN = 1;
 /** Weight of the newest demoted counter in the demotion level's moving average. */
 const LEVEL_ALPHA = 0.05;
 
@@ -51,6 +53,12 @@ export class TierStats {
   slices = 0;
   workTotalUs = 0;
   workMaxUs = 0;
+  /** Most items demoted by one slice. */
+  maxItems = 0;
+  /** Slices that took more than 10× the budget (preempted, or a GC pause landed in them). */
+  overBudget = 0;
+  /** Cold items read at the promotion threshold but not admitted (not used clearly more than a hot victim). */
+  rejectedPromotions = 0;
   /** Epoch advances since start (counter resets). */
   counterResets = 0;
 }
@@ -62,6 +70,16 @@ export class TierManager {
   demoteLevel = 0;
   /** While true (migration mode), nothing is demoted: the cold tier must not refill. */
   paused = false;
+  /** Victim sampled by the last admission, demoted first by the next demotion (0: none). */
+  private nextVictim = 0;
+  /** Counter of the victim returned by the last `sampleVictim`. */
+  private victimLfu = 0;
+  /**
+   * Optional observer of each slice of tier work, called at its end with its duration (µs) and the items it
+   * demoted (the metrics module feeds its slice-duration histogram from it). Must be cheap: it runs after every
+   * slice, i.e. after most commands while the hot tier is over capacity.
+   */
+  onSlice: ((us: number, demoted: number) => void) | null = null;
   private idleScheduled = false;
 
   constructor(
@@ -69,6 +87,7 @@ export class TierManager {
     private readonly config: Config,
   ) {
     this.updateThreshold();
+    ks.admitPromotion = (lfu) => this.admit(lfu);
   }
 
   /** Capacity of the hot tier in bytes: hot-ratio of maxmemory; Infinity when maxmemory is 0 (no tiering). */
@@ -115,6 +134,9 @@ export class TierManager {
     st.slices++;
     st.workTotalUs += us;
     if (us > st.workMaxUs) st.workMaxUs = us;
+    if (n > st.maxItems) st.maxItems = n;
+    if (us > budgetUs * 10) st.overBudget++;
+    if (this.onSlice !== null) this.onSlice(us, n);
     this.updateThreshold();
     if (this.pending()) this.scheduleIdle();
     return n;
@@ -136,7 +158,36 @@ export class TierManager {
   demoteOne(): boolean {
     const ks = this.ks;
     const arena = ks.arena;
-    const epoch = ks.epoch;
+    let best = this.nextVictim;
+    this.nextVictim = 0;
+    let bestLfu: number;
+    if (best !== 0 && this.stillHot(best)) {
+      bestLfu = this.lfuAt(best);
+    } else {
+      best = this.sampleVictim();
+      bestLfu = this.victimLfu;
+    }
+    if (best === 0) return false;
+    // Find the victim's index entry through its key (the key bytes are read in place, from the arena).
+    const off = arena.resolve(best);
+    const ext = arena.ext;
+    const kl = ext.u32[(off >>> 2) + 1];
+    const ko = off + ((ext.u8[off] & F_HAS_TTL) !== 0 ? ITEM_HEADER + ITEM_TTL_FIELD : ITEM_HEADER);
+    if (!ks.find(ext.u8, ko, kl) || ks.addr !== best) return false;
+    if (arena.isJumbo(best)) arena.retagJumbo(best, TIER_COLD);
+    else ks.relocate(TIER_COLD, ks.flags(), ks.valLen(), ks.valLen());
+    this.stats.demotions++;
+    this.demoteLevel += LEVEL_ALPHA * (bestLfu - this.demoteLevel);
+    return true;
+  }
+
+  /**
+   * Samples TIER_SAMPLES hot items and returns the least used (lowest counter, then oldest access), or 0; its
+   * counter is left in `victimLfu`. Only reads the arena (the keyspace's current item is untouched).
+   */
+  private sampleVictim(): number {
+    const arena = this.ks.arena;
+    const epoch = this.ks.epoch;
     let best = 0;
     let bestLfu = 256;
     let bestAtime = Infinity;
@@ -153,18 +204,41 @@ export class TierManager {
         bestAtime = atime;
       }
     }
-    if (best === 0) return false;
-    // Find the victim's index entry through its key (the key bytes are read in place, from the arena).
-    const off = arena.resolve(best);
+    this.victimLfu = bestLfu;
+    return best;
+  }
+
+  /** True when `addr` still holds a live item of the hot tier (a remembered victim may have been freed since). */
+  private stillHot(addr: number): boolean {
+    const arena = this.ks.arena;
+    if (!arena.isLive(addr) || arena.tierOf(addr) !== TIER_HOT) return false;
+    const off = arena.resolve(addr);
+    return (arena.ext.u8[off] & F_FREE) === 0;
+  }
+
+  /** Counter of the item at a live address (0 when its epoch is not the current one). */
+  private lfuAt(addr: number): number {
+    const arena = this.ks.arena;
+    const off = arena.resolve(addr);
     const ext = arena.ext;
-    const kl = ext.u32[(off >>> 2) + 1];
-    const ko = off + ((ext.u8[off] & F_HAS_TTL) !== 0 ? ITEM_HEADER + ITEM_TTL_FIELD : ITEM_HEADER);
-    if (!ks.find(ext.u8, ko, kl) || ks.addr !== best) return false;
-    if (arena.isJumbo(best)) arena.retagJumbo(best, TIER_COLD);
-    else ks.relocate(TIER_COLD, ks.flags(), ks.valLen(), ks.valLen());
-    this.stats.demotions++;
-    this.demoteLevel += LEVEL_ALPHA * (bestLfu - this.demoteLevel);
-    return true;
+    return ext.u16[(off >>> 1) + 1] === this.ks.epoch ? ext.u8[off + 1] : 0;
+  }
+
+  /**
+   * Admission of a cold item read with counter `lfu` (TinyLFU's rule, Einziger et al., "TinyLFU: A Highly
+   * Efficient Cache Admission Policy", ACM ToS 2017): it is promoted only if it is used clearly more than the hot
+   * item it would push out — a victim sampled now, remembered for the next demotion. Without this, a workload
+   * with no locality would swap items between the tiers on almost every read.
+   */
+  admit(lfu: number): boolean {
+    if (this.paused) return true;
+    const victim = this.sampleVictim();
+    if (victim === 0 || lfu > this.victimLfu + ADMIT_MARGIN) {
+      this.nextVictim = victim;
+      return true;
+    }
+    this.stats.rejectedPromotions++;
+    return false;
   }
 
   /** Recomputes the keyspace's promotion threshold from the demotion level. */

@@ -87,6 +87,8 @@ export class Keyspace implements KeyMatcher {
   promoteThreshold = 256;
   /** Items promoted from the cold to the hot tier on access. */
   promotions = 0;
+  /** Admission check for a promotion (the TierManager's); null admits every candidate over the threshold. */
+  admitPromotion: ((lfu: number) => boolean) | null = null;
 
   /** Current time in ms since the Unix epoch; the server sets it before each command (Redis caches it too). */
   now = Date.now();
@@ -207,7 +209,7 @@ export class Keyspace implements KeyMatcher {
     this.stats.tierHits[tier]++;
     if (!noTouch) {
       this.touch();
-      if (tier === TIER_COLD && this.lfu() >= this.promoteThreshold) {
+      if (tier === TIER_COLD && this.lfu() >= this.promoteThreshold && (this.admitPromotion === null || this.admitPromotion(this.lfu()))) {
         // Promotion on access (tiers.ts): the item moves back to the hot tier, the caller reads it there.
         if (this.arena.isJumbo(this.addr)) this.arena.retagJumbo(this.addr, TIER_HOT);
         else this.relocate(TIER_HOT, this.flags(), this.valLen(), this.valLen());
@@ -520,7 +522,7 @@ export class Keyspace implements KeyMatcher {
    * once; index entries pointing into the tier become dead and are removed later by `activeCycle` or a rehash.
    * @returns dropped keys and released bytes
    */
-  dropTier(tier: number): { keys: number; freedBytes: number; extents: number } {
+  dropTier(tier: number): { keys: number; freedBytes: number; residentBytes: number; extents: number } {
     let ttlDropped = 0;
     const arena = this.arena;
     for (const ext of arena.extents) {
@@ -535,7 +537,7 @@ export class Keyspace implements KeyMatcher {
     this.expires -= ttlDropped;
     this.deadEntries += r.items;
     if (this.deadEntries === 0) arena.reclaimDeadPages();
-    return { keys: r.items, freedBytes: r.freedBytes, extents: r.extents };
+    return { keys: r.items, freedBytes: r.freedBytes, residentBytes: r.residentBytes, extents: r.extents };
   }
 
   private deadEntryGone(): void {
