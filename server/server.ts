@@ -16,6 +16,7 @@ import type { ParserLimits } from '../protocol/request-parser.js';
 import type { ReplyWriter } from '../protocol/reply-writer.js';
 import { createLogger, pinoLevel, type Logger } from './log.js';
 import { ServerCore } from './server-core.js';
+import { HttpFront } from './http/server.js';
 
 /** Stop reading from a client whose unsent output exceeds this many bytes. */
 const OUTPUT_HIGH_WATER = 64 * 1024 * 1024;
@@ -31,6 +32,10 @@ export class TierkvServer {
   port = 0;
   /** First bound address. */
   host = '127.0.0.1';
+  /** The HTTP listener (/metrics, /healthz, /v1/keys), or null when `http-port` is 0. */
+  http: HttpFront | null = null;
+  /** Port the HTTP listener is bound to (0: disabled). */
+  httpPort = 0;
   /** Called once the server has closed after SHUTDOWN (the bin exits the process there). */
   onShutdown: () => void = () => {};
 
@@ -69,8 +74,10 @@ export class TierkvServer {
 
   /**
    * Binds every address of `bind` (a leading '-' makes an address optional, '*' means all IPv4 addresses) on
-   * `port` (0 picks a free port, shared by all addresses), and `unixsocket` when set.
-   * @throws Error when a mandatory address cannot be bound
+   * `port` (0 picks a free port, shared by all addresses), and `unixsocket` when set; then the HTTP listener on
+   * `http-port` at the same addresses (unless 0).
+   * @throws Error when a mandatory address cannot be bound (the listeners already bound are closed first when the
+   *   HTTP port is the one that fails)
    */
   async listen(): Promise<void> {
     let port = this.config.port;
@@ -102,6 +109,17 @@ export class TierkvServer {
     }
     this.port = port;
     this.core.tcpPort = port;
+    if (this.config.httpPort !== 0) {
+      const front = new HttpFront(this.core, this.config, this.log);
+      this.http = front;
+      try {
+        await front.listen();
+      } catch (e) {
+        await this.close();
+        throw e;
+      }
+      this.httpPort = front.port;
+    }
     this.startCron();
   }
 
@@ -218,7 +236,10 @@ export class TierkvServer {
     this.core.shuttingDown = true;
     if (this.cronTimer !== null) clearInterval(this.cronTimer);
     for (const c of [...this.core.clients.values()]) this.destroyClient(c);
-    await Promise.all(this.listeners.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    await Promise.all([
+      ...this.listeners.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))),
+      this.http?.close(),
+    ]);
     if (this.config.unixsocket !== '') {
       try {
         fs.unlinkSync(this.config.unixsocket);
@@ -231,12 +252,13 @@ export class TierkvServer {
 
 /**
  * Starts a server in this process with the given parameters (Redis names, e.g. `{ port: '0', maxmemory: '64mb' }`;
- * port '0' picks a free port). Used by tests and benchmarks; the bin uses the same path.
+ * port '0' picks a free port). Used by tests and benchmarks; the bin uses the same path. Unlike the bin, the HTTP
+ * listener is off unless `http-port` is given (so that several test servers do not all claim port 9121).
  * @throws ConfigError for invalid parameters; Error when the port cannot be bound
  */
 export async function startServer(params: Record<string, string> = {}): Promise<TierkvServer> {
   const argv: string[] = [];
-  for (const [k, v] of Object.entries({ loglevel: 'warning', ...params })) argv.push(`--${k}`, v);
+  for (const [k, v] of Object.entries({ loglevel: 'warning', 'http-port': '0', ...params })) argv.push(`--${k}`, v);
   const { config } = loadFromArgs(argv);
   const srv = new TierkvServer(config, createLogger(config.loglevel, config.logfile));
   await srv.listen();

@@ -39,7 +39,7 @@ export interface ServerSpec {
 
 /** Default tierkv command: this repository's compiled server. */
 export function defaultTierkvCmd(): string {
-  return `${shellQuote(process.execPath)} ${shellQuote(join(REPO_ROOT, 'dist', 'server', 'main.js'))} --port {port}`;
+  return `${shellQuote(process.execPath)} ${shellQuote(join(REPO_ROOT, 'dist', 'server', 'main.js'))} --port {port} --http-port 0`;
 }
 
 /** Default redis-server command: no RDB snapshots, no AOF, loopback only. */

@@ -184,7 +184,8 @@ async function startProcessOnce(
     ...(options.configFile ? [options.configFile] : []),
     '--port',
     String(port),
-    ...paramsToArgv(rest),
+    // The HTTP listener (default port 9121) is off unless a test asks for it, so parallel servers do not collide.
+    ...paramsToArgv({ 'http-port': '0', ...rest }),
   ];
   const output = new OutputTail();
   const child: ChildProcess = spawn(process.execPath, argv, {

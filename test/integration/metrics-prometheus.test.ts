@@ -1,0 +1,168 @@
+/**
+ * A real Prometheus (Debian package `prometheus`) scrapes a tierkv's /metrics: the test writes a config with a
+ * 1 s scrape interval for the tierkv target, starts Prometheus on a free port with its storage in a temp dir, waits
+ * for a scrape and asks Prometheus's HTTP API for `up` and for tierkv metrics with known values. Skipped with a
+ * message when the prometheus binary is missing or cannot run here.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getFreePort, LOOPBACK } from '../helpers/ports.js';
+import { RawClient } from '../helpers/raw-client.js';
+import { OutputTail } from '../helpers/server-handle.js';
+import { startTierkvInProcess, startTierkvProcess, targetMode, type ServerHandle, type ServerParams } from '../helpers/tierkv.js';
+
+const PROMETHEUS = process.env['PROMETHEUS_BIN'] ?? 'prometheus';
+const HAVE_PROMETHEUS = spawnSync(PROMETHEUS, ['--version'], { stdio: 'ignore' }).status === 0;
+const MISSING = 'SKIPPED: prometheus not found (apt-get install prometheus, or set PROMETHEUS_BIN)';
+if (!HAVE_PROMETHEUS) console.warn(`metrics-prometheus: ${MISSING}`);
+
+async function startWithHttp(params: ServerParams): Promise<{ server: ServerHandle; httpPort: number }> {
+  let last: unknown;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const httpPort = await getFreePort();
+    const p = { ...params, 'http-port': String(httpPort) };
+    try {
+      const server = targetMode() === 'process' ? await startTierkvProcess(p) : await startTierkvInProcess(p);
+      return { server, httpPort };
+    } catch (e) {
+      last = e;
+      if (!/EADDRINUSE|address already in use/i.test(String((e as Error).message))) throw e;
+    }
+  }
+  throw last;
+}
+
+interface PromResult {
+  metric: Record<string, string>;
+  value: [number, string];
+}
+
+/** Runs an instant query against Prometheus's HTTP API (/api/v1/query). */
+async function query(promBase: string, q: string): Promise<PromResult[]> {
+  const r = await fetch(`${promBase}/api/v1/query?query=${encodeURIComponent(q)}`);
+  const j = (await r.json()) as { status: string; data?: { result: PromResult[] }; error?: string };
+  if (j.status !== 'success') throw new Error(`prometheus query ${q} failed: ${j.error ?? r.status}`);
+  return j.data?.result ?? [];
+}
+
+describe.skipIf(!HAVE_PROMETHEUS)(`Prometheus scrapes tierkv ${HAVE_PROMETHEUS ? '' : MISSING}`, () => {
+  let srv: { server: ServerHandle; httpPort: number };
+  let prom: ChildProcess | undefined;
+  let promExited: Promise<void> = Promise.resolve();
+  let promBase = '';
+  const output = new OutputTail();
+  let dir = '';
+  let cannotRun = '';
+
+  beforeAll(async () => {
+    srv = await startWithHttp({ maxmemory: '64mb' });
+    const c = await RawClient.connect(srv.server.port);
+    await c.pipeline(Array.from({ length: 1234 }, (_, i) => ['SET', `key:${i}`, 'value']));
+    await c.close();
+
+    dir = mkdtempSync(path.join(os.tmpdir(), 'tierkv-prom-'));
+    const config = path.join(dir, 'prometheus.yml');
+    writeFileSync(
+      config,
+      [
+        'global:',
+        '  scrape_interval: 1s',
+        '  scrape_timeout: 1s',
+        '  evaluation_interval: 1s',
+        'scrape_configs:',
+        '  - job_name: tierkv',
+        '    static_configs:',
+        `      - targets: ['${LOOPBACK}:${srv.httpPort}']`,
+        '',
+      ].join('\n'),
+    );
+    for (let attempt = 0; attempt < 3 && prom === undefined; attempt++) {
+      const port = await getFreePort();
+      const child = spawn(
+        PROMETHEUS,
+        [
+          `--config.file=${config}`,
+          `--storage.tsdb.path=${path.join(dir, `data${attempt}`)}`,
+          `--web.listen-address=${LOOPBACK}:${port}`,
+          '--log.level=warn',
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      child.stdout!.on('data', (d: Buffer) => output.append(d));
+      child.stderr!.on('data', (d: Buffer) => output.append(d));
+      let exited = false;
+      const exitedP = new Promise<void>((resolve) => {
+        child.once('exit', () => {
+          exited = true;
+          resolve();
+        });
+        child.once('error', (e) => {
+          output.append(`[spawn error] ${e.message}\n`);
+          exited = true;
+          resolve();
+        });
+      });
+      const base = `http://${LOOPBACK}:${port}`;
+      const deadline = Date.now() + 30_000;
+      let ready = false;
+      while (!exited && !ready && Date.now() < deadline) {
+        ready = await fetch(`${base}/-/ready`).then((r) => r.ok, () => false);
+        if (!ready) await new Promise((r) => setTimeout(r, 100));
+      }
+      if (ready) {
+        prom = child;
+        promExited = exitedP;
+        promBase = base;
+      } else {
+        child.kill('SIGKILL');
+        await exitedP;
+        if (!/address already in use/i.test(output.toString())) break;
+      }
+    }
+    if (prom === undefined) cannotRun = `prometheus could not start here:\n${output.toString()}`;
+  });
+
+  afterAll(async () => {
+    if (prom !== undefined) {
+      prom.kill('SIGTERM');
+      const killer = setTimeout(() => prom?.kill('SIGKILL'), 10_000);
+      await promExited;
+      clearTimeout(killer);
+    }
+    await srv?.server.stop();
+    if (dir !== '') rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('sees the target up and reads tierkv metrics through its query API', async (ctx) => {
+    if (cannotRun !== '') {
+      console.warn(`metrics-prometheus: SKIPPED: ${cannotRun}`);
+      ctx.skip(cannotRun);
+    }
+    // Wait for a successful scrape (up == 1) of the tierkv target.
+    const deadline = Date.now() + 45_000;
+    let up: PromResult[] = [];
+    while (Date.now() < deadline) {
+      up = await query(promBase, 'up{job="tierkv"}');
+      if (up.length > 0 && up[0].value[1] === '1') break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(up.length, `no successful scrape; prometheus output:\n${output.toString()}`).toBe(1);
+    expect(up[0].value[1]).toBe('1');
+    expect(up[0].metric['instance']).toBe(`${LOOPBACK}:${srv.httpPort}`);
+
+    const keys = await query(promBase, 'redis_db_keys{job="tierkv",db="db0"}');
+    expect(keys.map((r) => r.value[1])).toEqual(['1234']);
+    const hot = await query(promBase, 'tierkv_tier_keys{job="tierkv",tier="hot"}');
+    expect(hot.map((r) => r.value[1])).toEqual(['1234']);
+    const state = await query(promBase, 'tierkv_migration_state{job="tierkv"} == 1');
+    expect(state.map((r) => r.metric['state'])).toEqual(['none']);
+    const sets = await query(promBase, 'redis_commands_total{job="tierkv",cmd="set"}');
+    expect(sets.map((r) => r.value[1])).toEqual(['1234']);
+    // Prometheus's own view of the scrape: samples and no lint trouble reported for the target.
+    const samples = await query(promBase, 'scrape_samples_scraped{job="tierkv"}');
+    expect(Number(samples[0]?.value[1])).toBeGreaterThan(100);
+  });
+});
