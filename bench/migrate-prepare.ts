@@ -178,33 +178,8 @@ function selectCommand(db: number): Buffer {
  * of about `chunkBytes` (1 MiB), each freshly allocated.
  */
 export function* splitSetChunks(n: number, seed: number, valueLen: number, isHot: (i: number) => boolean, chunkBytes = 1 << 20): Generator<Buffer> {
-  const head = Buffer.from('*3\r\n$3\r\nSET\r\n$', 'latin1');
-  const valueHead = Buffer.from(`\r\n$${valueLen}\r\n`, 'latin1');
-  const maxCmd = head.length + 3 + MAX_KEY_BYTES + valueHead.length + valueLen + 2;
-  for (const [db, wantHot] of [[0, true], [1, false]] as const) {
-    let buf = Buffer.allocUnsafe(Math.max(chunkBytes, maxCmd + 64));
-    let off = selectCommand(db).copy(buf, 0);
-    for (let i = 0; i < n; i++) {
-      if (isHot(i) !== wantHot) continue;
-      if (off + maxCmd > buf.length) {
-        yield buf.subarray(0, off);
-        buf = Buffer.allocUnsafe(buf.length);
-        off = 0;
-      }
-      off += head.copy(buf, off);
-      const keyOff = off + 3;
-      const klen = writeKey(i, buf, keyOff);
-      buf[off] = 0x30 + klen;
-      buf[off + 1] = 0x0d;
-      buf[off + 2] = 0x0a;
-      off = keyOff + klen;
-      off += valueHead.copy(buf, off);
-      writeValue(seed, i, valueLen, buf, off);
-      off += valueLen;
-      off += CRLF.copy(buf, off);
-    }
-    if (off > 0) yield buf.subarray(0, off);
-  }
+  yield* setCommandChunks(n, seed, valueLen, chunkBytes, (i) => isHot(i), selectCommand(0));
+  yield* setCommandChunks(n, seed, valueLen, chunkBytes, (i) => !isHot(i), selectCommand(1));
 }
 
 /** `SELECT 1`, then `DEL k1 … kB` over the cold keys, B = `batch` keys per command (the last one shorter). */

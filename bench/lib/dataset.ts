@@ -136,37 +136,58 @@ export function setStreamBytes(n: number, valueLen = DEFAULT_VALUE_BYTES): numbe
   return d.counts.reduce((s, c, k) => s + c * setCommandBytes(k + 1, valueLen), 0);
 }
 
+const SET_HEAD = Buffer.from('*3\r\n$3\r\nSET\r\n$', 'latin1');
+
 /**
- * Yields the RESP bytes of `SET key_i value_i` for i = 0..n-1 in chunks of about `chunkBytes`
- * bytes (default 1 MiB). Each yielded Buffer is freshly allocated (safe to hold on to).
+ * Writes the RESP bytes of `SET key_i value_i` into `buf` at `off` (the caller made room for
+ * `setCommandBytes(MAX_KEY_BYTES, valueLen)` bytes).
+ * @param valueHead `\r\n$<valueLen>\r\n` as bytes (built once by the caller)
+ * @returns the offset after the command
  */
-export function* setCommandChunks(n: number, seed: number, valueLen = DEFAULT_VALUE_BYTES, chunkBytes = 1 << 20): Generator<Buffer> {
+export function writeSetCommand(buf: Buffer, off: number, i: number, seed: number, valueLen: number, valueHead: Buffer): number {
+  off += SET_HEAD.copy(buf, off);
+  // key length digit: 1..8 is a single ASCII digit; write the key first, after a 3-byte gap.
+  const keyOff = off + 3;
+  const klen = writeKey(i, buf, keyOff);
+  buf[off] = 0x30 + klen;
+  buf[off + 1] = 0x0d;
+  buf[off + 2] = 0x0a;
+  off = keyOff + klen;
+  off += valueHead.copy(buf, off);
+  writeValue(seed, i, valueLen, buf, off);
+  off += valueLen;
+  buf[off++] = 0x0d;
+  buf[off++] = 0x0a;
+  return off;
+}
+
+/**
+ * Yields the RESP bytes of `SET key_i value_i` for the i in 0..n-1 that `keep` accepts (all by default), in
+ * chunks of about `chunkBytes` bytes (default 1 MiB), after an optional `prefix` (e.g. a SELECT). Each yielded
+ * Buffer is freshly allocated (safe to hold on to).
+ */
+export function* setCommandChunks(
+  n: number,
+  seed: number,
+  valueLen = DEFAULT_VALUE_BYTES,
+  chunkBytes = 1 << 20,
+  keep: ((i: number) => boolean) | null = null,
+  prefix: Buffer | null = null,
+): Generator<Buffer> {
   if (n > MAX_KEYS) throw new RangeError(`at most ${MAX_KEYS} keys fit in ${MAX_KEY_BYTES} bytes`);
   const maxCmd = setCommandBytes(MAX_KEY_BYTES, valueLen);
-  const size = Math.max(chunkBytes, maxCmd);
-  const head = Buffer.from('*3\r\n$3\r\nSET\r\n$', 'latin1');
+  const size = Math.max(chunkBytes, maxCmd + (prefix?.length ?? 0));
   const valueHead = Buffer.from(`\r\n$${valueLen}\r\n`, 'latin1');
   let buf = Buffer.allocUnsafe(size);
-  let off = 0;
+  let off = prefix !== null ? prefix.copy(buf, 0) : 0;
   for (let i = 0; i < n; i++) {
+    if (keep !== null && !keep(i)) continue;
     if (off + maxCmd > size) {
       yield buf.subarray(0, off);
       buf = Buffer.allocUnsafe(size);
       off = 0;
     }
-    off += head.copy(buf, off);
-    // key length digit: 1..8 is a single ASCII digit; write the key first, after a 3-byte gap.
-    const keyOff = off + 3;
-    const klen = writeKey(i, buf, keyOff);
-    buf[off] = 0x30 + klen;
-    buf[off + 1] = 0x0d;
-    buf[off + 2] = 0x0a;
-    off = keyOff + klen;
-    off += valueHead.copy(buf, off);
-    writeValue(seed, i, valueLen, buf, off);
-    off += valueLen;
-    buf[off++] = 0x0d;
-    buf[off++] = 0x0a;
+    off = writeSetCommand(buf, off, i, seed, valueLen, valueHead);
   }
   if (off > 0) yield buf.subarray(0, off);
 }
