@@ -117,10 +117,13 @@ export class Arena {
   private readonly poolHead = new Int32Array(TIER_COUNT).fill(NO_PAGE);
   private readonly emptyExtents = new Int32Array(TIER_COUNT);
 
-  // Active pages (assigned to a class, or jumbo) of each tier, densely packed, for random sampling of items.
+  // Active pages (assigned to a class, or jumbo) of each tier, densely packed, for the CLOCK hand.
   private readonly tierPages: Int32Array[] = [new Int32Array(MAX_PAGES), new Int32Array(MAX_PAGES)];
   private readonly tierPageCount = new Int32Array(TIER_COUNT);
   private readonly pagePos = new Int32Array(MAX_PAGES);
+  /** CLOCK hand per tier: index into the tier's active pages, and chunk index within that page. */
+  private readonly handPage = new Int32Array(TIER_COUNT);
+  private readonly handChunk = new Int32Array(TIER_COUNT);
 
   // Accounting.
   /** Bytes of chunks in use per tier (jumbo items counted at their extent size). */
@@ -354,24 +357,46 @@ export class Arena {
   }
 
   /**
-   * A random live item of `tier`, or 0 when none was found in `tries` attempts. Picks a random active page of the
-   * tier, then a random carved chunk of it, and skips free chunks (marked F_FREE). Items in pages with fewer
-   * chunks (bigger classes) are a little more likely to be picked. O(tries), whatever the number of items.
+   * The next live item of `tier` in CLOCK order: a hand walks the tier's active pages and, within each, its carved
+   * chunks, cyclically, skipping free chunks (memcached's LRU crawler and CLOCK page replacement walk memory the same
+   * way). Consecutive calls visit neighbouring chunks, so the walk reads memory sequentially. Pages that join or
+   * leave the tier meanwhile may be visited early or late, never lost for good.
+   * @param maxSteps chunks and page boundaries to look at before giving up
+   * @returns an item address, or 0 when none was found within maxSteps (or the tier is empty)
    */
-  sampleItem(tier: number, tries: number): number {
+  clockNext(tier: number, maxSteps: number): number {
     const n = this.tierPageCount[tier];
     if (n === 0) return 0;
     const pages = this.tierPages[tier];
-    for (let t = 0; t < tries; t++) {
-      const p = pages[(Math.random() * n) | 0];
-      if (this.pageState[p] === PS_JUMBO) return (p << CHUNK_BITS) >>> 0;
-      const carved = this.pageBump[p];
-      if (carved === 0) continue;
-      const c = (Math.random() * carved) | 0;
+    let pi = this.handPage[tier];
+    let c = this.handChunk[tier];
+    for (let step = 0; step < maxSteps; step++) {
+      if (pi >= n) {
+        pi = 0;
+        c = 0;
+      }
+      const p = pages[pi];
+      if (this.pageState[p] === PS_JUMBO) {
+        this.handPage[tier] = pi + 1;
+        this.handChunk[tier] = 0;
+        return (p << CHUNK_BITS) >>> 0;
+      }
+      if (c >= this.pageBump[p]) {
+        pi++;
+        c = 0;
+        continue;
+      }
       const ext = this.extents[this.pageExt[p]] as Extent;
-      if ((ext.u8[this.pageBase[p] + c * this.pageChunk[p]] & F_FREE) !== 0) continue;
-      return ((p << CHUNK_BITS) | c) >>> 0;
+      const live = (ext.u8[this.pageBase[p] + c * this.pageChunk[p]] & F_FREE) === 0;
+      c++;
+      if (live) {
+        this.handPage[tier] = pi;
+        this.handChunk[tier] = c;
+        return ((p << CHUNK_BITS) | (c - 1)) >>> 0;
+      }
     }
+    this.handPage[tier] = pi;
+    this.handChunk[tier] = c;
     return 0;
   }
 

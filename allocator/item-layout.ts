@@ -35,7 +35,7 @@ export const F_HAS_TTL = 1;
 export const F_RAW = 2;
 /** Flag: a string that Redis would not have integer-encoded (e.g. an INCRBYFLOAT result): OBJECT ENCODING embstr. */
 export const F_NOINT = 4;
-/** Flag written by the arena into a freed chunk, so that random sampling can tell free chunks from items. */
+/** Flag written by the arena into a freed chunk, so that the CLOCK hand can tell free chunks from items. */
 export const F_FREE = 0x80;
 
 /** Byte offset of each header field from the start of the item. */

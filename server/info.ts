@@ -3,18 +3,21 @@
  * tools written for Redis (redis-cli, redis_exporter, ioredis's ready check on `loading:0`) read it unchanged,
  * plus tierkv's own fields (`arena_bytes`, `js_heap_used_bytes`, the `tiers` section).
  *
- * Every field is O(1) to compute: nothing here walks the keyspace.
+ * Nothing here walks the keyspace: fields are O(1), except the client memory sums (O(clients)) and the
+ * per-command sections (O(commands)).
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { TIER_COLD, TIER_HOT } from '../allocator/arena.js';
+import type { Command } from './commands/types.js';
 import type { ServerCore } from './server-core.js';
 import { REDIS_COMPAT_VERSION, tierkvVersion } from './version.js';
 
-/** Sections printed by INFO without arguments (Redis "default"). */
-const DEFAULT_SECTIONS = ['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'modules', 'errorstats', 'cluster', 'keyspace', 'tiers', 'migration'];
-/** Sections added by "all" and "everything". */
-const ALL_SECTIONS = [...DEFAULT_SECTIONS.slice(0, 9), 'commandstats', ...DEFAULT_SECTIONS.slice(9)];
+/** Every section in Redis's output order (src/server.c genRedisInfoString), then tierkv's own. */
+const ALL_SECTIONS = ['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'modules', 'commandstats',
+  'errorstats', 'latencystats', 'cluster', 'keyspace', 'tiers', 'migration'];
+/** Sections printed by INFO without arguments (Redis "default": all but commandstats and latencystats). */
+const DEFAULT_SECTIONS = ALL_SECTIONS.filter((s) => s !== 'commandstats' && s !== 'latencystats');
 
 /** Resident set size of this process in bytes, read from /proc/self/statm (falls back to process.memoryUsage). */
 export function residentBytes(): number {
@@ -108,6 +111,67 @@ export function buildInfo(core: ServerCore, sections: string[]): string {
   return parts.join('\r\n');
 }
 
+function mean(a: Float64Array): number {
+  let s = 0;
+  for (const v of a) s += v;
+  return s / a.length;
+}
+
+/** A double as Redis's "%f" with trailing zeros and dot trimmed (50 → "50", 99.9 → "99.9"). */
+function trimDouble(d: number): string {
+  let t = d.toFixed(6);
+  if (t.includes('.')) t = t.replace(/0+$/, '').replace(/\.$/, '');
+  return t;
+}
+
+/**
+ * Latency histogram buckets: exact below 16 µs, then 16 linear sub-buckets per power of two (6 % resolution, the
+ * log-linear layout of HdrHistogram, which Redis uses with 2 significant digits), up to 2^31 µs.
+ */
+const LAT_BUCKETS = 28 * 16;
+
+/** Bucket of a duration in µs (allocation-free). */
+function latencyBucket(us: number): number {
+  const v = us < 1 ? 1 : us >= 0x7fffffff ? 0x7fffffff : Math.ceil(us);
+  if (v < 16) return v;
+  const e = 31 - Math.clz32(v);
+  return (e - 3) * 16 + ((v >>> (e - 4)) & 15);
+}
+
+/** Highest duration (µs) that falls in bucket `i`. */
+function bucketUpper(i: number): number {
+  if (i < 16) return i;
+  const e = (i >> 4) + 3;
+  return ((17 + (i & 15)) * 2 ** (e - 4)) - 1;
+}
+
+/**
+ * Counts one call of `cmd` that took `us` microseconds in its latency histogram (INFO latencystats). Allocates the
+ * histogram on the command's first call only.
+ */
+export function recordLatency(cmd: Command, us: number): void {
+  let h = cmd.latency;
+  if (h === null) {
+    h = new Uint32Array(LAT_BUCKETS);
+    cmd.latency = h;
+  }
+  h[latencyBucket(us)]++;
+}
+
+/** The `p`-th percentile (0..100) of a latency histogram, µs (the upper bound of its bucket). */
+export function latencyPercentile(h: Uint32Array, p: number): number {
+  let total = 0;
+  for (let i = 0; i < h.length; i++) total += h[i];
+  if (total === 0) return 0;
+  const want = Math.max(1, Math.ceil((p / 100) * total));
+  let seen = 0;
+  for (let i = 0; i < h.length; i++) {
+    seen += h[i];
+    if (seen >= want) return bucketUpper(i);
+  }
+  return bucketUpper(h.length - 1);
+}
+
 /** Infinity (no limit) is printed as 0, as Redis prints maxmemory 0. */
 function maxmemoryOr0(n: number): number {
   return Number.isFinite(n) ? n : 0;
@@ -167,6 +231,12 @@ const SECTION_BUILDERS: Record<string, (core: ServerCore) => string[]> = {
     const overhead = core.ks.index.bytes() + core.arena.metadataBytes();
     const dataset = core.arena.usedBytes();
     const maxmemory = core.config.maxmemory;
+    const startup = core.stats.usedMemoryStartup;
+    // The arena is tierkv's allocator: bytes in chunks are "allocated", whole extents (plus the index) "active".
+    const active = core.arena.arenaBytes() + core.ks.index.bytes();
+    let clientsMem = 0;
+    for (const c of core.clients.values()) clientsMem += c.parser.bufferedBytes() + (c.socket !== null ? c.socket.writableLength : 0);
+    const ratio = (a: number, b: number): string => (b > 0 ? (a / b).toFixed(2) : '0.00');
     return [
       `used_memory:${used}`,
       `used_memory_human:${bytesToHuman(used)}`,
@@ -176,25 +246,50 @@ const SECTION_BUILDERS: Record<string, (core: ServerCore) => string[]> = {
       `used_memory_peak_human:${bytesToHuman(peak)}`,
       `used_memory_peak_perc:${peak > 0 ? ((used * 100) / peak).toFixed(2) : '100.00'}%`,
       `used_memory_overhead:${overhead}`,
+      `used_memory_startup:${startup}`,
       `used_memory_dataset:${dataset}`,
       `used_memory_dataset_perc:${used > 0 ? ((dataset * 100) / used).toFixed(2) : '0.00'}%`,
+      `allocator_allocated:${used}`,
+      `allocator_active:${active}`,
+      `allocator_resident:${rss}`,
       `total_system_memory:${sys.total}`,
       `total_system_memory_human:${bytesToHuman(sys.total)}`,
+      // No Lua, no functions: Redis's fields with zeros.
+      'used_memory_lua:0',
+      'used_memory_vm_eval:0',
+      'used_memory_lua_human:0B',
+      'used_memory_scripts_eval:0',
+      'number_of_cached_scripts:0',
+      'number_of_functions:0',
+      'number_of_libraries:0',
+      'used_memory_vm_functions:0',
+      'used_memory_vm_total:0',
+      'used_memory_vm_total_human:0B',
+      'used_memory_functions:0',
+      'used_memory_scripts:0',
+      'used_memory_scripts_human:0B',
       `maxmemory:${maxmemory}`,
       `maxmemory_human:${bytesToHuman(maxmemory)}`,
       `maxmemory_policy:${core.config.maxmemoryPolicy}`,
-      `mem_fragmentation_ratio:${used > 0 ? (rss / used).toFixed(2) : '0.00'}`,
+      `allocator_frag_ratio:${ratio(active, used)}`,
+      `allocator_frag_bytes:${active - used}`,
+      `allocator_rss_ratio:${ratio(rss, active)}`,
+      `allocator_rss_bytes:${rss - active}`,
+      'rss_overhead_ratio:1.00',
+      'rss_overhead_bytes:0',
+      `mem_fragmentation_ratio:${ratio(rss, used)}`,
       `mem_fragmentation_bytes:${rss - used}`,
-      // No Lua/functions, no defragmentation, and every byte counts for eviction: Redis's zeros for those.
-      'used_memory_lua:0',
-      'used_memory_vm_eval:0',
-      'used_memory_scripts_eval:0',
-      'number_of_cached_scripts:0',
-      'used_memory_scripts:0',
       'mem_not_counted_for_evict:0',
+      'mem_replication_backlog:0',
+      'mem_total_replication_buffers:0',
+      'mem_clients_slaves:0',
+      `mem_clients_normal:${clientsMem}`,
+      'mem_cluster_links:0',
+      'mem_aof_buffer:0',
       'mem_allocator:tierkv-arena',
       'active_defrag_running:0',
       'lazyfree_pending_objects:0',
+      'lazyfreed_objects:0',
       `arena_bytes:${core.arena.arenaBytes()}`,
       `arena_extents:${core.arena.extentCount(TIER_HOT) + core.arena.extentCount(TIER_COLD)}`,
       `js_heap_used_bytes:${heap.heapUsed}`,
@@ -206,6 +301,12 @@ const SECTION_BUILDERS: Record<string, (core: ServerCore) => string[]> = {
     return [
       'loading:0',
       'async_loading:0',
+      'current_cow_peak:0',
+      'current_cow_size:0',
+      'current_cow_size_age:0',
+      'current_fork_perc:0.00',
+      'current_save_keys_processed:0',
+      'current_save_keys_total:0',
       'rdb_changes_since_last_save:0',
       'rdb_bgsave_in_progress:0',
       'rdb_last_save_time:0',
@@ -215,6 +316,8 @@ const SECTION_BUILDERS: Record<string, (core: ServerCore) => string[]> = {
       'rdb_current_bgsave_time_sec:-1',
       'rdb_saves:0',
       'rdb_last_cow_size:0',
+      'rdb_last_load_keys_expired:0',
+      'rdb_last_load_keys_loaded:0',
       'aof_enabled:0',
       'aof_rewrite_in_progress:0',
       'aof_rewrite_scheduled:0',
@@ -222,6 +325,7 @@ const SECTION_BUILDERS: Record<string, (core: ServerCore) => string[]> = {
       'aof_current_rewrite_time_sec:-1',
       'aof_last_bgrewrite_status:ok',
       'aof_rewrites:0',
+      'aof_rewrites_consecutive_failures:0',
       'aof_last_write_status:ok',
       'aof_last_cow_size:0',
       'module_fork_in_progress:0',
@@ -239,13 +343,22 @@ const SECTION_BUILDERS: Record<string, (core: ServerCore) => string[]> = {
       `total_net_output_bytes:${st.totalNetOutputBytes}`,
       'total_net_repl_input_bytes:0',
       'total_net_repl_output_bytes:0',
+      `instantaneous_input_kbps:${(mean(st.inSamples) / 1024).toFixed(2)}`,
+      `instantaneous_output_kbps:${(mean(st.outSamples) / 1024).toFixed(2)}`,
+      'instantaneous_input_repl_kbps:0.00',
+      'instantaneous_output_repl_kbps:0.00',
       `rejected_connections:${st.rejectedConnections}`,
       'sync_full:0',
       'sync_partial_ok:0',
       'sync_partial_err:0',
       `expired_keys:${ks.expired}`,
+      'expired_stale_perc:0.00',
+      'expired_time_cap_reached_count:0',
+      'expire_cycle_cpu_milliseconds:0',
       `evicted_keys:${ks.evicted}`,
       'evicted_clients:0',
+      'total_eviction_exceeded_time:0',
+      'current_eviction_exceeded_time:0',
       `keyspace_hits:${ks.hits}`,
       `keyspace_misses:${ks.misses}`,
       'pubsub_channels:0',
@@ -259,6 +372,8 @@ const SECTION_BUILDERS: Record<string, (core: ServerCore) => string[]> = {
       'active_defrag_misses:0',
       'active_defrag_key_hits:0',
       'active_defrag_key_misses:0',
+      'total_active_defrag_time:0',
+      'current_active_defrag_time:0',
       'tracking_total_keys:0',
       'tracking_total_items:0',
       'tracking_total_prefixes:0',
@@ -269,6 +384,8 @@ const SECTION_BUILDERS: Record<string, (core: ServerCore) => string[]> = {
       `total_writes_processed:${st.totalWritesProcessed}`,
       'io_threaded_reads_processed:0',
       'io_threaded_writes_processed:0',
+      'reply_buffer_shrinks:0',
+      'reply_buffer_expands:0',
     ];
   },
   replication(core) {
@@ -317,6 +434,19 @@ const SECTION_BUILDERS: Record<string, (core: ServerCore) => string[]> = {
     }
     return lines;
   },
+  latencystats(core) {
+    const cfg = new Map(core.config.get(['latency-tracking', 'latency-tracking-info-percentiles']));
+    if (cfg.get('latency-tracking') === 'no') return [];
+    const ps = (cfg.get('latency-tracking-info-percentiles') ?? '').split(' ').filter((x) => x !== '').map(Number);
+    const lines: string[] = [];
+    for (const c of core.table.all()) {
+      const h = c.latency;
+      if (h === null || c.calls === 0) continue;
+      const parts = ps.map((p) => `p${trimDouble(p)}=${latencyPercentile(h, p).toFixed(3)}`);
+      lines.push(`latency_percentiles_usec_${c.fullName}:${parts.join(',')}`);
+    }
+    return lines;
+  },
   cluster() {
     return ['cluster_enabled:0'];
   },
@@ -340,7 +470,6 @@ const SECTION_BUILDERS: Record<string, (core: ServerCore) => string[]> = {
       `hot_extents:${a.extentCount(TIER_HOT)}`,
       `cold_extents:${a.extentCount(TIER_COLD)}`,
       `promotions:${ks.promotions}`,
-      `promotions_rejected:${t.stats.rejectedPromotions}`,
       `demotions:${t.stats.demotions}`,
       `tier_counter_epoch:${ks.epoch}`,
       `tier_counter_resets:${t.stats.counterResets}`,

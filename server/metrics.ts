@@ -400,7 +400,6 @@ export class TierkvMetrics {
     byTier('tierkv_tier_hits_total', 'Read hits served from each tier', (t) => core.ks.stats.tierHits[t], 'counter');
     counter('tierkv_promotions_total', 'Items promoted from the cold to the hot tier on access', () => core.ks.promotions);
     counter('tierkv_demotions_total', 'Items demoted from the hot to the cold tier', () => core.tiers.stats.demotions);
-    counter('tierkv_promotions_rejected_total', 'Cold items at the promotion threshold not admitted (not used more than a hot victim)', () => core.tiers.stats.rejectedPromotions);
     counter('tierkv_tier_work_slices_total', 'Slices of tier work run', () => core.tiers.stats.slices);
     counter('tierkv_tier_work_slices_over_budget_total', 'Slices of tier work longer than 10x tier-work-budget-us', () => core.tiers.stats.overBudget);
     counter('tierkv_tier_lfu_resets_total', 'Access (LFU) counter resets: epoch advances, every tier-counter-reset-ms (INFO tier_counter_resets)', () => core.tiers.stats.counterResets);

@@ -11,16 +11,19 @@
  * a global epoch and a counter written in an older epoch reads as 0 (the paper's periodic reset, without a scan).
  *
  * **Choosing victims (demotion).** When the hot tier holds more than its capacity, the least-used hot items move
- * to the cold tier. Victims are chosen by sampling, as Redis's approximated eviction does (evict.c
- * `evictionPoolPopulate`): `TIER_SAMPLES` random hot items are drawn (random active hot slab page, random chunk;
- * arena.ts `sampleItem`), and the one with the lowest counter (then the oldest access) is demoted. Nothing walks
- * the keyspace, so the cost of one demotion is O(samples) whatever the number of keys. A jumbo item is demoted by
- * re-tagging its extent (O(1)); any other item is copied into a cold chunk and its index entry updated.
+ * to the cold tier. Victims are found by a CLOCK hand (arena.ts `clockNext`) that walks the hot tier's slab pages
+ * chunk by chunk, cyclically: the first item whose counter is at most the demotion level (the rounded average
+ * counter of recent victims) is demoted; if none of CLOCK_WINDOW items is that low, the least used of them is.
+ * The level follows the victims, so the hand keeps demoting the low end of the counters (CLOCK page replacement
+ * with an LFU threshold; memcached's LRU maintainer likewise only moves items it meets at its queues' tails).
+ * Nothing walks the keyspace: one demotion looks at CLOCK_WINDOW items at most, in sequential memory. A jumbo item
+ * is demoted by re-tagging its extent (O(1)); any other item is copied into a cold chunk and its index entry
+ * updated.
  *
- * **Promotion.** A read hit on a cold item whose counter reaches the promotion threshold moves it back to the hot
- * tier right then (keyspace.ts `lookupRead`), one item per access. The threshold is an exponential moving average
- * of the counters of recently demoted items plus a margin (`PROMOTE_MARGIN`), so an item must be clearly more used
- * than what is being pushed out, which keeps items from bouncing between the tiers.
+ * **Promotion.** A read hit on a cold item whose counter is PROMOTE_MARGIN levels above the demotion level moves
+ * it back to the hot tier right then (keyspace.ts `lookupRead`), one item per access: it must be used clearly more
+ * than the items being pushed out (TinyLFU's admission rule), so items do not bounce between the tiers on a
+ * workload without locality.
  *
  * **A slice of work.** After each command, when the hot tier is over capacity, at most `tier-work-budget-us`
  * (default 100 µs) of demotions run — the clock is read every few demotions, and a slice never demotes more than
@@ -33,15 +36,19 @@ import { TIER_COLD, TIER_HOT } from '../allocator/arena.js';
 import { F_FREE, F_HAS_TTL, ITEM_HEADER, ITEM_TTL_FIELD } from '../allocator/item-layout.js';
 import type { Config } from './config/config.js';
 import type { Keyspace } from './keyspace/keyspace.js';
+import { LFU_INIT_VAL } from './keyspace/lfu.js';
 
-/** Hot items sampled per demotion. */
-export const TIER_SAMPLES = 5;
-/** Counter margin above the recent demotion level that a cold item needs to be promoted. */
-export const PROMOTE_MARGIN = 1;
+/**
+ * Counter levels above the recent demotion level that a cold item needs to be promoted: it must be used clearly
+ * more than what is being pushed out (TinyLFU's admission rule, Einziger et al., ACM ToS 2017, with the typical
+ * victim's frequency standing for the victim's), or a workload without locality would swap items between the
+ * tiers on almost every read.
+ */
+export const PROMOTE_MARGIN = 2;
 /** Upper bound of demotions in one slice, whatever the time budget says. */
 export const MAX_DEMOTIONS_PER_SLICE = 1024;
-/** Counter levels a cold item must be above the sampled hot victim to be promoted. */
-export const ADMIT_MARGIN = 1;
+/** Hot items the CLOCK hand looks at, at most, to find one victim at or below the demotion level. */
+export const CLOCK_WINDOW = 128;
 /** Weight of the newest demoted counter in the demotion level's moving average. */
 const LEVEL_ALPHA = 0.05;
 
@@ -57,8 +64,6 @@ export class TierStats {
   maxItems = 0;
   /** Slices that took more than 10× the budget (preempted, or a GC pause landed in them). */
   overBudget = 0;
-  /** Cold items read at the promotion threshold but not admitted (not used clearly more than a hot victim). */
-  rejectedPromotions = 0;
   /** Epoch advances since start (counter resets). */
   counterResets = 0;
 }
@@ -66,13 +71,11 @@ export class TierStats {
 /** Moves items between the tiers. One per server. */
 export class TierManager {
   readonly stats = new TierStats();
-  /** Exponential moving average of the counters of demoted items. */
-  demoteLevel = 0;
+  /** Exponential moving average of the counters of demoted items (new items start at LFU_INIT_VAL). */
+  demoteLevel = LFU_INIT_VAL;
   /** While true (migration mode), nothing is demoted: the cold tier must not refill. */
   paused = false;
-  /** Victim sampled by the last admission, demoted first by the next demotion (0: none). */
-  private nextVictim = 0;
-  /** Counter of the victim returned by the last `sampleVictim`. */
+  /** Counter of the victim returned by the last `findVictim`. */
   private victimLfu = 0;
   /**
    * Optional observer of each slice of tier work, called at its end with its duration (µs) and the items it
@@ -87,7 +90,6 @@ export class TierManager {
     private readonly config: Config,
   ) {
     this.updateThreshold();
-    ks.admitPromotion = (lfu) => this.admit(lfu);
   }
 
   /** Capacity of the hot tier in bytes: hot-ratio of maxmemory; Infinity when maxmemory is 0 (no tiering). */
@@ -158,15 +160,8 @@ export class TierManager {
   demoteOne(): boolean {
     const ks = this.ks;
     const arena = ks.arena;
-    let best = this.nextVictim;
-    this.nextVictim = 0;
-    let bestLfu: number;
-    if (best !== 0 && this.stillHot(best)) {
-      bestLfu = this.lfuAt(best);
-    } else {
-      best = this.sampleVictim();
-      bestLfu = this.victimLfu;
-    }
+    const best = this.findVictim();
+    const bestLfu = this.victimLfu;
     if (best === 0) return false;
     // Find the victim's index entry through its key (the key bytes are read in place, from the arena).
     const off = arena.resolve(best);
@@ -182,63 +177,31 @@ export class TierManager {
   }
 
   /**
-   * Samples TIER_SAMPLES hot items and returns the least used (lowest counter, then oldest access), or 0; its
-   * counter is left in `victimLfu`. Only reads the arena (the keyspace's current item is untouched).
+   * Finds a victim with the CLOCK hand: the first hot item whose counter is at most the demotion level (the
+   * recent victims' average, rounded), looking at up to CLOCK_WINDOW items (usually a few); when none is that
+   * low, the least used of them. Its counter is left in `victimLfu`. Only reads the arena (the keyspace's current item is
+   * untouched). O(CLOCK_WINDOW) at most, sequential memory, whatever the number of keys.
    */
-  private sampleVictim(): number {
+  private findVictim(): number {
     const arena = this.ks.arena;
     const epoch = this.ks.epoch;
+    const level = Math.round(this.demoteLevel);
     let best = 0;
     let bestLfu = 256;
-    let bestAtime = Infinity;
-    for (let i = 0; i < TIER_SAMPLES; i++) {
-      const addr = arena.sampleItem(TIER_HOT, 4);
-      if (addr === 0) continue;
+    for (let i = 0; i < CLOCK_WINDOW; i++) {
+      const addr = arena.clockNext(TIER_HOT, 4 * CLOCK_WINDOW);
+      if (addr === 0) break;
       const off = arena.resolve(addr);
       const ext = arena.ext;
       const lfu = ext.u16[(off >>> 1) + 1] === epoch ? ext.u8[off + 1] : 0;
-      const atime = ext.u32[(off >>> 2) + 3];
-      if (lfu < bestLfu || (lfu === bestLfu && atime < bestAtime)) {
+      if (lfu < bestLfu) {
         best = addr;
         bestLfu = lfu;
-        bestAtime = atime;
+        if (lfu <= level) break;
       }
     }
     this.victimLfu = bestLfu;
     return best;
-  }
-
-  /** True when `addr` still holds a live item of the hot tier (a remembered victim may have been freed since). */
-  private stillHot(addr: number): boolean {
-    const arena = this.ks.arena;
-    if (!arena.isLive(addr) || arena.tierOf(addr) !== TIER_HOT) return false;
-    const off = arena.resolve(addr);
-    return (arena.ext.u8[off] & F_FREE) === 0;
-  }
-
-  /** Counter of the item at a live address (0 when its epoch is not the current one). */
-  private lfuAt(addr: number): number {
-    const arena = this.ks.arena;
-    const off = arena.resolve(addr);
-    const ext = arena.ext;
-    return ext.u16[(off >>> 1) + 1] === this.ks.epoch ? ext.u8[off + 1] : 0;
-  }
-
-  /**
-   * Admission of a cold item read with counter `lfu` (TinyLFU's rule, Einziger et al., "TinyLFU: A Highly
-   * Efficient Cache Admission Policy", ACM ToS 2017): it is promoted only if it is used clearly more than the hot
-   * item it would push out — a victim sampled now, remembered for the next demotion. Without this, a workload
-   * with no locality would swap items between the tiers on almost every read.
-   */
-  admit(lfu: number): boolean {
-    if (this.paused) return true;
-    const victim = this.sampleVictim();
-    if (victim === 0 || lfu > this.victimLfu + ADMIT_MARGIN) {
-      this.nextVictim = victim;
-      return true;
-    }
-    this.stats.rejectedPromotions++;
-    return false;
   }
 
   /** Recomputes the keyspace's promotion threshold from the demotion level. */

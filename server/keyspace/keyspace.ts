@@ -87,8 +87,6 @@ export class Keyspace implements KeyMatcher {
   promoteThreshold = 256;
   /** Items promoted from the cold to the hot tier on access. */
   promotions = 0;
-  /** Admission check for a promotion (the TierManager's); null admits every candidate over the threshold. */
-  admitPromotion: ((lfu: number) => boolean) | null = null;
 
   /** Current time in ms since the Unix epoch; the server sets it before each command (Redis caches it too). */
   now = Date.now();
@@ -209,7 +207,7 @@ export class Keyspace implements KeyMatcher {
     this.stats.tierHits[tier]++;
     if (!noTouch) {
       this.touch();
-      if (tier === TIER_COLD && this.lfu() >= this.promoteThreshold && (this.admitPromotion === null || this.admitPromotion(this.lfu()))) {
+      if (tier === TIER_COLD && this.lfu() >= this.promoteThreshold) {
         // Promotion on access (tiers.ts): the item moves back to the hot tier, the caller reads it there.
         if (this.arena.isJumbo(this.addr)) this.arena.retagJumbo(this.addr, TIER_HOT);
         else this.relocate(TIER_HOT, this.flags(), this.valLen(), this.valLen());
