@@ -141,6 +141,12 @@ export class Arena {
   /** Pages assigned per (tier * classCount + class). */
   readonly classPages: Float64Array;
 
+  /**
+   * Bytes of extents released since the owner last reset this counter: their memory returns to the OS only once V8
+   * has collected the SharedArrayBuffers, so the server forces a GC when this grows large (see ServerCore.cron).
+   */
+  releasedBytes = 0;
+
   /** Set by `resolve`: the extent holding the item that was resolved last. */
   ext: Extent;
 
@@ -502,6 +508,7 @@ export class Arena {
   }
 
   private destroyExtent(ext: Extent): void {
+    this.releasedBytes += ext.size;
     this.tierArena[ext.tier] -= ext.size;
     ext.release();
     this.extents[ext.slot] = null;

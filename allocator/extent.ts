@@ -52,6 +52,11 @@ export class Extent {
     this.buf = Buffer.from(sab);
   }
 
+  /** A 8-byte extent of no tier, to stand in for "no current extent" without keeping a real one alive. */
+  static placeholder(): Extent {
+    return new Extent(-1, -1, 8, 0, 0, false);
+  }
+
   /** Drops every view so that the SharedArrayBuffer can be collected; the extent must not be used afterwards. */
   release(): void {
     const empty = EMPTY;

@@ -31,6 +31,11 @@ export class Client {
   blocked = false;
   /** Reads paused because the client does not read its replies fast enough. */
   paused = false;
+  /** CLIENT NO-EVICT on (CLIENT LIST flag `e`) and CLIENT NO-TOUCH on (flag `T`); accepted, no other effect. */
+  noEvict = false;
+  noTouch = false;
+  /** When the unsent output reached the soft output buffer limit (ms since the epoch), 0 while below it. */
+  softLimitSince = 0;
   /** "ip:port" of the peer and of the local end. */
   readonly addr: string;
   readonly laddr: string;

@@ -27,32 +27,52 @@ export type EvictionPolicy =
   | 'volatile-ttl';
 
 /** True when memory is over the limit: used memory over maxmemory, or (hotLimit ≥ 0) the hot tier over hotLimit. */
-function over(ks: Keyspace, maxmemory: number, hotLimit: number): boolean {
-  return hotLimit >= 0 ? ks.arena.tierUsed[TIER_HOT] > hotLimit : ks.usedMemory() > maxmemory;
+/** performEvictions results, as Redis's EVICT_OK, EVICT_RUNNING and EVICT_FAIL (src/evict.c). */
+export const EVICT_OK = 0;
+export const EVICT_RUNNING = 1;
+export const EVICT_FAIL = 2;
+
+/**
+ * True when memory is over the limit: used memory plus `extra` (the arguments of the command about to run, which
+ * Redis counts too, as its query buffers) over maxmemory; or, when hotLimit ≥ 0 (migration mode), the hot tier plus
+ * `extra` over hotLimit.
+ */
+function over(ks: Keyspace, maxmemory: number, hotLimit: number, extra: number): boolean {
+  return hotLimit >= 0 ? ks.arena.tierUsed[TIER_HOT] + extra > hotLimit : ks.usedMemory() + extra > maxmemory;
 }
 
 /**
- * Evicts until memory is within the limit or the budget is spent.
+ * Evicts until memory is within the limit or the time budget is spent (Redis performEvictions).
  * @param ks the keyspace
  * @param maxmemory limit in bytes (> 0)
  * @param policy maxmemory-policy
  * @param samples maxmemory-samples
  * @param hotLimit -1 normally; in migration mode the hot tier's capacity (bytes), which is then the limit
  *   (nothing may be demoted, so a full hot tier means memory is full)
- * @returns true when memory is within the limit afterwards
+ * @param extra bytes the command about to run brings (its arguments), counted as used
+ * @returns EVICT_OK (within the limit), EVICT_RUNNING (still over when the budget ran out: the caller lets the
+ *   command run and continues evicting in the background, as Redis's eviction time proc does) or EVICT_FAIL
+ *   (over, and nothing can be evicted: noeviction, or no candidate left) — only then are commands refused.
  */
-export function performEvictions(ks: Keyspace, maxmemory: number, policy: string, samples: number, hotLimit = -1): boolean {
-  if (!over(ks, maxmemory, hotLimit)) return true;
-  if (policy === 'noeviction') return false;
+export function performEvictions(
+  ks: Keyspace,
+  maxmemory: number,
+  policy: string,
+  samples: number,
+  hotLimit = -1,
+  extra = 0,
+): number {
+  if (!over(ks, maxmemory, hotLimit, extra)) return EVICT_OK;
+  if (policy === 'noeviction') return EVICT_FAIL;
   const volatile = policy.startsWith('volatile-');
   const kind = policy.slice(policy.indexOf('-') + 1);
   const deadline = performance.now() + EVICTION_BUDGET_MS;
   let rounds = 0;
-  while (over(ks, maxmemory, hotLimit)) {
-    if (!evictOne(ks, volatile, kind, samples)) return false;
-    if ((++rounds & 15) === 0 && performance.now() >= deadline) return !over(ks, maxmemory, hotLimit);
+  while (over(ks, maxmemory, hotLimit, extra)) {
+    if (!evictOne(ks, volatile, kind, samples)) return EVICT_FAIL;
+    if ((++rounds & 15) === 0 && performance.now() >= deadline) return over(ks, maxmemory, hotLimit, extra) ? EVICT_RUNNING : EVICT_OK;
   }
-  return true;
+  return EVICT_OK;
 }
 
 /** Evicts one key chosen by sampling; false when no candidate was found. */

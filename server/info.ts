@@ -228,7 +228,9 @@ const SECTION_BUILDERS: Record<string, (core: ServerCore) => string[]> = {
     const peak = Math.max(core.stats.usedMemoryPeak, used);
     const sys = systemMemory();
     const heap = process.memoryUsage();
-    const overhead = core.ks.index.bytes() + core.arena.metadataBytes();
+    // used_memory = arena chunks (the dataset) + the hash index (the overhead); the fixed page table is reported
+    // apart (arena_metadata_bytes) and is not part of used_memory.
+    const overhead = core.ks.index.bytes();
     const dataset = core.arena.usedBytes();
     const maxmemory = core.config.maxmemory;
     const startup = core.stats.usedMemoryStartup;
@@ -246,6 +248,7 @@ const SECTION_BUILDERS: Record<string, (core: ServerCore) => string[]> = {
       `used_memory_peak_human:${bytesToHuman(peak)}`,
       `used_memory_peak_perc:${peak > 0 ? ((used * 100) / peak).toFixed(2) : '100.00'}%`,
       `used_memory_overhead:${overhead}`,
+      `arena_metadata_bytes:${core.arena.metadataBytes()}`,
       `used_memory_startup:${startup}`,
       `used_memory_dataset:${dataset}`,
       `used_memory_dataset_perc:${used > 0 ? ((dataset * 100) / used).toFixed(2) : '0.00'}%`,

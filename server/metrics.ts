@@ -248,7 +248,7 @@ export class TierkvMetrics {
     gauge('redis_memory_used_bytes', 'INFO used_memory: arena chunks in use + hash index', () => core.ks.usedMemory());
     gauge('redis_memory_used_rss_bytes', 'INFO used_memory_rss', () => this.proc().rss);
     gauge('redis_memory_used_peak_bytes', 'INFO used_memory_peak', () => Math.max(core.stats.usedMemoryPeak, core.ks.usedMemory()));
-    gauge('redis_memory_used_overhead_bytes', 'INFO used_memory_overhead', () => core.ks.index.bytes() + core.arena.metadataBytes());
+    gauge('redis_memory_used_overhead_bytes', 'INFO used_memory_overhead', () => core.ks.index.bytes());
     gauge('redis_memory_used_dataset_bytes', 'INFO used_memory_dataset', () => core.arena.usedBytes());
     gauge('redis_memory_max_bytes', 'INFO maxmemory (0: no limit)', () => core.config.maxmemory);
     gauge('redis_total_system_memory_bytes', 'INFO total_system_memory', () => this.proc().systemTotal);

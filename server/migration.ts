@@ -25,6 +25,8 @@ export const RELEASE_WAIT_MS = 3000;
 /** RSS poll period while waiting, ms; a GC is forced again every `GC_EVERY` polls. */
 const POLL_MS = 10;
 const GC_EVERY = 10;
+/** RSS is considered settled when it fell by less than this between two polls. */
+const SETTLED_DELTA_BYTES = 1 << 20;
 
 /** Migration states (INFO migration_state). */
 export type MigrationState = 'none' | 'prepared';
@@ -46,7 +48,10 @@ export interface PrepareReport {
   stall_us: number;
   drop_us: number;
   gc_us: number;
-  /** Time from the command's start until the RSS had fallen by half the freed resident bytes (or the wait ended), ms. */
+  /**
+   * Time from the command's start until the RSS had fallen by half the freed resident bytes and then stopped falling
+   * (or the wait ended), ms.
+   */
   release_ms: number;
   /** 1 when the RSS fell as expected within RELEASE_WAIT_MS, 0 when the wait ended first. */
   released: number;
@@ -105,14 +110,26 @@ export class MigrationManager {
     const tg = performance.now();
     forceGc();
     const t2 = performance.now();
+    arena.releasedBytes = 0; // collected just now: the cron need not do it again
     // Only pages that were written are resident: wait for half of those (a fresh extent costs no RAM until used).
     const target = rssBefore - dropped.residentBytes / 2;
-    let released = dropped.residentBytes === 0 || residentBytes() <= target;
+    let rss = residentBytes();
+    let released = dropped.residentBytes === 0 || rss <= target;
     let polls = 0;
     while (!released && performance.now() - t0 < RELEASE_WAIT_MS) {
       await new Promise((r) => setTimeout(r, POLL_MS));
       if (++polls % GC_EVERY === 0) forceGc();
-      released = residentBytes() <= target;
+      rss = residentBytes();
+      released = rss <= target;
+    }
+    // Once half is back, the OS usually keeps taking pages for a few more ms: report the RSS once it has settled
+    // (no longer falling by a MiB per poll), so that the controller sizes the balloon on the real figure.
+    while (released && performance.now() - t0 < RELEASE_WAIT_MS) {
+      await new Promise((r) => setTimeout(r, POLL_MS));
+      const now = residentBytes();
+      const fell = rss - now;
+      rss = now;
+      if (fell < SETTLED_DELTA_BYTES) break;
     }
     const releaseMs = performance.now() - t0;
     const sys = systemMemory();
@@ -133,7 +150,7 @@ export class MigrationManager {
       freed_bytes: freed,
       freed_resident_bytes: dropped.residentBytes,
       used_memory: ks.usedMemory(),
-      used_memory_rss: residentBytes(),
+      used_memory_rss: rss,
       rss_before: rssBefore,
       system_memory_total: sys.total,
       system_memory_available: sys.available,

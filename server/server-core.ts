@@ -15,11 +15,16 @@ import type { Command } from './commands/types.js';
 import { ERR } from './commands/reply-helpers.js';
 import { allCommands } from './commands/index.js';
 import type { Config } from './config/config.js';
-import { performEvictions } from './eviction.js';
+import { EVICT_FAIL, EVICT_RUNNING, performEvictions } from './eviction.js';
 import { Keyspace } from './keyspace/keyspace.js';
 import { TierManager } from './tiers.js';
+import { forceGc } from './gc.js';
 import { MigrationManager } from './migration.js';
 import type { Logger } from './log.js';
+import { recordLatency } from './info.js';
+
+/** Released extent bytes after which the cron forces a garbage collection. */
+const GC_AFTER_RELEASED_BYTES = 32 << 20;
 
 /** Server-wide counters (Redis INFO stats names). */
 export class ServerStats {
@@ -38,7 +43,14 @@ export class ServerStats {
   opsSampleIdx = 0;
   lastSampleTime = 0;
   lastSampleOps = 0;
+  /** instantaneous_input_kbps / instantaneous_output_kbps samples (bytes per second), taken with the ops samples. */
+  inSamples = new Float64Array(16);
+  outSamples = new Float64Array(16);
+  lastSampleIn = 0;
+  lastSampleOut = 0;
   usedMemoryPeak = 0;
+  /** used_memory once the server was set up (INFO used_memory_startup). */
+  usedMemoryStartup = 0;
 }
 
 /** The core. */
@@ -86,6 +98,8 @@ export class ServerCore {
       growthFactor: config.slabGrowthFactor,
     });
     this.ks = new Keyspace(this.arena, { lfuLogFactor: config.lfuLogFactor });
+    const ks = this.ks;
+    ks.index.expandAllowed = (more) => config.maxmemory === 0 || ks.usedMemory() + more <= config.maxmemory;
     this.tiers = new TierManager(this.ks, config);
     this.migration = new MigrationManager(this);
     config.onChange('hot-ratio', () => {
@@ -95,6 +109,7 @@ export class ServerCore {
     });
     this.table = new CommandTable(allCommands);
     this.ctx = new CommandContext(this.writer, this.ks, this);
+    this.stats.usedMemoryStartup = this.ks.usedMemory();
     this.runId = Array.from({ length: 40 }, () => '0123456789abcdef'[(Math.random() * 16) | 0]).join('');
   }
 
@@ -147,13 +162,9 @@ export class ServerCore {
     const config = this.config;
     const ks = this.ks;
     ks.now = Date.now();
-    if (config.maxmemory > 0) {
-      const hotLimit = this.tiers.paused ? this.tiers.hotCapacity() : -1;
-      const ok = performEvictions(ks, config.maxmemory, config.maxmemoryPolicy, config.maxmemorySamples, hotLimit);
-      if (!ok && cmd.denyOom) {
-        this.reject(cmd, ERR.oom);
-        return;
-      }
+    if (config.maxmemory > 0 && this.enforceMaxmemory(cmd, argv) === EVICT_FAIL && cmd.denyOom) {
+      this.reject(cmd, ERR.oom);
+      return;
     }
     ctx.client = c;
     ctx.argv = argv;
@@ -176,7 +187,9 @@ export class ServerCore {
       }
     }
     cmd.calls++;
-    cmd.usec += (performance.now() - t0) * 1000;
+    const us = (performance.now() - t0) * 1000;
+    cmd.usec += us;
+    recordLatency(cmd, us);
     if (w.errors !== errorsBefore) {
       cmd.failedCalls++;
       const e = w.lastError;
@@ -186,6 +199,40 @@ export class ServerCore {
     this.stats.totalCommandsProcessed++;
     // A bounded slice of tier work after the command (tiers.ts), only when the hot tier is over capacity.
     if (this.tiers.pending()) this.tiers.slice();
+  }
+
+  /**
+   * maxmemory before a command (Redis processCommand → performEvictions): the arguments of a command that may add
+   * memory count as used, as Redis counts its query buffers, so a value bigger than the limit is refused instead of
+   * stored and then evicted. When the eviction budget runs out, the command still runs and eviction continues from
+   * the event loop until memory is within the limit.
+   * @returns EVICT_OK, EVICT_RUNNING or EVICT_FAIL
+   */
+  private enforceMaxmemory(cmd: Command, argv: Argv): number {
+    const config = this.config;
+    let extra = 0;
+    if (cmd.denyOom) for (let i = 1; i < argv.argc; i++) extra += argv.argLen[i];
+    const hotLimit = this.tiers.paused ? this.tiers.hotCapacity() : -1;
+    const r = performEvictions(this.ks, config.maxmemory, config.maxmemoryPolicy, config.maxmemorySamples, hotLimit, extra);
+    if (r === EVICT_RUNNING) this.scheduleBackgroundEviction();
+    return r;
+  }
+
+  private evictionScheduled = false;
+
+  /** Keeps evicting in slices from the event loop while memory is over the limit (Redis's eviction time proc). */
+  private scheduleBackgroundEviction(): void {
+    if (this.evictionScheduled) return;
+    this.evictionScheduled = true;
+    setImmediate(() => {
+      this.evictionScheduled = false;
+      const config = this.config;
+      if (config.maxmemory === 0 || this.shuttingDown) return;
+      this.ks.now = Date.now();
+      const hotLimit = this.tiers.paused ? this.tiers.hotCapacity() : -1;
+      const r = performEvictions(this.ks, config.maxmemory, config.maxmemoryPolicy, config.maxmemorySamples, hotLimit);
+      if (r === EVICT_RUNNING) this.scheduleBackgroundEviction();
+    });
   }
 
   /** Replies with an error for a rejected command and counts it (rejected_calls, errorstats). */
@@ -231,9 +278,13 @@ export class ServerCore {
       const dt = now - st.lastSampleTime;
       const ops = st.totalCommandsProcessed - st.lastSampleOps;
       st.opsSamples[st.opsSampleIdx] = st.lastSampleTime === 0 ? 0 : (ops * 1000) / dt;
+      st.inSamples[st.opsSampleIdx] = st.lastSampleTime === 0 ? 0 : ((st.totalNetInputBytes - st.lastSampleIn) * 1000) / dt;
+      st.outSamples[st.opsSampleIdx] = st.lastSampleTime === 0 ? 0 : ((st.totalNetOutputBytes - st.lastSampleOut) * 1000) / dt;
       st.opsSampleIdx = (st.opsSampleIdx + 1) % st.opsSamples.length;
       st.lastSampleTime = now;
       st.lastSampleOps = st.totalCommandsProcessed;
+      st.lastSampleIn = st.totalNetInputBytes;
+      st.lastSampleOut = st.totalNetOutputBytes;
     }
     const effort = this.config.activeExpireEffort;
     // Redis's slow expire cycle may use up to 25% of the CPU between two ticks; keep well below that here.
@@ -251,10 +302,20 @@ export class ServerCore {
       this.tiers.onEpoch();
     }
     if (this.tiers.pending()) this.tiers.slice();
+    if (this.config.maxmemory > 0 && ks.usedMemory() > this.config.maxmemory) this.scheduleBackgroundEviction();
+    // Extents released by deletes, evictions or FLUSHALL free their RAM only when V8 collects them: V8 does not
+    // collect soon by itself (the JS heap stays small), so collect once enough has been released.
+    if (this.arena.releasedBytes + ks.index.releasedBytes >= GC_AFTER_RELEASED_BYTES) {
+      this.arena.releasedBytes = 0;
+      ks.index.releasedBytes = 0;
+      forceGc();
+    }
     const timeout = this.config.timeout;
     if (timeout > 0) {
+      // Redis clientsCronHandleTimeout: whole seconds of idleness, blocked clients exempt.
+      const nowSec = Math.floor(now / 1000);
       for (const c of this.clients.values()) {
-        if (now - c.lastInteraction > timeout * 1000) this.closeClient(c);
+        if (!c.blocked && nowSec - Math.floor(c.lastInteraction / 1000) > timeout) this.closeClient(c);
       }
     }
   }

@@ -173,6 +173,8 @@ export class TierkvServer {
     const st = this.core.stats;
     st.totalNetInputBytes += chunk.length;
     st.totalReadsProcessed++;
+    // As Redis (readQueryFromClient), any read counts as interaction: a client sending a command slowly is not idle.
+    c.lastInteraction = Date.now();
     c.parser.feed(chunk);
     if (!c.blocked) this.processInput(c, null);
   }
@@ -217,10 +219,38 @@ export class TierkvServer {
       sock.end();
       return;
     }
+    if (this.overOutputLimit(c, sock)) return;
     if (!w.lastWriteOk && sock.writableLength > OUTPUT_HIGH_WATER) {
       c.paused = true;
       sock.pause();
     }
+  }
+
+  /**
+   * `client-output-buffer-limit normal <hard> <soft> <seconds>` with Redis's semantics (networking.c
+   * checkClientOutputBufferLimits): a client whose unsent output reaches the hard limit, or stays at or above the
+   * soft limit for more than `seconds`, is disconnected at once, its pending output dropped. Unsent output is what
+   * the socket could not hand to the kernel yet (Redis: its reply list). Checked after each batch of replies.
+   * @returns true when the client was disconnected
+   */
+  private overOutputLimit(c: Client, sock: net.Socket): boolean {
+    const limits = this.config.clientOutputBufferLimit;
+    const hard = limits[0]!;
+    const soft = limits[1]!;
+    if (hard === 0 && soft === 0) return false;
+    const used = sock.writableLength;
+    let over = hard > 0 && used >= hard;
+    if (!over && soft > 0 && used >= soft) {
+      const now = Date.now();
+      if (c.softLimitSince === 0) c.softLimitSince = now;
+      else over = Math.floor((now - c.softLimitSince) / 1000) > limits[2]!;
+    } else if (!over) {
+      c.softLimitSince = 0;
+    }
+    if (!over) return false;
+    this.log.warn({ client: c.addr, pendingBytes: used }, 'closing client for overcoming of output buffer limits');
+    this.destroyClient(c);
+    return true;
   }
 
   private destroyClient(c: Client): void {

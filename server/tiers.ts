@@ -106,10 +106,11 @@ export class TierManager {
 
   /** True when the hot tier is over capacity and demotion is allowed. */
   pending(): boolean {
+    if (this.paused) return false;
     const maxmemory = this.config.maxmemory;
-    return (
-      !this.paused && maxmemory > 0 && this.config.hotRatio < 1 && this.ks.arena.tierUsed[TIER_HOT] > maxmemory * this.config.hotRatio
-    );
+    const a = this.ks.arena;
+    if (maxmemory === 0 || this.config.hotRatio >= 1) return a.tierItems[TIER_COLD] > 0; // tiering turned off: bring the cold items back
+    return a.tierUsed[TIER_HOT] > maxmemory * this.config.hotRatio;
   }
 
   /**
@@ -123,13 +124,24 @@ export class TierManager {
     if (!this.pending()) return 0;
     const t0 = performance.now();
     const deadline = t0 + budgetUs / 1000;
-    const hotUsed = this.ks.arena.tierUsed;
+    const arena = this.ks.arena;
+    const hotUsed = arena.tierUsed;
     const cap = this.hotCapacity();
     let n = 0;
-    while (hotUsed[TIER_HOT] > cap && n < MAX_DEMOTIONS_PER_SLICE) {
-      if (!this.demoteOne()) break;
-      n++;
-      if ((n & 3) === 0 && performance.now() >= deadline) break;
+    if (cap === Infinity || this.config.hotRatio >= 1) {
+      // Tiering was turned off (maxmemory 0 or hot-ratio 1): the cold items go back to the hot tier, a slice at a
+      // time, so that MIGRATE_PREPARE has nothing left to drop, as the README promises.
+      while (arena.tierItems[TIER_COLD] > 0 && n < MAX_DEMOTIONS_PER_SLICE) {
+        if (!this.promoteOne()) break;
+        n++;
+        if ((n & 3) === 0 && performance.now() >= deadline) break;
+      }
+    } else {
+      while (hotUsed[TIER_HOT] > cap && n < MAX_DEMOTIONS_PER_SLICE) {
+        if (!this.demoteOne()) break;
+        n++;
+        if ((n & 3) === 0 && performance.now() >= deadline) break;
+      }
     }
     const us = (performance.now() - t0) * 1000;
     const st = this.stats;
@@ -202,6 +214,23 @@ export class TierManager {
     }
     this.victimLfu = bestLfu;
     return best;
+  }
+
+  /** Moves one cold item (the next one of the cold tier's CLOCK hand) to the hot tier. */
+  private promoteOne(): boolean {
+    const ks = this.ks;
+    const arena = ks.arena;
+    const addr = arena.clockNext(TIER_COLD, 256);
+    if (addr === 0) return false;
+    const off = arena.resolve(addr);
+    const ext = arena.ext;
+    const kl = ext.u32[(off >>> 2) + 1];
+    const ko = off + ((ext.u8[off] & F_HAS_TTL) !== 0 ? ITEM_HEADER + ITEM_TTL_FIELD : ITEM_HEADER);
+    if (!ks.find(ext.u8, ko, kl) || ks.addr !== addr) return false;
+    if (arena.isJumbo(addr)) arena.retagJumbo(addr, TIER_HOT);
+    else ks.relocate(TIER_HOT, ks.flags(), ks.valLen(), ks.valLen());
+    ks.promotions++;
+    return true;
   }
 
   /** Recomputes the keyspace's promotion threshold from the demotion level. */

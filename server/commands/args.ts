@@ -28,6 +28,19 @@ export function argLatin1(a: Argv, i: number): string {
   return a.buf.toString('latin1', a.argOff[i], a.argOff[i] + a.argLen[i]);
 }
 
+/**
+ * Argument `i` as C's "%s" prints it in Redis's error messages: up to its first NUL byte, bytes mapped 1:1 to code
+ * points (send it with `ReplyWriter.errorLatin1` so that each byte goes out unchanged).
+ */
+export function argCStr(a: Argv, i: number): string {
+  const b = a.buf;
+  const start = a.argOff[i];
+  const end = start + a.argLen[i];
+  let j = start;
+  while (j < end && b[j] !== 0) j++;
+  return b.toString('latin1', start, j);
+}
+
 /** Argument `i` decoded as UTF-8 (names, passwords, patterns shown to people). */
 export function argUtf8(a: Argv, i: number): string {
   return a.buf.toString('utf8', a.argOff[i], a.argOff[i] + a.argLen[i]);

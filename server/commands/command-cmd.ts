@@ -10,18 +10,46 @@ import { CommandTable } from './table.js';
 import type { ArgDoc, Command, CommandSpec } from './types.js';
 import { helpLines } from './server-cmds.js';
 
-/** ACL categories of a command: its declared ones plus the one of its group (Redis adds @string etc.). */
-function aclCategories(cmd: Command): string[] {
-  const cats = new Set(cmd.acl ?? []);
-  if (cmd.group === 'string' || cmd.group === 'connection') cats.add(cmd.group);
-  return [...cats].map((c) => '@' + c);
+/** Redis's command flags in the order COMMAND INFO prints them (the CMD_* bits of src/server.h). */
+const FLAG_ORDER = [
+  'write', 'readonly', 'denyoom', 'module', 'admin', 'pubsub', 'noscript', 'blocking', 'loading', 'stale',
+  'skip_monitor', 'skip_slowlog', 'asking', 'fast', 'no_auth', 'may_replicate', 'sentinel', 'only_sentinel',
+  'no_mandatory_keys', 'protected', 'module_getkeys', 'module_no_cluster', 'no_async_loading', 'no_multi',
+  'movablekeys', 'allow_busy',
+];
+
+/** Redis's ACL categories in the order COMMAND INFO prints them (src/acl.c ACLCommandCategories). */
+const ACL_ORDER = [
+  'keyspace', 'read', 'write', 'set', 'sortedset', 'list', 'hash', 'string', 'bitmap', 'hyperloglog', 'geo',
+  'stream', 'pubsub', 'admin', 'fast', 'slow', 'blocking', 'dangerous', 'connection', 'transaction', 'scripting',
+];
+
+/** Sorts names by their position in `order` (unknown names last, in their given order). */
+function inOrder(names: Iterable<string>, order: readonly string[]): string[] {
+  const rank = (n: string): number => {
+    const i = order.indexOf(n);
+    return i < 0 ? order.length : i;
+  };
+  return [...names].sort((a, b) => rank(a) - rank(b));
 }
 
-/** Key-spec flags derived from the command's flags (an approximation of Redis's per-key flags). */
-function keySpecFlags(cmd: Command): string[] {
-  if (cmd.name === 'del' || cmd.name === 'unlink' || cmd.name === 'getdel') return ['RW', 'access', 'delete'];
-  if (cmd.flags.includes('write')) return ['RW', 'update'];
-  return ['RO', 'access'];
+/**
+ * ACL categories of a command, as Redis derives them (src/server.c setImplicitACLCategories): the declared ones,
+ * the string and connection group of a non-container command, @write/@read/@admin+@dangerous/@fast from the
+ * flags, and @slow for every command that is not fast.
+ */
+export function aclCategories(cmd: Command): string[] {
+  const cats = new Set(cmd.acl ?? []);
+  if (cmd.subs === null && (cmd.group === 'string' || cmd.group === 'connection')) cats.add(cmd.group);
+  if (cmd.flags.includes('write')) cats.add('write');
+  if (cmd.flags.includes('readonly')) cats.add('read');
+  if (cmd.flags.includes('admin')) {
+    cats.add('admin');
+    cats.add('dangerous');
+  }
+  if (cmd.flags.includes('fast')) cats.add('fast');
+  else cats.add('slow');
+  return inOrder(cats, ACL_ORDER).map((c) => '@' + c);
 }
 
 function replyCommandInfo(ctx: CommandContext, cmd: Command): void {
@@ -29,22 +57,29 @@ function replyCommandInfo(ctx: CommandContext, cmd: Command): void {
   r.arrayLen(10);
   r.bulkString(cmd.fullName);
   r.integer(cmd.arity);
-  r.setLen(cmd.flags.length);
-  for (const f of cmd.flags) r.simple(f);
+  const flags = inOrder(cmd.flags, FLAG_ORDER);
+  r.setLen(flags.length);
+  for (const f of flags) r.simple(f);
   r.integer(cmd.firstKey);
   r.integer(cmd.lastKey);
   r.integer(cmd.step);
   const cats = aclCategories(cmd);
   r.setLen(cats.length);
   for (const c of cats) r.simple(c);
-  r.arrayLen(0); // tips
-  if (cmd.firstKey > 0) {
-    r.arrayLen(1);
-    r.mapLen(3);
+  const tips = cmd.tips ?? [];
+  r.setLen(tips.length);
+  for (const t of tips) r.bulkString(t);
+  const specs = cmd.keySpecs ?? [];
+  r.setLen(specs.length);
+  for (const ks of specs) {
+    r.mapLen(ks.notes !== undefined ? 4 : 3);
+    if (ks.notes !== undefined) {
+      r.bulkString('notes');
+      r.bulkString(ks.notes);
+    }
     r.bulkString('flags');
-    const kf = keySpecFlags(cmd);
-    r.setLen(kf.length);
-    for (const f of kf) r.simple(f);
+    r.setLen(ks.flags.length);
+    for (const f of ks.flags) r.simple(f);
     r.bulkString('begin_search');
     r.mapLen(2);
     r.bulkString('type');
@@ -52,7 +87,7 @@ function replyCommandInfo(ctx: CommandContext, cmd: Command): void {
     r.bulkString('spec');
     r.mapLen(1);
     r.bulkString('index');
-    r.integer(cmd.firstKey);
+    r.integer(ks.index);
     r.bulkString('find_keys');
     r.mapLen(2);
     r.bulkString('type');
@@ -60,17 +95,18 @@ function replyCommandInfo(ctx: CommandContext, cmd: Command): void {
     r.bulkString('spec');
     r.mapLen(3);
     r.bulkString('lastkey');
-    r.integer(cmd.lastKey < 0 ? cmd.lastKey : cmd.lastKey - cmd.firstKey);
+    r.integer(ks.lastKey);
     r.bulkString('keystep');
-    r.integer(cmd.step);
+    r.integer(ks.keyStep);
     r.bulkString('limit');
-    r.integer(0);
-  } else {
-    r.arrayLen(0);
+    r.integer(ks.limit ?? 0);
   }
-  const subs = cmd.subs ?? [];
-  r.arrayLen(subs.length);
-  for (const s of subs) replyCommandInfo(ctx, s);
+  // Redis: an empty set without subcommands, an array of them otherwise (addReplyCommandSubCommands).
+  if (cmd.subs === null) r.setLen(0);
+  else {
+    r.arrayLen(cmd.subs.length);
+    for (const s of cmd.subs) replyCommandInfo(ctx, s);
+  }
 }
 
 function replyArgDoc(ctx: CommandContext, a: ArgDoc): void {
@@ -80,7 +116,7 @@ function replyArgDoc(ctx: CommandContext, a: ArgDoc): void {
   if (a.multiple === true) flags.push('multiple');
   if (a.multipleToken === true) flags.push('multiple_token');
   const n = 2 + (a.keySpecIndex !== undefined ? 1 : 0) + (a.token !== undefined ? 1 : 0) + (a.since !== undefined ? 1 : 0) +
-    (flags.length > 0 ? 1 : 0) + (a.arguments !== undefined ? 1 : 0);
+    (a.deprecatedSince !== undefined ? 1 : 0) + (flags.length > 0 ? 1 : 0) + (a.arguments !== undefined ? 1 : 0);
   r.mapLen(n + 1);
   r.bulkString('name');
   r.bulkString(a.name);
@@ -100,6 +136,10 @@ function replyArgDoc(ctx: CommandContext, a: ArgDoc): void {
     r.bulkString('since');
     r.bulkString(a.since);
   }
+  if (a.deprecatedSince !== undefined) {
+    r.bulkString('deprecated_since');
+    r.bulkString(a.deprecatedSince);
+  }
   if (flags.length > 0) {
     r.bulkString('flags');
     r.setLen(flags.length);
@@ -115,7 +155,7 @@ function replyArgDoc(ctx: CommandContext, a: ArgDoc): void {
 function replyCommandDocs(ctx: CommandContext, cmd: Command): void {
   const r = ctx.reply;
   const extra = (cmd.complexity !== undefined ? 1 : 0) + (cmd.docFlags !== undefined ? 1 : 0) +
-    (cmd.arguments !== undefined ? 1 : 0) + (cmd.subs !== null ? 1 : 0);
+    (cmd.deprecatedSince !== undefined ? 1 : 0) + (cmd.arguments !== undefined ? 1 : 0) + (cmd.subs !== null ? 1 : 0);
   r.mapLen(3 + extra);
   r.bulkString('summary');
   r.bulkString(cmd.summary);
@@ -131,6 +171,10 @@ function replyCommandDocs(ctx: CommandContext, cmd: Command): void {
     r.bulkString('doc_flags');
     r.setLen(cmd.docFlags.length);
     for (const f of cmd.docFlags) r.simple(f);
+  }
+  if (cmd.deprecatedSince !== undefined) {
+    r.bulkString('deprecated_since');
+    r.bulkString(cmd.deprecatedSince);
   }
   if (cmd.arguments !== undefined) {
     r.bulkString('arguments');
@@ -176,7 +220,8 @@ function commandInfo(ctx: CommandContext): void {
   ctx.reply.arrayLen(a.argc - 2);
   for (let j = 2; j < a.argc; j++) {
     const cmd = findByName(ctx.server.table, argLatin1(a, j).toLowerCase());
-    if (cmd === undefined) ctx.reply.nullArray();
+    // Redis answers a null (addReplyNull: `$-1` in RESP2) for a name it does not know.
+    if (cmd === undefined) ctx.reply.nullBulk();
     else replyCommandInfo(ctx, cmd);
   }
 }
@@ -208,8 +253,8 @@ function commandList(ctx: CommandContext): void {
     if (argIs(a, 3, 'aclcat')) filter = (c) => aclCategories(c).includes('@' + v.toLowerCase());
     else if (argIs(a, 3, 'pattern')) {
       const p = Buffer.from(v, 'latin1');
-      filter = (c) => globMatch(p, 0, p.length, c.nameBytes, 0, c.nameBytes.length, true) ||
-        globMatch(p, 0, p.length, Buffer.from(c.fullName), 0, c.fullName.length, true);
+      // Redis matches the full name ("client|list"), case-insensitively.
+      filter = (c) => globMatch(p, 0, p.length, Buffer.from(c.fullName), 0, c.fullName.length, true);
     } else if (argIs(a, 3, 'module')) filter = () => false;
     else {
       ctx.reply.error('ERR syntax error');
@@ -224,6 +269,10 @@ function commandList(ctx: CommandContext): void {
   for (const n of names) ctx.reply.bulkString(n);
 }
 
+/**
+ * COMMAND GETKEYS as Redis 7.0 (src/server.c getKeysSubcommandImpl, src/db.c getKeysUsingKeySpecs): the command,
+ * then whether it has keys at all, then its arity; the keys are found with its key specs.
+ */
 function commandGetkeys(ctx: CommandContext): void {
   const a = ctx.argv;
   const table = ctx.server.table;
@@ -234,17 +283,28 @@ function commandGetkeys(ctx: CommandContext): void {
     ctx.reply.error('ERR Invalid command specified');
     return;
   }
+  const specs = cmd.keySpecs ?? [];
+  if (specs.length === 0) {
+    ctx.reply.error('ERR The command has no key arguments');
+    return;
+  }
   if ((cmd.arity > 0 && cmd.arity !== argc) || argc < -cmd.arity) {
     ctx.reply.error('ERR Invalid number of arguments specified for command');
     return;
   }
-  if (cmd.firstKey === 0) {
-    ctx.reply.error('ERR The command has no key arguments');
+  const keys: number[] = [];
+  for (const ks of specs) {
+    const first = ks.index;
+    let last: number;
+    if (ks.lastKey >= 0) last = first + ks.lastKey;
+    else if (ks.limit === undefined || ks.limit === 0) last = argc + ks.lastKey;
+    else last = first + Math.floor((argc - first) / ks.limit) + ks.lastKey;
+    for (let i = first; i <= last && i < argc; i += ks.keyStep) keys.push(i + 2);
+  }
+  if (keys.length === 0) {
+    ctx.reply.error('ERR Invalid arguments specified for command');
     return;
   }
-  const last = cmd.lastKey < 0 ? argc + cmd.lastKey : cmd.lastKey;
-  const keys: number[] = [];
-  for (let k = cmd.firstKey; k <= last && k < argc; k += cmd.step) keys.push(k + 2);
   ctx.reply.arrayLen(keys.length);
   for (const k of keys) ctx.reply.bulk(a.buf, a.argOff[k], a.argLen[k]);
 }
@@ -268,28 +328,29 @@ const F = ['loading', 'stale'];
 
 /** COMMAND and its subcommands. */
 export const commandCommands: CommandSpec[] = [
-  { name: 'command', arity: -1, flags: [...F, 'sentinel'], ...NOKEYS, ...S, acl: ['slow', 'connection'], since: '2.8.13',
+  { name: 'command', arity: -1, flags: F, ...NOKEYS, ...S, acl: ['slow', 'connection'], since: '2.8.13', tips: ['nondeterministic_output_order'],
+   
     summary: 'Returns details about every command.', complexity: 'O(N) where N is the total number of commands',
     handler: commandAll,
     subcommands: [
       { name: 'count', arity: 2, flags: F, ...NOKEYS, ...S, acl: ['slow', 'connection'], since: '2.8.13',
         summary: 'Returns the number of commands.', complexity: 'O(1)', handler: commandCount },
-      { name: 'info', arity: -2, flags: F, ...NOKEYS, ...S, acl: ['slow', 'connection'], since: '2.8.13',
+      { name: 'info', arity: -2, flags: F, ...NOKEYS, ...S, acl: ['slow', 'connection'], tips: ['nondeterministic_output_order'], since: '2.8.13',
         summary: 'Returns details about the named commands (all when none).', complexity: 'O(N) where N is the number of commands to look up',
         handler: commandInfo, arguments: [{ name: 'command-name', type: 'string', optional: true, multiple: true }] },
-      { name: 'docs', arity: -2, flags: F, ...NOKEYS, ...S, acl: ['slow', 'connection'], since: '7.0.0',
+      { name: 'docs', arity: -2, flags: F, ...NOKEYS, ...S, acl: ['slow', 'connection'], tips: ['nondeterministic_output_order'], since: '7.0.0',
         summary: 'Returns documentary information about the named commands (all when none).',
         complexity: 'O(N) where N is the number of commands to look up', handler: commandDocs,
         arguments: [{ name: 'command-name', type: 'string', optional: true, multiple: true }] },
-      { name: 'list', arity: -2, flags: F, ...NOKEYS, ...S, acl: ['slow', 'connection'], since: '7.0.0',
+      { name: 'list', arity: -2, flags: F, ...NOKEYS, ...S, acl: ['slow', 'connection'], tips: ['nondeterministic_output_order'], since: '7.0.0',
         summary: 'Returns command names, optionally filtered.', complexity: 'O(N) where N is the total number of commands',
         handler: commandList,
         arguments: [{ name: 'filterby', type: 'oneof', token: 'FILTERBY', optional: true, arguments: [
           { name: 'module-name', type: 'string', token: 'MODULE' }, { name: 'category', type: 'string', token: 'ACLCAT' },
           { name: 'pattern', type: 'pattern', token: 'PATTERN' }] }] },
-      { name: 'getkeys', arity: -3, flags: F, ...NOKEYS, ...S, acl: ['slow', 'connection'], since: '2.8.13',
+      { name: 'getkeys', arity: -4, flags: F, ...NOKEYS, ...S, acl: ['slow', 'connection'], since: '2.8.13',
         summary: 'Extracts the key names from a full command line.', complexity: 'O(N) where N is the number of arguments to the command',
-        handler: commandGetkeys, arguments: [{ name: 'command', type: 'string' }, { name: 'arg', type: 'string', optional: true, multiple: true }] },
+        handler: commandGetkeys },
       { name: 'help', arity: 2, flags: F, ...NOKEYS, ...S, acl: ['slow', 'connection'], since: '5.0.0',
         summary: 'Returns helpful text about the different subcommands.', complexity: 'O(1)', handler: commandHelp },
     ] },

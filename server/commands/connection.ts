@@ -6,9 +6,9 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Client } from '../client.js';
 import { REDIS_COMPAT_VERSION } from '../version.js';
-import { argIs, argLL, argLatin1, argUtf8, LL } from './args.js';
+import { argCStr, argIs, argLL, argLatin1, LL } from './args.js';
 import type { CommandContext } from './context.js';
-import { ERR } from './reply-helpers.js';
+import { ERR, errRange } from './reply-helpers.js';
 import type { CommandSpec } from './types.js';
 
 function pingCommand(ctx: CommandContext): void {
@@ -32,8 +32,12 @@ function quitCommand(ctx: CommandContext): void {
 }
 
 function selectCommand(ctx: CommandContext): void {
-  if (!argLL(ctx.argv, 1) || LL.big !== null || LL.value < -2147483648 || LL.value > 2147483647) {
+  if (!argLL(ctx.argv, 1)) {
     ctx.reply.error(ERR.notInteger);
+    return;
+  }
+  if (LL.big !== null || LL.value < -2147483648 || LL.value > 2147483647) {
+    ctx.reply.error(errRange(-2147483648, 2147483647));
     return;
   }
   if (LL.value !== 0) {
@@ -101,44 +105,42 @@ function helloCommand(ctx: CommandContext): void {
   let ver = 0;
   let next = 1;
   if (a.argc >= 2) {
-    if (!argLL(a, 1) || LL.big !== null) {
+    if (!argLL(a, 1)) {
       ctx.reply.error('ERR Protocol version is not an integer or out of range');
       return;
     }
-    ver = LL.value;
+    ver = LL.big !== null ? 0x7fffffff : LL.value;
     next = 2;
     if (ver < 2 || ver > 3) {
       ctx.reply.error('NOPROTO unsupported protocol version');
       return;
     }
   }
-  let userIdx = -1;
-  let nameIdx = -1;
+  // Options in order, as redis-server 7.0.15 does: AUTH authenticates at once and SETNAME names the client at once
+  // (a failure answers and stops; what an earlier option did stays).
   for (let j = next; j < a.argc; j++) {
     const more = a.argc - 1 - j;
     if (argIs(a, j, 'auth') && more >= 2) {
-      userIdx = j + 1;
+      if (!authenticate(ctx, j + 1, j + 2)) return;
       j += 2;
     } else if (argIs(a, j, 'setname') && more >= 1) {
-      nameIdx = j + 1;
-      if (!validName(ctx, nameIdx)) {
+      if (!validName(ctx, j + 1)) {
         ctx.reply.error(BAD_NAME);
         return;
       }
+      c.name = argLatin1(a, j + 1);
       j++;
     } else {
-      ctx.reply.error(`ERR Syntax error in HELLO option '${argLatin1(a, j)}'`);
+      ctx.reply.errorLatin1(`ERR Syntax error in HELLO option '${argCStr(a, j)}'`);
       return;
     }
   }
-  if (userIdx >= 0 && !authenticate(ctx, userIdx, userIdx + 1)) return;
   if (!c.authenticated) {
     ctx.reply.error(
       'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
     );
     return;
   }
-  if (nameIdx >= 0) c.name = argLatin1(a, nameIdx);
   if (ver !== 0) {
     c.proto = ver as 2 | 3;
     ctx.reply.proto = c.proto;
@@ -163,6 +165,16 @@ function helloCommand(ctx: CommandContext): void {
 
 // CLIENT ---------------------------------------------------------------------------------------------------------
 
+/** CLIENT LIST `flags=`: Redis's letters for what tierkv has (b blocked, U Unix socket, e no-evict, T no-touch), else N. */
+function clientFlags(c: Client): string {
+  let f = '';
+  if (c.blocked) f += 'b';
+  if (c.socket !== null && c.socket.remoteAddress === undefined) f += 'U';
+  if (c.noEvict) f += 'e';
+  if (c.noTouch) f += 'T';
+  return f === '' ? 'N' : f;
+}
+
 /** One CLIENT LIST line (without the trailing newline), with Redis 7.2's fields. */
 export function clientInfoLine(ctx: CommandContext, c: Client): string {
   const now = ctx.ks.now;
@@ -170,7 +182,7 @@ export function clientInfoLine(ctx: CommandContext, c: Client): string {
   const obl = c.socket !== null ? c.socket.writableLength : 0;
   return (
     `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=${c.id + 7} name=${c.name} age=${Math.floor((now - c.createdAt) / 1000)}` +
-    ` idle=${Math.floor((now - c.lastInteraction) / 1000)} flags=N db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf=${qbuf}` +
+    ` idle=${Math.floor((now - c.lastInteraction) / 1000)} flags=${clientFlags(c)} db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf=${qbuf}` +
     ` qbuf-free=0 argv-mem=0 multi-mem=0 rbs=${qbuf} rbp=${qbuf} obl=${obl} oll=0 omem=${obl} tot-mem=${qbuf + obl}` +
     ` events=r cmd=${c.lastCmd} user=default redir=-1 resp=${c.proto} lib-name=${c.libName} lib-ver=${c.libVer}`
   );
@@ -198,7 +210,7 @@ function clientSetinfo(ctx: CommandContext): void {
   const a = ctx.argv;
   const isName = argIs(a, 2, 'lib-name');
   if (!isName && !argIs(a, 2, 'lib-ver')) {
-    ctx.reply.error(`ERR Unrecognized option '${argLatin1(a, 2)}'`);
+    ctx.reply.errorLatin1(`ERR Unrecognized option '${argCStr(a, 2)}'`);
     return;
   }
   if (!validName(ctx, 3)) {
@@ -210,38 +222,39 @@ function clientSetinfo(ctx: CommandContext): void {
   ctx.reply.ok();
 }
 
+/** Redis's client type names (getClientTypeByName); every tierkv client is "normal". */
+function clientTypeIsNormal(name: string): boolean | null {
+  const t = name.toLowerCase();
+  if (t === 'normal') return true;
+  return t === 'slave' || t === 'replica' || t === 'pubsub' || t === 'master' ? false : null;
+}
+
+/** CLIENT LIST [TYPE t] | [ID id ...], as Redis 7.0: TYPE only as the sole option, IDs listed in argument order. */
 function clientList(ctx: CommandContext): void {
   const a = ctx.argv;
-  let ids: Set<number> | null = null;
-  let typeNormal = true;
-  for (let j = 2; j < a.argc; j++) {
-    if (argIs(a, j, 'type') && j + 1 < a.argc) {
-      const t = argLatin1(a, ++j).toLowerCase();
-      if (!['normal', 'master', 'replica', 'slave', 'pubsub'].includes(t)) {
-        ctx.reply.error(`ERR Unknown client type '${argLatin1(a, j)}'`);
-        return;
-      }
-      typeNormal = t === 'normal';
-    } else if (argIs(a, j, 'id') && j + 1 < a.argc) {
-      ids = new Set();
-      for (j++; j < a.argc; j++) {
-        if (!argLL(a, j) || LL.value <= 0) {
-          ctx.reply.error('ERR Invalid client ID');
-          return;
-        }
-        ids.add(LL.value);
-      }
-    } else {
-      ctx.reply.error(ERR.syntax);
+  const clients = ctx.server.clients;
+  let out = '';
+  if (a.argc === 4 && argIs(a, 2, 'type')) {
+    const normal = clientTypeIsNormal(argLatin1(a, 3));
+    if (normal === null) {
+      ctx.reply.errorLatin1(`ERR Unknown client type '${argCStr(a, 3)}'`);
       return;
     }
-  }
-  let out = '';
-  if (typeNormal) {
-    for (const c of ctx.server.clients.values()) {
-      if (ids !== null && !ids.has(c.id)) continue;
-      out += clientInfoLine(ctx, c) + '\n';
+    if (normal) for (const c of clients.values()) out += clientInfoLine(ctx, c) + '\n';
+  } else if (a.argc > 3 && argIs(a, 2, 'id')) {
+    for (let j = 3; j < a.argc; j++) {
+      if (!argLL(a, j)) {
+        ctx.reply.error('ERR Invalid client ID');
+        return;
+      }
+      const c = LL.big === null ? clients.get(LL.value) : undefined;
+      if (c !== undefined) out += clientInfoLine(ctx, c) + '\n';
     }
+  } else if (a.argc !== 2) {
+    ctx.reply.error(ERR.syntax);
+    return;
+  } else {
+    for (const c of clients.values()) out += clientInfoLine(ctx, c) + '\n';
   }
   ctx.reply.verbatim(out);
 }
@@ -250,82 +263,75 @@ function clientInfo(ctx: CommandContext): void {
   ctx.reply.verbatim(clientInfoLine(ctx, ctx.client) + '\n');
 }
 
+/**
+ * CLIENT KILL <ip:port> (may kill the caller; "No such client" when none matches) or CLIENT KILL <filter value>
+ * ... (ID, TYPE, ADDR, LADDR, USER, SKIPME; options parsed in order, the first bad one answers), as Redis 7.0
+ * (src/networking.c clientCommand).
+ */
 function clientKill(ctx: CommandContext): void {
   const a = ctx.argv;
   const srv = ctx.server;
-  if (a.argc === 3) {
-    const addr = argLatin1(a, 2);
-    for (const c of srv.clients.values()) {
-      if (c.addr === addr) {
-        killClient(ctx, c);
-        ctx.reply.ok();
-        return;
-      }
-    }
-    ctx.reply.error('ERR No such client');
-    return;
-  }
-  if (a.argc % 2 !== 0) {
-    ctx.reply.error(ERR.syntax);
-    return;
-  }
-  let id = -1;
+  let id = 0;
   let addr: string | null = null;
   let laddr: string | null = null;
-  let user: string | null = null;
-  let maxAge = -1;
+  let typeNormal = true;
   let skipMe = true;
-  let typeMatches = true;
-  for (let j = 2; j < a.argc; j += 2) {
-    const v = j + 1;
-    if (argIs(a, j, 'id')) {
-      if (!argLL(a, v) || LL.value <= 0) {
-        ctx.reply.error('ERR client-id should be greater than 0');
-        return;
-      }
-      id = LL.value;
-    } else if (argIs(a, j, 'addr')) addr = argLatin1(a, v);
-    else if (argIs(a, j, 'laddr')) laddr = argLatin1(a, v);
-    else if (argIs(a, j, 'user')) user = argUtf8(a, v);
-    else if (argIs(a, j, 'type')) {
-      const t = argLatin1(a, v).toLowerCase();
-      if (!['normal', 'master', 'replica', 'slave', 'pubsub'].includes(t)) {
-        ctx.reply.error(`ERR Unknown client type '${argLatin1(a, v)}'`);
-        return;
-      }
-      typeMatches = t === 'normal';
-    } else if (argIs(a, j, 'skipme')) {
-      if (argIs(a, v, 'yes')) skipMe = true;
-      else if (argIs(a, v, 'no')) skipMe = false;
-      else {
+  const oldStyle = a.argc === 3;
+  if (oldStyle) {
+    addr = argCStr(a, 2);
+    skipMe = false;
+  } else {
+    for (let j = 2; j < a.argc; j += 2) {
+      const more = a.argc > j + 1;
+      const v = j + 1;
+      if (more && argIs(a, j, 'id')) {
+        if (!argLL(a, v) || LL.big !== null || LL.value < 1) {
+          ctx.reply.error('ERR client-id should be greater than 0');
+          return;
+        }
+        id = LL.value;
+      } else if (more && argIs(a, j, 'type')) {
+        const normal = clientTypeIsNormal(argLatin1(a, v));
+        if (normal === null) {
+          ctx.reply.errorLatin1(`ERR Unknown client type '${argCStr(a, v)}'`);
+          return;
+        }
+        typeNormal = normal;
+      } else if (more && argIs(a, j, 'addr')) addr = argCStr(a, v);
+      else if (more && argIs(a, j, 'laddr')) laddr = argCStr(a, v);
+      else if (more && argIs(a, j, 'user')) {
+        // One user exists: "default" (names are case-sensitive).
+        if (argLatin1(a, v) !== 'default') {
+          ctx.reply.errorLatin1(`ERR No such user '${argCStr(a, v)}'`);
+          return;
+        }
+      } else if (more && argIs(a, j, 'skipme')) {
+        if (argIs(a, v, 'yes')) skipMe = true;
+        else if (argIs(a, v, 'no')) skipMe = false;
+        else {
+          ctx.reply.error(ERR.syntax);
+          return;
+        }
+      } else {
         ctx.reply.error(ERR.syntax);
         return;
       }
-    } else if (argIs(a, j, 'maxage')) {
-      if (!argLL(a, v)) {
-        ctx.reply.error(ERR.notInteger);
-        return;
-      }
-      maxAge = LL.value;
-    } else {
-      ctx.reply.error(ERR.syntax);
-      return;
     }
   }
   let killed = 0;
-  const now = ctx.ks.now;
-  for (const c of [...srv.clients.values()]) {
-    if (!typeMatches) break;
-    if (id > 0 && c.id !== id) continue;
-    if (addr !== null && c.addr !== addr) continue;
-    if (laddr !== null && c.laddr !== laddr) continue;
-    if (user !== null && user !== 'default') continue;
-    if (maxAge >= 0 && (now - c.createdAt) / 1000 < maxAge) continue;
-    if (skipMe && c === ctx.client) continue;
-    killClient(ctx, c);
-    killed++;
+  if (typeNormal) {
+    for (const c of [...srv.clients.values()]) {
+      if (addr !== null && c.addr !== addr) continue;
+      if (laddr !== null && c.laddr !== laddr) continue;
+      if (id !== 0 && c.id !== id) continue;
+      if (skipMe && c === ctx.client) continue;
+      killClient(ctx, c);
+      killed++;
+    }
   }
-  ctx.reply.integer(killed);
+  if (!oldStyle) ctx.reply.integer(killed);
+  else if (killed === 0) ctx.reply.error('ERR No such client');
+  else ctx.reply.ok();
 }
 
 /** Closes a client: at once, or after the current reply when it is the caller. */
@@ -334,10 +340,17 @@ function killClient(ctx: CommandContext, c: Client): void {
   else ctx.server.closeClient(c);
 }
 
+/** CLIENT NO-EVICT / NO-TOUCH on|off: recorded for CLIENT LIST (no client eviction, and reads always count). */
 function clientOnOff(ctx: CommandContext): void {
   const a = ctx.argv;
-  if (argIs(a, 2, 'on') || argIs(a, 2, 'off')) ctx.reply.ok();
-  else ctx.reply.error(ERR.syntax);
+  const on = argIs(a, 2, 'on');
+  if (!on && !argIs(a, 2, 'off')) {
+    ctx.reply.error(ERR.syntax);
+    return;
+  }
+  if (ctx.cmd.name === 'no-evict') ctx.client.noEvict = on;
+  else ctx.client.noTouch = on;
+  ctx.reply.ok();
 }
 
 function clientHelp(ctx: CommandContext): void {
@@ -346,7 +359,7 @@ function clientHelp(ctx: CommandContext): void {
     'ID                  -- id of this connection.',
     'INFO                -- one CLIENT LIST line about this connection.',
     'LIST [TYPE t] [ID id ...] -- every connection, one line each.',
-    'KILL <ip:port> | KILL [ID id] [ADDR ip:port] [LADDR ip:port] [USER u] [TYPE t] [SKIPME yes|no] [MAXAGE s]',
+    'KILL <ip:port> | KILL [ID id] [ADDR ip:port] [LADDR ip:port] [USER u] [TYPE t] [SKIPME yes|no]',
     'SETNAME <name>      -- name this connection; GETNAME returns it.',
     'SETINFO LIB-NAME|LIB-VER <value> -- client library name and version.',
     'NO-EVICT on|off, NO-TOUCH on|off -- accepted for compatibility.',
@@ -362,30 +375,31 @@ const CF = ['noscript', 'loading', 'stale'];
 
 /** The connection commands of the table. */
 export const connectionCommands: CommandSpec[] = [
-  { name: 'ping', arity: -1, flags: ['fast', 'sentinel'], ...NOKEYS, ...G, acl: ['fast', 'connection'], since: '1.0.0',
+  { name: 'ping', arity: -1, flags: ['fast'], ...NOKEYS, ...G, acl: ['fast', 'connection'], since: '1.0.0',
+    tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
     summary: 'Returns PONG, or the message given.', complexity: 'O(1)', handler: pingCommand,
     arguments: [{ name: 'message', type: 'string', optional: true }] },
-  { name: 'echo', arity: 2, flags: ['fast'], ...NOKEYS, ...G, acl: ['fast', 'connection'], since: '1.0.0',
+  { name: 'echo', arity: 2, flags: ['loading', 'stale', 'fast'], ...NOKEYS, ...G, acl: ['fast', 'connection'], since: '1.0.0',
     summary: 'Returns the given string.', complexity: 'O(1)', handler: echoCommand,
     arguments: [{ name: 'message', type: 'string' }] },
-  { name: 'quit', arity: -1, flags: ['allow_busy', 'noscript', 'loading', 'stale', 'fast', 'no-auth'], ...NOKEYS, ...G,
+  { name: 'quit', arity: -1, flags: ['noscript', 'loading', 'stale', 'fast', 'no_auth', 'allow_busy'], ...NOKEYS, ...G,
     acl: ['fast', 'connection'], since: '1.0.0', summary: 'Closes the connection after replying.', complexity: 'O(1)',
-    docFlags: ['deprecated'], handler: quitCommand },
+    handler: quitCommand },
   { name: 'select', arity: 2, flags: ['loading', 'stale', 'fast'], ...NOKEYS, ...G, acl: ['fast', 'connection'], since: '1.0.0',
     summary: 'Selects the database (tierkv has only database 0).', complexity: 'O(1)', handler: selectCommand,
     arguments: [{ name: 'index', type: 'integer' }] },
-  { name: 'hello', arity: -1, flags: [...CF, 'fast', 'no-auth', 'sentinel', 'allow_busy'], ...NOKEYS, ...G,
+  { name: 'hello', arity: -1, flags: [...CF, 'fast', 'no_auth', 'allow_busy'], ...NOKEYS, ...G,
     acl: ['fast', 'connection'], since: '6.0.0', summary: 'Handshake: selects RESP2 or RESP3, authenticates, names the connection.',
     complexity: 'O(1)', handler: helloCommand,
     arguments: [{ name: 'arguments', type: 'block', optional: true, arguments: [
       { name: 'protover', type: 'integer' },
-      { name: 'auth', type: 'block', token: 'AUTH', optional: true, arguments: [{ name: 'username', type: 'string' }, { name: 'password', type: 'string' }] },
+      { name: 'username_password', type: 'block', token: 'AUTH', optional: true, arguments: [{ name: 'username', type: 'string' }, { name: 'password', type: 'string' }] },
       { name: 'clientname', type: 'string', token: 'SETNAME', optional: true }] }] },
-  { name: 'auth', arity: -2, flags: [...CF, 'fast', 'no-auth', 'sentinel', 'allow_busy'], ...NOKEYS, ...G,
+  { name: 'auth', arity: -2, flags: [...CF, 'fast', 'no_auth', 'allow_busy'], ...NOKEYS, ...G,
     acl: ['fast', 'connection'], since: '1.0.0', summary: 'Authenticates the connection (user "default" and requirepass).',
     complexity: 'O(N) where N is the number of passwords defined for the user', handler: authCommand,
     arguments: [{ name: 'username', type: 'string', optional: true, since: '6.0.0' }, { name: 'password', type: 'string' }] },
-  { name: 'client', arity: -2, flags: ['sentinel'], ...NOKEYS, ...G, acl: ['slow'], since: '2.4.0',
+  { name: 'client', arity: -2, flags: [], ...NOKEYS, ...G, acl: ['slow'], since: '2.4.0',
     summary: 'A container for client connection commands.', complexity: 'Depends on subcommand.',
     subcommands: [
       { name: 'id', arity: 2, flags: CF, ...NOKEYS, ...G, acl: ['slow', 'connection'], since: '5.0.0',
@@ -401,25 +415,29 @@ export const connectionCommands: CommandSpec[] = [
           { name: 'libname', type: 'string', token: 'LIB-NAME' }, { name: 'libver', type: 'string', token: 'LIB-VER' }] }] },
       { name: 'list', arity: -2, flags: ['admin', ...CF], ...NOKEYS, ...G, acl: ['admin', 'slow', 'dangerous', 'connection'],
         since: '2.4.0', summary: 'Lists the open connections.', complexity: 'O(N) where N is the number of client connections',
-        handler: clientList, arguments: [
-          { name: 'client-type', type: 'oneof', token: 'TYPE', optional: true, arguments: [
-            { name: 'normal', type: 'pure-token', token: 'normal' }, { name: 'master', type: 'pure-token', token: 'master' },
-            { name: 'replica', type: 'pure-token', token: 'replica' }, { name: 'pubsub', type: 'pure-token', token: 'pubsub' }] },
-          { name: 'client-id', type: 'integer', token: 'ID', optional: true, multiple: true }] },
+        tips: ['nondeterministic_output'], handler: clientList, arguments: [
+          { name: 'normal_master_replica_pubsub', type: 'oneof', token: 'TYPE', optional: true, since: '5.0.0', arguments: [
+            { name: 'normal', type: 'pure-token', token: 'NORMAL' }, { name: 'master', type: 'pure-token', token: 'MASTER' },
+            { name: 'replica', type: 'pure-token', token: 'REPLICA' }, { name: 'pubsub', type: 'pure-token', token: 'PUBSUB' }] },
+          { name: 'id', type: 'block', token: 'ID', optional: true, since: '6.2.0', arguments: [
+            { name: 'client-id', type: 'integer', multiple: true }] }] },
       { name: 'info', arity: 2, flags: CF, ...NOKEYS, ...G, acl: ['slow', 'connection'], since: '6.2.0',
-        summary: 'Returns information about this connection.', complexity: 'O(1)', handler: clientInfo },
+        summary: 'Returns information about this connection.', complexity: 'O(1)', tips: ['nondeterministic_output'], handler: clientInfo },
       { name: 'kill', arity: -3, flags: ['admin', ...CF], ...NOKEYS, ...G, acl: ['admin', 'slow', 'dangerous', 'connection'],
         since: '2.4.0', summary: 'Closes connections chosen by address or by filters.',
         complexity: 'O(N) where N is the number of client connections', handler: clientKill,
         arguments: [{ name: 'filter', type: 'oneof', arguments: [
-          { name: 'old-format', type: 'string' },
+          { name: 'ip:port', type: 'string', deprecatedSince: '2.8.12' },
           { name: 'new-format', type: 'oneof', multiple: true, arguments: [
-            { name: 'client-id', type: 'integer', token: 'ID', optional: true },
-            { name: 'addr', type: 'string', token: 'ADDR', optional: true },
-            { name: 'laddr', type: 'string', token: 'LADDR', optional: true },
+            { name: 'client-id', type: 'integer', token: 'ID', optional: true, since: '2.8.12' },
+            { name: 'normal_master_slave_pubsub', type: 'oneof', token: 'TYPE', optional: true, since: '2.8.12', arguments: [
+              { name: 'normal', type: 'pure-token', token: 'NORMAL' }, { name: 'master', type: 'pure-token', token: 'MASTER', since: '3.2.0' },
+              { name: 'slave', type: 'pure-token', token: 'SLAVE' }, { name: 'replica', type: 'pure-token', token: 'REPLICA', since: '5.0.0' },
+              { name: 'pubsub', type: 'pure-token', token: 'PUBSUB' }] },
             { name: 'username', type: 'string', token: 'USER', optional: true },
-            { name: 'skipme', type: 'string', token: 'SKIPME', optional: true },
-            { name: 'maxage', type: 'integer', token: 'MAXAGE', optional: true }] }] }] },
+            { name: 'ip:port', type: 'string', token: 'ADDR', optional: true },
+            { name: 'ip:port', type: 'string', token: 'LADDR', optional: true, since: '6.2.0' },
+            { name: 'yes/no', type: 'string', token: 'SKIPME', optional: true }] }] }] },
       { name: 'no-evict', arity: 3, flags: ['admin', ...CF], ...NOKEYS, ...G, acl: ['admin', 'slow', 'dangerous', 'connection'],
         since: '7.0.0', summary: 'Accepted for compatibility (client eviction does not exist in tierkv).', complexity: 'O(1)',
         handler: clientOnOff, arguments: [{ name: 'enabled', type: 'oneof', arguments: [

@@ -4,10 +4,10 @@
  * Expire times are kept as ms since the Unix epoch in a float64 in the item (exact up to 2^53 ms, i.e. for any
  * date before the year 287,000).
  */
-import { argIs, argLL, LL } from './args.js';
+import { argCStr, argIs, argLL, LL } from './args.js';
 import type { CommandContext } from './context.js';
 import { ERR, errInvalidExpire } from './reply-helpers.js';
-import type { CommandSpec } from './types.js';
+import { keySpec, type CommandSpec } from './types.js';
 
 const E_NX = 1;
 const E_XX = 2;
@@ -31,7 +31,7 @@ function expireGeneric(ctx: CommandContext, relative: boolean, seconds: boolean)
     else if (argIs(a, j, 'gt')) flags |= E_GT;
     else if (argIs(a, j, 'lt')) flags |= E_LT;
     else {
-      ctx.reply.error(`ERR Unsupported option ${a.buf.toString('latin1', a.argOff[j], a.argOff[j] + a.argLen[j])}`);
+      ctx.reply.errorLatin1(`ERR Unsupported option ${argCStr(a, j)}`);
       return;
     }
   }
@@ -127,8 +127,8 @@ const condArg = {
     { name: 'lt', type: 'pure-token' as const, token: 'LT' },
   ],
 };
-const W = { flags: ['write', 'fast'], acl: ['keyspace', 'write', 'fast'] };
-const R = { flags: ['readonly', 'fast'], acl: ['keyspace', 'read', 'fast'] };
+const W = { flags: ['write', 'fast'], acl: ['keyspace', 'write', 'fast'], keySpecs: [keySpec(['RW', 'update'])] };
+const R = { flags: ['readonly', 'fast'], acl: ['keyspace', 'read', 'fast'], keySpecs: [keySpec(['RO', 'access'])] };
 
 /** The TTL commands of the table. */
 export const expireCommands: CommandSpec[] = [
@@ -144,10 +144,10 @@ export const expireCommands: CommandSpec[] = [
   { name: 'pexpireat', arity: -3, ...W, ...KEY1, ...G, since: '2.6.0', complexity: 'O(1)',
     summary: 'Sets the expire time of a key as a Unix time in milliseconds.', handler: (ctx) => expireGeneric(ctx, false, false),
     arguments: [keyArg, { name: 'unix-time-milliseconds', type: 'unix-time' }, condArg] },
-  { name: 'ttl', arity: 2, ...R, ...KEY1, ...G, since: '1.0.0', complexity: 'O(1)',
+  { name: 'ttl', arity: 2, ...R, tips: ['nondeterministic_output'], ...KEY1, ...G, since: '1.0.0', complexity: 'O(1)',
     summary: 'Returns the remaining TTL of a key in seconds (-1: none, -2: no key).', handler: (ctx) => ttlGeneric(ctx, false, false),
     arguments: [keyArg] },
-  { name: 'pttl', arity: 2, ...R, ...KEY1, ...G, since: '2.6.0', complexity: 'O(1)',
+  { name: 'pttl', arity: 2, ...R, tips: ['nondeterministic_output'], ...KEY1, ...G, since: '2.6.0', complexity: 'O(1)',
     summary: 'Returns the remaining TTL of a key in milliseconds (-1: none, -2: no key).', handler: (ctx) => ttlGeneric(ctx, true, false),
     arguments: [keyArg] },
   { name: 'expiretime', arity: 2, ...R, ...KEY1, ...G, since: '7.0.0', complexity: 'O(1)',

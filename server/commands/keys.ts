@@ -11,7 +11,7 @@ import { bytesEqual } from '../keyspace/bytes.js';
 import { argIs, argLL, LL } from './args.js';
 import type { CommandContext } from './context.js';
 import { currentEncoding, ERR } from './reply-helpers.js';
-import type { CommandSpec } from './types.js';
+import { keySpec, type CommandSpec } from './types.js';
 
 function delCommand(ctx: CommandContext): void {
   const a = ctx.argv;
@@ -254,7 +254,12 @@ function isSharedInt(ctx: CommandContext): boolean {
   const vl = ks.valLen();
   if (vl > 5) return false;
   const v = Number(Buffer.from(ks.ext.u8.subarray(ks.valOff(), ks.valOff() + vl)).toString('latin1'));
-  return v >= 0 && v < 10000 && ctx.server.config.maxmemory === 0;
+  // Redis shares small integers unless an LRU or LFU policy needs per-object access data
+  // (MAXMEMORY_FLAG_NO_SHARED_INTEGERS). It decides when the value is written, tierkv when asked.
+  const config = ctx.server.config;
+  const policy = config.maxmemoryPolicy;
+  const perObject = policy.endsWith('-lru') || policy.endsWith('-lfu');
+  return v >= 0 && v < 10000 && (config.maxmemory === 0 || !perObject);
 }
 
 /** OBJECT TIER (tierkv): "hot" or "cold", the tier that holds the key's item. */
@@ -288,39 +293,39 @@ export const keyCommands: CommandSpec[] = [
   {
     name: 'del', arity: -2, flags: ['write'], ...KEYS_ALL, ...G, acl: ['keyspace', 'write', 'slow'], since: '1.0.0',
     summary: 'Deletes one or more keys; returns how many existed.', complexity: 'O(N) where N is the number of keys',
-    handler: delCommand, arguments: [keysArg],
+    keySpecs: [keySpec(['RM', 'delete'], 1, -1, 1)], tips: ['request_policy:multi_shard', 'response_policy:agg_sum'], handler: delCommand, arguments: [keysArg],
   },
   {
     name: 'unlink', arity: -2, flags: ['write', 'fast'], ...KEYS_ALL, ...G, acl: ['keyspace', 'write', 'fast'], since: '4.0.0',
     summary: 'Deletes one or more keys (freeing is O(1) per key in tierkv, so this equals DEL).',
-    complexity: 'O(1) for each key', handler: delCommand, arguments: [keysArg],
+    complexity: 'O(1) for each key', keySpecs: [keySpec(['RM', 'delete'], 1, -1, 1)], tips: ['request_policy:multi_shard', 'response_policy:agg_sum'], handler: delCommand, arguments: [keysArg],
   },
   {
     name: 'exists', arity: -2, flags: ['readonly', 'fast'], ...KEYS_ALL, ...G, acl: ['keyspace', 'read', 'fast'], since: '1.0.0',
     summary: 'Counts how many of the given keys exist (repeated keys count repeatedly).', complexity: 'O(N) where N is the number of keys',
-    handler: existsCommand, arguments: [keysArg],
+    keySpecs: [keySpec(['RO'], 1, -1, 1)], tips: ['request_policy:multi_shard', 'response_policy:agg_sum'], handler: existsCommand, arguments: [keysArg],
   },
   {
     name: 'touch', arity: -2, flags: ['readonly', 'fast'], ...KEYS_ALL, ...G, acl: ['keyspace', 'read', 'fast'], since: '3.2.1',
     summary: 'Counts an access to each given key; returns how many exist.', complexity: 'O(N) where N is the number of keys',
-    handler: touchCommand, arguments: [keysArg],
+    keySpecs: [keySpec(['RO'], 1, -1, 1)], tips: ['request_policy:multi_shard', 'response_policy:agg_sum'], handler: touchCommand, arguments: [keysArg],
   },
   {
     name: 'type', arity: 2, flags: ['readonly', 'fast'], ...KEY1, ...G, acl: ['keyspace', 'read', 'fast'], since: '1.0.0',
     summary: 'Returns the type of the value of a key ("string" or "none" in tierkv).', complexity: 'O(1)',
-    handler: typeCommand, arguments: [keyArg],
+    keySpecs: [keySpec(['RO'])], handler: typeCommand, arguments: [keyArg],
   },
   {
     name: 'keys', arity: 2, flags: ['readonly'], firstKey: 0, lastKey: 0, step: 0, ...G,
     acl: ['keyspace', 'read', 'slow', 'dangerous'], since: '1.0.0',
     summary: 'Returns every key that matches a glob-style pattern (walks the whole keyspace).',
-    complexity: 'O(N) with N being the number of keys in the database', handler: keysCommand,
+    complexity: 'O(N) with N being the number of keys in the database', tips: ['request_policy:all_shards', 'nondeterministic_output_order'], handler: keysCommand,
     arguments: [{ name: 'pattern', type: 'pattern' }],
   },
   {
     name: 'scan', arity: -2, flags: ['readonly'], firstKey: 0, lastKey: 0, step: 0, ...G, acl: ['keyspace', 'read', 'slow'],
     since: '2.8.0', summary: 'Iterates over the keys with a cursor (every key present for the whole iteration is returned at least once).',
-    complexity: 'O(1) for every call. O(N) for a complete iteration', handler: scanCommand,
+    complexity: 'O(1) for every call. O(N) for a complete iteration', tips: ['nondeterministic_output', 'request_policy:special'], handler: scanCommand,
     arguments: [
       { name: 'cursor', type: 'integer' },
       { name: 'pattern', type: 'pattern', token: 'MATCH', optional: true },
@@ -330,18 +335,18 @@ export const keyCommands: CommandSpec[] = [
   },
   {
     name: 'randomkey', arity: 1, flags: ['readonly'], firstKey: 0, lastKey: 0, step: 0, ...G, acl: ['keyspace', 'read', 'slow'],
-    since: '1.0.0', summary: 'Returns a random key name.', complexity: 'O(1)', handler: randomkeyCommand,
+    since: '1.0.0', summary: 'Returns a random key name.', complexity: 'O(1)', tips: ['request_policy:all_shards', 'nondeterministic_output'], handler: randomkeyCommand,
   },
   {
     name: 'rename', arity: 3, flags: ['write'], firstKey: 1, lastKey: 2, step: 1, ...G, acl: ['keyspace', 'write', 'slow'],
     since: '1.0.0', summary: 'Renames a key, overwriting the destination.', complexity: 'O(1)',
-    handler: (ctx) => renameGeneric(ctx, false),
+    keySpecs: [keySpec(['RW', 'access', 'delete']), keySpec(['OW', 'update'], 2)], handler: (ctx) => renameGeneric(ctx, false),
     arguments: [keyArg, { name: 'newkey', type: 'key', keySpecIndex: 1 }],
   },
   {
     name: 'renamenx', arity: 3, flags: ['write', 'fast'], firstKey: 1, lastKey: 2, step: 1, ...G, acl: ['keyspace', 'write', 'fast'],
     since: '1.0.0', summary: 'Renames a key only when the destination does not exist.', complexity: 'O(1)',
-    handler: (ctx) => renameGeneric(ctx, true),
+    keySpecs: [keySpec(['RW', 'access', 'delete']), keySpec(['OW', 'insert'], 2)], handler: (ctx) => renameGeneric(ctx, true),
     arguments: [keyArg, { name: 'newkey', type: 'key', keySpecIndex: 1 }],
   },
   {
@@ -350,19 +355,19 @@ export const keyCommands: CommandSpec[] = [
     subcommands: [
       { name: 'encoding', arity: 3, flags: ['readonly'], ...KEY2, ...G, acl: ['keyspace', 'read', 'slow'], since: '2.2.3',
         summary: 'Returns the internal encoding Redis would report for the value of a key.', complexity: 'O(1)',
-        handler: objectEncoding, arguments: [keyArg] },
+        keySpecs: [keySpec(['RO'], 2)], tips: ['nondeterministic_output'], handler: objectEncoding, arguments: [keyArg] },
       { name: 'freq', arity: 3, flags: ['readonly'], ...KEY2, ...G, acl: ['keyspace', 'read', 'slow'], since: '4.0.0',
         summary: 'Returns the logarithmic access counter of a key (always tracked in tierkv).', complexity: 'O(1)',
-        handler: objectFreq, arguments: [keyArg] },
+        keySpecs: [keySpec(['RO'], 2)], tips: ['nondeterministic_output'], handler: objectFreq, arguments: [keyArg] },
       { name: 'idletime', arity: 3, flags: ['readonly'], ...KEY2, ...G, acl: ['keyspace', 'read', 'slow'], since: '2.2.3',
         summary: 'Returns the seconds since the last access to a key.', complexity: 'O(1)',
-        handler: objectIdletime, arguments: [keyArg] },
+        keySpecs: [keySpec(['RO'], 2)], tips: ['nondeterministic_output'], handler: objectIdletime, arguments: [keyArg] },
       { name: 'refcount', arity: 3, flags: ['readonly'], ...KEY2, ...G, acl: ['keyspace', 'read', 'slow'], since: '2.2.3',
         summary: 'Returns the reference count Redis would report for the value of a key.', complexity: 'O(1)',
-        handler: objectRefcount, arguments: [keyArg] },
+        keySpecs: [keySpec(['RO'], 2)], tips: ['nondeterministic_output'], handler: objectRefcount, arguments: [keyArg] },
       { name: 'tier', arity: 3, flags: ['readonly'], ...KEY2, ...G, acl: ['keyspace', 'read', 'slow'], since: 'tierkv 0.1.0',
         summary: 'Returns the tier that holds the key: hot or cold (tierkv).', complexity: 'O(1)',
-        handler: objectTier, arguments: [keyArg] },
+        keySpecs: [keySpec(['RO'], 2)], handler: objectTier, arguments: [keyArg] },
       { name: 'help', arity: 2, flags: ['loading', 'stale'], firstKey: 0, lastKey: 0, step: 0, ...G, acl: ['keyspace', 'slow'],
         since: '6.2.0', summary: 'Returns helpful text about the different subcommands.', complexity: 'O(1)', handler: objectHelp },
     ],

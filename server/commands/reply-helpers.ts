@@ -24,6 +24,14 @@ export const ERR = {
   wrongPass: 'WRONGPASS invalid username-password pair or user is disabled.',
 } as const;
 
+/**
+ * "ERR value is out of range, value must between <min> and <max>" (Redis getRangeLongFromObjectOrReply, its
+ * wording kept: "must between").
+ */
+export function errRange(min: number, max: number): string {
+  return `ERR value is out of range, value must between ${min} and ${max}`;
+}
+
 /** "ERR invalid expire time in '<cmd>' command". */
 export function errInvalidExpire(ctx: CommandContext): string {
   return `ERR invalid expire time in '${ctx.cmd.fullName}' command`;

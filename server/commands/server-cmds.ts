@@ -3,11 +3,12 @@
  * DOCTOR PURGE HELP) SHUTDOWN. Semantics follow Redis 7 (src/server.c, src/config.c, src/object.c).
  */
 import { TIER_COLD, TIER_HOT } from '../../allocator/arena.js';
+import { forceGc } from '../gc.js';
 import { buildInfo, selectSections } from '../info.js';
 import { argIs, argLL, argLatin1, argUtf8, LL } from './args.js';
 import type { CommandContext } from './context.js';
 import { ERR } from './reply-helpers.js';
-import type { CommandSpec } from './types.js';
+import { keySpec, type CommandSpec } from './types.js';
 
 function infoCommand(ctx: CommandContext): void {
   const a = ctx.argv;
@@ -54,14 +55,16 @@ function configGet(ctx: CommandContext): void {
 
 function configSet(ctx: CommandContext): void {
   const a = ctx.argv;
+  // Redis configSetCommand: an odd count of arguments is a syntax error (not an arity error).
   if (a.argc % 2 !== 0) {
-    ctx.reply.error(`ERR wrong number of arguments for 'config|set' command`);
+    ctx.reply.error(ERR.syntax);
     return;
   }
   const pairs: Array<[string, string]> = [];
-  for (let j = 2; j < a.argc; j += 2) pairs.push([argUtf8(a, j), argUtf8(a, j + 1)]);
+  // Names as bytes (an unknown one is echoed in the error byte for byte, as Redis's %s); values as UTF-8 text.
+  for (let j = 2; j < a.argc; j += 2) pairs.push([argLatin1(a, j), argUtf8(a, j + 1)]);
   const err = ctx.server.config.set(pairs);
-  if (err !== null) ctx.reply.error(err);
+  if (err !== null) ctx.reply.errorLatin1(err);
   else ctx.reply.ok();
 }
 
@@ -81,7 +84,10 @@ function configResetstat(ctx: CommandContext): void {
   const ks = ctx.ks.stats;
   ks.hits = ks.misses = ks.expired = ks.evicted = 0;
   ks.tierHits.fill(0);
-  for (const c of srv.table.all()) c.calls = c.usec = c.rejectedCalls = c.failedCalls = 0;
+  for (const c of srv.table.all()) {
+    c.calls = c.usec = c.rejectedCalls = c.failedCalls = 0;
+    c.latency?.fill(0);
+  }
   ctx.reply.ok();
 }
 
@@ -109,16 +115,27 @@ function configHelp(ctx: CommandContext): void {
  */
 function memoryUsage(ctx: CommandContext): void {
   const a = ctx.argv;
-  if (a.argc !== 3 && !(a.argc === 5 && argIs(a, 3, 'samples'))) {
-    ctx.reply.error(ERR.syntax);
-    return;
-  }
-  if (a.argc === 5 && !argLL(a, 4)) {
-    ctx.reply.error(ERR.notInteger);
-    return;
+  // SAMPLES <count> may repeat (Redis memoryCommand): a non-integer count is "not an integer", a negative one or
+  // any other word a syntax error. tierkv's figure is exact, so the count is not used.
+  for (let j = 3; j < a.argc; j++) {
+    if (argIs(a, j, 'samples') && j + 1 < a.argc) {
+      if (!argLL(a, j + 1)) {
+        ctx.reply.error(ERR.notInteger);
+        return;
+      }
+      if (LL.value < 0) {
+        ctx.reply.error(ERR.syntax);
+        return;
+      }
+      j++;
+    } else {
+      ctx.reply.error(ERR.syntax);
+      return;
+    }
   }
   const ks = ctx.ks;
-  if (!ks.lookupRead(a.buf, a.argOff[2], a.argLen[2], true)) {
+  // Like Redis (a plain dictFind), an expired key not yet deleted is still measured, and no statistics count.
+  if (!ks.find(a.buf, a.argOff[2], a.argLen[2])) {
     ctx.reply.nullBulk();
     return;
   }
@@ -137,7 +154,7 @@ function memoryStats(ctx: CommandContext): void {
     ['peak.allocated', Math.max(srv.stats.usedMemoryPeak, used)],
     ['total.allocated', used],
     ['startup.allocated', 0],
-    ['overhead.total', ks.index.bytes() + arena.metadataBytes()],
+    ['overhead.total', ks.index.bytes()],
     ['keys.count', ks.keys],
     ['keys.bytes-per-key', ks.keys > 0 ? Math.round(used / ks.keys) : 0],
     ['dataset.bytes', arena.usedBytes()],
@@ -170,8 +187,7 @@ function memoryDoctor(ctx: CommandContext): void {
 
 function memoryPurge(ctx: CommandContext): void {
   ctx.server.arena.trimEmptyExtents(0);
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (gc !== undefined) gc();
+  forceGc();
   ctx.reply.ok();
 }
 
@@ -213,32 +229,38 @@ const S = { group: 'server' };
 
 /** The server commands of the table. */
 export const serverCommands: CommandSpec[] = [
-  { name: 'info', arity: -1, flags: ['loading', 'stale', 'sentinel'], ...NOKEYS, ...S, acl: ['slow', 'dangerous'], since: '1.0.0',
+  { name: 'info', arity: -1, flags: ['loading', 'stale'], ...NOKEYS, ...S, acl: ['slow', 'dangerous'], since: '1.0.0',
+    tips: ['nondeterministic_output', 'request_policy:all_shards', 'response_policy:special'],
     summary: 'Returns information and statistics about the server (Redis field names, plus tierkv tiers).',
     complexity: 'O(1)', handler: infoCommand, arguments: [{ name: 'section', type: 'string', optional: true, multiple: true }] },
   { name: 'dbsize', arity: 1, flags: ['readonly', 'fast'], ...NOKEYS, ...S, acl: ['keyspace', 'read', 'fast'], since: '1.0.0',
-    summary: 'Returns the number of keys.', complexity: 'O(1)', handler: dbsizeCommand },
+    summary: 'Returns the number of keys.', complexity: 'O(1)', handler: dbsizeCommand,
+    tips: ['request_policy:all_shards', 'response_policy:agg_sum'] },
   { name: 'flushdb', arity: -1, flags: ['write'], ...NOKEYS, ...S, acl: ['keyspace', 'write', 'slow', 'dangerous'], since: '1.0.0',
     summary: 'Removes every key (in O(extents), so SYNC and ASYNC are both immediate).', complexity: 'O(number of extents)',
-    handler: flushCommand, arguments: [{ name: 'flush-type', type: 'oneof', optional: true, arguments: [
+    tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
+    handler: flushCommand, arguments: [{ name: 'async', type: 'oneof', optional: true, arguments: [
       { name: 'async', type: 'pure-token', token: 'ASYNC', since: '4.0.0' }, { name: 'sync', type: 'pure-token', token: 'SYNC', since: '6.2.0' }] }] },
   { name: 'flushall', arity: -1, flags: ['write'], ...NOKEYS, ...S, acl: ['keyspace', 'write', 'slow', 'dangerous'], since: '1.0.0',
     summary: 'Removes every key of every database (tierkv has one).', complexity: 'O(number of extents)',
-    handler: flushCommand, arguments: [{ name: 'flush-type', type: 'oneof', optional: true, arguments: [
+    tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
+    handler: flushCommand, arguments: [{ name: 'async', type: 'oneof', optional: true, arguments: [
       { name: 'async', type: 'pure-token', token: 'ASYNC', since: '4.0.0' }, { name: 'sync', type: 'pure-token', token: 'SYNC', since: '6.2.0' }] }] },
   { name: 'time', arity: 1, flags: ['loading', 'stale', 'fast'], ...NOKEYS, ...S, acl: ['fast'], since: '2.6.0',
-    summary: 'Returns the server time as seconds and microseconds.', complexity: 'O(1)', handler: timeCommand },
+    summary: 'Returns the server time as seconds and microseconds.', complexity: 'O(1)', handler: timeCommand,
+    tips: ['nondeterministic_output'] },
   { name: 'config', arity: -2, flags: [], ...NOKEYS, ...S, acl: ['slow'], since: '2.0.0',
     summary: 'A container for server configuration commands.', complexity: 'Depends on subcommand.',
     subcommands: [
       { name: 'get', arity: -3, flags: ['admin', 'noscript', 'loading', 'stale'], ...NOKEYS, ...S, acl: ['admin', 'slow', 'dangerous'],
         since: '2.0.0', summary: 'Returns the parameters matching glob patterns, with their values.',
         complexity: 'O(N) when N is the number of configuration parameters provided', handler: configGet,
-        arguments: [{ name: 'parameter', type: 'string', multiple: true }] },
+        arguments: [{ name: 'parameter', type: 'block', multiple: true, arguments: [{ name: 'parameter', type: 'string' }] }] },
       { name: 'set', arity: -4, flags: ['admin', 'noscript', 'loading', 'stale'], ...NOKEYS, ...S, acl: ['admin', 'slow', 'dangerous'],
         since: '2.0.0', summary: 'Changes parameters at run time, all or none.',
         complexity: 'O(N) when N is the number of configuration parameters provided', handler: configSet,
-        arguments: [{ name: 'data', type: 'block', multiple: true, arguments: [{ name: 'parameter', type: 'string' }, { name: 'value', type: 'string' }] }] },
+        tips: ['request_policy:all_nodes', 'response_policy:all_succeeded'],
+        arguments: [{ name: 'parameter_value', type: 'block', multiple: true, arguments: [{ name: 'parameter', type: 'string' }, { name: 'value', type: 'string' }] }] },
       { name: 'resetstat', arity: 2, flags: ['admin', 'noscript', 'loading', 'stale'], ...NOKEYS, ...S, acl: ['admin', 'slow', 'dangerous'],
         since: '2.0.0', summary: 'Resets the statistics reported by INFO.', complexity: 'O(1)', handler: configResetstat },
       { name: 'rewrite', arity: 2, flags: ['admin', 'noscript', 'loading', 'stale'], ...NOKEYS, ...S, acl: ['admin', 'slow', 'dangerous'],
@@ -251,19 +273,27 @@ export const serverCommands: CommandSpec[] = [
     subcommands: [
       { name: 'usage', arity: -3, flags: ['readonly'], firstKey: 2, lastKey: 2, step: 1, ...S, acl: ['read', 'slow'], since: '4.0.0',
         summary: 'Returns the bytes a key uses (its arena chunk plus its share of the index).', complexity: 'O(1)', handler: memoryUsage,
+        keySpecs: [keySpec(['RO'], 2)],
         arguments: [{ name: 'key', type: 'key', keySpecIndex: 0 }, { name: 'count', type: 'integer', token: 'SAMPLES', optional: true }] },
       { name: 'stats', arity: 2, flags: [], ...NOKEYS, ...S, acl: ['slow'], since: '4.0.0',
-        summary: 'Returns memory figures of the arena, the index and the JS heap.', complexity: 'O(1)', handler: memoryStats },
+        summary: 'Returns memory figures of the arena, the index and the JS heap.', complexity: 'O(1)', handler: memoryStats,
+        tips: ['nondeterministic_output', 'request_policy:all_shards', 'response_policy:special'] },
       { name: 'doctor', arity: 2, flags: [], ...NOKEYS, ...S, acl: ['slow'], since: '4.0.0',
-        summary: 'Returns a short diagnosis of the arena.', complexity: 'O(1)', handler: memoryDoctor },
+        summary: 'Returns a short diagnosis of the arena.', complexity: 'O(1)', handler: memoryDoctor,
+        tips: ['nondeterministic_output', 'request_policy:all_shards', 'response_policy:special'] },
       { name: 'purge', arity: 2, flags: [], ...NOKEYS, ...S, acl: ['slow'], since: '4.0.0',
-        summary: 'Releases empty extents to the OS.', complexity: 'O(number of extents)', handler: memoryPurge },
+        summary: 'Releases empty extents to the OS.', complexity: 'O(number of extents)', handler: memoryPurge,
+        tips: ['request_policy:all_shards', 'response_policy:all_succeeded'] },
       { name: 'help', arity: 2, flags: ['loading', 'stale'], ...NOKEYS, ...S, acl: ['slow'], since: '4.0.0',
         summary: 'Returns helpful text about the different subcommands.', complexity: 'O(1)', handler: memoryHelp },
     ] },
-  { name: 'shutdown', arity: -1, flags: ['admin', 'noscript', 'loading', 'stale', 'no_multi', 'sentinel', 'allow_busy'], ...NOKEYS, ...S,
+  { name: 'shutdown', arity: -1, flags: ['admin', 'noscript', 'loading', 'stale', 'no_multi', 'allow_busy'], ...NOKEYS, ...S,
     acl: ['admin', 'slow', 'dangerous'], since: '1.0.0', summary: 'Stops the server (tierkv keeps no data on disk).',
     complexity: 'O(1)', handler: shutdownCommand,
-    arguments: [{ name: 'save-selector', type: 'oneof', optional: true, arguments: [
-      { name: 'nosave', type: 'pure-token', token: 'NOSAVE' }, { name: 'save', type: 'pure-token', token: 'SAVE' }] }] },
+    arguments: [
+      { name: 'nosave_save', type: 'oneof', optional: true, arguments: [
+        { name: 'nosave', type: 'pure-token', token: 'NOSAVE' }, { name: 'save', type: 'pure-token', token: 'SAVE' }] },
+      { name: 'now', type: 'pure-token', token: 'NOW', optional: true, since: '7.0.0' },
+      { name: 'force', type: 'pure-token', token: 'FORCE', optional: true, since: '7.0.0' },
+      { name: 'abort', type: 'pure-token', token: 'ABORT', optional: true, since: '7.0.0' }] },
 ];

@@ -8,7 +8,7 @@ import { argIs, argLL, LL, parseLL, inInt64 } from './args.js';
 import type { CommandContext } from './context.js';
 import { incrByFloat, LD_ZERO, parseLongDouble } from './long-double.js';
 import { ERR, errInvalidExpire, replyCurrentValue } from './reply-helpers.js';
-import type { CommandSpec } from './types.js';
+import { keySpec, type CommandSpec } from './types.js';
 import { KEEP_TTL, NO_TTL } from '../keyspace/keyspace.js';
 
 // SET/GETEX option flags (Redis OBJ_SET_* / OBJ_* flags).
@@ -452,13 +452,13 @@ const G = { group: 'string' };
 export const stringCommands: CommandSpec[] = [
   {
     name: 'get', arity: 2, flags: ['readonly', 'fast'], ...KEY1, ...G, acl: ['read', 'fast'], since: '1.0.0',
-    summary: 'Returns the string value of a key.', complexity: 'O(1)', handler: getCommand,
+    summary: 'Returns the string value of a key.', complexity: 'O(1)', keySpecs: [keySpec(['RO', 'access'])], handler: getCommand,
     arguments: [{ name: 'key', type: 'key', keySpecIndex: 0 }],
   },
   {
     name: 'set', arity: -3, flags: ['write', 'denyoom'], ...KEY1, ...G, acl: ['write', 'slow'], since: '1.0.0',
     summary: 'Sets the string value of a key, optionally only if it exists or not, with an optional TTL; can return the old value.',
-    complexity: 'O(1)', handler: setCommand,
+    complexity: 'O(1)', keySpecs: [keySpec(['RW', 'access', 'update', 'variable_flags'], 1, 0, 1, 'RW and ACCESS due to the optional `GET` argument')], handler: setCommand,
     arguments: [
       { name: 'key', type: 'key', keySpecIndex: 0 },
       { name: 'value', type: 'string' },
@@ -475,33 +475,33 @@ export const stringCommands: CommandSpec[] = [
   },
   {
     name: 'setnx', arity: 3, flags: ['write', 'denyoom', 'fast'], ...KEY1, ...G, acl: ['write', 'fast'], since: '1.0.0',
-    summary: 'Sets the string value of a key only when the key does not exist.', complexity: 'O(1)', handler: setnxCommand,
+    summary: 'Sets the string value of a key only when the key does not exist.', complexity: 'O(1)', keySpecs: [keySpec(['OW', 'insert'])], handler: setnxCommand,
     arguments: [{ name: 'key', type: 'key', keySpecIndex: 0 }, { name: 'value', type: 'string' }],
   },
   {
     name: 'setex', arity: 4, flags: ['write', 'denyoom'], ...KEY1, ...G, acl: ['write', 'slow'], since: '2.0.0',
-    summary: 'Sets the string value and the TTL in seconds of a key.', complexity: 'O(1)', handler: setexCommand,
+    summary: 'Sets the string value and the TTL in seconds of a key.', complexity: 'O(1)', keySpecs: [keySpec(['OW', 'update'])], handler: setexCommand,
     arguments: [{ name: 'key', type: 'key', keySpecIndex: 0 }, { name: 'seconds', type: 'integer' }, { name: 'value', type: 'string' }],
   },
   {
     name: 'psetex', arity: 4, flags: ['write', 'denyoom'], ...KEY1, ...G, acl: ['write', 'slow'], since: '2.6.0',
-    summary: 'Sets the string value and the TTL in milliseconds of a key.', complexity: 'O(1)', handler: psetexCommand,
+    summary: 'Sets the string value and the TTL in milliseconds of a key.', complexity: 'O(1)', keySpecs: [keySpec(['OW', 'update'])], handler: psetexCommand,
     arguments: [{ name: 'key', type: 'key', keySpecIndex: 0 }, { name: 'milliseconds', type: 'integer' }, { name: 'value', type: 'string' }],
   },
   {
     name: 'getset', arity: 3, flags: ['write', 'denyoom', 'fast'], ...KEY1, ...G, acl: ['write', 'fast'], since: '1.0.0',
-    summary: 'Sets the string value of a key and returns the previous value.', complexity: 'O(1)', handler: getsetCommand,
+    summary: 'Sets the string value of a key and returns the previous value.', complexity: 'O(1)', keySpecs: [keySpec(['RW', 'access', 'update'])], deprecatedSince: '6.2.0', handler: getsetCommand,
     docFlags: ['deprecated'],
     arguments: [{ name: 'key', type: 'key', keySpecIndex: 0 }, { name: 'value', type: 'string' }],
   },
   {
     name: 'getdel', arity: 2, flags: ['write', 'fast'], ...KEY1, ...G, acl: ['write', 'fast'], since: '6.2.0',
-    summary: 'Returns the string value of a key and deletes the key.', complexity: 'O(1)', handler: getdelCommand,
+    summary: 'Returns the string value of a key and deletes the key.', complexity: 'O(1)', keySpecs: [keySpec(['RW', 'access', 'delete'])], handler: getdelCommand,
     arguments: [{ name: 'key', type: 'key', keySpecIndex: 0 }],
   },
   {
     name: 'getex', arity: -2, flags: ['write', 'fast'], ...KEY1, ...G, acl: ['write', 'fast'], since: '6.2.0',
-    summary: 'Returns the string value of a key and sets or removes its TTL.', complexity: 'O(1)', handler: getexCommand,
+    summary: 'Returns the string value of a key and sets or removes its TTL.', complexity: 'O(1)', keySpecs: [keySpec(['RW', 'access', 'update'], 1, 0, 1, 'RW and UPDATE because it changes the TTL')], handler: getexCommand,
     arguments: [
       { name: 'key', type: 'key', keySpecIndex: 0 },
       { name: 'expiration', type: 'oneof', optional: true, arguments: [
@@ -515,72 +515,72 @@ export const stringCommands: CommandSpec[] = [
   {
     name: 'mget', arity: -2, flags: ['readonly', 'fast'], firstKey: 1, lastKey: -1, step: 1, ...G, acl: ['read', 'fast'],
     since: '1.0.0', summary: 'Returns the string values of one or more keys.', complexity: 'O(N) where N is the number of keys',
-    handler: mgetCommand, arguments: [{ name: 'key', type: 'key', keySpecIndex: 0, multiple: true }],
+    keySpecs: [keySpec(['RO', 'access'], 1, -1, 1)], tips: ['request_policy:multi_shard'], handler: mgetCommand, arguments: [{ name: 'key', type: 'key', keySpecIndex: 0, multiple: true }],
   },
   {
     name: 'mset', arity: -3, flags: ['write', 'denyoom'], firstKey: 1, lastKey: -1, step: 2, ...G, acl: ['write', 'slow'],
     since: '1.0.1', summary: 'Sets the string values of one or more keys.', complexity: 'O(N) where N is the number of keys',
-    handler: (ctx) => msetGeneric(ctx, false),
-    arguments: [{ name: 'data', type: 'block', multiple: true, arguments: [{ name: 'key', type: 'key', keySpecIndex: 0 }, { name: 'value', type: 'string' }] }],
+    keySpecs: [keySpec(['OW', 'update'], 1, -1, 2)], tips: ['request_policy:multi_shard', 'response_policy:all_succeeded'], handler: (ctx) => msetGeneric(ctx, false),
+    arguments: [{ name: 'key_value', type: 'block', multiple: true, arguments: [{ name: 'key', type: 'key', keySpecIndex: 0 }, { name: 'value', type: 'string' }] }],
   },
   {
     name: 'msetnx', arity: -3, flags: ['write', 'denyoom'], firstKey: 1, lastKey: -1, step: 2, ...G, acl: ['write', 'slow'],
     since: '1.0.1', summary: 'Sets the string values of one or more keys only when none of them exists.',
-    complexity: 'O(N) where N is the number of keys', handler: (ctx) => msetGeneric(ctx, true),
-    arguments: [{ name: 'data', type: 'block', multiple: true, arguments: [{ name: 'key', type: 'key', keySpecIndex: 0 }, { name: 'value', type: 'string' }] }],
+    complexity: 'O(N) where N is the number of keys', keySpecs: [keySpec(['OW', 'insert'], 1, -1, 2)], tips: ['request_policy:multi_shard', 'response_policy:agg_min'], handler: (ctx) => msetGeneric(ctx, true),
+    arguments: [{ name: 'key_value', type: 'block', multiple: true, arguments: [{ name: 'key', type: 'key', keySpecIndex: 0 }, { name: 'value', type: 'string' }] }],
   },
   {
     name: 'incr', arity: 2, flags: ['write', 'denyoom', 'fast'], ...KEY1, ...G, acl: ['write', 'fast'], since: '1.0.0',
-    summary: 'Adds one to the integer value of a key (0 when absent).', complexity: 'O(1)', handler: incrCommand,
+    summary: 'Adds one to the integer value of a key (0 when absent).', complexity: 'O(1)', keySpecs: [keySpec(['RW', 'access', 'update'])], handler: incrCommand,
     arguments: [{ name: 'key', type: 'key', keySpecIndex: 0 }],
   },
   {
     name: 'decr', arity: 2, flags: ['write', 'denyoom', 'fast'], ...KEY1, ...G, acl: ['write', 'fast'], since: '1.0.0',
-    summary: 'Subtracts one from the integer value of a key (0 when absent).', complexity: 'O(1)', handler: decrCommand,
+    summary: 'Subtracts one from the integer value of a key (0 when absent).', complexity: 'O(1)', keySpecs: [keySpec(['RW', 'access', 'update'])], handler: decrCommand,
     arguments: [{ name: 'key', type: 'key', keySpecIndex: 0 }],
   },
   {
     name: 'incrby', arity: 3, flags: ['write', 'denyoom', 'fast'], ...KEY1, ...G, acl: ['write', 'fast'], since: '1.0.0',
-    summary: 'Adds an integer to the integer value of a key (0 when absent).', complexity: 'O(1)', handler: incrbyCommand,
+    summary: 'Adds an integer to the integer value of a key (0 when absent).', complexity: 'O(1)', keySpecs: [keySpec(['RW', 'access', 'update'])], handler: incrbyCommand,
     arguments: [{ name: 'key', type: 'key', keySpecIndex: 0 }, { name: 'increment', type: 'integer' }],
   },
   {
     name: 'decrby', arity: 3, flags: ['write', 'denyoom', 'fast'], ...KEY1, ...G, acl: ['write', 'fast'], since: '1.0.0',
-    summary: 'Subtracts an integer from the integer value of a key (0 when absent).', complexity: 'O(1)', handler: decrbyCommand,
+    summary: 'Subtracts an integer from the integer value of a key (0 when absent).', complexity: 'O(1)', keySpecs: [keySpec(['RW', 'access', 'update'])], handler: decrbyCommand,
     arguments: [{ name: 'key', type: 'key', keySpecIndex: 0 }, { name: 'decrement', type: 'integer' }],
   },
   {
     name: 'incrbyfloat', arity: 3, flags: ['write', 'denyoom', 'fast'], ...KEY1, ...G, acl: ['write', 'fast'], since: '2.6.0',
     summary: 'Adds a floating-point number to the numeric value of a key (0 when absent).', complexity: 'O(1)',
-    handler: incrbyfloatCommand,
+    keySpecs: [keySpec(['RW', 'access', 'update'])], handler: incrbyfloatCommand,
     arguments: [{ name: 'key', type: 'key', keySpecIndex: 0 }, { name: 'increment', type: 'double' }],
   },
   {
-    name: 'append', arity: 3, flags: ['write', 'denyoom'], ...KEY1, ...G, acl: ['write', 'slow'], since: '2.0.0',
+    name: 'append', arity: 3, flags: ['write', 'denyoom', 'fast'], ...KEY1, ...G, acl: ['write', 'fast'], since: '2.0.0',
     summary: 'Appends bytes to the string value of a key (creating it when absent).', complexity: 'O(1) amortized',
-    handler: appendCommand, arguments: [{ name: 'key', type: 'key', keySpecIndex: 0 }, { name: 'value', type: 'string' }],
+    keySpecs: [keySpec(['RW', 'insert'])], handler: appendCommand, arguments: [{ name: 'key', type: 'key', keySpecIndex: 0 }, { name: 'value', type: 'string' }],
   },
   {
     name: 'strlen', arity: 2, flags: ['readonly', 'fast'], ...KEY1, ...G, acl: ['read', 'fast'], since: '2.2.0',
-    summary: 'Returns the length in bytes of the string value of a key.', complexity: 'O(1)', handler: strlenCommand,
+    summary: 'Returns the length in bytes of the string value of a key.', complexity: 'O(1)', keySpecs: [keySpec(['RO'])], handler: strlenCommand,
     arguments: [{ name: 'key', type: 'key', keySpecIndex: 0 }],
   },
   {
     name: 'getrange', arity: 4, flags: ['readonly'], ...KEY1, ...G, acl: ['read', 'slow'], since: '2.4.0',
     summary: 'Returns a substring of the string value of a key (inclusive offsets, negative from the end).',
-    complexity: 'O(N) where N is the length of the returned string', handler: getrangeCommand,
+    complexity: 'O(N) where N is the length of the returned string', keySpecs: [keySpec(['RO', 'access'])], handler: getrangeCommand,
     arguments: [{ name: 'key', type: 'key', keySpecIndex: 0 }, { name: 'start', type: 'integer' }, { name: 'end', type: 'integer' }],
   },
   {
     name: 'substr', arity: 4, flags: ['readonly'], ...KEY1, ...G, acl: ['read', 'slow'], since: '1.0.0',
     summary: 'Returns a substring of the string value of a key (old name of GETRANGE).', docFlags: ['deprecated'],
-    complexity: 'O(N) where N is the length of the returned string', handler: getrangeCommand,
+    complexity: 'O(N) where N is the length of the returned string', keySpecs: [keySpec(['RO', 'access'])], deprecatedSince: '2.0.0', handler: getrangeCommand,
     arguments: [{ name: 'key', type: 'key', keySpecIndex: 0 }, { name: 'start', type: 'integer' }, { name: 'end', type: 'integer' }],
   },
   {
     name: 'setrange', arity: 4, flags: ['write', 'denyoom'], ...KEY1, ...G, acl: ['write', 'slow'], since: '2.2.0',
     summary: 'Overwrites part of the string value of a key at an offset, zero-padding as needed.',
-    complexity: 'O(1), not counting the time taken to copy the new string in place', handler: setrangeCommand,
+    complexity: 'O(1), not counting the time taken to copy the new string in place', keySpecs: [keySpec(['RW', 'update'])], handler: setrangeCommand,
     arguments: [{ name: 'key', type: 'key', keySpecIndex: 0 }, { name: 'offset', type: 'integer' }, { name: 'value', type: 'string' }],
   },
 ];

@@ -38,12 +38,13 @@ function compile(spec: CommandSpec, parent: Command | null): Command {
     subs: null,
     isWrite: spec.flags.includes('write'),
     denyOom: spec.flags.includes('denyoom'),
-    noAuth: spec.flags.includes('no-auth'),
+    noAuth: spec.flags.includes('no_auth'),
     isAdmin: spec.flags.includes('admin'),
     calls: 0,
     usec: 0,
     rejectedCalls: 0,
     failedCalls: 0,
+    latency: null,
   };
   if (spec.subcommands !== undefined) cmd.subs = spec.subcommands.map((s) => compile(s, cmd));
   return cmd;

@@ -17,7 +17,33 @@ export interface ArgDoc {
   multiple?: boolean;
   multipleToken?: boolean;
   since?: string;
+  /** Version in which the argument was deprecated (COMMAND DOCS `deprecated_since`). */
+  deprecatedSince?: string;
   arguments?: ArgDoc[];
+}
+
+/**
+ * One key specification of a command (COMMAND INFO `key_specs`, Redis 7's keySpec): where its keys begin (an
+ * index) and how far they go (a range: `lastKey` relative to the first key, -1 the last argument; `keyStep`;
+ * `limit`), with Redis's per-key flags (RO/RW/OW/RM plus access/update/insert/delete/variable_flags).
+ */
+export interface KeySpec {
+  flags: string[];
+  /** Redis's remark on the flags (COMMAND INFO `notes`), when it has one. */
+  notes?: string;
+  /** Argument index of the first key. */
+  index: number;
+  lastKey: number;
+  keyStep: number;
+  limit?: number;
+}
+
+/**
+ * A key spec beginning at argument `index` and covering `lastKey` more arguments (-1: up to the last) every
+ * `keyStep`, with Redis's key flags (and its note on them, if any).
+ */
+export function keySpec(flags: string[], index = 1, lastKey = 0, keyStep = 1, notes?: string): KeySpec {
+  return notes !== undefined ? { flags, notes, index, lastKey, keyStep } : { flags, index, lastKey, keyStep };
 }
 
 /** A command handler: reads its arguments from `ctx.argv` and writes exactly one reply with `ctx.reply`. */
@@ -29,7 +55,10 @@ export interface CommandSpec {
   name: string;
   /** Redis arity: n > 0 means exactly n arguments (name included); n < 0 means at least -n. */
   arity: number;
-  /** Redis command flags (COMMAND INFO), e.g. "write", "readonly", "denyoom", "admin", "fast", "no-auth". */
+  /**
+   * Redis command flags (COMMAND INFO), e.g. "write", "readonly", "denyoom", "admin", "fast", "no_auth"; COMMAND
+   * INFO prints them in Redis's order whatever the order here.
+   */
   flags: string[];
   /** Position of the first key (0: no keys), of the last key (-1: the last argument), step between keys. */
   firstKey: number;
@@ -37,12 +66,18 @@ export interface CommandSpec {
   step: number;
   /** ACL categories without the "@" (the command's group is added automatically). */
   acl?: string[];
+  /** Command tips (COMMAND INFO), e.g. "nondeterministic_output", "request_policy:all_shards". */
+  tips?: string[];
+  /** Key specifications (COMMAND INFO); required for every command with keys (firstKey > 0). */
+  keySpecs?: KeySpec[];
   /** Documentation (COMMAND DOCS). */
   summary: string;
   since: string;
   group: string;
   complexity?: string;
   docFlags?: string[];
+  /** Version in which the command was deprecated (COMMAND DOCS `deprecated_since`). */
+  deprecatedSince?: string;
   arguments?: ArgDoc[];
   /** Handler; a container command (CLIENT, CONFIG...) has subcommands and no handler of its own. */
   handler?: CommandHandler;
@@ -69,4 +104,6 @@ export interface Command extends CommandSpec {
   usec: number;
   rejectedCalls: number;
   failedCalls: number;
+  /** Latency histogram for INFO latencystats (server/info.ts `recordLatency`), allocated on the first call. */
+  latency: Uint32Array | null;
 }

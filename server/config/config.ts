@@ -54,6 +54,11 @@ export interface ConfigFields {
   protoMaxBulkLen: number;
   /** Bytes. */
   clientQueryBufferLimit: number;
+  /**
+   * `client-output-buffer-limit` of the normal class: [hard limit bytes, soft limit bytes, soft limit seconds]
+   * (0 = no limit).
+   */
+  clientOutputBufferLimit: readonly number[];
   /** Per second, 1..500. */
   hz: number;
   /** Seconds; 0 = never. */
@@ -147,6 +152,7 @@ export class Config implements ConfigFields {
   maxclients = 0;
   protoMaxBulkLen = 0;
   clientQueryBufferLimit = 0;
+  clientOutputBufferLimit: readonly number[] = [0, 0, 0];
   hz = 0;
   timeout = 0;
   tcpKeepalive = 0;
@@ -271,7 +277,8 @@ export class Config implements ConfigFields {
     const found: { def: ParamDef<any>; registered: string; value: string }[] = [];
     for (const [name, value] of pairs) {
       const l = lookupParam(name);
-      if (!l) return `ERR Unknown option or number of arguments for CONFIG SET - '${name}'`;
+      // Redis prints the name with %s: up to a NUL byte.
+      if (!l) return `ERR Unknown option or number of arguments for CONFIG SET - '${name.split('\0')[0]}'`;
       if (!l.def.mutable) return setFailed(name, "can't set immutable config");
       if (l.def.protected) return setFailed(name, "can't set protected config");
       if (found.some((f) => f.registered === l.registered)) return setFailed(name, 'duplicate parameter');

@@ -32,7 +32,7 @@ import {
 export type ParamType = 'int' | 'memory' | 'octal' | 'bool' | 'enum' | 'string' | 'float' | 'list' | 'special';
 
 /** The typed value a parameter exposes on its `Config` field (and passes to change hooks). */
-export type FastValue = number | string | boolean | readonly string[];
+export type FastValue = number | string | boolean | readonly string[] | readonly number[];
 
 /** Result of parsing a value: the new value or a Redis error text (without "ERR ..." prefix). */
 export type ParseResult<V> = { readonly ok: true; readonly value: V } | { readonly ok: false; readonly error: string };
@@ -436,7 +436,8 @@ function clientOutputBufferLimitParam(o: Common): ParamDef<ObufLimits> {
       return ok(next);
     },
     format,
-    fast: format,
+    // The Config field: the normal class's [hard bytes, soft bytes, soft seconds] (the only class tierkv has).
+    fast: (v) => v[0]!.map(Number),
   };
 }
 
@@ -459,6 +460,89 @@ function oomScoreAdjValuesParam(o: Common): ParamDef<readonly bigint[]> {
     format: (v) => v.join(' '),
     fast: (v) => v.join(' '),
   };
+}
+
+/** A Redis long long parameter: like an int parameter (the same syntax and errors), wider bounds. */
+function longLongParam(name: string, o: IntOpts): ParamDef<bigint> {
+  return intParam(name, o);
+}
+
+/** `replicaof` / `slaveof`: "" (no master). tierkv does not replicate: any other value is refused. */
+function replicaofParam(o: Common): ParamDef<string> {
+  return {
+    ...base('replicaof', o, 'special', '', true),
+    parse: (args) => {
+      if (args.length === 0 || (args.length === 1 && args[0] === '')) return ok('');
+      if (args.length === 2 && asciiLower(args[0]!) === 'no' && asciiLower(args[1]!) === 'one') return ok('');
+      return fail('tierkv does not replicate (only "no one" is accepted)');
+    },
+    format: (v) => v,
+    fast: (v) => v,
+  };
+}
+
+/** Flags of `shutdown-on-sigint` / `shutdown-on-sigterm`, in Redis's enum order (server.h SHUTDOWN_*). */
+const SHUTDOWN_FLAGS: readonly (readonly [string, number])[] = [['default', 0], ['save', 1], ['nosave', 2], ['now', 4], ['force', 8]];
+
+/**
+ * A Redis flags enum (several words combine, Redis config.c enumConfigSet with MULTI_ARG_CONFIG): printed as the
+ * exact name of the value, else the names of its bits in enum order.
+ */
+function flagsEnumParam(name: string, o: Common): ParamDef<number> {
+  const names = SHUTDOWN_FLAGS.map(([n]) => n).join(', ');
+  return {
+    ...base(name, o, 'special', 'default', true),
+    values: SHUTDOWN_FLAGS.map(([n]) => n),
+    parse: (args) => {
+      let v = 0;
+      for (const a of args) {
+        const f = SHUTDOWN_FLAGS.find(([n]) => n === asciiLower(a));
+        if (f === undefined) return fail(`argument(s) must be one of the following: ${names}`);
+        v |= f[1];
+      }
+      if ((v & 3) === 3) return fail("shutdown options SAVE and NOSAVE can't be used simultaneously");
+      return ok(v);
+    },
+    format: (v) => {
+      const exact = SHUTDOWN_FLAGS.find(([, f]) => f === v);
+      if (exact !== undefined) return exact[0];
+      return SHUTDOWN_FLAGS.filter(([, f]) => f !== 0 && (v & f) === f).map(([n]) => n).join(' ');
+    },
+    fast: (v) => v,
+  };
+}
+
+/** A double as Redis's "%f" with trailing zeros (and a trailing dot) trimmed (util.c trimDoubleString). */
+function trimmedFixed(d: number): string {
+  let t = d.toFixed(6);
+  if (t.includes('.')) t = t.replace(/0+$/, '').replace(/\.$/, '');
+  return t;
+}
+
+/** `latency-tracking-info-percentiles`: doubles in 0..100 separated by spaces, "" for none. */
+function percentilesParam(o: Common): ParamDef<readonly number[]> {
+  return {
+    ...base('latency-tracking-info-percentiles', o, 'special', '50 99 99.9', true),
+    parse: (args) => {
+      if (args.length === 0 || (args.length === 1 && args[0] === '')) return ok([]);
+      const out: number[] = [];
+      for (const a of args) {
+        const v = parseFloatStrict(a);
+        if (v === null) return fail('Invalid latency-tracking-info-percentiles parameters');
+        if (v < 0 || v > 100) return fail('latency-tracking-info-percentiles parameters should sit between [0.0,100.0]');
+        out.push(v);
+      }
+      return ok(out);
+    },
+    format: (v) => v.map(trimmedFixed).join(' '),
+    fast: (v) => v.map(trimmedFixed).join(' '),
+  };
+}
+
+/** Redis isValidAnnouncedHostname (cluster-announce-hostname): letters, digits, '-' and '.', under 256 bytes. */
+function hostnameError(v: string): string | null {
+  if (v.length >= 256) return 'Hostnames must be less than 256 characters';
+  return /^[A-Za-z0-9.-]*$/.test(v) ? null : 'Hostnames may only contain alphanumeric characters, hyphens or dots';
 }
 
 /** Variables Redis's proc-title-template knows (server.c redisProcTitleGetVariable). */
@@ -744,7 +828,7 @@ export const PARAMS: readonly ParamDef<any>[] = [
   intParam('repl-ping-replica-period', { aliases: ['repl-ping-slave-period'], default: 10n, min: 1n, max: INT_MAX, noop: true, doc: 'replica ping period, seconds' }),
   intParam('min-replicas-to-write', { aliases: ['min-slaves-to-write'], default: 0n, min: 0n, max: INT_MAX, noop: true, doc: 'replicas needed to accept writes' }),
   intParam('min-replicas-max-lag', { aliases: ['min-slaves-max-lag'], default: 10n, min: 0n, max: INT_MAX, noop: true, doc: 'lag allowed for those replicas, seconds' }),
-  clientOutputBufferLimitParam({ noop: true, doc: 'output buffer limits "class hard soft seconds ..." (classes normal, replica, pubsub)' }),
+  clientOutputBufferLimitParam({ doc: 'output buffer limits "class hard soft seconds ...": a normal client past hard, or past soft for longer than seconds, is disconnected (replica, pubsub: accepted)' }),
   memParam('maxmemory-clients', { default: 0n, min: -100n, max: LONG_MAX, percent: true, noop: true, doc: 'memory limit of all clients, bytes or percent of maxmemory' }),
   intParam('maxmemory-eviction-tenacity', { default: 10n, min: 0n, max: 100n, noop: true, doc: 'eviction effort per command, 0..100' }),
   intParam('slowlog-log-slower-than', { default: 10000n, min: -1n, max: LLONG_MAX, noop: true, doc: 'slow log threshold, microseconds (-1: off)' }),
@@ -811,6 +895,62 @@ export const PARAMS: readonly ParamDef<any>[] = [
     doc: "accepted for compatibility; only 'no'",
   }),
   stringParam('ignore-warnings', { default: '', noop: true, doc: 'startup warnings to silence' }),
+  // Replication, cluster, TLS and CPU-affinity parameters of Redis 7.0 (tierkv has none of these features).
+  replicaofParam({ aliases: ['slaveof'], mutable: false, noop: true, doc: 'replicate from "host port" (tierkv: never)' }),
+  stringParam('masterauth', { default: '', sensitive: true, noop: true, doc: 'password for the master' }),
+  stringParam('masteruser', { default: '', noop: true, doc: 'user name for the master' }),
+  stringParam('replica-announce-ip', { aliases: ['slave-announce-ip'], default: '', noop: true, doc: 'address a replica announces' }),
+  intParam('replica-announce-port', { aliases: ['slave-announce-port'], default: 0n, min: 0n, max: 65535n, noop: true, doc: 'port a replica announces' }),
+  boolParam('replica-announced', { default: true, noop: true, doc: 'replica listed by Sentinel' }),
+  boolParam('replica-ignore-disk-write-errors', { default: false, noop: true, doc: 'replica goes on after a disk write error' }),
+  enumParam('propagation-error-behavior', { values: ['ignore', 'panic', 'panic-on-replicas'], default: 'ignore', noop: true, doc: 'reaction to errors in replicated commands' }),
+  stringParam('bind-source-addr', { default: '', noop: true, doc: 'source address of outgoing connections' }),
+  boolParam('aof-disable-auto-gc', { default: false, noop: true, doc: 'keep old AOF files' }),
+  flagsEnumParam('shutdown-on-sigint', { noop: true, doc: 'shutdown flags on SIGINT: default, save, nosave, now, force' }),
+  flagsEnumParam('shutdown-on-sigterm', { noop: true, doc: 'shutdown flags on SIGTERM: default, save, nosave, now, force' }),
+  percentilesParam({ noop: true, doc: 'percentiles INFO latencystats reports' }),
+  intParam('socket-mark-id', { default: 0n, min: 0n, max: UINT_MAX, mutable: false, noop: true, doc: 'SO_MARK of listening sockets' }),
+  stringParam('server_cpulist', { default: '', mutable: false, noop: true, doc: 'CPU affinity of the main thread' }),
+  stringParam('bio_cpulist', { default: '', mutable: false, noop: true, doc: 'CPU affinity of background threads' }),
+  stringParam('aof_rewrite_cpulist', { default: '', mutable: false, noop: true, doc: 'CPU affinity of AOF rewrites' }),
+  stringParam('bgsave_cpulist', { default: '', mutable: false, noop: true, doc: 'CPU affinity of BGSAVE' }),
+  stringParam('cluster-config-file', { default: 'nodes.conf', mutable: false, noop: true, doc: 'cluster state file' }),
+  intParam('cluster-port', { default: 0n, min: 0n, max: 65535n, mutable: false, noop: true, doc: 'cluster bus port' }),
+  intParam('cluster-announce-port', { default: 0n, min: 0n, max: 65535n, noop: true, doc: 'cluster port to announce' }),
+  intParam('cluster-announce-bus-port', { default: 0n, min: 0n, max: 65535n, noop: true, doc: 'cluster bus port to announce' }),
+  intParam('cluster-announce-tls-port', { default: 0n, min: 0n, max: 65535n, noop: true, doc: 'cluster TLS port to announce' }),
+  stringParam('cluster-announce-ip', { default: '', noop: true, doc: 'cluster address to announce' }),
+  stringParam('cluster-announce-hostname', { default: '', noop: true, check: hostnameError, doc: 'cluster hostname to announce' }),
+  enumParam('cluster-preferred-endpoint-type', { values: ['ip', 'hostname', 'unknown-endpoint'], default: 'ip', noop: true, doc: 'endpoint type shown to clients' }),
+  intParam('cluster-migration-barrier', { default: 1n, min: 0n, max: INT_MAX, noop: true, doc: 'replicas a master keeps before one migrates' }),
+  longLongParam('cluster-node-timeout', { default: 15000n, min: 0n, max: LLONG_MAX, noop: true, doc: 'cluster node timeout, ms' }),
+  intParam('cluster-replica-validity-factor', { aliases: ['cluster-slave-validity-factor'], default: 10n, min: 0n, max: INT_MAX, noop: true, doc: 'replica data age factor for failover' }),
+  boolParam('cluster-replica-no-failover', { aliases: ['cluster-slave-no-failover'], default: false, noop: true, doc: 'replica never fails over' }),
+  boolParam('cluster-require-full-coverage', { default: true, noop: true, doc: 'refuse queries while slots are uncovered' }),
+  boolParam('cluster-allow-reads-when-down', { default: false, noop: true, doc: 'serve reads while the cluster is down' }),
+  boolParam('cluster-allow-pubsubshard-when-down', { default: true, noop: true, doc: 'serve sharded pub/sub while the cluster is down' }),
+  boolParam('cluster-allow-replica-migration', { default: true, noop: true, doc: 'replicas may migrate to orphaned masters' }),
+  memParam('cluster-link-sendbuf-limit', { default: 0n, min: 0n, max: LONG_MAX, noop: true, doc: 'cluster link send buffer limit' }),
+  intParam('tls-port', { default: 0n, min: 0n, max: 65535n, noop: true, doc: 'TLS port (tierkv: no TLS)' }),
+  stringParam('tls-cert-file', { default: '', noop: true, doc: 'TLS certificate' }),
+  stringParam('tls-key-file', { default: '', noop: true, doc: 'TLS private key' }),
+  stringParam('tls-key-file-pass', { default: '', sensitive: true, noop: true, doc: 'TLS private key passphrase' }),
+  stringParam('tls-client-cert-file', { default: '', noop: true, doc: 'TLS client certificate' }),
+  stringParam('tls-client-key-file', { default: '', noop: true, doc: 'TLS client private key' }),
+  stringParam('tls-client-key-file-pass', { default: '', sensitive: true, noop: true, doc: 'TLS client private key passphrase' }),
+  stringParam('tls-dh-params-file', { default: '', noop: true, doc: 'TLS DH parameters' }),
+  stringParam('tls-ca-cert-file', { default: '', noop: true, doc: 'TLS CA certificate' }),
+  stringParam('tls-ca-cert-dir', { default: '', noop: true, doc: 'TLS CA certificate directory' }),
+  stringParam('tls-protocols', { default: '', noop: true, doc: 'TLS protocol versions' }),
+  stringParam('tls-ciphers', { default: '', noop: true, doc: 'TLS 1.2 ciphers' }),
+  stringParam('tls-ciphersuites', { default: '', noop: true, doc: 'TLS 1.3 cipher suites' }),
+  enumParam('tls-auth-clients', { values: ['no', 'yes', 'optional'], default: 'yes', noop: true, doc: 'TLS client authentication' }),
+  boolParam('tls-replication', { default: false, noop: true, doc: 'TLS for replication links' }),
+  boolParam('tls-cluster', { default: false, noop: true, doc: 'TLS for the cluster bus' }),
+  boolParam('tls-prefer-server-ciphers', { default: false, noop: true, doc: 'prefer the server cipher order' }),
+  boolParam('tls-session-caching', { default: true, noop: true, doc: 'TLS session caching' }),
+  intParam('tls-session-cache-size', { default: 20480n, min: 0n, max: INT_MAX, noop: true, doc: 'TLS session cache size' }),
+  intParam('tls-session-cache-timeout', { default: 300n, min: 0n, max: INT_MAX, noop: true, doc: 'TLS session cache timeout, seconds' }),
 ];
 
 /** A parameter found by one of its names. */

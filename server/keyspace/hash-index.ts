@@ -31,6 +31,8 @@ export const NOT_FOUND = -1;
 
 const MIN_CAPACITY = 1024;
 const MAX_LOAD = 0.75;
+/** Highest load tolerated when growing is vetoed (maxmemory): linear probing degrades quickly above it. */
+const MAX_LOAD_HARD = 0.9;
 const MIN_LOAD = 0.1;
 /** Old-table slots moved per insert/delete while rehashing. */
 const REHASH_SLOTS_PER_OP = 16;
@@ -62,6 +64,13 @@ export class HashIndex {
   private rehashPos = 0;
   /** Called for each entry the rehash moves or drops; returning false drops the entry (e.g. dead page). */
   private keepEntry: ((addr: number) => boolean) | null = null;
+  /**
+   * Asked before growing, with the bytes the new table would add: false postpones the growth while the load stays
+   * under MAX_LOAD_HARD (Redis's dictExpandAllowed keeps a dict from pushing memory over maxmemory the same way).
+   */
+  expandAllowed: ((moreBytes: number) => boolean) | null = null;
+  /** Bytes of tables dropped since the owner last reset this (freed once V8 collects them). */
+  releasedBytes = 0;
 
   /**
    * @param initialCapacity slots of the first table (rounded up to a power of two, at least 1024)
@@ -167,7 +176,7 @@ export class HashIndex {
   insert(h: number, addr: number, ttl: boolean): void {
     if (this.old !== null) this.rehashSlots(REHASH_SLOTS_PER_OP);
     let t = this.t;
-    if (t.used + 1 > t.cap * MAX_LOAD) {
+    if (t.used + 1 > t.cap * MAX_LOAD && (t.used + 1 > t.cap * MAX_LOAD_HARD || this.growAllowed(t.cap * 2))) {
       if (this.old !== null) this.rehashSlots(Infinity);
       this.startRehash(t.cap * 2);
       t = this.t;
@@ -192,6 +201,10 @@ export class HashIndex {
     }
     if (this.old !== null) this.rehashSlots(REHASH_SLOTS_PER_OP);
     else this.maybeShrink();
+  }
+
+  private growAllowed(newCap: number): boolean {
+    return this.expandAllowed === null || this.expandAllowed(newCap * 8);
   }
 
   /** Backward-shift deletion (linear probing without tombstones). */
@@ -261,6 +274,7 @@ export class HashIndex {
     }
     this.rehashPos = pos;
     if (pos >= o.cap) {
+      this.releasedBytes += o.cap * 8;
       this.old = null;
       this.maybeShrink();
       return this.old === null;
@@ -286,6 +300,7 @@ export class HashIndex {
 
   /** Removes every entry and returns to the minimum capacity. */
   clear(): void {
+    this.releasedBytes += this.bytes();
     this.t = new Table(MIN_CAPACITY);
     this.old = null;
     this.rehashPos = 0;

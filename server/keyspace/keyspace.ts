@@ -17,7 +17,7 @@
  * the same spirit: TsavoriteBase.cs, FindTagOrFreeInternal.)
  */
 import { Arena, CHUNK_BITS, CHUNK_MASK, MAX_PAGES, PS_ACTIVE, PS_JUMBO, TIER_COLD, TIER_HOT } from '../../allocator/arena.js';
-import type { Extent } from '../../allocator/extent.js';
+import { Extent } from '../../allocator/extent.js';
 import {
   F_HAS_TTL,
   F_RAW,
@@ -42,6 +42,8 @@ export const KEEP_TTL = -1;
 export const NO_TTL = 0;
 
 const EMPTY_U8 = new Uint8Array(0);
+/** An extent with no memory, current after extents were released. */
+const PLACEHOLDER_EXTENT = Extent.placeholder();
 
 /** Keyspace statistics (Redis INFO stats names in comments). */
 export class KeyspaceStats {
@@ -507,6 +509,7 @@ export class Keyspace implements KeyMatcher {
     const freed = this.arena.dropTier(TIER_HOT).freedBytes + this.arena.dropTier(TIER_COLD).freedBytes;
     this.index.clear();
     this.arena.reclaimDeadPages();
+    this.forgetCurrent();
     this.pageTtl.fill(0);
     this.keys = 0;
     this.expires = 0;
@@ -531,11 +534,26 @@ export class Keyspace implements KeyMatcher {
       }
     }
     const r = arena.dropTier(tier);
+    this.forgetCurrent();
     this.keys -= r.items;
     this.expires -= ttlDropped;
     this.deadEntries += r.items;
     if (this.deadEntries === 0) arena.reclaimDeadPages();
     return { keys: r.items, freedBytes: r.freedBytes, residentBytes: r.residentBytes, extents: r.extents };
+  }
+
+  /**
+   * Forgets the current item and key after extents were released: `kb` may be a view into a dropped extent, and
+   * any live view keeps its SharedArrayBuffer (and its RAM) from being collected.
+   */
+  private forgetCurrent(): void {
+    this.kb = EMPTY_U8;
+    this.ko = 0;
+    this.kl = 0;
+    this.slot = NOT_FOUND;
+    this.addr = 0;
+    this.off = 0;
+    this.ext = this.arena.ext = PLACEHOLDER_EXTENT;
   }
 
   private deadEntryGone(): void {

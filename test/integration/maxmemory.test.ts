@@ -1,0 +1,132 @@
+/**
+ * maxmemory as a Redis user sees it: a value bigger than the limit is refused (its bytes count before it is
+ * stored), evicting policies never refuse writes while something can be evicted (eviction continues in the
+ * background when a command's budget runs out), lowering maxmemory at run time converges, memory released by
+ * FLUSHALL goes back to the OS, and turning tiering off brings the cold items back.
+ */
+import { describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { startTierkvInProcess, startTierkvProcess } from '../helpers/tierkv.js';
+
+function fields(text: string): Record<string, string> {
+  return Object.fromEntries(
+    text
+      .split('\r\n')
+      .filter((l) => l.includes(':') && !l.startsWith('#'))
+      .map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1)]),
+  );
+}
+
+async function until(cond: () => Promise<boolean>, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await cond()) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return cond();
+}
+
+const BIG = Buffer.alloc(70 * 1024 * 1024, 1);
+
+describe('maxmemory', () => {
+  it.each(['allkeys-lru', 'noeviction'])('refuses a value bigger than maxmemory with -OOM (%s)', async (policy) => {
+    const srv = await startTierkvInProcess({ maxmemory: '64mb', 'maxmemory-policy': policy });
+    const redis = new Redis({ port: srv.port, host: srv.host });
+    try {
+      await redis.set('small', '1');
+      await expect(redis.set('v70', BIG)).rejects.toThrow("OOM command not allowed when used memory > 'maxmemory'.");
+      expect(await redis.exists('v70')).toBe(0);
+      if (policy === 'noeviction') expect(await redis.get('small')).toBe('1');
+      expect(Number(fields(await redis.info('memory'))['used_memory'])).toBeLessThan(64 * 1024 * 1024);
+    } finally {
+      redis.disconnect();
+      await srv.stop();
+    }
+  }, 60_000);
+
+  it('never refuses writes under allkeys-lru while keys can be evicted, across index growth', async () => {
+    const srv = await startTierkvInProcess({ maxmemory: '50mb', 'maxmemory-policy': 'allkeys-lru' });
+    const redis = new Redis({ port: srv.port, host: srv.host });
+    try {
+      let errors = 0;
+      for (let start = 0; start < 1_000_000; start += 1000) {
+        const p = redis.pipeline();
+        for (let i = start; i < start + 1000; i++) p.set(`loop:${i}`, '0123456789');
+        const res = await p.exec();
+        errors += res?.filter(([e]) => e !== null).length ?? 0;
+      }
+      expect(errors).toBe(0);
+      expect(await until(async () => Number(fields(await redis.info('memory'))['used_memory']) <= 50 * 1024 * 1024, 10_000)).toBe(true);
+      expect(Number(fields(await redis.info('stats'))['evicted_keys'])).toBeGreaterThan(0);
+    } finally {
+      redis.disconnect();
+      await srv.stop();
+    }
+  }, 120_000);
+
+  it('converges when maxmemory is lowered at run time, and keeps accepting writes meanwhile', async () => {
+    const srv = await startTierkvInProcess({});
+    const redis = new Redis({ port: srv.port, host: srv.host });
+    try {
+      for (let start = 0; start < 400_000; start += 2000) {
+        const p = redis.pipeline();
+        for (let i = start; i < start + 2000; i++) p.set(`k:${i}`, 'v'.repeat(50));
+        await p.exec();
+      }
+      await redis.config('SET', 'maxmemory-policy', 'allkeys-lru');
+      await redis.config('SET', 'maxmemory', '20mb');
+      expect(await redis.set('x1', 'y')).toBe('OK');
+      const ok = await until(async () => Number(fields(await redis.info('memory'))['used_memory']) <= 20 * 1024 * 1024, 10_000);
+      expect(ok).toBe(true);
+      expect(await redis.set('x2', 'y')).toBe('OK');
+      expect(await redis.dbsize()).toBeLessThan(400_000);
+    } finally {
+      redis.disconnect();
+      await srv.stop();
+    }
+  }, 120_000);
+
+  it('brings the cold items back to the hot tier when tiering is turned off (hot-ratio 1)', async () => {
+    const srv = await startTierkvInProcess({ maxmemory: '32mb', 'maxmemory-policy': 'allkeys-lfu' });
+    const redis = new Redis({ port: srv.port, host: srv.host });
+    try {
+      for (let start = 0; start < 120_000; start += 2000) {
+        const p = redis.pipeline();
+        for (let i = start; i < start + 2000; i++) p.set(`k:${i}`, 'v'.repeat(100));
+        await p.exec();
+      }
+      expect(Number(fields(await redis.info('tiers'))['cold_keys'])).toBeGreaterThan(20_000);
+      await redis.config('SET', 'hot-ratio', '1');
+      expect(await until(async () => fields(await redis.info('tiers'))['cold_keys'] === '0', 20_000)).toBe(true);
+      const report = (await redis.call('MIGRATE_PREPARE')) as unknown[];
+      expect(report[report.indexOf('dropped_keys') + 1]).toBe(0);
+      expect(await redis.dbsize()).toBe(120_000);
+      await redis.call('MIGRATE_DONE');
+    } finally {
+      redis.disconnect();
+      await srv.stop();
+    }
+  }, 60_000);
+
+  it('gives the memory of a FLUSHALL back to the OS without waiting for MIGRATE_PREPARE', async () => {
+    const srv = await startTierkvProcess({});
+    const redis = new Redis({ port: srv.port, host: srv.host });
+    try {
+      for (let start = 0; start < 600_000; start += 2000) {
+        const p = redis.pipeline();
+        for (let i = start; i < start + 2000; i++) p.set(`k:${i}`, 'v'.repeat(100));
+        await p.exec();
+      }
+      const before = fields(await redis.info('memory'));
+      const rssBefore = Number(before['used_memory_rss']);
+      const arena = Number(before['arena_bytes']);
+      expect(arena).toBeGreaterThan(64 * 1024 * 1024);
+      expect(await redis.flushall()).toBe('OK');
+      const fell = await until(async () => rssBefore - Number(fields(await redis.info('memory'))['used_memory_rss']) >= arena / 2, 5000);
+      expect(fell).toBe(true);
+    } finally {
+      redis.disconnect();
+      await srv.stop();
+    }
+  }, 120_000);
+});
