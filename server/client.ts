@@ -4,6 +4,7 @@
  */
 import type { Socket } from 'node:net';
 import { RequestParser, type ParserLimits } from '../protocol/request-parser.js';
+import type { Argv } from './commands/context.js';
 
 /** Session state of one connection. */
 export class Client {
@@ -29,6 +30,14 @@ export class Client {
    * back); the client's next commands stay buffered until then, so replies keep their order.
    */
   blocked = false;
+  /** Commands queued since MULTI (copies of their arguments), or null outside a transaction. */
+  multi: Argv[] | null = null;
+  /** A command was rejected while queueing: EXEC must answer -EXECABORT. */
+  multiDirty = false;
+  /** Keys this client WATCHes (latin1 strings), or null. */
+  watched: Set<string> | null = null;
+  /** A WATCHed key changed: EXEC must answer a null array. */
+  watchDirty = false;
   /** Reads paused because the client does not read its replies fast enough. */
   paused = false;
   /** CLIENT NO-EVICT on (CLIENT LIST flag `e`) and CLIENT NO-TOUCH on (flag `T`); accepted, no other effect. */

@@ -101,6 +101,7 @@ export class MigrationManager {
     this.state = 'prepared';
     this.since = Date.now();
     const dropped = ks.dropTier(TIER_COLD);
+    if (dropped.keys > 0) core.touchAllWatched(); // dropped keys count as modified for WATCH
     const trimmed = arena.trimEmptyExtents(0);
     const freed = dropped.freedBytes + trimmed;
     const t1 = performance.now();

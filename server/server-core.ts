@@ -26,6 +26,9 @@ import { recordLatency } from './info.js';
 /** Released extent bytes after which the cron forces a garbage collection. */
 const GC_AFTER_RELEASED_BYTES = 32 << 20;
 
+/** Commands that run at once even inside MULTI (Redis processCommand's exceptions). */
+const MULTI_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+
 /** Server-wide counters (Redis INFO stats names). */
 export class ServerStats {
   totalConnectionsReceived = 0;
@@ -139,12 +142,14 @@ export class ServerCore {
     const w = this.writer;
     let cmd = this.table.lookup(argv.buf, argv.argOff[0], argv.argLen[0]);
     if (cmd === undefined) {
+      if (c.multi !== null) c.multiDirty = true;
       this.rejectUnknown(argv, null);
       return;
     }
     if (cmd.subs !== null && argv.argc >= 2) {
       const sub = CommandTable.lookupSub(cmd, argv.buf, argv.argOff[1], argv.argLen[1]);
       if (sub === undefined) {
+        if (c.multi !== null) c.multiDirty = true;
         this.rejectUnknown(argv, cmd);
         return;
       }
@@ -152,6 +157,7 @@ export class ServerCore {
     }
     const arity = cmd.arity;
     if ((arity > 0 && argv.argc !== arity) || argv.argc < -arity) {
+      if (c.multi !== null) c.multiDirty = true;
       this.reject(cmd, `ERR wrong number of arguments for '${cmd.fullName}' command`);
       return;
     }
@@ -163,7 +169,12 @@ export class ServerCore {
     const ks = this.ks;
     ks.now = Date.now();
     if (config.maxmemory > 0 && this.enforceMaxmemory(cmd, argv) === EVICT_FAIL && cmd.denyOom) {
+      if (c.multi !== null) c.multiDirty = true;
       this.reject(cmd, ERR.oom);
+      return;
+    }
+    if (c.multi !== null && !MULTI_CONTROL.has(cmd.name)) {
+      this.queueMulti(c, cmd, argv);
       return;
     }
     ctx.client = c;
@@ -197,6 +208,7 @@ export class ServerCore {
       this.countError(sp > 0 ? e.slice(0, sp) : e);
     }
     this.stats.totalCommandsProcessed++;
+    if (cmd.isWrite && this.watchers.size > 0) this.touchWrittenKeys(cmd, argv);
     // A bounded slice of tier work after the command (tiers.ts), only when the hot tier is over capacity.
     if (this.tiers.pending()) this.tiers.slice();
   }
@@ -234,6 +246,83 @@ export class ServerCore {
       if (r === EVICT_RUNNING) this.scheduleBackgroundEviction();
     });
   }
+
+  // Transactions (commands/transactions.ts) ----------------------------------------------------------------
+
+  /** WATCHed keys (latin1 strings) → the clients watching them. */
+  readonly watchers = new Map<string, Set<Client>>();
+
+  /** Queues a command of a transaction: a copy of its arguments; replies +QUEUED (or refuses it). */
+  private queueMulti(c: Client, cmd: Command, argv: Argv): void {
+    if (cmd.flags.includes('no_multi')) {
+      c.multiDirty = true;
+      this.reject(cmd, 'ERR Command not allowed inside a transaction');
+      return;
+    }
+    let total = 0;
+    for (let i = 0; i < argv.argc; i++) total += argv.argLen[i];
+    const buf = Buffer.allocUnsafe(total);
+    const argOff = new Int32Array(argv.argc);
+    const argLen = new Int32Array(argv.argc);
+    let off = 0;
+    for (let i = 0; i < argv.argc; i++) {
+      argv.buf.copy(buf, off, argv.argOff[i], argv.argOff[i] + argv.argLen[i]);
+      argOff[i] = off;
+      argLen[i] = argv.argLen[i];
+      off += argv.argLen[i];
+    }
+    (c.multi as Argv[]).push({ argc: argv.argc, buf, argOff, argLen });
+    this.writer.simple('QUEUED');
+  }
+
+  /** Adds a WATCH of `key` by `c`. */
+  watch(c: Client, key: string): void {
+    if (c.watched === null) c.watched = new Set();
+    if (c.watched.has(key)) return;
+    c.watched.add(key);
+    let set = this.watchers.get(key);
+    if (set === undefined) this.watchers.set(key, (set = new Set()));
+    set.add(c);
+    this.ks.onRemove = this.watchRemoveHook;
+  }
+
+  /** Forgets every WATCH of `c` (EXEC, DISCARD, UNWATCH, disconnection). */
+  unwatchAll(c: Client): void {
+    c.watchDirty = false;
+    if (c.watched === null) return;
+    for (const key of c.watched) {
+      const set = this.watchers.get(key);
+      if (set === undefined) continue;
+      set.delete(c);
+      if (set.size === 0) this.watchers.delete(key);
+    }
+    c.watched = null;
+    if (this.watchers.size === 0) this.ks.onRemove = null;
+  }
+
+  /** Marks the watchers of `key` (bytes) as dirty. */
+  private touchKey(b: Uint8Array, o: number, l: number): void {
+    const set = this.watchers.get(Buffer.from(b.buffer, b.byteOffset + o, l).toString('latin1'));
+    if (set !== undefined) for (const w of set) w.watchDirty = true;
+  }
+
+  /** Marks every watcher dirty (FLUSHALL, MIGRATE_PREPARE: keys changed without being named). */
+  touchAllWatched(): void {
+    for (const set of this.watchers.values()) for (const w of set) w.watchDirty = true;
+  }
+
+  /** After a write command: its key arguments (from the command table's key positions) count as modified. */
+  private touchWrittenKeys(cmd: Command, argv: Argv): void {
+    if (cmd.firstKey === 0) {
+      if (cmd.name === 'flushall' || cmd.name === 'flushdb') this.touchAllWatched();
+      return;
+    }
+    const last = cmd.lastKey < 0 ? argv.argc + cmd.lastKey : Math.min(cmd.lastKey, argv.argc - 1);
+    for (let i = cmd.firstKey; i <= last; i += cmd.step) this.touchKey(argv.buf, argv.argOff[i], argv.argLen[i]);
+  }
+
+  /** Keyspace hook while WATCHes exist: keys removed by expiry or eviction count as modified. */
+  private readonly watchRemoveHook = (b: Uint8Array, o: number, l: number): void => this.touchKey(b, o, l);
 
   /** Replies with an error for a rejected command and counts it (rejected_calls, errorstats). */
   private reject(cmd: Command | null, msg: string): void {

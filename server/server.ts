@@ -160,6 +160,7 @@ export class TierkvServer {
     });
     sock.on('close', () => {
       c.closing = true;
+      core.unwatchAll(c);
       core.clients.delete(c.id);
     });
     sock.on('error', () => {

@@ -8,6 +8,7 @@ import { keyCommands } from './keys.js';
 import { migrateCommands } from './migrate.js';
 import { serverCommands } from './server-cmds.js';
 import { stringCommands } from './strings.js';
+import { transactionCommands } from './transactions.js';
 import type { CommandSpec } from './types.js';
 
 /** All command declarations. */
@@ -19,4 +20,5 @@ export const allCommands: CommandSpec[] = [
   ...serverCommands,
   ...commandCommands,
   ...migrateCommands,
+  ...transactionCommands,
 ];

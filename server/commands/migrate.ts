@@ -58,7 +58,7 @@ function migrateAbort(ctx: CommandContext): void {
 
 const NOKEYS = { firstKey: 0, lastKey: 0, step: 0 };
 const S = { group: 'server' };
-const FLAGS = ['admin', 'noscript', 'loading', 'stale'];
+const FLAGS = ['admin', 'noscript', 'loading', 'stale', 'no_multi'];
 const ACL = ['admin', 'slow', 'dangerous'];
 
 /** The migration commands of the table. */

@@ -470,8 +470,15 @@ export class Keyspace implements KeyMatcher {
     this.index.setTtlFlag(this.slot, hasTtl);
   }
 
+  /**
+   * Told about every key removed (delete, expiry, eviction) while set: the server sets it only while some client
+   * WATCHes keys, so the common path pays one null check.
+   */
+  onRemove: ((b: Uint8Array, o: number, l: number) => void) | null = null;
+
   /** Deletes the current item (requires a valid `slot`). */
   removeCurrent(): void {
+    if (this.onRemove !== null) this.onRemove(this.ext.u8, this.keyOff(), this.keyLen());
     const addr = this.addr;
     const size = this.itemSize();
     if ((this.flags() & F_HAS_TTL) !== 0) {
