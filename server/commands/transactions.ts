@@ -8,7 +8,7 @@
  */
 import type { Client } from '../client.js';
 import type { CommandContext } from './context.js';
-import type { CommandSpec } from './types.js';
+import { keySpec, type CommandSpec } from './types.js';
 
 function multiCommand(ctx: CommandContext): void {
   const c = ctx.client;
@@ -88,7 +88,7 @@ export const transactionCommands: CommandSpec[] = [
     summary: 'Discards a transaction.', complexity: 'O(N), when N is the number of queued commands', handler: discardCommand },
   { name: 'watch', arity: -2, flags: F, firstKey: 1, lastKey: -1, step: 1, ...T, acl: ['fast', 'transaction'], since: '2.2.0',
     summary: 'Makes the next EXEC fail if one of these keys changes before it.', complexity: 'O(1) for every key.',
-    handler: watchCommand, arguments: [{ name: 'key', type: 'key', keySpecIndex: 0, multiple: true }] },
+    keySpecs: [keySpec(['RO'], 1, -1, 1)], handler: watchCommand, arguments: [{ name: 'key', type: 'key', keySpecIndex: 0, multiple: true }] },
   { name: 'unwatch', arity: 1, flags: F, ...NOKEYS, ...T, acl: ['fast', 'transaction'], since: '2.2.0',
     summary: 'Forgets the WATCHed keys.', complexity: 'O(1)', handler: unwatchCommand },
 ];
