@@ -524,6 +524,13 @@ export class QmpClient extends EventEmitter {
     const m = msg as Record<string, unknown>;
 
     if (this.#state === 'greeting') {
+      if (typeof m.event === 'string' && !('QMP' in m)) {
+        // QEMU can emit an event on a fresh connection before its greeting: the monitor is still in command mode
+        // from the previous client when the chardev accepts the new one (seen with RESUME on QEMU 7.2). It
+        // belongs to no session of ours, so it is dropped rather than taken for a broken greeting.
+        this.#warn(`QMP event before the greeting ignored: ${m.event}`);
+        return;
+      }
       this.#onGreeting(m, line);
       return;
     }

@@ -13,7 +13,7 @@ import {
   type QmpEvent,
 } from '../../migration-hook/qmp.js';
 import { makeSocketDir, sleep } from '../helpers/qemu.js';
-import { FakeQmpServer } from '../helpers/qemu-fake-qmp.js';
+import { FAKE_GREETING, FakeQmpServer } from '../helpers/qemu-fake-qmp.js';
 
 let tmp: ReturnType<typeof makeSocketDir>;
 let server: FakeQmpServer | undefined;
@@ -105,6 +105,13 @@ describe('QmpClient.connect', () => {
   it('rejects a peer that does not greet with QMP', async () => {
     server = await FakeQmpServer.start({ dir: tmp.dir, greeting: '{"hello": "world"}' });
     await expect(QmpClient.connect(server.target, { timeoutMs: 1000 })).rejects.toBeInstanceOf(QmpProtocolError);
+  });
+
+  it('ignores an event that arrives before the greeting (QEMU races a RESUME onto a fresh connection)', async () => {
+    const early = JSON.stringify({ timestamp: { seconds: 1, microseconds: 0 }, event: 'RESUME' });
+    server = await FakeQmpServer.start({ dir: tmp.dir, greeting: `${early}\r\n${JSON.stringify(FAKE_GREETING)}` });
+    client = await QmpClient.connect(server.target, { timeoutMs: 1000 });
+    await expect(client.queryStatus()).resolves.toBeDefined();
   });
 
   it('rejects with QmpClosedError when the peer hangs up before greeting', async () => {
