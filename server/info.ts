@@ -455,7 +455,7 @@ const SECTION_BUILDERS: Record<string, (core: ServerCore) => string[]> = {
   },
   keyspace(core) {
     const ks = core.ks;
-    return ks.keys > 0 ? [`db0:keys=${ks.keys},expires=${ks.expires},avg_ttl=0`] : [];
+    return ks.keys > 0 ? [`db0:keys=${ks.keys},expires=${ks.expires},avg_ttl=${Math.round(ks.avgTtlMs)}`] : [];
   },
   tiers(core) {
     const a = core.arena;

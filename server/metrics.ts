@@ -313,7 +313,7 @@ export class TierkvMetrics {
       registers,
       collect() { this.set(db, core.ks.expires); },
     });
-    new Gauge({ name: 'redis_db_avg_ttl_seconds', help: 'Avg TTL in seconds (tierkv reports 0, as INFO avg_ttl)', labelNames: ['db'], registers, collect() { this.set(db, 0); } });
+    new Gauge({ name: 'redis_db_avg_ttl_seconds', help: 'Avg TTL in seconds (INFO keyspace avg_ttl / 1000)', labelNames: ['db'], registers, collect() { this.set(db, Math.round(core.ks.avgTtlMs) / 1000); } });
 
     // Per-command figures, for the commands INFO commandstats lists (those called, rejected or failed at least once).
     const perCommand = (name: string, help: string, read: (c: { calls: number; usec: number; rejectedCalls: number; failedCalls: number }) => number): void => {

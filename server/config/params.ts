@@ -667,7 +667,7 @@ const isPow2 = (v: bigint) => v > 0n && (v & (v - 1n)) === 0n;
 /** Every parameter, in `--help` order: Redis parameters used by tierkv, tierkv's own, then no-op ones. */
 export const PARAMS: readonly ParamDef<any>[] = [
   // --- Redis parameters tierkv implements -----------------------------------------------------------------------
-  intParam('port', { default: 6379n, min: 0n, max: 65535n, mutable: false, doc: 'TCP port to listen on (0: no TCP listener)' }),
+  intParam('port', { default: 6379n, min: 0n, max: 65535n, mutable: false, doc: 'TCP port to listen on (0: any free port, logged at startup)' }),
   bindParam({ default: ['127.0.0.1'], mutable: false, doc: 'addresses to listen on, space separated (up to 16)' }),
   stringParam('unixsocket', { default: '', mutable: false, doc: 'path of a Unix socket to listen on too ("" for none)' }),
   octalParam('unixsocketperm', { default: 0n, min: 0n, max: 0o777n, mutable: false, doc: 'permissions of the Unix socket, octal (0: umask default)' }),

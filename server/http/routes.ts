@@ -69,8 +69,9 @@ function parseQuery(url: string, allowed: readonly string[]): { pathEnd: number;
 }
 
 /**
- * `GET|PUT|DELETE /v1/keys/{key}`:
- * - GET → GET: 200 with the value (application/octet-stream), 404 when absent.
+ * `GET|HEAD|PUT|DELETE /v1/keys/{key}`:
+ * - GET → GET: 200 with the value (application/octet-stream), 404 when absent; HEAD: the same without the body
+ *   (Content-Length is the value's length; the access counts like a GET).
  * - PUT → SET key <body> [EX seconds] (`?ex=SECONDS`): 204; 400 for a bad `ex` (Redis's error text), 413 when the
  *   body exceeds proto-max-bulk-len, 507 on OOM.
  * - DELETE → DEL: 204, 404 when absent.
@@ -87,7 +88,7 @@ export function keysRoute(ctx: RouteContext, req: IncomingMessage, res: ServerRe
   const keyStart = KEYS_PREFIX.length;
   const keyEnd = query.pathEnd;
   const caller = ctx.caller;
-  if (method === 'GET') {
+  if (method === 'GET' || method === 'HEAD') {
     if (!caller.begin('get').argPercentDecoded(url, keyStart, keyEnd)) {
       sendError(res, 400, 'malformed percent-encoding in the key');
       return;
@@ -125,7 +126,7 @@ export function keysRoute(ctx: RouteContext, req: IncomingMessage, res: ServerRe
     putKey(ctx, req, res, url, keyStart, keyEnd, query.params.get('ex'));
     return;
   }
-  methodNotAllowed(res, 'GET, PUT, DELETE');
+  methodNotAllowed(res, 'GET, HEAD, PUT, DELETE');
 }
 
 /** PUT: validates the key and the announced length, reads the body, then runs SET in one synchronous step. */

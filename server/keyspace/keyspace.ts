@@ -112,6 +112,12 @@ export class Keyspace implements KeyMatcher {
   ext: Extent;
 
   private cycleCursor = 0;
+  /**
+   * Estimated average remaining TTL of the keys with an expiry, ms (INFO keyspace `avg_ttl`): a moving average of
+   * what the active cycle sees, each cycle's mean weighted 1/50, as Redis's activeExpireCycle estimates it
+   * (src/expire.c). 0 until a cycle has seen a key with a TTL, and after a flush.
+   */
+  avgTtlMs = 0;
 
   constructor(
     readonly arena: Arena,
@@ -520,6 +526,7 @@ export class Keyspace implements KeyMatcher {
     this.pageTtl.fill(0);
     this.keys = 0;
     this.expires = 0;
+    this.avgTtlMs = 0;
     this.deadEntries = 0;
     this.slot = NOT_FOUND;
     return freed;
@@ -587,6 +594,8 @@ export class Keyspace implements KeyMatcher {
     const arena = this.arena;
     const deadline = performance.now() + budgetMs;
     let expired = 0;
+    let ttlSum = 0;
+    let ttlSeen = 0;
     let pos = this.cycleCursor;
     let n = 0;
     while (n < maxSlots) {
@@ -608,12 +617,18 @@ export class Keyspace implements KeyMatcher {
             expired++;
             continue;
           }
+          ttlSum += this.ext.f64[(this.off >>> 3) + 2] - this.now;
+          ttlSeen++;
         }
       }
       pos++;
       if ((n & 255) === 0 && performance.now() >= deadline) break;
     }
     this.cycleCursor = pos;
+    if (ttlSeen > 0) {
+      const mean = ttlSum / ttlSeen;
+      this.avgTtlMs = this.avgTtlMs === 0 ? mean : (this.avgTtlMs / 50) * 49 + mean / 50;
+    }
     return expired;
   }
 

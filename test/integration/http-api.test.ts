@@ -145,7 +145,16 @@ describe('HTTP key API', () => {
     expect((await fetch(`${s.base}/v1/keysx`)).status).toBe(404);
     const post = await fetch(`${s.base}/v1/keys/k`, { method: 'POST', body: 'x' });
     expect(post.status).toBe(405);
-    expect(post.headers.get('allow')).toBe('GET, PUT, DELETE');
+    expect(post.headers.get('allow')).toBe('GET, HEAD, PUT, DELETE');
+  });
+
+  it('answers HEAD like GET without a body', async () => {
+    expect((await fetch(`${s.base}/v1/keys/head-missing`, { method: 'HEAD' })).status).toBe(404);
+    expect((await fetch(`${s.base}/v1/keys/head-k`, { method: 'PUT', body: 'twelve bytes' })).status).toBe(204);
+    const h = await fetch(`${s.base}/v1/keys/head-k`, { method: 'HEAD' });
+    expect(h.status).toBe(200);
+    expect(h.headers.get('content-length')).toBe('12');
+    expect(await h.text()).toBe('');
   });
 
   it('deletes keys', async () => {
