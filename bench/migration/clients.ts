@@ -16,10 +16,11 @@
  * includes the retries, as a client with a timeout-and-reconnect policy sees it. Cache-aside: a GET that misses (a
  * key MIGRATE_PREPARE dropped) is followed by a SET of the key's value, as a cache client refills.
  */
-import { Socket, connect } from 'node:net';
+import { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { MAX_KEY_BYTES, valueOf, writeKey, writeValue, keyOf } from '../lib/dataset.js';
-import { ReplyCounter } from '../lib/loadgen.js';
+import { MAX_KEY_BYTES, keyOf, setCommandBytes, valueOf, writeKey, writeSetCommand } from '../lib/dataset.js';
+import { ReplyCounter, openSocket } from '../lib/loadgen.js';
+import { parseInfo } from '../lib/resp.js';
 import { Rng } from '../lib/zipf.js';
 
 const CRLF = Buffer.from('\r\n', 'latin1');
@@ -32,27 +33,6 @@ export function respCommand(args: readonly (string | Buffer)[]): Buffer {
     parts.push(Buffer.from(`$${b.length}\r\n`, 'latin1'), b, CRLF);
   }
   return Buffer.concat(parts);
-}
-
-function openSocket(host: string, port: number, timeoutMs: number): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const s = connect({ host, port });
-    s.setNoDelay(true);
-    const timer = setTimeout(() => {
-      s.destroy();
-      reject(new Error(`connect to ${host}:${port} timed out after ${timeoutMs} ms`));
-    }, timeoutMs);
-    s.once('connect', () => {
-      clearTimeout(timer);
-      s.removeAllListeners('error');
-      resolve(s);
-    });
-    s.once('error', (e) => {
-      clearTimeout(timer);
-      s.destroy();
-      reject(e);
-    });
-  });
 }
 
 /**
@@ -131,9 +111,8 @@ export async function pipeCommands(
  * @param indexes the key indexes in sending order
  */
 export function* setChunks(indexes: Iterable<number>, seed: number, valueBytes: number, chunkBytes = 256 << 10): Generator<{ buf: Buffer; commands: number }> {
-  const head = Buffer.from('*3\r\n$3\r\nSET\r\n$', 'latin1');
   const valueHead = Buffer.from(`\r\n$${valueBytes}\r\n`, 'latin1');
-  const maxCmd = head.length + 3 + MAX_KEY_BYTES + valueHead.length + valueBytes + 2;
+  const maxCmd = setCommandBytes(MAX_KEY_BYTES, valueBytes);
   let buf = Buffer.allocUnsafe(Math.max(chunkBytes, maxCmd));
   let off = 0;
   let n = 0;
@@ -144,17 +123,7 @@ export function* setChunks(indexes: Iterable<number>, seed: number, valueBytes: 
       off = 0;
       n = 0;
     }
-    off += head.copy(buf, off);
-    const keyOff = off + 3;
-    const klen = writeKey(i, buf, keyOff);
-    buf[off] = 0x30 + klen;
-    buf[off + 1] = 0x0d;
-    buf[off + 2] = 0x0a;
-    off = keyOff + klen;
-    off += valueHead.copy(buf, off);
-    writeValue(seed, i, valueBytes, buf, off);
-    off += valueBytes;
-    off += CRLF.copy(buf, off);
+    off = writeSetCommand(buf, off, i, seed, valueBytes, valueHead);
     n++;
   }
   if (n > 0) yield { buf: buf.subarray(0, off), commands: n };
@@ -285,13 +254,7 @@ export async function query(host: string, port: number, password: string, comman
 
 /** INFO text as field → value. */
 export function infoRecord(text: Reply): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (typeof text !== 'string') return out;
-  for (const line of text.split('\r\n')) {
-    const i = line.indexOf(':');
-    if (i > 0 && !line.startsWith('#')) out[line.slice(0, i)] = line.slice(i + 1);
-  }
-  return out;
+  return typeof text === 'string' ? parseInfo(text) : {};
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -188,16 +188,8 @@ export interface RunResult {
   guest_pause_ms: number | null;
   migration_time_ms: number | null;
   postcopy_blocktime_ms: number | null;
-  setup: {
-    app_delete_ms: number | null;
-    preflight_ms: number | null;
-    prepare_ms: number | null;
-    balloon_ms: number | null;
-    report_wait_ms: number | null;
-    configure_ms: number | null;
-    qemu_setup_ms: number | null;
-    other_ms: number | null;
-  };
+  /** The controller's setup breakdown, plus the application-level delete of the init_on_free baseline. */
+  setup: MigrationReport['setup'] & { app_delete_ms: number | null };
   precopy_bytes: number | null;
   postcopy_bytes: number | null;
   normal_bytes: number | null;

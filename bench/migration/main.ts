@@ -5,7 +5,7 @@
  * The whole run holds /tmp/bench.lock (the machine's 2 cores are shared: the file holds this PID; the run waits
  * while another process holds it, and removes it at the end, also on failure or Ctrl-C).
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stopAllQemu } from '../../migration-hook/qemu-process.js';
@@ -35,8 +35,29 @@ const HELP = `usage: node dist/bench/migration/main.js [--smoke | --paper] [opti
   --no-lock               do not take ${BENCH_LOCK}`;
 
 /**
+ * True when the lock file names a process that no longer exists, or has stayed empty for more than 10 s (a holder
+ * that died between creating it and writing its PID).
+ */
+function lockIsStale(path: string): boolean {
+  try {
+    const text = readFileSync(path, 'utf8').trim();
+    if (text === '') return Date.now() - statSync(path).mtimeMs > 10_000;
+    const pid = Number(text);
+    if (!Number.isInteger(pid) || pid <= 0) return false;
+    try {
+      process.kill(pid, 0);
+      return false;
+    } catch (e) {
+      return (e as NodeJS.ErrnoException).code === 'ESRCH';
+    }
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Waits until `path` does not exist, then creates it with this PID (exclusive create, so two waiters cannot both
- * win). @returns a release function (idempotent). Polls every 2 s; logs once while waiting.
+ * win). @returns a release function (idempotent). A lock whose holder is gone is taken over. Polls every 2 s; logs once while waiting.
  */
 export async function acquireLock(path: string, log: (s: string) => void, timeoutMs = 6 * 3600_000): Promise<() => void> {
   const t0 = Date.now();
@@ -47,6 +68,11 @@ export async function acquireLock(path: string, log: (s: string) => void, timeou
       break;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    if (lockIsStale(path)) {
+      log(`${path} is stale (its holder is gone): taking it over`);
+      rmSync(path, { force: true });
+      continue;
     }
     if (Date.now() - t0 > timeoutMs) throw new Error(`${path} still held after ${timeoutMs} ms`);
     if (!said) {
