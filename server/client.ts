@@ -34,8 +34,15 @@ export class Client {
   multi: Argv[] | null = null;
   /** A command was rejected while queueing: EXEC must answer -EXECABORT. */
   multiDirty = false;
-  /** Keys this client WATCHes (latin1 strings), or null. */
-  watched: Set<string> | null = null;
+  /** A queued command is denyoom: EXEC is refused when out of memory. */
+  multiDenyOom = false;
+  /**
+   * While EXEC runs the transaction: its number of commands (CLIENT LIST shows flag `x`, `multi=<n>` and
+   * `cmd=exec` until it ends, as Redis does); -1 otherwise.
+   */
+  execCount = -1;
+  /** Keys this client WATCHes (latin1 strings), each with whether it was there but expired when WATCHed; or null. */
+  watched: Map<string, boolean> | null = null;
   /** A WATCHed key changed: EXEC must answer a null array. */
   watchDirty = false;
   /** Reads paused because the client does not read its replies fast enough. */

@@ -100,8 +100,8 @@ export class MigrationManager {
     core.tiers.paused = true;
     this.state = 'prepared';
     this.since = Date.now();
+    core.touchWatchedBeforeRemoval(TIER_COLD); // dropped keys are deleted ones for WATCH
     const dropped = ks.dropTier(TIER_COLD);
-    if (dropped.keys > 0) core.touchAllWatched(); // dropped keys count as modified for WATCH
     const trimmed = arena.trimEmptyExtents(0);
     const freed = dropped.freedBytes + trimmed;
     const t1 = performance.now();

@@ -29,6 +29,9 @@ const GC_AFTER_RELEASED_BYTES = 32 << 20;
 /** Commands that run at once even inside MULTI (Redis processCommand's exceptions). */
 const MULTI_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
 
+/** Commands a transaction in progress never refuses for lack of memory (Redis processCommand's exceptions). */
+const MULTI_OOM_EXEMPT = new Set(['exec', 'discard', 'quit', 'reset']);
+
 /** Server-wide counters (Redis INFO stats names). */
 export class ServerStats {
   totalConnectionsReceived = 0;
@@ -157,21 +160,29 @@ export class ServerCore {
     }
     const arity = cmd.arity;
     if ((arity > 0 && argv.argc !== arity) || argv.argc < -arity) {
-      if (c.multi !== null) c.multiDirty = true;
-      this.reject(cmd, `ERR wrong number of arguments for '${cmd.fullName}' command`);
+      this.rejectCommand(c, cmd, `wrong number of arguments for '${cmd.fullName}' command`);
       return;
     }
     if (!c.authenticated && !cmd.noAuth) {
-      this.reject(cmd, ERR.noAuth);
+      this.rejectCommand(c, cmd, ERR.noAuth);
+      return;
+    }
+    if (c.multi !== null && cmd.flags.includes('no_multi')) {
+      this.rejectCommand(c, cmd, 'Command not allowed inside a transaction');
       return;
     }
     const config = this.config;
     const ks = this.ks;
     ks.now = Date.now();
-    if (config.maxmemory > 0 && this.enforceMaxmemory(cmd, argv) === EVICT_FAIL && cmd.denyOom) {
-      if (c.multi !== null) c.multiDirty = true;
-      this.reject(cmd, ERR.oom);
-      return;
+    // The commands of a running EXEC were checked when queued (Redis runs them without processCommand's checks).
+    if (config.maxmemory > 0 && c.execCount < 0) {
+      // Redis processCommand: inside MULTI every command but EXEC, DISCARD, QUIT, RESET is refused on OOM (queueing
+      // takes memory), and EXEC is when it holds a denyoom command.
+      const denyOom = c.multi !== null ? (cmd.name === 'exec' ? c.multiDenyOom : !MULTI_OOM_EXEMPT.has(cmd.name)) : cmd.denyOom;
+      if (this.enforceMaxmemory(cmd, argv) === EVICT_FAIL && denyOom) {
+        this.rejectCommand(c, cmd, ERR.oom);
+        return;
+      }
     }
     if (c.multi !== null && !MULTI_CONTROL.has(cmd.name)) {
       this.queueMulti(c, cmd, argv);
@@ -180,10 +191,12 @@ export class ServerCore {
     ctx.client = c;
     ctx.argv = argv;
     ctx.cmd = cmd;
-    c.lastCmd = cmd.fullName;
+    // Inside EXEC, CLIENT LIST keeps showing `cmd=exec` (Redis sets lastcmd in processCommand only).
+    if (c.execCount < 0) c.lastCmd = cmd.fullName;
     c.lastInteraction = ks.now;
     const t0 = performance.now();
     const errorsBefore = w.errors;
+    const countedBefore = this.stats.totalErrorReplies;
     const mark = w.mark();
     try {
       (cmd.handler as (ctx: CommandContext) => void)(ctx);
@@ -203,12 +216,14 @@ export class ServerCore {
     recordLatency(cmd, us);
     if (w.errors !== errorsBefore) {
       cmd.failedCalls++;
-      const e = w.lastError;
-      const sp = e.indexOf(' ');
-      this.countError(sp > 0 ? e.slice(0, sp) : e);
+      // EXEC's queued commands counted their own errors (execute runs them): count only an error of this one.
+      if (w.errors - errorsBefore > this.stats.totalErrorReplies - countedBefore) {
+        const e = w.lastError;
+        const sp = e.indexOf(' ');
+        this.countError(sp > 0 ? e.slice(0, sp) : e);
+      }
     }
     this.stats.totalCommandsProcessed++;
-    if (cmd.isWrite && this.watchers.size > 0) this.touchWrittenKeys(cmd, argv);
     // A bounded slice of tier work after the command (tiers.ts), only when the hot tier is over capacity.
     if (this.tiers.pending()) this.tiers.slice();
   }
@@ -254,11 +269,7 @@ export class ServerCore {
 
   /** Queues a command of a transaction: a copy of its arguments; replies +QUEUED (or refuses it). */
   private queueMulti(c: Client, cmd: Command, argv: Argv): void {
-    if (cmd.flags.includes('no_multi')) {
-      c.multiDirty = true;
-      this.reject(cmd, 'ERR Command not allowed inside a transaction');
-      return;
-    }
+    if (cmd.denyOom) c.multiDenyOom = true;
     let total = 0;
     for (let i = 0; i < argv.argc; i++) total += argv.argLen[i];
     const buf = Buffer.allocUnsafe(total);
@@ -275,54 +286,105 @@ export class ServerCore {
     this.writer.simple('QUEUED');
   }
 
-  /** Adds a WATCH of `key` by `c`. */
+  /**
+   * Adds a WATCH of `key` by `c` (Redis watchForKey), remembering whether the key is there but already expired:
+   * its deletion by expiry is then no change.
+   */
   watch(c: Client, key: string): void {
-    if (c.watched === null) c.watched = new Set();
+    if (c.watched === null) c.watched = new Map();
     if (c.watched.has(key)) return;
-    c.watched.add(key);
+    const ks = this.ks;
+    const b = Buffer.from(key, 'latin1');
+    c.watched.set(key, ks.find(b, 0, b.length) && ks.isExpired());
     let set = this.watchers.get(key);
     if (set === undefined) this.watchers.set(key, (set = new Set()));
     set.add(c);
-    this.ks.onRemove = this.watchRemoveHook;
+    ks.onRemove = this.watchRemoveHook;
+    ks.onWrite = this.watchWriteHook;
   }
 
   /** Forgets every WATCH of `c` (EXEC, DISCARD, UNWATCH, disconnection). */
   unwatchAll(c: Client): void {
     c.watchDirty = false;
     if (c.watched === null) return;
-    for (const key of c.watched) {
+    for (const key of c.watched.keys()) {
       const set = this.watchers.get(key);
       if (set === undefined) continue;
       set.delete(c);
       if (set.size === 0) this.watchers.delete(key);
     }
     c.watched = null;
-    if (this.watchers.size === 0) this.ks.onRemove = null;
+    if (this.watchers.size === 0) {
+      this.ks.onRemove = null;
+      this.ks.onWrite = null;
+    }
   }
 
-  /** Marks the watchers of `key` (bytes) as dirty. */
-  private touchKey(b: Uint8Array, o: number, l: number): void {
-    const set = this.watchers.get(Buffer.from(b.buffer, b.byteOffset + o, l).toString('latin1'));
-    if (set !== undefined) for (const w of set) w.watchDirty = true;
+  /**
+   * A WATCHed `key` (bytes) was written (`removed` false) or deleted (true): its watchers are dirty (Redis
+   * touchWatchedKey), except those that WATCHed it already expired when it is deleted now, which is no change.
+   */
+  private touchKey(b: Uint8Array, o: number, l: number, removed: boolean): void {
+    const key = Buffer.from(b.buffer, b.byteOffset + o, l).toString('latin1');
+    const set = this.watchers.get(key);
+    if (set === undefined) return;
+    for (const w of set) {
+      if (removed && w.watched?.get(key) === true) {
+        w.watched.set(key, false);
+        continue;
+      }
+      w.watchDirty = true;
+    }
   }
 
-  /** Marks every watcher dirty (FLUSHALL, MIGRATE_PREPARE: keys changed without being named). */
-  touchAllWatched(): void {
-    for (const set of this.watchers.values()) for (const w of set) w.watchDirty = true;
+  /**
+   * Before keys go away without being named — FLUSHALL/FLUSHDB (`tier` -1: all keys), MIGRATE_PREPARE (the cold
+   * tier's) — the WATCHed keys among them count as deleted (Redis touchAllWatchedKeysInDb; a drop is a DEL).
+   * O(number of WATCHed keys).
+   */
+  touchWatchedBeforeRemoval(tier: number): void {
+    if (this.watchers.size === 0) return;
+    const ks = this.ks;
+    for (const key of [...this.watchers.keys()]) {
+      const b = Buffer.from(key, 'latin1');
+      if (ks.find(b, 0, b.length) && (tier < 0 || ks.ext.tier === tier)) this.touchKey(b, 0, b.length, true);
+    }
   }
 
-  /** After a write command: its key arguments (from the command table's key positions) count as modified. */
-  private touchWrittenKeys(cmd: Command, argv: Argv): void {
-    if (cmd.firstKey === 0) {
-      if (cmd.name === 'flushall' || cmd.name === 'flushdb') this.touchAllWatched();
+  /** True when a key `c` WATCHes has expired since it was WATCHed (Redis isWatchedKeyExpired, checked by EXEC). */
+  watchedKeyExpired(c: Client): boolean {
+    if (c.watched === null) return false;
+    const ks = this.ks;
+    for (const [key, expiredAtWatch] of c.watched) {
+      if (expiredAtWatch) continue;
+      const b = Buffer.from(key, 'latin1');
+      if (ks.find(b, 0, b.length) && ks.isExpired()) return true;
+    }
+    return false;
+  }
+
+  /** Keyspace hooks while WATCHes exist: keys written, or removed (deleted, expired, evicted). */
+  private readonly watchRemoveHook = (b: Uint8Array, o: number, l: number): void => this.touchKey(b, o, l, true);
+  private readonly watchWriteHook = (b: Uint8Array, o: number, l: number): void => this.touchKey(b, o, l, false);
+
+  /**
+   * Refuses a command before it runs, as Redis's rejectCommand: a transaction in progress is flagged (EXEC will
+   * answer -EXECABORT), and a refused EXEC itself ends the transaction (and the WATCHes, even outside MULTI) with
+   * `-EXECABORT Transaction discarded because of: <reason>` (src/multi.c execCommandAbort).
+   * @param msg the error without the leading `-`; an `ERR ` prefix is dropped from the EXECABORT reason
+   */
+  private rejectCommand(c: Client, cmd: Command, msg: string): void {
+    if (cmd.name === 'exec') {
+      c.multi = null;
+      c.multiDirty = false;
+      c.multiDenyOom = false;
+      this.unwatchAll(c);
+      this.reject(cmd, `EXECABORT Transaction discarded because of: ${msg}`);
       return;
     }
-    const last = cmd.lastKey < 0 ? argv.argc + cmd.lastKey : Math.min(cmd.lastKey, argv.argc - 1);
-    for (let i = cmd.firstKey; i <= last; i += cmd.step) this.touchKey(argv.buf, argv.argOff[i], argv.argLen[i]);
+    if (c.multi !== null) c.multiDirty = true;
+    this.reject(cmd, msg.startsWith('NOAUTH ') || msg.startsWith('OOM ') ? msg : `ERR ${msg}`);
   }
-
-  /** Keyspace hook while WATCHes exist: keys removed by expiry or eviction count as modified. */
-  private readonly watchRemoveHook = (b: Uint8Array, o: number, l: number): void => this.touchKey(b, o, l);
 
   /** Replies with an error for a rejected command and counts it (rejected_calls, errorstats). */
   private reject(cmd: Command | null, msg: string): void {

@@ -137,7 +137,7 @@ function helloCommand(ctx: CommandContext): void {
   }
   if (!c.authenticated) {
     ctx.reply.error(
-      'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
+      'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
     );
     return;
   }
@@ -165,10 +165,17 @@ function helloCommand(ctx: CommandContext): void {
 
 // CLIENT ---------------------------------------------------------------------------------------------------------
 
-/** CLIENT LIST `flags=`: Redis's letters for what tierkv has (b blocked, U Unix socket, e no-evict, T no-touch), else N. */
+/**
+ * CLIENT LIST `flags=`: Redis's letters, in Redis's order, for what tierkv has (x in a transaction, also while EXEC
+ * runs it; b blocked; d a WATCHed key changed; c closing after the reply; U Unix socket; e no-evict; T no-touch),
+ * else N.
+ */
 function clientFlags(c: Client): string {
   let f = '';
+  if (c.multi !== null || c.execCount >= 0) f += 'x';
   if (c.blocked) f += 'b';
+  if (c.watchDirty) f += 'd';
+  if (c.closeAfterReply) f += 'c';
   if (c.socket !== null && c.socket.remoteAddress === undefined) f += 'U';
   if (c.noEvict) f += 'e';
   if (c.noTouch) f += 'T';
@@ -182,7 +189,7 @@ export function clientInfoLine(ctx: CommandContext, c: Client): string {
   const obl = c.socket !== null ? c.socket.writableLength : 0;
   return (
     `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=${c.id + 7} name=${c.name} age=${Math.floor((now - c.createdAt) / 1000)}` +
-    ` idle=${Math.floor((now - c.lastInteraction) / 1000)} flags=${clientFlags(c)} db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf=${qbuf}` +
+    ` idle=${Math.floor((now - c.lastInteraction) / 1000)} flags=${clientFlags(c)} db=0 sub=0 psub=0 ssub=0 multi=${c.multi !== null ? c.multi.length : c.execCount} qbuf=${qbuf}` +
     ` qbuf-free=0 argv-mem=0 multi-mem=0 rbs=${qbuf} rbp=${qbuf} obl=${obl} oll=0 omem=${obl} tot-mem=${qbuf + obl}` +
     ` events=r cmd=${c.lastCmd} user=default redir=-1 resp=${c.proto} lib-name=${c.libName} lib-ver=${c.libVer}`
   );

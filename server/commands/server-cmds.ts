@@ -28,6 +28,7 @@ function flushCommand(ctx: CommandContext): void {
     ctx.reply.error(ERR.syntax);
     return;
   }
+  ctx.server.touchWatchedBeforeRemoval(-1);
   ctx.ks.flush();
   ctx.reply.ok();
 }
@@ -202,15 +203,32 @@ function memoryHelp(ctx: CommandContext): void {
   ]);
 }
 
+/**
+ * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT], parsed as Redis 7.0 (shutdownCommand): an unknown word, ABORT with
+ * any other option, or NOSAVE with SAVE is a syntax error; ABORT alone answers that no shutdown is in progress
+ * (tierkv's shutdown is immediate); anything else stops the server without a reply.
+ */
 function shutdownCommand(ctx: CommandContext): void {
   const a = ctx.argv;
+  let save = false;
+  let nosave = false;
+  let other = false;
+  let abort = false;
   for (let j = 1; j < a.argc; j++) {
-    if (!['nosave', 'save', 'now', 'force', 'abort'].some((o) => argIs(a, j, o))) {
+    if (argIs(a, j, 'nosave')) nosave = true;
+    else if (argIs(a, j, 'save')) save = true;
+    else if (argIs(a, j, 'now') || argIs(a, j, 'force')) other = true;
+    else if (argIs(a, j, 'abort')) abort = true;
+    else {
       ctx.reply.error(ERR.syntax);
       return;
     }
   }
-  if (a.argc >= 2 && argIs(a, 1, 'abort')) {
+  if ((abort && (save || nosave || other)) || (save && nosave)) {
+    ctx.reply.error(ERR.syntax);
+    return;
+  }
+  if (abort) {
     ctx.reply.error('ERR No shutdown in progress.');
     return;
   }

@@ -18,6 +18,7 @@ function multiCommand(ctx: CommandContext): void {
   }
   c.multi = [];
   c.multiDirty = false;
+  c.multiDenyOom = false;
   ctx.reply.ok();
 }
 
@@ -35,7 +36,7 @@ function execCommand(ctx: CommandContext): void {
     ctx.reply.error('EXECABORT Transaction discarded because of previous errors.');
     return;
   }
-  if (c.watchDirty) {
+  if (c.watchDirty || core.watchedKeyExpired(c)) {
     core.unwatchAll(c);
     ctx.reply.nullArray();
     return;
@@ -43,7 +44,12 @@ function execCommand(ctx: CommandContext): void {
   core.unwatchAll(c);
   const r = ctx.reply;
   r.arrayLen(queue.length);
-  for (const q of queue) core.execute(c, q);
+  c.execCount = queue.length;
+  try {
+    for (const q of queue) core.execute(c, q);
+  } finally {
+    c.execCount = -1;
+  }
 }
 
 function discardCommand(ctx: CommandContext): void {
@@ -61,6 +67,11 @@ function watchCommand(ctx: CommandContext): void {
   const c: Client = ctx.client;
   if (c.multi !== null) {
     ctx.reply.error('ERR WATCH inside MULTI is not allowed');
+    return;
+  }
+  // Already dirty: EXEC will fail whatever happens to more keys (Redis does not watch them either).
+  if (c.watchDirty) {
+    ctx.reply.ok();
     return;
   }
   const a = ctx.argv;

@@ -310,6 +310,7 @@ export class Keyspace implements KeyMatcher {
    * bytes must be written. `flagsExtra` may add F_RAW.
    */
   storeAlloc(vl: number, expireAt: number, flagsExtra: number): number {
+    if (this.onWrite !== null) this.onWrite(this.kb, this.ko, this.kl);
     const found = this.slot !== NOT_FOUND;
     const ttl = expireAt === KEEP_TTL ? (found ? this.expireAt() : 0) : expireAt;
     const hasTtl = ttl > 0;
@@ -382,6 +383,7 @@ export class Keyspace implements KeyMatcher {
    * @returns offset in `this.ext.u8` of the value bytes
    */
   resizeValue(newLen: number): number {
+    if (this.onWrite !== null) this.onWrite(this.ext.u8, this.keyOff(), this.keyLen());
     const ext = this.ext;
     const off = this.off;
     const flags = ext.u8[off];
@@ -448,11 +450,12 @@ export class Keyspace implements KeyMatcher {
     const flags = ext.u8[off];
     const hadTtl = (flags & F_HAS_TTL) !== 0;
     const hasTtl = expireAt > 0;
+    if (!hadTtl && !hasTtl) return;
+    if (this.onWrite !== null) this.onWrite(ext.u8, this.keyOff(), this.keyLen());
     if (hadTtl && hasTtl) {
       ext.f64[(off >>> 3) + 2] = expireAt;
       return;
     }
-    if (!hadTtl && !hasTtl) return;
     const kl = this.keyLen();
     const vl = this.valLen();
     const oldSize = itemSize(kl, vl, hadTtl);
@@ -481,6 +484,12 @@ export class Keyspace implements KeyMatcher {
    * WATCHes keys, so the common path pays one null check.
    */
   onRemove: ((b: Uint8Array, o: number, l: number) => void) | null = null;
+  /**
+   * Told, while set (as `onRemove`), about every write to a key's value or expire time through `store`,
+   * `storeAlloc`, `resizeValue` and `setExpire` (a PERSIST of a key without TTL writes nothing); moves between
+   * tiers and slab pages are not writes.
+   */
+  onWrite: ((b: Uint8Array, o: number, l: number) => void) | null = null;
 
   /** Deletes the current item (requires a valid `slot`). */
   removeCurrent(): void {

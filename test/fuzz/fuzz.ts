@@ -1,0 +1,62 @@
+/**
+ * One fuzz case: the sequence of a seed, run in one protocol on one pair of servers, shrunk and reported when it
+ * diverges. Used by the CLI (main.ts) and by the bounded vitest suite (test/integration/fuzz.test.ts).
+ */
+import { generate, type Step } from './gen.js';
+import { type Divergence, type PairContext, runSteps } from './runner.js';
+import { formatDivergence, shrink } from './shrink.js';
+
+/** Outcome of {@link runSeed}. */
+export interface SeedResult {
+  seed: number;
+  protocol: 2 | 3;
+  variant: string;
+  steps: number;
+  commands: number;
+  divergence: Divergence | null;
+  /** The printed reproduction (shrunk unless `shrink` was false), when it diverged. */
+  report?: string;
+  /** The shrunk steps, when it diverged. */
+  minimal?: Step[];
+}
+
+/** Options of {@link runSeed}. */
+export interface SeedOptions {
+  /** Steps per sequence (default 200). */
+  steps?: number;
+  /** Shrink a failing sequence (default true). */
+  shrink?: boolean;
+  /** Text of the command that reruns this case, for the report. */
+  rerun?: string;
+}
+
+/** Split seed derived from the sequence seed and protocol. */
+export function splitSeedOf(seed: number, protocol: 2 | 3): number {
+  return (Math.imul(seed, 0x9e3779b1) ^ protocol) >>> 0;
+}
+
+/**
+ * Generates the sequence of `seed`, runs it on the pair in RESP`protocol`, shrinks it on divergence.
+ * Never throws for a divergence (it is returned); throws only when the harness itself breaks.
+ */
+export async function runSeed(ctx: PairContext, seed: number, protocol: 2 | 3, options: SeedOptions = {}): Promise<SeedResult> {
+  const tiered = ctx.pair.variant === 'tiered';
+  const seq = generate(seed, { steps: options.steps ?? 200, drops: tiered, password: ctx.pair.password ?? '' });
+  const runOpts = { protocol, splitSeed: splitSeedOf(seed, protocol) };
+  const d = await runSteps(ctx, seq.steps, runOpts);
+  const base = {
+    seed,
+    protocol,
+    variant: ctx.pair.variant,
+    steps: seq.steps.length,
+    commands: seq.steps.reduce((n, s) => n + s.cmds.length, 0),
+  };
+  if (d === null) return { ...base, divergence: null };
+  const title = `seed ${seed}, variant ${ctx.pair.variant}, RESP${protocol}` + (options.rerun ? ` (rerun: ${options.rerun})` : '');
+  if (options.shrink === false || d.kind === 'dead') {
+    return { ...base, divergence: d, report: formatDivergence(title, d, seq.steps), minimal: seq.steps };
+  }
+  const s = await shrink(ctx, seq.steps, d, runOpts);
+  const note = `\n(shrunk from ${seq.steps.length} to ${s.steps.length} steps in ${s.replays} replays${s.incomplete ? `; ${s.incomplete}` : ''})`;
+  return { ...base, divergence: s.divergence, report: formatDivergence(title, s.divergence, s.steps) + note, minimal: s.steps };
+}

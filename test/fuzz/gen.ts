@@ -1,0 +1,705 @@
+/**
+ * Seeded generator of fuzz sequences for the differential fuzzer (tierkv vs redis-server, see runner.ts).
+ *
+ * A sequence is a list of {@link Step}s. A step is the unit the shrinker keeps or removes: one or more commands
+ * that only make sense together (a DBSIZE with the EXISTS that makes it deterministic, a short expiry with the
+ * sleep after it), a MIGRATE_PREPARE drop, a full SCAN iteration, an inline command or a malformed frame.
+ *
+ * Coverage: every command tierkv implements (strings, keys, expiry, OBJECT, connection and CLIENT, server, CONFIG,
+ * MEMORY, COMMAND), with valid arguments most of the time and otherwise boundary and malformed ones: negative,
+ * huge (beyond int32/int64/uint64), non-integer, empty, binary, any-case option flags, duplicated and conflicting
+ * options, wrong arity, unknown commands and subcommands. String and expiry commands come partly from the
+ * differential test's generator (test/integration/differential-gen.ts), whose value and TTL pools this reuses.
+ *
+ * Timing independence (both servers run each batch a few ms apart): relative TTLs are either ≥ 100 s, or short
+ * (≤ 40 ms) and then always followed by a sleep long enough for both servers to see the key expired; commands
+ * whose answer depends on whether the background expiry cycle already ran (DBSIZE, INFO keyspace) are preceded, in
+ * the same step, by an EXISTS of every key, which expires lazily on both sides.
+ *
+ * The same (seed, options) always gives the same sequence.
+ */
+import { MASTER_KEYS, NUMERIC_VALUES, Rng, generateCommand, value, type GenContext } from '../integration/differential-gen.js';
+
+export { Rng };
+
+/** One command: its arguments as wire bytes, name first. */
+export type Cmd = Buffer[];
+
+/** One step of a sequence (see the module comment). */
+export interface Step {
+  /** Commands sent back to back; each reply is compared. */
+  cmds: Cmd[];
+  /** Send `cmds` as inline command lines (`SET k v\r\n`) instead of RESP multibulk. */
+  inline?: boolean;
+  /**
+   * Malformed bytes sent after `cmds`: both servers must answer them identically (a protocol error) and close the
+   * connection, which the runner then reopens.
+   */
+  raw?: Buffer;
+  /** Ends the current pipeline after this step. */
+  flush?: boolean;
+  /** Sleeps this many ms after the step (ends the pipeline). */
+  sleepMs?: number;
+  /**
+   * MIGRATE_PREPARE on tierkv (through a control connection), and on redis a DEL of the keys that were cold on
+   * tierkv: a dropped key must behave exactly like a deleted one afterwards. Sent alone.
+   */
+  drop?: boolean;
+  /** A full SCAN iteration from cursor 0 with these options on both sides; the sets of keys are compared. */
+  scanAll?: Buffer[];
+  /**
+   * Run `cmds` (then `raw`, if any) on a new connection of each server, as a client that has just connected:
+   * RESP2, not authenticated, no name. The connection is closed afterwards.
+   */
+  fresh?: boolean;
+}
+
+/** What {@link generate} returns. */
+export interface Sequence {
+  seed: number;
+  steps: Step[];
+}
+
+/** Options of {@link generate}. */
+export interface GenOptions {
+  /** Number of steps (default 200). */
+  steps?: number;
+  /** Base of absolute times, unix ms (default now). */
+  baseTimeMs?: number;
+  /** Allow drop steps (only when the tierkv side has tiers; default true). */
+  drops?: boolean;
+  /** The servers require this password (the auth variant): fresh connections exercise NOAUTH and its limits. */
+  password?: string;
+}
+
+const B = (s: string): Buffer => Buffer.from(s, 'latin1');
+
+/** Integer-like boundary arguments: int32/int64/uint64 edges, signs, blanks, leading zeros, non-integers, binary. */
+export const INT_EDGES: readonly string[] = [
+  '0', '1', '-1', '2', '3', '10', '100', '-100', '2147483647', '2147483648', '-2147483648', '-2147483649',
+  '4294967295', '4294967296', '9223372036854775807', '9223372036854775808', '-9223372036854775808',
+  '-9223372036854775809', '18446744073709551615', '18446744073709551616', '99999999999999999999', 'abc', '',
+  '1.5', '1e3', ' 1', '1 ', '+1', '01', '-0', '0x10', '\x001', '1\x00', 'inf', 'nan',
+];
+
+/** Odd arguments for any position: empty, binary, CR/LF, long, option-like words. */
+const ODD_ARGS: readonly string[] = ['', '\x00', '\xff\xfe', '\r\n', ' ', 'x'.repeat(300), 'NX', 'XX', 'GET', 'EX', '*', '?', '[', '\\'];
+
+/** Options for random-case names. */
+function rcase(r: Rng, s: string): Buffer {
+  const x = r.float();
+  if (x < 0.75) return B(s);
+  if (x < 0.88) return B(s.toLowerCase());
+  return B([...s].map((ch) => (r.chance(0.5) ? ch.toLowerCase() : ch.toUpperCase())).join(''));
+}
+
+/** Generator state shared by the per-command generators. */
+interface G {
+  r: Rng;
+  dctx: GenContext;
+  keys: Buffer[];
+  base: number;
+  /** The tiered variant (servers.ts): maxmemory is set on both sides. */
+  tiered: boolean;
+  /** requirepass of the servers ('' when none). */
+  password: string;
+}
+
+function key(g: G): Buffer {
+  return g.r.chance(0.92) ? g.r.pick(g.keys) : g.r.pick(MASTER_KEYS);
+}
+
+function intArg(g: G, valid: () => string): Buffer {
+  return B(g.r.chance(0.75) ? valid() : g.r.pick(INT_EDGES));
+}
+
+function pattern(g: G): Buffer {
+  const r = g.r;
+  return r.weighted<() => Buffer>([
+    [30, () => B('*')],
+    [10, () => B('k*')],
+    [10, () => B('key:?')],
+    [8, () => B('*[0-9]')],
+    [5, () => B('[^k]*')],
+    [5, () => B('*\\*')],
+    [5, () => B('[a-')],
+    [5, () => B('\\')],
+    [5, () => B('x*')],
+    [5, () => B('')],
+    [5, () => r.pick(MASTER_KEYS)],
+    [3, () => B('**?*')],
+    [3, () => B('[]')],
+  ])();
+}
+
+type Gen = (g: G) => Step;
+const one = (cmd: Cmd): Step => ({ cmds: [cmd] });
+
+/** EXISTS of every key of the master pool: expires lazily whatever has expired, on both servers alike. */
+function expireAllLazily(g: G): Cmd {
+  return [rcase(g.r, 'EXISTS'), ...MASTER_KEYS];
+}
+
+/** Short expiries (≤ 40 ms, or in the past), then a sleep so that both servers see them expired. */
+const shortExpiry: Gen = (g) => {
+  const r = g.r;
+  const k = key(g);
+  const ms = r.int(1, 40);
+  const past = String(r.int(1, g.base - 1000));
+  const cmd = r.pick<() => Cmd>([
+    () => [rcase(r, 'PEXPIRE'), k, B(String(ms))],
+    () => [rcase(r, 'SET'), k, value(g.dctx), rcase(r, 'PX'), B(String(ms))],
+    () => [rcase(r, 'PSETEX'), k, B(String(ms)), value(g.dctx)],
+    () => [rcase(r, 'GETEX'), k, rcase(r, 'PX'), B(String(ms))],
+    () => [rcase(r, 'PEXPIREAT'), k, B(past)],
+    () => [rcase(r, 'EXPIREAT'), k, B(String(Math.floor(Number(past) / 1000)))],
+    () => [rcase(r, 'SET'), k, value(g.dctx), rcase(r, 'PXAT'), B(past)],
+    () => [rcase(r, 'GETEX'), k, rcase(r, 'EXAT'), B(String(Math.floor(Number(past) / 1000)))],
+    () => [rcase(r, 'SET'), k, value(g.dctx), rcase(r, 'PX'), B(String(ms)), rcase(r, 'GET')],
+  ])();
+  return { cmds: [cmd], sleepMs: 80 };
+};
+
+const GENERATORS: readonly (readonly [number, string, Gen])[] = [
+  // The differential test's string and expiry generator (with its own boundary values and wrong arities).
+  [60, 'strings', (g) => {
+    const c = generateCommand(g.dctx);
+    const name = c[0]!.toString('latin1').toUpperCase();
+    if (name === 'DBSIZE') return { cmds: [expireAllLazily(g), c] };
+    return one(c);
+  }],
+  [6, 'short-expiry', shortExpiry],
+  [3, 'SUBSTR', (g) => one([rcase(g.r, 'SUBSTR'), key(g), intArg(g, () => String(g.r.int(-10, 10))), intArg(g, () => String(g.r.int(-10, 10)))])],
+  [3, 'KEYS', (g) => one([rcase(g.r, 'KEYS'), pattern(g)])],
+  [3, 'SCAN', (g) => {
+    const r = g.r;
+    const opts: Buffer[] = [];
+    const n = r.int(0, 3);
+    for (let i = 0; i < n; i++) {
+      opts.push(...r.weighted<() => Buffer[]>([
+        [10, () => [rcase(r, 'MATCH'), pattern(g)]],
+        [10, () => [rcase(r, 'COUNT'), intArg(g, () => String(r.int(1, 20)))]],
+        [6, () => [rcase(r, 'TYPE'), B(r.pick(['string', 'STRING', 'hash', 'list', 'none', 'foo', '']))]],
+        [2, () => [rcase(r, r.pick(['MATCH', 'COUNT', 'TYPE']))]],
+        [2, () => [B(r.pick(ODD_ARGS))]],
+      ])());
+    }
+    if (r.chance(0.6)) return { cmds: [], scanAll: opts, flush: true };
+    const cursor = B(r.pick(['0', '0', '0', 'abc', '-1', '+5', '', '18446744073709551615', '18446744073709551616', '1.5', ' 0', '00']));
+    return one([rcase(r, 'SCAN'), cursor, ...opts]);
+  }],
+  [2, 'RANDOMKEY', (g) => one([rcase(g.r, 'RANDOMKEY')])],
+  [5, 'OBJECT', (g) => {
+    const r = g.r;
+    const sub = r.pick(['ENCODING', 'ENCODING', 'REFCOUNT', 'FREQ', 'IDLETIME', 'HELP', 'FOO']);
+    if (sub === 'HELP') return one([rcase(r, 'OBJECT'), rcase(r, 'HELP')]);
+    return one([rcase(r, 'OBJECT'), rcase(r, sub), key(g)]);
+  }],
+  [2, 'PING', (g) => one(g.r.chance(0.5) ? [rcase(g.r, 'PING')] : [rcase(g.r, 'PING'), value(g.dctx)])],
+  [1, 'QUIT', (g) => ({ cmds: [[rcase(g.r, 'QUIT')]], flush: true })],
+  [2, 'SELECT', (g) => one([rcase(g.r, 'SELECT'), intArg(g, () => g.r.pick(['0', '1', '15', '16']))])],
+  [3, 'HELLO', (g) => {
+    const r = g.r;
+    const args: Buffer[] = [rcase(r, 'HELLO')];
+    if (r.chance(0.85)) args.push(B(r.chance(0.8) ? r.pick(['2', '3']) : r.pick(['1', '4', '0', '-1', 'abc', '', '3.0', '9223372036854775808'])));
+    const n = r.int(0, 2);
+    for (let i = 0; i < n; i++) {
+      args.push(...r.weighted<() => Buffer[]>([
+        [5, () => [rcase(r, 'SETNAME'), B(r.pick(['fuzz', 'a-b', 'x y', '', '\x01', 'é']))]],
+        [4, () => [rcase(r, 'AUTH'), B(r.pick(['default', 'nobody'])), B(r.pick(['pw', '']))]],
+        [2, () => [rcase(r, 'AUTH'), B('default')]],
+        [1, () => [B(r.pick(ODD_ARGS))]],
+      ])());
+    }
+    return { cmds: [args], flush: true };
+  }],
+  [2, 'AUTH', (g) => {
+    const r = g.r;
+    const n = r.int(1, 3);
+    return one([rcase(r, 'AUTH'), ...Array.from({ length: n }, () => B(r.pick(['default', 'pw', '', 'nobody', 'x y'])))]);
+  }],
+  [8, 'CLIENT', (g) => one(clientCommand(g))],
+  [3, 'INFO', (g) => {
+    const r = g.r;
+    const n = r.int(0, 3);
+    const names = ['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'modules', 'errorstats',
+      'commandstats', 'latencystats', 'cluster', 'keyspace', 'default', 'all', 'everything', 'bogus', 'KEYSPACE', 'Server', ''];
+    return { cmds: [expireAllLazily(g), [rcase(r, 'INFO'), ...Array.from({ length: n }, () => B(r.pick(names)))]] };
+  }],
+  [3, 'DBSIZE', (g) => ({ cmds: [expireAllLazily(g), [rcase(g.r, 'DBSIZE'), ...(g.r.chance(0.1) ? [B('x')] : [])]] })],
+  [1, 'FLUSH', (g) => {
+    const r = g.r;
+    const args = [rcase(r, r.pick(['FLUSHDB', 'FLUSHALL']))];
+    if (r.chance(0.5)) args.push(rcase(r, r.pick(['ASYNC', 'SYNC', 'FOO', ''])));
+    if (r.chance(0.1)) args.push(rcase(r, 'SYNC'));
+    return one(args);
+  }],
+  [1, 'TIME', (g) => one([rcase(g.r, 'TIME'), ...(g.r.chance(0.2) ? [B('x')] : [])])],
+  [6, 'CONFIG', (g) => configCommand(g)],
+  [3, 'MEMORY', (g) => {
+    const r = g.r;
+    // MEMORY USAGE measures expired keys not yet deleted (as Redis): expire them lazily first.
+    return ({ cmds: [expireAllLazily(g), r.weighted<() => Cmd>([
+      [10, () => [rcase(r, 'MEMORY'), rcase(r, 'USAGE'), key(g)]],
+      [5, () => [rcase(r, 'MEMORY'), rcase(r, 'USAGE'), key(g), rcase(r, 'SAMPLES'), intArg(g, () => String(r.int(0, 10)))]],
+      [3, () => [rcase(r, 'MEMORY'), rcase(r, 'USAGE'), key(g), B(r.pick(ODD_ARGS)), B('1')]],
+      [2, () => [rcase(r, 'MEMORY'), rcase(r, 'USAGE'), key(g), rcase(r, 'SAMPLES')]],
+      [2, () => [rcase(r, 'MEMORY'), rcase(r, 'PURGE')]],
+      [2, () => [rcase(r, 'MEMORY'), rcase(r, r.pick(['STATS', 'DOCTOR', 'HELP']))]],
+      [1, () => [rcase(r, 'MEMORY'), rcase(r, 'FOO')]],
+      [1, () => [rcase(r, 'MEMORY')]],
+    ])()] });
+  }],
+  [1, 'SHUTDOWN', (g) => {
+    const r = g.r;
+    // Only forms that never stop a server: an unknown option anywhere, or ABORT (no shutdown in progress).
+    return one(r.pick<() => Cmd>([
+      () => [rcase(r, 'SHUTDOWN'), rcase(r, 'ABORT')],
+      () => [rcase(r, 'SHUTDOWN'), B(r.pick(['FOO', '', 'NOSAVEX', '1']))],
+      () => [rcase(r, 'SHUTDOWN'), rcase(r, r.pick(['NOSAVE', 'SAVE', 'NOW', 'FORCE'])), B('BOGUS')],
+      // Illegal combinations: syntax errors on Redis.
+      () => [rcase(r, 'SHUTDOWN'), ...r.pick([['NOSAVE', 'SAVE'], ['NOW', 'ABORT'], ['ABORT', 'FORCE'], ['SAVE', 'NOW', 'NOSAVE']]).map((o) => rcase(r, o))],
+      () => [rcase(r, 'SHUTDOWN'), rcase(r, 'ABORT'), rcase(r, 'ABORT')],
+    ])());
+  }],
+  [6, 'COMMAND', (g) => one(commandCommand(g))],
+  [2, 'unknown-sub', (g) => {
+    const r = g.r;
+    return one([rcase(r, r.pick(['CLIENT', 'CONFIG', 'MEMORY', 'OBJECT', 'COMMAND'])), B(r.pick(['', '\x00', 'FOO BAR', 'x'.repeat(200), 'GETNAMEX']))]);
+  }],
+  [3, 'inline', (g) => {
+    const r = g.r;
+    const k = r.pick(['k', 'foo', 'key:1', 'x']);
+    const cmds = r.pick<Cmd[]>([
+      [[B('SET'), B(k), B(String(r.int(0, 100)))]],
+      [[B('GET'), B(k)]],
+      [[B('PING')]],
+      [[B('ECHO'), B('hello world')]],
+      [[B('INCR'), B(k)], [B('EXISTS'), B(k), B('foo')]],
+      [[B('SET'), B(k), B('a b')]],
+      [[B('APPEND'), B(k), B('\x00\xff\r\n')]],
+    ]);
+    return { cmds, inline: true };
+  }],
+  [3, 'fresh', (g) => {
+    const r = g.r;
+    const pw = g.password !== '' ? g.password : 'pw';
+    const pool: Array<() => Cmd> = [
+      () => [rcase(r, 'PING')],
+      () => [rcase(r, 'GET'), key(g)],
+      () => [rcase(r, 'SET'), key(g), value(g.dctx)],
+      () => [rcase(r, 'AUTH'), B(pw)],
+      () => [rcase(r, 'AUTH'), B('default'), B(pw)],
+      () => [rcase(r, 'AUTH'), B('wrong')],
+      () => [rcase(r, 'AUTH'), B('nobody'), B(pw)],
+      () => [rcase(r, 'AUTH'), B('a'), B('b'), B('c')],
+      () => [rcase(r, 'HELLO'), B('3')],
+      () => [rcase(r, 'HELLO')],
+      () => [rcase(r, 'HELLO'), B(r.pick(['2', '3'])), rcase(r, 'AUTH'), B('default'), B(r.chance(0.7) ? pw : 'wrong')],
+      () => [rcase(r, 'HELLO'), B('3'), rcase(r, 'SETNAME'), B('n'), rcase(r, 'AUTH'), B('default'), B(pw)],
+      () => [rcase(r, 'CLIENT'), rcase(r, 'SETNAME'), B('n')],
+      () => [rcase(r, 'CLIENT'), rcase(r, 'GETNAME')],
+      () => [rcase(r, 'SELECT'), B('0')],
+      () => [rcase(r, 'QUIT')],
+      () => [rcase(r, 'COMMAND'), rcase(r, 'COUNT')],
+      () => [B('NOSUCH'), B('x')],
+      () => [rcase(r, 'MULTI')],
+      () => [rcase(r, 'EXEC')],
+      () => [rcase(r, 'WATCH'), key(g)],
+    ];
+    const cmds = Array.from({ length: r.int(1, 5) }, () => r.pick(pool)());
+    const quit = cmds.findIndex((c) => c[0]!.toString('latin1').toUpperCase() === 'QUIT');
+    if (quit >= 0) cmds.length = quit + 1;
+    // Before AUTH, Redis limits requests to 10 arguments of 16 KiB.
+    // (Only while no command of the step may have authenticated: a complete header would then wait for its data.)
+    const mayAuth = cmds.some((c) => c.some((a) => a.toString('latin1').toUpperCase() === 'AUTH'));
+    const raw = g.password !== '' && quit < 0 && !mayAuth && r.chance(0.2) ? B(r.pick(['*11\r\n', '*2\r\n$16385\r\n', '*1\r\n$abc\r\n'])) : undefined;
+    return { cmds, fresh: true, ...(raw !== undefined ? { raw } : {}) };
+  }],
+  [8, 'transactions', (g) => transactionStep(g)],
+  [1, 'malformed', (g) => {
+    const r = g.r;
+    // Deterministic protocol errors (none depends on read sizes): both servers reply an error and close.
+    const raw = r.pick([
+      '*abc\r\n', '*1\r\n$abc\r\n', '*1\r\n$-5\r\n', '*1\r\nx3\r\n', '*2\r\n$3\r\nGET\r\n:1\r\n', '*3000000000\r\n',
+      '*1\r\n$9999999999999999999999\r\n', 'SET "k v\r\n', "GET 'k\r\n", 'ECHO "a"b\r\n', '*+1\r\n', '*1\r\n$+3\r\nGET\r\n',
+      '*01\r\n', '*1\r\n$03\r\nGET\r\n', '*-0\r\n',
+    ]);
+    return { cmds: [], raw: B(raw), flush: true };
+  }],
+];
+
+/** Generators whose steps are plain commands that may be queued inside MULTI (see {@link queued}). */
+const QUEUEABLE = new Set(['strings', 'short-expiry', 'SUBSTR', 'KEYS', 'SCAN', 'RANDOMKEY', 'OBJECT', 'PING', 'QUIT', 'SELECT',
+  'HELLO', 'AUTH', 'CLIENT', 'INFO', 'DBSIZE', 'FLUSH', 'TIME', 'CONFIG', 'MEMORY', 'SHUTDOWN', 'COMMAND', 'unknown-sub']);
+
+/**
+ * The commands of `n` ordinary steps, one group per step (a DBSIZE stays right after its EXISTS), to be queued in
+ * a transaction; `sleepMs` is the longest sleep one of them needs after it ran (short expiries).
+ */
+function queued(g: G, n: number): { groups: Cmd[][]; sleepMs?: number } {
+  const gens = GENERATORS.filter(([, name]) => QUEUEABLE.has(name)).map(([w, name, gen]) => [w, [name, gen] as const] as const);
+  const groups: Cmd[][] = [];
+  let sleepMs: number | undefined;
+  for (let i = 0; i < n; i++) {
+    const [, gen] = g.r.weighted(gens);
+    const s = gen(g);
+    // A full SCAN iteration (no commands) is not a command to queue. Nor are Redis 7.2's CLIENT SETINFO and
+    // NO-TOUCH (a deliberate difference, see normalize.ts): Redis 7.0 refuses them while queueing (EXECABORT).
+    if (s.cmds.length === 0 || s.raw !== undefined || s.inline === true || s.fresh === true) continue;
+    if (s.cmds.some((c) => ['CLIENT|SETINFO', 'CLIENT|NO-TOUCH'].includes(commandName(c)))) continue;
+    groups.push(s.cmds);
+    if (s.sleepMs !== undefined) sleepMs = Math.max(sleepMs ?? 0, s.sleepMs);
+  }
+  return sleepMs !== undefined ? { groups, sleepMs } : { groups };
+}
+
+/** A command refused while queueing (so that EXEC answers -EXECABORT): unknown, wrong arity, not allowed in MULTI. */
+function queueError(g: G): Cmd {
+  const r = g.r;
+  return r.pick<() => Cmd>([
+    // Names no Redis has (Redis's other commands, which tierkv does not implement, answer differently on purpose).
+    () => [B(r.pick(['NOSUCH', 'GETT', 'SETT', 'EXECC', 'MULTI2'])), ...(r.chance(0.5) ? [key(g)] : [])],
+    () => [rcase(r, 'GET')],
+    () => [rcase(r, 'SET'), key(g)],
+    () => [rcase(r, 'INCR'), key(g), B('1')],
+    () => [rcase(r, 'EXEC'), B('x')],
+    () => [rcase(r, 'DISCARD'), B('x')],
+    () => [rcase(r, 'MULTI'), B('x')],
+    () => [rcase(r, 'WATCH')],
+    () => [rcase(r, 'UNWATCH'), key(g)],
+    () => [rcase(r, 'CLIENT'), B('NOSUCH')],
+    () => [rcase(r, 'OBJECT')],
+    // SHUTDOWN is refused inside MULTI whatever its arguments (no-multi): never stops a server here.
+    () => [rcase(r, 'SHUTDOWN'), ...(r.chance(0.5) ? [rcase(r, r.pick(['NOSAVE', 'ABORT', 'NOW']))] : [])],
+  ])();
+}
+
+/** WATCH of 1 to 3 keys (sometimes one twice). */
+function watchCmd(g: G): Cmd {
+  const keys = Array.from({ length: g.r.int(1, 3) }, () => key(g));
+  if (g.r.chance(0.1)) keys.push(keys[0]!);
+  return [rcase(g.r, 'WATCH'), ...keys];
+}
+
+/** A write, or a command that only looks like one (a SET NX that fails, a DEL of a missing key, ...), on `k`. */
+function ownWrite(g: G, k: Buffer): Cmd {
+  const r = g.r;
+  return r.pick<() => Cmd>([
+    () => [rcase(r, 'SET'), k, value(g.dctx)],
+    () => [rcase(r, 'SET'), k, value(g.dctx), rcase(r, r.pick(['NX', 'XX']))],
+    () => [rcase(r, 'SETNX'), k, value(g.dctx)],
+    () => [rcase(r, 'DEL'), k],
+    () => [rcase(r, 'UNLINK'), k, key(g)],
+    () => [rcase(r, 'INCR'), k],
+    () => [rcase(r, 'APPEND'), k, B(r.pick(['', 'x']))],
+    () => [rcase(r, 'SETRANGE'), k, B(r.pick(['0', '3'])), B(r.pick(['', 'ab']))],
+    () => [rcase(r, 'EXPIRE'), k, B(r.pick(['1000', '0', '-1'])), ...(r.chance(0.3) ? [rcase(r, r.pick(['NX', 'XX', 'GT', 'LT']))] : [])],
+    () => [rcase(r, 'PERSIST'), k],
+    () => [rcase(r, 'GETDEL'), k],
+    () => [rcase(r, 'GETEX'), k, ...(r.chance(0.5) ? [rcase(r, 'PERSIST')] : [rcase(r, 'EX'), B('1000')])],
+    () => [rcase(r, 'RENAME'), k, key(g)],
+    () => [rcase(r, 'RENAME'), key(g), k],
+    () => [rcase(r, 'RENAMENX'), key(g), k],
+    () => [rcase(r, 'MSET'), k, B('1'), key(g), B('2')],
+    () => [rcase(r, 'MSETNX'), key(g), B('1'), k, B('2')],
+    () => [rcase(r, 'TOUCH'), k],
+    () => [rcase(r, 'GET'), k],
+    () => [rcase(r, 'FLUSHDB')],
+    () => [rcase(r, 'FLUSHALL'), ...(r.chance(0.5) ? [rcase(r, r.pick(['SYNC', 'ASYNC']))] : [])],
+  ])();
+}
+
+/**
+ * MULTI/EXEC/DISCARD/WATCH/UNWATCH: transactions of queued valid commands (EXEC or DISCARD), with a command refused
+ * while queueing (EXECABORT), nested MULTI, WATCH inside MULTI, EXEC/DISCARD without MULTI, WATCH then the
+ * connection's own write (or a non-write, or UNWATCH) before MULTI…EXEC, and WATCH alone (later steps' writes,
+ * expiries, flushes and drops then decide a later EXEC). Every step that opens a transaction closes it (EXEC, or a
+ * DISCARD after an EXEC that was refused), so that the next steps run outside MULTI.
+ */
+function transactionStep(g: G): Step {
+  const r = g.r;
+  const M = (): Cmd => [rcase(r, 'MULTI')];
+  const E = (): Cmd => [rcase(r, 'EXEC')];
+  const end = (): Cmd => (r.chance(0.8) ? E() : [rcase(r, 'DISCARD')]);
+  const tx = (before: Cmd[], inside: () => Cmd[], last: Cmd = end()): Step => {
+    const q = queued(g, r.int(0, 3));
+    const extra = inside();
+    const at = r.int(0, q.groups.length);
+    const cmds = [...before, M(), ...q.groups.slice(0, at).flat(), ...extra, ...q.groups.slice(at).flat(), last];
+    return { cmds, ...(q.sleepMs !== undefined ? { sleepMs: q.sleepMs } : {}) };
+  };
+  return r.weighted<() => Step>([
+    [10, () => tx([], () => [])],
+    [4, () => tx([], () => [queueError(g)])],
+    // The refused EXEC leaves the transaction open: a DISCARD ends it.
+    [1, () => {
+      const s = tx([], () => [], [rcase(r, 'EXEC'), B('x')]);
+      s.cmds.push([rcase(r, 'DISCARD')]);
+      return s;
+    }],
+    [2, () => tx([], () => [M()])],
+    [2, () => tx([], () => [watchCmd(g)])],
+    [2, () => tx([], () => [[rcase(r, 'UNWATCH')]])],
+    [3, () => one(r.pick<() => Cmd>([() => E(), () => [rcase(r, 'DISCARD')], () => [rcase(r, 'UNWATCH')], () => [rcase(r, r.pick(['EXEC', 'DISCARD', 'UNWATCH'])), B('x')]])())],
+    [4, () => one(watchCmd(g))],
+    [6, () => {
+      const w = watchCmd(g);
+      const before: Cmd[] = [w];
+      if (r.chance(0.7)) before.push(ownWrite(g, r.chance(0.8) ? w[1]! : key(g)));
+      if (r.chance(0.2)) before.push(watchCmd(g));
+      return tx(before, () => [], E());
+    }],
+    [2, () => {
+      const w = watchCmd(g);
+      return tx([w, [rcase(r, 'UNWATCH')], ownWrite(g, w[1]!)], () => [], E());
+    }],
+    [2, () => {
+      // A short expiry of a watched key: the sleep expires it before the next step's EXEC.
+      const w = watchCmd(g);
+      return { cmds: [w, [rcase(r, 'PEXPIRE'), w[1]!, B(String(r.int(1, 30)))]], sleepMs: 80 };
+    }],
+  ])();
+}
+
+/** CLIENT subcommands with valid, boundary and malformed arguments. */
+function clientCommand(g: G): Cmd {
+  const r = g.r;
+  const C = (): Buffer => rcase(r, 'CLIENT');
+  return r.weighted<() => Cmd>([
+    [4, () => [C(), rcase(r, 'ID')]],
+    [4, () => [C(), rcase(r, 'GETNAME')]],
+    [6, () => [C(), rcase(r, 'SETNAME'), B(r.pick(['fuzz', 'name-1', '', 'a b', 'x\ny', '\x7f', 'é', 'A'.repeat(100)]))]],
+    [3, () => [C(), rcase(r, 'SETINFO'), rcase(r, r.pick(['LIB-NAME', 'LIB-VER', 'FOO'])), B(r.pick(['redis-py', '1.0', 'a b', '']))]],
+    [6, () => [C(), rcase(r, 'INFO')]],
+    [5, () => {
+      const args = [C(), rcase(r, 'LIST')];
+      const f = r.int(0, 3);
+      if (f === 1) args.push(rcase(r, 'TYPE'), rcase(r, r.pick(['normal', 'master', 'replica', 'slave', 'pubsub', 'foo'])));
+      if (f === 2) args.push(rcase(r, 'ID'), ...Array.from({ length: r.int(0, 3) }, () => intArg(g, () => String(r.int(1, 1000)))));
+      if (f === 3) args.push(B(r.pick(ODD_ARGS)));
+      return args;
+    }],
+    [6, () => {
+      if (r.chance(0.2)) return [C(), rcase(r, 'KILL'), B(r.pick(['1.2.3.4:5', '127.0.0.1:1', 'nonsense', '']))];
+      const args = [C(), rcase(r, 'KILL')];
+      const n = r.int(1, 3);
+      for (let i = 0; i < n; i++) {
+        args.push(...r.weighted<() => Buffer[]>([
+          [5, () => [rcase(r, 'ID'), intArg(g, () => String(r.int(1000, 100000)))]],
+          [3, () => [rcase(r, 'ADDR'), B(r.pick(['1.2.3.4:5', '127.0.0.1:1', 'x']))]],
+          [3, () => [rcase(r, 'LADDR'), B(r.pick(['1.2.3.4:5', '127.0.0.1:1', 'x']))]],
+          [3, () => [rcase(r, 'USER'), B(r.pick(['nobody', 'someone']))]],
+          [3, () => [rcase(r, 'TYPE'), rcase(r, r.pick(['master', 'replica', 'slave', 'pubsub', 'foo']))]],
+          [3, () => [rcase(r, 'SKIPME'), rcase(r, r.pick(['yes', 'maybe', '']))]],
+          [3, () => [rcase(r, 'MAXAGE'), intArg(g, () => String(r.int(100000, 10000000)))]],
+          [2, () => [B(r.pick(ODD_ARGS))]],
+        ])());
+      }
+      return args;
+    }],
+    [3, () => [C(), rcase(r, r.pick(['NO-EVICT', 'NO-TOUCH'])), rcase(r, r.pick(['on', 'off', 'ON', 'maybe', '']))]],
+    [2, () => [C(), rcase(r, 'HELP')]],
+    [2, () => [C()]],
+    [2, () => [C(), rcase(r, r.pick(['ID', 'GETNAME', 'INFO', 'HELP'])), B('extra')]],
+  ])();
+}
+
+/** Parameters CONFIG SET may change in a fuzz run (none that disturbs the harness), with values to try. */
+export const CONFIG_SET_VALUES: Readonly<Record<string, readonly string[]>> = {
+  hz: ['1', '10', '100', '500', '501', '0', '-1', 'abc', '10.5'],
+  'maxmemory-policy': ['noeviction', 'allkeys-lru', 'allkeys-lfu', 'volatile-lfu', 'volatile-ttl', 'allkeys-random', 'NOEVICTION', 'foo', ''],
+  'maxmemory-samples': ['1', '5', '64', '0', '65', 'x'],
+  'lfu-log-factor': ['0', '1', '10', '-1', 'x'],
+  'lfu-decay-time': ['0', '1', '60', '-1'],
+  'active-expire-effort': ['1', '10', '0', '11'],
+  'slowlog-log-slower-than': ['0', '-1', '10000', '-2', 'x'],
+  'slowlog-max-len': ['0', '128', '-1', '9223372036854775807'],
+  'latency-monitor-threshold': ['0', '100', '-1'],
+  'notify-keyspace-events': ['', 'KEA', 'Ex', 'gx$', 'AKE', 'z', 'KEAm', 'n', 'Km'],
+  'hash-max-listpack-entries': ['0', '128', '512', '-1', '1kb'],
+  'hash-max-ziplist-entries': ['64', '-5'],
+  'list-max-listpack-size': ['-2', '-5', '-6', '128', '0'],
+  'set-max-intset-entries': ['512', '0', '-1'],
+  'zset-max-listpack-value': ['64', '0'],
+  'stream-node-max-bytes': ['4096', '4kb', '1mb', '-1', '1x'],
+  activerehashing: ['yes', 'no', 'YES', 'maybe', ''],
+  'lazyfree-lazy-eviction': ['yes', 'no'],
+  'lazyfree-lazy-user-flush': ['yes', 'no'],
+  'busy-reply-threshold': ['5000', '0', '-1'],
+  'lua-time-limit': ['5000', '100'],
+  'tracking-table-max-keys': ['0', '1000000'],
+  'client-query-buffer-limit': ['1gb', '1mb', '1024', '1048575', 'abc'],
+  'maxmemory-eviction-tenacity': ['10', '0', '100', '101'],
+  'tcp-keepalive': ['300', '0', '-1'],
+  // tierkv also accepts Redis 7.2's `nothing` (a deliberate difference): not fuzzed.
+  loglevel: ['notice', 'warning', 'verbose', 'debug'],
+  'replica-lazy-flush': ['no', 'yes'],
+  'stop-writes-on-bgsave-error': ['yes', 'no'],
+  'auto-aof-rewrite-percentage': ['100', '0', '-1'],
+  'auto-aof-rewrite-min-size': ['64mb', '1gb', '0'],
+  save: ['', '3600 1', '3600 1 300 100', '3600', 'x y', '86400 1000000'],
+  'repl-backlog-size': ['1mb', '0', '16kb', '-1'],
+  // min-replicas-to-write > 0 makes Redis refuse writes (no replicas); tierkv ignores it: not fuzzed above 0.
+  'min-replicas-to-write': ['0', '-1'],
+  'maxmemory-clients': ['0', '10%', '1gb', '101%', 'x'],
+  'oom-score-adj-values': ['0 200 800', '0 0 0', '1 2', '-2001 0 0'],
+  'acllog-max-len': ['128', '0', '-1'],
+  'proto-max-bulk-len': ['512mb', '1mb', '1048575'],
+  'shutdown-on-sigint': ['default', 'nosave now', 'now nosave force', 'save nosave', 'bogus', 'SAVE'],
+  'latency-tracking-info-percentiles': ['50 99 99.9', '50 99.90 100', '101', '', 'x', '0.5'],
+  'cluster-announce-hostname': ['', 'a-b.c', 'bad host', 'x_y'],
+  'tls-auth-clients': ['yes', 'optional', 'no', 'maybe'],
+  'cluster-node-timeout': ['15000', '-1', '0'],
+  'replica-announce-port': ['0', '6379', '65536'],
+  'slave-announce-ip': ['', '10.0.0.1'],
+  'tls-port': ['0', '70000', 'x'],
+  masterauth: ['', 'secret'],
+  // Immutable and protected ones: the error texts must match.
+  replicaof: ['no one'],
+  'socket-mark-id': ['1'],
+  databases: ['16', '1'],
+  daemonize: ['no', 'yes'],
+  dir: ['/tmp'],
+  dbfilename: ['x.rdb'],
+  'io-threads': ['4'],
+  'cluster-enabled': ['yes'],
+  // Unknown ones.
+  'no-such-param': ['1'],
+  '': [''],
+};
+
+function configCommand(g: G): Step {
+  const r = g.r;
+  const C = (): Buffer => rcase(r, 'CONFIG');
+  // With a maxmemory, whether Redis shares a small integer (OBJECT REFCOUNT) depends on the policy in force when
+  // it was written, tierkv's on the policy when asked: no policy changes in the tiered variant.
+  const names = Object.keys(CONFIG_SET_VALUES).filter((n) => !g.tiered || n !== 'maxmemory-policy');
+  return r.weighted<() => Step>([
+    [8, () => {
+      const args = [C(), rcase(r, 'GET')];
+      const n = r.int(1, 3);
+      for (let i = 0; i < n; i++) {
+        args.push(B(r.weighted<() => string>([
+          [10, () => r.pick(names)],
+          [5, () => r.pick(['*max*', 'maxmemory*', '*policy', 'hash-*', '*', 'save', 'bind', 'port', 'dir', 'lfu-*', '*-threads', 'client-*', 'slave*', 'replica*', 'tls-*', 'cluster-*'])],
+          [2, () => r.pick(['MAXMEMORY', 'Hz', 'nosuch', '', '[a-c]*', '\\*', 'hash-max-ziplist-entries', 'slaveof', 'replicaof'])],
+        ])()));
+      }
+      return one(args);
+    }],
+    [8, () => {
+      const args = [C(), rcase(r, 'SET')];
+      const n = r.chance(0.8) ? 1 : r.int(2, 3);
+      for (let i = 0; i < n; i++) {
+        const name = r.pick(names);
+        args.push(rcase(r, name), B(r.pick(CONFIG_SET_VALUES[name]!)));
+      }
+      if (r.chance(0.05)) args.pop();
+      // Read back what was set (or not).
+      return { cmds: [args, [C(), B('GET'), args[2] ?? B('hz')]] };
+    }],
+    [1, () => one([C(), rcase(r, 'RESETSTAT')])],
+    [1, () => one([C(), rcase(r, 'REWRITE')])],
+    [1, () => one([C(), rcase(r, 'HELP')])],
+    [1, () => one([C()])],
+    [1, () => one([C(), rcase(r, r.pick(['GET', 'SET'])), ...(r.chance(0.5) ? [B('hz')] : [])])],
+  ])();
+}
+
+/** COMMAND and its subcommands. */
+function commandCommand(g: G): Cmd {
+  const r = g.r;
+  const C = (): Buffer => rcase(r, 'COMMAND');
+  const names = ['get', 'set', 'GET', 'mset', 'del', 'expire', 'getex', 'incrbyfloat', 'object', 'object|encoding',
+    'client|list', 'client|kill', 'config|get', 'config|set', 'command|docs', 'memory|usage', 'scan', 'keys', 'hello',
+    'ping', 'info', 'select', 'flushall', 'shutdown', 'nosuch', 'hset', 'client|nosuch', '', 'getrange', 'substr',
+    'setrange', 'renamenx', 'touch', 'unlink', 'exists', 'auth', 'quit', 'time', 'dbsize', 'randomkey', 'ttl',
+    'pexpiretime', 'persist', 'msetnx', 'psetex', 'strlen', 'append', 'getdel', 'getset', 'decrby', 'echo', 'type',
+    'memory|stats', 'command|info', 'config|resetstat', 'client|setname', 'client|id', 'object|help'];
+  const getkeysTargets: Cmd[] = [
+    [B('get'), B('k')], [B('SET'), B('k'), B('v'), B('EX'), B('10')], [B('mset'), B('a'), B('1'), B('b'), B('2')],
+    [B('mset'), B('a'), B('1'), B('b')], [B('del'), B('a'), B('b'), B('c')], [B('mget'), B('a')], [B('rename'), B('a'), B('b')],
+    [B('ping')], [B('ping'), B('x')], [B('get')], [B('nosuch'), B('a')], [B('object'), B('encoding'), B('k')],
+    [B('memory'), B('usage'), B('k')], [B('client'), B('list')], [B('config'), B('get'), B('x')], [B('object')],
+    [B('expire'), B('k'), B('10'), B('NX')], [B('getex'), B('k')], [B('keys'), B('*')], [B('scan'), B('0')],
+    [B('set'), B('k')], [B('exists'), B('a'), B('b')],
+  ];
+  return r.weighted<() => Cmd>([
+    [2, () => [C(), rcase(r, 'COUNT')]],
+    [8, () => [C(), rcase(r, 'INFO'), ...Array.from({ length: r.int(1, 3) }, () => B(r.pick(names)))]],
+    [8, () => [C(), rcase(r, 'DOCS'), ...Array.from({ length: r.int(1, 3) }, () => B(r.pick(names)))]],
+    [3, () => {
+      const f = r.pick<() => Buffer[]>([
+        () => [],
+        () => [rcase(r, 'FILTERBY'), rcase(r, 'PATTERN'), B(r.pick(['get*', '*', 'client|*', '*expire*', 'x', 'c?i*']))],
+        () => [rcase(r, 'FILTERBY'), rcase(r, 'ACLCAT'), B(r.pick(['string', 'keyspace', 'fast', 'admin', 'connection', 'read', 'write', 'foo', 'STRING']))],
+        () => [rcase(r, 'FILTERBY'), rcase(r, 'MODULE'), B('foo')],
+        () => [rcase(r, 'FILTERBY'), rcase(r, 'FOO'), B('x')],
+        () => [rcase(r, 'FILTERBY')],
+        () => [B('x')],
+      ])();
+      return [C(), rcase(r, 'LIST'), ...f];
+    }],
+    [8, () => [C(), rcase(r, 'GETKEYS'), ...r.pick(getkeysTargets)]],
+    [1, () => [C(), rcase(r, 'GETKEYS')]],
+    [1, () => [C(), rcase(r, 'HELP')]],
+    [1, () => [C(), rcase(r, 'COUNT'), B('x')]],
+  ])();
+}
+
+/** Applies one random argument mutation to a command (boundary value, dropped or extra argument, odd bytes). */
+function mutate(g: G, cmd: Cmd): Cmd {
+  const r = g.r;
+  const out = cmd.slice();
+  const name = out[0]!.toString('latin1').toUpperCase();
+  if (name === 'SHUTDOWN' || name === 'QUIT') return out;
+  const m = r.int(0, 3);
+  if (m === 0 && out.length > 1) out[r.int(1, out.length - 1)] = B(r.pick(INT_EDGES));
+  else if (m === 1 && out.length > 1) out[r.int(1, out.length - 1)] = B(r.pick(ODD_ARGS));
+  else if (m === 2 && out.length > 1) out.pop();
+  else out.push(B(r.chance(0.5) ? r.pick(INT_EDGES) : r.pick(NUMERIC_VALUES)));
+  return out;
+}
+
+/**
+ * The sequence of `seed`: `steps` steps over a pool of 6 keys (drawn from the differential test's master pool of
+ * plain, binary, empty, UTF-8 and long keys), with pipelines ended at random points.
+ */
+export function generate(seed: number, options: GenOptions = {}): Sequence {
+  const r = new Rng(seed);
+  const base = options.baseTimeMs ?? Date.now();
+  const keys = r.shuffle(MASTER_KEYS).slice(0, 6);
+  const g: G = { r, dctx: { rng: r, keys, baseTimeMs: base }, keys, base, tiered: options.drops ?? true, password: options.password ?? '' };
+  const n = options.steps ?? 200;
+  const drops = options.drops ?? true;
+  const gens = GENERATORS.map(([w, name, gen]) => [w, [name, gen] as const] as const);
+  // Pipelines: mostly short, sometimes one command at a time, sometimes long.
+  const meanBatch = r.pick([1, 3, 8, 20]);
+  const steps: Step[] = [];
+  while (steps.length < n) {
+    let step: Step;
+    // Rare: each MIGRATE_PREPARE waits (up to 3 s) for the RSS to fall.
+    if (drops && r.chance(0.005)) step = { cmds: [], drop: true };
+    else {
+      const [name, gen] = r.weighted(gens);
+      step = gen(g);
+      if (name !== 'strings' && name !== 'short-expiry' && name !== 'fresh' && name !== 'transactions' && step.cmds.length > 0 && step.raw === undefined && r.chance(0.06)) {
+        const i = step.cmds.length - 1;
+        step.cmds[i] = mutate(g, step.cmds[i]!);
+      }
+    }
+    if (r.chance(1 / meanBatch)) step.flush = true;
+    steps.push(step);
+  }
+  return { seed, steps };
+}
+
+/** Upper-case name of a command (`GET`), or `CLIENT|LIST` for a container command with a subcommand. */
+export function commandName(cmd: Cmd): string {
+  const name = (cmd[0] ?? Buffer.alloc(0)).toString('latin1').toUpperCase();
+  if (cmd.length >= 2 && ['CLIENT', 'CONFIG', 'MEMORY', 'OBJECT', 'COMMAND'].includes(name)) {
+    return `${name}|${cmd[1]!.toString('latin1').toUpperCase()}`;
+  }
+  return name;
+}

@@ -1,0 +1,372 @@
+/**
+ * Runs a fuzz sequence (gen.ts) on tierkv and redis-server at once and returns the first divergence.
+ *
+ * Per run: one connection per server (RESP2, or RESP3 after HELLO 3; reopened, with the same HELLO, whenever the
+ * server closes it after QUIT, CLIENT KILL or a protocol error), FLUSHALL and the fuzzed configuration parameters
+ * restored first. Steps are grouped into pipelines; each pipeline is written in pieces cut at random byte offsets
+ * (seeded), every reply is compared (normalize.ts), and so is whether and when the server closed the connection.
+ * Drop steps run MIGRATE_PREPARE on tierkv through a control connection and DEL the same keys on redis. At the end
+ * the keyspaces are compared (KEYS, TYPE, GET, PTTL of every key) and tierkv must still be alive.
+ */
+import { compareDumps, dumpKeyspace, type DiffConnection } from '../integration/differential-runner.js';
+import { decodeReply, showBytes, showCommand } from '../helpers/resp.js';
+import { CONFIG_SET_VALUES, commandName, Rng, type Cmd, type Step } from './gen.js';
+import { compareReplies, type CompareEnv } from './normalize.js';
+import type { Pair } from './servers.js';
+import { Conn, encodeCmds, WireTimeout } from './wire.js';
+
+/** The first difference found. */
+export interface Divergence {
+  /** reply: a reply differs; close: one side closed, the other not; state: final keyspaces; drop: MIGRATE_PREPARE
+   * report inconsistent; dead: tierkv died; error: the harness failed to talk to a side (timeout). */
+  kind: 'reply' | 'close' | 'state' | 'drop' | 'dead' | 'error';
+  /** Index of the step in the sequence (-1: setup or final checks). */
+  step: number;
+  cmd?: Cmd;
+  tierkv?: Buffer;
+  redis?: Buffer;
+  reason: string;
+}
+
+/** How to run. */
+export interface RunOptions {
+  protocol: 2 | 3;
+  /** Seed of the pipeline split offsets. */
+  splitSeed: number;
+  /** Per-pipeline reply timeout, ms (default 10000). */
+  timeoutMs?: number;
+}
+
+/** Long-lived state of a pair: initial values of the fuzzed parameters, tierkv's command names. */
+export interface PairContext {
+  pair: Pair;
+  env: CompareEnv;
+  /** Per side, the CONFIG SET arguments that restore the fuzzed parameters. */
+  restoreA: string[];
+  restoreB: string[];
+  /** tierkv's hot-ratio at start (restored after drop steps). */
+  hotRatio: string;
+}
+
+const B = (s: string): Buffer => Buffer.from(s, 'latin1');
+
+/** Reads what the runner needs to know about a freshly started pair. */
+export async function preparePair(pair: Pair): Promise<PairContext> {
+  const a = await Conn.open(pair.tierkv.port, pair.tierkv.host);
+  const b = await Conn.open(pair.redis.port, pair.redis.host);
+  if (pair.password) for (const c of [a, b]) await c.call('AUTH', pair.password);
+  try {
+    const list = decodeReply(await a.call('COMMAND', 'LIST'));
+    const names = new Set((list as unknown[]).map((x) => String(x).toLowerCase()));
+    const restore = async (c: Conn): Promise<string[]> => {
+      const out: string[] = [];
+      for (const name of Object.keys(CONFIG_SET_VALUES)) {
+        if (name === '') continue;
+        const v = decodeReply(await c.call('CONFIG', 'GET', name));
+        const arr = v instanceof Map ? [...v].flat() : (v as unknown[]);
+        if (arr.length !== 2) continue;
+        // Only parameters CONFIG SET accepts back (mutable ones).
+        const r = await c.call('CONFIG', 'SET', name, String(arr[1]));
+        if (r.toString('latin1') === '+OK\r\n') out.push(name, String(arr[1]));
+      }
+      return out;
+    };
+    const hr = decodeReply(await a.call('CONFIG', 'GET', 'hot-ratio'));
+    const hotRatio = String((hr instanceof Map ? [...hr].flat() : (hr as unknown[]))[1]);
+    return { pair, env: { tierkvCommands: names }, restoreA: await restore(a), restoreB: await restore(b), hotRatio };
+  } finally {
+    a.destroy();
+    b.destroy();
+  }
+}
+
+/**
+ * The transaction state of a connection as the replies show it (the same on both sides, as replies are compared
+ * before it is updated): the commands queued since MULTI, so that EXEC's reply is compared element by element with
+ * the rules of each queued command.
+ */
+export class TxTracker {
+  queued: Cmd[] | null = null;
+
+  /** The commands EXEC will run, or null when `cmd` is not an EXEC of an open transaction. */
+  execOf(cmd: Cmd): Cmd[] | null {
+    return commandName(cmd) === 'EXEC' ? this.queued : null;
+  }
+
+  /** Updates the state after `cmd` got `reply`. */
+  after(cmd: Cmd, reply: Buffer): void {
+    const name = commandName(cmd);
+    const r = reply.toString('latin1');
+    if (name === 'MULTI' && r === '+OK\r\n') this.queued = [];
+    // EXEC ends the transaction whatever it answers (a refused EXEC aborts it); DISCARD when it succeeds.
+    else if (name === 'EXEC' || (name === 'DISCARD' && r === '+OK\r\n')) this.queued = null;
+    else if (this.queued !== null && r === '+QUEUED\r\n') this.queued.push(cmd);
+  }
+}
+
+/** A main connection per side, reopened on demand. */
+class Side {
+  conn: Conn | null = null;
+  control: Conn | null = null;
+  /** Transaction state of `conn` (reset when it is reopened). */
+  tx = new TxTracker();
+  constructor(
+    readonly name: string,
+    readonly port: number,
+    readonly host: string,
+    readonly protocol: 2 | 3,
+    readonly password: string,
+  ) {}
+
+  async main(): Promise<Conn> {
+    if (this.conn === null || this.conn.closed) {
+      this.conn = await Conn.open(this.port, this.host);
+      this.tx = new TxTracker();
+      if (this.protocol === 3) {
+        const r = this.password !== '' ? await this.conn.call('HELLO', '3', 'AUTH', 'default', this.password) : await this.conn.call('HELLO', '3');
+        if (r[0] !== 0x25) throw new Error(`${this.name}: HELLO 3 replied ${showBytes(r)}`);
+      } else if (this.password !== '') {
+        const r = await this.conn.call('AUTH', this.password);
+        if (r.toString('latin1') !== '+OK\r\n') throw new Error(`${this.name}: AUTH replied ${showBytes(r)}`);
+      }
+    }
+    return this.conn;
+  }
+
+  async ctl(): Promise<Conn> {
+    if (this.control === null || this.control.closed) {
+      this.control = await Conn.open(this.port, this.host);
+      if (this.password !== '') await this.control.call('AUTH', this.password);
+    }
+    return this.control;
+  }
+
+  close(): void {
+    this.conn?.destroy();
+    this.control?.destroy();
+  }
+}
+
+/** Random split offsets for a pipeline of `len` bytes. */
+function splits(rng: Rng, len: number): number[] {
+  if (len < 2 || rng.chance(0.35)) return [];
+  const n = rng.int(1, Math.min(6, len - 1));
+  const out = new Set<number>();
+  for (let i = 0; i < n; i++) out.add(rng.int(1, len - 1));
+  return [...out].sort((x, y) => x - y);
+}
+
+/**
+ * Runs `steps` on both servers.
+ * @returns the first divergence, or null
+ */
+export async function runSteps(ctx: PairContext, steps: readonly Step[], opts: RunOptions): Promise<Divergence | null> {
+  const { pair } = ctx;
+  const env: CompareEnv = { ...ctx.env, errorSkew: new Map() };
+  const A = new Side('tierkv', pair.tierkv.port, pair.tierkv.host, opts.protocol, pair.password ?? '');
+  const Bs = new Side('redis', pair.redis.port, pair.redis.host, opts.protocol, pair.password ?? '');
+  const timeout = opts.timeoutMs ?? 10_000;
+  const rng = new Rng(opts.splitSeed);
+  try {
+    // Setup: parameters back to their start values, empty keyspace, statistics reset.
+    const [ca, cb] = await Promise.all([A.ctl(), Bs.ctl()]);
+    if (ctx.restoreA.length > 0) await ca.call('CONFIG', 'SET', ...ctx.restoreA);
+    if (ctx.restoreB.length > 0) await cb.call('CONFIG', 'SET', ...ctx.restoreB);
+    for (const c of [ca, cb]) {
+      await c.call('FLUSHALL');
+      await c.call('CONFIG', 'RESETSTAT');
+    }
+    await Promise.all([A.main(), Bs.main()]);
+
+    let batch: Array<{ step: Step; index: number }> = [];
+    const flush = async (): Promise<Divergence | null> => {
+      if (batch.length === 0) return null;
+      const items = batch;
+      batch = [];
+      return runBatch(A, Bs, items, rng, timeout, env);
+    };
+    for (let i = 0; i < steps.length; i++) {
+      const step = steps[i]!;
+      if (step.drop === true || step.scanAll !== undefined || step.fresh === true) {
+        const d =
+          (await flush()) ??
+          (step.drop === true
+            ? await runDrop(ctx, A, Bs, i)
+            : step.fresh === true
+              ? await runFresh(A, Bs, step, i, rng, timeout, env)
+              : await runScanAll(A, Bs, step.scanAll!, i));
+        if (d !== null) return d;
+        continue;
+      }
+      batch.push({ step, index: i });
+      if (step.flush === true || step.sleepMs !== undefined || step.raw !== undefined || step.inline === true) {
+        const d = await flush();
+        if (d !== null) return d;
+        if (step.sleepMs !== undefined) await new Promise((r) => setTimeout(r, step.sleepMs));
+      }
+    }
+    const d = await flush();
+    if (d !== null) return d;
+    if (!pair.tierkvAlive()) return { kind: 'dead', step: -1, reason: 'tierkv exited' };
+    // Final keyspaces, through the control connections (RESP2, database 0).
+    const [da, db] = await Promise.all([dumpKeyspace(adapter(await A.ctl()), { protocol: 2, databases: 1 }), dumpKeyspace(adapter(await Bs.ctl()), { protocol: 2, databases: 1 })]);
+    const diffs = compareDumps(da, db, 'tierkv', 'redis', { protocol: 2, databases: 1 });
+    if (diffs.length > 0) return { kind: 'state', step: -1, reason: diffs.join('\n') };
+    return null;
+  } catch (e) {
+    const alive = pair.tierkvAlive();
+    const got = e instanceof WireTimeout ? ` (buffered: ${showBytes(e.received, 200)})` : '';
+    return { kind: alive ? 'error' : 'dead', step: -1, reason: `${(e as Error).message}${got}${alive ? '' : '; tierkv exited'}` };
+  } finally {
+    A.close();
+    Bs.close();
+  }
+}
+
+function adapter(c: Conn): DiffConnection {
+  return { exec: (cmd) => c.call(...cmd), close: async () => {} };
+}
+
+/** A fresh step: the step's bytes on a new connection of each side (RESP2, unauthenticated), closed afterwards. */
+async function runFresh(A: Side, Bs: Side, step: Step, index: number, rng: Rng, timeout: number, env: CompareEnv): Promise<Divergence | null> {
+  const [ca, cb] = await Promise.all([Conn.open(A.port, A.host), Conn.open(Bs.port, Bs.host)]);
+  try {
+    return await runBatch({ main: async () => ca, tx: new TxTracker() }, { main: async () => cb }, [{ step, index }], rng, timeout, env);
+  } finally {
+    ca.destroy();
+    cb.destroy();
+  }
+}
+
+async function runBatch(
+  A: { main(): Promise<Conn>; tx: TxTracker },
+  Bs: { main(): Promise<Conn> },
+  items: Array<{ step: Step; index: number }>,
+  rng: Rng,
+  timeout: number,
+  env: CompareEnv,
+): Promise<Divergence | null> {
+  const parts: Buffer[] = [];
+  const owners: Array<{ index: number; cmd: Cmd }> = [];
+  let raw = false;
+  for (const { step, index } of items) {
+    if (step.cmds.length > 0) parts.push(encodeCmds(step.cmds, step.inline === true));
+    for (const c of step.cmds) owners.push({ index, cmd: c });
+    if (step.raw !== undefined) {
+      parts.push(step.raw);
+      owners.push({ index, cmd: [B('<malformed>'), step.raw] });
+      raw = true;
+    }
+  }
+  const bytes = Buffer.concat(parts);
+  const cut = splits(rng, bytes.length);
+  const [ca, cb] = await Promise.all([A.main(), Bs.main()]);
+  await Promise.all([ca.write(bytes, cut), cb.write(bytes, cut)]);
+  const n = owners.length;
+  const lastIndex = items[items.length - 1]!.index;
+  // A batch that may close the connection (QUIT, CLIENT KILL of oneself, a protocol error) waits for the close,
+  // briefly when the close is only possible, so that a late close is not blamed on the next batch.
+  const closing = raw || owners.some((o) => mayClose(o.cmd));
+  const wait = raw || owners.some((o) => commandName(o.cmd) === 'QUIT') ? timeout : 300;
+  let ra, rb;
+  try {
+    [ra, rb] = await Promise.all([ca.read(n, closing ? wait : timeout, closing), cb.read(n, closing ? wait : timeout, closing)]);
+  } catch (e) {
+    const which = e instanceof WireTimeout ? 'a side' : 'reading';
+    return { kind: 'error', step: lastIndex, reason: `${which}: ${(e as Error).message}; batch ${owners.map((o) => showCommand(o.cmd, 40)).join(' | ')}` };
+  }
+  const m = Math.min(ra.replies.length, rb.replies.length);
+  for (let i = 0; i < m; i++) {
+    const { index, cmd } = owners[i]!;
+    const reason = compareReplies(cmd, ra.replies[i]!, rb.replies[i]!, env, A.tx.execOf(cmd) ?? undefined);
+    if (reason !== null) return { kind: 'reply', step: index, cmd, tierkv: ra.replies[i], redis: rb.replies[i], reason };
+    A.tx.after(cmd, rb.replies[i]!);
+  }
+  if (ra.closed || rb.closed) A.tx.queued = null;
+  if (ra.replies.length !== rb.replies.length || ra.closed !== rb.closed) {
+    const i = Math.min(m, n - 1);
+    return {
+      kind: 'close',
+      step: owners[i]!.index,
+      cmd: owners[i]!.cmd,
+      reason: `tierkv: ${ra.replies.length} replies${ra.closed ? ', closed' : ''}; redis: ${rb.replies.length} replies${rb.closed ? ', closed' : ''}`,
+      ...(ra.replies[m] ? { tierkv: ra.replies[m] } : {}),
+      ...(rb.replies[m] ? { redis: rb.replies[m] } : {}),
+    };
+  }
+  return null;
+}
+
+/** True for commands after which the server may close the connection (QUIT, CLIENT KILL that may match the caller). */
+function mayClose(cmd: Cmd): boolean {
+  const n = commandName(cmd);
+  if (n === 'QUIT') return true;
+  if (n !== 'CLIENT|KILL') return false;
+  return cmd.length === 3 || cmd.some((a, i) => i > 1 && a.toString('latin1').toLowerCase() === 'no');
+}
+
+/**
+ * MIGRATE_PREPARE on tierkv with the keys' tiers read just before (demotion stopped meanwhile by a hot-ratio of 1),
+ * then DEL of the cold keys on redis.
+ */
+async function runDrop(ctx: PairContext, A: Side, Bs: Side, index: number): Promise<Divergence | null> {
+  const ca = await A.ctl();
+  const cb = await Bs.ctl();
+  await ca.call('CONFIG', 'SET', 'hot-ratio', '1');
+  try {
+    const keys = decodeReply(await ca.call('KEYS', '*'), { buffers: true }) as Buffer[];
+    const cold: Buffer[] = [];
+    for (const k of keys) {
+      const t = (await ca.call('OBJECT', 'TIER', k)).toString('latin1');
+      if (t === '$4\r\ncold\r\n') cold.push(k);
+    }
+    const report = decodeReply(await ca.call('MIGRATE_PREPARE'));
+    const fields = Array.isArray(report) ? report : [];
+    const dropped = Number(fields[fields.indexOf('dropped_keys') + 1]);
+    const done = (await ca.call('MIGRATE_DONE')).toString('latin1');
+    if (done !== '+OK\r\n') return { kind: 'drop', step: index, reason: `MIGRATE_DONE replied ${showBytes(done)}` };
+    if (dropped !== cold.length) {
+      return { kind: 'drop', step: index, reason: `MIGRATE_PREPARE dropped ${dropped} keys, ${cold.length} were cold (${cold.map((k) => showBytes(k, 30)).join(' ')})` };
+    }
+    if (cold.length > 0) await cb.call('DEL', ...cold);
+    return null;
+  } finally {
+    await ca.call('CONFIG', 'SET', 'hot-ratio', ctx.hotRatio);
+  }
+}
+
+/** A full SCAN iteration with `opts` on both sides: errors compared exactly, key sets as sets. */
+async function runScanAll(A: Side, Bs: Side, opts: Buffer[], index: number): Promise<Divergence | null> {
+  const scan = async (s: Side): Promise<{ err: Buffer | null; keys: string[] }> => {
+    const c = await s.main();
+    let cursor = '0';
+    const keys = new Set<string>();
+    for (let i = 0; i < 100_000; i++) {
+      const r = await c.call('SCAN', cursor, ...opts);
+      if (r[0] === 0x2d) return { err: r, keys: [] };
+      const v = decodeReply(r, { buffers: true }) as [Buffer, Buffer[]];
+      for (const k of v[1]) keys.add(k.toString('hex'));
+      cursor = v[0].toString('latin1');
+      if (cursor === '0') break;
+    }
+    return { err: null, keys: [...keys].sort() };
+  };
+  const [ra, rb] = await Promise.all([scan(A), scan(Bs)]);
+  const cmd = [B('SCAN'), B('0'), ...opts];
+  if (ra.err !== null || rb.err !== null) {
+    if (ra.err !== null && rb.err !== null && ra.err.equals(rb.err)) return null;
+    return { kind: 'reply', step: index, cmd, ...(ra.err ? { tierkv: ra.err } : {}), ...(rb.err ? { redis: rb.err } : {}), reason: 'SCAN: one side failed' };
+  }
+  if (ra.keys.join(',') !== rb.keys.join(',')) {
+    const hex = (h: string): string => showBytes(Buffer.from(h, 'hex'), 30);
+    return { kind: 'reply', step: index, cmd, reason: `full SCAN: tierkv [${ra.keys.map(hex).join(' ')}] vs redis [${rb.keys.map(hex).join(' ')}]` };
+  }
+  return null;
+}
+
+/** True when two divergences are "the same bug" for shrinking: same kind and, for replies, same command name. */
+export function sameDivergence(x: Divergence, y: Divergence): boolean {
+  if (x.kind !== y.kind) return false;
+  if (x.kind === 'reply' || x.kind === 'close') return x.cmd !== undefined && y.cmd !== undefined && commandName(x.cmd) === commandName(y.cmd);
+  return true;
+}

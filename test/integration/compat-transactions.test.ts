@@ -1,0 +1,221 @@
+/**
+ * Regression tests: MULTI/EXEC/WATCH as redis-server 7.0.15 (divergences found by the differential fuzzer once it
+ * sent transactions): a refused EXEC aborts the transaction with the reason, a WATCHed key is dirtied only by a real
+ * modification (not by a SET NX that fails, a RENAME onto itself, a FLUSHALL of a keyspace without it, ...), a key
+ * that expires after WATCH fails EXEC while one already expired when WATCHed does not, CLIENT INFO inside EXEC,
+ * errors inside EXEC counted once in INFO errorstats, and MIGRATE_PREPARE dropping only the WATCHed keys it drops.
+ * Expected bytes were captured from redis-server 7.0.15 and are checked against it when it is installed.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { both, connectBoth, startCompat, type CompatConns, type CompatServers } from '../fuzz/compat.js';
+import { Conn } from '../fuzz/wire.js';
+import { startTierkvInProcess, type ServerHandle } from '../helpers/tierkv.js';
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function expectReply(c: CompatConns, args: string[], expected: string): Promise<void> {
+  const r = await both(c, ...args);
+  expect(r.tierkv, `tierkv: ${args.join(' ')}`).toBe(expected);
+  if (r.redis !== null) expect(r.redis, `redis-server: ${args.join(' ')}`).toBe(expected);
+}
+
+/** Runs `before` after WATCH k, then MULTI, PING, EXEC: the EXEC reply ("PONG" ran, "nil" aborted) of each side. */
+async function execAfter(c: CompatConns, before: string[][]): Promise<{ tierkv: string; redis: string | null }> {
+  await both(c, 'WATCH', 'k');
+  for (const cmd of before) await both(c, ...cmd);
+  await both(c, 'MULTI');
+  await both(c, 'PING');
+  const r = await both(c, 'EXEC');
+  const word = (s: string | null): string | null => (s === null ? null : s === '*1\r\n+PONG\r\n' ? 'PONG' : s === '*-1\r\n' ? 'nil' : s);
+  return { tierkv: word(r.tierkv)!, redis: word(r.redis) };
+}
+
+describe('transactions', () => {
+  let servers: CompatServers;
+  let c: CompatConns;
+  beforeAll(async () => {
+    servers = await startCompat();
+    c = await connectBoth(servers);
+  });
+  afterAll(async () => {
+    c?.close();
+    await servers?.stop();
+  });
+  beforeEach(async () => {
+    await both(c, 'FLUSHALL');
+  });
+
+  it('a refused EXEC ends the transaction with -EXECABORT and the reason', async () => {
+    await expectReply(c, ['MULTI'], '+OK\r\n');
+    await expectReply(c, ['SET', 'k', '1'], '+QUEUED\r\n');
+    await expectReply(c, ['EXEC', 'x'], "-EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' command\r\n");
+    await expectReply(c, ['EXEC'], '-ERR EXEC without MULTI\r\n');
+    await expectReply(c, ['GET', 'k'], '$-1\r\n');
+  });
+
+  it('a refused EXEC outside MULTI also forgets the WATCHed keys', async () => {
+    await expectReply(c, ['WATCH', 'k'], '+OK\r\n');
+    await expectReply(c, ['SET', 'k', '1'], '+OK\r\n');
+    await expectReply(c, ['EXEC', 'x'], "-EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' command\r\n");
+    await expectReply(c, ['MULTI'], '+OK\r\n');
+    await expectReply(c, ['GET', 'k'], '+QUEUED\r\n');
+    await expectReply(c, ['EXEC'], '*1\r\n$1\r\n1\r\n');
+  });
+
+  it('a refused DISCARD or MULTI inside MULTI flags the transaction and keeps it open', async () => {
+    await expectReply(c, ['MULTI'], '+OK\r\n');
+    await expectReply(c, ['DISCARD', 'x'], "-ERR wrong number of arguments for 'discard' command\r\n");
+    await expectReply(c, ['SHUTDOWN', 'NOSAVE'], '-ERR Command not allowed inside a transaction\r\n');
+    await expectReply(c, ['MULTI'], '-ERR MULTI calls can not be nested\r\n');
+    await expectReply(c, ['EXEC'], '-EXECABORT Transaction discarded because of previous errors.\r\n');
+  });
+
+  it('CLIENT INFO run by EXEC shows flag x, multi=<queued commands> and cmd=exec; a dirty WATCH shows flag d', async () => {
+    await both(c, 'MULTI');
+    await both(c, 'PING');
+    await both(c, 'CLIENT', 'INFO');
+    const r = await both(c, 'EXEC');
+    for (const s of [r.tierkv, r.redis]) if (s !== null) expect(s).toMatch(/ flags=x .* multi=2 .* cmd=exec /);
+    await both(c, 'WATCH', 'k');
+    await both(c, 'SET', 'k', 'v');
+    const d = await both(c, 'CLIENT', 'INFO');
+    for (const s of [d.tierkv, d.redis]) if (s !== null) expect(s).toMatch(/ flags=d .* multi=-1 .* cmd=client\|info /);
+    await both(c, 'UNWATCH');
+    const n = await both(c, 'CLIENT', 'INFO');
+    for (const s of [n.tierkv, n.redis]) if (s !== null) expect(s).toMatch(/ flags=N /);
+  });
+
+  it('counts an error inside EXEC once in INFO errorstats', async () => {
+    await both(c, 'CONFIG', 'RESETSTAT');
+    await both(c, 'SET', 'k', 'a');
+    await both(c, 'MULTI');
+    await both(c, 'INCR', 'k');
+    await expectReply(c, ['EXEC'], '*1\r\n-ERR value is not an integer or out of range\r\n');
+    await both(c, 'EXEC', 'x');
+    await expectReply(c, ['INFO', 'errorstats'], '$66\r\n# Errorstats\r\nerrorstat_ERR:count=1\r\nerrorstat_EXECABORT:count=1\r\n\r\n');
+  });
+
+  it('WATCH is not dirtied by writes that change nothing', async () => {
+    const noChange: Array<{ setup: string[][]; cmds: string[][] }> = [
+      { setup: [['SET', 'k', 'v']], cmds: [['SET', 'k', 'w', 'NX']] },
+      { setup: [['SET', 'k', 'v']], cmds: [['SETNX', 'k', 'w']] },
+      { setup: [['SET', 'k', 'v']], cmds: [['RENAME', 'k', 'k']] },
+      { setup: [['SET', 'k', 'v']], cmds: [['RENAMENX', 'k', 'k']] },
+      { setup: [['SET', 'k', 'v']], cmds: [['PERSIST', 'k'], ['GETEX', 'k', 'PERSIST']] },
+      { setup: [['SET', 'k', 'v']], cmds: [['SETRANGE', 'k', '0', '']] },
+      { setup: [['SET', 'k', 'v']], cmds: [['INCR', 'k']] },
+      { setup: [['SET', 'k', 'v']], cmds: [['EXPIRE', 'k', '100', 'XX']] },
+      { setup: [['SET', 'k', 'v'], ['SET', 'j', 'v']], cmds: [['MSETNX', 'k', '1', 'j', '2']] },
+      { setup: [], cmds: [['DEL', 'k'], ['GETDEL', 'k'], ['EXPIRE', 'k', '100'], ['RENAMENX', 'k', 'j'], ['SETRANGE', 'k', '0', '']] },
+      { setup: [['SET', 'j', 'v']], cmds: [['FLUSHALL']] },
+      { setup: [['SET', 'j', 'v']], cmds: [['FLUSHDB', 'ASYNC']] },
+    ];
+    for (const { setup, cmds } of noChange) {
+      await both(c, 'FLUSHALL');
+      for (const s of setup) await both(c, ...s);
+      const r = await execAfter(c, cmds);
+      expect(r.tierkv, JSON.stringify(cmds)).toBe('PONG');
+      if (r.redis !== null) expect(r.redis, JSON.stringify(cmds)).toBe('PONG');
+    }
+  });
+
+  it('WATCH is dirtied by every real modification, even one that keeps the value', async () => {
+    const changes: Array<{ setup: string[][]; cmds: string[][] }> = [
+      { setup: [['SET', 'k', 'v']], cmds: [['SET', 'k', 'v']] },
+      { setup: [['SET', 'k', 'v']], cmds: [['APPEND', 'k', '']] },
+      { setup: [['SET', 'k', 'v']], cmds: [['EXPIRE', 'k', '100']] },
+      { setup: [['SET', 'k', 'v', 'EX', '100']], cmds: [['PERSIST', 'k']] },
+      { setup: [['SET', 'j', 'v']], cmds: [['RENAME', 'j', 'k']] },
+      { setup: [['SET', 'k', 'v']], cmds: [['RENAME', 'k', 'j']] },
+      { setup: [['SET', 'k', '1']], cmds: [['INCRBY', 'k', '0']] },
+      { setup: [['SET', 'k', 'v']], cmds: [['FLUSHALL']] },
+      { setup: [], cmds: [['SETRANGE', 'k', '0', 'x']] },
+    ];
+    for (const { setup, cmds } of changes) {
+      await both(c, 'FLUSHALL');
+      for (const s of setup) await both(c, ...s);
+      const r = await execAfter(c, cmds);
+      expect(r.tierkv, JSON.stringify(cmds)).toBe('nil');
+      if (r.redis !== null) expect(r.redis, JSON.stringify(cmds)).toBe('nil');
+    }
+  });
+
+  it('EXEC fails when a WATCHed key expired since, not when it had already expired when WATCHed', async () => {
+    await both(c, 'SET', 'k', 'v', 'PX', '30');
+    await both(c, 'WATCH', 'k');
+    await sleep(80);
+    await both(c, 'MULTI');
+    await both(c, 'PING');
+    const late = await both(c, 'EXEC');
+    expect(late.tierkv).toBe('*-1\r\n');
+    if (late.redis !== null) expect(late.redis).toBe('*-1\r\n');
+    // Expired (whether or not the server deleted it yet) before WATCH: its deletion is no change.
+    await both(c, 'SET', 'k', 'v', 'PX', '1');
+    await sleep(20);
+    const r = await execAfter(c, [['GET', 'k'], ['DEL', 'k']]);
+    expect(r.tierkv).toBe('PONG');
+    if (r.redis !== null) expect(r.redis).toBe('PONG');
+  });
+});
+
+describe('transactions before AUTH (requirepass)', () => {
+  let servers: CompatServers;
+  let c: CompatConns;
+  beforeAll(async () => {
+    servers = await startCompat({ requirepass: 'pw' });
+    c = await connectBoth(servers);
+  });
+  afterAll(async () => {
+    c?.close();
+    await servers?.stop();
+  });
+
+  it('EXEC before AUTH is refused with -EXECABORT and NOAUTH as the reason', async () => {
+    await expectReply(c, ['EXEC'], '-EXECABORT Transaction discarded because of: NOAUTH Authentication required.\r\n');
+    await expectReply(c, ['MULTI'], '-NOAUTH Authentication required.\r\n');
+  });
+});
+
+describe('WATCH and MIGRATE_PREPARE (tierkv only)', () => {
+  let tierkv: ServerHandle;
+  let conn: Conn;
+  let ctl: Conn;
+  beforeAll(async () => {
+    tierkv = await startTierkvInProcess({ maxmemory: '64mb', 'hot-ratio': '0.000002' });
+    conn = await Conn.open(tierkv.port, tierkv.host);
+    ctl = await Conn.open(tierkv.port, tierkv.host);
+  });
+  afterAll(async () => {
+    conn?.destroy();
+    ctl?.destroy();
+    await tierkv?.stop();
+  });
+
+  const call = async (c: Conn, ...args: string[]): Promise<string> => (await c.call(...args)).toString('latin1');
+
+  it('a dropped WATCHed key fails EXEC like a deleted one; a drop of other keys does not', async () => {
+    // A value bigger than the hot tier (about 134 bytes) is demoted to the cold tier; wait until it is (bounded).
+    const makeCold = async (): Promise<void> => {
+      await call(ctl, 'SET', 'cold', 'v'.repeat(400));
+      for (let i = 0; i < 200 && (await call(ctl, 'OBJECT', 'TIER', 'cold')) !== '$4\r\ncold\r\n'; i++) await sleep(10);
+      expect(await call(ctl, 'OBJECT', 'TIER', 'cold')).toBe('$4\r\ncold\r\n');
+    };
+    await makeCold();
+    await call(conn, 'WATCH', 'absent');
+    await call(ctl, 'MIGRATE_PREPARE');
+    await call(ctl, 'MIGRATE_DONE');
+    expect(await call(ctl, 'EXISTS', 'cold')).toBe(':0\r\n');
+    await call(conn, 'MULTI');
+    await call(conn, 'PING');
+    expect(await call(conn, 'EXEC')).toBe('*1\r\n+PONG\r\n');
+
+    await makeCold();
+    await call(conn, 'WATCH', 'cold');
+    await call(ctl, 'MIGRATE_PREPARE');
+    await call(ctl, 'MIGRATE_DONE');
+    expect(await call(ctl, 'EXISTS', 'cold')).toBe(':0\r\n');
+    await call(conn, 'MULTI');
+    await call(conn, 'PING');
+    expect(await call(conn, 'EXEC')).toBe('*-1\r\n');
+  });
+});

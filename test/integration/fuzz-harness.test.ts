@@ -1,0 +1,232 @@
+/**
+ * Self-tests of the differential fuzzer (test/fuzz/): the generator is deterministic and covers every command
+ * of the table with boundary arguments and every kind of step, pipelines really arrive in pieces, the reply
+ * comparison accepts only the documented differences, and a divergence is found and shrunk to the one step that
+ * causes it (two redis-servers that differ in one parameter).
+ */
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allCommands } from '../../server/commands/index.js';
+import { CONFIG_SET_VALUES, INT_EDGES, commandName, generate, type Step } from '../fuzz/gen.js';
+import { compareReplies, type CompareEnv } from '../fuzz/normalize.js';
+import { preparePair, runSteps, type PairContext } from '../fuzz/runner.js';
+import { formatDivergence, shrink } from '../fuzz/shrink.js';
+import type { Pair } from '../fuzz/servers.js';
+import { Conn, encodeCmds } from '../fuzz/wire.js';
+import { hasRedisServer, MISSING_REDIS_SERVER, startRedisServer } from '../helpers/redis-server.js';
+import type { ServerHandle } from '../helpers/server-handle.js';
+
+const B = (s: string): Buffer => Buffer.from(s, 'latin1');
+const cmd = (...a: string[]): Buffer[] => a.map(B);
+const BASE = 1_764_000_000_000;
+
+describe('fuzz generator', () => {
+  const seqs = Array.from({ length: 60 }, (_, i) => generate(i + 1, { steps: 200, baseTimeMs: BASE, drops: i % 2 === 0 }).steps);
+  const all = seqs.flat();
+  const cmds = all.flatMap((s) => s.cmds);
+
+  it('is deterministic per seed and differs across seeds', () => {
+    const hex = (steps: Step[]): string => JSON.stringify(steps.map((s) => ({ ...s, cmds: s.cmds.map((c) => c.map((a) => a.toString('hex'))), raw: s.raw?.toString('hex') })));
+    expect(hex(generate(5, { baseTimeMs: BASE }).steps)).toBe(hex(generate(5, { baseTimeMs: BASE }).steps));
+    expect(hex(generate(5, { baseTimeMs: BASE }).steps)).not.toBe(hex(generate(6, { baseTimeMs: BASE }).steps));
+    expect(generate(9, { steps: 77, baseTimeMs: BASE }).steps).toHaveLength(77);
+  });
+
+  it('sends every command and subcommand of the table (tierkv-only ones through drop steps)', () => {
+    const sent = new Set(cmds.map((c) => commandName(c).toLowerCase()));
+    const missing: string[] = [];
+    for (const spec of allCommands) {
+      const names = spec.subcommands ? spec.subcommands.map((s) => `${spec.name}|${s.name}`) : [spec.name];
+      for (const n of names) if (!sent.has(n)) missing.push(n);
+    }
+    expect(missing.filter((n) => !['migrate_prepare', 'migrate_done', 'migrate_abort', 'object|tier'].includes(n))).toEqual([]);
+    expect(all.some((s) => s.drop === true)).toBe(true);
+  });
+
+  it('uses boundary arguments, wrong arities, binary and empty arguments, unknown commands and subcommands', () => {
+    const args = new Set(cmds.flatMap((c) => c.slice(1).map((a) => a.toString('latin1'))));
+    for (const v of ['-1', '9223372036854775808', '-9223372036854775809', '18446744073709551616', '', '1.5', 'abc', ' 1']) {
+      expect(args, JSON.stringify(v)).toContain(v);
+    }
+    expect(INT_EDGES.filter((v) => args.has(v)).length).toBeGreaterThan(INT_EDGES.length * 0.8);
+    expect(cmds.some((c) => c.some((a) => a.includes(0)))).toBe(true);
+    const table = new Map<string, number>();
+    for (const spec of allCommands) {
+      table.set(spec.name, spec.arity);
+      for (const s of spec.subcommands ?? []) table.set(`${spec.name}|${s.name}`, s.arity);
+    }
+    const arityErrors = cmds.filter((c) => {
+      const n = commandName(c).toLowerCase();
+      const a = table.get(n) ?? table.get(n.split('|')[0]!);
+      return a !== undefined && (a > 0 ? c.length !== a : c.length < -a);
+    });
+    expect(arityErrors.length).toBeGreaterThan(50);
+    expect(cmds.some((c) => !table.has(commandName(c).toLowerCase().split('|')[0]!))).toBe(true);
+    expect(cmds.some((c) => /^CLIENT\|.*X$|^CONFIG\|FOO|^MEMORY\|FOO/.test(commandName(c)) || commandName(c) === 'OBJECT|FOO')).toBe(true);
+    for (const name of Object.keys(CONFIG_SET_VALUES).filter((n) => n !== '')) {
+      expect(cmds.some((c) => commandName(c) === 'CONFIG|SET' && c.some((a) => a.toString('latin1').toLowerCase() === name)), name).toBe(true);
+    }
+  });
+
+  it('has inline commands, malformed frames, short expiries with sleeps, full SCANs and pipelines of several sizes', () => {
+    expect(all.filter((s) => s.inline === true).length).toBeGreaterThan(20);
+    expect(all.filter((s) => s.raw !== undefined).length).toBeGreaterThan(20);
+    expect(all.filter((s) => s.sleepMs !== undefined).length).toBeGreaterThan(50);
+    expect(all.filter((s) => s.scanAll !== undefined).length).toBeGreaterThan(20);
+    // Every short expiry is followed by a sleep long enough for both servers.
+    for (const s of all.filter((x) => x.sleepMs !== undefined)) expect(s.sleepMs).toBeGreaterThanOrEqual(80);
+    const batchLengths = seqs.map((steps) => steps.length / Math.max(1, steps.filter((s) => s.flush === true).length));
+    expect(Math.min(...batchLengths)).toBeLessThan(2);
+    expect(Math.max(...batchLengths)).toBeGreaterThan(5);
+  });
+
+  it('sends transactions: EXEC and DISCARD, queueing errors, nested MULTI, WATCH inside MULTI, WATCH then a write', () => {
+    const names = (st: Step): string[] => st.cmds.map(commandName);
+    const tx = all.filter((st) => names(st).includes('MULTI'));
+    expect(tx.length).toBeGreaterThan(100);
+    expect(tx.filter((st) => names(st).at(-1) === 'EXEC').length).toBeGreaterThan(50);
+    expect(tx.some((st) => names(st).at(-1) === 'DISCARD')).toBe(true);
+    // A command refused while queueing (then EXEC answers EXECABORT): an unknown command or a wrong arity.
+    expect(tx.some((st) => st.cmds.some((c) => ['NOSUCH', 'GETT', 'SETT', 'EXECC', 'MULTI2'].includes(commandName(c))))).toBe(true);
+    expect(tx.some((st) => st.cmds.some((c) => commandName(c) === 'SHUTDOWN'))).toBe(true);
+    expect(tx.some((st) => names(st).filter((n) => n === 'MULTI').length >= 2)).toBe(true);
+    expect(tx.some((st) => names(st).indexOf('WATCH') > names(st).indexOf('MULTI'))).toBe(true);
+    expect(tx.some((st) => names(st)[0] === 'WATCH' && names(st)[1] !== 'MULTI' && names(st)[1] !== 'UNWATCH')).toBe(true);
+    expect(all.some((st) => st.cmds.length === 1 && ['EXEC', 'DISCARD'].includes(names(st)[0]!))).toBe(true);
+    expect(all.some((st) => st.cmds.length === 1 && names(st)[0] === 'WATCH')).toBe(true);
+    // Queued commands come from the other generators (a DBSIZE keeps its EXISTS).
+    expect(new Set(tx.flatMap((st) => names(st))).size).toBeGreaterThan(40);
+  });
+
+  it('closes, within the step, every transaction it opens', () => {
+    // (A fresh step's connection is closed after it.)
+    for (const st of all.filter((x) => x.fresh !== true)) {
+      let open = false;
+      for (const c of st.cmds) {
+        const n = commandName(c);
+        if (n === 'MULTI' && c.length === 1) open = true;
+        else if (n === 'EXEC' || n === 'QUIT' || (n === 'DISCARD' && c.length === 1)) open = false;
+      }
+      expect(open, st.cmds.map((c) => c.map(String).join(' ')).join(' ; ')).toBe(false);
+    }
+  });
+
+  it('puts the EXISTS that expires keys lazily in the same step as DBSIZE, INFO and MEMORY', () => {
+    for (const s of all) {
+      const names = s.cmds.map(commandName);
+      // (MEMORY with an unknown subcommand, from the unknown-sub generator, may be queued anywhere in a transaction.)
+      const i = names.findIndex((n) => n === 'DBSIZE' || n === 'INFO' || n === 'MEMORY|USAGE');
+      if (i > 0) expect(names[i - 1]).toBe('EXISTS');
+    }
+  });
+});
+
+describe('fuzz wire', () => {
+  it('writes a pipeline in the pieces given by the split offsets', async () => {
+    const chunks: Buffer[] = [];
+    const srv = net.createServer((s) => s.on('data', (d: Buffer) => chunks.push(d)));
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+    const port = (srv.address() as net.AddressInfo).port;
+    const c = await Conn.open(port);
+    const bytes = encodeCmds([cmd('SET', 'k', 'v'), cmd('GET', 'k')], false);
+    await c.write(bytes, [3, 10, 17]);
+    await new Promise((r) => setTimeout(r, 100));
+    c.destroy();
+    srv.close();
+    expect(Buffer.concat(chunks).equals(bytes)).toBe(true);
+    expect(chunks.length).toBeGreaterThanOrEqual(3);
+    expect(chunks[0]!.toString('latin1')).toBe('*3\r');
+  });
+
+  it('encodes inline commands with quoting where needed', () => {
+    expect(encodeCmds([cmd('SET', 'k', 'a b'), cmd('APPEND', 'k', '\x00"\\')], true).toString('latin1')).toBe(
+      'SET k "a b"\r\nAPPEND k "\\x00\\x22\\x5c"\r\n',
+    );
+  });
+});
+
+describe('fuzz reply comparison', () => {
+  const env: CompareEnv = { tierkvCommands: new Set(['get', 'keys', 'client|info', 'object|freq', 'info']) };
+  const ok = (c: Buffer[], a: string, b: string): string | null => compareReplies(c, B(a), B(b), env);
+
+  it('is exact by default and tolerant only where Redis is not deterministic', () => {
+    expect(ok(cmd('GET', 'k'), '$1\r\na\r\n', '$1\r\na\r\n')).toBeNull();
+    expect(ok(cmd('GET', 'k'), '$1\r\na\r\n', '$1\r\nb\r\n')).not.toBeNull();
+    expect(ok(cmd('KEYS', '*'), '*2\r\n$1\r\na\r\n$1\r\nb\r\n', '*2\r\n$1\r\nb\r\n$1\r\na\r\n')).toBeNull();
+    expect(ok(cmd('KEYS', '*'), '*1\r\n$1\r\na\r\n', '*1\r\n$1\r\nb\r\n')).not.toBeNull();
+    expect(ok(cmd('TTL', 'k'), ':100\r\n', ':99\r\n')).toBeNull();
+    expect(ok(cmd('SCAN', '0'), '*2\r\n$1\r\n0\r\n*0\r\n', '*2\r\n$2\r\n12\r\n*1\r\n$1\r\na\r\n')).toBeNull();
+    expect(ok(cmd('SCAN', 'x'), '-ERR invalid cursor\r\n', '*2\r\n$1\r\n0\r\n*0\r\n')).not.toBeNull();
+  });
+
+  it("compares EXEC's replies one by one with the rules of the queued commands, and only then", () => {
+    const queued = [cmd('KEYS', '*'), cmd('GET', 'k')];
+    const exec = (keys: string, get: string): Buffer => B(`*2\r\n${keys}${get}`);
+    const ab = '*2\r\n$1\r\na\r\n$1\r\nb\r\n';
+    const ba = '*2\r\n$1\r\nb\r\n$1\r\na\r\n';
+    expect(compareReplies(cmd('EXEC'), exec(ab, '$1\r\nv\r\n'), exec(ba, '$1\r\nv\r\n'), env, queued)).toBeNull();
+    expect(compareReplies(cmd('EXEC'), exec(ab, '$1\r\nv\r\n'), exec(ba, '$1\r\nw\r\n'), env, queued)).toMatch(/reply 2 \(GET\)/);
+    expect(compareReplies(cmd('EXEC'), exec(ab, '$1\r\nv\r\n'), exec(ba, '$1\r\nv\r\n'), env)).not.toBeNull();
+    expect(compareReplies(cmd('EXEC'), B('*-1\r\n'), exec(ab, '$1\r\nv\r\n'), env, queued)).not.toBeNull();
+    expect(compareReplies(cmd('EXEC'), B('*1\r\n$1\r\nv\r\n'), B('*1\r\n$1\r\nv\r\n'), env, queued)).not.toBeNull();
+    const abort = '-EXECABORT Transaction discarded because of previous errors.\r\n';
+    expect(compareReplies(cmd('EXEC'), B(abort), B(abort), env, queued)).toBeNull();
+  });
+
+  it('accepts the documented differences and nothing around them', () => {
+    const hello = (v: string, id: number): string => `*4\r\n$7\r\nversion\r\n$${v.length}\r\n${v}\r\n$2\r\nid\r\n:${id}\r\n`;
+    expect(ok(cmd('HELLO'), hello('7.2.0', 5), hello('7.0.15', 9))).toBeNull();
+    expect(ok(cmd('HELLO', '2'), '-NOPROTO x\r\n', hello('7.0.15', 9))).not.toBeNull();
+    const info = (extra: string): string => {
+      const t = `id=3 addr=1.2.3.4:5 laddr=1.2.3.4:6 fd=8 name=x age=0 idle=0 flags=N db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=client|info user=default redir=-1 resp=2${extra}\n`;
+      return `$${t.length}\r\n${t}\r\n`;
+    };
+    expect(ok(cmd('CLIENT', 'INFO'), info(' lib-name= lib-ver='), info(''))).toBeNull();
+    expect(ok(cmd('CLIENT', 'INFO'), info(' lib-name= lib-ver=').replace('name=x', 'name=y'), info(''))).not.toBeNull();
+    // CLIENT SETINFO is an error on Redis 7.0; INFO errorstats then differ by exactly that error.
+    const skewEnv: CompareEnv = { ...env, errorSkew: new Map() };
+    expect(compareReplies(cmd('CLIENT', 'SETINFO', 'lib-name', 'x'), B('+OK\r\n'), B("-ERR unknown subcommand 'SETINFO'. Try CLIENT HELP.\r\n"), skewEnv)).toBeNull();
+    const stats = (n: number): Buffer => {
+      const t = `# Errorstats\r\n${n > 0 ? `errorstat_ERR:count=${n}\r\n` : ''}`;
+      return B(`$${t.length}\r\n${t}\r\n`);
+    };
+    expect(compareReplies(cmd('INFO', 'errorstats'), stats(0), stats(1), skewEnv)).toBeNull();
+    expect(compareReplies(cmd('INFO', 'errorstats'), stats(1), stats(1), skewEnv)).not.toBeNull();
+    expect(ok(cmd('OBJECT', 'FREQ', 'k'), ':3\r\n', '-ERR An LFU maxmemory policy is not selected, access frequency not tracked.\r\n')).toBeNull();
+    expect(ok(cmd('OBJECT', 'FREQ', 'k'), ':3\r\n', '$-1\r\n')).not.toBeNull();
+  });
+});
+
+const available = hasRedisServer();
+describe.skipIf(!available)(`fuzz runner and shrinker ${available ? 'against two redis-servers' : MISSING_REDIS_SERVER}`, () => {
+  let one: ServerHandle | undefined;
+  let two: ServerHandle | undefined;
+  let ctx: PairContext;
+  beforeAll(async () => {
+    // "tierkv" is a redis-server that differs from the reference in one parameter only.
+    [one, two] = await Promise.all([startRedisServer({ databases: '1', save: '3600 1' }), startRedisServer({ databases: '1' })]);
+    const pair: Pair = { variant: 'plain', tierkv: one, redis: two, tierkvAlive: () => true, stop: async () => {} };
+    ctx = await preparePair(pair);
+  });
+  afterAll(async () => {
+    await Promise.all([one?.stop(), two?.stop()]);
+  });
+
+  it('finds no divergence between two servers that agree, in pipelines cut anywhere', async () => {
+    const steps: Step[] = Array.from({ length: 60 }, (_, i) => ({ cmds: [cmd('SET', `k${i % 7}`, String(i)), cmd('INCR', `k${(i * 3) % 7}`), cmd('GET', `k${i % 5}`)], ...(i % 9 === 8 ? { flush: true } : {}) }));
+    expect(await runSteps(ctx, steps, { protocol: 3, splitSeed: 42 })).toBeNull();
+  });
+
+  it('shrinks a divergence to the step that causes it and prints it', async () => {
+    const filler = (i: number): Step => ({ cmds: [cmd('SET', `k${i}`, 'v'), cmd('APPEND', `k${i}`, 'w'), cmd('GET', `k${i}`)], ...(i % 4 === 3 ? { flush: true } : {}) });
+    const steps: Step[] = [...Array.from({ length: 30 }, (_, i) => filler(i)), { cmds: [cmd('CONFIG', 'GET', 'save')] }, ...Array.from({ length: 20 }, (_, i) => filler(i + 30))];
+    const found = await runSteps(ctx, steps, { protocol: 2, splitSeed: 7 });
+    expect(found).toMatchObject({ kind: 'reply', step: 30 });
+    const s = await shrink(ctx, steps, found!, { protocol: 2, splitSeed: 7 });
+    expect(s.steps).toHaveLength(1);
+    expect(s.steps[0]!.cmds[0]!.map(String)).toEqual(['CONFIG', 'GET', 'save']);
+    const text = formatDivergence('seed X', s.divergence, s.steps);
+    expect(text).toContain('CONFIG GET save: tierkv "3600 1" vs redis ""');
+    expect(text).toContain('1. "CONFIG" "GET" "save"');
+  });
+});
