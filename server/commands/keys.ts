@@ -133,20 +133,34 @@ function scanCommand(ctx: CommandContext): void {
   const keys: number[] = [];
   const arena = ks.arena;
   const typeOk = typeIdx < 0 || argIs(a, typeIdx, 'string');
+  const typeNone = typeIdx >= 0 && argIs(a, typeIdx, 'none');
   // MATCH * matches everything, the empty key included (Redis skips the matcher for it, as KEYS does).
   const usePattern = patIdx >= 0 && !isMatchAll(a.buf, a.argOff[patIdx], a.argLen[patIdx]);
+  // TYPE none, as Redis 7.0 (scanGenericCommand looks each key up for its type, which deletes an expired one, and
+  // then finds type "none"): the keys that had expired but were not deleted yet, deleted now.
+  const expiredNone: Buffer[] = [];
   for (const addr of slots) {
-    if (!typeOk || !arena.isLive(addr)) continue;
+    if ((!typeOk && !typeNone) || !arena.isLive(addr)) continue;
     const off = arena.resolve(addr);
     const ext = arena.ext;
-    if ((ext.u8[off] & F_HAS_TTL) !== 0 && ext.f64[(off >>> 3) + 2] <= ks.now) continue;
+    const expired = (ext.u8[off] & F_HAS_TTL) !== 0 && ext.f64[(off >>> 3) + 2] <= ks.now;
+    if (!expired && typeNone) continue;
     const kl = ext.u32[(off >>> 2) + 1];
     const ko = off + ((ext.u8[off] & F_HAS_TTL) !== 0 ? 24 : 16);
     if (usePattern && !globMatch(a.buf, a.argOff[patIdx], a.argLen[patIdx], ext.u8, ko, kl, false)) continue;
-    keys.push(addr);
+    if (typeNone) expiredNone.push(Buffer.from(ext.u8.subarray(ko, ko + kl)));
+    else if (!expired) keys.push(addr);
   }
   ctx.reply.arrayLen(2);
   ctx.reply.bulkString(String(cursor));
+  if (typeNone) {
+    ctx.reply.arrayLen(expiredNone.length);
+    for (const k of expiredNone) {
+      if (ks.find(k, 0, k.length)) ks.expireCurrent();
+      ctx.reply.bulk(k, 0, k.length);
+    }
+    return;
+  }
   ctx.reply.arrayLen(keys.length);
   for (const addr of keys) {
     const off = arena.resolve(addr);

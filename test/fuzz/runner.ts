@@ -194,7 +194,8 @@ export async function runSteps(ctx: PairContext, steps: readonly Step[], opts: R
             ? await runDrop(ctx, A, Bs, i)
             : step.fresh === true
               ? await runFresh(A, Bs, step, i, rng, timeout, env)
-              : await runScanAll(A, Bs, step.scanAll!, i));
+              : ((step.cmds.length > 0 ? await runBatch(A, Bs, [{ step: { cmds: step.cmds }, index: i }], rng, timeout, env) : null) ??
+                (await runScanAll(A, Bs, step.scanAll!, i))));
         if (d !== null) return d;
         continue;
       }

@@ -67,9 +67,9 @@ export async function shrink(
 export function showStep(s: Step): string {
   const parts: string[] = [];
   if (s.drop === true) parts.push('<MIGRATE_PREPARE on tierkv / DEL of its cold keys on redis>');
-  if (s.scanAll !== undefined) parts.push(`<full SCAN iteration> ${showCommand(s.scanAll, 40)}`);
   if (s.fresh === true) parts.push('<on a new connection:>');
   for (const c of s.cmds) parts.push((s.inline === true ? '(inline) ' : '') + showCommand(c, 60));
+  if (s.scanAll !== undefined) parts.push(`<full SCAN iteration> ${showCommand(s.scanAll, 40)}`);
   if (s.raw !== undefined) parts.push(`<raw bytes> ${showBytes(s.raw, 80)}`);
   if (s.sleepMs !== undefined) parts.push(`<sleep ${s.sleepMs} ms>`);
   return parts.join('  ;  ');

@@ -3,7 +3,8 @@
  * sent transactions): a refused EXEC aborts the transaction with the reason, a WATCHed key is dirtied only by a real
  * modification (not by a SET NX that fails, a RENAME onto itself, a FLUSHALL of a keyspace without it, ...), a key
  * that expires after WATCH fails EXEC while one already expired when WATCHed does not, CLIENT INFO inside EXEC,
- * errors inside EXEC counted once in INFO errorstats, and MIGRATE_PREPARE dropping only the WATCHed keys it drops.
+ * errors inside EXEC counted once in INFO errorstats, out-of-memory refusals inside MULTI, and MIGRATE_PREPARE
+ * dropping only the WATCHed keys it drops.
  * Expected bytes were captured from redis-server 7.0.15 and are checked against it when it is installed.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -68,6 +69,23 @@ describe('transactions', () => {
     await expectReply(c, ['SHUTDOWN', 'NOSAVE'], '-ERR Command not allowed inside a transaction\r\n');
     await expectReply(c, ['MULTI'], '-ERR MULTI calls can not be nested\r\n');
     await expectReply(c, ['EXEC'], '-EXECABORT Transaction discarded because of previous errors.\r\n');
+  });
+
+  it('out of memory, a transaction refuses every command but EXEC and DISCARD, and SHUTDOWN as not allowed', async () => {
+    await expectReply(c, ['CONFIG', 'SET', 'maxmemory', '1'], '+OK\r\n');
+    try {
+      const oom = "-OOM command not allowed when used memory > 'maxmemory'.\r\n";
+      await expectReply(c, ['MULTI'], '+OK\r\n');
+      await expectReply(c, ['GET', 'k'], oom);
+      await expectReply(c, ['PING'], oom);
+      await expectReply(c, ['SHUTDOWN'], '-ERR Command not allowed inside a transaction\r\n');
+      await expectReply(c, ['EXEC'], '-EXECABORT Transaction discarded because of previous errors.\r\n');
+      await expectReply(c, ['MULTI'], '+OK\r\n');
+      await expectReply(c, ['WATCH', 'k'], oom);
+      await expectReply(c, ['DISCARD'], '+OK\r\n');
+    } finally {
+      await both(c, 'CONFIG', 'SET', 'maxmemory', '0');
+    }
   });
 
   it('CLIENT INFO run by EXEC shows flag x, multi=<queued commands> and cmd=exec; a dirty WATCH shows flag d', async () => {
@@ -178,44 +196,37 @@ describe('transactions before AUTH (requirepass)', () => {
 
 describe('WATCH and MIGRATE_PREPARE (tierkv only)', () => {
   let tierkv: ServerHandle;
-  let conn: Conn;
+  let other: Conn;
+  let watcher: Conn;
   let ctl: Conn;
   beforeAll(async () => {
     tierkv = await startTierkvInProcess({ maxmemory: '64mb', 'hot-ratio': '0.000002' });
-    conn = await Conn.open(tierkv.port, tierkv.host);
+    other = await Conn.open(tierkv.port, tierkv.host);
+    watcher = await Conn.open(tierkv.port, tierkv.host);
     ctl = await Conn.open(tierkv.port, tierkv.host);
   });
   afterAll(async () => {
-    conn?.destroy();
-    ctl?.destroy();
+    for (const c of [other, watcher, ctl]) c?.destroy();
     await tierkv?.stop();
   });
 
   const call = async (c: Conn, ...args: string[]): Promise<string> => (await c.call(...args)).toString('latin1');
 
-  it('a dropped WATCHed key fails EXEC like a deleted one; a drop of other keys does not', async () => {
+  it('a dropped WATCHed key fails EXEC like a deleted one; the drop of other keys does not', async () => {
     // A value bigger than the hot tier (about 134 bytes) is demoted to the cold tier; wait until it is (bounded).
-    const makeCold = async (): Promise<void> => {
-      await call(ctl, 'SET', 'cold', 'v'.repeat(400));
-      for (let i = 0; i < 200 && (await call(ctl, 'OBJECT', 'TIER', 'cold')) !== '$4\r\ncold\r\n'; i++) await sleep(10);
-      expect(await call(ctl, 'OBJECT', 'TIER', 'cold')).toBe('$4\r\ncold\r\n');
-    };
-    await makeCold();
-    await call(conn, 'WATCH', 'absent');
+    await call(ctl, 'SET', 'cold', 'v'.repeat(400));
+    for (let i = 0; i < 200 && (await call(ctl, 'OBJECT', 'TIER', 'cold')) !== '$4\r\ncold\r\n'; i++) await sleep(10);
+    expect(await call(ctl, 'OBJECT', 'TIER', 'cold')).toBe('$4\r\ncold\r\n');
+    await call(other, 'WATCH', 'absent');
+    await call(watcher, 'WATCH', 'cold');
     await call(ctl, 'MIGRATE_PREPARE');
     await call(ctl, 'MIGRATE_DONE');
     expect(await call(ctl, 'EXISTS', 'cold')).toBe(':0\r\n');
-    await call(conn, 'MULTI');
-    await call(conn, 'PING');
-    expect(await call(conn, 'EXEC')).toBe('*1\r\n+PONG\r\n');
-
-    await makeCold();
-    await call(conn, 'WATCH', 'cold');
-    await call(ctl, 'MIGRATE_PREPARE');
-    await call(ctl, 'MIGRATE_DONE');
-    expect(await call(ctl, 'EXISTS', 'cold')).toBe(':0\r\n');
-    await call(conn, 'MULTI');
-    await call(conn, 'PING');
-    expect(await call(conn, 'EXEC')).toBe('*-1\r\n');
+    for (const c of [other, watcher]) {
+      await call(c, 'MULTI');
+      await call(c, 'PING');
+    }
+    expect(await call(other, 'EXEC')).toBe('*1\r\n+PONG\r\n');
+    expect(await call(watcher, 'EXEC')).toBe('*-1\r\n');
   });
 });

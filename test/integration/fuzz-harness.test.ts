@@ -73,6 +73,8 @@ describe('fuzz generator', () => {
     expect(all.filter((s) => s.raw !== undefined).length).toBeGreaterThan(20);
     expect(all.filter((s) => s.sleepMs !== undefined).length).toBeGreaterThan(50);
     expect(all.filter((s) => s.scanAll !== undefined).length).toBeGreaterThan(20);
+    // Each full SCAN comes after the EXISTS that deletes the expired keys (TYPE none returns those not yet deleted).
+    for (const s of all.filter((x) => x.scanAll !== undefined)) expect(s.cmds.map(commandName)).toEqual(['EXISTS']);
     // Every short expiry is followed by a sleep long enough for both servers.
     for (const s of all.filter((x) => x.sleepMs !== undefined)) expect(s.sleepMs).toBeGreaterThanOrEqual(80);
     const batchLengths = seqs.map((steps) => steps.length / Math.max(1, steps.filter((s) => s.flush === true).length));

@@ -1,0 +1,72 @@
+/**
+ * Regression test: SCAN ... TYPE none as redis-server 7.0.15 (a divergence found by the differential fuzzer): Redis
+ * looks each scanned key up for its type, which deletes a key that has expired, and then finds type "none", so
+ * TYPE none returns (and deletes) the keys that had expired but were not deleted yet; every other TYPE skips them.
+ * Checked on tierkv and, when installed, on redis-server itself.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCompat, type CompatServers } from '../fuzz/compat.js';
+import { Conn, encodeCmds } from '../fuzz/wire.js';
+import type { ServerHandle } from '../helpers/server-handle.js';
+
+const B = (s: string): Buffer => Buffer.from(s, 'latin1');
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Sets `live` and `gone` (1 ms TTL), then, once `gone` has expired, sends DBSIZE, `scan`, DBSIZE in one write (so
+ * that no expiry cycle runs between them). Retries while the server's own expiry deleted `gone` first.
+ * @returns the three replies, or null when every attempt was too late
+ */
+async function scanExpired(h: ServerHandle, scan: string[]): Promise<string[] | null> {
+  const c = await Conn.open(h.port, h.host);
+  try {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      await c.call('FLUSHALL');
+      await c.call('SET', 'live', 'v');
+      await c.call('SET', 'gone', 'v', 'PX', '1');
+      await sleep(3);
+      await c.write(encodeCmds([[B('DBSIZE')], scan.map(B), [B('DBSIZE')]], false), []);
+      const r = await c.read(3, 5000);
+      const replies = r.replies.map((x) => x.toString('latin1'));
+      if (replies[0] === ':2\r\n') return replies;
+    }
+    return null;
+  } finally {
+    c.destroy();
+  }
+}
+
+describe('SCAN TYPE and expired keys', () => {
+  let servers: CompatServers;
+  beforeAll(async () => {
+    servers = await startCompat();
+  });
+  afterAll(async () => {
+    await servers?.stop();
+  });
+
+  it('SCAN TYPE none returns and deletes the keys that expired but were not deleted yet', async () => {
+    for (const h of [servers.tierkv, servers.redis]) {
+      if (h === null) continue;
+      const r = await scanExpired(h, ['SCAN', '0', 'TYPE', 'none']);
+      expect(r, h.kind).not.toBeNull();
+      expect(r, h.kind).toEqual([':2\r\n', '*2\r\n$1\r\n0\r\n*1\r\n$4\r\ngone\r\n', ':1\r\n']);
+    }
+  });
+
+  it('SCAN TYPE none with MATCH leaves the expired keys the pattern skips', async () => {
+    for (const h of [servers.tierkv, servers.redis]) {
+      if (h === null) continue;
+      const r = await scanExpired(h, ['SCAN', '0', 'MATCH', 'l*', 'TYPE', 'NONE']);
+      expect(r, h.kind).toEqual([':2\r\n', '*2\r\n$1\r\n0\r\n*0\r\n', ':2\r\n']);
+    }
+  });
+
+  it('SCAN TYPE string skips an expired key', async () => {
+    for (const h of [servers.tierkv, servers.redis]) {
+      if (h === null) continue;
+      const r = await scanExpired(h, ['SCAN', '0', 'TYPE', 'string']);
+      expect(r?.[1], h.kind).toBe('*2\r\n$1\r\n0\r\n*1\r\n$4\r\nlive\r\n');
+    }
+  });
+});
