@@ -7,8 +7,11 @@
  *   free-page pool or assigned to one **slab class**, whose chunk size it is carved into (lazily, with a bump
  *   counter, and with an intrusive free list of chunk indexes stored in the free chunks themselves).
  * - Items bigger than half a page are **jumbo** items: each gets an extent of its own, sized to the item.
- * - A page whose last chunk is freed goes back to the tier's pool, so pages move between classes without a
- *   page mover; when every page of an extent is pooled, the extent itself can be released to the OS.
+ * - A page whose last chunk is freed goes back to the tier's pool; when every page of an extent is pooled, the
+ *   extent itself can be released to the OS. Pages whose chunks are only partly freed stay with their class (slab
+ *   calcification): the page mover (server/slab-rebalancer.ts) empties such pages on purpose. The arena's part is
+ *   `beginDrain`/`endDrain` (a draining page takes no new items), `allocExisting` (a chunk without taking a new
+ *   page) and the page metadata the mover reads to choose its victims (memcached's slab_reassign, slabs.c).
  *
  * Addresses are 32-bit numbers `pageId << 15 | chunkIndex`; page id 0 is never used, so address 0 means "none",
  * and 0xFFFFFFFF is reserved as the hash index's tombstone. With 2^17 page ids of 1 MiB the arena can grow to
@@ -104,6 +107,8 @@ export class Arena {
   private readonly pagePrev = new Int32Array(MAX_PAGES);
   /** 1 once the page has been handed to a slab class since its extent was created. */
   private readonly pageTouched = new Uint8Array(MAX_PAGES);
+  /** 1 while the page is being emptied by the page mover: it is off its class's free list and takes no new item. */
+  private readonly pageDrain = new Uint8Array(MAX_PAGES);
 
   // Page-id allocation.
   private nextPageId = 1;
@@ -140,6 +145,19 @@ export class Arena {
   readonly classRequested: Float64Array;
   /** Pages assigned per (tier * classCount + class). */
   readonly classPages: Float64Array;
+  /** Slab pages assigned to a class per tier (jumbo extents not included): the pages that hold items. */
+  readonly tierSlabPages = new Int32Array(TIER_COUNT);
+  /** Pages in each tier's free-page pool (including never-touched pages of fresh extents). */
+  readonly tierPoolPages = new Int32Array(TIER_COUNT);
+  /** (tier, class) pairs that have at least one page: each has at most one partly filled page it cannot avoid. */
+  classesInUse = 0;
+  /**
+   * Bytes of slab pages (both tiers) above which a page that becomes empty releases its extent even when it would
+   * be the tier's spare (0: no limit). Set by the page mover from maxmemory; see server/slab-rebalancer.ts.
+   */
+  pageBudgetBytes = 0;
+  /** Number of `dropTier` calls so far (lets the page mover notice that its page was dropped). */
+  drops = 0;
 
   /**
    * Bytes of extents released since the owner last reset this counter: their memory returns to the OS only once V8
@@ -229,7 +247,8 @@ export class Arena {
       this.pageBump[p] = 0;
       this.pageFree[p] = -1;
       this.pageUsed[p] = 0;
-      this.classPages[li]++;
+      if (this.classPages[li]++ === 0) this.classesInUse++;
+      this.tierSlabPages[tier]++;
       this.linkHead(this.classHead, li, p);
       this.addActivePage(tier, p);
     }
@@ -274,7 +293,7 @@ export class Arena {
     ext.u8[coff] = F_FREE;
     ext.i32[(coff >>> 2) + 1] = this.pageFree[p];
     this.pageFree[p] = c;
-    if (this.pageUsed[p] === this.pageCap[p]) this.linkHead(this.classHead, li, p);
+    if (this.pageUsed[p] === this.pageCap[p] && this.pageDrain[p] === 0) this.linkHead(this.classHead, li, p);
     ext.usedBytes -= chunk;
     ext.requestedBytes -= size;
     this.tierUsed[tier] -= chunk;
@@ -283,8 +302,10 @@ export class Arena {
     this.classChunks[li]--;
     this.classRequested[li] -= size;
     if (--this.pageUsed[p] === 0) {
-      this.unlink(this.classHead, li, p);
-      this.classPages[li]--;
+      if (this.pageDrain[p] === 0) this.unlink(this.classHead, li, p);
+      else this.pageDrain[p] = 0;
+      if (--this.classPages[li] === 0) this.classesInUse--;
+      this.tierSlabPages[tier]--;
       this.removeActivePage(tier, p);
       this.returnPageToPool(ext, p);
     }
@@ -301,6 +322,97 @@ export class Arena {
     ext.requestedBytes += d;
     this.tierRequested[ext.tier] += d;
     if (this.pageState[p] === PS_ACTIVE) this.classRequested[ext.tier * this.classes.count + this.pageClass[p]] += d;
+  }
+
+  /**
+   * Like `alloc`, but only into a free chunk of a page the class already has: never takes a page from the pool
+   * nor grows the arena (the page mover's relocation target). Items bigger than the largest class get 0.
+   * @returns the item's address, or 0 when the class of `tier` has no page with a free chunk
+   */
+  allocExisting(size: number, tier: number): number {
+    const cls = this.classes.classFor(size);
+    if (cls < 0 || this.classHead[tier * this.classes.count + cls] === NO_PAGE) return 0;
+    return this.alloc(size, tier);
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Page mover support (server/slab-rebalancer.ts)
+
+  /**
+   * Starts emptying slab page `p` (state ACTIVE): it leaves its class's list of pages with free chunks, so no new
+   * item lands in it; its items leave it only through `free` (moved or removed by the caller). When its last
+   * chunk is freed, it goes back to the tier's pool as any page does, and the drain ends by itself.
+   */
+  beginDrain(p: number): void {
+    if (this.pageState[p] !== PS_ACTIVE || this.pageDrain[p] !== 0) return;
+    if (this.pageUsed[p] < this.pageCap[p]) {
+      const li = (this.extents[this.pageExt[p]] as Extent).tier * this.classes.count + this.pageClass[p];
+      this.unlink(this.classHead, li, p);
+    }
+    this.pageDrain[p] = 1;
+  }
+
+  /** Gives up emptying page `p`: if it still holds items, it takes new ones again. No-op when it is not draining. */
+  endDrain(p: number): void {
+    if (this.pageDrain[p] === 0) return;
+    this.pageDrain[p] = 0;
+    if (this.pageState[p] === PS_ACTIVE && this.pageUsed[p] < this.pageCap[p]) {
+      const li = (this.extents[this.pageExt[p]] as Extent).tier * this.classes.count + this.pageClass[p];
+      this.linkHead(this.classHead, li, p);
+    }
+  }
+
+  /** True while page `p` is being emptied (see `beginDrain`). */
+  isDraining(p: number): boolean {
+    return this.pageDrain[p] !== 0;
+  }
+
+  /** Number of active pages (slab and jumbo) of a tier: valid positions for `tierPageAt`. */
+  tierPageCountOf(tier: number): number {
+    return this.tierPageCount[tier];
+  }
+
+  /** The active page (slab or jumbo) at position `i` (0 ≤ i < tierPageCountOf(tier)) of a tier's page list. */
+  tierPageAt(tier: number, i: number): number {
+    return this.tierPages[tier][i];
+  }
+
+  /** Chunks a slab page can hold (its class's chunks per page). */
+  pageCapacity(p: number): number {
+    return this.pageCap[p];
+  }
+
+  /** Chunks of slab page `p` carved so far: chunk indexes ≥ this were never used. */
+  pageCarved(p: number): number {
+    return this.pageBump[p];
+  }
+
+  /** True when page `p` is the page its class allocates from next (the head of its list of pages with free chunks). */
+  isClassHead(p: number): boolean {
+    const ext = this.extents[this.pageExt[p]] as Extent;
+    return this.classHead[ext.tier * this.classes.count + this.pageClass[p]] === p;
+  }
+
+  /** Free chunks in the pages of class `cls` of `tier`, draining pages included (chunks · 1). */
+  classFreeChunks(tier: number, cls: number): number {
+    const li = tier * this.classes.count + cls;
+    return this.classPages[li] * Math.floor(this.pageSize / this.classes.sizes[cls]) - this.classChunks[li];
+  }
+
+  /**
+   * Free chunks of class `cls` of `tier` outside its head page (the page it allocates from next): the room that
+   * moving items into costs the class nothing it is about to use.
+   */
+  classRoom(tier: number, cls: number): number {
+    const li = tier * this.classes.count + cls;
+    const h = this.classHead[li];
+    const free = this.classPages[li] * Math.floor(this.pageSize / this.classes.sizes[cls]) - this.classChunks[li];
+    return h === NO_PAGE ? free : free - (this.pageCap[h] - this.pageUsed[h]);
+  }
+
+  /** Slab pages assigned to a class, both tiers (jumbo extents not included). */
+  slabPages(): number {
+    return this.tierSlabPages[0] + this.tierSlabPages[1];
   }
 
   private allocJumbo(size: number, tier: number): number {
@@ -431,6 +543,7 @@ export class Arena {
       p = this.poolHead[tier];
     }
     this.unlink(this.poolHead, tier, p);
+    this.tierPoolPages[tier]--;
     const ext = this.extents[this.pageExt[p]] as Extent;
     if (ext.usedPages++ === 0) this.emptyExtents[tier]--;
     if (this.pageTouched[p] === 0) {
@@ -443,8 +556,11 @@ export class Arena {
   private returnPageToPool(ext: Extent, p: number): void {
     this.pageState[p] = PS_POOLED;
     this.linkHead(this.poolHead, ext.tier, p);
+    this.tierPoolPages[ext.tier]++;
     if (--ext.usedPages === 0) {
-      if (this.emptyExtents[ext.tier] >= this.spareExtents) this.releaseEmptyExtent(ext);
+      // With a page budget, a tier keeps no spare extent while the slab pages plus that extent would exceed it.
+      const overBudget = this.pageBudgetBytes > 0 && this.slabPages() * this.pageSize + ext.size > this.pageBudgetBytes;
+      if (this.emptyExtents[ext.tier] >= this.spareExtents || overBudget) this.releaseEmptyExtent(ext);
       else this.emptyExtents[ext.tier]++;
     }
   }
@@ -459,8 +575,10 @@ export class Arena {
       this.pageBase[p] = i * this.pageSize;
       this.pageState[p] = PS_POOLED;
       this.pageTouched[p] = 0;
+      this.pageDrain[p] = 0;
       this.linkHead(this.poolHead, tier, p);
     }
+    this.tierPoolPages[tier] += this.pagesPerExtent;
     this.emptyExtents[tier]++;
   }
 
@@ -471,6 +589,7 @@ export class Arena {
       this.pageState[p] = PS_UNUSED;
       this.pageExt[p] = -1;
     }
+    this.tierPoolPages[ext.tier] -= ext.pageCount;
     this.destroyExtent(ext);
     this.freeIdBlocks.push(ext.firstPage);
   }
@@ -543,6 +662,7 @@ export class Arena {
    */
   dropTier(tier: number): DropResult {
     const res: DropResult = { extents: 0, items: 0, freedBytes: 0, residentBytes: 0 };
+    this.drops++;
     for (const ext of this.extents) {
       if (ext === null || ext.tier !== tier) continue;
       for (let i = 0; i < ext.pageCount; i++) {
@@ -552,6 +672,7 @@ export class Arena {
         this.pageState[p] = s === PS_ACTIVE || s === PS_JUMBO ? PS_DEAD : PS_UNUSED;
         this.pageExt[p] = -1;
         this.pageUsed[p] = 0;
+        this.pageDrain[p] = 0;
       }
       this.deadRanges.push(ext.firstPage, ext.pageCount);
       res.extents++;
@@ -562,9 +683,12 @@ export class Arena {
     this.poolHead[tier] = NO_PAGE;
     this.emptyExtents[tier] = 0;
     this.tierPageCount[tier] = 0;
+    this.tierSlabPages[tier] = 0;
+    this.tierPoolPages[tier] = 0;
     const nc = this.classes.count;
     for (let c = 0; c < nc; c++) {
       const li = tier * nc + c;
+      if (this.classPages[li] > 0) this.classesInUse--;
       this.classHead[li] = NO_PAGE;
       this.classChunks[li] = 0;
       this.classRequested[li] = 0;
@@ -619,7 +743,7 @@ export class Arena {
 
   /** Bytes of the page table and other fixed metadata (typed arrays), for used_memory_overhead. */
   metadataBytes(): number {
-    return MAX_PAGES * (4 + 4 + 4 + 1 + 1 + 4 + 2 + 2 + 4 + 4 + 4 + 4 + 4 + 4 + 1);
+    return MAX_PAGES * (4 + 4 + 4 + 1 + 1 + 4 + 2 + 2 + 4 + 4 + 4 + 4 + 4 + 4 + 1 + 1);
   }
 
   // ---------------------------------------------------------------------------------------------------------

@@ -114,7 +114,25 @@ function evictOne(ks: Keyspace, volatile: boolean, kind: string, samples: number
   const kl = ext.u32[(off >>> 2) + 1];
   const ko = off + ((ext.u8[off] & 1) !== 0 ? 24 : 16);
   if (!ks.find(ext.u8, ko, kl)) return false;
+  evictCurrent(ks);
+  return true;
+}
+
+/**
+ * Evicts the keyspace's current item as every eviction does: the key is removed (its WATCHers are told through
+ * the keyspace's `onRemove` hook, as for any removal) and counted in `evicted_keys`. Requires a valid `slot`.
+ * Used by sampling eviction here and by the page mover (slab-rebalancer.ts).
+ */
+export function evictCurrent(ks: Keyspace): void {
   ks.removeCurrent();
   ks.stats.evicted++;
-  return true;
+}
+
+/**
+ * True when `policy` lets the server evict the current item: any key under allkeys-*, only keys with a TTL under
+ * volatile-* (Redis evicts only from the expires dict then), none under noeviction.
+ */
+export function mayEvict(policy: string, hasTtl: boolean): boolean {
+  if (policy.startsWith('allkeys-')) return true;
+  return hasTtl && policy.startsWith('volatile-');
 }

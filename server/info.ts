@@ -295,6 +295,8 @@ const SECTION_BUILDERS: Record<string, (core: ServerCore) => string[]> = {
       'lazyfreed_objects:0',
       `arena_bytes:${core.arena.arenaBytes()}`,
       `arena_extents:${core.arena.extentCount(TIER_HOT) + core.arena.extentCount(TIER_COLD)}`,
+      `slab_pages_bytes:${core.arena.slabPages() * core.arena.pageSize}`,
+      `slab_page_budget_bytes:${core.rebalancer.budgetBytes()}`,
       `js_heap_used_bytes:${heap.heapUsed}`,
       `js_heap_total_bytes:${heap.heapTotal}`,
       `js_external_bytes:${heap.external}`,
@@ -389,6 +391,12 @@ const SECTION_BUILDERS: Record<string, (core: ServerCore) => string[]> = {
       'io_threaded_writes_processed:0',
       'reply_buffer_shrinks:0',
       'reply_buffer_expands:0',
+      `slab_reassigned_pages:${core.rebalancer.stats.reassignedPages}`,
+      `slab_reassign_moved_keys:${core.rebalancer.stats.movedKeys}`,
+      `slab_reassign_evicted_keys:${core.rebalancer.stats.evictedKeys}`,
+      `slab_reassign_aborted:${core.rebalancer.stats.aborted}`,
+      `slab_reassign_work_us:${Math.round(core.rebalancer.stats.workTotalUs)}`,
+      `slab_reassign_work_max_us:${Math.round(core.rebalancer.stats.workMaxUs)}`,
     ];
   },
   replication(core) {

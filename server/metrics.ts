@@ -408,6 +408,12 @@ export class TierkvMetrics {
     gauge('tierkv_tier_promote_threshold', 'Access counter a cold item needs to be promoted (256: promotion off)', () => core.ks.promoteThreshold);
     gauge('tierkv_tier_demote_level', 'Moving average of the access counters of demoted items', () => core.tiers.demoteLevel);
     gauge('tierkv_arena_bytes', 'Bytes of all extents of the arena (INFO arena_bytes)', () => a.arenaBytes());
+    gauge('tierkv_slab_pages_bytes', 'Bytes of the slab pages assigned to a class, both tiers (INFO slab_pages_bytes)', () => a.slabPages() * a.pageSize);
+    gauge('tierkv_slab_page_budget_bytes', 'Budget of the slab pages kept by the page mover, 0 without maxmemory (INFO slab_page_budget_bytes)', () => core.rebalancer.budgetBytes());
+    counter('tierkv_slab_reassigned_pages_total', 'Slab pages emptied by the page mover and returned to the pool (INFO slab_reassigned_pages)', () => core.rebalancer.stats.reassignedPages);
+    counter('tierkv_slab_reassign_moved_keys_total', 'Items moved to another chunk of their class by the page mover (INFO slab_reassign_moved_keys)', () => core.rebalancer.stats.movedKeys);
+    counter('tierkv_slab_reassign_evicted_keys_total', 'Items evicted by the page mover to empty a page (INFO slab_reassign_evicted_keys; also in evicted_keys)', () => core.rebalancer.stats.evictedKeys);
+    gauge('tierkv_slab_reassign_work_max_seconds', 'Longest page mover slice since start (INFO slab_reassign_work_max_us)', () => core.rebalancer.stats.workMaxUs / 1e6);
     gauge('tierkv_dead_index_entries', 'Index entries still pointing into dropped extents (cleaned up in the background)', () => core.ks.deadEntries);
 
     counter('tierkv_migrate_prepares_total', 'MIGRATE_PREPARE runs completed', () => core.migration.stats.prepares);

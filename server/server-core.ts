@@ -18,6 +18,7 @@ import type { Config } from './config/config.js';
 import { EVICT_FAIL, EVICT_RUNNING, performEvictions } from './eviction.js';
 import { Keyspace } from './keyspace/keyspace.js';
 import { TierManager } from './tiers.js';
+import { SlabRebalancer } from './slab-rebalancer.js';
 import { forceGc } from './gc.js';
 import { MigrationManager } from './migration.js';
 import type { Logger } from './log.js';
@@ -64,6 +65,8 @@ export class ServerCore {
   readonly arena: Arena;
   readonly ks: Keyspace;
   readonly tiers: TierManager;
+  /** The slab page mover: keeps the arena's slab pages within a budget derived from maxmemory (slab-rebalancer.ts). */
+  readonly rebalancer: SlabRebalancer;
   readonly migration: MigrationManager;
   readonly table: CommandTable;
   readonly writer = new ReplyWriter();
@@ -107,6 +110,7 @@ export class ServerCore {
     const ks = this.ks;
     ks.index.expandAllowed = (more) => config.maxmemory === 0 || ks.usedMemory() + more <= config.maxmemory;
     this.tiers = new TierManager(this.ks, config);
+    this.rebalancer = new SlabRebalancer(this.ks, config, this.tiers);
     this.migration = new MigrationManager(this);
     config.onChange('hot-ratio', () => {
       // The tiers converge incrementally: demotions follow from the next command or idle slice.
@@ -224,8 +228,10 @@ export class ServerCore {
       }
     }
     this.stats.totalCommandsProcessed++;
-    // A bounded slice of tier work after the command (tiers.ts), only when the hot tier is over capacity.
+    // A bounded slice of tier work after the command (tiers.ts), only when the hot tier is over capacity; then one
+    // of the page mover (slab-rebalancer.ts), only when the slab pages are over their budget.
     if (this.tiers.pending()) this.tiers.slice();
+    if (this.rebalancer.pending()) this.rebalancer.slice();
   }
 
   /**
@@ -453,6 +459,8 @@ export class ServerCore {
       this.tiers.onEpoch();
     }
     if (this.tiers.pending()) this.tiers.slice();
+    this.rebalancer.onCron();
+    if (this.rebalancer.pending()) this.rebalancer.slice();
     if (this.config.maxmemory > 0 && ks.usedMemory() > this.config.maxmemory) this.scheduleBackgroundEviction();
     // Extents released by deletes, evictions or FLUSHALL free their RAM only when V8 collects them: V8 does not
     // collect soon by itself (the JS heap stays small), so collect once enough has been released.

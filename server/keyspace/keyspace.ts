@@ -442,6 +442,36 @@ export class Keyspace implements KeyMatcher {
   }
 
   /**
+   * Moves the current item, byte for byte (header, counter, access time, expire time, key, value), into a free
+   * chunk of a page that its slab class of `tier` already has (arena `allocExisting`: no new page is taken); the
+   * index entry then points at the new address and the old chunk is freed. Used by the page mover
+   * (slab-rebalancer.ts) to empty a page without losing the item. Requires `slot` to be valid; not for jumbo items.
+   * @returns false (nothing changed) when the class has no page with a free chunk
+   */
+  moveCurrent(tier: number): boolean {
+    const arena = this.arena;
+    const size = this.itemSize();
+    const addr = arena.allocExisting(size, tier);
+    if (addr === 0) return false;
+    const oldAddr = this.addr;
+    const ext = this.ext;
+    const off = this.off;
+    const noff = arena.resolve(addr);
+    const next = arena.ext;
+    copyBytes(ext.u8, off, next.u8, noff, size);
+    this.index.setAddrAt(this.slot, addr);
+    if ((ext.u8[off] & F_HAS_TTL) !== 0) {
+      this.pageTtl[oldAddr >>> CHUNK_BITS]--;
+      this.pageTtl[addr >>> CHUNK_BITS]++;
+    }
+    arena.free(oldAddr, size);
+    this.addr = addr;
+    this.off = noff;
+    this.ext = next;
+    return true;
+  }
+
+  /**
    * Sets (expireAt > 0) or removes (expireAt = 0) the TTL of the current item. Requires `slot` to be valid.
    */
   setExpire(expireAt: number): void {

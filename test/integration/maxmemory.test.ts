@@ -129,4 +129,72 @@ describe('maxmemory', () => {
       await srv.stop();
     }
   }, 120_000);
+
+  it('keeps the arena within its budget while the value sizes change (slab page mover), and every key reads back', async () => {
+    // The churn of the README's reproduction, scaled down: values of 100, then 1000, then 30 bytes over a key range
+    // much larger than what fits, so that eviction runs all the time. Without the page mover the pages of the old
+    // sizes stay with their classes and the arena grows by an extent or more per size change.
+    const srv = await startTierkvInProcess({ maxmemory: '16mb', 'maxmemory-policy': 'allkeys-lfu' });
+    const redis = new Redis({ port: srv.port, host: srv.host });
+    const MiB = 1024 * 1024;
+    const written = new Map<number, number>(); // key index -> phase of its last write
+    const value = (i: number, phase: number, len: number) => `${phase}:${i}:`.padEnd(len, String.fromCharCode(97 + ((i + phase) % 26)));
+    const lens = [100, 1000, 30];
+    let seed = 12345;
+    const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % 1_000_000;
+    try {
+      const arenaMax: number[] = [];
+      for (const [phase, count] of [[0, 240_000], [1, 48_000], [2, 240_000]] as const) {
+        let peak = 0;
+        for (let start = 0; start < count; start += 2000) {
+          const p = redis.pipeline();
+          for (let j = 0; j < 2000; j++) {
+            const i = rnd();
+            written.set(i, phase);
+            p.set(`k:${i}`, value(i, phase, lens[phase]));
+          }
+          const res = await p.exec();
+          expect(res?.every(([e]) => e === null)).toBe(true);
+          if ((start / 2000) % 10 === 0) peak = Math.max(peak, Number(fields(await redis.info('memory'))['arena_bytes']));
+        }
+        arenaMax.push(Math.max(peak, Number(fields(await redis.info('memory'))['arena_bytes'])));
+      }
+      // Let the background work (demotion, eviction, the mover) settle.
+      await until(async () => {
+        const m = fields(await redis.info('memory'));
+        return Number(m['slab_pages_bytes']) <= Number(m['slab_page_budget_bytes']);
+      }, 10_000);
+      const mem = fields(await redis.info('memory'));
+      const stats = fields(await redis.info('stats'));
+      const budget = Number(mem['slab_page_budget_bytes']);
+      // The budget: 16 MiB + 1/32 + a page per (tier, class) in use + 4 pages of reserve.
+      expect(budget).toBeGreaterThan(16 * MiB);
+      expect(budget).toBeLessThan(16 * MiB + 0.5 * MiB + 20 * MiB);
+      expect(Number(mem['slab_pages_bytes'])).toBeLessThanOrEqual(budget);
+      // The arena: one 32 MiB extent per tier holds the budget; it never needed more.
+      for (const a of arenaMax) expect(a).toBeLessThanOrEqual(64 * MiB);
+      expect(Number(mem['arena_bytes'])).toBeLessThanOrEqual(64 * MiB);
+      expect(Number(stats['slab_reassigned_pages'])).toBeGreaterThan(0);
+      expect(Number(stats['evicted_keys'])).toBeGreaterThanOrEqual(Number(stats['slab_reassign_evicted_keys']));
+      // Every key still there reads back the value of its last write.
+      const keys = [...written.keys()];
+      let live = 0;
+      for (let k = 0; k < keys.length; k += 5000) {
+        const batch = keys.slice(k, k + 5000);
+        const vals = await redis.mget(...batch.map((i) => `k:${i}`));
+        vals.forEach((v, j) => {
+          if (v === null) return;
+          live++;
+          const i = batch[j];
+          const phase = written.get(i) as number;
+          expect(v).toBe(value(i, phase, lens[phase]));
+        });
+      }
+      expect(live).toBe(await redis.dbsize());
+      expect(live).toBeGreaterThan(50_000);
+    } finally {
+      redis.disconnect();
+      await srv.stop();
+    }
+  }, 180_000);
 });

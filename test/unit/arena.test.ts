@@ -187,3 +187,89 @@ describe('Arena', () => {
     );
   });
 });
+
+describe('Arena page mover support (drain, allocExisting, page counts)', () => {
+  const PAGE = 64 * 1024;
+  const mk = () => new Arena({ extentSize: 8 * PAGE, pageSize: PAGE });
+
+  it('a draining page takes no new item, and pools itself when its last chunk is freed', () => {
+    const a = mk();
+    const cap = Math.floor(PAGE / 120);
+    const addrs: number[] = [];
+    for (let i = 0; i < cap + 10; i++) addrs.push(a.alloc(120, TIER_HOT));
+    const p1 = Arena.pageOf(addrs[0]);
+    const p2 = Arena.pageOf(addrs[cap]);
+    expect(p1).not.toBe(p2);
+    expect(a.tierSlabPages[TIER_HOT]).toBe(2);
+    expect(a.tierPoolPages[TIER_HOT]).toBe(6);
+    expect(a.classesInUse).toBe(1);
+    // Free a few chunks of p1: it rejoins its class's list; draining it takes it off again.
+    for (let i = 0; i < 5; i++) a.free(addrs[i], 120);
+    a.beginDrain(p1);
+    expect(a.isDraining(p1)).toBe(true);
+    for (let i = 0; i < 20; i++) {
+      const x = a.alloc(120, TIER_HOT);
+      expect(Arena.pageOf(x)).not.toBe(p1);
+      addrs.push(x);
+    }
+    // allocExisting never takes a pool page: once p2 is full it answers 0.
+    let got = 0;
+    for (;;) {
+      const x = a.allocExisting(120, TIER_HOT);
+      if (x === 0) break;
+      expect(Arena.pageOf(x)).toBe(p2);
+      addrs.push(x);
+      got++;
+    }
+    expect(got).toBeGreaterThan(0);
+    expect(a.tierSlabPages[TIER_HOT]).toBe(2);
+    expect(a.allocExisting(1000, TIER_HOT)).toBe(0);
+    // Free the rest of p1: it goes back to the pool, the drain ends by itself.
+    for (let i = 5; i < cap; i++) a.free(addrs[i], 120);
+    expect(a.isDraining(p1)).toBe(false);
+    expect(a.pageState[p1]).not.toBe(2 /* PS_ACTIVE */);
+    expect(a.tierSlabPages[TIER_HOT]).toBe(1);
+    expect(a.tierPoolPages[TIER_HOT]).toBe(7);
+    expect(a.classPages[a.classes.classFor(120)]).toBe(1);
+    expect(a.tierItems[TIER_HOT]).toBe(addrs.length - cap);
+  });
+
+  it('endDrain lets a page that still holds items take new ones again', () => {
+    const a = mk();
+    const x = a.alloc(200, TIER_COLD);
+    const p = Arena.pageOf(x);
+    a.beginDrain(p);
+    expect(a.allocExisting(200, TIER_COLD)).toBe(0);
+    a.endDrain(p);
+    expect(a.isDraining(p)).toBe(false);
+    expect(Arena.pageOf(a.allocExisting(200, TIER_COLD))).toBe(p);
+    expect(a.isClassHead(p)).toBe(true);
+  });
+
+  it('dropTier ends drains and resets the page counts', () => {
+    const a = mk();
+    const addrs = Array.from({ length: 50 }, () => a.alloc(300, TIER_COLD));
+    a.alloc(100, TIER_COLD);
+    const p = Arena.pageOf(addrs[0]);
+    a.beginDrain(p);
+    expect(a.classesInUse).toBe(2);
+    const drops = a.drops;
+    a.dropTier(TIER_COLD);
+    expect(a.drops).toBe(drops + 1);
+    expect(a.isDraining(p)).toBe(false);
+    expect(a.tierSlabPages[TIER_COLD]).toBe(0);
+    expect(a.tierPoolPages[TIER_COLD]).toBe(0);
+    expect(a.classesInUse).toBe(0);
+  });
+
+  it('with a page budget, an extent that empties is released instead of kept as the spare', () => {
+    const a = mk();
+    const cap = Math.floor(PAGE / 120);
+    const addrs = Array.from({ length: cap * 9 }, () => a.alloc(120, TIER_HOT)); // 2 extents
+    expect(a.tierArena[TIER_HOT]).toBe(16 * PAGE);
+    a.pageBudgetBytes = 9 * PAGE;
+    for (let i = cap * 8; i < cap * 9; i++) a.free(addrs[i], 120); // the second extent empties
+    expect(a.tierArena[TIER_HOT]).toBe(8 * PAGE);
+    expect(a.tierPoolPages[TIER_HOT]).toBe(0);
+  });
+});
