@@ -200,7 +200,7 @@ export class ServerCore {
     c.lastInteraction = ks.now;
     const t0 = performance.now();
     const errorsBefore = w.errors;
-    const countedBefore = this.stats.totalErrorReplies;
+    const countedBefore = this.errorsCounted;
     const mark = w.mark();
     try {
       (cmd.handler as (ctx: CommandContext) => void)(ctx);
@@ -221,7 +221,7 @@ export class ServerCore {
     if (w.errors !== errorsBefore) {
       cmd.failedCalls++;
       // EXEC's queued commands counted their own errors (execute runs them): count only an error of this one.
-      if (w.errors - errorsBefore > this.stats.totalErrorReplies - countedBefore) {
+      if (w.errors - errorsBefore > this.errorsCounted - countedBefore) {
         const e = w.lastError;
         const sp = e.indexOf(' ');
         this.countError(sp > 0 ? e.slice(0, sp) : e);
@@ -392,6 +392,9 @@ export class ServerCore {
     this.reject(cmd, msg.startsWith('NOAUTH ') || msg.startsWith('OOM ') ? msg : `ERR ${msg}`);
   }
 
+  /** Error replies counted by countError since the start (unlike the statistics, never reset by CONFIG RESETSTAT). */
+  private errorsCounted = 0;
+
   /** Replies with an error for a rejected command and counts it (rejected_calls, errorstats). */
   private reject(cmd: Command | null, msg: string): void {
     this.writer.errorLatin1(msg);
@@ -417,6 +420,7 @@ export class ServerCore {
 
   /** Counts an error reply written by a handler or by dispatch. */
   countError(code: string): void {
+    this.errorsCounted++;
     this.stats.totalErrorReplies++;
     const m = this.stats.errorCodes;
     m.set(code, (m.get(code) ?? 0) + 1);

@@ -292,11 +292,12 @@ function clientKill(ctx: CommandContext): void {
       const more = a.argc > j + 1;
       const v = j + 1;
       if (more && argIs(a, j, 'id')) {
-        if (!argLL(a, v) || LL.big !== null || LL.value < 1) {
+        // Any id in 1..LONG_MAX, as Redis; one beyond 2^53 names no client (ids count up from 1).
+        if (!argLL(a, v) || (LL.big !== null ? LL.big < 1n : LL.value < 1)) {
           ctx.reply.error('ERR client-id should be greater than 0');
           return;
         }
-        id = LL.value;
+        id = LL.big !== null ? Number.MAX_SAFE_INTEGER + 1 : LL.value;
       } else if (more && argIs(a, j, 'type')) {
         const normal = clientTypeIsNormal(argLatin1(a, v));
         if (normal === null) {

@@ -49,6 +49,14 @@ describe('CLIENT KILL', () => {
     await expectReply(['CLIENT', 'KILL', 'SKIPME', 'maybe'], '-ERR syntax error\r\n');
   });
 
+  it('takes any ID up to LONG_MAX (one that names no client kills none)', async () => {
+    await expectReply(['CLIENT', 'KILL', 'ID', '9223372036854775807', 'USER', 'nobody'], "-ERR No such user 'nobody'\r\n");
+    await expectReply(['CLIENT', 'KILL', 'ID', '9223372036854775807'], ':0\r\n');
+    await expectReply(['CLIENT', 'KILL', 'ID', '9007199254740993'], ':0\r\n');
+    await expectReply(['CLIENT', 'KILL', 'ID', '9223372036854775808'], '-ERR client-id should be greater than 0\r\n');
+    await expectReply(['CLIENT', 'KILL', 'ID', '-9223372036854775808'], '-ERR client-id should be greater than 0\r\n');
+  });
+
   it('knows only the default user and the filters of Redis 7.0 (no MAXAGE)', async () => {
     await expectReply(['CLIENT', 'KILL', 'USER', 'nobody'], "-ERR No such user 'nobody'\r\n");
     await expectReply(['CLIENT', 'KILL', 'USER', 'default', 'ID', '99999'], ':0\r\n');

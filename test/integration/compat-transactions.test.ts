@@ -113,6 +113,15 @@ describe('transactions', () => {
     await expectReply(c, ['INFO', 'errorstats'], '$66\r\n# Errorstats\r\nerrorstat_ERR:count=1\r\nerrorstat_EXECABORT:count=1\r\n\r\n');
   });
 
+  it('counts only the errors after a CONFIG RESETSTAT run by the same EXEC', async () => {
+    await both(c, 'MULTI');
+    await both(c, 'CLIENT', 'LIST', 'ID', '1.5');
+    await both(c, 'CONFIG', 'RESETSTAT');
+    await both(c, 'SET', 'k', 'v');
+    await expectReply(c, ['EXEC'], '*3\r\n-ERR Invalid client ID\r\n+OK\r\n+OK\r\n');
+    await expectReply(c, ['INFO', 'errorstats'], '$14\r\n# Errorstats\r\n\r\n');
+  });
+
   it('WATCH is not dirtied by writes that change nothing', async () => {
     const noChange: Array<{ setup: string[][]; cmds: string[][] }> = [
       { setup: [['SET', 'k', 'v']], cmds: [['SET', 'k', 'w', 'NX']] },
