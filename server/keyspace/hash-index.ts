@@ -342,11 +342,15 @@ export class HashIndex {
     if (this.size === 0) return NOT_FOUND;
     const o = this.old;
     if (o !== null && o.used > 0 && Math.random() * this.size < o.used) {
-      let i = (Math.random() * o.cap) | 0;
-      for (let n = 0; n < o.cap; n++) {
+      // Entries of the old table only remain at or after rehashPos: start there, or the walk would cross the
+      // already-moved part, O(rehashPos) slots per sample (that made eviction during a rehash crawl).
+      const from = this.rehashPos;
+      const span = o.cap - from;
+      let i = from + ((Math.random() * span) | 0);
+      for (let n = 0; n < span; n++) {
         const a = o.addrs[i];
         if (a !== EMPTY && a !== TOMB) return -2 - i;
-        i = (i + 1) & o.mask;
+        if (++i === o.cap) i = from;
       }
     }
     const t = this.t;

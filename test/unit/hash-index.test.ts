@@ -129,6 +129,31 @@ describe('HashIndex', () => {
     }
   });
 
+  it('samples only occupied slots of both tables during a rehash, and every entry afterwards', () => {
+    const ix = new HashIndex();
+    let k = 0;
+    // Insert until a growth rehash starts, then move most of the old table.
+    while (!ix.rehashing) {
+      ix.insert(hashOf(k, 31), k + 1, false);
+      k++;
+    }
+    while (ix.rehashing && !ix.rehashSlots(16)) {
+      let oldLeft = 0;
+      for (let i = 0; i < 400; i++) if (ix.randomSlot() < 0) oldLeft++;
+      if (oldLeft === 0) continue;
+      // Every slot sampled from the old table holds an entry.
+      for (let i = 0; i < 200; i++) {
+        const s = ix.randomSlot();
+        expect(ix.addrAt(s)).toBeGreaterThan(0);
+        expect(ix.addrAt(s)).toBeLessThanOrEqual(k);
+      }
+    }
+    expect(ix.rehashing).toBe(false);
+    const seen = new Set<number>();
+    for (let i = 0; i < 200_000 && seen.size < k; i++) seen.add(ix.addrAt(ix.randomSlot()));
+    expect(seen.size).toBe(k);
+  });
+
   it('drops entries the keep-filter rejects while rehashing, and reports them', () => {
     const dropped: number[] = [];
     const ix = new HashIndex(1024, (addr) => addr % 2 === 0, (addr) => dropped.push(addr));
