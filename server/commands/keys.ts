@@ -75,7 +75,10 @@ function keysCommand(ctx: CommandContext): void {
 /** Parses a SCAN cursor as Redis's parseScanCursorOrReply (strtoul): returns -1 and replies on error. */
 function parseCursor(ctx: CommandContext, i: number): number {
   const a = ctx.argv;
-  const s = a.buf.toString('latin1', a.argOff[i], a.argOff[i] + a.argLen[i]);
+  // Redis parses the cursor with strtoul, as a C string: only the bytes before a NUL count ("\x001" is cursor 0).
+  const raw = a.buf.toString('latin1', a.argOff[i], a.argOff[i] + a.argLen[i]);
+  const nul = raw.indexOf('\x00');
+  const s = nul < 0 ? raw : raw.slice(0, nul);
   if (!/^[+-]?\d*$/.test(s) || (s.length > 0 && /^[+-]$/.test(s))) {
     ctx.reply.error(ERR.invalidCursor);
     return -1;

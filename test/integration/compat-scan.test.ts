@@ -1,5 +1,6 @@
 /**
- * Regression test: SCAN ... TYPE none as redis-server 7.0.15 (a divergence found by the differential fuzzer): Redis
+ * Regression tests: SCAN's cursor read as a C string (up to a NUL byte), and SCAN ... TYPE none, as redis-server
+ * 7.0.15 (divergences found by the differential fuzzer). For TYPE none, Redis
  * looks each scanned key up for its type, which deletes a key that has expired, and then finds type "none", so
  * TYPE none returns (and deletes) the keys that had expired but were not deleted yet; every other TYPE skips them.
  * Checked on tierkv and, when installed, on redis-server itself.
@@ -35,6 +36,32 @@ async function scanExpired(h: ServerHandle, scan: string[]): Promise<string[] | 
     c.destroy();
   }
 }
+
+describe('SCAN cursor', () => {
+  let servers: CompatServers;
+  beforeAll(async () => {
+    servers = await startCompat();
+  });
+  afterAll(async () => {
+    await servers?.stop();
+  });
+
+  it('is read as a C string, up to a NUL byte', async () => {
+    for (const h of [servers.tierkv, servers.redis]) {
+      if (h === null) continue;
+      const c = await Conn.open(h.port, h.host);
+      try {
+        const call = async (...args: (string | Buffer)[]): Promise<string> => (await c.call(...args)).toString('latin1');
+        expect(await call('SCAN', B('\x001'), 'TYPE', 'hash'), h.kind).toBe('*2\r\n$1\r\n0\r\n*0\r\n');
+        expect(await call('SCAN', B('0\x00x')), h.kind).toBe('*2\r\n$1\r\n0\r\n*0\r\n');
+        expect(await call('SCAN', B(' \x00')), h.kind).toBe('-ERR invalid cursor\r\n');
+        expect(await call('SCAN', B('x\x000')), h.kind).toBe('-ERR invalid cursor\r\n');
+      } finally {
+        c.destroy();
+      }
+    }
+  });
+});
 
 describe('SCAN TYPE and expired keys', () => {
   let servers: CompatServers;
