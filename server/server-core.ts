@@ -164,7 +164,7 @@ export class ServerCore {
     }
     const arity = cmd.arity;
     if ((arity > 0 && argv.argc !== arity) || argv.argc < -arity) {
-      this.rejectCommand(c, cmd, `wrong number of arguments for '${cmd.fullName}' command`);
+      this.rejectCommand(c, cmd, `ERR wrong number of arguments for '${cmd.fullName}' command`);
       return;
     }
     if (!c.authenticated && !cmd.noAuth) {
@@ -172,7 +172,7 @@ export class ServerCore {
       return;
     }
     if (c.multi !== null && cmd.flags.includes('no_multi')) {
-      this.rejectCommand(c, cmd, 'Command not allowed inside a transaction');
+      this.rejectCommand(c, cmd, 'ERR Command not allowed inside a transaction');
       return;
     }
     const config = this.config;
@@ -351,7 +351,7 @@ export class ServerCore {
   touchWatchedBeforeRemoval(tier: number): void {
     if (this.watchers.size === 0) return;
     const ks = this.ks;
-    for (const key of [...this.watchers.keys()]) {
+    for (const key of this.watchers.keys()) {
       const b = Buffer.from(key, 'latin1');
       if (ks.find(b, 0, b.length) && (tier < 0 || ks.ext.tier === tier)) this.touchKey(b, 0, b.length, true);
     }
@@ -377,7 +377,7 @@ export class ServerCore {
    * Refuses a command before it runs, as Redis's rejectCommand: a transaction in progress is flagged (EXEC will
    * answer -EXECABORT), and a refused EXEC itself ends the transaction (and the WATCHes, even outside MULTI) with
    * `-EXECABORT Transaction discarded because of: <reason>` (src/multi.c execCommandAbort).
-   * @param msg the error without the leading `-`; an `ERR ` prefix is dropped from the EXECABORT reason
+   * @param msg the error without the leading `-`; the EXECABORT reason is the same text without an `ERR ` prefix
    */
   private rejectCommand(c: Client, cmd: Command, msg: string): void {
     if (cmd.name === 'exec') {
@@ -385,11 +385,11 @@ export class ServerCore {
       c.multiDirty = false;
       c.multiDenyOom = false;
       this.unwatchAll(c);
-      this.reject(cmd, `EXECABORT Transaction discarded because of: ${msg}`);
+      this.reject(cmd, `EXECABORT Transaction discarded because of: ${msg.startsWith('ERR ') ? msg.slice(4) : msg}`);
       return;
     }
     if (c.multi !== null) c.multiDirty = true;
-    this.reject(cmd, msg.startsWith('NOAUTH ') || msg.startsWith('OOM ') ? msg : `ERR ${msg}`);
+    this.reject(cmd, msg);
   }
 
   /** Error replies counted by countError since the start (unlike the statistics, never reset by CONFIG RESETSTAT). */

@@ -57,6 +57,7 @@ import type { Config } from './config/config.js';
 import { evictCurrent, mayEvict } from './eviction.js';
 import type { Keyspace } from './keyspace/keyspace.js';
 import type { TierManager } from './tiers.js';
+import { SliceStats } from './work-slice.js';
 
 /** Pages of headroom the mover keeps under the budget, so that allocations between two slices stay within it. */
 export const RESERVE_PAGES = 4;
@@ -70,7 +71,7 @@ export const MAX_ITEMS_PER_SLICE = 1024;
 const MAX_PASSES = 2;
 
 /** Page mover statistics (INFO stats). */
-export class RebalancerStats {
+export class RebalancerStats extends SliceStats {
   /** Pages emptied and returned to their tier's pool (slab_reassigned_pages). */
   reassignedPages = 0;
   /** Items moved to another chunk of their class (same tier, or a hot item to the cold tier) (slab_reassign_moved_keys). */
@@ -83,10 +84,6 @@ export class RebalancerStats {
   expiredKeys = 0;
   /** Evacuations given up (an item could be neither moved nor evicted). */
   aborted = 0;
-  /** Slices run, their total and longest duration (µs). */
-  slices = 0;
-  workTotalUs = 0;
-  workMaxUs = 0;
 }
 
 /** The page mover. One per server. */
@@ -172,10 +169,7 @@ export class SlabRebalancer {
       if ((steps & 15) === 0 && performance.now() >= deadline) break;
     }
     const us = (performance.now() - t0) * 1000;
-    const st = this.stats;
-    st.slices++;
-    st.workTotalUs += us;
-    if (us > st.workMaxUs) st.workMaxUs = us;
+    this.stats.record(us, n, budgetUs);
     if (this.onSlice !== null) this.onSlice(us, n);
     if (this.pending()) this.scheduleIdle();
     return n;

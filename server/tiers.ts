@@ -37,6 +37,7 @@ import { F_FREE, F_HAS_TTL, ITEM_HEADER, ITEM_TTL_FIELD } from '../allocator/ite
 import type { Config } from './config/config.js';
 import type { Keyspace } from './keyspace/keyspace.js';
 import { LFU_INIT_VAL } from './keyspace/lfu.js';
+import { SliceStats } from './work-slice.js';
 
 /**
  * Counter levels above the recent demotion level that a cold item needs to be promoted: it must be used clearly
@@ -53,17 +54,9 @@ export const CLOCK_WINDOW = 128;
 const LEVEL_ALPHA = 0.05;
 
 /** Tier statistics (INFO tiers). */
-export class TierStats {
+export class TierStats extends SliceStats {
   promotions = 0;
   demotions = 0;
-  /** Slices of tier work run, their total and longest duration (µs). */
-  slices = 0;
-  workTotalUs = 0;
-  workMaxUs = 0;
-  /** Most items demoted by one slice. */
-  maxItems = 0;
-  /** Slices that took more than 10× the budget (preempted, or a GC pause landed in them). */
-  overBudget = 0;
   /** Epoch advances since start (counter resets). */
   counterResets = 0;
 }
@@ -144,12 +137,7 @@ export class TierManager {
       }
     }
     const us = (performance.now() - t0) * 1000;
-    const st = this.stats;
-    st.slices++;
-    st.workTotalUs += us;
-    if (us > st.workMaxUs) st.workMaxUs = us;
-    if (n > st.maxItems) st.maxItems = n;
-    if (us > budgetUs * 10) st.overBudget++;
+    this.stats.record(us, n, budgetUs);
     if (this.onSlice !== null) this.onSlice(us, n);
     this.updateThreshold();
     if (this.pending()) this.scheduleIdle();
