@@ -10,6 +10,26 @@ import vm from 'node:vm';
 
 let gcFn: (() => void) | undefined = (globalThis as { gc?: () => void }).gc;
 
+/**
+ * Bytes of off-heap memory (reply buffers, query buffers, HTTP bodies) dropped since the last forced collection.
+ * Whoever drops a large buffer adds its size here with {@link noteReleased}; the cron (server-core.ts) forces a
+ * collection once this, with the arena's released extents, passes a threshold, so that the RSS shows the memory
+ * freed within a tick or two instead of whenever V8 next collects (its heap stays small, so it rarely does).
+ */
+let releasedBytes = 0;
+
+/** Records that `bytes` of off-heap memory were dropped (collectable at the next GC). */
+export function noteReleased(bytes: number): void {
+  releasedBytes += bytes;
+}
+
+/** Bytes recorded by {@link noteReleased} since the last {@link takeReleased}; resets the count. */
+export function takeReleased(): number {
+  const n = releasedBytes;
+  releasedBytes = 0;
+  return n;
+}
+
 /** Runs a full (mark-compact) garbage collection; blocks the event loop for its duration. */
 export function forceGc(): void {
   if (gcFn === undefined) {

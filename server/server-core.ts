@@ -19,7 +19,7 @@ import { EVICT_FAIL, EVICT_RUNNING, performEvictions } from './eviction.js';
 import { Keyspace } from './keyspace/keyspace.js';
 import { TierManager } from './tiers.js';
 import { SlabRebalancer } from './slab-rebalancer.js';
-import { forceGc } from './gc.js';
+import { forceGc, takeReleased } from './gc.js';
 import { MigrationManager } from './migration.js';
 import type { Logger } from './log.js';
 import { recordLatency } from './info.js';
@@ -80,6 +80,8 @@ export class ServerCore {
   private nextClientId = 1;
   /** Last time the access-counter epoch advanced, ms. */
   private lastEpochTime = Date.now();
+  /** Off-heap bytes dropped (gc.ts noteReleased) and not yet collected by a forced GC. */
+  private releasedOffHeap = 0;
   /** Set when the server is shutting down. */
   shuttingDown = false;
   /** Hook used by SHUTDOWN: closes the server (set by the network layer). */
@@ -466,11 +468,14 @@ export class ServerCore {
     this.rebalancer.onCron();
     if (this.rebalancer.pending()) this.rebalancer.slice();
     if (this.config.maxmemory > 0 && ks.usedMemory() > this.config.maxmemory) this.scheduleBackgroundEviction();
-    // Extents released by deletes, evictions or FLUSHALL free their RAM only when V8 collects them: V8 does not
-    // collect soon by itself (the JS heap stays small), so collect once enough has been released.
-    if (this.arena.releasedBytes + ks.index.releasedBytes >= GC_AFTER_RELEASED_BYTES) {
+    // Extents released by deletes, evictions or FLUSHALL, and dropped reply, query and HTTP buffers (gc.ts), free
+    // their RAM only when V8 collects them: V8 does not collect soon by itself (the JS heap stays small), so collect
+    // once enough has been released.
+    this.releasedOffHeap += takeReleased();
+    if (this.arena.releasedBytes + ks.index.releasedBytes + this.releasedOffHeap >= GC_AFTER_RELEASED_BYTES) {
       this.arena.releasedBytes = 0;
       ks.index.releasedBytes = 0;
+      this.releasedOffHeap = 0;
       forceGc();
     }
     const timeout = this.config.timeout;
