@@ -24,6 +24,14 @@ export class Extent {
    * resident (untouched pages of a fresh SharedArrayBuffer cost no RAM).
    */
   touchedPages = 0;
+  /**
+   * Replies not yet written to their socket that send this extent's bytes by reference (zero-copy; jumbo extents
+   * only, see server/commands/reply-helpers.ts). While it is above 0 the bytes must not change: the keyspace never
+   * writes a pinned extent in place (a write that would goes to a new extent: copy-on-write), and nothing may zero
+   * or reuse a released extent that is still pinned. The reply writer pins when the reply is encoded and unpins when
+   * the socket reports the write done (or failed, or the batch is discarded).
+   */
+  pins = 0;
 
   /**
    * @param slot index of the extent in the arena's extent table

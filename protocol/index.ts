@@ -15,6 +15,9 @@ export {
   REPLY_POOL_SIZE,
   BULK_REF_MIN,
   type ReplySink,
+  type RefOwner,
+  type RefAccount,
 } from './reply-writer.js';
+export { ReplyMemory, REPLY_EXTENT_SIZE } from './reply-memory.js';
 export { formatDouble, formatLongDouble } from './number-format.js';
 export * from './resp-types.js';

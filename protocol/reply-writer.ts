@@ -7,14 +7,34 @@
  */
 
 import { formatDouble, formatLongDouble } from './number-format.js';
+import { ReplyMemory } from './reply-memory.js';
 
 export { formatDouble, formatLongDouble };
 
 /** Minimal socket interface used by {@link ReplyWriter.flushTo} (net.Socket satisfies it). */
 export interface ReplySink {
-  write(b: Buffer): boolean;
+  /** Queues `b`; `cb` (given for bytes sent by reference) runs once they were written, or failed to be. */
+  write(b: Buffer, cb?: (err?: Error | null) => void): boolean;
   cork?(): void;
   uncork?(): void;
+  /**
+   * Bytes handed to `write` and not written out yet (net.Socket). 0 right after a flush means the sink holds no
+   * reference to the batch's bytes; a sink without it (e.g. one that keeps the buffers) is assumed to hold them.
+   */
+  readonly writableLength?: number;
+}
+
+/**
+ * Owner of bytes a reply sends by reference (an arena extent, allocator/extent.ts): `pins` counts the unsent
+ * replies that reference them; the owner must not change those bytes while it is above 0.
+ */
+export interface RefOwner {
+  pins: number;
+}
+
+/** Per-connection count of reply bytes queued by reference and not yet written (client.ts `refBytes`). */
+export interface RefAccount {
+  refBytes: number;
 }
 
 /** Default size of a pool buffer: 256 KiB. */
@@ -71,12 +91,18 @@ function digitCount(n: number): number {
  * Reply encoder shared by all connections of the (single-threaded) server.
  *
  * Protocol per batch: the server sets `proto`, calls `begin()`, encodes the replies of one client's read with the
- * encoder methods, then `flushTo(socket)`. Bytes go into a pool Buffer (default 256 KiB); a flushed batch is handed
- * to `socket.write` as a `subarray` view and the next batch starts after it in the same pool, so bytes given to a
- * write are never overwritten. When the pool cannot take the next reply a new one is allocated (bigger when one
- * reply needs more, after which the default size is used again); the old pool stays alive as long as the socket
- * references it. `bulkRef` (and `rawRef`) queue large immutable buffers by reference as separate segments; a batch
- * with several segments is written corked, in order.
+ * encoder methods, then `flushTo(socket)`. Bytes go into a pool Buffer (default 256 KiB, cut from an mmap-backed
+ * reply extent: reply-memory.ts); a flushed batch is handed to `socket.write` as a `subarray` view. When the socket
+ * wrote everything at once (its `writableLength` is 0 after the write) and no earlier batch left bytes of this pool
+ * unwritten, the next batch starts again at the beginning of the pool; otherwise it starts after the flushed bytes,
+ * so bytes a socket still holds are never overwritten. When the pool cannot take the next reply a new one is taken
+ * (bigger when one reply needs more, after which the default size is used again); the old pool stays alive as long
+ * as a socket references it.
+ *
+ * `bulkRef` queues a large value by reference as a separate segment (a batch with several segments is written
+ * corked, in order). Its owner (an arena extent) is pinned from the moment the reply is encoded until the socket
+ * has written the bytes (write callback), so that the keyspace copies instead of writing them in place: a reply is
+ * what the keyspace held when the command ran, however late the client reads it (issue 11).
  *
  * Integers and lengths are written as ASCII digits directly (no number-to-string allocation); strings are encoded
  * straight into the pool. Doubles use {@link formatDouble} (string allocation).
@@ -98,8 +124,15 @@ export class ReplyWriter {
   private pos = 0;
   /** Closed segments of the current batch, in order (pool views and referenced buffers). */
   private segs: Buffer[] = [];
+  /** Per segment, the owner pinned for it (referenced bytes) or null (pool bytes). */
+  private segOwners: (RefOwner | null)[] = [];
   private nseg = 0;
   private segBytes = 0;
+  /** Bytes of the current batch's segments sent by reference with an owner (pinned arena values). */
+  private pinnedBytes = 0;
+  /** Some bytes of the current pool were handed to a sink that may still hold them: never rewind this pool. */
+  private poolHeld = false;
+  private readonly memory = new ReplyMemory();
 
   /**
    * @param poolSize size of each pool buffer in bytes (default 256 KiB); a reply larger than this gets a pool of
@@ -107,14 +140,27 @@ export class ReplyWriter {
    */
   constructor(poolSize: number = REPLY_POOL_SIZE) {
     this.poolSize = poolSize;
-    this.pool = Buffer.allocUnsafeSlow(poolSize);
+    this.pool = this.memory.take(poolSize);
+  }
+
+  /** Reply extents allocated so far (reply-memory.ts). */
+  allocations(): number {
+    return this.memory.allocations;
   }
 
   /** Starts a new batch, discarding anything encoded since the last `flushTo` (bytes never handed to a write). */
   begin(): void {
-    for (let i = 0; i < this.nseg; i++) this.segs[i] = EMPTY;
+    for (let i = 0; i < this.nseg; i++) {
+      this.segs[i] = EMPTY;
+      const o = this.segOwners[i];
+      if (o !== null) {
+        o.pins--;
+        this.segOwners[i] = null;
+      }
+    }
     this.nseg = 0;
     this.segBytes = 0;
+    this.pinnedBytes = 0;
     this.pos = this.segStart;
     this.lastWriteOk = true;
   }
@@ -143,13 +189,19 @@ export class ReplyWriter {
     return this.segBytes + (this.pos - this.segStart);
   }
 
+  /** Bytes in the current batch less those of pinned arena values sent by reference: the memory it holds. */
+  memorySize(): number {
+    return this.size() - this.pinnedBytes;
+  }
+
   /**
    * Writes the current batch to `sock` (one `write` call for a single-segment batch, otherwise `cork`, one `write`
-   * per segment in order, `uncork`) and starts a new batch. Sets `lastWriteOk`.
+   * per segment in order, `uncork`) and starts a new batch. Sets `lastWriteOk`. Each segment sent by reference
+   * gets a write callback that unpins its owner and takes its length off `acct.refBytes` (added here).
    *
    * @returns the number of bytes handed to the socket (0 for an empty batch, in which case nothing is written).
    */
-  flushTo(sock: ReplySink): number {
+  flushTo(sock: ReplySink, acct: RefAccount | null = null): number {
     const tail = this.pos - this.segStart;
     let ok = true;
     let total: number;
@@ -164,15 +216,28 @@ export class ReplyWriter {
       total = this.segBytes;
       const n = this.nseg;
       const segs = this.segs;
+      const owners = this.segOwners;
       if (sock.cork !== undefined) sock.cork();
       for (let i = 0; i < n; i++) {
-        if (!sock.write(segs[i]!)) ok = false;
+        const seg = segs[i]!;
+        const o = owners[i];
+        if (o !== null) {
+          owners[i] = null;
+          if (acct !== null) acct.refBytes += seg.length;
+          if (!sock.write(seg, unpinWhenWritten(o, acct, seg.length))) ok = false;
+        } else if (!sock.write(seg)) {
+          ok = false;
+        }
         segs[i] = EMPTY;
       }
       if (sock.uncork !== undefined) sock.uncork();
       this.nseg = 0;
       this.segBytes = 0;
+      this.pinnedBytes = 0;
     }
+    // Nothing of this pool is held by a sink any more: start the next batch at its beginning.
+    if (sock.writableLength === 0 && !this.poolHeld) this.segStart = this.pos = 0;
+    else this.poolHeld = true;
     this.lastWriteOk = ok;
     return total;
   }
@@ -285,10 +350,11 @@ export class ReplyWriter {
   }
 
   /**
-   * Bulk string whose payload is queued by reference (zero-copy): `b` must stay unmodified until the socket has
-   * written it. Values shorter than {@link BULK_REF_MIN} bytes are copied instead.
+   * Bulk string whose payload is queued by reference (zero-copy). `owner` is pinned (`pins++`) now and unpinned
+   * once the socket has written `b` (or the batch is discarded); the owner must not change `b` while pinned.
+   * Without an owner, `b` must be immutable. Values shorter than {@link BULK_REF_MIN} bytes are copied instead.
    */
-  bulkRef(b: Buffer): void {
+  bulkRef(b: Buffer, owner: RefOwner | null = null): void {
     const len = b.length;
     if (len < BULK_REF_MIN) {
       this.bulk(b, 0, len);
@@ -296,7 +362,7 @@ export class ReplyWriter {
     }
     this.ensure(HDR_MAX);
     this.writeHeader(0x24, len);
-    this.pushRef(b);
+    this.pushRef(b, owner);
     this.ensure(2);
     this.pool[this.pos++] = 0x0d;
     this.pool[this.pos++] = 0x0a;
@@ -401,7 +467,7 @@ export class ReplyWriter {
   /** Queues pre-encoded bytes by reference (zero-copy; `b` must stay unmodified until written). */
   rawRef(b: Buffer): void {
     if (b.length < BULK_REF_MIN) this.raw(b);
-    else this.pushRef(b);
+    else this.pushRef(b, null);
   }
 
   /**
@@ -479,35 +545,54 @@ export class ReplyWriter {
     const carry = this.pos - this.segStart;
     if (carry > 0 && carry <= CARRY_MAX) {
       // Keep the batch contiguous: move its (small) unflushed bytes to the new pool.
-      const np = Buffer.allocUnsafeSlow(Math.max(this.poolSize, n + carry));
+      const np = this.memory.take(Math.max(this.poolSize, n + carry));
       this.pool.copy(np, 0, this.segStart, this.pos);
       this.pool = np;
+      this.poolHeld = false;
       this.segStart = 0;
       this.pos = carry;
       return;
     }
     if (carry > 0) this.closeSegment();
-    this.pool = Buffer.allocUnsafeSlow(Math.max(this.poolSize, n));
+    this.pool = this.memory.take(Math.max(this.poolSize, n));
+    this.poolHeld = false;
     this.segStart = 0;
     this.pos = 0;
   }
 
   private closeSegment(): void {
-    this.addSeg(this.pool.subarray(this.segStart, this.pos));
+    this.addSeg(this.pool.subarray(this.segStart, this.pos), null);
     this.segStart = this.pos;
   }
 
-  private pushRef(b: Buffer): void {
+  private pushRef(b: Buffer, owner: RefOwner | null): void {
     if (this.pos > this.segStart) this.closeSegment();
-    this.addSeg(b);
+    if (owner !== null) {
+      owner.pins++;
+      this.pinnedBytes += b.length;
+    }
+    this.addSeg(b, owner);
   }
 
-  private addSeg(b: Buffer): void {
-    if (this.nseg === this.segs.length) this.segs.push(b);
-    else this.segs[this.nseg] = b;
+  private addSeg(b: Buffer, owner: RefOwner | null): void {
+    if (this.nseg === this.segs.length) {
+      this.segs.push(b);
+      this.segOwners.push(owner);
+    } else {
+      this.segs[this.nseg] = b;
+      this.segOwners[this.nseg] = owner;
+    }
     this.nseg++;
     this.segBytes += b.length;
   }
+}
+
+/** The write callback of a segment sent by reference: unpins its owner, counts it written. */
+function unpinWhenWritten(o: RefOwner, acct: RefAccount | null, len: number): () => void {
+  return () => {
+    o.pins--;
+    if (acct !== null) acct.refBytes -= len;
+  };
 }
 
 /** True when every UTF-16 unit of `s` is < 0x80 (then its byte length equals its length). */

@@ -52,6 +52,13 @@ export class Client {
   noTouch = false;
   /** When the unsent output reached the soft output buffer limit (ms since the epoch), 0 while below it. */
   softLimitSince = 0;
+  /**
+   * Of the unsent output, bytes of arena values sent by reference (zero-copy, pinned: reply-writer.ts `bulkRef`):
+   * memory the keyspace already counts. Maintained by the reply writer's write callbacks.
+   */
+  refBytes = 0;
+  /** The socket's unsent bytes right after the last flush (what a disconnect leaves to the garbage collector). */
+  unsentAfterFlush = 0;
   /** "ip:port" of the peer and of the local end. */
   readonly addr: string;
   readonly laddr: string;
@@ -89,6 +96,19 @@ export class Client {
       this.laddr = '';
       this.local = true;
     }
+  }
+
+  /** Reply bytes handed to the socket and not written to the kernel yet (bytes). */
+  unsentBytes(): number {
+    return this.socket !== null ? this.socket.writableLength : 0;
+  }
+
+  /**
+   * Memory held by the unsent replies (bytes): the unsent bytes less the arena values they reference, which the
+   * keyspace counts (CLIENT LIST `omem`, INFO `mem_clients_normal`).
+   */
+  outputMemory(): number {
+    return Math.max(0, this.unsentBytes() - this.refBytes);
   }
 
   /** Marks the client authenticated (AUTH / HELLO AUTH) and lifts the parser's unauthenticated limits. */

@@ -31,6 +31,16 @@ export function residentBytes(): number {
 }
 
 /** Total and available system memory in bytes from /proc/meminfo (0 when unreadable). */
+/**
+ * Memory of all clients' buffers, bytes: query buffers plus the memory held by unsent replies (client.ts
+ * `outputMemory`). INFO mem_clients_normal, and part of used_memory as in Redis.
+ */
+export function clientsMemory(core: ServerCore): number {
+  let n = 0;
+  for (const c of core.clients.values()) n += c.parser.bufferedBytes() + c.outputMemory();
+  return n;
+}
+
 export function systemMemory(): { total: number; available: number } {
   try {
     const text = readFileSync('/proc/meminfo', 'latin1');
@@ -215,15 +225,18 @@ const SECTION_BUILDERS: Record<string, (core: ServerCore) => string[]> = {
       `connected_clients:${core.clients.size}`,
       'cluster_connections:0',
       `maxclients:${core.config.maxclients}`,
-      'client_recent_max_input_buffer:0',
-      'client_recent_max_output_buffer:0',
+      `client_recent_max_input_buffer:${Math.max(...core.stats.clientPeakIn)}`,
+      `client_recent_max_output_buffer:${Math.max(...core.stats.clientPeakOut)}`,
       'blocked_clients:0',
       'tracking_clients:0',
       'clients_in_timeout_table:0',
     ];
   },
   memory(core) {
-    const used = core.ks.usedMemory();
+    // Client buffers count in used_memory as in Redis (query buffers and the memory of unsent replies; not the
+    // arena values replies reference, which the keyspace already counts). Eviction looks at the keyspace alone.
+    const clientsMem = clientsMemory(core);
+    const used = core.ks.usedMemory() + clientsMem;
     const rss = residentBytes();
     const peak = Math.max(core.stats.usedMemoryPeak, used);
     const sys = systemMemory();
@@ -236,8 +249,6 @@ const SECTION_BUILDERS: Record<string, (core: ServerCore) => string[]> = {
     const startup = core.stats.usedMemoryStartup;
     // The arena is tierkv's allocator: bytes in chunks are "allocated", whole extents (plus the index) "active".
     const active = core.arena.arenaBytes() + core.ks.index.bytes();
-    let clientsMem = 0;
-    for (const c of core.clients.values()) clientsMem += c.parser.bufferedBytes() + (c.socket !== null ? c.socket.writableLength : 0);
     const ratio = (a: number, b: number): string => (b > 0 ? (a / b).toFixed(2) : '0.00');
     return [
       `used_memory:${used}`,

@@ -28,7 +28,7 @@ import {
   Registry,
 } from 'prom-client';
 import { TIER_COLD, TIER_HOT } from '../allocator/arena.js';
-import { mainThreadCpu, residentBytes, systemMemory } from './info.js';
+import { clientsMemory, mainThreadCpu, residentBytes, systemMemory } from './info.js';
 import type { PrepareReport } from './migration.js';
 import type { ServerCore } from './server-core.js';
 import { REDIS_COMPAT_VERSION, tierkvVersion } from './version.js';
@@ -245,7 +245,8 @@ export class TierkvMetrics {
     gauge('redis_config_maxclients', 'maxclients', () => core.config.maxclients);
     gauge('redis_config_maxmemory', 'maxmemory', () => core.config.maxmemory);
 
-    gauge('redis_memory_used_bytes', 'INFO used_memory: arena chunks in use + hash index', () => core.ks.usedMemory());
+    gauge('redis_memory_used_bytes', 'INFO used_memory: arena chunks in use + hash index + client buffers', () => core.ks.usedMemory() + clientsMemory(core));
+    gauge('redis_mem_clients_normal', 'INFO mem_clients_normal: query buffers + memory of unsent replies', () => clientsMemory(core));
     gauge('redis_memory_used_rss_bytes', 'INFO used_memory_rss', () => this.proc().rss);
     gauge('redis_memory_used_peak_bytes', 'INFO used_memory_peak', () => Math.max(core.stats.usedMemoryPeak, core.ks.usedMemory()));
     gauge('redis_memory_used_overhead_bytes', 'INFO used_memory_overhead', () => core.ks.index.bytes());

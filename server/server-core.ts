@@ -24,6 +24,9 @@ import { MigrationManager } from './migration.js';
 import type { Logger } from './log.js';
 import { recordLatency } from './info.js';
 
+/** Seconds over which INFO client_recent_max_input_buffer / _output_buffer look back (Redis: 8). */
+export const CLIENT_PEAK_SLOTS = 8;
+
 /** Released extent bytes after which the cron forces a garbage collection. */
 const GC_AFTER_RELEASED_BYTES = 32 << 20;
 
@@ -56,6 +59,12 @@ export class ServerStats {
   lastSampleIn = 0;
   lastSampleOut = 0;
   usedMemoryPeak = 0;
+  /**
+   * Largest query buffer and largest output memory (client.ts `outputMemory`) of any client, per second over the
+   * last CLIENT_PEAK_SLOTS seconds (Redis 7.0 clientsCronTrackExpansiveClients): INFO client_recent_max_*_buffer.
+   */
+  readonly clientPeakIn = new Float64Array(CLIENT_PEAK_SLOTS);
+  readonly clientPeakOut = new Float64Array(CLIENT_PEAK_SLOTS);
   /** used_memory once the server was set up (INFO used_memory_startup). */
   usedMemoryStartup = 0;
 }
@@ -80,6 +89,8 @@ export class ServerCore {
   private nextClientId = 1;
   /** Last time the access-counter epoch advanced, ms. */
   private lastEpochTime = Date.now();
+  /** The second whose slot trackClientPeaks last wrote. */
+  private peakSecond = 0;
   /** Off-heap bytes dropped (gc.ts noteReleased) and not yet collected by a forced GC. */
   private releasedOffHeap = 0;
   /** Set when the server is shutting down. */
@@ -478,6 +489,7 @@ export class ServerCore {
       this.releasedOffHeap = 0;
       forceGc();
     }
+    this.trackClientPeaks(now);
     const timeout = this.config.timeout;
     if (timeout > 0) {
       // Redis clientsCronHandleTimeout: whole seconds of idleness, blocked clients exempt.
@@ -486,6 +498,31 @@ export class ServerCore {
         if (!c.blocked && nowSec - Math.floor(c.lastInteraction / 1000) > timeout) this.closeClient(c);
       }
     }
+  }
+
+  /** Records this second's largest query buffer and output memory (INFO client_recent_max_*_buffer). */
+  private trackClientPeaks(now: number): void {
+    const st = this.stats;
+    const sec = Math.floor(now / 1000);
+    const slot = sec % CLIENT_PEAK_SLOTS;
+    if (sec !== this.peakSecond) {
+      // Clear the slots of the seconds skipped since the last tick (at most all of them).
+      for (let s = this.peakSecond + 1, n = 0; s <= sec && n < CLIENT_PEAK_SLOTS; s++, n++) {
+        st.clientPeakIn[s % CLIENT_PEAK_SLOTS] = 0;
+        st.clientPeakOut[s % CLIENT_PEAK_SLOTS] = 0;
+      }
+      this.peakSecond = sec;
+    }
+    let maxIn = st.clientPeakIn[slot]!;
+    let maxOut = st.clientPeakOut[slot]!;
+    for (const c of this.clients.values()) {
+      const qb = c.parser.bufferedBytes();
+      const om = c.outputMemory();
+      if (qb > maxIn) maxIn = qb;
+      if (om > maxOut) maxOut = om;
+    }
+    st.clientPeakIn[slot] = maxIn;
+    st.clientPeakOut[slot] = maxOut;
   }
 
   /** instantaneous_ops_per_sec: mean of the recent samples. */

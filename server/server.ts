@@ -4,9 +4,15 @@
  *
  * Flow of a read: the chunk goes to the client's RequestParser (zero-copy), every complete command is executed by
  * ServerCore with the shared ReplyWriter, and the batch is flushed with one socket write. A protocol error gets
- * Redis's `-ERR Protocol error: ...` and closes only that connection. A client that does not read its replies is
- * paused (its socket stops being read) until the kernel buffer drains, so it cannot make the server buffer
- * unbounded output.
+ * Redis's `-ERR Protocol error: ...`, then the connection stops being read and is closed once the error is
+ * written (Redis: CLIENT_CLOSE_AFTER_REPLY), as are QUIT and a query buffer over its limit.
+ *
+ * Output is bounded per client (issue 11): before each command, a client whose unsent output (the batch so far plus
+ * what the socket still holds, less arena values sent by reference, which cost no memory of their own while the
+ * keyspace holds them: reply-helpers.ts) has reached OUTPUT_HIGH_WATER stops being served; the rest of its pipeline waits in
+ * its query buffer and its socket is paused until the socket drains. So one read of thousands of pipelined GETs
+ * cannot build gigabytes of replies, and a client that never reads costs at most about OUTPUT_HIGH_WATER plus one
+ * reply. `client-output-buffer-limit` (Redis's disconnect limits) is checked after every command, too.
  */
 import net from 'node:net';
 import fs from 'node:fs';
@@ -17,9 +23,12 @@ import type { ReplyWriter } from '../protocol/reply-writer.js';
 import { createLogger, pinoLevel, type Logger } from './log.js';
 import { ServerCore } from './server-core.js';
 import { HttpFront } from './http/server.js';
+import { noteReleased } from './gc.js';
 
-/** Stop reading from a client whose unsent output exceeds this many bytes. */
-const OUTPUT_HIGH_WATER = 64 * 1024 * 1024;
+/** Stop serving (and reading from) a client whose unsent output reaches this many bytes. */
+export const OUTPUT_HIGH_WATER = 64 * 1024 * 1024;
+/** A connection closing after its last reply is destroyed if the peer has not taken that reply within this, ms. */
+const CLOSE_AFTER_REPLY_TIMEOUT_MS = 10_000;
 
 /** A running tierkv server. */
 export class TierkvServer {
@@ -156,9 +165,14 @@ export class TierkvServer {
       if (c.paused) {
         c.paused = false;
         sock.resume();
+        // Commands left in the query buffer when the output limit stopped the batch.
+        if (!c.blocked && !c.closing) this.processInput(c, null);
       }
     });
     sock.on('close', () => {
+      // The unsent replies and the query buffer become garbage: let the cron collect them (gc.ts). (The socket's
+      // writableLength reads 0 once it is destroyed: use what was unsent after the last flush.)
+      noteReleased(c.unsentAfterFlush + c.parser.bufferedBytes());
       c.closing = true;
       core.unwatchAll(c);
       core.clients.delete(c.id);
@@ -193,7 +207,13 @@ export class TierkvServer {
     w.proto = c.proto;
     w.begin();
     if (first !== null) first(w);
+    const sock = c.socket as net.Socket;
+    let full = false;
     while (!c.blocked) {
+      if (w.memorySize() + c.outputMemory() >= OUTPUT_HIGH_WATER) {
+        full = true;
+        break;
+      }
       const r = p.next();
       if (r === 0) break;
       if (r < 0) {
@@ -208,38 +228,69 @@ export class TierkvServer {
       }
       core.execute(c, p);
       if (c.closeAfterReply) break;
+      if (this.overOutputLimit(c, w.memorySize())) {
+        w.begin(); // the client is gone: drop its replies (and unpin what they referenced)
+        return;
+      }
     }
-    const sock = c.socket as net.Socket;
-    const n = w.flushTo(sock);
+    const n = w.flushTo(sock, c);
+    c.unsentAfterFlush = sock.writableLength;
     if (n > 0) {
       st.totalNetOutputBytes += n;
       st.totalWritesProcessed++;
     }
     if (c.closeAfterReply) {
-      c.closing = true;
-      sock.end();
+      this.closeAfterReply(c, sock);
       return;
     }
-    if (this.overOutputLimit(c, sock)) return;
-    if (!w.lastWriteOk && sock.writableLength > OUTPUT_HIGH_WATER) {
-      c.paused = true;
-      sock.pause();
+    if (this.overOutputLimit(c, 0)) return;
+    if (full || c.outputMemory() >= OUTPUT_HIGH_WATER) {
+      if (sock.writableLength > 0) {
+        // 'drain' resumes reading and runs what is left in the query buffer.
+        c.paused = true;
+        sock.pause();
+      } else {
+        setImmediate(() => {
+          if (!c.closing && !c.blocked) this.processInput(c, null);
+        });
+      }
     }
+  }
+
+  /**
+   * Stops reading from the client and closes the connection once its pending replies are written (FIN after the
+   * last byte), or destroys it if the peer has not taken them within CLOSE_AFTER_REPLY_TIMEOUT_MS. Whatever the
+   * peer sends afterwards is not read (Redis frees such a client after the write: no half-open connection that keeps
+   * reading, e.g. after a protocol error).
+   */
+  private closeAfterReply(c: Client, sock: net.Socket): void {
+    c.closing = true;
+    sock.pause();
+    sock.removeAllListeners('data');
+    this.core.clients.delete(c.id);
+    const timer = setTimeout(() => sock.destroy(), CLOSE_AFTER_REPLY_TIMEOUT_MS);
+    timer.unref();
+    sock.end(() => {
+      clearTimeout(timer);
+      sock.destroy();
+    });
   }
 
   /**
    * `client-output-buffer-limit normal <hard> <soft> <seconds>` with Redis's semantics (networking.c
    * checkClientOutputBufferLimits): a client whose unsent output reaches the hard limit, or stays at or above the
-   * soft limit for more than `seconds`, is disconnected at once, its pending output dropped. Unsent output is what
-   * the socket could not hand to the kernel yet (Redis: its reply list). Checked after each batch of replies.
+   * soft limit for more than `seconds`, is disconnected at once, its pending output dropped. What counts is the
+   * memory of the unsent output (Redis: its reply list), client.ts `outputMemory`, plus `inBatch`, the memory of
+   * the replies encoded but not flushed yet; arena values sent by reference are the keyspace's memory and do not
+   * count. Checked after every command and after each flush.
    * @returns true when the client was disconnected
    */
-  private overOutputLimit(c: Client, sock: net.Socket): boolean {
+  private overOutputLimit(c: Client, inBatch: number): boolean {
     const limits = this.config.clientOutputBufferLimit;
     const hard = limits[0]!;
     const soft = limits[1]!;
     if (hard === 0 && soft === 0) return false;
-    const used = sock.writableLength;
+    const used = c.outputMemory() + inBatch;
     let over = hard > 0 && used >= hard;
     if (!over && soft > 0 && used >= soft) {
       const now = Date.now();

@@ -40,14 +40,23 @@ export function errInvalidExpire(ctx: CommandContext): string {
 /** Values at least this long, held by a jumbo item, are sent by reference instead of copied. */
 const ZERO_COPY_MIN = 64 * 1024;
 
-/** Replies with the value of the keyspace's current item as a bulk string. */
+/**
+ * Replies with the value of the keyspace's current item as a bulk string: what the item holds now, whenever the
+ * client reads it.
+ *
+ * How the zero-copy case stays a snapshot: a value held by a jumbo item (an extent of its own, never reused for
+ * another item) is sent as a view of the extent, and the reply writer pins the extent (extent.ts `pins`) until the
+ * socket has written it. While pinned, the keyspace never writes the extent in place (SET of the same size, APPEND,
+ * SETRANGE move the item to a new extent: copy-on-write, keyspace.ts `storeAlloc`/`resizeValue`); a delete, an
+ * eviction or a tier drop only drops the arena's reference (the view keeps the bytes alive until written), and a
+ * released extent is never zeroed or reused while pinned. Every other value is copied into the reply.
+ */
 export function replyCurrentValue(ctx: CommandContext): void {
   const ks = ctx.ks;
   const len = ks.valLen();
   const off = ks.valOff();
   if (len >= ZERO_COPY_MIN && ks.arena.pageState[ks.addr >>> CHUNK_BITS] === PS_JUMBO) {
-    // A jumbo extent holds one item and is never reused for another: a view stays valid after a delete.
-    ctx.reply.bulkRef(ks.ext.buf.subarray(off, off + len));
+    ctx.reply.bulkRef(ks.ext.buf.subarray(off, off + len), ks.ext);
   } else {
     ctx.reply.bulk(ks.ext.u8, off, len);
   }

@@ -22,7 +22,16 @@ export type RespReply =
   | { type: 'simple'; text: string }
   | { type: 'error'; text: string }
   | { type: 'integer'; value: number }
-  | { type: 'bulk'; value: Buffer }
+  | {
+      type: 'bulk';
+      value: Buffer;
+      /**
+       * Set when `value` is a view of an arena extent pinned for this reply (reply-helpers.ts replyCurrentValue):
+       * call it once the bytes were sent (or the response abandoned), so that the keyspace may write the item in
+       * place again. Until then the bytes cannot change.
+       */
+      sent?: () => void;
+    }
   | { type: 'null' }
   | { type: 'array'; items: RespReply[] };
 
@@ -32,11 +41,17 @@ const MAX_ARGS = 8;
 const SCRATCH_INITIAL = 16 * 1024;
 const SCRATCH_KEEP = 1024 * 1024;
 
-/** Collects the buffers a ReplyWriter batch is flushed as (usually one view of its pool). */
+/**
+ * Collects the buffers a ReplyWriter batch is flushed as (usually one view of its pool), and the write callbacks
+ * of the values sent by reference: those unpin the value's extent, and must run only once the HTTP response has
+ * sent the bytes (see {@link RespReply} `sent`).
+ */
 class CaptureSink implements ReplySink {
   segs: Buffer[] = [];
-  write(b: Buffer): boolean {
+  callbacks: (() => void)[] = [];
+  write(b: Buffer, cb?: () => void): boolean {
     this.segs.push(b);
+    if (cb !== undefined) this.callbacks.push(cb);
     return true;
   }
 }
@@ -216,16 +231,26 @@ export class CoreCaller {
   private flushAndDecode(w: ReplyWriter): RespReply {
     const sink = this.sink;
     sink.segs = [];
+    sink.callbacks = [];
     w.flushTo(sink);
     const segs = sink.segs;
+    const cbs = sink.callbacks;
     if (segs.length === 0) return { type: 'null' };
     if (segs.length === 1) return decodeResp2(segs[0]);
     // A large value queued by reference (reply-helpers.ts replyCurrentValue): header, the value itself, CRLF.
-    if (segs.length === 3 && segs[0][0] === 0x24 && segs[2].length === 2) {
+    if (segs.length === 3 && segs[0][0] === 0x24 && segs[2].length === 2 && cbs.length <= 1) {
       const len = Number(segs[0].toString('latin1', 1, segs[0].length - 2));
-      if (len === segs[1].length) return { type: 'bulk', value: segs[1] };
+      if (len === segs[1].length) {
+        if (cbs.length === 0) return { type: 'bulk', value: segs[1] };
+        const cb = cbs[0]!;
+        let done = false;
+        return { type: 'bulk', value: segs[1], sent: () => { if (!done) { done = true; cb(); } } };
+      }
     }
-    return decodeResp2(Buffer.concat(segs));
+    // Anything else is copied out (concat): the pinned bytes are no longer needed.
+    const r = decodeResp2(Buffer.concat(segs));
+    for (const cb of cbs) cb();
+    return r;
   }
 }
 

@@ -96,6 +96,8 @@ export function keysRoute(ctx: RouteContext, req: IncomingMessage, res: ServerRe
     const r = caller.exec();
     if (r.type === 'bulk') {
       res.writeHead(200, { 'Content-Type': OCTETS, 'Content-Length': r.value.length });
+      // A pinned arena view (core-call.ts `sent`): unpinned once the response is done or abandoned.
+      if (r.sent !== undefined) res.once('close', r.sent);
       res.end(r.value);
     } else if (r.type === 'null') {
       sendError(res, 404, 'no such key');

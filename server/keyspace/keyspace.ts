@@ -295,7 +295,8 @@ export class Keyspace implements KeyMatcher {
 
   /**
    * Sets the value of the key of the last lookup (found or not), as SET does. The item goes to (or stays in) the
-   * hot tier; an existing item is updated in place when the new size keeps its slab class.
+   * hot tier; an existing item is updated in place when the new size keeps its slab class and no unsent reply
+   * references its bytes (extent.ts `pins`: copy-on-write for jumbo items being sent by reference).
    * @param vb,vo,vl value bytes
    * @param expireAt absolute expire time in ms, NO_TTL, or KEEP_TTL
    * @throws ArenaFullError (from the arena) when no memory can be had
@@ -325,7 +326,8 @@ export class Keyspace implements KeyMatcher {
       const oldFlags = ext.u8[off];
       const hadTtl = (oldFlags & F_HAS_TTL) !== 0;
       const oldSize = itemSize(kl, this.valLen(), hadTtl);
-      if (ext.tier === TIER_HOT && this.sameClass(oldAddr, size)) {
+      // A pinned (jumbo) extent is being sent by reference: copy-on-write (extent.ts `pins`).
+      if (ext.tier === TIER_HOT && ext.pins === 0 && this.sameClass(oldAddr, size)) {
         const oldKo = off + (hadTtl ? ITEM_HEADER + ITEM_TTL_FIELD : ITEM_HEADER);
         const ko = off + (hasTtl ? ITEM_HEADER + ITEM_TTL_FIELD : ITEM_HEADER);
         if (oldKo !== ko) ext.u8.copyWithin(ko, oldKo, oldKo + kl);
@@ -378,8 +380,8 @@ export class Keyspace implements KeyMatcher {
 
   /**
    * Grows or shrinks the current item's value to `newLen` bytes, keeping key, TTL, counter and the first
-   * min(old, new) value bytes (APPEND, SETRANGE). In place when the chunk has room and the item is hot;
-   * otherwise the item is moved to a new hot chunk.
+   * min(old, new) value bytes (APPEND, SETRANGE). In place when the chunk has room, the item is hot and no
+   * unsent reply references its bytes (extent.ts `pins`); otherwise the item is moved to a new hot chunk.
    * @returns offset in `this.ext.u8` of the value bytes
    */
   resizeValue(newLen: number): number {
@@ -392,7 +394,7 @@ export class Keyspace implements KeyMatcher {
     const oldLen = this.valLen();
     const oldSize = itemSize(kl, oldLen, hasTtl);
     const size = itemSize(kl, newLen, hasTtl);
-    if (ext.tier === TIER_HOT && size <= this.arena.chunkSizeOf(this.addr)) {
+    if (ext.tier === TIER_HOT && ext.pins === 0 && size <= this.arena.chunkSizeOf(this.addr)) {
       ext.u32[(off >>> 2) + 2] = newLen;
       ext.u8[off] = flags | F_RAW;
       this.arena.resize(this.addr, oldSize, size);

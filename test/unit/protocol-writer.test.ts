@@ -11,6 +11,7 @@ import {
   SHARED,
   BULK_REF_MIN,
   REPLY_POOL_SIZE,
+  REPLY_EXTENT_SIZE,
   formatDouble,
   formatLongDouble,
 } from '../../protocol/index.js';
@@ -364,7 +365,8 @@ describe('ReplyWriter batching and pools', () => {
     const s3 = new FakeSocket();
     w.flushTo(s3);
     expect(s3.writes.length).toBe(1);
-    expect(s3.writes[0]!.buffer.byteLength).toBe(REPLY_POOL_SIZE);
+    // a pool of the default size cut from a reply extent (reply-memory.ts), not the 100 MiB buffer
+    expect(s3.writes[0]!.buffer.byteLength).toBe(REPLY_EXTENT_SIZE);
   });
 
   it('reports backpressure through lastWriteOk', () => {
@@ -380,5 +382,69 @@ describe('ReplyWriter batching and pools', () => {
     w.ok();
     w.flushTo(s);
     expect(w.lastWriteOk).toBe(true);
+  });
+
+  it('pins the owner of a value sent by reference until the socket has written it', () => {
+    const w = new ReplyWriter();
+    const owner = { pins: 0 };
+    const acct = { refBytes: 0 };
+    const value = Buffer.alloc(BULK_REF_MIN * 4, 0x61);
+    const cbs: (() => void)[] = [];
+    const sink = {
+      writes: [] as Buffer[],
+      write(b: Buffer, cb?: () => void): boolean {
+        this.writes.push(b);
+        if (cb !== undefined) cbs.push(cb);
+        return true;
+      },
+    };
+    w.begin();
+    w.bulkRef(value, owner);
+    w.bulkRef(value, owner);
+    expect(owner.pins).toBe(2); // pinned when encoded, before any flush
+    w.flushTo(sink, acct);
+    expect(owner.pins).toBe(2);
+    expect(acct.refBytes).toBe(value.length * 2);
+    expect(cbs.length).toBe(2);
+    for (const cb of cbs) cb();
+    expect(owner.pins).toBe(0);
+    expect(acct.refBytes).toBe(0);
+    // a discarded batch unpins too
+    w.begin();
+    w.bulkRef(value, owner);
+    expect(owner.pins).toBe(1);
+    w.begin();
+    expect(owner.pins).toBe(0);
+  });
+
+  it('reuses its pool from the start only when the sink holds none of its bytes', () => {
+    const w = new ReplyWriter();
+    const sink = {
+      writableLength: 0,
+      writes: [] as Buffer[],
+      write(b: Buffer): boolean {
+        this.writes.push(b);
+        return true;
+      },
+    };
+    w.begin();
+    w.simple('first');
+    w.flushTo(sink);
+    w.begin();
+    w.simple('second');
+    w.flushTo(sink);
+    // written at once: the second batch starts where the first did
+    expect(sink.writes[1]!.byteOffset).toBe(sink.writes[0]!.byteOffset);
+    // the sink keeps the third batch: the fourth must not overwrite it
+    sink.writableLength = 10;
+    w.begin();
+    w.simple('third');
+    w.flushTo(sink);
+    sink.writableLength = 0;
+    w.begin();
+    w.simple('fourth');
+    w.flushTo(sink);
+    expect(sink.writes[3]!.byteOffset).toBeGreaterThan(sink.writes[2]!.byteOffset);
+    expect(sink.writes[2]!.toString()).toBe('+third\r\n');
   });
 });
