@@ -723,18 +723,18 @@ export const PARAMS: readonly ParamDef<any>[] = [
   // tierkv's default is 1, not Redis's 10: counters restart from 0 every tier-counter-reset-ms, so they must tell
   // 2 accesses from 20 within one period (factor 1: 100 hits -> 18, 1000 -> 49; factor 10 needs 100 hits for 10).
   intParam('lfu-log-factor', { default: 1n, min: 0n, max: INT_MAX, doc: 'LFU counter logarithm factor (tierkv default 1; Redis 10)' }),
-  intParam('lfu-decay-time', { default: 1n, min: 0n, max: INT_MAX, doc: 'minutes after which an LFU counter is halved' }),
+  intParam('lfu-decay-time', { default: 1n, min: 0n, max: INT_MAX, doc: 'accepted, no effect: tierkv does not halve counters over time, they restart every tier-counter-reset-ms instead' }),
   intParam('active-expire-effort', { default: 1n, min: 1n, max: 10n, doc: 'effort of the active expire cycle, 1..10' }),
-  boolParam('lazyfree-lazy-user-flush', { default: false, doc: 'FLUSHALL/FLUSHDB without ASYNC free memory in the background' }),
-  boolParam('protected-mode', { default: false, doc: 'refuse non-loopback clients when no password is set' }),
+  boolParam('lazyfree-lazy-user-flush', { default: false, doc: 'accepted, no effect: FLUSHALL/FLUSHDB take O(extents) whether SYNC or ASYNC' }),
+  boolParam('protected-mode', { default: false, doc: 'accepted, no effect: tierkv never refuses clients by it (restrict access with bind, default 127.0.0.1, and requirepass)' }),
   boolParam('daemonize', {
     default: false,
     mutable: false,
     refuseYes: "tierkv does not daemonize: run it in the foreground under a supervisor (only 'no' is accepted)",
     doc: "accepted for compatibility; only 'no'",
   }),
-  dirParam({ protected: true, doc: 'working directory (CONFIG SET refuses it, as Redis does by default)' }),
-  stringParam('pidfile', { default: '', mutable: false, doc: 'file to write the process id to ("" for none)' }),
+  dirParam({ protected: true, doc: 'accepted (must be a directory), no effect: tierkv neither changes directory nor writes files there; CONFIG SET refuses it, as Redis does by default' }),
+  stringParam('pidfile', { default: '', mutable: false, doc: 'accepted, no effect: tierkv writes no pid file' }),
 
   // --- tierkv's own -----------------------------------------------------------------------------------------------
   floatParam('hot-ratio', { default: 0.3, min: 0, max: 1, minExclusive: true, doc: 'share of the memory budget kept in the hot tier, 0 < x <= 1' }),
