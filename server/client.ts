@@ -64,6 +64,11 @@ export class Client {
   readonly laddr: string;
   /** The peer is on loopback or a Unix socket (for `enable-migrate-command local`). */
   readonly local: boolean;
+  /**
+   * The connection's file descriptor (CLIENT LIST / CLIENT INFO `fd=`): the libuv handle's fd where Node exposes
+   * it (TCP and Unix sockets on POSIX systems), else -1, Redis's value for a client without a socket.
+   */
+  readonly fd: number;
   readonly parser: RequestParser;
 
   /**
@@ -96,6 +101,7 @@ export class Client {
       this.laddr = '';
       this.local = true;
     }
+    this.fd = socketFd(socket);
   }
 
   /** Reply bytes handed to the socket and not written to the kernel yet (bytes). */
@@ -116,6 +122,16 @@ export class Client {
     this.authenticated = on;
     this.parser.authenticated = on;
   }
+}
+
+/**
+ * The OS file descriptor of a socket, read from Node's internal libuv handle (`socket._handle.fd`, not a public
+ * API, hence the checks).
+ * @returns the descriptor (>= 0), or -1 when there is no socket or Node does not expose one (Windows, closed)
+ */
+export function socketFd(socket: Socket | null): number {
+  const fd = (socket as unknown as { _handle?: { fd?: unknown } } | null)?._handle?.fd;
+  return typeof fd === 'number' && Number.isInteger(fd) && fd >= 0 ? fd : -1;
 }
 
 /** Strips the IPv4-mapped prefix as Redis prints addresses ("::ffff:127.0.0.1" → "127.0.0.1"). */

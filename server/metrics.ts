@@ -28,7 +28,7 @@ import {
   Registry,
 } from 'prom-client';
 import { TIER_COLD, TIER_HOT } from '../allocator/arena.js';
-import { clientsMemory, mainThreadCpu, residentBytes, systemMemory } from './info.js';
+import { clientsMemory, fragmentation, mainThreadCpu, residentBytes, systemMemory } from './info.js';
 import type { PrepareReport } from './migration.js';
 import type { ServerCore } from './server-core.js';
 import { REDIS_COMPAT_VERSION, tierkvVersion } from './version.js';
@@ -253,11 +253,11 @@ export class TierkvMetrics {
     gauge('redis_memory_used_dataset_bytes', 'INFO used_memory_dataset', () => core.arena.usedBytes());
     gauge('redis_memory_max_bytes', 'INFO maxmemory (0: no limit)', () => core.config.maxmemory);
     gauge('redis_total_system_memory_bytes', 'INFO total_system_memory', () => this.proc().systemTotal);
+    // RSS / (used_memory + V8 heap used + external), as INFO (see fragmentation() in info.ts).
     gauge('redis_mem_fragmentation_ratio', 'INFO mem_fragmentation_ratio', () => {
-      const used = core.ks.usedMemory();
-      return used > 0 ? Math.round((this.proc().rss / used) * 100) / 100 : 0;
+      return Math.round(fragmentation(core.ks.usedMemory(), this.proc().rss, process.memoryUsage()).ratio * 100) / 100;
     });
-    gauge('redis_mem_fragmentation_bytes', 'INFO mem_fragmentation_bytes', () => this.proc().rss - core.ks.usedMemory());
+    gauge('redis_mem_fragmentation_bytes', 'INFO mem_fragmentation_bytes', () => fragmentation(core.ks.usedMemory(), this.proc().rss, process.memoryUsage()).bytes);
     gauge('redis_lazyfree_pending_objects', 'INFO lazyfree_pending_objects', () => 0);
     gauge('redis_loading_dump_file', 'INFO loading', () => 0);
     gauge('redis_connected_slaves', 'INFO connected_slaves', () => 0);

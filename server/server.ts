@@ -24,6 +24,7 @@ import { createLogger, pinoLevel, type Logger } from './log.js';
 import { ServerCore } from './server-core.js';
 import { HttpFront } from './http/server.js';
 import { noteReleased } from './gc.js';
+import { HTTP_PORT_AUTO, HTTP_PORT_AUTO_OFFSET } from './config/params.js';
 
 /** Stop serving (and reading from) a client whose unsent output reaches this many bytes. */
 export const OUTPUT_HIGH_WATER = 64 * 1024 * 1024;
@@ -83,10 +84,16 @@ export class TierkvServer {
 
   /**
    * Binds every address of `bind` (a leading '-' makes an address optional, '*' means all IPv4 addresses) on
-   * `port` (0 picks a free port, shared by all addresses), and `unixsocket` when set; then the HTTP listener on
-   * `http-port` at the same addresses (unless 0).
+   * `port` (0 picks a free port, shared by all addresses), and `unixsocket` when set; then the HTTP listener at
+   * the same addresses on `http-port`:
+   * - `auto` (the default): `port` + 1000 (6379 -> 7379), so that a second instance started with only `--port`
+   *   gets its own; with `port 0`, or above 65535, there is no HTTP listener. If that port cannot be bound, a
+   *   warning is logged and the server runs without HTTP (the RESP listeners stay up).
+   * - N > 0: exactly that port; failing to bind it is fatal, as for `port`.
+   * - 0: no HTTP listener.
+   * The port in use (0: none) is then recorded in the config (`CONFIG GET http-port`, `config.httpPort`).
    * @throws Error when a mandatory address cannot be bound (the listeners already bound are closed first when the
-   *   HTTP port is the one that fails)
+   *   explicit HTTP port is the one that fails)
    */
   async listen(): Promise<void> {
     let port = this.config.port;
@@ -118,17 +125,35 @@ export class TierkvServer {
     }
     this.port = port;
     this.core.tcpPort = port;
-    if (this.config.httpPort !== 0) {
-      const front = new HttpFront(this.core, this.config, this.log);
-      this.http = front;
-      try {
-        await front.listen();
-      } catch (e) {
-        await this.close();
-        throw e;
+    const auto = this.config.httpPort === HTTP_PORT_AUTO;
+    let httpPort = this.config.httpPort;
+    if (auto) {
+      httpPort = this.config.port === 0 ? 0 : this.config.port + HTTP_PORT_AUTO_OFFSET;
+      if (httpPort > 65535) {
+        this.log.warn({ port: this.config.port }, `no HTTP listener: http-port auto would be ${httpPort} (port + ${HTTP_PORT_AUTO_OFFSET}), above 65535`);
+        httpPort = 0;
       }
-      this.httpPort = front.port;
     }
+    if (httpPort !== 0) {
+      const front = new HttpFront(this.core, this.config, this.log);
+      try {
+        await front.listen(httpPort);
+        if (front.port !== 0) {
+          this.http = front;
+          this.httpPort = front.port;
+        }
+      } catch (e) {
+        if (!auto) {
+          await this.close();
+          throw e;
+        }
+        this.log.warn(
+          { err: e, httpPort },
+          `no HTTP listener: http-port auto (port + ${HTTP_PORT_AUTO_OFFSET} = ${httpPort}) cannot be bound; give --http-port N to choose one or 0 to disable it`,
+        );
+      }
+    }
+    this.config.resolve('http-port', String(this.httpPort));
     this.startCron();
   }
 
@@ -335,7 +360,7 @@ export class TierkvServer {
 /**
  * Starts a server in this process with the given parameters (Redis names, e.g. `{ port: '0', maxmemory: '64mb' }`;
  * port '0' picks a free port). Used by tests and benchmarks; the bin uses the same path. Unlike the bin, the HTTP
- * listener is off unless `http-port` is given (so that several test servers do not all claim port 9121).
+ * listener is off unless `http-port` is given (with `port 0` the automatic HTTP port would be off anyway).
  * @throws ConfigError for invalid parameters; Error when the port cannot be bound
  */
 export async function startServer(params: Record<string, string> = {}): Promise<TierkvServer> {

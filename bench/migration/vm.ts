@@ -18,7 +18,7 @@ import type { GuestImage } from './image.js';
 
 /** Where the guest's tierkv listens (RESP) and serves HTTP, inside the guest. */
 export const GUEST_RESP_PORT = 6379;
-export const GUEST_HTTP_PORT = 9121;
+export const GUEST_HTTP_PORT = 7379;
 
 /** Options of {@link startGuestVm}. */
 export interface GuestVmOptions {

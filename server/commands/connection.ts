@@ -186,12 +186,15 @@ function clientFlags(c: Client): string {
 export function clientInfoLine(ctx: CommandContext, c: Client): string {
   const now = ctx.ks.now;
   const qbuf = c.parser.bufferedBytes();
-  const obl = c.socket !== null ? c.socket.writableLength : 0;
+  // No per-client reply buffer or list (obl, oll 0): replies go from the shared writer to the socket. omem is the
+  // memory the unsent replies hold (client.ts outputMemory: not the arena values they reference).
+  const omem = c.outputMemory();
+  const events = c.unsentBytes() > 0 ? 'rw' : 'r';
   return (
-    `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=${c.id + 7} name=${c.name} age=${Math.floor((now - c.createdAt) / 1000)}` +
+    `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=${c.fd} name=${c.name} age=${Math.floor((now - c.createdAt) / 1000)}` +
     ` idle=${Math.floor((now - c.lastInteraction) / 1000)} flags=${clientFlags(c)} db=0 sub=0 psub=0 ssub=0 multi=${c.multi !== null ? c.multi.length : c.execCount} qbuf=${qbuf}` +
-    ` qbuf-free=0 argv-mem=0 multi-mem=0 rbs=${qbuf} rbp=${qbuf} obl=${obl} oll=0 omem=${obl} tot-mem=${qbuf + obl}` +
-    ` events=r cmd=${c.lastCmd} user=default redir=-1 resp=${c.proto} lib-name=${c.libName} lib-ver=${c.libVer}`
+    ` qbuf-free=0 argv-mem=0 multi-mem=0 rbs=${qbuf} rbp=${qbuf} obl=0 oll=0 omem=${omem} tot-mem=${qbuf + omem}` +
+    ` events=${events} cmd=${c.lastCmd} user=default redir=-1 resp=${c.proto} lib-name=${c.libName} lib-ver=${c.libVer}`
   );
 }
 

@@ -206,18 +206,23 @@ function memoryHelp(ctx: CommandContext): void {
 /**
  * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT], parsed as Redis 7.0 (shutdownCommand): an unknown word, ABORT with
  * any other option, or NOSAVE with SAVE is a syntax error; ABORT alone answers that no shutdown is in progress
- * (tierkv's shutdown is immediate); anything else stops the server without a reply.
+ * (tierkv's shutdown is immediate). SAVE asks for a snapshot that tierkv cannot write (it does not persist): it
+ * answers as redis-server 7.0.15 does when its final save fails, "-ERR Errors trying to SHUTDOWN. Check logs.",
+ * logs why and keeps running; SAVE FORCE exits anyway, as Redis does after a failed save with FORCE. Anything
+ * else stops the server without a reply (`save` points are accepted with no effect, so there is nothing to save).
  */
 function shutdownCommand(ctx: CommandContext): void {
   const a = ctx.argv;
   let save = false;
   let nosave = false;
   let other = false;
+  let force = false;
   let abort = false;
   for (let j = 1; j < a.argc; j++) {
     if (argIs(a, j, 'nosave')) nosave = true;
     else if (argIs(a, j, 'save')) save = true;
-    else if (argIs(a, j, 'now') || argIs(a, j, 'force')) other = true;
+    else if (argIs(a, j, 'force')) other = force = true;
+    else if (argIs(a, j, 'now')) other = true;
     else if (argIs(a, j, 'abort')) abort = true;
     else {
       ctx.reply.error(ERR.syntax);
@@ -231,6 +236,14 @@ function shutdownCommand(ctx: CommandContext): void {
   if (abort) {
     ctx.reply.error('ERR No shutdown in progress.');
     return;
+  }
+  if (save) {
+    if (!force) {
+      ctx.server.log.warn('SHUTDOWN SAVE: tierkv does not persist, no snapshot can be saved; not shutting down (use SHUTDOWN or SHUTDOWN NOSAVE, or SAVE FORCE to exit anyway)');
+      ctx.reply.error('ERR Errors trying to SHUTDOWN. Check logs.');
+      return;
+    }
+    ctx.server.log.warn('SHUTDOWN SAVE FORCE: tierkv does not persist, nothing was saved; exiting anyway');
   }
   ctx.server.requestShutdown();
   // Like Redis, no reply: the connection is closed by the shutdown.

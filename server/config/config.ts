@@ -99,7 +99,10 @@ export interface ConfigFields {
   enableMigrateCommand: MigrateCommandMode;
   /** Milliseconds. */
   migratePrepareTimeoutMs: number;
-  /** 0 = disabled. */
+  /**
+   * Port of the HTTP listener: -1 (HTTP_PORT_AUTO) = `port` + 1000 until the server resolved it at start, 0 =
+   * disabled. After TierkvServer.listen() it holds the port in use (0 when there is no HTTP listener).
+   */
   httpPort: number;
 }
 
@@ -202,6 +205,22 @@ export class Config implements ConfigFields {
   private store(def: ParamDef<any>, v: unknown): void {
     this.values.set(def, v);
     if (def.field !== null) (this as unknown as Record<string, FastValue>)[def.field] = def.fast(v);
+  }
+
+  /**
+   * Records the value a parameter actually took effect with, bypassing mutability (CONFIG SET still refuses
+   * it): the server stores the resolved `http-port` here (`auto` -> the port in use, or 0 when HTTP is off) so that
+   * CONFIG GET and `Config.httpPort` tell the truth.
+   * @param name a parameter name or alias
+   * @param value its config-file text (e.g. "7379")
+   * @throws Error for an unknown name or a value its parser refuses (a programming error)
+   */
+  resolve(name: string, value: string): void {
+    const l = lookupParam(name);
+    if (!l) throw new Error(`unknown config parameter ${name}`);
+    const r = l.def.parse([value], this.values.get(l.def), { loading: false, seenDuringLoad: false });
+    if (!r.ok) throw new Error(`bad resolved value for ${name}: ${r.error}`);
+    this.store(l.def, r.value);
   }
 
   /** CONFIG GET text of a parameter (by name or alias, any case), or undefined for an unknown name. */

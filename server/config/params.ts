@@ -318,6 +318,35 @@ function floatParam(name: string, o: FloatOpts): ParamDef<number> {
   };
 }
 
+/** The value of `http-port` that stands for "auto" (`port` + 1000), in the parsed value and in `Config.httpPort`. */
+export const HTTP_PORT_AUTO = -1;
+
+/** The offset of the automatic HTTP port from the RESP `port` (6379 -> 7379). */
+export const HTTP_PORT_AUTO_OFFSET = 1000;
+
+/**
+ * `http-port` (tierkv's own): `auto` (case-insensitive; stored as {@link HTTP_PORT_AUTO}) or an integer 0..65535
+ * with Redis's integer syntax and range error. `auto` is printed as `auto` until the server resolves it at start
+ * (see TierkvServer.listen, which records the port in use with Config.resolve).
+ */
+function httpPortParam(o: Common): ParamDef<bigint> {
+  return {
+    ...base('http-port', o, 'special', 'auto'),
+    min: 0n,
+    max: 65535n,
+    parse: (args) =>
+      single(args, (s) => {
+        if (asciiLower(s) === 'auto') return ok(BigInt(HTTP_PORT_AUTO));
+        const v = parseInt64(s);
+        if (v === null) return fail("argument couldn't be parsed into an integer (or 'auto')");
+        if (v < 0n || v > 65535n) return fail(rangeError(0n, 65535n));
+        return ok(v);
+      }),
+    format: (v) => (v === BigInt(HTTP_PORT_AUTO) ? 'auto' : String(v)),
+    fast: (v) => Number(v),
+  };
+}
+
 /** Redis util.c pathIsBaseName(): no `/` nor `\`. */
 function isBaseName(s: string): boolean {
   return !s.includes('/') && !s.includes('\\');
@@ -694,18 +723,18 @@ export const PARAMS: readonly ParamDef<any>[] = [
   // tierkv's default is 1, not Redis's 10: counters restart from 0 every tier-counter-reset-ms, so they must tell
   // 2 accesses from 20 within one period (factor 1: 100 hits -> 18, 1000 -> 49; factor 10 needs 100 hits for 10).
   intParam('lfu-log-factor', { default: 1n, min: 0n, max: INT_MAX, doc: 'LFU counter logarithm factor (tierkv default 1; Redis 10)' }),
-  intParam('lfu-decay-time', { default: 1n, min: 0n, max: INT_MAX, doc: 'minutes after which an LFU counter is halved' }),
+  intParam('lfu-decay-time', { default: 1n, min: 0n, max: INT_MAX, doc: 'accepted, no effect: tierkv does not halve counters over time, they restart every tier-counter-reset-ms instead' }),
   intParam('active-expire-effort', { default: 1n, min: 1n, max: 10n, doc: 'effort of the active expire cycle, 1..10' }),
-  boolParam('lazyfree-lazy-user-flush', { default: false, doc: 'FLUSHALL/FLUSHDB without ASYNC free memory in the background' }),
-  boolParam('protected-mode', { default: false, doc: 'refuse non-loopback clients when no password is set' }),
+  boolParam('lazyfree-lazy-user-flush', { default: false, doc: 'accepted, no effect: FLUSHALL/FLUSHDB take O(extents) whether SYNC or ASYNC' }),
+  boolParam('protected-mode', { default: false, doc: 'accepted, no effect: tierkv never refuses clients by it (restrict access with bind, default 127.0.0.1, and requirepass)' }),
   boolParam('daemonize', {
     default: false,
     mutable: false,
     refuseYes: "tierkv does not daemonize: run it in the foreground under a supervisor (only 'no' is accepted)",
     doc: "accepted for compatibility; only 'no'",
   }),
-  dirParam({ protected: true, doc: 'working directory (CONFIG SET refuses it, as Redis does by default)' }),
-  stringParam('pidfile', { default: '', mutable: false, doc: 'file to write the process id to ("" for none)' }),
+  dirParam({ protected: true, doc: 'accepted (must be a directory), no effect: tierkv neither changes directory nor writes files there; CONFIG SET refuses it, as Redis does by default' }),
+  stringParam('pidfile', { default: '', mutable: false, doc: 'accepted, no effect: tierkv writes no pid file' }),
 
   // --- tierkv's own -----------------------------------------------------------------------------------------------
   floatParam('hot-ratio', { default: 0.3, min: 0, max: 1, minExclusive: true, doc: 'share of the memory budget kept in the hot tier, 0 < x <= 1' }),
@@ -744,7 +773,13 @@ export const PARAMS: readonly ParamDef<any>[] = [
     doc: 'allow the MIGRATE_* commands (local: loopback and Unix-socket clients only)',
   }),
   intParam('migrate-prepare-timeout-ms', { default: 600000n, min: 1n, max: INT_MAX, doc: 'how long a MIGRATE_PREPARE stays in force without completion, ms' }),
-  intParam('http-port', { default: 9121n, min: 0n, max: 65535n, mutable: false, doc: 'port of the HTTP metrics/health endpoint (0: disabled)' }),
+  httpPortParam({
+    mutable: false,
+    doc:
+      'port of the HTTP endpoint (/metrics, /healthz, key API): auto = port + 1000 (off with port 0, or when that ' +
+      'port is busy: a warning, RESP still starts), N = that port (failing to bind it is fatal), 0 = disabled; ' +
+      'CONFIG GET shows the port in use (0: none)',
+  }),
 
   // --- Redis parameters with no effect in tierkv (accepted, validated and echoed back) -------------------------
   saveParam({ default: '', noop: true, doc: 'RDB snapshot points "seconds changes ..." (tierkv does not persist)' }),

@@ -1,6 +1,6 @@
 /**
- * The HTTP listener of a tierkv server (`http-port`, default 9121 — redis_exporter's port, since /metrics takes its
- * place; `0` disables it). It runs in the server's process on Node's built-in `node:http`, is bound to the same
+ * The HTTP listener of a tierkv server (`http-port`, default `auto` = `port` + 1000, so 7379 for 6379 and one per
+ * instance; `0` disables it; see TierkvServer.listen). It runs in the server's process on Node's built-in `node:http`, is bound to the same
  * addresses as `bind` (a leading '-' makes one optional, '*' means all IPv4 addresses), and shares the keyspace:
  * see routes.ts for the routes and core-call.ts for how they reach the command core.
  *
@@ -54,11 +54,12 @@ export class HttpFront {
   }
 
   /**
-   * Listens on `http-port` at every `bind` address.
+   * Listens at every `bind` address (a leading '-' makes one optional).
+   * @param port TCP port, 1..65535 (the server resolves `http-port auto` before calling this); `this.port` stays
+   *   0 when no (optional) address could be bound.
    * @throws Error when a mandatory address cannot be bound (the listeners already bound are closed first)
    */
-  async listen(): Promise<void> {
-    const port = this.config.httpPort;
+  async listen(port: number): Promise<void> {
     const binds = this.config.bind.length > 0 ? this.config.bind : ['127.0.0.1'];
     try {
       for (const raw of binds) {

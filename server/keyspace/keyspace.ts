@@ -113,9 +113,12 @@ export class Keyspace implements KeyMatcher {
 
   private cycleCursor = 0;
   /**
-   * Estimated average remaining TTL of the keys with an expiry, ms (INFO keyspace `avg_ttl`): a moving average of
-   * what the active cycle sees, each cycle's mean weighted 1/50, as Redis's activeExpireCycle estimates it
-   * (src/expire.c). 0 until a cycle has seen a key with a TTL, and after a flush.
+   * Estimated average remaining TTL of the keys with an expiry, ms, an integer (INFO keyspace `avg_ttl`): a
+   * running average of what the active cycle sees, each cycle's mean weighted 1/50 and the estimate 49/50, in
+   * integer steps as Redis 7.0's activeExpireCycle computes it (src/expire.c). 0 until a cycle has seen a key with
+   * a TTL, after a flush, and from the first cycle that finds no key with a TTL (Redis resets it then too, so a
+   * deleted key's TTL does not linger). Never above the largest TTL sampled (at most 2^53 ms, the expire-time
+   * range), so it stays an exact integer.
    */
   avgTtlMs = 0;
 
@@ -634,6 +637,8 @@ export class Keyspace implements KeyMatcher {
     const index = this.index;
     const arena = this.arena;
     const deadline = performance.now() + budgetMs;
+    // Redis: a database without volatile keys gets avg_ttl = 0 and is skipped.
+    if (this.expires === 0) this.avgTtlMs = 0;
     let expired = 0;
     let ttlSum = 0;
     let ttlSeen = 0;
@@ -658,8 +663,12 @@ export class Keyspace implements KeyMatcher {
             expired++;
             continue;
           }
-          ttlSum += this.ext.f64[(this.off >>> 3) + 2] - this.now;
-          ttlSeen++;
+          const ttl = this.ext.f64[(this.off >>> 3) + 2]! - this.now;
+          if (ttl > 0) {
+            // Redis samples only positive TTLs; the sum of float64 ms stays well within range (no int64 wrap).
+            ttlSum += ttl;
+            ttlSeen++;
+          }
         }
       }
       pos++;
@@ -667,9 +676,12 @@ export class Keyspace implements KeyMatcher {
     }
     this.cycleCursor = pos;
     if (ttlSeen > 0) {
-      const mean = ttlSum / ttlSeen;
-      this.avgTtlMs = this.avgTtlMs === 0 ? mean : (this.avgTtlMs / 50) * 49 + mean / 50;
+      const mean = Math.trunc(ttlSum / ttlSeen);
+      // Redis: if (avg_ttl == 0) avg_ttl = mean; avg_ttl = (avg_ttl/50)*49 + mean/50, in long long arithmetic.
+      const prev = this.avgTtlMs === 0 ? mean : this.avgTtlMs;
+      this.avgTtlMs = Math.trunc(prev / 50) * 49 + Math.trunc(mean / 50);
     }
+    if (this.expires === 0) this.avgTtlMs = 0;
     return expired;
   }
 

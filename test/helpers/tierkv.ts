@@ -142,6 +142,11 @@ export interface TierkvProcessOptions {
   startTimeoutMs?: number;
   /** Extra environment variables for the child. */
   env?: Record<string, string>;
+  /**
+   * Leave `http-port` at the bin's default (`auto` = port + 1000) instead of passing `--http-port 0`, to test
+   * what a user who gives only `--port` gets (default false).
+   */
+  httpDefault?: boolean;
 }
 
 /**
@@ -184,8 +189,9 @@ async function startProcessOnce(
     ...(options.configFile ? [options.configFile] : []),
     '--port',
     String(port),
-    // The HTTP listener (default port 9121) is off unless a test asks for it, so parallel servers do not collide.
-    ...paramsToArgv({ 'http-port': '0', ...rest }),
+    // The HTTP listener (default: port + 1000) is off unless a test asks for it or for the bin's default
+    // (options.httpDefault), so that a test server never takes a port another test picked as free.
+    ...paramsToArgv(options.httpDefault ? rest : { 'http-port': '0', ...rest }),
   ];
   const output = new OutputTail();
   const child: ChildProcess = spawn(process.execPath, argv, {

@@ -506,7 +506,7 @@ describe('defaults', () => {
         ['slab-chunk-min', '48'],
         ['enable-migrate-command', 'local'],
         ['migrate-prepare-timeout-ms', '600000'],
-        ['http-port', '9121'],
+        ['http-port', 'auto'],
       ]),
     );
     expect(get1(c, 'dir')).toBe(process.cwd());
@@ -547,7 +547,7 @@ describe('typed fields', () => {
     expect(c.slabGrowthFactor).toBe(1.125);
     expect(c.slabChunkMin).toBe(48);
     expect(c.enableMigrateCommand).toBe('local');
-    expect(c.httpPort).toBe(9121);
+    expect(c.httpPort).toBe(-1); // auto (port + 1000), resolved by the server when it listens
     expect(c.unixsocketperm).toBe(0);
   });
 
