@@ -77,6 +77,18 @@ export interface DropResult {
   residentBytes: number;
 }
 
+/**
+ * Byte ranges of released extents that are to be overwritten with zeros before their memory goes back to the OS
+ * (server/zero-release.ts): `bufs[i]` from `offs[i]`, `lens[i]` bytes; `bytes` is the sum of the lengths. Only
+ * pages that were ever written are listed (writing zeros to a page never touched would make the OS back it).
+ */
+export interface ZeroList {
+  bufs: SharedArrayBuffer[];
+  offs: number[];
+  lens: number[];
+  bytes: number;
+}
+
 /** Raised when the arena cannot place an item (page ids exhausted or the SharedArrayBuffer allocation failed). */
 export class ArenaFullError extends Error {}
 
@@ -156,6 +168,11 @@ export class Arena {
    * be the tier's spare (0: no limit). Set by the page mover from maxmemory; see server/slab-rebalancer.ts.
    */
   pageBudgetBytes = 0;
+  /**
+   * While set, every extent the arena releases (dropped, trimmed, freed jumbo) adds its written byte ranges here,
+   * unless a reply still references it (extent.ts `pins`: it is freed, unzeroed, when the reply is written).
+   */
+  zeroSink: ZeroList | null = null;
   /** Number of `dropTier` calls so far (lets the page mover notice that its page was dropped). */
   drops = 0;
 
@@ -627,11 +644,37 @@ export class Arena {
   }
 
   private destroyExtent(ext: Extent): void {
+    if (this.zeroSink !== null && ext.pins === 0) this.addZeroRanges(this.zeroSink, ext);
     this.releasedBytes += ext.size;
     this.tierArena[ext.tier] -= ext.size;
     ext.release();
     this.extents[ext.slot] = null;
     this.freeExtentSlots.push(ext.slot);
+  }
+
+  /** Adds the written byte ranges of `ext` (whole jumbo extents; touched slab pages, merged when adjacent). */
+  private addZeroRanges(z: ZeroList, ext: Extent): void {
+    const sab = ext.u8.buffer as SharedArrayBuffer;
+    if (ext.jumbo) {
+      z.bufs.push(sab);
+      z.offs.push(0);
+      z.lens.push(ext.size);
+      z.bytes += ext.size;
+      return;
+    }
+    const ps = this.pageSize;
+    let start = -1;
+    for (let i = 0; i <= ext.pageCount; i++) {
+      const touched = i < ext.pageCount && this.pageTouched[ext.firstPage + i] === 1;
+      if (touched && start < 0) start = i;
+      else if (!touched && start >= 0) {
+        z.bufs.push(sab);
+        z.offs.push(start * ps);
+        z.lens.push((i - start) * ps);
+        z.bytes += (i - start) * ps;
+        start = -1;
+      }
+    }
   }
 
   private takeIdBlock(): number {

@@ -5,9 +5,13 @@
  *
  * Cost: the drop is O(cold extents + their pages) — `Keyspace.dropTier` marks the pages dead and releases the
  * extents without visiting a single key (the index entries that point into them read as absent and are cleaned up
- * later by the background cycle; Garnet's lazy index reclamation after a log truncation is the model). Then a full
- * garbage collection is forced so V8 frees the SharedArrayBuffers, and the release is confirmed by watching the
- * process's RSS (/proc/self/statm) fall, with a bounded wait; GC is forced again while waiting, as the first one
+ * later by the background cycle; Garnet's lazy index reclamation after a log truncation is the model).
+ *
+ * Release: with `migrate-zero-freed yes` (the default) the released extents' written bytes are overwritten with
+ * zeros by a worker thread, which then frees them (zero-release.ts: a zero page costs a migration ~9 bytes instead
+ * of 4 KiB); the event loop is held only by one forced GC of the main isolate. With `no`, a full GC is forced here
+ * so that V8 frees the SharedArrayBuffers as they are. Either way the release is confirmed by watching the
+ * process's RSS (/proc/self/statm) fall, with a bounded wait; GC is forced again while waiting, as a first one
  * sometimes frees nothing (measured on these machines). The caller's reply waits for that; other clients are
  * served meanwhile.
  *
@@ -15,8 +19,9 @@
  * is demoted (the cold tier must not refill while the VM's memory is being sent) and, with a maxmemory, the hot
  * tier's capacity is the memory limit: a full hot tier evicts or answers -OOM per maxmemory-policy.
  */
-import { TIER_COLD, TIER_HOT } from '../allocator/arena.js';
+import { TIER_COLD, TIER_HOT, type ZeroList } from '../allocator/arena.js';
 import { forceGc } from './gc.js';
+import { ZeroReleaser } from './zero-release.js';
 import { residentBytes, systemMemory } from './info.js';
 import type { ServerCore } from './server-core.js';
 
@@ -48,6 +53,10 @@ export interface PrepareReport {
   stall_us: number;
   drop_us: number;
   gc_us: number;
+  /** Bytes overwritten with zeros before release (0 with migrate-zero-freed no). */
+  zeroed_bytes: number;
+  /** Time the worker took to write those zeros, ms (off the event loop). */
+  zero_ms: number;
   /**
    * Time from the command's start until the RSS had fallen by half the freed resident bytes and then stopped falling
    * (or the wait ended), ms.
@@ -85,7 +94,14 @@ export class MigrationManager {
    */
   onPrepare: ((report: PrepareReport) => void) | null = null;
 
+  private readonly zeroer = new ZeroReleaser();
+
   constructor(private readonly core: ServerCore) {}
+
+  /** Stops the zeroing worker, if one was started. */
+  close(): Promise<void> {
+    return this.zeroer.close();
+  }
 
   /**
    * Drops the cold tier, enters migration mode, forces GC and waits (bounded) for the RSS to fall.
@@ -101,16 +117,34 @@ export class MigrationManager {
     this.state = 'prepared';
     this.since = Date.now();
     core.touchWatchedBeforeRemoval(TIER_COLD); // dropped keys are deleted ones for WATCH
-    const dropped = ks.dropTier(TIER_COLD);
-    const trimmed = arena.trimEmptyExtents(0);
+    const zero: ZeroList | null = core.config.migrateZeroFreed ? { bufs: [], offs: [], lens: [], bytes: 0 } : null;
+    arena.zeroSink = zero;
+    let dropped: ReturnType<typeof ks.dropTier>;
+    let trimmed: number;
+    try {
+      dropped = ks.dropTier(TIER_COLD);
+      trimmed = arena.trimEmptyExtents(0);
+    } finally {
+      arena.zeroSink = null;
+    }
     const freed = dropped.freedBytes + trimmed;
     const t1 = performance.now();
-    // The forced GC runs in its own macrotask, so the event loop is held by the drop and by the GC separately and
-    // other clients' commands can run in between.
-    await new Promise((r) => setImmediate(r));
-    const tg = performance.now();
-    forceGc();
-    const t2 = performance.now();
+    let gcUs: number;
+    let zeroedBytes = 0;
+    let zeroMs = 0;
+    if (zero !== null && zero.bytes > 0) {
+      const z = await this.zeroer.release(zero);
+      gcUs = z.mainGcUs;
+      zeroedBytes = z.zeroedBytes;
+      zeroMs = z.zeroMs;
+    } else {
+      // The forced GC runs in its own macrotask, so the event loop is held by the drop and by the GC separately
+      // and other clients' commands can run in between.
+      await new Promise((r) => setImmediate(r));
+      const tg = performance.now();
+      forceGc();
+      gcUs = Math.round((performance.now() - tg) * 1000);
+    }
     arena.releasedBytes = 0; // collected just now: the cron need not do it again
     // Only pages that were written are resident: wait for half of those (a fresh extent costs no RAM until used).
     const target = rssBefore - dropped.residentBytes / 2;
@@ -139,10 +173,10 @@ export class MigrationManager {
     st.droppedKeys += dropped.keys;
     st.freedBytes += freed;
     st.lastDroppedKeys = dropped.keys;
-    st.lastStallUs = Math.round(Math.max(t1 - t0, t2 - tg) * 1000);
+    st.lastStallUs = Math.max(Math.round((t1 - t0) * 1000), gcUs);
     st.lastReleaseMs = Math.round(releaseMs);
     core.log.info(
-      { droppedKeys: dropped.keys, freedBytes: freed, stallUs: st.lastStallUs, releaseMs: st.lastReleaseMs, released },
+      { droppedKeys: dropped.keys, freedBytes: freed, zeroedBytes, stallUs: st.lastStallUs, releaseMs: st.lastReleaseMs, released },
       'MIGRATE_PREPARE: cold tier dropped, migration mode on',
     );
     const report: PrepareReport = {
@@ -158,7 +192,9 @@ export class MigrationManager {
       hot_keys: arena.tierItems[TIER_HOT],
       stall_us: st.lastStallUs,
       drop_us: Math.round((t1 - t0) * 1000),
-      gc_us: Math.round((t2 - tg) * 1000),
+      gc_us: gcUs,
+      zeroed_bytes: zeroedBytes,
+      zero_ms: Math.round(zeroMs * 10) / 10,
       release_ms: Math.round(releaseMs * 10) / 10,
       released: released ? 1 : 0,
       migration_state: this.state,

@@ -346,6 +346,7 @@ export class TierkvServer {
     await Promise.all([
       ...this.listeners.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))),
       this.http?.close(),
+      this.core.migration.close(),
     ]);
     if (this.config.unixsocket !== '') {
       try {

@@ -99,6 +99,7 @@ export interface ConfigFields {
   enableMigrateCommand: MigrateCommandMode;
   /** Milliseconds. */
   migratePrepareTimeoutMs: number;
+  migrateZeroFreed: boolean;
   /**
    * Port of the HTTP listener: -1 (HTTP_PORT_AUTO) = `port` + 1000 until the server resolved it at start, 0 =
    * disabled. After TierkvServer.listen() it holds the port in use (0 when there is no HTTP listener).
@@ -180,6 +181,7 @@ export class Config implements ConfigFields {
   slabChunkMin = 0;
   enableMigrateCommand: MigrateCommandMode = 'local';
   migratePrepareTimeoutMs = 0;
+  migrateZeroFreed = true;
   httpPort = 0;
 
   private readonly values = new Map<ParamDef<any>, unknown>();

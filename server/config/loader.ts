@@ -248,6 +248,7 @@ const TIERKV_OWN = new Set([
   'slab-chunk-min',
   'enable-migrate-command',
   'migrate-prepare-timeout-ms',
+  'migrate-zero-freed',
   'http-port',
 ]);
 

@@ -773,6 +773,10 @@ export const PARAMS: readonly ParamDef<any>[] = [
     doc: 'allow the MIGRATE_* commands (local: loopback and Unix-socket clients only)',
   }),
   intParam('migrate-prepare-timeout-ms', { default: 600000n, min: 1n, max: INT_MAX, doc: 'how long a MIGRATE_PREPARE stays in force without completion, ms' }),
+  boolParam('migrate-zero-freed', {
+    default: true,
+    doc: 'MIGRATE_PREPARE overwrites the dropped memory with zeros (in a worker thread) before giving it back, so that a migration sends it as zero pages',
+  }),
   httpPortParam({
     mutable: false,
     doc:
