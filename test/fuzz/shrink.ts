@@ -8,7 +8,7 @@
  * so a command is never separated from the EXISTS or the sleep it needs to be deterministic.
  */
 import { showBytes, showCommand } from '../helpers/resp.js';
-import type { Step } from './gen.js';
+import { describeReply, describeValue, type Cmd, type Step } from './gen.js';
 import { type Divergence, type PairContext, type RunOptions, runSteps, sameDivergence } from './runner.js';
 
 /** Result of {@link shrink}. */
@@ -63,12 +63,20 @@ export async function shrink(
   return { steps: cur, divergence: best, replays, ...(incomplete !== undefined ? { incomplete } : {}) };
 }
 
+/** A command as text: arguments as quoted bytes, large ones (values of many KiB) summarized by describeValue. */
+export function showCmd(c: Cmd): string {
+  return c.map((a) => (a.length > 120 ? describeValue(a) : showCommand([a], 60))).join(' ');
+}
+
 /** One step as text (commands as quoted arguments; special steps named). */
 export function showStep(s: Step): string {
   const parts: string[] = [];
   if (s.drop === true) parts.push('<MIGRATE_PREPARE on tierkv / DEL of its cold keys on redis>');
   if (s.fresh === true) parts.push('<on a new connection:>');
-  for (const c of s.cmds) parts.push((s.inline === true ? '(inline) ' : '') + showCommand(c, 60));
+  for (const c of s.cmds) parts.push((s.inline === true ? '(inline) ' : '') + showCmd(c));
+  for (const ph of s.clients ?? []) {
+    parts.push(`<client ${ph.client}${ph.unread === true ? ', replies left unread, waited until executed' : ''}:> ${ph.cmds.map(showCmd).join('  ;  ')}`);
+  }
   if (s.scanAll !== undefined) parts.push(`<full SCAN iteration> ${showCommand(s.scanAll, 40)}`);
   if (s.raw !== undefined) parts.push(`<raw bytes> ${showBytes(s.raw, 80)}`);
   if (s.sleepMs !== undefined) parts.push(`<sleep ${s.sleepMs} ms>`);
@@ -78,9 +86,10 @@ export function showStep(s: Step): string {
 /** A report of a divergence: what differed and the (shrunk) steps, one per line. */
 export function formatDivergence(title: string, d: Divergence, steps: readonly Step[]): string {
   const lines = [title, `${d.kind} divergence${d.step >= 0 ? ` at step ${d.step + 1}` : ''}: ${d.reason}`];
-  if (d.cmd !== undefined) lines.push(`  command: ${showCommand(d.cmd, 80)}`);
-  if (d.tierkv !== undefined) lines.push(`  tierkv : ${showBytes(d.tierkv, 600)}`);
-  if (d.redis !== undefined) lines.push(`  redis  : ${showBytes(d.redis, 600)}`);
+  const show = (b: Buffer): string => (b.length > 600 ? describeReply(b) : showBytes(b, 600));
+  if (d.cmd !== undefined) lines.push(`  command: ${showCmd(d.cmd)}`);
+  if (d.tierkv !== undefined) lines.push(`  tierkv : ${show(d.tierkv)}`);
+  if (d.redis !== undefined) lines.push(`  redis  : ${show(d.redis)}`);
   lines.push(`steps (${steps.length}), each run on a fresh connection after FLUSHALL:`);
   steps.forEach((s, i) => lines.push(`  ${String(i + 1).padStart(4)}. ${showStep(s)}`));
   return lines.join('\n');
