@@ -345,7 +345,8 @@ interface Extra {
 
 /**
  * A clients step (gen.ts Step.clients): each phase's commands on its client's connection to each side, an unread
- * phase followed by a CLIENT SETNAME that the runner waits for on both sides before the next phase; replies
+ * phase followed by a CLIENT SETNAME that the runner waits for on both sides before the next phase, its socket
+ * paused meanwhile (the replies stay on the server); replies
  * compared when read (a read phase reads its client's earlier unread replies first), the rest at the end.
  */
 async function runClients(A: Side, Bs: Side, phases: readonly Phase[], index: number, rng: Rng, timeout: number, env: CompareEnv): Promise<Divergence | null> {
@@ -400,6 +401,10 @@ async function runClients(A: Side, Bs: Side, phases: readonly Phase[], index: nu
       for (const cmd of cmds) e.unread.push({ phase: p, cmd });
       const bytes = encodeCmds(cmds, false);
       const cut = splits(rng, bytes.length);
+      if (ph.unread === true) {
+        e.a.pause();
+        e.b.pause();
+      }
       await Promise.all([e.a.write(bytes, cut), e.b.write(bytes, cut)]);
       if (ph.unread === true) {
         try {

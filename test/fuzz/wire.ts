@@ -100,6 +100,7 @@ export class Conn {
    * @throws WireTimeout when neither `n` replies nor the close arrive within `timeoutMs`
    */
   async read(n: number, timeoutMs: number, expectClose = false): Promise<BatchResult> {
+    this.socket.resume();
     const replies: Buffer[] = [];
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -132,6 +133,14 @@ export class Conn {
         };
       });
     }
+  }
+
+  /**
+   * Stops reading from the socket until the next {@link read}: the server's replies then stay unsent, in the
+   * kernel's buffers and the server's own, as for a client that does not read its replies.
+   */
+  pause(): void {
+    this.socket.pause();
   }
 
   /** Bytes received that are not part of a read reply. */
