@@ -5,7 +5,8 @@
  * Failure-Inducing Input", TSE 2002, in its simple complement-removal form): first the prefix up to the failing
  * step, then chunks of half, a quarter, ... down to single steps are removed while the replay still diverges the
  * same way (same kind, same command: `sameDivergence`), within a budget of replays and time. Steps are atomic,
- * so a command is never separated from the EXISTS or the sleep it needs to be deterministic.
+ * so a command is never separated from the EXISTS or the sleep it needs to be deterministic; only the clients steps
+ * left (several connections on large values) are then shrunk inside, by phase and by command.
  */
 import { showBytes, showCommand } from '../helpers/resp.js';
 import { describeReply, describeValue, type Cmd, type Step } from './gen.js';
@@ -58,6 +59,30 @@ export async function shrink(
       const cand = cur.slice(0, start).concat(cur.slice(start + chunk));
       if (cand.length > 0 && (await fails(cand))) cur = cand;
       else start += chunk;
+    }
+  }
+  // Then inside the clients steps that are left (gen.ts Step.clients): whole phases, then single commands of the
+  // phases and of the commands run before them.
+  for (let i = 0; i < cur.length && incomplete === undefined; i++) {
+    if (cur[i]!.clients === undefined) continue;
+    const replace = (st: Step): Step[] => cur.slice(0, i).concat([st], cur.slice(i + 1));
+    for (let p = 0; p < cur[i]!.clients!.length && cur[i]!.clients!.length > 1 && incomplete === undefined; ) {
+      const cand = replace({ ...cur[i]!, clients: cur[i]!.clients!.filter((_, j) => j !== p) });
+      if (await fails(cand)) cur = cand;
+      else p++;
+    }
+    for (let c = 0; c < cur[i]!.cmds.length && incomplete === undefined; ) {
+      const cand = replace({ ...cur[i]!, cmds: cur[i]!.cmds.filter((_, j) => j !== c) });
+      if (await fails(cand)) cur = cand;
+      else c++;
+    }
+    for (let p = 0; p < cur[i]!.clients!.length && incomplete === undefined; p++) {
+      for (let c = 0; c < cur[i]!.clients![p]!.cmds.length && cur[i]!.clients![p]!.cmds.length > 1 && incomplete === undefined; ) {
+        const phases = cur[i]!.clients!.map((ph, j) => (j === p ? { ...ph, cmds: ph.cmds.filter((_, k) => k !== c) } : ph));
+        const cand = replace({ ...cur[i]!, clients: phases });
+        if (await fails(cand)) cur = cand;
+        else c++;
+      }
     }
   }
   return { steps: cur, divergence: best, replays, ...(incomplete !== undefined ? { incomplete } : {}) };
