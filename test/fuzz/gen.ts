@@ -785,7 +785,7 @@ function patch(g: G, len: number): Buffer {
   return r.weighted<() => Buffer>([
     [10, () => r.bytes(r.int(1, 16))],
     [4, () => Buffer.alloc(r.int(1, 64 * KIB), B(r.pick(BIG_PATTERNS)))],
-    [3, () => bigValue(g, Math.max(1, Math.min(len, 3 * MIB)))],
+    [3, () => bigValue(g, Math.max(1, Math.min(len, MIB)))],
   ])();
 }
 
@@ -798,7 +798,7 @@ function bigRead(g: G, k: Buffer): Cmd {
     [3, () => [rcase(r, 'GETRANGE'), k, B('0'), B('-1')]],
     [2, () => [rcase(r, 'GETRANGE'), k, B(String(offsetIn(g, len))), B(String(offsetIn(g, len)))]],
     [1, () => [rcase(r, 'SUBSTR'), k, B(String(r.int(0, 100))), B('-1')]],
-    [2, () => [rcase(r, 'MGET'), k, key(g), k]],
+    [2, () => [rcase(r, 'MGET'), k, key(g)]],
     [2, () => [rcase(r, 'GETEX'), k, ...r.pick([[], [B('EX'), B('1000')], [B('PERSIST')], [B('PX'), B('500000')]])]],
     [1, () => [rcase(r, 'STRLEN'), k]],
   ])();
@@ -864,7 +864,9 @@ const largeStep: Gen = (g) => {
  * Several clients on one large key with unread pipelines (issue 11 row 3): client 1 pipelines reads of the key and
  * does not read the replies; client 2 (or 3) then changes the key in place, replaces or deletes it, sometimes with
  * unread reads of its own; client 1 may read again and another client write again; all replies are read at the
- * end. Client 1's unread replies stay far below the 64 MiB at which tierkv stops reading from a client.
+ * end. A client's unread replies stay below the 64 MiB at which tierkv stops reading from a client (at most 6
+ * reads of at most two values, of at most 3 MiB plus a 1 MiB SETRANGE beyond the end and a few appends; a few MiB
+ * in all most of the time).
  */
 const clientsStep: Gen = (g) => {
   const r = g.r;
@@ -881,10 +883,10 @@ const clientsStep: Gen = (g) => {
     return out;
   };
   const writes = (): Cmd[] => Array.from({ length: r.int(1, 3) }, () => bigWrite(g, k));
-  const phases: Phase[] = [{ client: 1, cmds: reads(r.int(1, 6)), unread: true }];
+  const phases: Phase[] = [{ client: 1, cmds: reads(r.int(1, 4)), unread: true }];
   phases.push({ client: 2, cmds: writes(), ...(r.chance(0.25) ? { unread: true } : {}) });
   if (r.chance(0.4)) {
-    phases.push({ client: r.pick([1, 3]), cmds: reads(r.int(1, 3)), unread: true });
+    phases.push({ client: r.pick([1, 3]), cmds: reads(r.int(1, 2)), unread: true });
     phases.push({ client: r.pick([2, 3]), cmds: writes() });
   }
   if (r.chance(0.3)) phases.push({ client: r.pick([1, 2, 3]), cmds: reads(1) });
