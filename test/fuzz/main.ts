@@ -7,6 +7,9 @@
  *   npm run fuzz -- --seed 4242 --variant tiered --protocol 3   # rerun one case
  *   npm run fuzz -- --seeds 50 --large on   # every sequence with large values and interleaved clients
  *
+ * By default odd seeds run with large values and clients steps (gen.ts GenOptions.large: values across the jumbo
+ * threshold, unread pipelines of one client while another writes); `--large on|off` for all or none.
+ *
  * Exit code 0 when nothing diverged, 1 otherwise, 2 on a usage error. Needs redis-server on PATH (or
  * $REDIS_SERVER_BIN) and a built dist/ (`npm run fuzz` builds first).
  */
