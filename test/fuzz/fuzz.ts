@@ -28,6 +28,8 @@ export interface SeedOptions {
   shrink?: boolean;
   /** Text of the command that reruns this case, for the report. */
   rerun?: string;
+  /** Large values and clients steps (gen.ts GenOptions.large; default false). */
+  large?: boolean;
 }
 
 /** Split seed derived from the sequence seed and protocol. */
@@ -41,7 +43,7 @@ export function splitSeedOf(seed: number, protocol: 2 | 3): number {
  */
 export async function runSeed(ctx: PairContext, seed: number, protocol: 2 | 3, options: SeedOptions = {}): Promise<SeedResult> {
   const tiered = ctx.pair.variant === 'tiered';
-  const seq = generate(seed, { steps: options.steps ?? 200, drops: tiered, password: ctx.pair.password ?? '' });
+  const seq = generate(seed, { steps: options.steps ?? 200, drops: tiered, password: ctx.pair.password ?? '', large: options.large ?? false });
   const runOpts = { protocol, splitSeed: splitSeedOf(seed, protocol) };
   const d = await runSteps(ctx, seq.steps, runOpts);
   const base = {
@@ -49,7 +51,7 @@ export async function runSeed(ctx: PairContext, seed: number, protocol: 2 | 3, o
     protocol,
     variant: ctx.pair.variant,
     steps: seq.steps.length,
-    commands: seq.steps.reduce((n, s) => n + s.cmds.length, 0),
+    commands: seq.steps.reduce((n, s) => n + s.cmds.length + (s.clients ?? []).reduce((m, p) => m + p.cmds.length, 0), 0),
   };
   if (d === null) return { ...base, divergence: null };
   const title = `seed ${seed}, variant ${ctx.pair.variant}, RESP${protocol}` + (options.rerun ? ` (rerun: ${options.rerun})` : '');

@@ -18,6 +18,7 @@
  *
  * The same (seed, options) always gives the same sequence.
  */
+import { createHash } from 'node:crypto';
 import { MASTER_KEYS, NUMERIC_VALUES, Rng, generateCommand, value, type GenContext } from '../integration/differential-gen.js';
 
 export { Rng };
@@ -52,6 +53,24 @@ export interface Step {
    * RESP2, not authenticated, no name. The connection is closed afterwards.
    */
   fresh?: boolean;
+  /**
+   * Several clients on the same keys, after `cmds` (run on the main connection): each phase writes its commands on
+   * its own extra connection (client 1, 2, 3: opened for the step, with the main connection's protocol and
+   * password, closed after it). An `unread` phase's replies are left unread until all phases ran, but the runner
+   * waits until the server has executed its commands (see runner.ts) before the next phase is written; the other
+   * phases' replies are read at once. Every reply is compared in the end, so each is checked against what the
+   * reference held when the command ran, whatever later phases wrote.
+   */
+  clients?: Phase[];
+}
+
+/** One phase of a {@link Step.clients} step. */
+export interface Phase {
+  /** 1, 2 or 3: which extra connection. */
+  client: number;
+  cmds: Cmd[];
+  /** Leave the replies unread until the end of the step (a pipeline whose replies pile up on the server). */
+  unread?: boolean;
 }
 
 /** What {@link generate} returns. */
@@ -70,6 +89,13 @@ export interface GenOptions {
   drops?: boolean;
   /** The servers require this password (the auth variant): fresh connections exercise NOAUTH and its limits. */
   password?: string;
+  /**
+   * Large values (default false): values across the jumbo-item threshold (512 KiB) up to 3 MiB (1.2 MiB in the
+   * tiered variant), read and written in place (GET, SET … GET, GETSET, SETRANGE, APPEND, GETDEL, GETEX, MULTI),
+   * and steps of several clients interleaving on them with unread pipelines ({@link Step.clients}). Off, the
+   * sequence of a seed is exactly what it was before large values existed.
+   */
+  large?: boolean;
 }
 
 const B = (s: string): Buffer => Buffer.from(s, 'latin1');
@@ -103,6 +129,10 @@ interface G {
   tiered: boolean;
   /** requirepass of the servers ('' when none). */
   password: string;
+  /** Large values and clients steps (GenOptions.large). */
+  large: boolean;
+  /** Length of the last large value the generator wrote to each key (hex of the key): "same size" overwrites. */
+  bigLen: Map<string, number>;
 }
 
 function key(g: G): Buffer {
@@ -587,7 +617,12 @@ function configCommand(g: G): Step {
   const C = (): Buffer => rcase(r, 'CONFIG');
   // With a maxmemory, whether Redis shares a small integer (OBJECT REFCOUNT) depends on the policy in force when
   // it was written, tierkv's on the policy when asked: no policy changes in the tiered variant.
-  const names = Object.keys(CONFIG_SET_VALUES).filter((n) => !g.tiered || n !== 'maxmemory-policy');
+  // With large values, no maxmemory-clients (Redis disconnects clients by the size of their unsent replies, which
+  // differs between the servers for the same history) and no client-query-buffer-limit (a 1mb limit closes, on
+  // Redis, a connection that sends a larger argument; whether at all depends on how reads are cut).
+  const names = Object.keys(CONFIG_SET_VALUES).filter(
+    (n) => (!g.tiered || n !== 'maxmemory-policy') && (!g.large || (n !== 'maxmemory-clients' && n !== 'client-query-buffer-limit')),
+  );
   return r.weighted<() => Step>([
     [8, () => {
       const args = [C(), rcase(r, 'GET')];
@@ -675,6 +710,263 @@ function mutate(g: G, cmd: Cmd): Cmd {
   return out;
 }
 
+/** Size of an item header and of the jumbo threshold (allocator/item-layout.ts, half of the default 1 MiB slab page). */
+const ITEM_HEADER = 16;
+export const JUMBO_THRESHOLD = 512 * 1024;
+const KIB = 1024;
+const MIB = 1024 * 1024;
+
+/** Fill patterns of large values. */
+const BIG_PATTERNS: readonly string[] = ['o', 'N', 'ab', 'xyz', '\x00', '\xff\xfe', 'big-value:', '0123456789abcdef', '\r\n'];
+
+/**
+ * Length of a large value for `k`: mostly across the jumbo threshold (within a few bytes of it, counting the item
+ * header and the key, or 480–600 KiB), sometimes below it (64–480 KiB, sent by reference before the fix too when
+ * jumbo), sometimes up to 3 MiB (1.2 MiB in the tiered variant, whose maxmemory counts unsent replies on Redis).
+ */
+function bigLen(g: G, k: Buffer): number {
+  const r = g.r;
+  return r.weighted<() => number>([
+    [30, () => r.int(480 * KIB, 600 * KIB)],
+    [20, () => JUMBO_THRESHOLD - ITEM_HEADER - k.length + r.int(-12, 12)],
+    [10, () => r.int(600 * KIB, MIB)],
+    [6, () => (g.tiered ? r.int(MIB, 1.2 * MIB) : r.int(MIB, 3 * MIB))],
+    [6, () => r.int(64 * KIB, 480 * KIB)],
+  ])();
+}
+
+/**
+ * A large value of `len` bytes: a repeated pattern with 1 to 4 bytes changed at random offsets (cheap to make, and
+ * two values of the same length still differ), shown compactly by {@link describeValue}.
+ */
+export function bigValue(g: G, len: number): Buffer {
+  const r = g.r;
+  const v = Buffer.alloc(len, B(r.pick(BIG_PATTERNS)));
+  const n = r.int(1, 4);
+  for (let i = 0; i < n && len > 0; i++) {
+    const at = r.pick([0, len - 1, r.int(0, len - 1), r.int(0, len - 1)]);
+    v[at] = r.int(0, 255);
+  }
+  return v;
+}
+
+/** A large value for `k`, remembered as its length for later same-size overwrites. */
+function bigFor(g: G, k: Buffer, len = bigLen(g, k)): Buffer {
+  g.bigLen.set(k.toString('hex'), len);
+  return bigValue(g, len);
+}
+
+/** A new value of the length last written to `k` by this generator (else a new large length). */
+function sameSize(g: G, k: Buffer): Buffer {
+  return bigFor(g, k, g.bigLen.get(k.toString('hex')) ?? bigLen(g, k));
+}
+
+/** A key that holds a large value (most of the time: one the generator wrote a large value to), else any key. */
+function bigKey(g: G): Buffer {
+  const known = g.keys.filter((k) => g.bigLen.has(k.toString('hex')));
+  return known.length > 0 && g.r.chance(0.85) ? g.r.pick(known) : key(g);
+}
+
+/** An offset into a value of about `len` bytes: its start, its end, around the jumbo threshold, anywhere. */
+function offsetIn(g: G, len: number): number {
+  const r = g.r;
+  return r.weighted<() => number>([
+    [3, () => 0],
+    [3, () => Math.max(0, len - r.int(1, 16))],
+    [2, () => len + r.int(0, 64)],
+    [2, () => Math.max(0, JUMBO_THRESHOLD - r.int(0, 64))],
+    [6, () => r.int(0, Math.max(0, len))],
+  ])();
+}
+
+/** Bytes written in place by SETRANGE / APPEND: a few, a few KiB, or (rarely) a large block. */
+function patch(g: G, len: number): Buffer {
+  const r = g.r;
+  return r.weighted<() => Buffer>([
+    [10, () => r.bytes(r.int(1, 16))],
+    [4, () => Buffer.alloc(r.int(1, 64 * KIB), B(r.pick(BIG_PATTERNS)))],
+    [3, () => bigValue(g, Math.max(1, Math.min(len, MIB)))],
+  ])();
+}
+
+/** A read of `k` whose reply carries (part of) its value. */
+function bigRead(g: G, k: Buffer): Cmd {
+  const r = g.r;
+  const len = g.bigLen.get(k.toString('hex')) ?? JUMBO_THRESHOLD;
+  return r.weighted<() => Cmd>([
+    [12, () => [rcase(r, 'GET'), k]],
+    [3, () => [rcase(r, 'GETRANGE'), k, B('0'), B('-1')]],
+    [2, () => [rcase(r, 'GETRANGE'), k, B(String(offsetIn(g, len))), B(String(offsetIn(g, len)))]],
+    [1, () => [rcase(r, 'SUBSTR'), k, B(String(r.int(0, 100))), B('-1')]],
+    [2, () => [rcase(r, 'MGET'), k, key(g)]],
+    [2, () => [rcase(r, 'GETEX'), k, ...r.pick([[], [B('EX'), B('1000')], [B('PERSIST')], [B('PX'), B('500000')]])]],
+    [1, () => [rcase(r, 'STRLEN'), k]],
+  ])();
+}
+
+/** A write to `k` that may change its value in place (or replace or delete it). */
+function bigWrite(g: G, k: Buffer): Cmd {
+  const r = g.r;
+  const len = g.bigLen.get(k.toString('hex')) ?? JUMBO_THRESHOLD;
+  return r.weighted<() => Cmd>([
+    [8, () => [rcase(r, 'SETRANGE'), k, B(String(offsetIn(g, len))), patch(g, len)]],
+    [3, () => [rcase(r, 'SETRANGE'), k, B('0'), sameSize(g, k)]],
+    [8, () => [rcase(r, 'SET'), k, sameSize(g, k)]],
+    [5, () => [rcase(r, 'SET'), k, sameSize(g, k), rcase(r, 'GET')]],
+    [3, () => [rcase(r, 'GETSET'), k, sameSize(g, k)]],
+    [5, () => [rcase(r, 'APPEND'), k, patch(g, 64 * KIB)]],
+    [2, () => [rcase(r, 'SET'), k, bigFor(g, k)]],
+    [2, () => [rcase(r, 'SET'), k, value(g.dctx)]],
+    [2, () => [rcase(r, 'DEL'), k]],
+    [2, () => [rcase(r, 'GETDEL'), k]],
+    [1, () => [rcase(r, 'SET'), k, sameSize(g, k), rcase(r, 'XX'), rcase(r, 'GET')]],
+    [1, () => [rcase(r, 'INCR'), k]],
+  ])();
+}
+
+/**
+ * Single-client steps on large values: written, then read and changed in place in the same pipeline (the reply of
+ * the read must not see the later write), in MULTI … EXEC, across the jumbo threshold by APPEND and SETRANGE.
+ */
+const largeStep: Gen = (g) => {
+  const r = g.r;
+  const k = bigKey(g);
+  return r.weighted<() => Step>([
+    [6, () => ({ cmds: [[rcase(r, 'SET'), k, bigFor(g, k)], ...(r.chance(0.5) ? [bigRead(g, k)] : [])] })],
+    [10, () => ({ cmds: [bigRead(g, k), bigWrite(g, k), ...(r.chance(0.4) ? [bigRead(g, k)] : [])] })],
+    [5, () => ({ cmds: [[rcase(r, 'SET'), k, sameSize(g, k), rcase(r, 'GET')], ...(r.chance(0.5) ? [bigRead(g, k)] : [])] })],
+    [3, () => ({ cmds: [[rcase(r, 'GETSET'), k, sameSize(g, k)]] })],
+    [6, () => {
+      // Row 2 of issue 11: MULTI; GET; an in-place write; EXEC.
+      const inside: Cmd[] = [bigRead(g, k), bigWrite(g, k)];
+      if (r.chance(0.5)) inside.push(bigRead(g, k));
+      if (r.chance(0.3)) inside.push(bigWrite(g, k), bigRead(g, k));
+      return { cmds: [[rcase(r, 'MULTI')], ...inside, [rcase(r, 'EXEC')]] };
+    }],
+    [3, () => {
+      // From below the threshold to above it (and back), in place.
+      const below = JUMBO_THRESHOLD - ITEM_HEADER - k.length - r.int(1, 2048);
+      const grow: Cmd = r.chance(0.5)
+        ? [rcase(r, 'APPEND'), k, Buffer.alloc(r.int(1, 4096), B(r.pick(BIG_PATTERNS)))]
+        : [rcase(r, 'SETRANGE'), k, B(String(below + r.int(0, 4096))), r.bytes(r.int(1, 8))];
+      return { cmds: [[rcase(r, 'SET'), k, bigFor(g, k, below)], bigRead(g, k), grow, bigRead(g, k), ...(r.chance(0.3) ? [[rcase(r, 'SET'), k, value(g.dctx)], bigRead(g, k)] : [])] };
+    }],
+    [2, () => {
+      // A freed large item's memory taken by another key's value of the same size, after a read of the first.
+      const k2 = key(g);
+      return { cmds: [bigRead(g, k), [rcase(r, r.pick(['DEL', 'UNLINK', 'GETDEL'])), k], [rcase(r, 'SET'), k2, sameSize(g, k)], bigRead(g, k2)] };
+    }],
+    [2, () => ({ cmds: [bigRead(g, k), [rcase(r, 'RENAME'), k, key(g)], bigRead(g, k)] })],
+  ])();
+};
+
+/**
+ * Several clients on one large key with unread pipelines (issue 11 row 3): client 1 pipelines reads of the key and
+ * does not read the replies; client 2 (or 3) then changes the key in place, replaces or deletes it, sometimes with
+ * unread reads of its own; client 1 may read again and another client write again; all replies are read at the
+ * end. A client's unread replies stay below the 64 MiB at which tierkv stops reading from a client (at most 6
+ * reads of at most two values, of at most 3 MiB plus a 1 MiB SETRANGE beyond the end and a few appends; a few MiB
+ * in all most of the time).
+ */
+const clientsStep: Gen = (g) => {
+  const r = g.r;
+  const k = bigKey(g);
+  const cmds: Cmd[] = [];
+  if (!g.bigLen.has(k.toString('hex')) || r.chance(0.3)) cmds.push([rcase(r, 'SET'), k, bigFor(g, k)]);
+  const reads = (n: number): Cmd[] => {
+    const out: Cmd[] = [];
+    for (let i = 0; i < n; i++) {
+      if (r.chance(0.12)) out.push([rcase(r, 'MULTI')], bigRead(g, k), ...(r.chance(0.5) ? [bigWrite(g, k)] : []), [rcase(r, 'EXEC')]);
+      else if (r.chance(0.08)) out.push([rcase(r, 'SET'), k, sameSize(g, k), rcase(r, 'GET')]);
+      else out.push(bigRead(g, k));
+    }
+    return out;
+  };
+  const writes = (): Cmd[] => Array.from({ length: r.int(1, 3) }, () => bigWrite(g, k));
+  const phases: Phase[] = [{ client: 1, cmds: reads(r.int(1, 4)), unread: true }];
+  phases.push({ client: 2, cmds: writes(), ...(r.chance(0.25) ? { unread: true } : {}) });
+  if (r.chance(0.4)) {
+    phases.push({ client: r.pick([1, 3]), cmds: reads(r.int(1, 2)), unread: true });
+    phases.push({ client: r.pick([2, 3]), cmds: writes() });
+  }
+  if (r.chance(0.3)) phases.push({ client: r.pick([1, 2, 3]), cmds: reads(1) });
+  return { cmds, clients: phases, flush: true };
+};
+
+/** Generators added by GenOptions.large. */
+const LARGE_GENERATORS: readonly (readonly [number, string, Gen])[] = [
+  [10, 'large', largeStep],
+  [6, 'clients', clientsStep],
+];
+
+/** Longest run of a value shown by {@link describeValue} before it is summarized. */
+const SHOW_MAX = 120;
+
+/**
+ * A large buffer described in a line: its length, its fill pattern with the offsets (and bytes) where it differs
+ * from it (at most 6), and a hash; a short one as quoted bytes. For reports of large values.
+ */
+export function describeValue(b: Buffer): string {
+  if (b.length <= SHOW_MAX) return `"${esc(b)}"`;
+  let best: { period: number; diffs: number[] } | null = null;
+  for (let period = 1; period <= 16; period++) {
+    // The pattern is taken from the middle, where the few changed bytes are unlikely.
+    const at = Math.floor(b.length / 2) - (Math.floor(b.length / 2) % period);
+    const diffs: number[] = [];
+    for (let i = 0; i < b.length && diffs.length <= 6; i++) if (b[i] !== b[at + (i % period)]) diffs.push(i);
+    if (best === null || diffs.length < best.diffs.length) best = { period, diffs };
+    if (diffs.length === 0) break;
+  }
+  const hash = createHash('sha1').update(b).digest('hex').slice(0, 12);
+  if (best === null || best.diffs.length > 6) return `<${b.length} bytes "${esc(b.subarray(0, 24))}"…"${esc(b.subarray(b.length - 24))}" sha1 ${hash}>`;
+  const at = Math.floor(b.length / 2) - (Math.floor(b.length / 2) % best.period);
+  const pat = b.subarray(at, at + best.period);
+  const d = best.diffs.map((i) => `@${i}="${esc(b.subarray(i, i + 1))}"`).join(' ');
+  return `<${b.length} bytes of "${esc(pat)}"*${d !== '' ? ` except ${d}` : ''} sha1 ${hash}>`;
+}
+
+/**
+ * A reply described in a line: a bulk string (RESP2 `$`, RESP3 `$` or `=`) as its header and its payload by
+ * {@link describeValue}, anything else by describeValue as a whole.
+ */
+export function describeReply(b: Buffer): string {
+  if (b.length > SHOW_MAX && (b[0] === 0x24 || b[0] === 0x3d)) {
+    const le = b.indexOf('\r\n');
+    const len = Number(b.toString('latin1', 1, le));
+    if (le > 0 && Number.isSafeInteger(len) && le + 2 + len + 2 === b.length) {
+      return `${b.toString('latin1', 0, le)} ${describeValue(b.subarray(le + 2, le + 2 + len))}`;
+    }
+  }
+  return describeValue(b);
+}
+
+function esc(b: Buffer): string {
+  let s = '';
+  for (const c of b) {
+    if (c === 0x0d) s += '\\r';
+    else if (c === 0x0a) s += '\\n';
+    else if (c === 0x5c || c === 0x22) s += `\\${String.fromCharCode(c)}`;
+    else if (c >= 0x20 && c < 0x7f) s += String.fromCharCode(c);
+    else s += `\\x${c.toString(16).padStart(2, '0')}`;
+  }
+  return s;
+}
+
+/**
+ * Where two replies differ, in a line: both lengths and the first differing offset with a few bytes around it (for
+ * reports of large replies; describe each with {@link describeReply}).
+ */
+export function describeDifference(a: Buffer, b: Buffer, names: [string, string] = ['tierkv', 'redis']): string {
+  let i = 0;
+  const n = Math.min(a.length, b.length);
+  while (i < n && a[i] === b[i]) i++;
+  const from = Math.max(0, i - 8);
+  return (
+    `${names[0]} ${a.length} bytes, ${names[1]} ${b.length} bytes, first difference at offset ${i}: ` +
+    `${names[0]} "${esc(a.subarray(from, i + 16))}" vs ${names[1]} "${esc(b.subarray(from, i + 16))}"`
+  );
+}
+
 /**
  * The sequence of `seed`: `steps` steps over a pool of 6 keys (drawn from the differential test's master pool of
  * plain, binary, empty, UTF-8 and long keys), with pipelines ended at random points.
@@ -683,10 +975,11 @@ export function generate(seed: number, options: GenOptions = {}): Sequence {
   const r = new Rng(seed);
   const base = options.baseTimeMs ?? Date.now();
   const keys = r.shuffle(MASTER_KEYS).slice(0, 6);
-  const g: G = { r, dctx: { rng: r, keys, baseTimeMs: base }, keys, base, tiered: options.drops ?? true, password: options.password ?? '' };
+  const large = options.large ?? false;
+  const g: G = { r, dctx: { rng: r, keys, baseTimeMs: base }, keys, base, tiered: options.drops ?? true, password: options.password ?? '', large, bigLen: new Map() };
   const n = options.steps ?? 200;
   const drops = options.drops ?? true;
-  const gens = GENERATORS.map(([w, name, gen]) => [w, [name, gen] as const] as const);
+  const gens = GENERATORS.concat(large ? LARGE_GENERATORS : []).map(([w, name, gen]) => [w, [name, gen] as const] as const);
   // Pipelines: mostly short, sometimes one command at a time, sometimes long.
   const meanBatch = r.pick([1, 3, 8, 20]);
   const steps: Step[] = [];
@@ -697,7 +990,7 @@ export function generate(seed: number, options: GenOptions = {}): Sequence {
     else {
       const [name, gen] = r.weighted(gens);
       step = gen(g);
-      if (name !== 'strings' && name !== 'short-expiry' && name !== 'fresh' && name !== 'transactions' && step.cmds.length > 0 && step.raw === undefined && r.chance(0.06)) {
+      if (name !== 'strings' && name !== 'short-expiry' && name !== 'fresh' && name !== 'transactions' && name !== 'large' && name !== 'clients' && step.cmds.length > 0 && step.raw === undefined && r.chance(0.06)) {
         const i = step.cmds.length - 1;
         step.cmds[i] = mutate(g, step.cmds[i]!);
       }

@@ -5,6 +5,10 @@
  *   npm run fuzz -- --seconds 1800          # soak run: as many seeds as fit in 30 minutes, from a random seed
  *   npm run fuzz -- --seeds 100 --from 1    # seeds 1..100
  *   npm run fuzz -- --seed 4242 --variant tiered --protocol 3   # rerun one case
+ *   npm run fuzz -- --seeds 50 --large on   # every sequence with large values and interleaved clients
+ *
+ * By default odd seeds run with large values and clients steps (gen.ts GenOptions.large: values across the jumbo
+ * threshold, unread pipelines of one client while another writes); `--large on|off` for all or none.
  *
  * Exit code 0 when nothing diverged, 1 otherwise, 2 on a usage error. Needs redis-server on PATH (or
  * $REDIS_SERVER_BIN) and a built dist/ (`npm run fuzz` builds first).
@@ -31,6 +35,7 @@ const program = new Command()
   .option('--variant <v>', 'plain | tiered | auth | all (alternating by seed)', 'all')
   .option('--protocol <p>', '2 | 3 | both', 'both')
   .option('--target <t>', 'process (tierkv as a child process) | inprocess', 'process')
+  .option('--large <mode>', 'large values and interleaved clients (gen.ts): on | off | alternate (odd seeds)', 'alternate')
   .option('--no-shrink', 'print the whole failing sequence instead of shrinking it')
   .option('--max-divergences <n>', 'stop after this many divergent cases', int, 20)
   .option('--verbose', 'print a line per case')
@@ -45,12 +50,13 @@ const o = program.opts<{
   variant: string;
   protocol: string;
   target: string;
+  large: string;
   shrink: boolean;
   maxDivergences: number;
   verbose?: boolean;
 }>();
 
-if (!['plain', 'tiered', 'auth', 'all'].includes(o.variant) || !['2', '3', 'both'].includes(o.protocol) || !['process', 'inprocess'].includes(o.target)) {
+if (!['on', 'off', 'alternate'].includes(o.large) || !['plain', 'tiered', 'auth', 'all'].includes(o.variant) || !['2', '3', 'both'].includes(o.protocol) || !['process', 'inprocess'].includes(o.target)) {
   program.error('bad --variant, --protocol or --target', { exitCode: 2 });
 }
 
@@ -86,12 +92,13 @@ try {
     const variant = variants[seed % variants.length]!;
     for (const protocol of protocols) {
       const ctx = await pairFor(variant);
-      const rerun = `npm run fuzz -- --seed ${seed} --variant ${variant} --protocol ${protocol} --steps ${o.steps}`;
-      const r = await runSeed(ctx, seed, protocol, { steps: o.steps, shrink: o.shrink, rerun });
+      const large = o.large === 'on' || (o.large === 'alternate' && seed % 2 === 1);
+      const rerun = `npm run fuzz -- --seed ${seed} --variant ${variant} --protocol ${protocol} --steps ${o.steps} --large ${large ? 'on' : 'off'}`;
+      const r = await runSeed(ctx, seed, protocol, { steps: o.steps, shrink: o.shrink, rerun, large });
       cases++;
       commands += r.commands;
       if (o.verbose === true) {
-        process.stdout.write(`  seed ${seed} ${variant} RESP${protocol}: ${r.commands} commands, ${r.divergence === null ? 'ok' : r.divergence.kind}\n`);
+        process.stdout.write(`  seed ${seed} ${variant} RESP${protocol}${large ? ' large' : ''}: ${r.commands} commands, ${r.divergence === null ? 'ok' : r.divergence.kind}\n`);
       }
       if (r.divergence !== null) {
         divergent.push(r);

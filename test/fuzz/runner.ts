@@ -10,7 +10,7 @@
  */
 import { compareDumps, dumpKeyspace, type DiffConnection } from '../integration/differential-runner.js';
 import { decodeReply, showBytes, showCommand } from '../helpers/resp.js';
-import { CONFIG_SET_VALUES, commandName, Rng, type Cmd, type Step } from './gen.js';
+import { CONFIG_SET_VALUES, commandName, describeDifference, Rng, type Cmd, type Phase, type Step } from './gen.js';
 import { compareReplies, type CompareEnv } from './normalize.js';
 import type { Pair } from './servers.js';
 import { Conn, encodeCmds, WireTimeout } from './wire.js';
@@ -120,17 +120,23 @@ class Side {
 
   async main(): Promise<Conn> {
     if (this.conn === null || this.conn.closed) {
-      this.conn = await Conn.open(this.port, this.host);
+      this.conn = await this.open();
       this.tx = new TxTracker();
-      if (this.protocol === 3) {
-        const r = this.password !== '' ? await this.conn.call('HELLO', '3', 'AUTH', 'default', this.password) : await this.conn.call('HELLO', '3');
-        if (r[0] !== 0x25) throw new Error(`${this.name}: HELLO 3 replied ${showBytes(r)}`);
-      } else if (this.password !== '') {
-        const r = await this.conn.call('AUTH', this.password);
-        if (r.toString('latin1') !== '+OK\r\n') throw new Error(`${this.name}: AUTH replied ${showBytes(r)}`);
-      }
     }
     return this.conn;
+  }
+
+  /** A new connection set up as the main one (HELLO 3 in RESP3, authenticated when there is a password). */
+  async open(): Promise<Conn> {
+    const c = await Conn.open(this.port, this.host);
+    if (this.protocol === 3) {
+      const r = this.password !== '' ? await c.call('HELLO', '3', 'AUTH', 'default', this.password) : await c.call('HELLO', '3');
+      if (r[0] !== 0x25) throw new Error(`${this.name}: HELLO 3 replied ${showBytes(r)}`);
+    } else if (this.password !== '') {
+      const r = await c.call('AUTH', this.password);
+      if (r.toString('latin1') !== '+OK\r\n') throw new Error(`${this.name}: AUTH replied ${showBytes(r)}`);
+    }
+    return c;
   }
 
   async ctl(): Promise<Conn> {
@@ -187,10 +193,13 @@ export async function runSteps(ctx: PairContext, steps: readonly Step[], opts: R
     };
     for (let i = 0; i < steps.length; i++) {
       const step = steps[i]!;
-      if (step.drop === true || step.scanAll !== undefined || step.fresh === true) {
+      if (step.drop === true || step.scanAll !== undefined || step.fresh === true || step.clients !== undefined) {
         const d =
           (await flush()) ??
-          (step.drop === true
+          (step.clients !== undefined
+            ? ((step.cmds.length > 0 ? await runBatch(A, Bs, [{ step: { cmds: step.cmds }, index: i }], rng, timeout, env) : null) ??
+              (await runClients(A, Bs, step.clients, i, rng, timeout, env)))
+            : step.drop === true
             ? await runDrop(ctx, A, Bs, i)
             : step.fresh === true
               ? await runFresh(A, Bs, step, i, rng, timeout, env)
@@ -280,7 +289,7 @@ async function runBatch(
   for (let i = 0; i < m; i++) {
     const { index, cmd } = owners[i]!;
     const reason = compareReplies(cmd, ra.replies[i]!, rb.replies[i]!, env, A.tx.execOf(cmd) ?? undefined);
-    if (reason !== null) return { kind: 'reply', step: index, cmd, tierkv: ra.replies[i], redis: rb.replies[i], reason };
+    if (reason !== null) return { kind: 'reply', step: index, cmd, tierkv: ra.replies[i], redis: rb.replies[i], reason: withSizes(reason, ra.replies[i]!, rb.replies[i]!) };
     A.tx.after(cmd, rb.replies[i]!);
   }
   if (ra.closed || rb.closed) A.tx.queued = null;
@@ -296,6 +305,130 @@ async function runBatch(
     };
   }
   return null;
+}
+
+/** Replies longer than this are reported by size, first differing offset and a summary (never in full). */
+const LARGE_REPLY = 4096;
+
+/** `reason`, with where and how two large replies differ. */
+export function withSizes(reason: string, a: Buffer, b: Buffer): string {
+  return a.length > LARGE_REPLY || b.length > LARGE_REPLY ? `${reason} (${describeDifference(a, b)})` : reason;
+}
+
+/** Name an unread phase's connection takes after its commands, so that the runner sees when they were executed. */
+const SYNC_NAME = 'fuzz-sync';
+
+/**
+ * Waits until the connection named `name` appears in CLIENT LIST of the control connection: the server has then
+ * executed every command written before the CLIENT SETNAME that gave it that name (a connection's commands run in
+ * order), whether or not their replies were read. Works alike on redis-server and tierkv.
+ * @throws WireTimeout after `timeoutMs`
+ */
+async function waitExecuted(ctl: Conn, name: string, timeoutMs: number, side: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const needle = ` name=${name} `;
+  for (let delay = 1; ; delay = Math.min(20, delay * 2)) {
+    const r = await ctl.call('CLIENT', 'LIST');
+    if (r.toString('latin1').includes(needle)) return;
+    if (Date.now() > deadline) throw new WireTimeout(`${side}: the unread pipeline ending in CLIENT SETNAME ${name} was not executed within ${timeoutMs} ms`, r);
+    await new Promise((res) => setTimeout(res, delay));
+  }
+}
+
+/** One extra client of a clients step, on both sides: its connections and the replies it has not read yet. */
+interface Extra {
+  a: Conn;
+  b: Conn;
+  tx: TxTracker;
+  unread: Array<{ phase: number; cmd: Cmd }>;
+}
+
+/**
+ * A clients step (gen.ts Step.clients): each phase's commands on its client's connection to each side, an unread
+ * phase followed by a CLIENT SETNAME that the runner waits for on both sides before the next phase, its socket
+ * paused meanwhile (the replies stay on the server); replies
+ * compared when read (a read phase reads its client's earlier unread replies first), the rest at the end.
+ */
+async function runClients(A: Side, Bs: Side, phases: readonly Phase[], index: number, rng: Rng, timeout: number, env: CompareEnv): Promise<Divergence | null> {
+  const extras = new Map<number, Extra>();
+  const [ctlA, ctlB] = await Promise.all([A.ctl(), Bs.ctl()]);
+  try {
+    const client = async (n: number): Promise<Extra> => {
+      let e = extras.get(n);
+      if (e === undefined) {
+        const [a, b] = await Promise.all([A.open(), Bs.open()]);
+        e = { a, b, tx: new TxTracker(), unread: [] };
+        extras.set(n, e);
+      }
+      return e;
+    };
+    /** Reads and compares every reply `e` has not read. */
+    const readAll = async (n: number, e: Extra): Promise<Divergence | null> => {
+      const owners = e.unread;
+      e.unread = [];
+      let ra, rb;
+      try {
+        [ra, rb] = await Promise.all([e.a.read(owners.length, timeout), e.b.read(owners.length, timeout)]);
+      } catch (err) {
+        return { kind: 'error', step: index, reason: `client ${n}: ${(err as Error).message}` };
+      }
+      const m = Math.min(ra.replies.length, rb.replies.length);
+      for (let i = 0; i < m; i++) {
+        const { phase, cmd } = owners[i]!;
+        const reason = compareReplies(cmd, ra.replies[i]!, rb.replies[i]!, env, e.tx.execOf(cmd) ?? undefined);
+        if (reason !== null) {
+          return { kind: 'reply', step: index, cmd, tierkv: ra.replies[i], redis: rb.replies[i], reason: `client ${n}, phase ${phase + 1}: ${withSizes(reason, ra.replies[i]!, rb.replies[i]!)}` };
+        }
+        e.tx.after(cmd, rb.replies[i]!);
+      }
+      if (ra.replies.length !== rb.replies.length || ra.closed !== rb.closed) {
+        const i = Math.min(m, owners.length - 1);
+        return {
+          kind: 'close',
+          step: index,
+          cmd: owners[i]!.cmd,
+          reason: `client ${n}: tierkv ${ra.replies.length} replies${ra.closed ? ', closed' : ''}; redis ${rb.replies.length} replies${rb.closed ? ', closed' : ''}`,
+        };
+      }
+      return null;
+    };
+    for (let p = 0; p < phases.length; p++) {
+      const ph = phases[p]!;
+      const e = await client(ph.client);
+      const cmds = ph.cmds.slice();
+      const sync = `${SYNC_NAME}-${index}-${p}`;
+      if (ph.unread === true) cmds.push([B('CLIENT'), B('SETNAME'), B(sync)]);
+      for (const cmd of cmds) e.unread.push({ phase: p, cmd });
+      const bytes = encodeCmds(cmds, false);
+      const cut = splits(rng, bytes.length);
+      if (ph.unread === true) {
+        e.a.pause();
+        e.b.pause();
+      }
+      await Promise.all([e.a.write(bytes, cut), e.b.write(bytes, cut)]);
+      if (ph.unread === true) {
+        try {
+          await Promise.all([waitExecuted(ctlA, sync, timeout, 'tierkv'), waitExecuted(ctlB, sync, timeout, 'redis')]);
+        } catch (err) {
+          return { kind: 'error', step: index, reason: `client ${ph.client}, phase ${p + 1}: ${(err as Error).message}` };
+        }
+      } else {
+        const d = await readAll(ph.client, e);
+        if (d !== null) return d;
+      }
+    }
+    for (const [n, e] of extras) {
+      if (e.unread.length === 0) continue;
+      const d = await readAll(n, e);
+      if (d !== null) return d;
+    }
+    return null;
+  } finally {
+    for (const e of extras.values()) {
+      e.a.destroy();
+      e.b.destroy();
+    }
+  }
 }
 
 /** True for commands after which the server may close the connection (QUIT, CLIENT KILL that may match the caller). */

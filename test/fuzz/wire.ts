@@ -26,15 +26,20 @@ export interface BatchResult {
 
 /** One connection to a server. */
 export class Conn {
-  private buf: Buffer = Buffer.alloc(0);
+  /** Received bytes not yet returned, as received (joined only when framing can make progress: replies of many MiB). */
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  /** The buffer must hold this many bytes before framing can make progress (frameReply's `need`). */
+  private need = 1;
   private ended = false;
   private wake: (() => void) | null = null;
 
   private constructor(readonly socket: net.Socket) {
     socket.setNoDelay(true);
     socket.on('data', (d: Buffer) => {
-      this.buf = this.buf.length === 0 ? d : Buffer.concat([this.buf, d]);
-      this.wake?.();
+      this.chunks.push(d);
+      this.buffered += d.length;
+      if (this.buffered >= this.need) this.wake?.();
     });
     socket.on('close', () => {
       this.ended = true;
@@ -95,21 +100,29 @@ export class Conn {
    * @throws WireTimeout when neither `n` replies nor the close arrive within `timeoutMs`
    */
   async read(n: number, timeoutMs: number, expectClose = false): Promise<BatchResult> {
+    this.socket.resume();
     const replies: Buffer[] = [];
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      while (replies.length < n && this.buf.length > 0) {
-        const f = frameReply(this.buf, 0);
-        if (!f.complete) break;
-        replies.push(Buffer.from(this.buf.subarray(0, f.end)));
-        this.buf = this.buf.subarray(f.end);
+      while (replies.length < n && this.buffered >= this.need) {
+        const buf = this.joined();
+        const f = frameReply(buf, 0);
+        if (!f.complete) {
+          this.need = f.need;
+          break;
+        }
+        replies.push(Buffer.from(buf.subarray(0, f.end)));
+        const rest = buf.subarray(f.end);
+        this.chunks = rest.length > 0 ? [rest] : [];
+        this.buffered = rest.length;
+        this.need = 1;
       }
       if (replies.length >= n && !expectClose) return { replies, closed: false };
       if (this.ended) return { replies, closed: true };
       const left = deadline - Date.now();
       if (left <= 0) {
         if (replies.length >= n && expectClose) return { replies, closed: false };
-        throw new WireTimeout(`timed out after ${timeoutMs} ms with ${replies.length} of ${n} replies`, Buffer.from(this.buf));
+        throw new WireTimeout(`timed out after ${timeoutMs} ms with ${replies.length} of ${n} replies`, Buffer.from(this.joined()));
       }
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, left);
@@ -122,9 +135,23 @@ export class Conn {
     }
   }
 
+  /**
+   * Stops reading from the socket until the next {@link read}: the server's replies then stay unsent, in the
+   * kernel's buffers and the server's own, as for a client that does not read its replies.
+   */
+  pause(): void {
+    this.socket.pause();
+  }
+
   /** Bytes received that are not part of a read reply. */
   pending(): Buffer {
-    return this.buf;
+    return this.joined();
+  }
+
+  /** The received bytes as one buffer. */
+  private joined(): Buffer {
+    if (this.chunks.length > 1) this.chunks = [Buffer.concat(this.chunks, this.buffered)];
+    return this.chunks[0] ?? Buffer.alloc(0);
   }
 
   /** Sends one command and returns its raw reply. @throws Error when the connection closes first */

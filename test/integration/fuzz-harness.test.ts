@@ -7,7 +7,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allCommands } from '../../server/commands/index.js';
-import { CONFIG_SET_VALUES, INT_EDGES, commandName, generate, type Step } from '../fuzz/gen.js';
+import { CONFIG_SET_VALUES, INT_EDGES, JUMBO_THRESHOLD, commandName, describeDifference, describeReply, describeValue, generate, type Step } from '../fuzz/gen.js';
 import { compareReplies, type CompareEnv } from '../fuzz/normalize.js';
 import { preparePair, runSteps, type PairContext } from '../fuzz/runner.js';
 import { formatDivergence, shrink } from '../fuzz/shrink.js';
@@ -123,6 +123,75 @@ describe('fuzz generator', () => {
   });
 });
 
+describe('fuzz generator, large values', () => {
+  const hex = (steps: Step[]): string => JSON.stringify(steps.map((s) => ({ ...s, cmds: s.cmds.map((c) => c.map((a) => a.toString('hex'))), raw: s.raw?.toString('hex') })));
+
+  it('leaves the sequences without large values as they were', () => {
+    for (const seed of [1, 2, 3]) {
+      const plain = generate(seed, { baseTimeMs: BASE });
+      expect(hex(generate(seed, { baseTimeMs: BASE, large: false }).steps)).toBe(hex(plain.steps));
+      expect(plain.steps.some((s) => s.clients !== undefined || s.cmds.some((c) => c.some((a) => a.length > 200_000)))).toBe(false);
+    }
+  });
+
+  it('writes values across the jumbo threshold and up to MiBs, reads and changes them in place, in MULTI, from several clients', () => {
+    // Statistics per sequence (the sequences are not kept: tens of MiB each).
+    const lens: number[] = [];
+    const names = new Set<string>();
+    let clientSteps = 0;
+    let unreadThenWrite = 0;
+    let multiWithLarge = 0;
+    let tieredMax = 0;
+    let unreadMax = 0;
+    for (let seed = 1; seed <= 12; seed++) {
+      const tiered = seed % 2 === 0;
+      const steps = generate(seed, { steps: 150, baseTimeMs: BASE, drops: tiered, large: true }).steps;
+      for (const st of steps) {
+        const all = st.cmds.concat((st.clients ?? []).flatMap((p) => p.cmds));
+        for (const c of all) {
+          names.add(commandName(c));
+          for (const a of c.slice(2)) if (a.length >= 64 * 1024) {
+            lens.push(a.length);
+            if (tiered) tieredMax = Math.max(tieredMax, a.length);
+          }
+          if (commandName(c) === 'CONFIG|SET') expect(c.map(String).join(' ')).not.toMatch(/maxmemory-clients|client-query-buffer-limit/i);
+        }
+        const names1 = st.cmds.map(commandName);
+        if (names1.includes('MULTI') && st.cmds.some((c) => c.some((a) => a.length > JUMBO_THRESHOLD / 2))) multiWithLarge++;
+        if (st.clients === undefined) continue;
+        clientSteps++;
+        const ph = st.clients;
+        if (ph.some((p, i) => p.unread === true && ph.slice(i + 1).some((q) => q.client !== p.client))) unreadThenWrite++;
+        for (const p of ph) if (p.unread === true) unreadMax = Math.max(unreadMax, p.cmds.length);
+      }
+    }
+    expect(lens.some((n) => n < JUMBO_THRESHOLD - 64)).toBe(true);
+    expect(lens.filter((n) => Math.abs(n - JUMBO_THRESHOLD) <= 64).length).toBeGreaterThan(10);
+    expect(lens.some((n) => n > 2 * 1024 * 1024)).toBe(true);
+    expect(tieredMax).toBeLessThanOrEqual(1.2 * 1024 * 1024);
+    for (const n of ['GET', 'SET', 'GETSET', 'SETRANGE', 'APPEND', 'GETDEL', 'GETEX', 'GETRANGE', 'MGET', 'DEL', 'MULTI', 'EXEC']) expect(names, n).toContain(n);
+    expect(clientSteps).toBeGreaterThan(30);
+    expect(unreadThenWrite).toBe(clientSteps);
+    expect(multiWithLarge).toBeGreaterThan(5);
+    // Unread replies stay far below the 64 MiB at which tierkv stops reading from a client.
+    expect(unreadMax).toBeLessThanOrEqual(4 * 4 + 1);
+  });
+
+  it('describes large values and where replies differ in a line', () => {
+    const v = Buffer.alloc(3 * 1024 * 1024, 'ab');
+    v[12345] = 0x58;
+    const d = describeValue(v);
+    expect(d).toMatch(/^<3145728 bytes of "ab"\* except @12345="X" sha1 [0-9a-f]{12}>$/);
+    const reply = Buffer.concat([Buffer.from(`$${v.length}\r\n`), v, Buffer.from('\r\n')]);
+    expect(describeReply(reply)).toBe(`$3145728 ${d}`);
+    const w = Buffer.from(reply);
+    w[1_000_000] ^= 1;
+    const diff = describeDifference(w, reply);
+    expect(diff).toContain('tierkv 3145740 bytes, redis 3145740 bytes, first difference at offset 1000000');
+    expect(diff.length).toBeLessThan(300);
+  });
+});
+
 describe('fuzz wire', () => {
   it('writes a pipeline in the pieces given by the split offsets', async () => {
     const chunks: Buffer[] = [];
@@ -217,6 +286,20 @@ describe.skipIf(!available)(`fuzz runner and shrinker ${available ? 'against two
   it('finds no divergence between two servers that agree, in pipelines cut anywhere', async () => {
     const steps: Step[] = Array.from({ length: 60 }, (_, i) => ({ cmds: [cmd('SET', `k${i % 7}`, String(i)), cmd('INCR', `k${(i * 3) % 7}`), cmd('GET', `k${i % 5}`)], ...(i % 9 === 8 ? { flush: true } : {}) }));
     expect(await runSteps(ctx, steps, { protocol: 3, splitSeed: 42 })).toBeNull();
+  });
+
+  it('runs clients steps (unread pipelines of large values, writes from other clients) alike on both', async () => {
+    const big = (c: string): Buffer => Buffer.alloc(600 * 1024, c);
+    const steps: Step[] = [
+      { cmds: [cmd('SET', 'k0', 'v')], clients: [
+        { client: 1, cmds: [[B('SET'), B('big'), big('o')], cmd('GET', 'big'), cmd('GET', 'big')], unread: true },
+        { client: 2, cmds: [[B('SETRANGE'), B('big'), B('0'), big('n')], cmd('APPEND', 'big', 'x')], unread: true },
+        { client: 1, cmds: [cmd('MULTI'), cmd('GET', 'big'), [B('SET'), B('big'), big('m'), B('GET')], cmd('EXEC')], unread: true },
+        { client: 3, cmds: [cmd('DEL', 'big')] },
+      ] },
+      { cmds: [cmd('GET', 'k0')] },
+    ];
+    for (const protocol of [2, 3] as const) expect(await runSteps(ctx, steps, { protocol, splitSeed: 3 })).toBeNull();
   });
 
   it('shrinks a divergence to the step that causes it and prints it', async () => {
