@@ -97,8 +97,8 @@ describe(`reply snapshots of large values: ${targetLabel()}`, () => {
     const neu = value(MIB, 'n', 'new');
     expect((await writer.command('SET', 'r3', old)).toString()).toBe('+OK\r\n');
     // After each GET the reader renames itself: its name tells how many GETs ran. Redis runs all 100 before the
-    // SETRANGE; a server that stops reading a client with 64 MiB of unsent replies runs fewer, and the replies of
-    // the GETs that ran after the SETRANGE are then the new value.
+    // SETRANGE; a server that stopped a client at 64 MiB of unsent replies would run fewer, and the replies of the
+    // GETs that ran after the SETRANGE would then be the new value (checked below, then ruled out).
     reader.socket.pause();
     const cmds: Buffer[] = [];
     for (let i = 1; i <= 100; i++) cmds.push(encodeCommand(['GET', 'r3']), encodeCommand(['CLIENT', 'SETNAME', `r3-get-${i}`]));
@@ -137,7 +137,9 @@ describe(`reply snapshots of large values: ${targetLabel()}`, () => {
       }
     }
     expect(problems, `${changed} of the ${ranBefore} replies of GETs executed before the SETRANGE changed`).toEqual([]);
-    if (srv.kind === 'redis') expect(ranBefore).toBe(100);
+    // tierkv too runs all 100: a 1 MiB value is a jumbo item sent by reference, which does not count toward its
+    // 64 MiB output stop (the keyspace holds that memory already).
+    expect(ranBefore).toBe(100);
   });
 
   it('a reader of an 8 MB value while another client overwrites it in place gets the value wholly as it was', async () => {
