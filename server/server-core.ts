@@ -216,6 +216,9 @@ export class ServerCore {
         w.error(`ERR internal error while running '${cmd.fullName}': ${(e as Error).message}`);
       }
     }
+    // The keyspace's lookup state points at this command's key bytes; let go of them, or a 500 MB SET's query
+    // buffer would stay alive through that reference until the next lookup.
+    ks.releaseKeyRef();
     cmd.calls++;
     const us = (performance.now() - t0) * 1000;
     cmd.usec += us;

@@ -160,6 +160,8 @@ export class TierkvServer {
     });
     sock.on('close', () => {
       c.closing = true;
+      // Give back a half-received big argument at once (the parser reports its buffer to gc.ts).
+      c.parser.reset();
       core.unwatchAll(c);
       core.clients.delete(c.id);
     });
