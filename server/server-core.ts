@@ -84,6 +84,11 @@ export class ServerCore {
   private releasedOffHeap = 0;
   /** Set when the server is shutting down. */
   shuttingDown = false;
+  /**
+   * Bytes of HTTP request bodies held right now (PUT /v1/keys: bodies being received or about to be stored; see
+   * http/body.ts); 0 at rest. INFO memory reports it as `mem_http_bodies`.
+   */
+  httpBodyBytes = 0;
   /** Hook used by SHUTDOWN: closes the server (set by the network layer). */
   requestShutdown: () => void = () => {};
   /**
