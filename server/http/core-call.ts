@@ -145,8 +145,11 @@ export class CoreCaller {
     return this;
   }
 
-  /** Back to the scratch buffer after a call built in a body's buffer (drops the reference to the body). */
-  private leaveBody(): void {
+  /**
+   * Back to the scratch buffer after a call built in a body's buffer (drops the reference to the body). Done by
+   * `exec()` and `begin*()`; call it when a call built with `beginIn` is abandoned. Idempotent.
+   */
+  leaveBody(): void {
     if (this.scratch === null) return;
     this.buf = this.scratch;
     this.argv.buf = this.scratch;

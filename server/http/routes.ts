@@ -158,11 +158,21 @@ function putKey(
     onBody(body) {
       if (res.headersSent) return;
       const caller = ctx.caller;
-      caller.beginIn(body.buf, body.headroom, body.length, 'set');
-      caller.argPercentDecoded(url, keyStart, keyEnd);
-      caller.argBody();
-      if (ex !== undefined) caller.arg('ex').arg(ex);
-      const r = caller.exec();
+      let r: RespReply;
+      try {
+        caller.beginIn(body.buf, body.headroom, body.length, 'set');
+        caller.argPercentDecoded(url, keyStart, keyEnd);
+        caller.argBody();
+        if (ex !== undefined) caller.arg('ex').arg(ex);
+        r = caller.exec();
+      } catch (e) {
+        // Runs from the request's 'end' event, outside HttpFront's handler: never let it become an uncaught error.
+        ctx.log.error({ err: e }, 'HTTP PUT failed with an exception');
+        sendError(res, 500, `internal error: ${(e as Error).message}`);
+        return;
+      } finally {
+        caller.leaveBody(); // no reference to the body's buffer is kept
+      }
       if (r.type === 'simple') {
         res.writeHead(204);
         res.end();
