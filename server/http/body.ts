@@ -19,6 +19,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { noteReleased } from '../gc.js';
 import type { ServerCore } from '../server-core.js';
 
+/** Bodies below this size come from Node's shared pool and are not reported to gc.ts (they are not large). */
+const SMALL_BODY = 4096;
+
+/** Reports a dropped body buffer of `size` bytes to gc.ts when it is worth a collection. */
+function dropped(size: number): void {
+  if (size >= SMALL_BODY) noteReleased(size);
+}
+
 /** A received body: `buf[headroom, headroom + length)` holds it; `buf[0, headroom)` is free for other arguments. */
 export interface ReceivedBody {
   buf: Buffer;
@@ -70,7 +78,7 @@ function refuse(req: IncomingMessage, res: ServerResponse, h: BodyHandlers, limi
 /** Body of known length: one buffer from the start, each chunk copied in once. */
 function receiveSized(core: ServerCore, req: IncomingMessage, n: number, headroom: number, h: BodyHandlers): void {
   const size = headroom + n;
-  const buf = Buffer.allocUnsafeSlow(size);
+  const buf = size < SMALL_BODY ? Buffer.allocUnsafe(size) : Buffer.allocUnsafeSlow(size);
   core.httpBodyBytes += size;
   let got = 0;
   let held = true;
@@ -78,7 +86,7 @@ function receiveSized(core: ServerCore, req: IncomingMessage, n: number, headroo
     if (!held) return;
     held = false;
     core.httpBodyBytes -= size;
-    noteReleased(size);
+    dropped(size);
   };
   req.on('data', (c: Buffer) => {
     if (!held) return;
@@ -115,7 +123,7 @@ function receiveChunked(core: ServerCore, req: IncomingMessage, res: ServerRespo
     if (buf === null) return;
     buf = null;
     core.httpBodyBytes -= size;
-    noteReleased(size);
+    dropped(size);
   };
   const onData = (c: Buffer): void => {
     if (buf === null) return;
@@ -131,7 +139,7 @@ function receiveChunked(core: ServerCore, req: IncomingMessage, res: ServerRespo
       const next = Buffer.allocUnsafeSlow(headroom + Math.min(cap, limit));
       buf.copy(next, headroom, headroom, headroom + total);
       core.httpBodyBytes += next.length - size;
-      noteReleased(size);
+      dropped(size);
       buf = next;
       size = next.length;
     }
