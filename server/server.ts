@@ -199,6 +199,8 @@ export class TierkvServer {
       // writableLength reads 0 once it is destroyed: use what was unsent after the last flush.)
       noteReleased(c.unsentAfterFlush + c.parser.bufferedBytes());
       c.closing = true;
+      // Give back a half-received big argument at once (the parser reports its buffer to gc.ts).
+      c.parser.reset();
       core.unwatchAll(c);
       core.clients.delete(c.id);
     });
