@@ -30,6 +30,8 @@ import { HTTP_PORT_AUTO, HTTP_PORT_AUTO_OFFSET } from './config/params.js';
 export const OUTPUT_HIGH_WATER = 64 * 1024 * 1024;
 /** A connection closing after its last reply is destroyed if the peer has not taken that reply within this, ms. */
 const CLOSE_AFTER_REPLY_TIMEOUT_MS = 10_000;
+/** How long a connection closed after its last reply lingers, not read, before it is destroyed, ms. */
+const CLOSE_LINGER_MS = 500;
 
 /** A running tierkv server. */
 export class TierkvServer {
@@ -286,9 +288,12 @@ export class TierkvServer {
 
   /**
    * Stops reading from the client and closes the connection once its pending replies are written (FIN after the
-   * last byte), or destroys it if the peer has not taken them within CLOSE_AFTER_REPLY_TIMEOUT_MS. Whatever the
-   * peer sends afterwards is not read (Redis frees such a client after the write: no half-open connection that keeps
-   * reading, e.g. after a protocol error).
+   * last byte), then destroys it CLOSE_LINGER_MS later — or at once if the peer has not taken the replies within
+   * CLOSE_AFTER_REPLY_TIMEOUT_MS. Whatever the peer sends afterwards is never read (Redis frees such a client after
+   * the write: no half-open connection that keeps reading, e.g. after a protocol error). The short linger, without
+   * reading, lets a client that keeps writing (Redis's "Protocol desync regression" tests) read the error before
+   * the reset that closing a socket with unread input sends: a Node.js client, for one, stops reading once a write
+   * fails.
    */
   private closeAfterReply(c: Client, sock: net.Socket): void {
     c.closing = true;
@@ -299,7 +304,7 @@ export class TierkvServer {
     timer.unref();
     sock.end(() => {
       clearTimeout(timer);
-      sock.destroy();
+      setTimeout(() => sock.destroy(), CLOSE_LINGER_MS).unref();
     });
   }
 

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getFreePort, LOOPBACK } from '../helpers/ports.js';
 import { RawClient, RespError } from '../helpers/raw-client.js';
 import { startTierkvInProcess, startTierkvProcess, targetMode, type ServerHandle, type ServerParams } from '../helpers/tierkv.js';
+import { infoFields as fields } from '../helpers/info.js';
 
 interface HttpServer {
   server: ServerHandle;
@@ -39,15 +40,6 @@ function encodeKey(key: Buffer): string {
 
 async function body(res: Response): Promise<Buffer> {
   return Buffer.from(await res.arrayBuffer());
-}
-
-function fields(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of text.split('\r\n')) {
-    const i = line.indexOf(':');
-    if (i > 0 && !line.startsWith('#')) out[line.slice(0, i)] = line.slice(i + 1);
-  }
-  return out;
 }
 
 /** PUT with a chunked body (no Content-Length) through node:http. */

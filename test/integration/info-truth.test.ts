@@ -11,16 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawClient, withRawClient } from '../helpers/raw-client.js';
 import { sleep } from '../helpers/redis-server.js';
 import { startTierkvInProcess, startTierkvProcess, type ServerHandle } from '../helpers/tierkv.js';
-
-/** `name:value` lines of an INFO section. */
-function infoFields(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of text.split('\r\n')) {
-    const i = line.indexOf(':');
-    if (i > 0 && !line.startsWith('#')) out[line.slice(0, i)] = line.slice(i + 1);
-  }
-  return out;
-}
+import { infoFields } from '../helpers/info.js';
 
 /** Polls INFO keyspace's db0 line until `done` accepts it (at most 10 s: the expire cycle runs every 10 ms here). */
 async function keyspaceUntil(c: RawClient, done: (line: string) => boolean): Promise<string> {

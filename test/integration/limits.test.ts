@@ -7,15 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { RawClient } from '../helpers/raw-client.js';
 import { startTierkvInProcess } from '../helpers/tierkv.js';
-
-function fields(text: string): Record<string, string> {
-  return Object.fromEntries(
-    text
-      .split('\r\n')
-      .filter((l) => l.includes(':') && !l.startsWith('#'))
-      .map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1)]),
-  );
-}
+import { infoFields as fields } from '../helpers/info.js';
 
 describe('limits', () => {
   it('refuses connections beyond maxclients with Redis\'s error, and counts them', async () => {

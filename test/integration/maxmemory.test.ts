@@ -7,15 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { startTierkvInProcess, startTierkvProcess } from '../helpers/tierkv.js';
-
-function fields(text: string): Record<string, string> {
-  return Object.fromEntries(
-    text
-      .split('\r\n')
-      .filter((l) => l.includes(':') && !l.startsWith('#'))
-      .map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1)]),
-  );
-}
+import { infoFields as fields } from '../helpers/info.js';
 
 async function until(cond: () => Promise<boolean>, ms: number): Promise<boolean> {
   const end = Date.now() + ms;

@@ -16,21 +16,13 @@ import { getFreePort, LOOPBACK } from '../helpers/ports.js';
 import { RawClient } from '../helpers/raw-client.js';
 import { sleep } from '../helpers/redis-server.js';
 import { startTierkvProcess, type ServerHandle, type ServerParams } from '../helpers/tierkv.js';
+import { infoFields as fields } from '../helpers/info.js';
 
 const MiB = 1024 * 1024;
 /** Fixed slack on top of "1.3× the value", for the JS heap, the socket buffers and malloc's arenas. */
 const MARGIN = 48 * MiB;
 /** How close to its starting RSS the server must come back after a DEL or a refused body. */
 const BACK_WITHIN = 64 * MiB;
-
-function fields(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of text.split('\r\n')) {
-    const i = line.indexOf(':');
-    if (i > 0 && !line.startsWith('#')) out[line.slice(0, i)] = line.slice(i + 1);
-  }
-  return out;
-}
 
 async function memInfo(c: RawClient): Promise<Record<string, string>> {
   return fields((await c.call('INFO', 'memory')) as string);

@@ -29,6 +29,7 @@ import { formatComparisonTable, formatReportTable } from '../../migration-hook/r
 import { STRATEGIES, STRATEGY_NAMES, type StrategyName } from '../../migration-hook/strategies.js';
 import { makeSocketDir, qemuAvailable, sleep } from '../helpers/qemu.js';
 import { REPO_ROOT, startTierkvProcess, type ServerHandle } from '../helpers/tierkv.js';
+import { infoFields as fields } from '../helpers/info.js';
 
 const HAVE_QEMU = qemuAvailable();
 if (!HAVE_QEMU) {
@@ -41,15 +42,6 @@ const BLOB_BYTES = 16 * MiB;
 const BLOB_ADDR = 0x2000000; // 32 MiB: above what the firmware touches
 const PASSWORD = 'migrate-secret';
 const MIGRATE_MAIN = path.join(REPO_ROOT, 'dist', 'migration-hook', 'main.js');
-
-function fields(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of text.split('\r\n')) {
-    const i = line.indexOf(':');
-    if (i > 0 && !line.startsWith('#')) out[line.slice(0, i)] = line.slice(i + 1);
-  }
-  return out;
-}
 
 describe.skipIf(!HAVE_QEMU)('migration controller against real QEMU (TCG) and a tierkv process (skipped without qemu-system-x86_64)', () => {
   let tmp: ReturnType<typeof makeSocketDir>;

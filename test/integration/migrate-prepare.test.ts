@@ -9,29 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { RawClient, decodeReply } from '../helpers/raw-client.js';
 import { startTierkvInProcess, startTierkvProcess, type ServerHandle } from '../helpers/tierkv.js';
+import { infoFields as fields, replyPairs as pairs } from '../helpers/info.js';
 
 const KEYS = 600_000;
 const HOT_KEYS = 20_000; // read often: these must survive
 const VALUE = (i: number): string => `value-${i}-`.padEnd(100, 'x');
 const FUTURE_S = Math.floor(Date.now() / 1000) + 86_400;
-
-function fields(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of text.split('\r\n')) {
-    const i = line.indexOf(':');
-    if (i > 0 && !line.startsWith('#')) out[line.slice(0, i)] = line.slice(i + 1);
-  }
-  return out;
-}
-
-/** Flat [k1, v1, k2, v2...] (RESP2) or a Map (RESP3) to a plain object. */
-function pairs(reply: unknown): Record<string, unknown> {
-  if (reply instanceof Map) return Object.fromEntries([...reply].map(([k, v]) => [String(k), v]));
-  const a = reply as unknown[];
-  const out: Record<string, unknown> = {};
-  for (let i = 0; i < a.length; i += 2) out[String(a[i])] = a[i + 1];
-  return out;
-}
 
 async function waitFor(cond: () => Promise<boolean>, what: string, ms = 20_000): Promise<void> {
   const end = Date.now() + ms;

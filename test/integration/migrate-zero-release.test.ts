@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { TIER_COLD } from '../../allocator/arena.js';
 import { startServer, type TierkvServer } from '../../server/server.js';
+import { replyPairs as pairs } from '../helpers/info.js';
 
 const KEYS = 200_000;
 const VALUE = (i: number): string => `value-${i}-`.padEnd(100, 'v');
@@ -50,14 +51,6 @@ function coldBuffers(srv: TierkvServer): Held[] {
     held.push({ sab, nonZero: countNonZero(new Uint8Array(sab)) });
   }
   return held;
-}
-
-function pairs(reply: unknown): Record<string, unknown> {
-  if (reply instanceof Map) return Object.fromEntries([...reply].map(([k, v]) => [String(k), v]));
-  const a = reply as unknown[];
-  const out: Record<string, unknown> = {};
-  for (let i = 0; i < a.length; i += 2) out[String(a[i])] = a[i + 1];
-  return out;
 }
 
 describe('MIGRATE_PREPARE zeroing release', () => {

@@ -19,24 +19,19 @@ import { decodeReply } from '../helpers/resp.js';
 import { hasRedisServer, sleep, startRedisServer } from '../helpers/redis-server.js';
 import type { ServerHandle } from '../helpers/server-handle.js';
 import { startTierkvProcess } from '../helpers/tierkv.js';
+import { infoFields } from '../helpers/info.js';
 
 const MiB = 1024 * 1024;
 /** server.ts OUTPUT_HIGH_WATER */
 const OUTPUT_STOP = 64 * MiB;
 
-/** INFO fields of one section (or all) as numbers/strings. */
-async function info(c: RawClient, section = 'everything'): Promise<Map<string, string>> {
-  const text = String(decodeReply(await c.command('INFO', section)));
-  const m = new Map<string, string>();
-  for (const line of text.split('\r\n')) {
-    const i = line.indexOf(':');
-    if (i > 0) m.set(line.slice(0, i), line.slice(i + 1));
-  }
-  return m;
+/** INFO fields of one section (or all). */
+async function info(c: RawClient, section = 'everything'): Promise<Record<string, string>> {
+  return infoFields(String(decodeReply(await c.command('INFO', section))));
 }
 
 async function infoNum(c: RawClient, field: string): Promise<number> {
-  const v = (await info(c)).get(field);
+  const v = (await info(c))[field];
   if (v === undefined) throw new Error(`INFO has no ${field}`);
   return Number(v);
 }
@@ -105,7 +100,8 @@ describe('protocol errors close the connection (issue 11 row 4)', () => {
     if (redis !== null) {
       const ref = await desync(redis.port, 3000);
       expect(ref.closed).toBe(true);
-      expect(r.reply).toBe(ref.reply);
+      // redis-server closes at once, and a Node.js client whose write fails first may never read the reply.
+      if (ref.reply !== '') expect(r.reply).toBe(ref.reply);
     }
   });
 
@@ -155,10 +151,10 @@ describe('clients that never read their replies (issue 11 row 5)', () => {
       expect(om).toBeLessThan(OUTPUT_STOP + MiB); // the stop plus at most one reply
     }
     const fields = await info(admin);
-    expect(Number(fields.get('client_recent_max_output_buffer'))).toBeGreaterThan(OUTPUT_STOP - 8 * MiB);
-    const clientsMem = Number(fields.get('mem_clients_normal'));
-    expect(Number(fields.get('used_memory'))).toBeGreaterThanOrEqual(usedBefore + clientsMem - MiB);
-    const rssPeak = Number(fields.get('used_memory_rss'));
+    expect(Number(fields['client_recent_max_output_buffer'])).toBeGreaterThan(OUTPUT_STOP - 8 * MiB);
+    const clientsMem = Number(fields['mem_clients_normal']);
+    expect(Number(fields['used_memory'])).toBeGreaterThanOrEqual(usedBefore + clientsMem - MiB);
+    const rssPeak = Number(fields['used_memory_rss']);
     // Bounded: about 6 x 64 MiB (before the fix: 1.9 GB and growing with the pipeline).
     expect(rssPeak - rssBefore).toBeLessThan(6 * OUTPUT_STOP + 200 * MiB);
 
@@ -173,7 +169,7 @@ describe('clients that never read their replies (issue 11 row 5)', () => {
     const big = Buffer.alloc(1 << 20, 'j'); // a jumbo item: sent by reference
     expect(decodeReply(await admin.command('SET', 'j', big))).toBe('OK');
     const getCalls = async (): Promise<number> => {
-      const line = (await info(admin, 'commandstats')).get('cmdstat_get') ?? 'calls=0';
+      const line = (await info(admin, 'commandstats'))['cmdstat_get'] ?? 'calls=0';
       return Number(/calls=(\d+)/.exec(line)![1]);
     };
     const callsBefore = await getCalls();
