@@ -153,14 +153,21 @@ export class MigrationManager {
     let gcUs = 0;
     let zeroedBytes = 0;
     let zeroMs = 0;
+    let zeroFailed = false;
     for (const job of [extentJob, indexJob]) {
       if (job === null) continue;
-      const z = await job;
-      gcUs = Math.max(gcUs, z.mainGcUs);
-      zeroedBytes += z.zeroedBytes;
-      zeroMs += z.zeroMs;
+      try {
+        const z = await job;
+        gcUs = Math.max(gcUs, z.mainGcUs);
+        zeroedBytes += z.zeroedBytes;
+        zeroMs += z.zeroMs;
+      } catch (e) {
+        // The memory is dropped all the same; it is only not zeroed. Free it the ordinary way below.
+        core.log.warn({ err: e }, 'MIGRATE_PREPARE: zeroing worker failed, memory released without zeroing');
+        zeroFailed = true;
+      }
     }
-    if (extentJob === null && indexJob === null) {
+    if ((extentJob === null && indexJob === null) || zeroFailed) {
       // Nothing zeroed: free the dropped memory as it is. The forced GC runs in its own macrotask, so the event
       // loop is held by the drop and by the GC separately and other clients' commands can run in between.
       await new Promise((r) => setImmediate(r));
