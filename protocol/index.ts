@@ -14,6 +14,7 @@ export {
   SHARED,
   REPLY_POOL_SIZE,
   BULK_REF_MIN,
+  REF_OVERHEAD,
   type ReplySink,
   type RefOwner,
   type RefAccount,

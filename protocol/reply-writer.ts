@@ -46,6 +46,12 @@ export const BULK_REF_MIN = 4096;
  * pool (keeping a single write) if they are at most this long; otherwise the batch is split into two segments.
  */
 const CARRY_MAX = 16 * 1024;
+/**
+ * Bytes of memory a value sent by reference is counted for (its view, write request and callback are JS objects):
+ * the rest of its length is the owner's memory, not the reply's (`memorySize`, RefAccount `refBytes`). Keeps a
+ * client that pipelines endless GETs of one large value bounded too.
+ */
+export const REF_OVERHEAD = 1024;
 /** Room for a type byte, a sign, 20 digits and CRLF. */
 const HDR_MAX = 24;
 
@@ -189,7 +195,10 @@ export class ReplyWriter {
     return this.segBytes + (this.pos - this.segStart);
   }
 
-  /** Bytes in the current batch less those of pinned arena values sent by reference: the memory it holds. */
+  /**
+   * Bytes in the current batch less those of pinned arena values sent by reference (each still counted for
+   * REF_OVERHEAD): the memory the batch holds.
+   */
   memorySize(): number {
     return this.size() - this.pinnedBytes;
   }
@@ -223,8 +232,9 @@ export class ReplyWriter {
         const o = owners[i];
         if (o !== null) {
           owners[i] = null;
-          if (acct !== null) acct.refBytes += seg.length;
-          if (!sock.write(seg, unpinWhenWritten(o, acct, seg.length))) ok = false;
+          const shared = seg.length - REF_OVERHEAD;
+          if (acct !== null) acct.refBytes += shared;
+          if (!sock.write(seg, unpinWhenWritten(o, acct, shared))) ok = false;
         } else if (!sock.write(seg)) {
           ok = false;
         }
@@ -569,7 +579,7 @@ export class ReplyWriter {
     if (this.pos > this.segStart) this.closeSegment();
     if (owner !== null) {
       owner.pins++;
-      this.pinnedBytes += b.length;
+      this.pinnedBytes += b.length - REF_OVERHEAD;
     }
     this.addSeg(b, owner);
   }
@@ -587,11 +597,11 @@ export class ReplyWriter {
   }
 }
 
-/** The write callback of a segment sent by reference: unpins its owner, counts it written. */
-function unpinWhenWritten(o: RefOwner, acct: RefAccount | null, len: number): () => void {
+/** The write callback of a segment sent by reference: unpins its owner, takes its shared bytes off the account. */
+function unpinWhenWritten(o: RefOwner, acct: RefAccount | null, shared: number): () => void {
   return () => {
     o.pins--;
-    if (acct !== null) acct.refBytes -= len;
+    if (acct !== null) acct.refBytes -= shared;
   };
 }
 

@@ -54,8 +54,8 @@ export class Client {
   /** When the unsent output reached the soft output buffer limit (ms since the epoch), 0 while below it. */
   softLimitSince = 0;
   /**
-   * Of the unsent output, bytes of arena values sent by reference (zero-copy, pinned: reply-writer.ts `bulkRef`):
-   * memory the keyspace already counts. Maintained by the reply writer's write callbacks.
+   * Of the unsent output, bytes of arena values sent by reference (zero-copy, pinned: reply-writer.ts `bulkRef`),
+   * less REF_OVERHEAD each: memory the keyspace already counts. Maintained by the reply writer's write callbacks.
    */
   refBytes = 0;
   /** The socket's unsent bytes right after the last flush (what a disconnect leaves to the garbage collector). */

@@ -188,4 +188,30 @@ describe('clients that never read their replies (issue 11 row 5)', () => {
     }
     await c.close();
   });
+
+  it('still bounds a client that pipelines endless GETs of a large value (each reference counts 1 KiB)', async () => {
+    expect(decodeReply(await admin.command('SET', 'j2', Buffer.alloc(600_000, 'k')))).toBe('OK');
+    const getCalls = async (): Promise<number> => {
+      const line = (await info(admin, 'commandstats'))['cmdstat_get'] ?? 'calls=0';
+      return Number(/calls=(\d+)/.exec(line)![1]);
+    };
+    const before = await getCalls();
+    const c = await RawClient.connect(server.port);
+    c.socket.pause();
+    const get = Buffer.from('*2\r\n$3\r\nGET\r\n$2\r\nj2\r\n');
+    c.socket.write(Buffer.concat(Array.from({ length: 100_000 }, () => get))); // 60 GB of replies by reference
+    // It stops at 64 MiB / 1 KiB = 65,536 unsent references, not at 100,000.
+    let last = -1;
+    await waitFor(async () => {
+      const n = (await getCalls()) - before;
+      const still = n === last;
+      last = n;
+      return still && n > 0;
+    }, 20_000);
+    expect(last).toBeGreaterThan(OUTPUT_STOP / 1024 - 2000);
+    expect(last).toBeLessThan(OUTPUT_STOP / 1024 + 2000);
+    const om = Number(/ omem=(\d+)/.exec(String(decodeReply(await admin.command('CLIENT', 'LIST'))).split('\n').find((l) => / cmd=get /.test(l)) ?? '')?.[1]);
+    expect(om).toBeGreaterThan(OUTPUT_STOP - 4 * MiB);
+    c.destroy();
+  }, 60_000);
 });

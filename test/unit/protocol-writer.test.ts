@@ -12,6 +12,7 @@ import {
   BULK_REF_MIN,
   REPLY_POOL_SIZE,
   REPLY_EXTENT_SIZE,
+  REF_OVERHEAD,
   formatDouble,
   formatLongDouble,
 } from '../../protocol/index.js';
@@ -404,7 +405,7 @@ describe('ReplyWriter batching and pools', () => {
     expect(owner.pins).toBe(2); // pinned when encoded, before any flush
     w.flushTo(sink, acct);
     expect(owner.pins).toBe(2);
-    expect(acct.refBytes).toBe(value.length * 2);
+    expect(acct.refBytes).toBe((value.length - REF_OVERHEAD) * 2); // each still counted for REF_OVERHEAD
     expect(cbs.length).toBe(2);
     for (const cb of cbs) cb();
     expect(owner.pins).toBe(0);
