@@ -247,6 +247,7 @@ export class TierkvMetrics {
 
     gauge('redis_memory_used_bytes', 'INFO used_memory: arena chunks in use + hash index + client buffers', () => core.ks.usedMemory() + clientsMemory(core));
     gauge('redis_mem_clients_normal', 'INFO mem_clients_normal: query buffers + memory of unsent replies', () => clientsMemory(core));
+    gauge('tierkv_mem_http_bodies_bytes', 'INFO mem_http_bodies: HTTP request bodies being received', () => core.httpBodyBytes);
     gauge('redis_memory_used_rss_bytes', 'INFO used_memory_rss', () => this.proc().rss);
     gauge('redis_memory_used_peak_bytes', 'INFO used_memory_peak', () => Math.max(core.stats.usedMemoryPeak, core.ks.usedMemory()));
     gauge('redis_memory_used_overhead_bytes', 'INFO used_memory_overhead', () => core.ks.index.bytes());
