@@ -47,8 +47,12 @@ export interface ParseContext {
   readonly seenDuringLoad: boolean;
 }
 
-/** One configuration parameter. `V` is the internal value type (bigint for integers, so bounds are exact). */
-export interface ParamDef<V = unknown> {
+/**
+ * One configuration parameter. `V` is the internal value type (bigint for integers, so bounds are exact), `T` the
+ * type of its `Config` field ({@link fast}) and `F` the field's name (null for no-op parameters): the typed
+ * `Config` fields are derived from these ({@link ConfigValues}).
+ */
+export interface ParamDef<V = unknown, T extends FastValue = FastValue, F extends string | null = string | null> {
   /** Canonical name, lower case (`maxmemory-policy`). */
   readonly name: string;
   /** Other accepted names (Redis keeps old names such as `hash-max-ziplist-entries` as aliases). */
@@ -64,6 +68,8 @@ export interface ParamDef<V = unknown> {
   readonly sensitive: boolean;
   /** Accepted and echoed back, no effect in tierkv. */
   readonly noop: boolean;
+  /** tierkv's own parameter (not Redis's): its own `--help` group and the README's generated table. */
+  readonly own: boolean;
   /**
    * Takes several words (`save 900 1`, `bind a b`): CONFIG SET splits its value on single spaces, a config line
    * passes all its arguments (Redis MULTI_ARG_CONFIG).
@@ -71,27 +77,35 @@ export interface ParamDef<V = unknown> {
   readonly multiArg: boolean;
   /** One-line description (shown by `--help`). */
   readonly doc: string;
+  /** Longer description for the README's table of tierkv's own parameters (default: `doc`). */
+  readonly readme?: string;
   /** Allowed values of an enum. */
   readonly values?: readonly string[];
   /** Lower / upper bound of an int, memory or float parameter (display only; the parser enforces them). */
   readonly min?: bigint | number;
   readonly max?: bigint | number;
   /** camelCase name of the typed field on `Config` (null for noop parameters, which have none). */
-  readonly field: string | null;
+  readonly field: F;
   /** Parses the arguments of a config line / a CONFIG SET value (already split for multi-word parameters). */
   parse(args: readonly string[], prev: V, ctx: ParseContext): ParseResult<V>;
   /** The CONFIG GET text of a value. */
   format(value: V): string;
   /** The value of the typed `Config` field. */
-  fast(value: V): FastValue;
+  fast(value: V): T;
   /** Initial value when it is not a constant (`dir`: the working directory); defaults to parsing `default`. */
   initial?(): V;
 }
 
 /** Converts `maxmemory-policy` to `maxmemoryPolicy` (the `Config` field naming rule). */
-export function camelCase(name: string): string {
-  return name.replace(/-([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+export function camelCase<N extends string>(name: N): CamelCase<N> {
+  return name.replace(/-([a-z0-9])/g, (_m, c: string) => c.toUpperCase()) as CamelCase<N>;
 }
+
+/** {@link camelCase} at the type level: `'maxmemory-policy'` -> `'maxmemoryPolicy'`. */
+export type CamelCase<S extends string> = S extends `${infer H}-${infer T}` ? `${H}${Capitalize<CamelCase<T>>}` : S;
+
+/** The `Config` field name of parameter `N`: none (null) for a no-op one. */
+type FieldOf<N extends string, Noop extends boolean> = Noop extends true ? null : CamelCase<N>;
 
 const ok = <V>(value: V): ParseResult<V> => ({ ok: true, value });
 const fail = <V>(error: string): ParseResult<V> => ({ ok: false, error });
@@ -109,10 +123,19 @@ interface Common {
   protected?: boolean;
   sensitive?: boolean;
   noop?: boolean;
+  /** tierkv's own parameter (see {@link ParamDef.own}). */
+  own?: boolean;
   doc: string;
+  readme?: string;
 }
 
-function base(name: string, c: Common, type: ParamType, def: string, multiArg = false) {
+function base<N extends string, Noop extends boolean>(
+  name: N,
+  c: Common & { noop?: Noop },
+  type: ParamType,
+  def: string,
+  multiArg = false,
+) {
   return {
     name,
     aliases: c.aliases ?? [],
@@ -122,9 +145,11 @@ function base(name: string, c: Common, type: ParamType, def: string, multiArg = 
     protected: c.protected ?? false,
     sensitive: c.sensitive ?? false,
     noop: c.noop ?? false,
+    own: c.own ?? false,
     multiArg,
     doc: c.doc,
-    field: c.noop ? null : camelCase(name),
+    ...(c.readme === undefined ? {} : { readme: c.readme }),
+    field: (c.noop ? null : camelCase(name)) as FieldOf<N, Noop>,
   };
 }
 
@@ -150,7 +175,7 @@ interface IntOpts extends Common {
 }
 
 /** A Redis integer parameter (config.c numeric config without MEMORY/PERCENT/OCTAL flags). */
-function intParam(name: string, o: IntOpts): ParamDef<bigint> {
+function intParam<N extends string, Noop extends boolean = false>(name: N, o: IntOpts & { noop?: Noop }): ParamDef<bigint, number, FieldOf<N, Noop>> {
   return {
     ...base(name, o, 'int', String(o.normalize ? o.normalize(o.default) : o.default)),
     min: o.min,
@@ -175,7 +200,7 @@ interface MemOpts extends IntOpts {
 }
 
 /** A Redis memory parameter (MEMORY_CONFIG): `memtoull` syntax, CONFIG GET prints plain bytes. */
-function memParam(name: string, o: MemOpts): ParamDef<bigint> {
+function memParam<N extends string, Noop extends boolean = false>(name: N, o: MemOpts & { noop?: Noop }): ParamDef<bigint, number, FieldOf<N, Noop>> {
   return {
     ...base(name, o, 'memory', String(o.default)),
     min: o.min,
@@ -206,7 +231,7 @@ function memParam(name: string, o: MemOpts): ParamDef<bigint> {
 }
 
 /** A Redis octal parameter (OCTAL_CONFIG, `unixsocketperm`): C strtoll base 8, printed in octal. */
-function octalParam(name: string, o: IntOpts): ParamDef<bigint> {
+function octalParam<N extends string, Noop extends boolean = false>(name: N, o: IntOpts & { noop?: Noop }): ParamDef<bigint, number, FieldOf<N, Noop>> {
   return {
     ...base(name, o, 'octal', o.default.toString(8)),
     min: o.min,
@@ -231,7 +256,7 @@ interface BoolOpts extends Common {
 }
 
 /** A Redis yes/no parameter. */
-function boolParam(name: string, o: BoolOpts): ParamDef<boolean> {
+function boolParam<N extends string, Noop extends boolean = false>(name: N, o: BoolOpts & { noop?: Noop }): ParamDef<boolean, boolean, FieldOf<N, Noop>> {
   return {
     ...base(name, o, 'bool', o.default ? 'yes' : 'no'),
     values: ['yes', 'no'],
@@ -247,9 +272,9 @@ function boolParam(name: string, o: BoolOpts): ParamDef<boolean> {
   };
 }
 
-interface EnumOpts extends Common {
-  values: readonly string[];
-  default: string;
+interface EnumOpts<E extends string> extends Common {
+  values: readonly E[];
+  default: NoInfer<E>;
   /** Redis prints some aliases by the first name of the same value (`oom-score-adj relative` reads `yes`). */
   canonical?: Readonly<Record<string, string>>;
 }
@@ -258,15 +283,18 @@ interface EnumOpts extends Common {
  * A Redis enum parameter: case-insensitive input, printed in lower case. Error text of Redis 7.0.15:
  * "argument(s) must be one of the following: a, b, c".
  */
-function enumParam(name: string, o: EnumOpts): ParamDef<string> {
+function enumParam<N extends string, const E extends string, Noop extends boolean = false>(
+  name: N,
+  o: EnumOpts<E> & { noop?: Noop },
+): ParamDef<E, E, FieldOf<N, Noop>> {
   return {
     ...base(name, o, 'enum', o.default),
     values: o.values,
     parse: (args) =>
       single(args, (s) => {
         const l = asciiLower(s);
-        if (!o.values.includes(l)) return fail(`argument(s) must be one of the following: ${o.values.join(', ')}`);
-        return ok(o.canonical?.[l] ?? l);
+        if (!(o.values as readonly string[]).includes(l)) return fail(`argument(s) must be one of the following: ${o.values.join(', ')}`);
+        return ok((o.canonical?.[l] ?? l) as E);
       }),
     format: (v) => v,
     fast: (v) => v,
@@ -279,7 +307,7 @@ interface StringOpts extends Common {
 }
 
 /** A Redis string parameter. */
-function stringParam(name: string, o: StringOpts): ParamDef<string> {
+function stringParam<N extends string, Noop extends boolean = false>(name: N, o: StringOpts & { noop?: Noop }): ParamDef<string, string, FieldOf<N, Noop>> {
   return {
     ...base(name, o, 'string', o.default),
     parse: (args) =>
@@ -300,7 +328,7 @@ interface FloatOpts extends Common {
 }
 
 /** A tierkv float parameter (Redis 7.0 has none; wording modelled on its numeric errors). */
-function floatParam(name: string, o: FloatOpts): ParamDef<number> {
+function floatParam<N extends string, Noop extends boolean = false>(name: N, o: FloatOpts & { noop?: Noop }): ParamDef<number, number, FieldOf<N, Noop>> {
   const lo = o.minExclusive ? `greater than ${o.min}` : `at least ${o.min}`;
   return {
     ...base(name, o, 'float', String(o.default)),
@@ -329,7 +357,7 @@ export const HTTP_PORT_AUTO_OFFSET = 1000;
  * with Redis's integer syntax and range error. `auto` is printed as `auto` until the server resolves it at start
  * (see TierkvServer.listen, which records the port in use with Config.resolve).
  */
-function httpPortParam(o: Common): ParamDef<bigint> {
+function httpPortParam(o: Common & { noop?: false }): ParamDef<bigint, number, 'httpPort'> {
   return {
     ...base('http-port', o, 'special', 'auto'),
     min: 0n,
@@ -356,7 +384,7 @@ function isBaseName(s: string): boolean {
 // Special parameters (own syntax), after Redis config.c's special setters.
 
 /** `save`: pairs "seconds changes"; "" clears; lines of a config file accumulate (Redis setConfigSaveOption). */
-function saveParam(o: Common & { default: string }): ParamDef<readonly (readonly [bigint, bigint])[]> {
+function saveParam(o: Common & { default: string; noop: true }): ParamDef<readonly (readonly [bigint, bigint])[], string, null> {
   const parse = (args: readonly string[], prev: readonly (readonly [bigint, bigint])[], ctx: ParseContext) => {
     let a = args;
     if (a.length === 1 && a[0] === '') a = [];
@@ -437,7 +465,7 @@ type ObufLimits = readonly (readonly [bigint, bigint, bigint])[]; // normal, rep
 const OBUF_CLASSES = ['normal', 'slave', 'pubsub'] as const;
 
 /** `client-output-buffer-limit <class> <hard> <soft> <seconds> ...` (Redis updateClientOutputBufferLimit). */
-function clientOutputBufferLimitParam(o: Common): ParamDef<ObufLimits> {
+function clientOutputBufferLimitParam(o: Common & { noop?: false }): ParamDef<ObufLimits, readonly number[], 'clientOutputBufferLimit'> {
   const def: ObufLimits = [
     [0n, 0n, 0n],
     [256n * 1024n * 1024n, 64n * 1024n * 1024n, 60n],
@@ -471,7 +499,7 @@ function clientOutputBufferLimitParam(o: Common): ParamDef<ObufLimits> {
 }
 
 /** `oom-score-adj-values <master> <replica> <bgchild>` (Redis setConfigOOMScoreAdjValuesOption). */
-function oomScoreAdjValuesParam(o: Common): ParamDef<readonly bigint[]> {
+function oomScoreAdjValuesParam(o: Common & { noop: true }): ParamDef<readonly bigint[], string, null> {
   return {
     ...base('oom-score-adj-values', o, 'special', '0 200 800', true),
     parse: (args) => {
@@ -492,12 +520,12 @@ function oomScoreAdjValuesParam(o: Common): ParamDef<readonly bigint[]> {
 }
 
 /** A Redis long long parameter: like an int parameter (the same syntax and errors), wider bounds. */
-function longLongParam(name: string, o: IntOpts): ParamDef<bigint> {
+function longLongParam<N extends string, Noop extends boolean = false>(name: N, o: IntOpts & { noop?: Noop }): ParamDef<bigint, number, FieldOf<N, Noop>> {
   return intParam(name, o);
 }
 
 /** `replicaof` / `slaveof`: "" (no master). tierkv does not replicate: any other value is refused. */
-function replicaofParam(o: Common): ParamDef<string> {
+function replicaofParam(o: Common & { noop: true }): ParamDef<string, string, null> {
   return {
     ...base('replicaof', o, 'special', '', true),
     parse: (args) => {
@@ -517,7 +545,7 @@ const SHUTDOWN_FLAGS: readonly (readonly [string, number])[] = [['default', 0], 
  * A Redis flags enum (several words combine, Redis config.c enumConfigSet with MULTI_ARG_CONFIG): printed as the
  * exact name of the value, else the names of its bits in enum order.
  */
-function flagsEnumParam(name: string, o: Common): ParamDef<number> {
+function flagsEnumParam<N extends string>(name: N, o: Common & { noop: true }): ParamDef<number, number, null> {
   const names = SHUTDOWN_FLAGS.map(([n]) => n).join(', ');
   return {
     ...base(name, o, 'special', 'default', true),
@@ -549,7 +577,7 @@ function trimmedFixed(d: number): string {
 }
 
 /** `latency-tracking-info-percentiles`: doubles in 0..100 separated by spaces, "" for none. */
-function percentilesParam(o: Common): ParamDef<readonly number[]> {
+function percentilesParam(o: Common & { noop: true }): ParamDef<readonly number[], string, null> {
   return {
     ...base('latency-tracking-info-percentiles', o, 'special', '50 99 99.9', true),
     parse: (args) => {
@@ -630,7 +658,7 @@ function dirError(e: unknown): string {
  * `dir`: the working directory. Redis chdir()s into it and CONFIG GET prints getcwd(); tierkv stores the
  * absolute path after checking that it is a directory, and leaves the chdir, if any, to the server.
  */
-function dirParam(o: Common): ParamDef<string> {
+function dirParam(o: Common & { noop?: false }): ParamDef<string, string, 'dir'> {
   return {
     ...base('dir', o, 'special', '(working directory)'),
     initial: () => process.cwd(),
@@ -650,7 +678,7 @@ function dirParam(o: Common): ParamDef<string> {
 }
 
 /** `bind`: up to 16 addresses; one empty argument means none (Redis setConfigBindOption). */
-function bindParam(o: Common & { default: readonly string[] }): ParamDef<readonly string[]> {
+function bindParam(o: Common & { default: readonly string[]; noop?: false }): ParamDef<readonly string[], readonly string[], 'bind'> {
   return {
     ...base('bind', o, 'list', o.default.join(' '), true),
     initial: () => o.default,
@@ -693,8 +721,11 @@ const isPow2 = (v: bigint) => v > 0n && (v & (v - 1n)) === 0n;
 // ---------------------------------------------------------------------------------------------------------------
 // The table.
 
-/** Every parameter, in `--help` order: Redis parameters used by tierkv, tierkv's own, then no-op ones. */
-export const PARAMS: readonly ParamDef<any>[] = [
+/**
+ * Every parameter, in `--help` order: Redis parameters used by tierkv, tierkv's own, then no-op ones. The single
+ * declaration of each parameter: its element types carry each field's name and type ({@link ConfigValues}).
+ */
+const DECLS = [
   // --- Redis parameters tierkv implements -----------------------------------------------------------------------
   intParam('port', { default: 6379n, min: 0n, max: 65535n, mutable: false, doc: 'TCP port to listen on (0: any free port, logged at startup)' }),
   bindParam({ default: ['127.0.0.1'], mutable: false, doc: 'addresses to listen on, space separated (up to 16)' }),
@@ -876,7 +907,7 @@ export const PARAMS: readonly ParamDef<any>[] = [
   boolParam('latency-tracking', { default: true, noop: true, doc: 'per-command latency tracking' }),
   {
     ...stringParam('notify-keyspace-events', { default: '', noop: true, doc: 'keyspace notification classes (letters of Ag$lshzxeKEtmdn)' }),
-    type: 'special',
+    type: 'special' as const,
     parse: (args: readonly string[]) =>
       single(args, (s) => {
         const f = keyspaceEventsToFlags(s);
@@ -991,6 +1022,21 @@ export const PARAMS: readonly ParamDef<any>[] = [
   intParam('tls-session-cache-size', { default: 20480n, min: 0n, max: INT_MAX, noop: true, doc: 'TLS session cache size' }),
   intParam('tls-session-cache-timeout', { default: 300n, min: 0n, max: INT_MAX, noop: true, doc: 'TLS session cache timeout, seconds' }),
 ];
+
+/** Every parameter, in `--help` order (see the table above). */
+export const PARAMS: readonly ParamDef<any>[] = DECLS;
+
+type Decl = (typeof DECLS)[number];
+
+/**
+ * The typed fields of `Config`, derived from the table: one per parameter that has an effect in tierkv, named by
+ * camelCase of the parameter name, typed by its `fast` value. Integers and memory sizes are numbers (bytes for
+ * memory; values above 2^53 are rounded, which only concerns absurdly large limits); booleans for yes/no; enums as
+ * the union of their lower-case values. See each parameter's `doc` for its unit.
+ */
+export type ConfigValues = {
+  -readonly [D in Decl as D['field'] extends string ? D['field'] : never]: ReturnType<D['fast']>;
+};
 
 /** A parameter found by one of its names. */
 export interface ParamLookup {
