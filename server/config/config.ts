@@ -20,10 +20,8 @@ import {
   DEPRECATED_DIRECTIVES,
   PARAMS,
   lookupParam,
+  type ConfigValues,
   type FastValue,
-  type Loglevel,
-  type MaxmemoryPolicy,
-  type MigrateCommandMode,
   type ParamDef,
 } from './params.js';
 import { asciiLower } from './units.js';
@@ -32,80 +30,8 @@ import { tierkvVersion } from './version.js';
 export { CliExit, ConfigError } from './loader.js';
 export type { Directive } from './loader.js';
 
-/**
- * The typed fields of {@link Config}: one per parameter that has an effect in tierkv, named by camelCase of the
- * parameter name. Integers and memory sizes are numbers (bytes for memory; values above 2^53 are rounded, which
- * only concerns absurdly large limits); booleans for yes/no; enums as their lower-case value.
- */
-export interface ConfigFields {
-  port: number;
-  /** Addresses to listen on, as given (Redis syntax: `-` prefix = optional, `*` = all IPv4). */
-  bind: readonly string[];
-  unixsocket: string;
-  unixsocketperm: number;
-  /** Bytes; 0 = no limit. */
-  maxmemory: number;
-  maxmemoryPolicy: MaxmemoryPolicy;
-  maxmemorySamples: number;
-  /** "" = no password. */
-  requirepass: string;
-  maxclients: number;
-  /** Bytes. */
-  protoMaxBulkLen: number;
-  /** Bytes. */
-  clientQueryBufferLimit: number;
-  /**
-   * `client-output-buffer-limit` of the normal class: [hard limit bytes, soft limit bytes, soft limit seconds]
-   * (0 = no limit).
-   */
-  clientOutputBufferLimit: readonly number[];
-  /** Per second, 1..500. */
-  hz: number;
-  /** Seconds; 0 = never. */
-  timeout: number;
-  /** Seconds; 0 = off. */
-  tcpKeepalive: number;
-  tcpBacklog: number;
-  databases: number;
-  loglevel: Loglevel;
-  /** "" = standard output. */
-  logfile: string;
-  lfuLogFactor: number;
-  /** Minutes. */
-  lfuDecayTime: number;
-  /** 1..10. */
-  activeExpireEffort: number;
-  lazyfreeLazyUserFlush: boolean;
-  protectedMode: boolean;
-  /** Always false. */
-  daemonize: boolean;
-  /** Absolute path. */
-  dir: string;
-  /** "" = none. */
-  pidfile: string;
-  /** 0 < x ≤ 1. */
-  hotRatio: number;
-  /** Milliseconds. */
-  tierCounterResetMs: number;
-  /** Microseconds. */
-  tierWorkBudgetUs: number;
-  /** Bytes. */
-  arenaExtentSize: number;
-  /** Bytes, power of two. */
-  slabPageSize: number;
-  slabGrowthFactor: number;
-  /** Bytes, multiple of 8. */
-  slabChunkMin: number;
-  enableMigrateCommand: MigrateCommandMode;
-  /** Milliseconds. */
-  migratePrepareTimeoutMs: number;
-  migrateZeroFreed: boolean;
-  /**
-   * Port of the HTTP listener: -1 (HTTP_PORT_AUTO) = `port` + 1000 until the server resolved it at start, 0 =
-   * disabled. After TierkvServer.listen() it holds the port in use (0 when there is no HTTP listener).
-   */
-  httpPort: number;
-}
+/** The typed fields of {@link Config}, derived from the parameter table (see params.ts ConfigValues). */
+export type ConfigFields = ConfigValues;
 
 /**
  * A change hook: called after CONFIG SET stored new values, once per SET for each hook whose parameters changed.
@@ -138,52 +64,19 @@ function splitOnSpaces(value: string): string[] {
 }
 
 /**
+ * The typed fields of {@link Config}, declared by the parameter table (params.ts): merged into the class, each one
+ * stored by the constructor as a plain own property.
+ */
+export interface Config extends ConfigFields {}
+
+/**
  * The configuration of one server.
  *
- * Fields (see {@link ConfigFields}) are plain properties, always in sync with the stored values, for hot-path
- * reads (`if (config.maxmemory && used > config.maxmemory) ...`); change them only through {@link Config.set}
- * or loading.
+ * Fields (see {@link ConfigFields}) are plain own properties, set for every parameter by the constructor and
+ * always in sync with the stored values, for hot-path reads (`if (config.maxmemory && used > config.maxmemory)
+ * ...`); change them only through {@link Config.set} or loading.
  */
-export class Config implements ConfigFields {
-  port = 0;
-  bind: readonly string[] = [];
-  unixsocket = '';
-  unixsocketperm = 0;
-  maxmemory = 0;
-  maxmemoryPolicy: MaxmemoryPolicy = 'noeviction';
-  maxmemorySamples = 0;
-  requirepass = '';
-  maxclients = 0;
-  protoMaxBulkLen = 0;
-  clientQueryBufferLimit = 0;
-  clientOutputBufferLimit: readonly number[] = [0, 0, 0];
-  hz = 0;
-  timeout = 0;
-  tcpKeepalive = 0;
-  tcpBacklog = 0;
-  databases = 0;
-  loglevel: Loglevel = 'notice';
-  logfile = '';
-  lfuLogFactor = 0;
-  lfuDecayTime = 0;
-  activeExpireEffort = 0;
-  lazyfreeLazyUserFlush = false;
-  protectedMode = false;
-  daemonize = false;
-  dir = '';
-  pidfile = '';
-  hotRatio = 0;
-  tierCounterResetMs = 0;
-  tierWorkBudgetUs = 0;
-  arenaExtentSize = 0;
-  slabPageSize = 0;
-  slabGrowthFactor = 0;
-  slabChunkMin = 0;
-  enableMigrateCommand: MigrateCommandMode = 'local';
-  migratePrepareTimeoutMs = 0;
-  migrateZeroFreed = true;
-  httpPort = 0;
-
+export class Config {
   private readonly values = new Map<ParamDef<any>, unknown>();
   private readonly hooks = new Map<ParamDef<any>, ChangeHook[]>();
 
@@ -200,7 +93,12 @@ export class Config implements ConfigFields {
         if (!r.ok) throw new Error(`bad default for config parameter ${def.name}: ${r.error}`);
         v = r.value;
       }
-      this.store(def, v);
+      this.values.set(def, v);
+      // Defined, not assigned: V8 keeps an object with this many properties added by computed-name assignment in
+      // dictionary mode, which would make every `config.maxmemory` read on the command path a hash lookup.
+      if (def.field !== null) {
+        Object.defineProperty(this, def.field, { value: def.fast(v), writable: true, enumerable: true, configurable: true });
+      }
     }
   }
 
