@@ -234,23 +234,9 @@ export function paramsToDirectives(params: Readonly<Record<string, string>>, ver
 
 function helpGroup(def: ParamDef<unknown>): string {
   if (def.noop) return 'Redis parameters accepted for compatibility (no effect in tierkv):';
-  if (def.field && TIERKV_OWN.has(def.name)) return 'tierkv parameters:';
+  if (def.own) return 'tierkv parameters:';
   return 'Redis parameters:';
 }
-
-const TIERKV_OWN = new Set([
-  'hot-ratio',
-  'tier-counter-reset-ms',
-  'tier-work-budget-us',
-  'arena-extent-size',
-  'slab-page-size',
-  'slab-growth-factor',
-  'slab-chunk-min',
-  'enable-migrate-command',
-  'migrate-prepare-timeout-ms',
-  'migrate-zero-freed',
-  'http-port',
-]);
 
 /** The `--help` description of one parameter: doc, allowed values, default, aliases, runtime mutability. */
 export function describeParam(def: ParamDef<unknown>): string {

@@ -767,16 +767,40 @@ const DECLS = [
   dirParam({ protected: true, doc: 'accepted (must be a directory), no effect: tierkv neither changes directory nor writes files there; CONFIG SET refuses it, as Redis does by default' }),
   stringParam('pidfile', { default: '', mutable: false, doc: 'accepted, no effect: tierkv writes no pid file' }),
 
-  // --- tierkv's own -----------------------------------------------------------------------------------------------
-  floatParam('hot-ratio', { default: 0.3, min: 0, max: 1, minExclusive: true, doc: 'share of the memory budget kept in the hot tier, 0 < x <= 1' }),
-  intParam('tier-counter-reset-ms', { default: 60000n, min: 1n, max: INT_MAX, doc: 'period of the access-counter reset that drives tiering, ms' }),
-  intParam('tier-work-budget-us', { default: 100n, min: 1n, max: 1000000n, doc: 'time budget of one tiering work slice, microseconds' }),
+  // --- tierkv's own (`own`: their own `--help` group; `readme`: the README table, `npm run docs:config`) ------
+  floatParam('hot-ratio', {
+    default: 0.3,
+    min: 0,
+    max: 1,
+    minExclusive: true,
+    own: true,
+    doc: 'share of the memory budget kept in the hot tier, 0 < x <= 1',
+    readme: 'share of `maxmemory` for the hot tier, the rest is the cold tier (with `maxmemory 0` there is no tiering)',
+  }),
+  intParam('tier-counter-reset-ms', {
+    default: 60000n,
+    min: 1n,
+    max: INT_MAX,
+    own: true,
+    doc: 'period of the access-counter reset that drives tiering, ms',
+    readme: 'access counters read as 0 after each such period (O(1) epoch reset)',
+  }),
+  intParam('tier-work-budget-us', {
+    default: 100n,
+    min: 1n,
+    max: 1000000n,
+    own: true,
+    doc: 'time budget of one tiering work slice, microseconds',
+    readme: 'time budget of tier work per command',
+  }),
   memParam('arena-extent-size', {
     default: 32n * MB,
     min: 32n * MB,
     max: 1024n * MB,
     mutable: false,
+    own: true,
     doc: 'size of one arena extent (SharedArrayBuffer), bytes, 32mb..1gb, a multiple of slab-page-size',
+    readme: 'size of one extent (≥ 32 MiB so that freeing it returns pages to the OS)',
   }),
   memParam('slab-page-size', {
     default: MB,
@@ -784,36 +808,66 @@ const DECLS = [
     max: 32n * MB,
     mutable: false,
     check: (v) => (isPow2(v) ? null : 'argument must be a power of two'),
+    own: true,
     doc: 'slab page size, bytes, a power of two in 64kb..32mb',
+    readme: 'slab page size (extents are cut into pages, pages into chunks of one size class)',
   }),
   // 1.125, not memcached's 1.25: with a 16-byte item header, finer classes waste less (a 4-byte key with a
   // 100-byte value is a 120-byte item: a 120-byte chunk here, a 136-byte one with 1.25).
-  floatParam('slab-growth-factor', { default: 1.125, min: 1.01, max: 4, mutable: false, doc: 'ratio between consecutive slab chunk sizes, 1.01..4' }),
+  floatParam('slab-growth-factor', {
+    default: 1.125,
+    min: 1.01,
+    max: 4,
+    mutable: false,
+    own: true,
+    doc: 'ratio between consecutive slab chunk sizes, 1.01..4',
+    readme: "ratio between consecutive slab classes (memcached's `-f`, whose default is 1.25)",
+  }),
   intParam('slab-chunk-min', {
     default: 48n,
     min: 32n,
     max: 65536n,
     mutable: false,
     check: (v) => (v % 8n === 0n ? null : 'argument must be a multiple of 8'),
+    own: true,
     doc: 'smallest slab chunk, bytes, a multiple of 8 in 32..65536',
+    readme: 'smallest chunk, bytes',
   }),
   enumParam('enable-migrate-command', {
     values: MIGRATE_COMMAND_MODES,
     default: 'local',
     mutable: false,
+    own: true,
     doc: 'allow the MIGRATE_* commands (local: loopback and Unix-socket clients only)',
+    readme: 'who may run MIGRATE_PREPARE: `no`, `yes`, `local` (loopback/Unix socket only)',
   }),
-  intParam('migrate-prepare-timeout-ms', { default: 600000n, min: 1n, max: INT_MAX, doc: 'how long a MIGRATE_PREPARE stays in force without completion, ms' }),
+  intParam('migrate-prepare-timeout-ms', {
+    default: 600000n,
+    min: 1n,
+    max: INT_MAX,
+    own: true,
+    doc: 'how long a MIGRATE_PREPARE stays in force without completion, ms',
+    readme: 'how long the migration mode after `MIGRATE_PREPARE` lasts without `MIGRATE_DONE`/`MIGRATE_ABORT`',
+  }),
   boolParam('migrate-zero-freed', {
     default: true,
+    own: true,
     doc: 'MIGRATE_PREPARE overwrites the dropped memory with zeros (in a worker thread) before giving it back, so that a migration sends it as zero pages',
+    readme:
+      '`MIGRATE_PREPARE` zeroes the memory it drops (in a worker thread) before giving it back, so that a ' +
+      'migration sends it as zero pages',
   }),
   httpPortParam({
     mutable: false,
+    own: true,
     doc:
       'port of the HTTP endpoint (/metrics, /healthz, key API): auto = port + 1000 (off with port 0, or when that ' +
       'port is busy: a warning, RESP still starts), N = that port (failing to bind it is fatal), 0 = disabled; ' +
       'CONFIG GET shows the port in use (0: none)',
+    readme:
+      'HTTP port for `/metrics`, `/healthz` and the key API, bound like `bind`: `auto` = `port` + 1000 (7379; none ' +
+      'with `port 0`, and only a warning if it is busy), `N` = that port (fatal if busy), `0` disables; `CONFIG GET` ' +
+      'shows the port in use',
   }),
 
   // --- Redis parameters with no effect in tierkv (accepted, validated and echoed back) -------------------------
