@@ -1,6 +1,14 @@
-import { describe, expect, test } from 'vitest';
+import { describe, expect, expectTypeOf, test } from 'vitest';
 import { Config } from '../../server/config/config.js';
-import { ALL_NAMES, PARAMS, camelCase, lookupParam } from '../../server/config/params.js';
+import {
+  ALL_NAMES,
+  PARAMS,
+  camelCase,
+  lookupParam,
+  type Loglevel,
+  type MaxmemoryPolicy,
+  type MigrateCommandMode,
+} from '../../server/config/params.js';
 
 const sorted = (pairs: Array<[string, string]>) => [...pairs].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
 const get1 = (c: Config, name: string) => {
@@ -528,6 +536,24 @@ describe('typed fields', () => {
     const expected = PARAMS.filter((d) => !d.noop).map((d) => camelCase(d.name));
     expect([...fields].sort()).toEqual([...expected].sort());
     for (const d of PARAMS) expect(d.field).toBe(d.noop ? null : camelCase(d.name));
+  });
+
+  test('fields are plain data properties (hot-path reads), typed from their declarations', () => {
+    const c = new Config();
+    for (const d of PARAMS) {
+      if (d.field === null) continue;
+      const desc = Object.getOwnPropertyDescriptor(c, d.field);
+      expect(desc && 'value' in desc && desc.writable && desc.enumerable, d.name).toBe(true);
+    }
+    // Compile-time checks (tsc -p tsconfig.check.json): the field types come from the parameter table.
+    expectTypeOf(c.maxmemory).toEqualTypeOf<number>();
+    expectTypeOf(c.migrateZeroFreed).toEqualTypeOf<boolean>();
+    expectTypeOf(c.maxmemoryPolicy).toEqualTypeOf<MaxmemoryPolicy>();
+    expectTypeOf(c.loglevel).toEqualTypeOf<Loglevel>();
+    expectTypeOf(c.enableMigrateCommand).toEqualTypeOf<MigrateCommandMode>();
+    expectTypeOf(c.bind).toEqualTypeOf<readonly string[]>();
+    expectTypeOf(c.clientOutputBufferLimit).toEqualTypeOf<readonly number[]>();
+    expectTypeOf(c).not.toHaveProperty('appendonly');
   });
 
   test('fields have the typed defaults', () => {
