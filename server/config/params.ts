@@ -1,12 +1,14 @@
 /**
  * The configuration parameter table of tierkv, declared once: names, aliases, types, defaults, mutability,
- * bounds, flags and one-line docs. `Config` (config.ts), the config-file and command-line loader and the
- * generated `--help` all read it.
+ * bounds, flags and one-line docs. Everything else is derived from it: the typed `Config` fields (their names and
+ * types, {@link ConfigValues}; no other list of fields exists), CONFIG GET / CONFIG SET (config.ts), the
+ * config-file and command-line loader, the generated `--help` (loader.ts) and the README's table of tierkv's own
+ * parameters (readme-table.ts, `npm run docs:config`).
  *
  * Three groups of parameters:
  * - Redis parameters that tierkv implements (same name, type, bounds and error texts as Redis 7.0.15, a few
  *   defaults chosen for tierkv: `bind` 127.0.0.1, `databases` 1, `protected-mode` no, `save` "");
- * - tierkv's own (`hot-ratio`, `arena-extent-size`, ...);
+ * - tierkv's own (`hot-ratio`, `arena-extent-size`, ...), flagged `own`;
  * - Redis parameters that mean nothing in tierkv but that tools, redis.conf files and client test suites set:
  *   flag `noop`, they are accepted, validated like Redis and echoed back by CONFIG GET, with no effect.
  *
