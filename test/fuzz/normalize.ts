@@ -11,6 +11,7 @@
 import { repliesEquivalent } from '../integration/differential-runner.js';
 import { RespError, RespVerbatim, decodeReply, frameReply, type RespValue } from '../helpers/resp.js';
 import { commandName, type Cmd } from './gen.js';
+import { PARAMS } from '../../server/config/params.js';
 
 /** What the comparison needs to know about the servers. */
 export interface CompareEnv {
@@ -317,11 +318,8 @@ function compareConfigGet(a: Buffer, b: Buffer): string | null {
   return null;
 }
 
-/** Parameters only tierkv has. */
-export const TIERKV_PARAMS: ReadonlySet<string> = new Set([
-  'hot-ratio', 'tier-counter-reset-ms', 'tier-work-budget-us', 'arena-extent-size', 'slab-page-size', 'slab-growth-factor',
-  'slab-chunk-min', 'enable-migrate-command', 'migrate-prepare-timeout-ms', 'http-port',
-]);
+/** Parameters only tierkv has (from their declarations, server/config/params.ts). */
+export const TIERKV_PARAMS: ReadonlySet<string> = new Set(PARAMS.filter((d) => d.own).map((d) => d.name));
 
 function compareCommandList(a: Buffer, b: Buffer, env: CompareEnv): string | null {
   const va = decodeReply(a);
