@@ -18,8 +18,6 @@
  * table being rehashed, -1 means not found. An encoded slot is valid until the next mutation of the index.
  */
 
-import type { ZeroList } from '../../allocator/arena.js';
-
 /** Empty slot marker (address 0 is never a valid item). */
 export const EMPTY = 0;
 /** Tombstone marker in the old table during a rehash (equals arena's TOMBSTONE_ADDR). */
@@ -45,10 +43,7 @@ export interface KeyMatcher {
   matches(addr: number): boolean;
 }
 
-/**
- * One open-addressing table. Its arrays live in SharedArrayBuffers (as fast as ArrayBuffers for typed-array
- * access) so that a retired table can be handed to the zeroing worker (server/zero-release.ts) like an extent.
- */
+/** One open-addressing table. */
 class Table {
   readonly mask: number;
   readonly addrs: Uint32Array;
@@ -57,8 +52,8 @@ class Table {
   used = 0;
   constructor(readonly cap: number) {
     this.mask = cap - 1;
-    this.addrs = new Uint32Array(new SharedArrayBuffer(cap * 4));
-    this.hashes = new Uint32Array(new SharedArrayBuffer(cap * 4));
+    this.addrs = new Uint32Array(cap);
+    this.hashes = new Uint32Array(cap);
   }
 }
 
@@ -76,8 +71,6 @@ export class HashIndex {
   expandAllowed: ((moreBytes: number) => boolean) | null = null;
   /** Bytes of tables dropped since the owner last reset this (freed once V8 collects them). */
   releasedBytes = 0;
-  /** While set, every table the index drops adds its arrays here, to be zeroed before release (as Arena.zeroSink). */
-  zeroSink: ZeroList | null = null;
 
   /**
    * @param initialCapacity slots of the first table (rounded up to a power of two, at least 1024)
@@ -245,17 +238,9 @@ export class HashIndex {
     }
   }
 
-  /** Accounts for a table the index no longer uses (and hands it to the zero sink, if one is set). */
+  /** Accounts for a table the index no longer uses (freed once V8 collects it). */
   private retire(t: Table): void {
     this.releasedBytes += t.cap * 8;
-    const z = this.zeroSink;
-    if (z === null) return;
-    for (const a of [t.addrs, t.hashes]) {
-      z.bufs.push(a.buffer as SharedArrayBuffer);
-      z.offs.push(0);
-      z.lens.push(a.byteLength);
-      z.bytes += a.byteLength;
-    }
   }
 
   private startRehash(newCap: number): void {
@@ -320,7 +305,8 @@ export class HashIndex {
 
   /**
    * Starts an incremental shrink to the capacity `live` entries need (at most 40 % full), e.g. after a tier drop
-   * left the table sized for keys that no longer exist (its dead entries are dropped as the rehash meets them).
+   * left the table sized for keys that no longer exist (its dead entries are dropped as the rehash meets them); the
+   * owner's cron moves it along (`rehashFor`).
    * @returns false (nothing started) while another rehash is in progress or when the table is not larger
    */
   shrinkFor(live: number): boolean {
