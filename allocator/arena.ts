@@ -24,7 +24,7 @@
  * of dead pages stay quarantined until the owner has removed every reference to them (see `reclaimDeadPages`).
  */
 import { Extent } from './extent.js';
-import { F_FREE } from './item-layout.js';
+import { chunkIsFree, F_FREE } from './item.js';
 import { SizeClasses, CHUNK_ALIGN } from './size-classes.js';
 
 /** Tier ids. */
@@ -47,6 +47,8 @@ export const PS_JUMBO = 3;
 export const PS_DEAD = 4;
 
 const NO_PAGE = -1;
+/** An extent with no memory: `ext` after extents were dropped. */
+const PLACEHOLDER_EXTENT = Extent.placeholder();
 const JUMBO_CLASS = 255;
 
 /** Arena construction parameters (bytes unless said otherwise). */
@@ -102,16 +104,16 @@ export class Arena {
   private readonly maxPageIds: number;
 
   /** Extent table: slot → extent (null = free slot). */
-  readonly extents: (Extent | null)[] = [];
+  private readonly extents: (Extent | null)[] = [];
   private freeExtentSlots: number[] = [];
 
-  // Page table, indexed by page id.
-  readonly pageExt = new Int32Array(MAX_PAGES).fill(-1);
-  readonly pageBase = new Uint32Array(MAX_PAGES);
-  readonly pageChunk = new Uint32Array(MAX_PAGES);
-  readonly pageState = new Uint8Array(MAX_PAGES);
-  readonly pageClass = new Uint8Array(MAX_PAGES);
-  readonly pageUsed = new Uint32Array(MAX_PAGES);
+  // Page table, indexed by page id. Private: server/ asks through the page methods below (`pageStateOf`, …).
+  private readonly pageExt = new Int32Array(MAX_PAGES).fill(-1);
+  private readonly pageBase = new Uint32Array(MAX_PAGES);
+  private readonly pageChunk = new Uint32Array(MAX_PAGES);
+  private readonly pageState = new Uint8Array(MAX_PAGES);
+  private readonly pageClass = new Uint8Array(MAX_PAGES);
+  private readonly pageUsed = new Uint32Array(MAX_PAGES);
   private readonly pageCap = new Uint16Array(MAX_PAGES);
   private readonly pageBump = new Uint16Array(MAX_PAGES);
   private readonly pageFree = new Int32Array(MAX_PAGES);
@@ -165,9 +167,9 @@ export class Arena {
   classesInUse = 0;
   /**
    * Bytes of slab pages (both tiers) above which a page that becomes empty releases its extent even when it would
-   * be the tier's spare (0: no limit). Set by the page mover from maxmemory; see server/slab-rebalancer.ts.
+   * be the tier's spare (0: no limit). Set by the page mover from maxmemory (`setPageBudget`).
    */
-  pageBudgetBytes = 0;
+  private pageBudgetBytes = 0;
   /**
    * While set, every extent the arena releases (dropped, trimmed, freed jumbo) adds its written byte ranges here,
    * unless a reply still references it (extent.ts `pins`: it is freed, unzeroed, when the reply is written).
@@ -176,13 +178,13 @@ export class Arena {
   /** Number of `dropTier` calls so far (lets the page mover notice that its page was dropped). */
   drops = 0;
 
-  /**
-   * Bytes of extents released since the owner last reset this counter: their memory returns to the OS only once V8
-   * has collected the SharedArrayBuffers, so the server forces a GC when this grows large (see ServerCore.cron).
-   */
-  releasedBytes = 0;
+  /** See `releasedBytes`. */
+  private released = 0;
 
-  /** Set by `resolve`: the extent holding the item that was resolved last. */
+  /**
+   * Set by `resolve`: the extent holding the item that was resolved last (read it, never write it); after a
+   * `dropTier`, an empty placeholder, so that no view of a dropped extent stays reachable from here.
+   */
   ext: Extent;
 
   /**
@@ -236,9 +238,21 @@ export class Arena {
     return this.pageChunk[addr >>> CHUNK_BITS];
   }
 
+  /** True when an item of `size` bytes would use the same chunk (slab class, or jumbo extent size) as the live item at `addr`. */
+  sameChunkClass(addr: number, size: number): boolean {
+    const p = addr >>> CHUNK_BITS;
+    if (this.pageState[p] === PS_JUMBO) return ((size + 7) & ~7) === this.pageChunk[p];
+    return this.classes.classFor(size) === this.pageClass[p];
+  }
+
   /** Page id of an address. */
   static pageOf(addr: number): number {
     return addr >>> CHUNK_BITS;
+  }
+
+  /** Address of chunk `c` of page `p`. */
+  static addrOf(p: number, c: number): number {
+    return ((p << CHUNK_BITS) | c) >>> 0;
   }
 
   // ---------------------------------------------------------------------------------------------------------
@@ -394,6 +408,39 @@ export class Arena {
     return this.tierPages[tier][i];
   }
 
+  /** State of page `p` (PS_ACTIVE for a slab page holding items, PS_JUMBO, PS_DEAD after a drop, …). */
+  pageStateOf(p: number): number {
+    return this.pageState[p];
+  }
+
+  /** Slab class of slab page `p`. */
+  pageClassOf(p: number): number {
+    return this.pageClass[p];
+  }
+
+  /** Chunks in use (items) in page `p`. */
+  pageItems(p: number): number {
+    return this.pageUsed[p];
+  }
+
+  /** Chunk size in bytes of page `p` (for a jumbo page: its extent size). */
+  pageChunkSize(p: number): number {
+    return this.pageChunk[p];
+  }
+
+  /**
+   * The first chunk index ≥ `c` of slab page `p` that holds an item (free chunks skipped), or `pageCarved(p)`
+   * when there is none.
+   */
+  nextItemChunk(p: number, c: number): number {
+    const ext = this.extents[this.pageExt[p]] as Extent;
+    const base = this.pageBase[p];
+    const chunk = this.pageChunk[p];
+    const carved = this.pageBump[p];
+    while (c < carved && chunkIsFree(ext, base + c * chunk)) c++;
+    return c;
+  }
+
   /** Chunks a slab page can hold (its class's chunks per page). */
   pageCapacity(p: number): number {
     return this.pageCap[p];
@@ -408,12 +455,6 @@ export class Arena {
   isClassHead(p: number): boolean {
     const ext = this.extents[this.pageExt[p]] as Extent;
     return this.classHead[ext.tier * this.classes.count + this.pageClass[p]] === p;
-  }
-
-  /** Free chunks in the pages of class `cls` of `tier`, draining pages included (chunks · 1). */
-  classFreeChunks(tier: number, cls: number): number {
-    const li = tier * this.classes.count + cls;
-    return this.classPages[li] * Math.floor(this.pageSize / this.classes.sizes[cls]) - this.classChunks[li];
   }
 
   /**
@@ -522,7 +563,7 @@ export class Arena {
         continue;
       }
       const ext = this.extents[this.pageExt[p]] as Extent;
-      const live = (ext.u8[this.pageBase[p] + c * this.pageChunk[p]] & F_FREE) === 0;
+      const live = !chunkIsFree(ext, this.pageBase[p] + c * this.pageChunk[p]);
       c++;
       if (live) {
         this.handPage[tier] = pi;
@@ -645,7 +686,7 @@ export class Arena {
 
   private destroyExtent(ext: Extent): void {
     if (this.zeroSink !== null && ext.pins === 0) this.addZeroRanges(this.zeroSink, ext);
-    this.releasedBytes += ext.size;
+    this.released += ext.size;
     this.tierArena[ext.tier] -= ext.size;
     ext.release();
     this.extents[ext.slot] = null;
@@ -740,6 +781,7 @@ export class Arena {
     this.tierUsed[tier] = 0;
     this.tierRequested[tier] = 0;
     this.tierItems[tier] = 0;
+    this.ext = PLACEHOLDER_EXTENT;
     return res;
   }
 
@@ -766,6 +808,31 @@ export class Arena {
 
   // ---------------------------------------------------------------------------------------------------------
   // Introspection
+
+  /**
+   * Bytes of extents released since `clearReleasedBytes`: their memory returns to the OS only once V8 has collected
+   * the SharedArrayBuffers, so the server forces a GC when this grows large (see ServerCore.cron).
+   */
+  get releasedBytes(): number {
+    return this.released;
+  }
+
+  /** Resets `releasedBytes` (the owner has just collected). */
+  clearReleasedBytes(): void {
+    this.released = 0;
+  }
+
+  /** Sets the slab page budget in bytes (0: none): see `pageBudgetBytes`. */
+  setPageBudget(bytes: number): void {
+    this.pageBudgetBytes = bytes;
+  }
+
+  /** The live extents of a tier (standard and jumbo), a new array. */
+  extentsOf(tier: number): Extent[] {
+    const out: Extent[] = [];
+    for (const ext of this.extents) if (ext !== null && ext.tier === tier) out.push(ext);
+    return out;
+  }
 
   /** Bytes of SharedArrayBuffer allocated (both tiers). */
   arenaBytes(): number {

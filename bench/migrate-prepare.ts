@@ -52,7 +52,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { SizeClasses } from '../allocator/size-classes.js';
-import { ITEM_HEADER } from '../allocator/item-layout.js';
+import { itemSize } from '../allocator/item.js';
 import { invocation, isMain, parseNonNegativeInt, parsePositiveInt, progress } from './lib/cli.js';
 import { DEFAULT_VALUE_BYTES, MAX_KEY_BYTES, MAX_KEYS, describeKeyLengths, keyLengthDistribution, setCommandChunks, writeKey, writeValue } from './lib/dataset.js';
 import { printable, trackChild } from './lib/exec.js';
@@ -278,7 +278,7 @@ export function tierkvSizing(n: number, valueBytes: number, hotShare: number, he
   const d = keyLengthDistribution(n);
   let chunkBytes = 0;
   d.counts.forEach((c, k) => {
-    const item = ITEM_HEADER + k + 1 + valueBytes;
+    const item = itemSize(k + 1, valueBytes, false);
     const cls = DEFAULT_CLASSES.classFor(item);
     chunkBytes += c * (cls < 0 ? item : DEFAULT_CLASSES.sizes[cls]!);
   });

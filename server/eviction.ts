@@ -15,17 +15,6 @@ import type { Keyspace } from './keyspace/keyspace.js';
 /** Time budget of one eviction run, ms. */
 const EVICTION_BUDGET_MS = 0.5;
 
-/** Policies tierkv implements (maxmemory-policy values). */
-export type EvictionPolicy =
-  | 'noeviction'
-  | 'allkeys-lru'
-  | 'allkeys-lfu'
-  | 'allkeys-random'
-  | 'volatile-lru'
-  | 'volatile-lfu'
-  | 'volatile-random'
-  | 'volatile-ttl';
-
 /** True when memory is over the limit: used memory over maxmemory, or (hotLimit ≥ 0) the hot tier over hotLimit. */
 /** performEvictions results, as Redis's EVICT_OK, EVICT_RUNNING and EVICT_FAIL (src/evict.c). */
 export const EVICT_OK = 0;
@@ -108,12 +97,7 @@ function evictOne(ks: Keyspace, volatile: boolean, kind: string, samples: number
   }
   if (bestAddr === 0) return false;
   // Re-find the chosen item by its key (slots may have moved while sampling removed dead entries).
-  const arena = ks.arena;
-  const off = arena.resolve(bestAddr);
-  const ext = arena.ext;
-  const kl = ext.u32[(off >>> 2) + 1];
-  const ko = off + ((ext.u8[off] & 1) !== 0 ? 24 : 16);
-  if (!ks.find(ext.u8, ko, kl)) return false;
+  if (!ks.findItemAt(bestAddr)) return false;
   evictCurrent(ks);
   return true;
 }

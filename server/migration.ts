@@ -163,7 +163,7 @@ export class MigrationManager {
       forceGc();
       gcUs = Math.round((performance.now() - tg) * 1000);
     }
-    arena.releasedBytes = 0; // collected just now: the cron need not do it again
+    arena.clearReleasedBytes(); // collected just now: the cron need not do it again
     // Only pages that were written are resident: wait for half of those (a fresh extent costs no RAM until used).
     const target = rssBefore - dropped.residentBytes / 2;
     let rss = residentBytes();

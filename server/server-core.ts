@@ -492,7 +492,7 @@ export class ServerCore {
     // once enough has been released.
     this.releasedOffHeap += takeReleased();
     if (this.arena.releasedBytes + ks.index.releasedBytes + this.releasedOffHeap >= GC_AFTER_RELEASED_BYTES) {
-      this.arena.releasedBytes = 0;
+      this.arena.clearReleasedBytes();
       ks.index.releasedBytes = 0;
       this.releasedOffHeap = 0;
       forceGc();

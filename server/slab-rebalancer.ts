@@ -50,9 +50,7 @@
  * MAX_ITEMS_PER_SLICE items, so no command waits for the evacuation of a whole page (up to pageSize/minChunk ≈ 21k
  * items). `slab_reassign_work_max_us` reports the longest slice.
  */
-import { CHUNK_BITS, PS_ACTIVE, PS_DEAD, TIER_COLD, TIER_COUNT, TIER_HOT } from '../allocator/arena.js';
-import type { Extent } from '../allocator/extent.js';
-import { F_FREE, F_HAS_TTL, ITEM_HEADER, ITEM_TTL_FIELD } from '../allocator/item-layout.js';
+import { Arena, PS_ACTIVE, PS_DEAD, TIER_COLD, TIER_COUNT, TIER_HOT } from '../allocator/arena.js';
 import type { Config } from './config/config.js';
 import { evictCurrent, mayEvict } from './eviction.js';
 import type { Keyspace } from './keyspace/keyspace.js';
@@ -130,7 +128,7 @@ export class SlabRebalancer {
   overBudget(): boolean {
     const budget = this.budgetBytes();
     const a = this.ks.arena;
-    a.pageBudgetBytes = budget;
+    a.setPageBudget(budget);
     return budget > 0 && (a.slabPages() + RESERVE_PAGES) * a.pageSize > budget;
   }
 
@@ -245,12 +243,12 @@ export class SlabRebalancer {
       if (pos >= n) pos = 0;
       const p = a.tierPageAt(tier, pos);
       // A class's head page is the one it is filling: emptying it would only make the class take a page again.
-      if (a.pageState[p] !== PS_ACTIVE || a.isDraining(p) || a.isClassHead(p)) continue;
-      const cls = a.pageClass[p];
-      const used = a.pageUsed[p];
+      if (a.pageStateOf(p) !== PS_ACTIVE || a.isDraining(p) || a.isClassHead(p)) continue;
+      const cls = a.pageClassOf(p);
+      const used = a.pageItems(p);
       let room = a.classRoom(tier, cls) - (a.pageCapacity(p) - used);
       if (toCold) room += a.classRoom(TIER_COLD, cls);
-      const usedBytes = used * a.pageChunk[p];
+      const usedBytes = used * a.pageChunkSize(p);
       const loss = used > room ? usedBytes : 0;
       if (loss > 0 && !canEvict) continue;
       if (loss < bestLoss || (loss === bestLoss && usedBytes < bestUsed)) {
@@ -281,30 +279,21 @@ export class SlabRebalancer {
     const p = this.jobPage;
     if (a.drops !== this.jobDrops || !a.isDraining(p)) {
       // Emptied (its last chunk freed, by us or by a delete), or its tier was dropped.
-      if (a.drops === this.jobDrops && a.pageState[p] !== PS_DEAD) this.stats.reassignedPages++;
+      if (a.drops === this.jobDrops && a.pageStateOf(p) !== PS_DEAD) this.stats.reassignedPages++;
       this.jobPage = 0;
       return false;
     }
-    const ext = a.extents[a.pageExt[p]] as Extent;
-    const base = a.pageBase[p];
-    const chunk = a.pageChunk[p];
-    const carved = a.pageCarved(p);
-    const u8 = ext.u8;
-    let c = this.jobChunk;
-    while (c < carved && (u8[base + c * chunk] & F_FREE) !== 0) c++;
-    if (c >= carved) {
+    const c = a.nextItemChunk(p, this.jobChunk);
+    if (c >= a.pageCarved(p)) {
       // A whole pass and the page still holds items: some could not be found by their key.
       if (++this.jobPasses >= MAX_PASSES) this.abort();
       else this.jobChunk = 0;
       return false;
     }
     this.jobChunk = c + 1;
-    const addr = ((p << CHUNK_BITS) | c) >>> 0;
-    const off = base + c * chunk;
-    const hasTtl = (u8[off] & F_HAS_TTL) !== 0;
-    const kl = ext.u32[(off >>> 2) + 1];
     const ks = this.ks;
-    if (!ks.find(u8, off + (hasTtl ? ITEM_HEADER + ITEM_TTL_FIELD : ITEM_HEADER), kl) || ks.addr !== addr) return false;
+    if (!ks.findItemAt(Arena.addrOf(p, c))) return false;
+    const hasTtl = ks.hasTtl();
     const st = this.stats;
     if (ks.isExpired()) {
       ks.expireCurrent();

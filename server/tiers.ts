@@ -33,7 +33,7 @@
  * `tier_work_max_us` reports the longest slice since start.
  */
 import { TIER_COLD, TIER_HOT } from '../allocator/arena.js';
-import { F_FREE, F_HAS_TTL, ITEM_HEADER, ITEM_TTL_FIELD } from '../allocator/item-layout.js';
+import { itemLfu } from '../allocator/item.js';
 import type { Config } from './config/config.js';
 import type { Keyspace } from './keyspace/keyspace.js';
 import { LFU_INIT_VAL } from './keyspace/lfu.js';
@@ -164,11 +164,7 @@ export class TierManager {
     const bestLfu = this.victimLfu;
     if (best === 0) return false;
     // Find the victim's index entry through its key (the key bytes are read in place, from the arena).
-    const off = arena.resolve(best);
-    const ext = arena.ext;
-    const kl = ext.u32[(off >>> 2) + 1];
-    const ko = off + ((ext.u8[off] & F_HAS_TTL) !== 0 ? ITEM_HEADER + ITEM_TTL_FIELD : ITEM_HEADER);
-    if (!ks.find(ext.u8, ko, kl) || ks.addr !== best) return false;
+    if (!ks.findItemAt(best)) return false;
     if (arena.isJumbo(best)) arena.retagJumbo(best, TIER_COLD);
     else ks.relocate(TIER_COLD, ks.flags(), ks.valLen(), ks.valLen());
     this.stats.demotions++;
@@ -192,8 +188,7 @@ export class TierManager {
       const addr = arena.clockNext(TIER_HOT, 4 * CLOCK_WINDOW);
       if (addr === 0) break;
       const off = arena.resolve(addr);
-      const ext = arena.ext;
-      const lfu = ext.u16[(off >>> 1) + 1] === epoch ? ext.u8[off + 1] : 0;
+      const lfu = itemLfu(arena.ext, off, epoch);
       if (lfu < bestLfu) {
         best = addr;
         bestLfu = lfu;
@@ -210,11 +205,7 @@ export class TierManager {
     const arena = ks.arena;
     const addr = arena.clockNext(TIER_COLD, 256);
     if (addr === 0) return false;
-    const off = arena.resolve(addr);
-    const ext = arena.ext;
-    const kl = ext.u32[(off >>> 2) + 1];
-    const ko = off + ((ext.u8[off] & F_HAS_TTL) !== 0 ? ITEM_HEADER + ITEM_TTL_FIELD : ITEM_HEADER);
-    if (!ks.find(ext.u8, ko, kl) || ks.addr !== addr) return false;
+    if (!ks.findItemAt(addr)) return false;
     if (arena.isJumbo(addr)) arena.retagJumbo(addr, TIER_HOT);
     else ks.relocate(TIER_HOT, ks.flags(), ks.valLen(), ks.valLen());
     ks.promotions++;

@@ -2,10 +2,8 @@
  * Generic keyspace commands: DEL UNLINK EXISTS TYPE TOUCH KEYS SCAN RANDOMKEY RENAME RENAMENX, and OBJECT
  * (FREQ ENCODING IDLETIME REFCOUNT). Semantics and error texts follow Redis 7.0 (src/db.c, src/object.c).
  */
-import { TIER_COLD } from '../../allocator/arena.js';
-import { F_HAS_TTL, F_NOINT, F_RAW } from '../../allocator/item-layout.js';
 import { globMatch, isMatchAll } from '../glob.js';
-import { NO_TTL } from '../keyspace/keyspace.js';
+import { F_NOINT, F_RAW, NO_TTL, TIER_COLD } from '../keyspace/keyspace.js';
 import { NOT_FOUND } from '../keyspace/hash-index.js';
 import { bytesEqual } from '../keyspace/bytes.js';
 import { argIs, argLL, LL } from './args.js';
@@ -62,13 +60,9 @@ function keysCommand(ctx: CommandContext): void {
     found.push(ks.addr);
   }
   ctx.reply.arrayLen(found.length);
-  const arena = ks.arena;
   for (const addr of found) {
-    const off = arena.resolve(addr);
-    const ext = arena.ext;
-    const kl = ext.u32[(off >>> 2) + 1];
-    const ko = off + ((ext.u8[off] & F_HAS_TTL) !== 0 ? 24 : 16);
-    ctx.reply.bulk(ext.u8, ko, kl);
+    const ko = ks.peekKey(addr);
+    ctx.reply.bulk(ks.peekExt.u8, ko, ks.peekKeyLen);
   }
 }
 
@@ -144,14 +138,13 @@ function scanCommand(ctx: CommandContext): void {
   const expiredNone: Buffer[] = [];
   for (const addr of slots) {
     if ((!typeOk && !typeNone) || !arena.isLive(addr)) continue;
-    const off = arena.resolve(addr);
-    const ext = arena.ext;
-    const expired = (ext.u8[off] & F_HAS_TTL) !== 0 && ext.f64[(off >>> 3) + 2] <= ks.now;
+    const ko = ks.peekKey(addr);
+    const expired = ks.peekExpired();
     if (!expired && typeNone) continue;
-    const kl = ext.u32[(off >>> 2) + 1];
-    const ko = off + ((ext.u8[off] & F_HAS_TTL) !== 0 ? 24 : 16);
-    if (usePattern && !globMatch(a.buf, a.argOff[patIdx], a.argLen[patIdx], ext.u8, ko, kl, false)) continue;
-    if (typeNone) expiredNone.push(Buffer.from(ext.u8.subarray(ko, ko + kl)));
+    const kl = ks.peekKeyLen;
+    const u8 = ks.peekExt.u8;
+    if (usePattern && !globMatch(a.buf, a.argOff[patIdx], a.argLen[patIdx], u8, ko, kl, false)) continue;
+    if (typeNone) expiredNone.push(Buffer.from(u8.subarray(ko, ko + kl)));
     else if (!expired) keys.push(addr);
   }
   ctx.reply.arrayLen(2);
@@ -166,11 +159,8 @@ function scanCommand(ctx: CommandContext): void {
   }
   ctx.reply.arrayLen(keys.length);
   for (const addr of keys) {
-    const off = arena.resolve(addr);
-    const ext = arena.ext;
-    const kl = ext.u32[(off >>> 2) + 1];
-    const ko = off + ((ext.u8[off] & F_HAS_TTL) !== 0 ? 24 : 16);
-    ctx.reply.bulk(ext.u8, ko, kl);
+    const ko = ks.peekKey(addr);
+    ctx.reply.bulk(ks.peekExt.u8, ko, ks.peekKeyLen);
   }
 }
 
@@ -217,8 +207,6 @@ function renameGeneric(ctx: CommandContext, nx: boolean): void {
   const vl = ks.valLen();
   const ttl = ks.expireAt();
   const flags = ks.flags();
-  const lfu = srcExt.u8[srcOff + 1];
-  const epoch = srcExt.u16[(srcOff >>> 1) + 1];
   if (ks.lookupWrite(sb, dox, dl)) {
     if (nx) {
       ctx.reply.integer(0);
@@ -229,8 +217,7 @@ function renameGeneric(ctx: CommandContext, nx: boolean): void {
   const voff = ks.storeAlloc(vl, ttl > 0 ? ttl : NO_TTL, flags & (F_RAW | F_NOINT));
   const ext = ks.ext;
   ext.u8.set(srcExt.u8.subarray(srcValOff, srcValOff + vl), voff);
-  ext.u8[ks.off + 1] = lfu;
-  ext.u16[(ks.off >>> 1) + 1] = epoch;
+  ks.copyCounterFrom(srcExt, srcOff);
   ks.find(sb, so, sl);
   ks.removeCurrent();
   if (nx) ctx.reply.integer(1);

@@ -2,8 +2,7 @@
  * Replies shared by many commands: the current item's value, and Redis's common error texts (one table, so
  * that every command says the same thing the same way, as Redis's `shared.*` objects do).
  */
-import { PS_JUMBO, CHUNK_BITS } from '../../allocator/arena.js';
-import { F_NOINT, F_RAW } from '../../allocator/item-layout.js';
+import { F_NOINT, F_RAW } from '../keyspace/keyspace.js';
 import type { CommandContext } from './context.js';
 import { parseLL } from './args.js';
 
@@ -55,7 +54,7 @@ export function replyCurrentValue(ctx: CommandContext): void {
   const ks = ctx.ks;
   const len = ks.valLen();
   const off = ks.valOff();
-  if (len >= ZERO_COPY_MIN && ks.arena.pageState[ks.addr >>> CHUNK_BITS] === PS_JUMBO) {
+  if (len >= ZERO_COPY_MIN && ks.arena.isJumbo(ks.addr)) {
     ctx.reply.bulkRef(ks.ext.buf.subarray(off, off + len), ks.ext);
   } else {
     ctx.reply.bulk(ks.ext.u8, off, len);

@@ -3,13 +3,12 @@
  * INCRBYFLOAT APPEND STRLEN GETRANGE SUBSTR SETRANGE. Semantics, reply types and error texts follow Redis 7.0
  * (src/t_string.c); values live in the arena and are copied straight from the request buffer into it.
  */
-import { F_NOINT, F_RAW } from '../../allocator/item-layout.js';
 import { argIs, argLL, LL, parseLL, inInt64 } from './args.js';
 import type { CommandContext } from './context.js';
 import { incrByFloat, LD_ZERO, parseLongDouble } from './long-double.js';
 import { ERR, errInvalidExpire, replyCurrentValue } from './reply-helpers.js';
 import { keySpec, type CommandSpec } from './types.js';
-import { KEEP_TTL, NO_TTL } from '../keyspace/keyspace.js';
+import { F_NOINT, F_RAW, KEEP_TTL, NO_TTL } from '../keyspace/keyspace.js';
 
 // SET/GETEX option flags (Redis OBJ_SET_* / OBJ_* flags).
 const O_NX = 1;

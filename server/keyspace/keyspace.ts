@@ -16,25 +16,42 @@
  * INFO keyspace are exact immediately. (Garnet's Tsavorite reclaims index entries below BeginAddress lazily in
  * the same spirit: TsavoriteBase.cs, FindTagOrFreeInternal.)
  */
-import { Arena, CHUNK_BITS, CHUNK_MASK, MAX_PAGES, PS_ACTIVE, PS_JUMBO, TIER_COLD, TIER_HOT } from '../../allocator/arena.js';
-import { Extent } from '../../allocator/extent.js';
+import { Arena, CHUNK_BITS, MAX_PAGES, TIER_COLD, TIER_HOT } from '../../allocator/arena.js';
+import type { Extent } from '../../allocator/extent.js';
 import {
   F_HAS_TTL,
   F_RAW,
-  ITEM_HEADER,
-  ITEM_TTL_FIELD,
-  OFF_ATIME,
-  OFF_EPOCH,
-  OFF_FLAGS,
-  OFF_KEYLEN,
-  OFF_LFU,
-  OFF_VALLEN,
+  itemAtime,
+  itemEpoch,
+  itemExpireAt,
+  itemExpired,
+  itemFlags,
+  itemHasTtl,
+  itemKeyLen,
+  itemKeyOff,
+  itemLfu,
+  itemLfuRaw,
   itemSize,
-} from '../../allocator/item-layout.js';
+  itemTotal,
+  itemValLen,
+  itemValOff,
+  keyOffFor,
+  setItemAtime,
+  setItemExpireAt,
+  setItemFlags,
+  setItemLfu,
+  setItemValLen,
+  writeItemHeader,
+} from '../../allocator/item.js';
 import { bytesEqual, copyBytes } from './bytes.js';
 import { murmur3, randomSeed } from './hash.js';
 import { HASH_MASK, HashIndex, NOT_FOUND, TTL_BIT, type KeyMatcher } from './hash-index.js';
 import { LFU_INIT_VAL, lfuIncrement } from './lfu.js';
+
+// What command handlers need of the allocator, so that they import the keyspace only: item flags they pass to
+// `storeAlloc` or read with `flags()`, and the tier ids of `ext.tier`.
+export { F_HAS_TTL, F_NOINT, F_RAW } from '../../allocator/item.js';
+export { TIER_COLD, TIER_HOT } from '../../allocator/arena.js';
 
 /** `store` expire argument: keep the key's current TTL (SET KEEPTTL). */
 export const KEEP_TTL = -1;
@@ -42,8 +59,6 @@ export const KEEP_TTL = -1;
 export const NO_TTL = 0;
 
 const EMPTY_U8 = new Uint8Array(0);
-/** An extent with no memory, current after extents were released. */
-const PLACEHOLDER_EXTENT = Extent.placeholder();
 
 /** Keyspace statistics (Redis INFO stats names in comments). */
 export class KeyspaceStats {
@@ -133,6 +148,7 @@ export class Keyspace implements KeyMatcher {
       () => this.deadEntryGone(),
     );
     this.ext = null as unknown as Extent;
+    this.peekExt = null as unknown as Extent;
   }
 
   // -------------------------------------------------------------------------------------------------------
@@ -141,14 +157,11 @@ export class Keyspace implements KeyMatcher {
   /** KeyMatcher: does the item at `addr` hold the current key? Items in dropped pages never match. */
   matches(addr: number): boolean {
     const arena = this.arena;
-    const p = addr >>> CHUNK_BITS;
-    const st = arena.pageState[p];
-    if (st !== PS_ACTIVE && st !== PS_JUMBO) return false;
-    const ext = arena.extents[arena.pageExt[p]] as Extent;
-    const off = arena.pageBase[p] + (addr & CHUNK_MASK) * arena.pageChunk[p];
-    if (ext.u32[(off >>> 2) + 1] !== this.kl) return false;
-    const ko = off + ((ext.u8[off] & F_HAS_TTL) !== 0 ? ITEM_HEADER + ITEM_TTL_FIELD : ITEM_HEADER);
-    return bytesEqual(ext.u8, ko, this.kb, this.ko, this.kl);
+    if (!arena.isLive(addr)) return false;
+    const off = arena.resolve(addr);
+    const ext = arena.ext;
+    if (itemKeyLen(ext, off) !== this.kl) return false;
+    return bytesEqual(ext.u8, itemKeyOff(ext, off), this.kb, this.ko, this.kl);
   }
 
   /** Hash of a key as the index stores it (31 bits). */
@@ -172,6 +185,42 @@ export class Keyspace implements KeyMatcher {
     if (s === NOT_FOUND) return false;
     this.setCurrent(this.index.addrAt(s));
     return true;
+  }
+
+  /**
+   * Makes the live item at `addr` current by finding its index entry through its key (read in place, from the
+   * arena), as the CLOCK hand, eviction and the page mover do with an address they came across.
+   * @returns false when the item's key has no index entry pointing at `addr`
+   */
+  findItemAt(addr: number): boolean {
+    const arena = this.arena;
+    const off = arena.resolve(addr);
+    const ext = arena.ext;
+    return this.find(ext.u8, itemKeyOff(ext, off), itemKeyLen(ext, off)) && this.addr === addr;
+  }
+
+  /** Extent of the item of the last `peekKey` (its key bytes are in `peekExt.u8`). */
+  peekExt: Extent;
+  /** Key length of the item of the last `peekKey`. */
+  peekKeyLen = 0;
+  private peekOff = 0;
+
+  /**
+   * Reads another item's key without changing the current item (KEYS and SCAN reply with keys they collected):
+   * resolves the live address `addr` and returns the offset of its key bytes in `peekExt.u8`, `peekKeyLen` long.
+   */
+  peekKey(addr: number): number {
+    const off = this.arena.resolve(addr);
+    const ext = this.arena.ext;
+    this.peekExt = ext;
+    this.peekOff = off;
+    this.peekKeyLen = itemKeyLen(ext, off);
+    return itemKeyOff(ext, off);
+  }
+
+  /** True when the item of the last `peekKey` has an expire time at or before `now`. */
+  peekExpired(): boolean {
+    return itemExpired(this.peekExt, this.peekOff, this.now);
   }
 
   /** Points the current-item fields at `addr`. */
@@ -230,9 +279,7 @@ export class Keyspace implements KeyMatcher {
 
   /** True when the current item's TTL has passed. */
   isExpired(): boolean {
-    const ext = this.ext;
-    const off = this.off;
-    return (ext.u8[off] & F_HAS_TTL) !== 0 && ext.f64[(off >>> 3) + 2] <= this.now;
+    return itemExpired(this.ext, this.off, this.now);
   }
 
   /** Deletes the current (expired) item, counting it in expired_keys. */
@@ -245,52 +292,58 @@ export class Keyspace implements KeyMatcher {
   touch(): void {
     const ext = this.ext;
     const off = this.off;
-    const u8 = ext.u8;
-    const ei = (off >>> 1) + 1;
-    let c = ext.u16[ei] === this.epoch ? u8[off + OFF_LFU] : 0;
-    c = lfuIncrement(c, this.lfuLogFactor);
-    u8[off + OFF_LFU] = c;
-    ext.u16[ei] = this.epoch;
-    ext.u32[(off >>> 2) + 3] = (this.now / 1000) >>> 0;
+    setItemLfu(ext, off, lfuIncrement(itemLfu(ext, off, this.epoch), this.lfuLogFactor), this.epoch);
+    setItemAtime(ext, off, (this.now / 1000) >>> 0);
   }
 
   // Accessors of the current item ---------------------------------------------------------------------------
 
   /** Flags byte of the current item. */
   flags(): number {
-    return this.ext.u8[this.off + OFF_FLAGS];
+    return itemFlags(this.ext, this.off);
+  }
+  /** True when the current item has an expire time. */
+  hasTtl(): boolean {
+    return itemHasTtl(this.ext, this.off);
   }
   /** Key length of the current item. */
   keyLen(): number {
-    return this.ext.u32[(this.off >>> 2) + 1];
+    return itemKeyLen(this.ext, this.off);
   }
   /** Value length of the current item. */
   valLen(): number {
-    return this.ext.u32[(this.off >>> 2) + 2];
+    return itemValLen(this.ext, this.off);
   }
   /** Offset of the current item's key bytes in `ext`. */
   keyOff(): number {
-    return this.off + ((this.ext.u8[this.off] & F_HAS_TTL) !== 0 ? ITEM_HEADER + ITEM_TTL_FIELD : ITEM_HEADER);
+    return itemKeyOff(this.ext, this.off);
   }
   /** Offset of the current item's value bytes in `ext`. */
   valOff(): number {
-    return this.keyOff() + this.keyLen();
+    return itemValOff(this.ext, this.off);
   }
   /** Expire time of the current item in ms since the epoch, or 0 when it has none. */
   expireAt(): number {
-    return (this.ext.u8[this.off] & F_HAS_TTL) !== 0 ? this.ext.f64[(this.off >>> 3) + 2] : 0;
+    return itemExpireAt(this.ext, this.off);
   }
   /** Access counter of the current item (0 when its epoch is not the current one). */
   lfu(): number {
-    return this.ext.u16[(this.off >>> 1) + 1] === this.epoch ? this.ext.u8[this.off + OFF_LFU] : 0;
+    return itemLfu(this.ext, this.off, this.epoch);
+  }
+  /**
+   * Gives the current item the access counter and counter epoch of the (live) item at `srcOff` in `srcExt`, as they
+   * are stored (RENAME keeps the source key's counter).
+   */
+  copyCounterFrom(srcExt: Extent, srcOff: number): void {
+    setItemLfu(this.ext, this.off, itemLfuRaw(srcExt, srcOff), itemEpoch(srcExt, srcOff));
   }
   /** Last access time of the current item, seconds since the epoch. */
   atime(): number {
-    return this.ext.u32[(this.off >>> 2) + 3];
+    return itemAtime(this.ext, this.off);
   }
   /** Size in bytes of the current item (header, TTL field, key and value). */
   itemSize(): number {
-    return itemSize(this.keyLen(), this.valLen(), (this.flags() & F_HAS_TTL) !== 0);
+    return itemTotal(this.ext, this.off);
   }
 
   // -------------------------------------------------------------------------------------------------------
@@ -326,17 +379,16 @@ export class Keyspace implements KeyMatcher {
       const oldAddr = this.addr;
       const ext = this.ext;
       const off = this.off;
-      const oldFlags = ext.u8[off];
-      const hadTtl = (oldFlags & F_HAS_TTL) !== 0;
+      const hadTtl = itemHasTtl(ext, off);
       const oldSize = itemSize(kl, this.valLen(), hadTtl);
       // A pinned (jumbo) extent is being sent by reference: copy-on-write (extent.ts `pins`).
-      if (ext.tier === TIER_HOT && ext.pins === 0 && this.sameClass(oldAddr, size)) {
-        const oldKo = off + (hadTtl ? ITEM_HEADER + ITEM_TTL_FIELD : ITEM_HEADER);
-        const ko = off + (hasTtl ? ITEM_HEADER + ITEM_TTL_FIELD : ITEM_HEADER);
+      if (ext.tier === TIER_HOT && ext.pins === 0 && arena.sameChunkClass(oldAddr, size)) {
+        const oldKo = keyOffFor(off, hadTtl);
+        const ko = keyOffFor(off, hasTtl);
         if (oldKo !== ko) ext.u8.copyWithin(ko, oldKo, oldKo + kl);
-        ext.u8[off + OFF_FLAGS] = newFlags;
-        ext.u32[(off >>> 2) + 2] = vl;
-        if (hasTtl) ext.f64[(off >>> 3) + 2] = ttl;
+        setItemFlags(ext, off, newFlags);
+        setItemValLen(ext, off, vl);
+        if (hasTtl) setItemExpireAt(ext, off, ttl);
         arena.resize(oldAddr, oldSize, size);
         if (hadTtl !== hasTtl) this.ttlChanged(oldAddr, hasTtl);
         return ko + kl;
@@ -346,8 +398,8 @@ export class Keyspace implements KeyMatcher {
     const addr = arena.alloc(size, TIER_HOT);
     const noff = arena.resolve(addr);
     const next = arena.ext;
-    this.writeHeader(next, noff, newFlags, LFU_INIT_VAL, this.epoch, kl, vl, ttl);
-    const ko = noff + (hasTtl ? ITEM_HEADER + ITEM_TTL_FIELD : ITEM_HEADER);
+    writeItemHeader(next, noff, newFlags, LFU_INIT_VAL, this.epoch, kl, vl, (this.now / 1000) >>> 0, ttl);
+    const ko = keyOffFor(noff, hasTtl);
     copyBytes(this.kb, this.ko, next.u8, ko, kl);
     this.index.insert(this.h, addr, hasTtl);
     this.keys++;
@@ -363,24 +415,6 @@ export class Keyspace implements KeyMatcher {
     return ko + kl;
   }
 
-  private writeHeader(ext: Extent, off: number, flags: number, lfu: number, epoch: number, kl: number, vl: number, ttl: number): void {
-    ext.u8[off + OFF_FLAGS] = flags;
-    ext.u8[off + OFF_LFU] = lfu;
-    ext.u16[(off + OFF_EPOCH) >>> 1] = epoch;
-    ext.u32[(off + OFF_KEYLEN) >>> 2] = kl;
-    ext.u32[(off + OFF_VALLEN) >>> 2] = vl;
-    ext.u32[(off + OFF_ATIME) >>> 2] = (this.now / 1000) >>> 0;
-    if (ttl > 0) ext.f64[(off >>> 3) + 2] = ttl;
-  }
-
-  /** True when an item of `size` bytes would use the same slab class as the item at `addr`. */
-  private sameClass(addr: number, size: number): boolean {
-    const arena = this.arena;
-    const p = addr >>> CHUNK_BITS;
-    if (arena.pageState[p] === PS_JUMBO) return ((size + 7) & ~7) === arena.pageChunk[p];
-    return arena.classes.classFor(size) === arena.pageClass[p];
-  }
-
   /**
    * Grows or shrinks the current item's value to `newLen` bytes, keeping key, TTL, counter and the first
    * min(old, new) value bytes (APPEND, SETRANGE). In place when the chunk has room, the item is hot and no
@@ -391,15 +425,15 @@ export class Keyspace implements KeyMatcher {
     if (this.onWrite !== null) this.onWrite(this.ext.u8, this.keyOff(), this.keyLen());
     const ext = this.ext;
     const off = this.off;
-    const flags = ext.u8[off];
+    const flags = itemFlags(ext, off);
     const hasTtl = (flags & F_HAS_TTL) !== 0;
     const kl = this.keyLen();
     const oldLen = this.valLen();
     const oldSize = itemSize(kl, oldLen, hasTtl);
     const size = itemSize(kl, newLen, hasTtl);
     if (ext.tier === TIER_HOT && ext.pins === 0 && size <= this.arena.chunkSizeOf(this.addr)) {
-      ext.u32[(off >>> 2) + 2] = newLen;
-      ext.u8[off] = flags | F_RAW;
+      setItemValLen(ext, off, newLen);
+      setItemFlags(ext, off, flags | F_RAW);
       this.arena.resize(this.addr, oldSize, size);
       return this.valOff();
     }
@@ -417,20 +451,18 @@ export class Keyspace implements KeyMatcher {
     const oldAddr = this.addr;
     const ext = this.ext;
     const off = this.off;
-    const oldFlags = ext.u8[off];
-    const hadTtl = (oldFlags & F_HAS_TTL) !== 0;
+    const hadTtl = itemHasTtl(ext, off);
     const hasTtl = (newFlags & F_HAS_TTL) !== 0;
     const kl = this.keyLen();
     const oldLen = this.valLen();
     const oldSize = itemSize(kl, oldLen, hadTtl);
-    if (ttl < 0) ttl = hadTtl ? ext.f64[(off >>> 3) + 2] : 0;
-    const oldKo = off + (hadTtl ? ITEM_HEADER + ITEM_TTL_FIELD : ITEM_HEADER);
+    if (ttl < 0) ttl = itemExpireAt(ext, off);
+    const oldKo = keyOffFor(off, hadTtl);
     const addr = arena.alloc(itemSize(kl, newLen, hasTtl), tier);
     const noff = arena.resolve(addr);
     const next = arena.ext;
-    this.writeHeader(next, noff, newFlags, ext.u8[off + OFF_LFU], ext.u16[(off >>> 1) + 1], kl, newLen, ttl);
-    next.u32[(noff >>> 2) + 3] = ext.u32[(off >>> 2) + 3];
-    const ko = noff + (hasTtl ? ITEM_HEADER + ITEM_TTL_FIELD : ITEM_HEADER);
+    writeItemHeader(next, noff, newFlags, itemLfuRaw(ext, off), itemEpoch(ext, off), kl, newLen, itemAtime(ext, off), ttl);
+    const ko = keyOffFor(noff, hasTtl);
     copyBytes(ext.u8, oldKo, next.u8, ko, kl + keepVal);
     this.index.setAddrAt(this.slot, addr);
     if (hadTtl) this.pageTtl[oldAddr >>> CHUNK_BITS]--;
@@ -465,7 +497,7 @@ export class Keyspace implements KeyMatcher {
     const next = arena.ext;
     copyBytes(ext.u8, off, next.u8, noff, size);
     this.index.setAddrAt(this.slot, addr);
-    if ((ext.u8[off] & F_HAS_TTL) !== 0) {
+    if (itemHasTtl(ext, off)) {
       this.pageTtl[oldAddr >>> CHUNK_BITS]--;
       this.pageTtl[addr >>> CHUNK_BITS]++;
     }
@@ -482,13 +514,13 @@ export class Keyspace implements KeyMatcher {
   setExpire(expireAt: number): void {
     const ext = this.ext;
     const off = this.off;
-    const flags = ext.u8[off];
+    const flags = itemFlags(ext, off);
     const hadTtl = (flags & F_HAS_TTL) !== 0;
     const hasTtl = expireAt > 0;
     if (!hadTtl && !hasTtl) return;
     if (this.onWrite !== null) this.onWrite(ext.u8, this.keyOff(), this.keyLen());
     if (hadTtl && hasTtl) {
-      ext.f64[(off >>> 3) + 2] = expireAt;
+      setItemExpireAt(ext, off, expireAt);
       return;
     }
     const kl = this.keyLen();
@@ -497,10 +529,10 @@ export class Keyspace implements KeyMatcher {
     const size = itemSize(kl, vl, hasTtl);
     if (size <= this.arena.chunkSizeOf(this.addr)) {
       // Shift key and value by the size of the expire field, in place.
-      if (hasTtl) ext.u8.copyWithin(off + ITEM_HEADER + ITEM_TTL_FIELD, off + ITEM_HEADER, off + ITEM_HEADER + kl + vl);
-      else ext.u8.copyWithin(off + ITEM_HEADER, off + ITEM_HEADER + ITEM_TTL_FIELD, off + ITEM_HEADER + ITEM_TTL_FIELD + kl + vl);
-      ext.u8[off] = hasTtl ? flags | F_HAS_TTL : flags & ~F_HAS_TTL;
-      if (hasTtl) ext.f64[(off >>> 3) + 2] = expireAt;
+      const from = keyOffFor(off, hadTtl);
+      ext.u8.copyWithin(keyOffFor(off, hasTtl), from, from + kl + vl);
+      setItemFlags(ext, off, hasTtl ? flags | F_HAS_TTL : flags & ~F_HAS_TTL);
+      if (hasTtl) setItemExpireAt(ext, off, expireAt);
       this.arena.resize(this.addr, oldSize, size);
       this.ttlChanged(this.addr, hasTtl);
       return;
@@ -531,7 +563,7 @@ export class Keyspace implements KeyMatcher {
     if (this.onRemove !== null) this.onRemove(this.ext.u8, this.keyOff(), this.keyLen());
     const addr = this.addr;
     const size = this.itemSize();
-    if ((this.flags() & F_HAS_TTL) !== 0) {
+    if (this.hasTtl()) {
       this.expires--;
       this.pageTtl[addr >>> CHUNK_BITS]--;
     }
@@ -584,8 +616,7 @@ export class Keyspace implements KeyMatcher {
   dropTier(tier: number): { keys: number; freedBytes: number; residentBytes: number; extents: number } {
     let ttlDropped = 0;
     const arena = this.arena;
-    for (const ext of arena.extents) {
-      if (ext === null || ext.tier !== tier) continue;
+    for (const ext of arena.extentsOf(tier)) {
       for (let i = 0; i < ext.pageCount; i++) {
         ttlDropped += this.pageTtl[ext.firstPage + i];
         this.pageTtl[ext.firstPage + i] = 0;
@@ -625,7 +656,7 @@ export class Keyspace implements KeyMatcher {
     this.slot = NOT_FOUND;
     this.addr = 0;
     this.off = 0;
-    this.ext = this.arena.ext = PLACEHOLDER_EXTENT;
+    this.ext = this.arena.ext; // the arena's placeholder: its dropTier ran
   }
 
   private deadEntryGone(): void {
@@ -677,7 +708,7 @@ export class Keyspace implements KeyMatcher {
             expired++;
             continue;
           }
-          const ttl = this.ext.f64[(this.off >>> 3) + 2]! - this.now;
+          const ttl = this.expireAt() - this.now;
           if (ttl > 0) {
             // Redis samples only positive TTLs; the sum of float64 ms stays well within range (no int64 wrap).
             ttlSum += ttl;

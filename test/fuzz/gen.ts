@@ -710,7 +710,7 @@ function mutate(g: G, cmd: Cmd): Cmd {
   return out;
 }
 
-/** Size of an item header and of the jumbo threshold (allocator/item-layout.ts, half of the default 1 MiB slab page). */
+/** Size of an item header and of the jumbo threshold (allocator/item.ts, half of the default 1 MiB slab page). */
 const ITEM_HEADER = 16;
 export const JUMBO_THRESHOLD = 512 * 1024;
 const KIB = 1024;

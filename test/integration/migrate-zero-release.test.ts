@@ -44,8 +44,7 @@ async function load(redis: Redis): Promise<void> {
 
 function coldBuffers(srv: TierkvServer): Held[] {
   const held: Held[] = [];
-  for (const ext of srv.core.arena.extents) {
-    if (ext === null || ext.tier !== TIER_COLD) continue;
+  for (const ext of srv.core.arena.extentsOf(TIER_COLD)) {
     const sab = ext.u8.buffer as SharedArrayBuffer;
     held.push({ sab, nonZero: countNonZero(new Uint8Array(sab)) });
   }

@@ -98,7 +98,10 @@ describe('Arena', () => {
     const a = new Arena();
     const h = a.alloc(100, TIER_HOT);
     const c = a.alloc(100, TIER_COLD);
-    expect(a.pageExt[h >>> CHUNK_BITS]).not.toBe(a.pageExt[c >>> CHUNK_BITS]);
+    a.resolve(h);
+    const hotSlot = a.ext.slot;
+    a.resolve(c);
+    expect(hotSlot).not.toBe(a.ext.slot);
     expect(a.extentCount(TIER_HOT)).toBe(1);
     expect(a.extentCount(TIER_COLD)).toBe(1);
   });
@@ -118,7 +121,7 @@ describe('Arena', () => {
     expect(a.tierItems[TIER_COLD]).toBe(0);
     for (const c of cold.slice(0, 100)) {
       expect(a.isLive(c)).toBe(false);
-      expect(a.pageState[c >>> CHUNK_BITS]).toBe(PS_DEAD);
+      expect(a.pageStateOf(c >>> CHUNK_BITS)).toBe(PS_DEAD);
     }
     // Freeing a dropped address is harmless.
     a.free(cold[0], 120);
@@ -127,7 +130,7 @@ describe('Arena', () => {
     expect(a.ext.u32[hotOff2 >>> 2]).toBe(0xabcdef);
     // Dead page ids are not reused before reclaim; new cold items get fresh pages.
     const again = a.alloc(120, TIER_COLD);
-    expect(a.pageState[again >>> CHUNK_BITS]).not.toBe(PS_DEAD);
+    expect(a.pageStateOf(again >>> CHUNK_BITS)).not.toBe(PS_DEAD);
     expect(cold.some((c) => c >>> CHUNK_BITS === again >>> CHUNK_BITS)).toBe(false);
     expect(a.hasDeadPages()).toBe(true);
     a.reclaimDeadPages();
@@ -227,7 +230,7 @@ describe('Arena page mover support (drain, allocExisting, page counts)', () => {
     // Free the rest of p1: it goes back to the pool, the drain ends by itself.
     for (let i = 5; i < cap; i++) a.free(addrs[i], 120);
     expect(a.isDraining(p1)).toBe(false);
-    expect(a.pageState[p1]).not.toBe(2 /* PS_ACTIVE */);
+    expect(a.pageStateOf(p1)).not.toBe(2 /* PS_ACTIVE */);
     expect(a.tierSlabPages[TIER_HOT]).toBe(1);
     expect(a.tierPoolPages[TIER_HOT]).toBe(7);
     expect(a.classPages[a.classes.classFor(120)]).toBe(1);
@@ -267,7 +270,7 @@ describe('Arena page mover support (drain, allocExisting, page counts)', () => {
     const cap = Math.floor(PAGE / 120);
     const addrs = Array.from({ length: cap * 9 }, () => a.alloc(120, TIER_HOT)); // 2 extents
     expect(a.tierArena[TIER_HOT]).toBe(16 * PAGE);
-    a.pageBudgetBytes = 9 * PAGE;
+    a.setPageBudget(9 * PAGE);
     for (let i = cap * 8; i < cap * 9; i++) a.free(addrs[i], 120); // the second extent empties
     expect(a.tierArena[TIER_HOT]).toBe(8 * PAGE);
     expect(a.tierPoolPages[TIER_HOT]).toBe(0);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Arena, TIER_COLD, TIER_HOT } from '../../allocator/arena.js';
-import { itemSize } from '../../allocator/item-layout.js';
+import { itemSize } from '../../allocator/item.js';
 import { Keyspace, KEEP_TTL, NO_TTL } from '../../server/keyspace/keyspace.js';
 
 const FUTURE = Date.now() + 3_600_000;
