@@ -20,6 +20,7 @@
  */
 import { createHash } from 'node:crypto';
 import { MASTER_KEYS, NUMERIC_VALUES, Rng, generateCommand, value, type GenContext } from '../integration/differential-gen.js';
+import { itemSize } from '../../allocator/item.js';
 
 export { Rng };
 
@@ -710,8 +711,8 @@ function mutate(g: G, cmd: Cmd): Cmd {
   return out;
 }
 
-/** Size of an item header and of the jumbo threshold (allocator/item.ts, half of the default 1 MiB slab page). */
-const ITEM_HEADER = 16;
+/** Size of an item header without TTL (allocator/item.ts) and the jumbo threshold (half the default 1 MiB slab page). */
+const ITEM_HEADER = itemSize(0, 0, false);
 export const JUMBO_THRESHOLD = 512 * 1024;
 const KIB = 1024;
 const MIB = 1024 * 1024;
