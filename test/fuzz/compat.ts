@@ -4,9 +4,9 @@
  * exact reply bytes (captured from redis-server 7.0.15) and, with the reference at hand, that the reference still
  * answers the same.
  */
-import { hasRedisServer, startRedisServer } from '../helpers/redis-server.js';
-import type { ServerHandle } from '../helpers/server-handle.js';
-import { startTierkvInProcess } from '../helpers/tierkv.js';
+import { hasRedisServer, startRedisServer } from '../support/redis-server.js';
+import type { ServerHandle } from '../support/server-handle.js';
+import { startTierkvInProcess } from '../support/tierkv.js';
 import { Conn } from './wire.js';
 
 /** The servers of a compat suite: tierkv always, redis-server when available. */

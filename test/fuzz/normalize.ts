@@ -9,7 +9,7 @@
  * Every rule is keyed by the command's name (and subcommand); anything without a rule must match exactly.
  */
 import { repliesEquivalent } from '../integration/differential-runner.js';
-import { RespError, RespVerbatim, decodeReply, frameReply, type RespValue } from '../helpers/resp.js';
+import { RespError, RespVerbatim, decodeReply, frameReply, type RespValue } from '../support/resp.js';
 import { commandName, type Cmd } from './gen.js';
 
 /** What the comparison needs to know about the servers. */

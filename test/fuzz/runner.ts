@@ -9,7 +9,7 @@
  * the keyspaces are compared (KEYS, TYPE, GET, PTTL of every key) and tierkv must still be alive.
  */
 import { compareDumps, dumpKeyspace, type DiffConnection } from '../integration/differential-runner.js';
-import { decodeReply, showBytes, showCommand } from '../helpers/resp.js';
+import { decodeReply, showBytes, showCommand } from '../support/resp.js';
 import { CONFIG_SET_VALUES, commandName, describeDifference, Rng, type Cmd, type Phase, type Step } from './gen.js';
 import { compareReplies, type CompareEnv } from './normalize.js';
 import type { Pair } from './servers.js';

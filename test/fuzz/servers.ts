@@ -12,9 +12,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { getFreePort, LOOPBACK } from '../helpers/ports.js';
-import { answersPing, killOnExit, sleep, startRedisServer, stopChild } from '../helpers/redis-server.js';
-import { OutputTail, paramsToArgv, type ServerHandle } from '../helpers/server-handle.js';
+import { getFreePort, LOOPBACK } from '../support/ports.js';
+import { answersPing, killOnExit, sleep, startRedisServer, stopChild } from '../support/redis-server.js';
+import { OutputTail, paramsToArgv, type ServerHandle } from '../support/server-handle.js';
 
 /** Server configurations of a fuzz run. */
 export type Variant = 'plain' | 'tiered' | 'auth';

@@ -1,10 +1,10 @@
 /**
  * The fuzzer's connections: pipelines written in pieces split at given byte offsets (so that the server sees
  * frames cut anywhere: inside a `*N` header, a `$len` line, a bulk payload or its CRLF), and raw replies framed
- * one by one (RESP2 and RESP3) with test/helpers/resp.ts, together with whether the server closed the connection.
+ * one by one (RESP2 and RESP3) with test/support/resp.ts, together with whether the server closed the connection.
  */
 import net from 'node:net';
-import { encodeCommand, frameReply } from '../helpers/resp.js';
+import { encodeCommand, frameReply } from '../support/resp.js';
 import type { Cmd } from './gen.js';
 
 /** Raised when the server does not answer in time; `received` holds the bytes seen since the last full reply. */

@@ -1,14 +1,14 @@
 /**
  * tierkv with ioredis 6, as applications use it: its default handshake (HELLO 3, CLIENT SETINFO, INFO ready
  * check), strings and binary Buffers, pipelines, TTL commands, errors as ReplyError, requirepass, and
- * reconnecting after the server restarts. The server is chosen by TIERKV_TARGET (see test/helpers/tierkv.ts).
+ * reconnecting after the server restarts. The server is chosen by TIERKV_TARGET (see test/support/tierkv.ts).
  */
 import { Redis, type RedisOptions, ReplyError } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { assertSameBytes } from '../helpers/bytes.js';
-import { sleep } from '../helpers/redis-server.js';
-import type { ServerHandle } from '../helpers/server-handle.js';
-import { startTarget, targetLabel } from '../helpers/tierkv.js';
+import { assertSameBytes } from '../support/bytes.js';
+import { sleep } from '../support/redis-server.js';
+import type { ServerHandle } from '../support/server-handle.js';
+import { startTarget, targetLabel } from '../support/tierkv.js';
 
 const clients: Redis[] = [];
 

@@ -5,10 +5,10 @@
  */
 import { ErrorReply, RESP_TYPES, type RedisClientOptions, createClient } from 'redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { assertSameBytes } from '../helpers/bytes.js';
-import { sleep } from '../helpers/redis-server.js';
-import type { ServerHandle } from '../helpers/server-handle.js';
-import { startTarget, targetLabel } from '../helpers/tierkv.js';
+import { assertSameBytes } from '../support/bytes.js';
+import { sleep } from '../support/redis-server.js';
+import type { ServerHandle } from '../support/server-handle.js';
+import { startTarget, targetLabel } from '../support/tierkv.js';
 
 type Client = ReturnType<typeof createClient>;
 /** createClient options, allowing RESP 2 (the library's option type is generic over the RESP version). */

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareReplies } from '../fuzz/normalize.js';
 import { both, connectBoth, startCompat, type CompatConns, type CompatServers } from '../fuzz/compat.js';
-import { decodeReply } from '../helpers/resp.js';
+import { decodeReply } from '../support/resp.js';
 
 let servers: CompatServers;
 let c: CompatConns;

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCompat, type CompatServers } from '../fuzz/compat.js';
 import { startTierkvChild } from '../fuzz/servers.js';
 import { Conn } from '../fuzz/wire.js';
-import type { ServerHandle } from '../helpers/server-handle.js';
+import type { ServerHandle } from '../support/server-handle.js';
 
 /** Sends `bytes` and collects everything the server sends until it closes or stays quiet for `quietMs`. */
 function exchange(h: ServerHandle, bytes: Buffer, quietMs = 500): Promise<{ out: string; closed: boolean }> {

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCompat, type CompatServers } from '../fuzz/compat.js';
 import { Conn, encodeCmds } from '../fuzz/wire.js';
-import type { ServerHandle } from '../helpers/server-handle.js';
+import type { ServerHandle } from '../support/server-handle.js';
 
 const B = (s: string): Buffer => Buffer.from(s, 'latin1');
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { both, connectBoth, startCompat, type CompatConns, type CompatServers } from '../fuzz/compat.js';
 import { Conn } from '../fuzz/wire.js';
-import { startTierkvInProcess, type ServerHandle } from '../helpers/tierkv.js';
+import { startTierkvInProcess, type ServerHandle } from '../support/tierkv.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

@@ -4,8 +4,8 @@
  * with itself (so any mismatch against tierkv is tierkv's).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MISSING_REDIS_SERVER, hasRedisServer, startRedisServer } from '../helpers/redis-server.js';
-import type { ServerHandle } from '../helpers/server-handle.js';
+import { MISSING_REDIS_SERVER, hasRedisServer, startRedisServer } from '../support/redis-server.js';
+import type { ServerHandle } from '../support/server-handle.js';
 import { ARITY, type Command, MASTER_KEYS, Rng, generateSequence } from './differential-gen.js';
 import {
   type DiffConfig,

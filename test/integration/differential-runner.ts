@@ -5,7 +5,7 @@
  *
  * Sides are abstract ({@link DiffSide}) so the harness can be tested with a deliberately faulty side.
  */
-import { RawClient, decodeReply, showBytes, showCommand } from '../helpers/raw-client.js';
+import { RawClient, decodeReply, showBytes, showCommand } from '../support/raw-client.js';
 import type { Command } from './differential-gen.js';
 
 /** One connection to a side: runs a command and returns the raw bytes of its reply. */

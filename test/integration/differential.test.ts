@@ -17,9 +17,9 @@
  * shortest reproducing prefix and a minimized reproducer with both sides' replies per step.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MISSING_REDIS_SERVER, hasRedisServer, startRedisServer } from '../helpers/redis-server.js';
-import type { ServerHandle } from '../helpers/server-handle.js';
-import { startTarget, targetLabel, targetMode } from '../helpers/tierkv.js';
+import { MISSING_REDIS_SERVER, hasRedisServer, startRedisServer } from '../support/redis-server.js';
+import type { ServerHandle } from '../support/server-handle.js';
+import { startTarget, targetLabel, targetMode } from '../support/tierkv.js';
 import { ARITY, type Command, generateSequence } from './differential-gen.js';
 import { type DiffConfig, findReproducer, formatReport, rawSide, runSequence } from './differential-runner.js';
 

@@ -13,8 +13,8 @@ import { preparePair, runSteps, type PairContext } from '../fuzz/runner.js';
 import { formatDivergence, shrink } from '../fuzz/shrink.js';
 import type { Pair } from '../fuzz/servers.js';
 import { Conn, encodeCmds } from '../fuzz/wire.js';
-import { hasRedisServer, MISSING_REDIS_SERVER, startRedisServer } from '../helpers/redis-server.js';
-import type { ServerHandle } from '../helpers/server-handle.js';
+import { hasRedisServer, MISSING_REDIS_SERVER, startRedisServer } from '../support/redis-server.js';
+import type { ServerHandle } from '../support/server-handle.js';
 
 const B = (s: string): Buffer => Buffer.from(s, 'latin1');
 const cmd = (...a: string[]): Buffer[] => a.map(B);

@@ -20,7 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSeed } from '../fuzz/fuzz.js';
 import { preparePair, type PairContext } from '../fuzz/runner.js';
 import { startPair, type TierkvMode, type Variant } from '../fuzz/servers.js';
-import { hasRedisServer, MISSING_REDIS_SERVER } from '../helpers/redis-server.js';
+import { hasRedisServer, MISSING_REDIS_SERVER } from '../support/redis-server.js';
 
 const intEnv = (name: string, fallback: number): number => {
   const v = process.env[name];

@@ -6,10 +6,10 @@
  */
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getFreePort, LOOPBACK } from '../helpers/ports.js';
-import { RawClient, RespError } from '../helpers/raw-client.js';
-import { startTierkvInProcess, startTierkvProcess, targetMode, type ServerHandle, type ServerParams } from '../helpers/tierkv.js';
-import { infoFields as fields } from '../helpers/info.js';
+import { getFreePort, LOOPBACK } from '../support/ports.js';
+import { RawClient, RespError } from '../support/raw-client.js';
+import { startTierkvInProcess, startTierkvProcess, targetMode, type ServerHandle, type ServerParams } from '../support/tierkv.js';
+import { infoFields as fields } from '../support/info.js';
 
 interface HttpServer {
   server: ServerHandle;

@@ -5,9 +5,9 @@
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { RawClient } from '../helpers/raw-client.js';
-import { startTierkvInProcess } from '../helpers/tierkv.js';
-import { infoFields as fields } from '../helpers/info.js';
+import { RawClient } from '../support/raw-client.js';
+import { startTierkvInProcess } from '../support/tierkv.js';
+import { infoFields as fields } from '../support/info.js';
 
 describe('limits', () => {
   it('refuses connections beyond maxclients with Redis\'s error, and counts them', async () => {

@@ -6,8 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { startTierkvInProcess, startTierkvProcess } from '../helpers/tierkv.js';
-import { infoFields as fields } from '../helpers/info.js';
+import { startTierkvInProcess, startTierkvProcess } from '../support/tierkv.js';
+import { infoFields as fields } from '../support/info.js';
 
 async function until(cond: () => Promise<boolean>, ms: number): Promise<boolean> {
   const end = Date.now() + ms;

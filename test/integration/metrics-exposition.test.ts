@@ -6,9 +6,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getFreePort, LOOPBACK } from '../helpers/ports.js';
-import { encodeCommand, RawClient } from '../helpers/raw-client.js';
-import { startTierkvInProcess, startTierkvProcess, targetMode, type ServerHandle, type ServerParams } from '../helpers/tierkv.js';
+import { getFreePort, LOOPBACK } from '../support/ports.js';
+import { encodeCommand, RawClient } from '../support/raw-client.js';
+import { startTierkvInProcess, startTierkvProcess, targetMode, type ServerHandle, type ServerParams } from '../support/tierkv.js';
 
 const PROMTOOL = process.env['PROMTOOL_BIN'] ?? 'promtool';
 const HAVE_PROMTOOL = spawnSync(PROMTOOL, ['--version'], { stdio: 'ignore' }).status === 0;

@@ -9,10 +9,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getFreePort, LOOPBACK } from '../helpers/ports.js';
-import { RawClient } from '../helpers/raw-client.js';
-import { OutputTail } from '../helpers/server-handle.js';
-import { startTierkvInProcess, startTierkvProcess, targetMode, type ServerHandle, type ServerParams } from '../helpers/tierkv.js';
+import { getFreePort, LOOPBACK } from '../support/ports.js';
+import { RawClient } from '../support/raw-client.js';
+import { OutputTail } from '../support/server-handle.js';
+import { startTierkvInProcess, startTierkvProcess, targetMode, type ServerHandle, type ServerParams } from '../support/tierkv.js';
 
 const PROMETHEUS = process.env['PROMETHEUS_BIN'] ?? 'prometheus';
 const HAVE_PROMETHEUS = spawnSync(PROMETHEUS, ['--version'], { stdio: 'ignore' }).status === 0;

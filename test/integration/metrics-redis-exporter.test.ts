@@ -6,10 +6,10 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getFreePort, LOOPBACK } from '../helpers/ports.js';
-import { RawClient } from '../helpers/raw-client.js';
-import { OutputTail } from '../helpers/server-handle.js';
-import { startTierkvInProcess, startTierkvProcess, targetMode, type ServerHandle, type ServerParams } from '../helpers/tierkv.js';
+import { getFreePort, LOOPBACK } from '../support/ports.js';
+import { RawClient } from '../support/raw-client.js';
+import { OutputTail } from '../support/server-handle.js';
+import { startTierkvInProcess, startTierkvProcess, targetMode, type ServerHandle, type ServerParams } from '../support/tierkv.js';
 
 const CANDIDATES = [process.env['REDIS_EXPORTER_BIN'], 'redis_exporter', 'prometheus-redis-exporter'].filter((b): b is string => !!b);
 const EXPORTER = CANDIDATES.find((b) => spawnSync(b, ['--version'], { stdio: 'ignore' }).status === 0);

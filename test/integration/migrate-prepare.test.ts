@@ -7,9 +7,9 @@
 import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { RawClient, decodeReply } from '../helpers/raw-client.js';
-import { startTierkvInProcess, startTierkvProcess, type ServerHandle } from '../helpers/tierkv.js';
-import { infoFields as fields, replyPairs as pairs } from '../helpers/info.js';
+import { RawClient, decodeReply } from '../support/raw-client.js';
+import { startTierkvInProcess, startTierkvProcess, type ServerHandle } from '../support/tierkv.js';
+import { infoFields as fields, replyPairs as pairs } from '../support/info.js';
 
 const KEYS = 600_000;
 const HOT_KEYS = 20_000; // read often: these must survive

@@ -2,15 +2,15 @@
  * tierkv with redis-cli (redis-tools) and with hand-written protocol bytes over raw sockets: simple commands,
  * `--pipe` mass insertion, `-x` binary input, `--no-raw` formatting, inline commands, 1 MiB and 100 MiB values,
  * every SET option, TTL behaviour, OOM under noeviction, protocol errors closing only the offending connection,
- * and requirepass/NOAUTH. The server is chosen by TIERKV_TARGET (see test/helpers/tierkv.ts).
+ * and requirepass/NOAUTH. The server is chosen by TIERKV_TARGET (see test/support/tierkv.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertSameBytes } from '../helpers/bytes.js';
-import { RawClient, decodeReply, encodeCommand, withRawClient } from '../helpers/raw-client.js';
-import { runCli } from '../helpers/redis-cli.js';
-import { MISSING_REDIS_CLI, hasRedisCli, sleep } from '../helpers/redis-server.js';
-import type { ServerHandle, ServerParams } from '../helpers/server-handle.js';
-import { startTarget, targetLabel } from '../helpers/tierkv.js';
+import { assertSameBytes } from '../support/bytes.js';
+import { RawClient, decodeReply, encodeCommand, withRawClient } from '../support/raw-client.js';
+import { runCli } from '../support/redis-cli.js';
+import { MISSING_REDIS_CLI, hasRedisCli, sleep } from '../support/redis-server.js';
+import type { ServerHandle, ServerParams } from '../support/server-handle.js';
+import { startTarget, targetLabel } from '../support/tierkv.js';
 
 const b = (s: string): Buffer => Buffer.from(s, 'latin1');
 /** The raw reply bytes as a latin1 string, for readable exact assertions. */

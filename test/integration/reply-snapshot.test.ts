@@ -4,16 +4,16 @@
  * client's in-place write while the replies are still unsent. Values are "jumbo" items (over 512 KiB: an extent of
  * their own), whose replies were sent by reference into the arena.
  *
- * Raw sockets (test/helpers/raw-client.ts); a client that "does not read" pauses its socket, so that its replies
+ * Raw sockets (test/support/raw-client.ts); a client that "does not read" pauses its socket, so that its replies
  * stay in the server. Before another client writes, the test waits until the server has executed the reader's
  * pipeline: the pipeline ends with CLIENT SETNAME, and the name shows in CLIENT LIST once it ran.
  *
  * Run against redis-server to check the test itself: TIERKV_TARGET=redis npx vitest run test/integration/reply-snapshot.test.ts
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertSameBytes, bytesDiff } from '../helpers/bytes.js';
-import { RawClient, decodeReply, encodeCommand } from '../helpers/raw-client.js';
-import { startTarget, targetLabel, type ServerHandle } from '../helpers/tierkv.js';
+import { assertSameBytes, bytesDiff } from '../support/bytes.js';
+import { RawClient, decodeReply, encodeCommand } from '../support/raw-client.js';
+import { startTarget, targetLabel, type ServerHandle } from '../support/tierkv.js';
 
 const KB = 1000;
 const MIB = 1024 * 1024;

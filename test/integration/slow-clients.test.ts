@@ -14,12 +14,12 @@
  */
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RawClient } from '../helpers/raw-client.js';
-import { decodeReply } from '../helpers/resp.js';
-import { hasRedisServer, sleep, startRedisServer } from '../helpers/redis-server.js';
-import type { ServerHandle } from '../helpers/server-handle.js';
-import { startTierkvProcess } from '../helpers/tierkv.js';
-import { infoFields } from '../helpers/info.js';
+import { RawClient } from '../support/raw-client.js';
+import { decodeReply } from '../support/resp.js';
+import { hasRedisServer, sleep, startRedisServer } from '../support/redis-server.js';
+import type { ServerHandle } from '../support/server-handle.js';
+import { startTierkvProcess } from '../support/tierkv.js';
+import { infoFields } from '../support/info.js';
 
 const MiB = 1024 * 1024;
 /** server.ts OUTPUT_HIGH_WATER */

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { startTierkvInProcess, type ServerHandle } from '../helpers/tierkv.js';
+import { startTierkvInProcess, type ServerHandle } from '../support/tierkv.js';
 
 const KEYS = 250_000;
 const HOT_SET = Math.floor(KEYS * 0.3);

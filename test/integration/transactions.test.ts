@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { RawClient } from '../helpers/raw-client.js';
-import { startTarget, type ServerHandle } from '../helpers/tierkv.js';
+import { RawClient } from '../support/raw-client.js';
+import { startTarget, type ServerHandle } from '../support/tierkv.js';
 
 describe('transactions', () => {
   let srv: ServerHandle;

@@ -17,8 +17,8 @@ import {
   parseKvTarget,
   withKv,
 } from '../../migration-hook/kv-client.js';
-import { getFreePort } from '../helpers/ports.js';
-import { startTierkvInProcess, type ServerHandle } from '../helpers/tierkv.js';
+import { getFreePort } from '../support/ports.js';
+import { startTierkvInProcess, type ServerHandle } from '../support/tierkv.js';
 
 describe('parseKvTarget / describeKvEndpoint', () => {
   it('parses host:port, [v6]:port, :port, port, unix paths', () => {

@@ -9,8 +9,8 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ParseError, ReplyWriter, RequestParser } from '../../protocol/index.js';
-import { hasRedisServer, MISSING_REDIS_SERVER, startRedisServer } from '../helpers/redis-server.js';
-import type { ServerHandle } from '../helpers/server-handle.js';
+import { hasRedisServer, MISSING_REDIS_SERVER, startRedisServer } from '../support/redis-server.js';
+import type { ServerHandle } from '../support/server-handle.js';
 
 const QUIET_MS = 400;
 const PASSWORD = 'pw';

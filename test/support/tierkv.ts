@@ -18,7 +18,7 @@ import { OutputTail, type ServerHandle, type ServerKind, type ServerParams, para
 
 export type { ServerHandle, ServerParams } from './server-handle.js';
 
-/** Repository root (this file is test/helpers/tierkv.ts). */
+/** Repository root (this file is test/support/tierkv.ts). */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The built server entry point run by {@link startTierkvProcess}. */
 export const TIERKV_MAIN = path.join(REPO_ROOT, 'dist', 'server', 'main.js');
