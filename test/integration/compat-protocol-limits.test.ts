@@ -8,7 +8,7 @@
  */
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCompat, type CompatServers } from '../fuzz/compat.js';
+import { both, describeCompat, type CompatServers } from '../support/compat.js';
 import { startTierkvChild } from '../fuzz/servers.js';
 import { Conn } from '../fuzz/wire.js';
 import type { ServerHandle } from '../support/server-handle.js';
@@ -49,53 +49,38 @@ async function expectExchange(servers: CompatServers, bytes: Buffer, expected: {
 
 const B = (s: string): Buffer => Buffer.from(s, 'latin1');
 
-describe('request limits', () => {
-  let servers: CompatServers;
-  beforeAll(async () => {
-    servers = await startCompat({ 'proto-max-bulk-len': '1mb' });
-  });
-  afterAll(() => servers?.stop());
+describeCompat('request limits', { 'proto-max-bulk-len': '1mb' }, (f) => {
 
   it('refuses an inline request of more than 64 KiB without a newline, and closes', async () => {
-    await expectExchange(servers, B('a'.repeat(70 * 1024)), { out: '-ERR Protocol error: too big inline request\r\n', closed: true });
+    await expectExchange(f.servers, B('a'.repeat(70 * 1024)), { out: '-ERR Protocol error: too big inline request\r\n', closed: true });
   });
 
   it('accepts a 60 KiB inline request', async () => {
-    await expectExchange(servers, B(`ECHO ${'a'.repeat(60 * 1024)}\r\n`), { out: `$${60 * 1024}\r\n${'a'.repeat(60 * 1024)}\r\n`, closed: false });
+    await expectExchange(f.servers, B(`ECHO ${'a'.repeat(60 * 1024)}\r\n`), { out: `$${60 * 1024}\r\n${'a'.repeat(60 * 1024)}\r\n`, closed: false });
   });
 
   it('refuses a multibulk count above INT_MAX and malformed counts', async () => {
-    await expectExchange(servers, B('*2147483648\r\n'), { out: '-ERR Protocol error: invalid multibulk length\r\n', closed: true });
-    await expectExchange(servers, B('*-0\r\n'), { out: '-ERR Protocol error: invalid multibulk length\r\n', closed: true });
+    await expectExchange(f.servers, B('*2147483648\r\n'), { out: '-ERR Protocol error: invalid multibulk length\r\n', closed: true });
+    await expectExchange(f.servers, B('*-0\r\n'), { out: '-ERR Protocol error: invalid multibulk length\r\n', closed: true });
   });
 
   it('refuses a bulk longer than proto-max-bulk-len, accepts one of exactly that length', async () => {
-    await expectExchange(servers, B(`*2\r\n$4\r\nECHO\r\n$${1024 * 1024 + 1}\r\n`), { out: '-ERR Protocol error: invalid bulk length\r\n', closed: true });
+    await expectExchange(f.servers, B(`*2\r\n$4\r\nECHO\r\n$${1024 * 1024 + 1}\r\n`), { out: '-ERR Protocol error: invalid bulk length\r\n', closed: true });
     const big = 'x'.repeat(1024 * 1024);
-    await expectExchange(servers, B(`*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$${big.length}\r\n${big}\r\n*2\r\n$6\r\nSTRLEN\r\n$1\r\nk\r\n`), { out: '+OK\r\n:1048576\r\n', closed: false });
+    await expectExchange(f.servers, B(`*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$${big.length}\r\n${big}\r\n*2\r\n$6\r\nSTRLEN\r\n$1\r\nk\r\n`), { out: '+OK\r\n:1048576\r\n', closed: false });
   });
 });
 
-describe('unauthenticated limits', () => {
-  let servers: CompatServers;
-  beforeAll(async () => {
-    servers = await startCompat({ requirepass: 'pw' });
-  });
-  afterAll(() => servers?.stop());
+describeCompat('unauthenticated limits', { requirepass: 'pw' }, (f) => {
 
   it('limits a client that has not authenticated to 10 arguments of 16 KiB', async () => {
-    await expectExchange(servers, B('*11\r\n'), { out: '-ERR Protocol error: unauthenticated multibulk length\r\n', closed: true });
-    await expectExchange(servers, B('*2\r\n$16385\r\n'), { out: '-ERR Protocol error: unauthenticated bulk length\r\n', closed: true });
-    await expectExchange(servers, B('*2\r\n$4\r\nAUTH\r\n$2\r\npw\r\n*11\r\n'), { out: '+OK\r\n', closed: false });
+    await expectExchange(f.servers, B('*11\r\n'), { out: '-ERR Protocol error: unauthenticated multibulk length\r\n', closed: true });
+    await expectExchange(f.servers, B('*2\r\n$16385\r\n'), { out: '-ERR Protocol error: unauthenticated bulk length\r\n', closed: true });
+    await expectExchange(f.servers, B('*2\r\n$4\r\nAUTH\r\n$2\r\npw\r\n*11\r\n'), { out: '+OK\r\n', closed: false });
   });
 });
 
-describe('idle clients (timeout)', () => {
-  let servers: CompatServers;
-  beforeAll(async () => {
-    servers = await startCompat({ timeout: '1', hz: '50' });
-  });
-  afterAll(() => servers?.stop());
+describeCompat('idle clients (timeout)', { timeout: '1', hz: '50' }, (f) => {
 
   const stallAndTrickle = async (h: ServerHandle): Promise<{ stalled: boolean; trickling: boolean }> => {
     const stalled = await Conn.open(h.port, h.host);
@@ -115,17 +100,12 @@ describe('idle clients (timeout)', () => {
   };
 
   it('closes a client that stalls in the middle of a frame, not one that keeps sending', async () => {
-    const results = [stallAndTrickle(servers.tierkv), ...(servers.redis !== null ? [stallAndTrickle(servers.redis)] : [])];
+    const results = [stallAndTrickle(f.servers.tierkv), ...(f.servers.redis !== null ? [stallAndTrickle(f.servers.redis)] : [])];
     for (const r of await Promise.all(results)) expect(r).toEqual({ stalled: true, trickling: true });
   }, 30_000);
 });
 
-describe('slow readers (client-output-buffer-limit normal)', () => {
-  let servers: CompatServers;
-  beforeAll(async () => {
-    servers = await startCompat();
-  });
-  afterAll(() => servers?.stop());
+describeCompat('slow readers (client-output-buffer-limit normal)', {}, (f) => {
 
   /** A client that asks for far more than the limit and never reads: it must be disconnected. */
   const flood = async (h: ServerHandle, limit: string): Promise<boolean> => {
@@ -156,12 +136,12 @@ describe('slow readers (client-output-buffer-limit normal)', () => {
   };
 
   it('disconnects a client whose pending output reaches the hard limit', async () => {
-    const all = [flood(servers.tierkv, 'normal 4mb 0 0'), ...(servers.redis !== null ? [flood(servers.redis, 'normal 4mb 0 0')] : [])];
+    const all = [flood(f.servers.tierkv, 'normal 4mb 0 0'), ...(f.servers.redis !== null ? [flood(f.servers.redis, 'normal 4mb 0 0')] : [])];
     expect(await Promise.all(all)).toEqual(all.map(() => true));
   }, 60_000);
 
   it('disconnects a client whose pending output stays above the soft limit for longer than its seconds', async () => {
-    const all = [flood(servers.tierkv, 'normal 0 2mb 1'), ...(servers.redis !== null ? [flood(servers.redis, 'normal 0 2mb 1')] : [])];
+    const all = [flood(f.servers.tierkv, 'normal 0 2mb 1'), ...(f.servers.redis !== null ? [flood(f.servers.redis, 'normal 0 2mb 1')] : [])];
     expect(await Promise.all(all)).toEqual(all.map(() => true));
   }, 60_000);
 });

@@ -5,8 +5,8 @@
  * TYPE none returns (and deletes) the keys that had expired but were not deleted yet; every other TYPE skips them.
  * Checked on tierkv and, when installed, on redis-server itself.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCompat, type CompatServers } from '../fuzz/compat.js';
+import { expect, it } from 'vitest';
+import { describeCompat } from '../support/compat.js';
 import { Conn, encodeCmds } from '../fuzz/wire.js';
 import type { ServerHandle } from '../support/server-handle.js';
 
@@ -37,17 +37,10 @@ async function scanExpired(h: ServerHandle, scan: string[]): Promise<string[] | 
   }
 }
 
-describe('SCAN cursor', () => {
-  let servers: CompatServers;
-  beforeAll(async () => {
-    servers = await startCompat();
-  });
-  afterAll(async () => {
-    await servers?.stop();
-  });
+describeCompat('SCAN cursor', {}, (f) => {
 
   it('is read as a C string, up to a NUL byte', async () => {
-    for (const h of [servers.tierkv, servers.redis]) {
+    for (const h of [f.servers.tierkv, f.servers.redis]) {
       if (h === null) continue;
       const c = await Conn.open(h.port, h.host);
       try {
@@ -63,17 +56,10 @@ describe('SCAN cursor', () => {
   });
 });
 
-describe('SCAN TYPE and expired keys', () => {
-  let servers: CompatServers;
-  beforeAll(async () => {
-    servers = await startCompat();
-  });
-  afterAll(async () => {
-    await servers?.stop();
-  });
+describeCompat('SCAN TYPE and expired keys', {}, (f) => {
 
   it('SCAN TYPE none returns and deletes the keys that expired but were not deleted yet', async () => {
-    for (const h of [servers.tierkv, servers.redis]) {
+    for (const h of [f.servers.tierkv, f.servers.redis]) {
       if (h === null) continue;
       const r = await scanExpired(h, ['SCAN', '0', 'TYPE', 'none']);
       expect(r, h.kind).not.toBeNull();
@@ -82,7 +68,7 @@ describe('SCAN TYPE and expired keys', () => {
   });
 
   it('SCAN TYPE none with MATCH leaves the expired keys the pattern skips', async () => {
-    for (const h of [servers.tierkv, servers.redis]) {
+    for (const h of [f.servers.tierkv, f.servers.redis]) {
       if (h === null) continue;
       const r = await scanExpired(h, ['SCAN', '0', 'MATCH', 'l*', 'TYPE', 'NONE']);
       expect(r, h.kind).toEqual([':2\r\n', '*2\r\n$1\r\n0\r\n*0\r\n', ':2\r\n']);
@@ -90,7 +76,7 @@ describe('SCAN TYPE and expired keys', () => {
   });
 
   it('SCAN TYPE string skips an expired key', async () => {
-    for (const h of [servers.tierkv, servers.redis]) {
+    for (const h of [f.servers.tierkv, f.servers.redis]) {
       if (h === null) continue;
       const r = await scanExpired(h, ['SCAN', '0', 'TYPE', 'string']);
       expect(r?.[1], h.kind).toBe('*2\r\n$1\r\n0\r\n*1\r\n$4\r\nlive\r\n');
