@@ -9,7 +9,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { both, describeCompat, type CompatServers } from '../support/compat.js';
-import { startTierkvChild } from '../fuzz/servers.js';
+import { startTierkvProcess } from '../support/tierkv.js';
 import { Conn } from '../fuzz/wire.js';
 import type { ServerHandle } from '../support/server-handle.js';
 
@@ -147,10 +147,10 @@ describeCompat('slow readers (client-output-buffer-limit normal)', {}, (f) => {
 });
 
 describe('10,000 concurrent connections', () => {
-  let tierkv: (ServerHandle & { alive(): boolean }) | undefined;
+  let tierkv: ServerHandle | undefined;
   beforeAll(async () => {
     // A child process: the 10,000 server-side sockets do not count against this worker's file descriptors.
-    tierkv = await startTierkvChild({});
+    tierkv = await startTierkvProcess({});
   });
   afterAll(() => tierkv?.stop());
 

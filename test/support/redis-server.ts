@@ -148,6 +148,7 @@ async function startOnce(port: number, params: ServerParams, options: RedisServe
     port,
     params: { ...params },
     output: () => output.toString(),
+    alive: () => !hasExited,
     stop: () => {
       stopped ??= (async () => {
         await stopChild(child, exited, () => hasExited);

@@ -9,7 +9,7 @@
  *     `redis` → a real redis-server instead (to self-check suites and helpers against the reference).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getFreePort, LOOPBACK } from './ports.js';
@@ -18,8 +18,20 @@ import { OutputTail, type ServerHandle, type ServerKind, type ServerParams, para
 
 export type { ServerHandle, ServerParams } from './server-handle.js';
 
-/** Repository root (this file is test/support/tierkv.ts). */
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The repository root: the nearest ancestor of this file holding tierkv's package.json (works from dist/ too). */
+function findRepoRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const pkg = path.join(dir, 'package.json');
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'tierkv') return dir;
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error('tierkv repository root not found above ' + fileURLToPath(import.meta.url));
+    dir = up;
+  }
+}
+
+/** Repository root. */
+export const REPO_ROOT = findRepoRoot();
 /** The built server entry point run by {@link startTierkvProcess}. */
 export const TIERKV_MAIN = path.join(REPO_ROOT, 'dist', 'server', 'main.js');
 
@@ -108,6 +120,7 @@ export async function startTierkvInProcess(params: ServerParams = {}): Promise<S
     throw new Error(`tierkv: startServer returned an invalid port ${String(server.port)}`);
   }
   let stopped: Promise<void> | undefined;
+  let closing = false;
   const host = connectableHost(server.host);
   const handle: ServerHandle = {
     kind: 'tierkv-inprocess',
@@ -115,7 +128,11 @@ export async function startTierkvInProcess(params: ServerParams = {}): Promise<S
     port: server.port,
     params: { ...params },
     output: () => '',
-    stop: () => (stopped ??= server.close()),
+    alive: () => !closing,
+    stop: () => {
+      closing = true;
+      return (stopped ??= server.close());
+    },
   };
   const deadline = Date.now() + 10_000;
   while (!(await answersPing(server.port, host))) {
@@ -227,9 +244,12 @@ async function startProcessOnce(
     port,
     params: { ...rest },
     output: () => output.toString(),
+    alive: () => !hasExited,
     stop: () => (stopped ??= stopChild(child, exited, () => hasExited)),
   };
   const timeoutMs = options.startTimeoutMs ?? 15_000;
+  // The ready line is logged at notice level: with `loglevel warning` (or `nothing`) only PING tells.
+  if (['warning', 'nothing'].includes(rest['loglevel'] ?? '')) ready = true;
   const deadline = Date.now() + timeoutMs;
   const fail = async (why: string): Promise<never> => {
     await handle.stop();
