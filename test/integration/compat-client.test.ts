@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { both, connectBoth, startCompat, useCompat, type CompatConns, type CompatServers } from '../support/compat.js';
-import { Conn } from '../fuzz/wire.js';
+import { RawClient } from '../support/raw-client.js';
 
 const f = useCompat();
 
@@ -20,8 +20,8 @@ describe('CLIENT LIST', () => {
     await f.expectReply(['CLIENT', 'LIST', 'FOO'], '-ERR syntax error\r\n');
     await f.expectReply(['CLIENT', 'LIST', 'ID', 'abc'], '-ERR Invalid client ID\r\n');
     await f.expectReply(['CLIENT', 'LIST', 'ID', '0', '-5', '99999'], '$0\r\n\r\n');
-    const id = (await f.c.tierkv.call('CLIENT', 'ID')).toString('latin1').slice(1, -2);
-    const twice = (await f.c.tierkv.call('CLIENT', 'LIST', 'ID', id, '99999', id)).toString('latin1');
+    const id = (await f.c.tierkv.command('CLIENT', 'ID')).toString('latin1').slice(1, -2);
+    const twice = (await f.c.tierkv.command('CLIENT', 'LIST', 'ID', id, '99999', id)).toString('latin1');
     expect(twice.split('\n').filter((l) => l.includes(`id=${id} `))).toHaveLength(2);
   });
 });
@@ -54,11 +54,11 @@ describe('CLIENT KILL', () => {
   });
 
   it('kills the caller with the old form (+OK, then the connection closes)', async () => {
-    const conn = await Conn.open(f.servers.tierkv.port, f.servers.tierkv.host);
-    const info = (await conn.call('CLIENT', 'INFO')).toString('latin1');
+    const conn = await RawClient.connect(f.servers.tierkv.port, { host: f.servers.tierkv.host, readTimeoutMs: 15_000 });
+    const info = (await conn.command('CLIENT', 'INFO')).toString('latin1');
     const addr = /addr=(\S+)/.exec(info)![1]!;
     conn.socket.write(`*3\r\n$6\r\nCLIENT\r\n$4\r\nKILL\r\n$${addr.length}\r\n${addr}\r\n`);
-    const r = await conn.read(1, 5000, true);
+    const r = await conn.readBatch(1, 5000, true);
     expect(r.replies.map(String)).toEqual(['+OK\r\n']);
     expect(r.closed).toBe(true);
   });

@@ -74,7 +74,7 @@ describe('COMMAND LIST and DOCS', () => {
 describe('against redis-server, every command of the table', () => {
   it('COMMAND INFO and COMMAND DOCS (prose aside) equal redis-server for every command tierkv has', async (t) => {
     if (f.c.redis === null) t.skip();
-    const names = (decodeReply(await f.c.tierkv.call('COMMAND', 'LIST')) as string[]).map(String);
+    const names = (decodeReply(await f.c.tierkv.command('COMMAND', 'LIST')) as string[]).map(String);
     const env = { tierkvCommands: new Set(names) };
     for (const protocol of [2, 3] as const) {
       const cc = await connectBoth(f.servers, protocol);
@@ -82,7 +82,7 @@ describe('against redis-server, every command of the table', () => {
         for (const n of names) {
           for (const sub of ['INFO', 'DOCS']) {
             const cmd = ['COMMAND', sub, n].map((x) => Buffer.from(x));
-            const [a, b] = await Promise.all([cc.tierkv.call(...cmd), cc.redis!.call(...cmd)]);
+            const [a, b] = await Promise.all([cc.tierkv.command(...cmd), cc.redis!.command(...cmd)]);
             expect(compareReplies(cmd, a, b, env), `RESP${protocol} COMMAND ${sub} ${n}`).toBeNull();
           }
         }

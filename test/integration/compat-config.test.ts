@@ -41,7 +41,7 @@ describe('CONFIG GET', () => {
   it('returns as many parameters as redis-server for `*`, tierkv\'s own aside', async (t) => {
     if (f.c.redis === null) t.skip();
     const keys = async (conn: typeof f.c.tierkv): Promise<Set<string>> => {
-      const v = decodeReply(await conn.call('CONFIG', 'GET', '*')) as string[];
+      const v = decodeReply(await conn.command('CONFIG', 'GET', '*')) as string[];
       return new Set(v.filter((_, i) => i % 2 === 0).map(String));
     };
     const [a, b] = await Promise.all([keys(f.c.tierkv), keys(f.c.redis!)]);

@@ -10,7 +10,7 @@ import { decodeReply } from '../support/resp.js';
 
 const f = useCompat();
 
-const text = async (...args: string[]): Promise<string> => String(decodeReply(await f.c.tierkv.call(...args)));
+const text = async (...args: string[]): Promise<string> => String(decodeReply(await f.c.tierkv.command(...args)));
 const sections = (t: string): string[] => t.split('\r\n').filter((l) => l.startsWith('# ')).map((l) => l.slice(2));
 
 describe('INFO sections', () => {
@@ -26,15 +26,15 @@ describe('INFO sections', () => {
   });
 
   it('print per-command latency percentiles as Redis (latency_percentiles_usec_<cmd>:p50=..,p99=..,p99.9=..)', async () => {
-    await f.c.tierkv.call('SET', 'k', 'v');
-    await f.c.tierkv.call('GET', 'k');
+    await f.c.tierkv.command('SET', 'k', 'v');
+    await f.c.tierkv.command('GET', 'k');
     const t = await text('INFO', 'latencystats');
     expect(t).toMatch(/\r\nlatency_percentiles_usec_get:p50=\d+\.\d{3},p99=\d+\.\d{3},p99\.9=\d+\.\d{3}\r\n/);
     expect(t).toMatch(/\r\nlatency_percentiles_usec_set:p50=/);
-    await f.c.tierkv.call('CONFIG', 'SET', 'latency-tracking-info-percentiles', '50');
+    await f.c.tierkv.command('CONFIG', 'SET', 'latency-tracking-info-percentiles', '50');
     expect(await text('INFO', 'latencystats')).toMatch(/\r\nlatency_percentiles_usec_get:p50=\d+\.\d{3}\r\n/);
-    await f.c.tierkv.call('CONFIG', 'SET', 'latency-tracking-info-percentiles', '50 99 99.9');
-    await f.c.tierkv.call('CONFIG', 'RESETSTAT');
+    await f.c.tierkv.command('CONFIG', 'SET', 'latency-tracking-info-percentiles', '50 99 99.9');
+    await f.c.tierkv.command('CONFIG', 'RESETSTAT');
     expect(await text('INFO', 'latencystats')).not.toMatch(/latency_percentiles_usec_get:/);
   });
 
@@ -51,7 +51,7 @@ describe('INFO sections', () => {
       try {
         for (const args of [['INFO'], ['INFO', 'everything'], ['INFO', 'errorstats', 'keyspace']]) {
           const cmd = args.map((x) => Buffer.from(x));
-          const [a, b] = await Promise.all([cc.tierkv.call(...cmd), cc.redis!.call(...cmd)]);
+          const [a, b] = await Promise.all([cc.tierkv.command(...cmd), cc.redis!.command(...cmd)]);
           expect(compareReplies(cmd, a, b, env), `RESP${protocol} ${args.join(' ')}`).toBeNull();
         }
       } finally {

@@ -10,7 +10,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { both, describeCompat, type CompatServers } from '../support/compat.js';
 import { startTierkvProcess } from '../support/tierkv.js';
-import { Conn } from '../fuzz/wire.js';
+import { RawClient } from '../support/raw-client.js';
 import type { ServerHandle } from '../support/server-handle.js';
 
 /** Sends `bytes` and collects everything the server sends until it closes or stays quiet for `quietMs`. */
@@ -83,8 +83,8 @@ describeCompat('unauthenticated limits', { requirepass: 'pw' }, (f) => {
 describeCompat('idle clients (timeout)', { timeout: '1', hz: '50' }, (f) => {
 
   const stallAndTrickle = async (h: ServerHandle): Promise<{ stalled: boolean; trickling: boolean }> => {
-    const stalled = await Conn.open(h.port, h.host);
-    const trickling = await Conn.open(h.port, h.host);
+    const stalled = await RawClient.connect(h.port, { host: h.host, readTimeoutMs: 15_000 });
+    const trickling = await RawClient.connect(h.port, { host: h.host, readTimeoutMs: 15_000 });
     const frame = B('*2\r\n$4\r\nECHO\r\n$5\r\nhello\r\n');
     stalled.socket.write(frame.subarray(0, 10));
     // The other client sends one byte of the same command every 300 ms: it is never idle for a whole second.
@@ -92,7 +92,7 @@ describeCompat('idle clients (timeout)', { timeout: '1', hz: '50' }, (f) => {
       trickling.socket.write(frame.subarray(i, i + 1));
       await new Promise((r) => setTimeout(r, 300));
     }
-    const r = await trickling.read(1, 5000);
+    const r = await trickling.readBatch(1, 5000);
     const out = { stalled: stalled.closed, trickling: !trickling.closed && r.replies[0]?.toString('latin1') === '$5\r\nhello\r\n' };
     stalled.destroy();
     trickling.destroy();
@@ -109,9 +109,9 @@ describeCompat('slow readers (client-output-buffer-limit normal)', {}, (f) => {
 
   /** A client that asks for far more than the limit and never reads: it must be disconnected. */
   const flood = async (h: ServerHandle, limit: string): Promise<boolean> => {
-    const admin = await Conn.open(h.port, h.host);
-    await admin.call('CONFIG', 'SET', 'client-output-buffer-limit', limit);
-    await admin.call('SET', 'big', 'v'.repeat(256 * 1024));
+    const admin = await RawClient.connect(h.port, { host: h.host, readTimeoutMs: 15_000 });
+    await admin.command('CONFIG', 'SET', 'client-output-buffer-limit', limit);
+    await admin.command('SET', 'big', 'v'.repeat(256 * 1024));
     const greedy = net.connect(h.port, h.host);
     await new Promise((r) => greedy.once('connect', r));
     greedy.pause();
@@ -128,8 +128,8 @@ describeCompat('slow readers (client-output-buffer-limit normal)', {}, (f) => {
     }
     const wasClosed = await closed;
     // The server still serves others, and the limit can be lifted again.
-    expect((await admin.call('PING')).toString()).toBe('+PONG\r\n');
-    await admin.call('CONFIG', 'SET', 'client-output-buffer-limit', 'normal 0 0 0');
+    expect((await admin.command('PING')).toString()).toBe('+PONG\r\n');
+    await admin.command('CONFIG', 'SET', 'client-output-buffer-limit', 'normal 0 0 0');
     admin.destroy();
     greedy.destroy();
     return wasClosed;
@@ -158,8 +158,8 @@ describe('10,000 concurrent connections', () => {
     const h = tierkv!;
     const socks: net.Socket[] = [];
     // Wait until the start-up check's connection is gone: this one must be the only client.
-    const probe = await Conn.open(h.port, h.host);
-    while ((await probe.call('CLIENT', 'LIST')).toString('latin1').split('\n').filter((l) => l.startsWith('id=')).length > 1) {
+    const probe = await RawClient.connect(h.port, { host: h.host, readTimeoutMs: 15_000 });
+    while ((await probe.command('CLIENT', 'LIST')).toString('latin1').split('\n').filter((l) => l.startsWith('id=')).length > 1) {
       await new Promise((r) => setTimeout(r, 20));
     }
     await new Promise<void>((resolve) => {

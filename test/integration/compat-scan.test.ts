@@ -7,7 +7,8 @@
  */
 import { expect, it } from 'vitest';
 import { describeCompat } from '../support/compat.js';
-import { Conn, encodeCmds } from '../fuzz/wire.js';
+import { encodeCmds } from '../fuzz/wire.js';
+import { RawClient } from '../support/raw-client.js';
 import type { ServerHandle } from '../support/server-handle.js';
 
 const B = (s: string): Buffer => Buffer.from(s, 'latin1');
@@ -19,15 +20,15 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
  * @returns the three replies, or null when every attempt was too late
  */
 async function scanExpired(h: ServerHandle, scan: string[]): Promise<string[] | null> {
-  const c = await Conn.open(h.port, h.host);
+  const c = await RawClient.connect(h.port, { host: h.host, readTimeoutMs: 15_000 });
   try {
     for (let attempt = 0; attempt < 50; attempt++) {
-      await c.call('FLUSHALL');
-      await c.call('SET', 'live', 'v');
-      await c.call('SET', 'gone', 'v', 'PX', '1');
+      await c.command('FLUSHALL');
+      await c.command('SET', 'live', 'v');
+      await c.command('SET', 'gone', 'v', 'PX', '1');
       await sleep(3);
-      await c.write(encodeCmds([[B('DBSIZE')], scan.map(B), [B('DBSIZE')]], false), []);
-      const r = await c.read(3, 5000);
+      await c.writeSplit(encodeCmds([[B('DBSIZE')], scan.map(B), [B('DBSIZE')]], false), []);
+      const r = await c.readBatch(3, 5000);
       const replies = r.replies.map((x) => x.toString('latin1'));
       if (replies[0] === ':2\r\n') return replies;
     }
@@ -42,9 +43,9 @@ describeCompat('SCAN cursor', {}, (f) => {
   it('is read as a C string, up to a NUL byte', async () => {
     for (const h of [f.servers.tierkv, f.servers.redis]) {
       if (h === null) continue;
-      const c = await Conn.open(h.port, h.host);
+      const c = await RawClient.connect(h.port, { host: h.host, readTimeoutMs: 15_000 });
       try {
-        const call = async (...args: (string | Buffer)[]): Promise<string> => (await c.call(...args)).toString('latin1');
+        const call = async (...args: (string | Buffer)[]): Promise<string> => (await c.command(...args)).toString('latin1');
         expect(await call('SCAN', B('\x001'), 'TYPE', 'hash'), h.kind).toBe('*2\r\n$1\r\n0\r\n*0\r\n');
         expect(await call('SCAN', B('0\x00x')), h.kind).toBe('*2\r\n$1\r\n0\r\n*0\r\n');
         expect(await call('SCAN', B(' \x00')), h.kind).toBe('-ERR invalid cursor\r\n');

@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { both, describeCompat, type CompatConns } from '../support/compat.js';
-import { Conn } from '../fuzz/wire.js';
+import { RawClient } from '../support/raw-client.js';
 import { startTierkvInProcess, type ServerHandle } from '../support/tierkv.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -179,21 +179,21 @@ describeCompat('transactions before AUTH (requirepass)', { requirepass: 'pw' }, 
 
 describe('WATCH and MIGRATE_PREPARE (tierkv only)', () => {
   let tierkv: ServerHandle;
-  let other: Conn;
-  let watcher: Conn;
-  let ctl: Conn;
+  let other: RawClient;
+  let watcher: RawClient;
+  let ctl: RawClient;
   beforeAll(async () => {
     tierkv = await startTierkvInProcess({ maxmemory: '64mb', 'hot-ratio': '0.000002' });
-    other = await Conn.open(tierkv.port, tierkv.host);
-    watcher = await Conn.open(tierkv.port, tierkv.host);
-    ctl = await Conn.open(tierkv.port, tierkv.host);
+    other = await RawClient.connect(tierkv.port, { host: tierkv.host, readTimeoutMs: 15_000 });
+    watcher = await RawClient.connect(tierkv.port, { host: tierkv.host, readTimeoutMs: 15_000 });
+    ctl = await RawClient.connect(tierkv.port, { host: tierkv.host, readTimeoutMs: 15_000 });
   });
   afterAll(async () => {
     for (const c of [other, watcher, ctl]) c?.destroy();
     await tierkv?.stop();
   });
 
-  const call = async (c: Conn, ...args: string[]): Promise<string> => (await c.call(...args)).toString('latin1');
+  const call = async (c: RawClient, ...args: string[]): Promise<string> => (await c.command(...args)).toString('latin1');
 
   it('a dropped WATCHed key fails EXEC like a deleted one; the drop of other keys does not', async () => {
     // A value bigger than the hot tier (about 134 bytes) is demoted to the cold tier; wait until it is (bounded).

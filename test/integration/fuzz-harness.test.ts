@@ -12,7 +12,8 @@ import { compareReplies, type CompareEnv } from '../fuzz/normalize.js';
 import { preparePair, runSteps, type PairContext } from '../fuzz/runner.js';
 import { formatDivergence, shrink } from '../fuzz/shrink.js';
 import type { Pair } from '../fuzz/servers.js';
-import { Conn, encodeCmds } from '../fuzz/wire.js';
+import { encodeCmds } from '../fuzz/wire.js';
+import { RawClient } from '../support/raw-client.js';
 import { hasRedisServer, MISSING_REDIS_SERVER, startRedisServer } from '../support/redis-server.js';
 import type { ServerHandle } from '../support/server-handle.js';
 
@@ -198,9 +199,9 @@ describe('fuzz wire', () => {
     const srv = net.createServer((s) => s.on('data', (d: Buffer) => chunks.push(d)));
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
     const port = (srv.address() as net.AddressInfo).port;
-    const c = await Conn.open(port);
+    const c = await RawClient.connect(port);
     const bytes = encodeCmds([cmd('SET', 'k', 'v'), cmd('GET', 'k')], false);
-    await c.write(bytes, [3, 10, 17]);
+    await c.writeSplit(bytes, [3, 10, 17]);
     await new Promise((r) => setTimeout(r, 100));
     c.destroy();
     srv.close();

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { hasRedisServer, startRedisServer } from './redis-server.js';
 import type { ServerHandle } from './server-handle.js';
 import { startTierkvInProcess } from './tierkv.js';
-import { Conn } from '../fuzz/wire.js';
+import { RawClient } from './raw-client.js';
 
 /** The servers of a compat suite: tierkv always, redis-server when available. */
 export interface CompatServers {
@@ -40,16 +40,16 @@ export async function startCompat(params: Record<string, string> = {}, redisPara
 
 /** One connection to each server. */
 export interface CompatConns {
-  tierkv: Conn;
-  redis: Conn | null;
+  tierkv: RawClient;
+  redis: RawClient | null;
   close(): void;
 }
 
 /** Opens a connection to each server (after HELLO 3 when `protocol` is 3). */
 export async function connectBoth(s: CompatServers, protocol: 2 | 3 = 2): Promise<CompatConns> {
-  const open = async (h: ServerHandle): Promise<Conn> => {
-    const c = await Conn.open(h.port, h.host);
-    if (protocol === 3) await c.call('HELLO', '3');
+  const open = async (h: ServerHandle): Promise<RawClient> => {
+    const c = await RawClient.connect(h.port, { host: h.host, readTimeoutMs: 15_000 });
+    if (protocol === 3) await c.command('HELLO', '3');
     return c;
   };
   const tierkv = await open(s.tierkv);
@@ -69,7 +69,7 @@ export async function connectBoth(s: CompatServers, protocol: 2 | 3 = 2): Promis
  * @throws Error when a side closes the connection instead of replying
  */
 export async function both(c: CompatConns, ...args: (string | Buffer)[]): Promise<{ tierkv: string; redis: string | null }> {
-  const [a, b] = await Promise.all([c.tierkv.call(...args), c.redis?.call(...args) ?? Promise.resolve(null)]);
+  const [a, b] = await Promise.all([c.tierkv.command(...args), c.redis?.command(...args) ?? Promise.resolve(null)]);
   return { tierkv: a.toString('latin1'), redis: b === null ? null : b.toString('latin1') };
 }
 
