@@ -8,9 +8,9 @@
  * Drop steps run MIGRATE_PREPARE on tierkv through a control connection and DEL the same keys on redis. At the end
  * the keyspaces are compared (KEYS, TYPE, GET, PTTL of every key) and tierkv must still be alive.
  */
-import { compareDumps, dumpKeyspace, type DiffConnection } from '../integration/differential-runner.js';
 import { decodeReply, showBytes, showCommand } from '../support/resp.js';
 import { CONFIG_SET_VALUES, commandName, describeDifference, Rng, type Cmd, type Phase, type Step } from './gen.js';
+import { compareDumps, dumpKeyspace, type Exec } from './keyspace.js';
 import { compareReplies, type CompareEnv } from './normalize.js';
 import type { Pair } from './servers.js';
 import { RawClient, RawClientTimeoutError } from '../support/raw-client.js';
@@ -36,6 +36,18 @@ export interface RunOptions {
   splitSeed: number;
   /** Per-pipeline reply timeout, ms (default 10000). */
   timeoutMs?: number;
+  /** Faults injected into a side's pipelines, for the runner's and shrinker's self-tests (fuzz-harness.test.ts). */
+  faults?: { tierkv?: Faults; redis?: Faults };
+}
+
+/** Faults injected into one side's main connection (pipelined steps); never set by a fuzz run. */
+export interface Faults {
+  /** The command sent instead of `cmd`. */
+  rewrite?(cmd: Cmd): Cmd;
+  /** The reply seen instead of `reply`. */
+  corrupt?(cmd: Cmd, reply: Buffer): Buffer;
+  /** True: the side fails instead of sending the batch holding `cmd` (like a broken connection). */
+  fail?(cmd: Cmd): boolean;
 }
 
 /** Long-lived state of a pair: initial values of the fuzzed parameters, tierkv's command names. */
@@ -47,6 +59,8 @@ export interface PairContext {
   restoreB: string[];
   /** tierkv's hot-ratio at start (restored after drop steps). */
   hotRatio: string;
+  /** Databases compared at the end (default 1; the servers of a pair run with `databases 1`). */
+  databases?: number;
 }
 
 const B = (s: string): Buffer => Buffer.from(s, 'latin1');
@@ -117,6 +131,7 @@ class Side {
     readonly host: string,
     readonly protocol: 2 | 3,
     readonly password: string,
+    readonly faults?: Faults,
   ) {}
 
   async main(): Promise<RawClient> {
@@ -170,8 +185,8 @@ function splits(rng: Rng, len: number): number[] {
 export async function runSteps(ctx: PairContext, steps: readonly Step[], opts: RunOptions): Promise<Divergence | null> {
   const { pair } = ctx;
   const env: CompareEnv = { ...ctx.env, errorSkew: new Map() };
-  const A = new Side('tierkv', pair.tierkv.port, pair.tierkv.host, opts.protocol, pair.password ?? '');
-  const Bs = new Side('redis', pair.redis.port, pair.redis.host, opts.protocol, pair.password ?? '');
+  const A = new Side('tierkv', pair.tierkv.port, pair.tierkv.host, opts.protocol, pair.password ?? '', opts.faults?.tierkv);
+  const Bs = new Side('redis', pair.redis.port, pair.redis.host, opts.protocol, pair.password ?? '', opts.faults?.redis);
   const timeout = opts.timeoutMs ?? 10_000;
   const rng = new Rng(opts.splitSeed);
   try {
@@ -220,8 +235,9 @@ export async function runSteps(ctx: PairContext, steps: readonly Step[], opts: R
     if (d !== null) return d;
     if (!pair.tierkvAlive()) return { kind: 'dead', step: -1, reason: 'tierkv exited' };
     // Final keyspaces, through the control connections (RESP2, database 0).
-    const [da, db] = await Promise.all([dumpKeyspace(adapter(await A.ctl()), { protocol: 2, databases: 1 }), dumpKeyspace(adapter(await Bs.ctl()), { protocol: 2, databases: 1 })]);
-    const diffs = compareDumps(da, db, 'tierkv', 'redis', { protocol: 2, databases: 1 });
+    const dumpConfig = { databases: ctx.databases ?? 1 };
+    const [da, db] = await Promise.all([dumpKeyspace(adapter(await A.ctl()), dumpConfig), dumpKeyspace(adapter(await Bs.ctl()), dumpConfig)]);
+    const diffs = compareDumps(da, db, 'tierkv', 'redis', dumpConfig);
     if (diffs.length > 0) return { kind: 'state', step: -1, reason: diffs.join('\n') };
     return null;
   } catch (e) {
@@ -234,15 +250,15 @@ export async function runSteps(ctx: PairContext, steps: readonly Step[], opts: R
   }
 }
 
-function adapter(c: RawClient): DiffConnection {
-  return { exec: (cmd) => c.command(...cmd), close: async () => {} };
+function adapter(c: RawClient): Exec {
+  return (cmd) => c.command(...cmd);
 }
 
 /** A fresh step: the step's bytes on a new connection of each side (RESP2, unauthenticated), closed afterwards. */
 async function runFresh(A: Side, Bs: Side, step: Step, index: number, rng: Rng, timeout: number, env: CompareEnv): Promise<Divergence | null> {
   const [ca, cb] = await Promise.all([RawClient.connect(A.port, { host: A.host, readTimeoutMs: 15_000 }), RawClient.connect(Bs.port, { host: Bs.host, readTimeoutMs: 15_000 })]);
   try {
-    return await runBatch({ main: async () => ca, tx: new TxTracker() }, { main: async () => cb }, [{ step, index }], rng, timeout, env);
+    return await runBatch({ main: async () => ca, tx: new TxTracker(), faults: A.faults }, { main: async () => cb, faults: Bs.faults }, [{ step, index }], rng, timeout, env);
   } finally {
     ca.destroy();
     cb.destroy();
@@ -250,8 +266,8 @@ async function runFresh(A: Side, Bs: Side, step: Step, index: number, rng: Rng, 
 }
 
 async function runBatch(
-  A: { main(): Promise<RawClient>; tx: TxTracker },
-  Bs: { main(): Promise<RawClient> },
+  A: { main(): Promise<RawClient>; tx: TxTracker; faults?: Faults | undefined },
+  Bs: { main(): Promise<RawClient>; faults?: Faults | undefined },
   items: Array<{ step: Step; index: number }>,
   rng: Rng,
   timeout: number,
@@ -271,8 +287,17 @@ async function runBatch(
   }
   const bytes = Buffer.concat(parts);
   const cut = splits(rng, bytes.length);
+  for (const [name, f] of [['tierkv', A.faults], ['redis', Bs.faults]] as const) {
+    const failing = f?.fail !== undefined ? owners.find((o) => f.fail!(o.cmd)) : undefined;
+    if (failing !== undefined) return { kind: 'error', step: failing.index, cmd: failing.cmd, reason: `${name}: injected failure` };
+  }
+  /** The bytes a side is sent: `bytes`, or with its faults' rewritten commands. */
+  const sent = (f: Faults | undefined): Buffer =>
+    f?.rewrite === undefined
+      ? bytes
+      : Buffer.concat(items.flatMap(({ step }) => [...(step.cmds.length > 0 ? [encodeCmds(step.cmds.map((c) => f.rewrite!(c)), step.inline === true)] : []), ...(step.raw !== undefined ? [step.raw] : [])]));
   const [ca, cb] = await Promise.all([A.main(), Bs.main()]);
-  await Promise.all([ca.writeSplit(bytes, cut), cb.writeSplit(bytes, cut)]);
+  await Promise.all([ca.writeSplit(sent(A.faults), cut), cb.writeSplit(sent(Bs.faults), cut)]);
   const n = owners.length;
   const lastIndex = items[items.length - 1]!.index;
   // A batch that may close the connection (QUIT, CLIENT KILL of oneself, a protocol error) waits for the close,
@@ -286,6 +311,10 @@ async function runBatch(
     const which = e instanceof RawClientTimeoutError ? 'a side' : 'reading';
     return { kind: 'error', step: lastIndex, reason: `${which}: ${(e as Error).message}; batch ${owners.map((o) => showCommand(o.cmd, 40)).join(' | ')}` };
   }
+  const corrupt = (f: Faults | undefined, replies: Buffer[]): Buffer[] =>
+    f?.corrupt === undefined ? replies : replies.map((r, i) => (i < owners.length ? f.corrupt!(owners[i]!.cmd, r) : r));
+  ra.replies = corrupt(A.faults, ra.replies);
+  rb.replies = corrupt(Bs.faults, rb.replies);
   const m = Math.min(ra.replies.length, rb.replies.length);
   for (let i = 0; i < m; i++) {
     const { index, cmd } = owners[i]!;

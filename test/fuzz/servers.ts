@@ -14,8 +14,8 @@ import { startTierkvInProcess, startTierkvProcess } from '../support/tierkv.js';
 
 /** Server configurations of a fuzz run. */
 export type Variant = 'plain' | 'tiered' | 'auth';
-/** Where tierkv runs. */
-export type TierkvMode = 'process' | 'inprocess';
+/** Where tierkv runs; `redis`: a second redis-server in its place, to self-check the harness and the seeds. */
+export type TierkvMode = 'process' | 'inprocess' | 'redis';
 
 /** A running pair. */
 export interface Pair {
@@ -55,7 +55,12 @@ export async function startPair(variant: Variant, mode: TierkvMode = 'process'):
   const redis = await startRedisServer(REDIS_PARAMS[variant]);
   let tierkv: ServerHandle;
   try {
-    tierkv = mode === 'process' ? await startTierkvProcess(TIERKV_PARAMS[variant]) : await startTierkvInProcess(TIERKV_PARAMS[variant]);
+    tierkv =
+      mode === 'process'
+        ? await startTierkvProcess(TIERKV_PARAMS[variant])
+        : mode === 'inprocess'
+          ? await startTierkvInProcess(TIERKV_PARAMS[variant])
+          : await startRedisServer(REDIS_PARAMS[variant]);
   } catch (e) {
     await redis.stop();
     throw e;
