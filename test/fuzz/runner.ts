@@ -15,6 +15,7 @@ import { compareReplies, type CompareEnv } from './normalize.js';
 import type { Pair } from './servers.js';
 import { RawClient, RawClientTimeoutError } from '../support/raw-client.js';
 import { encodeCmds } from './wire.js';
+import { sleep } from '../support/wait.js';
 
 /** The first difference found. */
 export interface Divergence {
@@ -228,7 +229,7 @@ export async function runSteps(ctx: PairContext, steps: readonly Step[], opts: R
       if (step.flush === true || step.sleepMs !== undefined || step.raw !== undefined || step.inline === true) {
         const d = await flush();
         if (d !== null) return d;
-        if (step.sleepMs !== undefined) await new Promise((r) => setTimeout(r, step.sleepMs));
+        if (step.sleepMs !== undefined) await sleep(step.sleepMs);
       }
     }
     const d = await flush();

@@ -6,7 +6,7 @@
 import { Redis, type RedisOptions, ReplyError } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { assertSameBytes } from '../support/bytes.js';
-import { sleep } from '../support/redis-server.js';
+import { sleep } from '../support/wait.js';
 import type { ServerHandle } from '../support/server-handle.js';
 import { startTarget, targetLabel } from '../support/tierkv.js';
 

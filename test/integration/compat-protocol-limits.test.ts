@@ -12,6 +12,7 @@ import { both, describeCompat, type CompatServers } from '../support/compat.js';
 import { startTierkvProcess } from '../support/tierkv.js';
 import { RawClient } from '../support/raw-client.js';
 import type { ServerHandle } from '../support/server-handle.js';
+import { sleep } from '../support/wait.js';
 
 /** Sends `bytes` and collects everything the server sends until it closes or stays quiet for `quietMs`. */
 function exchange(h: ServerHandle, bytes: Buffer, quietMs = 500): Promise<{ out: string; closed: boolean }> {
@@ -90,7 +91,7 @@ describeCompat('idle clients (timeout)', { timeout: '1', hz: '50' }, (f) => {
     // The other client sends one byte of the same command every 300 ms: it is never idle for a whole second.
     for (let i = 0; i < frame.length; i++) {
       trickling.socket.write(frame.subarray(i, i + 1));
-      await new Promise((r) => setTimeout(r, 300));
+      await sleep(300);
     }
     const r = await trickling.readBatch(1, 5000);
     const out = { stalled: stalled.closed, trickling: !trickling.closed && r.replies[0]?.toString('latin1') === '$5\r\nhello\r\n' };
@@ -124,7 +125,7 @@ describeCompat('slow readers (client-output-buffer-limit normal)', {}, (f) => {
     // 400 × 256 KiB = 100 MiB of replies; sent a little at a time so that a soft limit has time to expire.
     for (let i = 0; i < 40 && !greedy.destroyed; i++) {
       greedy.write(Buffer.concat(Array.from({ length: 10 }, () => get)));
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
     }
     const wasClosed = await closed;
     // The server still serves others, and the limit can be lifted again.
@@ -160,7 +161,7 @@ describe('10,000 concurrent connections', () => {
     // Wait until the start-up check's connection is gone: this one must be the only client.
     const probe = await RawClient.connect(h.port, { host: h.host, readTimeoutMs: 15_000 });
     while ((await probe.command('CLIENT', 'LIST')).toString('latin1').split('\n').filter((l) => l.startsWith('id=')).length > 1) {
-      await new Promise((r) => setTimeout(r, 20));
+      await sleep(20);
     }
     await new Promise<void>((resolve) => {
       probe.socket.once('close', () => resolve());

@@ -10,10 +10,9 @@ import { describeCompat } from '../support/compat.js';
 import { encodeCmds } from '../fuzz/wire.js';
 import { RawClient } from '../support/raw-client.js';
 import type { ServerHandle } from '../support/server-handle.js';
+import { sleep } from '../support/wait.js';
 
 const B = (s: string): Buffer => Buffer.from(s, 'latin1');
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
 /**
  * Sets `live` and `gone` (1 ms TTL), then, once `gone` has expired, sends DBSIZE, `scan`, DBSIZE in one write (so
  * that no expiry cycle runs between them). Retries while the server's own expiry deleted `gone` first.

@@ -11,8 +11,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { both, describeCompat, type CompatConns } from '../support/compat.js';
 import { RawClient } from '../support/raw-client.js';
 import { startTierkvInProcess, type ServerHandle } from '../support/tierkv.js';
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+import { sleep } from '../support/wait.js';
 
 /** Runs `before` after WATCH k, then MULTI, PING, EXEC: the EXEC reply ("PONG" ran, "nil" aborted) of each side. */
 async function execAfter(c: CompatConns, before: string[][]): Promise<{ tierkv: string; redis: string | null }> {

@@ -17,6 +17,7 @@ import { encodeCmds } from '../fuzz/wire.js';
 import { RawClient } from '../support/raw-client.js';
 import { hasRedisServer, MISSING_REDIS_SERVER, startRedisServer } from '../support/redis-server.js';
 import type { ServerHandle } from '../support/server-handle.js';
+import { sleep } from '../support/wait.js';
 
 const B = (s: string): Buffer => Buffer.from(s, 'latin1');
 const cmd = (...a: string[]): Buffer[] => a.map(B);
@@ -206,7 +207,7 @@ describe('fuzz wire', () => {
     const c = await RawClient.connect(port);
     const bytes = encodeCmds([cmd('SET', 'k', 'v'), cmd('GET', 'k')], false);
     await c.writeSplit(bytes, [3, 10, 17]);
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
     c.destroy();
     srv.close();
     expect(Buffer.concat(chunks).equals(bytes)).toBe(true);

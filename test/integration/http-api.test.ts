@@ -10,6 +10,7 @@ import { getFreePort, LOOPBACK } from '../support/ports.js';
 import { RawClient, RespError } from '../support/raw-client.js';
 import { startTierkvInProcess, startTierkvProcess, targetMode, type ServerHandle, type ServerParams } from '../support/tierkv.js';
 import { infoFields as fields } from '../support/info.js';
+import { sleep } from '../support/wait.js';
 
 interface HttpServer {
   server: ServerHandle;
@@ -168,7 +169,7 @@ describe('HTTP key API', () => {
     const deadline = Date.now() + 10_000;
     let status = 200;
     while (status === 200 && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
       status = (await fetch(`${s.base}/v1/keys/short`)).status;
     }
     expect(status).toBe(404);
@@ -305,7 +306,7 @@ describe('HTTP MIGRATE_PREPARE / DONE', () => {
       const now = Number(fields((await resp.call('INFO', 'tiers')) as string)['cold_keys']);
       if (now === cold) break;
       cold = now;
-      await new Promise((r) => setTimeout(r, 50));
+      await sleep(50);
     }
     expect(cold).toBeGreaterThan(0);
     expect((await fetch(`${s.base}/v1/migrate/prepare`)).status).toBe(405);

@@ -9,7 +9,7 @@
 import { readFileSync, readlinkSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawClient, withRawClient } from '../support/raw-client.js';
-import { sleep } from '../support/redis-server.js';
+import { sleep } from '../support/wait.js';
 import { startTierkvInProcess, startTierkvProcess, type ServerHandle } from '../support/tierkv.js';
 import { infoFields } from '../support/info.js';
 

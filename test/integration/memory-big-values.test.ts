@@ -14,7 +14,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getFreePort, LOOPBACK } from '../support/ports.js';
 import { RawClient } from '../support/raw-client.js';
-import { sleep } from '../support/redis-server.js';
+import { sleep } from '../support/wait.js';
 import { startTierkvProcess, type ServerHandle, type ServerParams } from '../support/tierkv.js';
 import { infoFields as fields } from '../support/info.js';
 

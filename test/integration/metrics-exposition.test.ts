@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getFreePort, LOOPBACK } from '../support/ports.js';
 import { encodeCommand, RawClient } from '../support/raw-client.js';
 import { startTierkvInProcess, startTierkvProcess, targetMode, type ServerHandle, type ServerParams } from '../support/tierkv.js';
+import { sleep } from '../support/wait.js';
+import { infoFields } from '../support/info.js';
 
 const PROMTOOL = process.env['PROMTOOL_BIN'] ?? 'promtool';
 const HAVE_PROMTOOL = spawnSync(PROMTOOL, ['--version'], { stdio: 'ignore' }).status === 0;
@@ -29,15 +31,6 @@ async function startWithHttp(params: ServerParams): Promise<{ server: ServerHand
     }
   }
   throw last;
-}
-
-function infoFields(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of text.split('\r\n')) {
-    const i = line.indexOf(':');
-    if (i > 0 && !line.startsWith('#')) out[line.slice(0, i)] = line.slice(i + 1);
-  }
-  return out;
 }
 
 /** One sample of the text exposition: `name{labels} value`, labels sorted by name in the key. */
@@ -89,7 +82,7 @@ describe('GET /metrics', () => {
     await c.pipeline(Array.from({ length: 3000 }, (_, j) => ['GET', `k:${j % 1000}`]));
     await c.pipeline(Array.from({ length: 500 }, (_, j) => ['GET', `missing:${j}`]));
     await c.call('SET', 'short', 'x', 'PX', '1');
-    await new Promise((r) => setTimeout(r, 20));
+    await sleep(20);
     expect(await c.call('GET', 'short')).toBe(null);
     await c.call('NOSUCHCOMMAND');
     await c.call('GET');
@@ -101,7 +94,7 @@ describe('GET /metrics', () => {
       const now = `${t['demotions']}/${t['hot_used_bytes']}`;
       if (now === last) break;
       last = now;
-      await new Promise((r) => setTimeout(r, 50));
+      await sleep(50);
     }
     const prep = await c.call('MIGRATE_PREPARE');
     expect(Array.isArray(prep)).toBe(true);
@@ -110,7 +103,7 @@ describe('GET /metrics', () => {
     for (let i = 0; i < 400; i++) {
       const t = infoFields((await c.call('INFO', 'tiers')) as string);
       if (t['dead_index_entries'] === '0') break;
-      await new Promise((r) => setTimeout(r, 50));
+      await sleep(50);
     }
     const res = await fetch(`${srv.base}/metrics`);
     expect(res.status).toBe(200);

@@ -13,6 +13,7 @@ import { getFreePort, LOOPBACK } from '../support/ports.js';
 import { RawClient } from '../support/raw-client.js';
 import { OutputTail } from '../support/server-handle.js';
 import { startTierkvInProcess, startTierkvProcess, targetMode, type ServerHandle, type ServerParams } from '../support/tierkv.js';
+import { sleep } from '../support/wait.js';
 
 const PROMETHEUS = process.env['PROMETHEUS_BIN'] ?? 'prometheus';
 const HAVE_PROMETHEUS = spawnSync(PROMETHEUS, ['--version'], { stdio: 'ignore' }).status === 0;
@@ -110,7 +111,7 @@ describe.skipIf(!HAVE_PROMETHEUS)(`Prometheus scrapes tierkv ${HAVE_PROMETHEUS ?
       let ready = false;
       while (!exited && !ready && Date.now() < deadline) {
         ready = await fetch(`${base}/-/ready`).then((r) => r.ok, () => false);
-        if (!ready) await new Promise((r) => setTimeout(r, 100));
+        if (!ready) await sleep(100);
       }
       if (ready) {
         prom = child;
@@ -147,7 +148,7 @@ describe.skipIf(!HAVE_PROMETHEUS)(`Prometheus scrapes tierkv ${HAVE_PROMETHEUS ?
     while (Date.now() < deadline) {
       up = await query(promBase, 'up{job="tierkv"}');
       if (up.length > 0 && up[0].value[1] === '1') break;
-      await new Promise((r) => setTimeout(r, 250));
+      await sleep(250);
     }
     expect(up.length, `no successful scrape; prometheus output:\n${output.toString()}`).toBe(1);
     expect(up[0].value[1]).toBe('1');

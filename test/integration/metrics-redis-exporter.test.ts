@@ -10,6 +10,7 @@ import { getFreePort, LOOPBACK } from '../support/ports.js';
 import { RawClient } from '../support/raw-client.js';
 import { OutputTail } from '../support/server-handle.js';
 import { startTierkvInProcess, startTierkvProcess, targetMode, type ServerHandle, type ServerParams } from '../support/tierkv.js';
+import { sleep } from '../support/wait.js';
 
 const CANDIDATES = [process.env['REDIS_EXPORTER_BIN'], 'redis_exporter', 'prometheus-redis-exporter'].filter((b): b is string => !!b);
 const EXPORTER = CANDIDATES.find((b) => spawnSync(b, ['--version'], { stdio: 'ignore' }).status === 0);
@@ -83,7 +84,7 @@ describe.skipIf(EXPORTER === undefined)(`redis_exporter scrapes tierkv over RESP
       let ready = false;
       while (!gone && !ready && Date.now() < deadline) {
         ready = await fetch(`${base}/health`).then((r) => r.ok, () => false);
-        if (!ready) await new Promise((r) => setTimeout(r, 100));
+        if (!ready) await sleep(100);
       }
       if (ready) {
         exporter = child;

@@ -27,7 +27,8 @@ import { MigrationFailedError, runMigration, type MigrationOptions, type Migrati
 import { startQemu, stopAllQemu, type QemuInstance } from '../../migration-hook/qemu-process.js';
 import { formatComparisonTable, formatReportTable } from '../../migration-hook/report.js';
 import { STRATEGIES, STRATEGY_NAMES, type StrategyName } from '../../migration-hook/strategies.js';
-import { makeSocketDir, qemuAvailable, sleep } from '../support/qemu.js';
+import { makeSocketDir, qemuAvailable } from '../support/qemu.js';
+import { sleep } from '../support/wait.js';
 import { REPO_ROOT, startTierkvProcess, type ServerHandle } from '../support/tierkv.js';
 import { infoFields as fields } from '../support/info.js';
 

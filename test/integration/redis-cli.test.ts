@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertSameBytes } from '../support/bytes.js';
 import { RawClient, decodeReply, encodeCommand, withRawClient } from '../support/raw-client.js';
 import { runCli } from '../support/redis-cli.js';
-import { MISSING_REDIS_CLI, hasRedisCli, sleep } from '../support/redis-server.js';
+import { MISSING_REDIS_CLI, hasRedisCli } from '../support/redis-server.js';
+import { sleep } from '../support/wait.js';
 import type { ServerHandle, ServerParams } from '../support/server-handle.js';
 import { startTarget, targetLabel } from '../support/tierkv.js';
 

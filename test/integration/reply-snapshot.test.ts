@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertSameBytes, bytesDiff } from '../support/bytes.js';
 import { RawClient, decodeReply, encodeCommand } from '../support/raw-client.js';
 import { startTarget, targetLabel, type ServerHandle } from '../support/tierkv.js';
+import { sleep } from '../support/wait.js';
 
 const KB = 1000;
 const MIB = 1024 * 1024;
@@ -51,7 +52,7 @@ describe(`reply snapshots of large values: ${targetLabel()}`, () => {
       const list = String(decodeReply(await ctl.command('CLIENT', 'LIST')));
       if (list.includes(` name=${name} `)) return;
       if (Date.now() > deadline) throw new Error(`no connection named ${name} after ${timeoutMs} ms:\n${list}`);
-      await new Promise((r) => setTimeout(r, 5));
+      await sleep(5);
     }
   }
 
@@ -114,7 +115,7 @@ describe(`reply snapshots of large values: ${targetLabel()}`, () => {
         last = name;
         still = Date.now();
       } else if (Date.now() - still > 1000) break;
-      await new Promise((r) => setTimeout(r, 10));
+      await sleep(10);
     }
     // The write, and the reader's count at that moment (in one transaction: nothing runs between them).
     const tx = await writer.pipeline([['MULTI'], ['CLIENT', 'LIST'], ['SETRANGE', 'r3', '0', neu], ['EXEC']]);

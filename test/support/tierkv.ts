@@ -13,7 +13,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getFreePort, LOOPBACK } from './ports.js';
-import { answersPing, killOnExit, sleep, startRedisServer, stopChild } from './redis-server.js';
+import { answersPing, killOnExit, startRedisServer, stopChild } from './redis-server.js';
+import { sleep } from './wait.js';
 import { OutputTail, type ServerHandle, type ServerKind, type ServerParams, paramsToArgv } from './server-handle.js';
 
 export type { ServerHandle, ServerParams } from './server-handle.js';

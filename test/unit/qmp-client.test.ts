@@ -12,7 +12,8 @@ import {
   QmpTimeoutError,
   type QmpEvent,
 } from '../../migration-hook/qmp.js';
-import { makeSocketDir, sleep } from '../support/qemu.js';
+import { makeSocketDir } from '../support/qemu.js';
+import { sleep } from '../support/wait.js';
 import { FAKE_GREETING, FakeQmpServer } from '../support/qemu-fake-qmp.js';
 
 let tmp: ReturnType<typeof makeSocketDir>;
