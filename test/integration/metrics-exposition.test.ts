@@ -6,9 +6,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getFreePort, LOOPBACK } from '../support/ports.js';
 import { encodeCommand, RawClient } from '../support/raw-client.js';
-import { startTierkvInProcess, startTierkvProcess, targetMode, type ServerHandle, type ServerParams } from '../support/tierkv.js';
+import { startTierkvWithHttp, type ServerHandle } from '../support/tierkv.js';
 import { sleep } from '../support/wait.js';
 import { infoFields } from '../support/info.js';
 
@@ -16,22 +15,6 @@ const PROMTOOL = process.env['PROMTOOL_BIN'] ?? 'promtool';
 const HAVE_PROMTOOL = spawnSync(PROMTOOL, ['--version'], { stdio: 'ignore' }).status === 0;
 const MISSING_PROMTOOL = 'SKIPPED: promtool not found (apt-get install prometheus, or set PROMTOOL_BIN)';
 if (!HAVE_PROMTOOL) console.warn(`metrics-exposition: ${MISSING_PROMTOOL}`);
-
-async function startWithHttp(params: ServerParams): Promise<{ server: ServerHandle; base: string }> {
-  let last: unknown;
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const httpPort = await getFreePort();
-    const p = { ...params, 'http-port': String(httpPort) };
-    try {
-      const server = targetMode() === 'process' ? await startTierkvProcess(p) : await startTierkvInProcess(p);
-      return { server, base: `http://${LOOPBACK}:${httpPort}` };
-    } catch (e) {
-      last = e;
-      if (!/EADDRINUSE|address already in use/i.test(String((e as Error).message))) throw e;
-    }
-  }
-  throw last;
-}
 
 /** One sample of the text exposition: `name{labels} value`, labels sorted by name in the key. */
 type Samples = Map<string, number>;
@@ -70,7 +53,7 @@ describe('GET /metrics', () => {
   let info: Record<string, string>;
 
   beforeAll(async () => {
-    srv = await startWithHttp({ maxmemory: '40mb', 'maxmemory-policy': 'allkeys-lfu', 'hot-ratio': '0.3' });
+    srv = await startTierkvWithHttp({ maxmemory: '40mb', 'maxmemory-policy': 'allkeys-lfu', 'hot-ratio': '0.3' });
     c = await RawClient.connect(srv.server.port);
     // The workload: 150k plain keys (more than the 12 MB hot tier: demotions), 1000 with a long TTL, hits,
     // misses, one lazily expired key, errors of two kinds, a MIGRATE_PREPARE and a MIGRATE_DONE.

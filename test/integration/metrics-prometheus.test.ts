@@ -12,29 +12,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getFreePort, LOOPBACK } from '../support/ports.js';
 import { RawClient } from '../support/raw-client.js';
 import { OutputTail } from '../support/server-handle.js';
-import { startTierkvInProcess, startTierkvProcess, targetMode, type ServerHandle, type ServerParams } from '../support/tierkv.js';
+import { startTierkvWithHttp, type ServerHandle } from '../support/tierkv.js';
 import { sleep } from '../support/wait.js';
 
 const PROMETHEUS = process.env['PROMETHEUS_BIN'] ?? 'prometheus';
 const HAVE_PROMETHEUS = spawnSync(PROMETHEUS, ['--version'], { stdio: 'ignore' }).status === 0;
 const MISSING = 'SKIPPED: prometheus not found (apt-get install prometheus, or set PROMETHEUS_BIN)';
 if (!HAVE_PROMETHEUS) console.warn(`metrics-prometheus: ${MISSING}`);
-
-async function startWithHttp(params: ServerParams): Promise<{ server: ServerHandle; httpPort: number }> {
-  let last: unknown;
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const httpPort = await getFreePort();
-    const p = { ...params, 'http-port': String(httpPort) };
-    try {
-      const server = targetMode() === 'process' ? await startTierkvProcess(p) : await startTierkvInProcess(p);
-      return { server, httpPort };
-    } catch (e) {
-      last = e;
-      if (!/EADDRINUSE|address already in use/i.test(String((e as Error).message))) throw e;
-    }
-  }
-  throw last;
-}
 
 interface PromResult {
   metric: Record<string, string>;
@@ -59,7 +43,7 @@ describe.skipIf(!HAVE_PROMETHEUS)(`Prometheus scrapes tierkv ${HAVE_PROMETHEUS ?
   let cannotRun = '';
 
   beforeAll(async () => {
-    srv = await startWithHttp({ maxmemory: '64mb' });
+    srv = await startTierkvWithHttp({ maxmemory: '64mb' });
     const c = await RawClient.connect(srv.server.port);
     await c.pipeline(Array.from({ length: 1234 }, (_, i) => ['SET', `key:${i}`, 'value']));
     await c.close();

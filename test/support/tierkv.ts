@@ -273,3 +273,31 @@ async function startProcessOnce(
     await sleep(25);
   }
 }
+
+/** A tierkv with its HTTP listener on. */
+export interface TierkvWithHttp {
+  server: ServerHandle;
+  httpPort: number;
+  /** `http://127.0.0.1:<httpPort>` */
+  base: string;
+}
+
+/**
+ * Starts the tierkv under test ($TIERKV_TARGET: `process` → child process, else in-process) with its HTTP
+ * listener on a free port, retrying (5 tries) when another process took the port first.
+ */
+export async function startTierkvWithHttp(params: ServerParams = {}): Promise<TierkvWithHttp> {
+  let last: unknown;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const httpPort = await getFreePort();
+    const p = { ...params, 'http-port': String(httpPort) };
+    try {
+      const server = targetMode() === 'process' ? await startTierkvProcess(p) : await startTierkvInProcess(p);
+      return { server, httpPort, base: `http://${LOOPBACK}:${httpPort}` };
+    } catch (e) {
+      last = e;
+      if (!/EADDRINUSE|address already in use/i.test(String((e as Error).message))) throw e;
+    }
+  }
+  throw last;
+}
