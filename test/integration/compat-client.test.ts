@@ -4,8 +4,8 @@
  * HELLO's options applied in order. Expected bytes were captured from redis-server 7.0.15 and are checked against
  * it when it is installed.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { both, connectBoth, startCompat, useCompat, type CompatConns, type CompatServers } from '../support/compat.js';
+import { describe, expect, it } from 'vitest';
+import { both, connectBoth, describeCompat, useCompat } from '../support/compat.js';
 import { RawClient } from '../support/raw-client.js';
 
 const f = useCompat();
@@ -97,25 +97,15 @@ describe('HELLO', () => {
   });
 });
 
-describe('HELLO before AUTH (requirepass)', () => {
-  let auth: CompatServers;
-  let a: CompatConns;
-  beforeAll(async () => {
-    auth = await startCompat({ requirepass: 'pw' });
-    a = await connectBoth(auth);
-  });
-  afterAll(async () => {
-    a?.close();
-    await auth?.stop();
-  });
+describeCompat('HELLO before AUTH (requirepass)', { requirepass: 'pw' }, (auth) => {
 
   it('answers Redis 7.0\'s NOAUTH text, and HELLO AUTH authenticates', async () => {
-    await f.expectReply(['HELLO', '3'],
-      '-NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time\r\n', a);
-    await f.expectReply(['GET', 'k'], '-NOAUTH Authentication required.\r\n', a);
-    await f.expectReply(['HELLO', '2', 'AUTH', 'default', 'wrong'], '-WRONGPASS invalid username-password pair or user is disabled.\r\n', a);
-    const r = await both(a, 'HELLO', '2', 'AUTH', 'default', 'pw');
+    await auth.expectReply(['HELLO', '3'],
+      '-NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time\r\n');
+    await auth.expectReply(['GET', 'k'], '-NOAUTH Authentication required.\r\n');
+    await auth.expectReply(['HELLO', '2', 'AUTH', 'default', 'wrong'], '-WRONGPASS invalid username-password pair or user is disabled.\r\n');
+    const r = await auth.both('HELLO', '2', 'AUTH', 'default', 'pw');
     expect(r.tierkv.startsWith('*14\r\n$6\r\nserver\r\n')).toBe(true);
-    await f.expectReply(['GET', 'k'], '$-1\r\n', a);
+    await auth.expectReply(['GET', 'k'], '$-1\r\n');
   });
 });
