@@ -3,7 +3,7 @@
  * diverges. Used by the CLI (main.ts) and by the bounded vitest suite (test/integration/fuzz.test.ts).
  */
 import { generate, type Step } from './gen.js';
-import { type Divergence, type PairContext, runSteps } from './runner.js';
+import { type Divergence, type PairContext, type RunOptions, runSteps } from './runner.js';
 import { formatDivergence, shrink } from './shrink.js';
 
 /** Outcome of {@link runSeed}. */
@@ -44,8 +44,6 @@ export function splitSeedOf(seed: number, protocol: 2 | 3): number {
 export async function runSeed(ctx: PairContext, seed: number, protocol: 2 | 3, options: SeedOptions = {}): Promise<SeedResult> {
   const tiered = ctx.pair.variant === 'tiered';
   const seq = generate(seed, { steps: options.steps ?? 200, drops: tiered, password: ctx.pair.password ?? '', large: options.large ?? false });
-  const runOpts = { protocol, splitSeed: splitSeedOf(seed, protocol) };
-  const d = await runSteps(ctx, seq.steps, runOpts);
   const base = {
     seed,
     protocol,
@@ -53,12 +51,29 @@ export async function runSeed(ctx: PairContext, seed: number, protocol: 2 | 3, o
     steps: seq.steps.length,
     commands: seq.steps.reduce((n, s) => n + s.cmds.length + (s.clients ?? []).reduce((m, p) => m + p.cmds.length, 0), 0),
   };
-  if (d === null) return { ...base, divergence: null };
   const title = `seed ${seed}, variant ${ctx.pair.variant}, RESP${protocol}` + (options.rerun ? ` (rerun: ${options.rerun})` : '');
-  if (options.shrink === false || d.kind === 'dead') {
-    return { ...base, divergence: d, report: formatDivergence(title, d, seq.steps), minimal: seq.steps };
-  }
-  const s = await shrink(ctx, seq.steps, d, runOpts);
-  const note = `\n(shrunk from ${seq.steps.length} to ${s.steps.length} steps in ${s.replays} replays${s.incomplete ? `; ${s.incomplete}` : ''})`;
-  return { ...base, divergence: s.divergence, report: formatDivergence(title, s.divergence, s.steps) + note, minimal: s.steps };
+  const r = await runReported(ctx, seq.steps, { protocol, splitSeed: splitSeedOf(seed, protocol) }, title, options.shrink !== false);
+  return { ...base, ...r };
+}
+
+/** Outcome of {@link runReported}. */
+export interface Reported {
+  divergence: Divergence | null;
+  /** The printed reproduction (shrunk when asked), when it diverged. */
+  report?: string;
+  /** The (shrunk) steps, when it diverged. */
+  minimal?: Step[];
+}
+
+/**
+ * Runs `steps` on the pair and, on a divergence, shrinks them (unless `doShrink` is false or tierkv died) and
+ * formats the reproduction under `title`. Never throws for a divergence.
+ */
+export async function runReported(ctx: PairContext, steps: readonly Step[], runOpts: RunOptions, title: string, doShrink = true): Promise<Reported> {
+  const d = await runSteps(ctx, steps, runOpts);
+  if (d === null) return { divergence: null };
+  if (!doShrink || d.kind === 'dead') return { divergence: d, report: formatDivergence(title, d, steps), minimal: steps.slice() };
+  const s = await shrink(ctx, steps, d, runOpts);
+  const note = `\n(shrunk from ${steps.length} to ${s.steps.length} steps in ${s.replays} replays${s.incomplete ? `; ${s.incomplete}` : ''})`;
+  return { divergence: s.divergence, report: formatDivergence(title, s.divergence, s.steps) + note, minimal: s.steps };
 }

@@ -19,7 +19,7 @@
  * The same (seed, options) always gives the same sequence.
  */
 import { createHash } from 'node:crypto';
-import { MASTER_KEYS, NUMERIC_VALUES, Rng, generateCommand, value, type GenContext } from '../integration/differential-gen.js';
+import { MASTER_KEYS, NUMERIC_VALUES, Rng, generateCommand, value, type GenContext } from './gen-strings.js';
 import { itemSize } from '../../allocator/item.js';
 
 export { Rng };

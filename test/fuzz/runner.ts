@@ -8,12 +8,14 @@
  * Drop steps run MIGRATE_PREPARE on tierkv through a control connection and DEL the same keys on redis. At the end
  * the keyspaces are compared (KEYS, TYPE, GET, PTTL of every key) and tierkv must still be alive.
  */
-import { compareDumps, dumpKeyspace, type DiffConnection } from '../integration/differential-runner.js';
-import { decodeReply, showBytes, showCommand } from '../helpers/resp.js';
+import { decodeReply, showBytes, showCommand } from '../support/resp.js';
 import { CONFIG_SET_VALUES, commandName, describeDifference, Rng, type Cmd, type Phase, type Step } from './gen.js';
+import { compareDumps, dumpKeyspace, type Exec } from './keyspace.js';
 import { compareReplies, type CompareEnv } from './normalize.js';
 import type { Pair } from './servers.js';
-import { Conn, encodeCmds, WireTimeout } from './wire.js';
+import { RawClient, RawClientTimeoutError } from '../support/raw-client.js';
+import { encodeCmds } from './wire.js';
+import { sleep } from '../support/wait.js';
 
 /** The first difference found. */
 export interface Divergence {
@@ -35,6 +37,18 @@ export interface RunOptions {
   splitSeed: number;
   /** Per-pipeline reply timeout, ms (default 10000). */
   timeoutMs?: number;
+  /** Faults injected into a side's pipelines, for the runner's and shrinker's self-tests (fuzz-harness.test.ts). */
+  faults?: { tierkv?: Faults; redis?: Faults };
+}
+
+/** Faults injected into one side's main connection (pipelined steps); never set by a fuzz run. */
+export interface Faults {
+  /** The command sent instead of `cmd`. */
+  rewrite?(cmd: Cmd): Cmd;
+  /** The reply seen instead of `reply`. */
+  corrupt?(cmd: Cmd, reply: Buffer): Buffer;
+  /** True: the side fails instead of sending the batch holding `cmd` (like a broken connection). */
+  fail?(cmd: Cmd): boolean;
 }
 
 /** Long-lived state of a pair: initial values of the fuzzed parameters, tierkv's command names. */
@@ -46,32 +60,34 @@ export interface PairContext {
   restoreB: string[];
   /** tierkv's hot-ratio at start (restored after drop steps). */
   hotRatio: string;
+  /** Databases compared at the end (default 1; the servers of a pair run with `databases 1`). */
+  databases?: number;
 }
 
 const B = (s: string): Buffer => Buffer.from(s, 'latin1');
 
 /** Reads what the runner needs to know about a freshly started pair. */
 export async function preparePair(pair: Pair): Promise<PairContext> {
-  const a = await Conn.open(pair.tierkv.port, pair.tierkv.host);
-  const b = await Conn.open(pair.redis.port, pair.redis.host);
-  if (pair.password) for (const c of [a, b]) await c.call('AUTH', pair.password);
+  const a = await RawClient.connect(pair.tierkv.port, { host: pair.tierkv.host, readTimeoutMs: 15_000 });
+  const b = await RawClient.connect(pair.redis.port, { host: pair.redis.host, readTimeoutMs: 15_000 });
+  if (pair.password) for (const c of [a, b]) await c.command('AUTH', pair.password);
   try {
-    const list = decodeReply(await a.call('COMMAND', 'LIST'));
+    const list = decodeReply(await a.command('COMMAND', 'LIST'));
     const names = new Set((list as unknown[]).map((x) => String(x).toLowerCase()));
-    const restore = async (c: Conn): Promise<string[]> => {
+    const restore = async (c: RawClient): Promise<string[]> => {
       const out: string[] = [];
       for (const name of Object.keys(CONFIG_SET_VALUES)) {
         if (name === '') continue;
-        const v = decodeReply(await c.call('CONFIG', 'GET', name));
+        const v = decodeReply(await c.command('CONFIG', 'GET', name));
         const arr = v instanceof Map ? [...v].flat() : (v as unknown[]);
         if (arr.length !== 2) continue;
         // Only parameters CONFIG SET accepts back (mutable ones).
-        const r = await c.call('CONFIG', 'SET', name, String(arr[1]));
+        const r = await c.command('CONFIG', 'SET', name, String(arr[1]));
         if (r.toString('latin1') === '+OK\r\n') out.push(name, String(arr[1]));
       }
       return out;
     };
-    const hr = decodeReply(await a.call('CONFIG', 'GET', 'hot-ratio'));
+    const hr = decodeReply(await a.command('CONFIG', 'GET', 'hot-ratio'));
     const hotRatio = String((hr instanceof Map ? [...hr].flat() : (hr as unknown[]))[1]);
     return { pair, env: { tierkvCommands: names }, restoreA: await restore(a), restoreB: await restore(b), hotRatio };
   } finally {
@@ -106,8 +122,8 @@ export class TxTracker {
 
 /** A main connection per side, reopened on demand. */
 class Side {
-  conn: Conn | null = null;
-  control: Conn | null = null;
+  conn: RawClient | null = null;
+  control: RawClient | null = null;
   /** Transaction state of `conn` (reset when it is reopened). */
   tx = new TxTracker();
   constructor(
@@ -116,9 +132,10 @@ class Side {
     readonly host: string,
     readonly protocol: 2 | 3,
     readonly password: string,
+    readonly faults?: Faults,
   ) {}
 
-  async main(): Promise<Conn> {
+  async main(): Promise<RawClient> {
     if (this.conn === null || this.conn.closed) {
       this.conn = await this.open();
       this.tx = new TxTracker();
@@ -127,22 +144,22 @@ class Side {
   }
 
   /** A new connection set up as the main one (HELLO 3 in RESP3, authenticated when there is a password). */
-  async open(): Promise<Conn> {
-    const c = await Conn.open(this.port, this.host);
+  async open(): Promise<RawClient> {
+    const c = await RawClient.connect(this.port, { host: this.host, readTimeoutMs: 15_000 });
     if (this.protocol === 3) {
-      const r = this.password !== '' ? await c.call('HELLO', '3', 'AUTH', 'default', this.password) : await c.call('HELLO', '3');
+      const r = this.password !== '' ? await c.command('HELLO', '3', 'AUTH', 'default', this.password) : await c.command('HELLO', '3');
       if (r[0] !== 0x25) throw new Error(`${this.name}: HELLO 3 replied ${showBytes(r)}`);
     } else if (this.password !== '') {
-      const r = await c.call('AUTH', this.password);
+      const r = await c.command('AUTH', this.password);
       if (r.toString('latin1') !== '+OK\r\n') throw new Error(`${this.name}: AUTH replied ${showBytes(r)}`);
     }
     return c;
   }
 
-  async ctl(): Promise<Conn> {
+  async ctl(): Promise<RawClient> {
     if (this.control === null || this.control.closed) {
-      this.control = await Conn.open(this.port, this.host);
-      if (this.password !== '') await this.control.call('AUTH', this.password);
+      this.control = await RawClient.connect(this.port, { host: this.host, readTimeoutMs: 15_000 });
+      if (this.password !== '') await this.control.command('AUTH', this.password);
     }
     return this.control;
   }
@@ -169,18 +186,18 @@ function splits(rng: Rng, len: number): number[] {
 export async function runSteps(ctx: PairContext, steps: readonly Step[], opts: RunOptions): Promise<Divergence | null> {
   const { pair } = ctx;
   const env: CompareEnv = { ...ctx.env, errorSkew: new Map() };
-  const A = new Side('tierkv', pair.tierkv.port, pair.tierkv.host, opts.protocol, pair.password ?? '');
-  const Bs = new Side('redis', pair.redis.port, pair.redis.host, opts.protocol, pair.password ?? '');
+  const A = new Side('tierkv', pair.tierkv.port, pair.tierkv.host, opts.protocol, pair.password ?? '', opts.faults?.tierkv);
+  const Bs = new Side('redis', pair.redis.port, pair.redis.host, opts.protocol, pair.password ?? '', opts.faults?.redis);
   const timeout = opts.timeoutMs ?? 10_000;
   const rng = new Rng(opts.splitSeed);
   try {
     // Setup: parameters back to their start values, empty keyspace, statistics reset.
     const [ca, cb] = await Promise.all([A.ctl(), Bs.ctl()]);
-    if (ctx.restoreA.length > 0) await ca.call('CONFIG', 'SET', ...ctx.restoreA);
-    if (ctx.restoreB.length > 0) await cb.call('CONFIG', 'SET', ...ctx.restoreB);
+    if (ctx.restoreA.length > 0) await ca.command('CONFIG', 'SET', ...ctx.restoreA);
+    if (ctx.restoreB.length > 0) await cb.command('CONFIG', 'SET', ...ctx.restoreB);
     for (const c of [ca, cb]) {
-      await c.call('FLUSHALL');
-      await c.call('CONFIG', 'RESETSTAT');
+      await c.command('FLUSHALL');
+      await c.command('CONFIG', 'RESETSTAT');
     }
     await Promise.all([A.main(), Bs.main()]);
 
@@ -212,20 +229,21 @@ export async function runSteps(ctx: PairContext, steps: readonly Step[], opts: R
       if (step.flush === true || step.sleepMs !== undefined || step.raw !== undefined || step.inline === true) {
         const d = await flush();
         if (d !== null) return d;
-        if (step.sleepMs !== undefined) await new Promise((r) => setTimeout(r, step.sleepMs));
+        if (step.sleepMs !== undefined) await sleep(step.sleepMs);
       }
     }
     const d = await flush();
     if (d !== null) return d;
     if (!pair.tierkvAlive()) return { kind: 'dead', step: -1, reason: 'tierkv exited' };
     // Final keyspaces, through the control connections (RESP2, database 0).
-    const [da, db] = await Promise.all([dumpKeyspace(adapter(await A.ctl()), { protocol: 2, databases: 1 }), dumpKeyspace(adapter(await Bs.ctl()), { protocol: 2, databases: 1 })]);
-    const diffs = compareDumps(da, db, 'tierkv', 'redis', { protocol: 2, databases: 1 });
+    const dumpConfig = { databases: ctx.databases ?? 1 };
+    const [da, db] = await Promise.all([dumpKeyspace(adapter(await A.ctl()), dumpConfig), dumpKeyspace(adapter(await Bs.ctl()), dumpConfig)]);
+    const diffs = compareDumps(da, db, 'tierkv', 'redis', dumpConfig);
     if (diffs.length > 0) return { kind: 'state', step: -1, reason: diffs.join('\n') };
     return null;
   } catch (e) {
     const alive = pair.tierkvAlive();
-    const got = e instanceof WireTimeout ? ` (buffered: ${showBytes(e.received, 200)})` : '';
+    const got = e instanceof RawClientTimeoutError ? ` (buffered: ${showBytes(e.received, 200)})` : '';
     return { kind: alive ? 'error' : 'dead', step: -1, reason: `${(e as Error).message}${got}${alive ? '' : '; tierkv exited'}` };
   } finally {
     A.close();
@@ -233,15 +251,15 @@ export async function runSteps(ctx: PairContext, steps: readonly Step[], opts: R
   }
 }
 
-function adapter(c: Conn): DiffConnection {
-  return { exec: (cmd) => c.call(...cmd), close: async () => {} };
+function adapter(c: RawClient): Exec {
+  return (cmd) => c.command(...cmd);
 }
 
 /** A fresh step: the step's bytes on a new connection of each side (RESP2, unauthenticated), closed afterwards. */
 async function runFresh(A: Side, Bs: Side, step: Step, index: number, rng: Rng, timeout: number, env: CompareEnv): Promise<Divergence | null> {
-  const [ca, cb] = await Promise.all([Conn.open(A.port, A.host), Conn.open(Bs.port, Bs.host)]);
+  const [ca, cb] = await Promise.all([RawClient.connect(A.port, { host: A.host, readTimeoutMs: 15_000 }), RawClient.connect(Bs.port, { host: Bs.host, readTimeoutMs: 15_000 })]);
   try {
-    return await runBatch({ main: async () => ca, tx: new TxTracker() }, { main: async () => cb }, [{ step, index }], rng, timeout, env);
+    return await runBatch({ main: async () => ca, tx: new TxTracker(), faults: A.faults }, { main: async () => cb, faults: Bs.faults }, [{ step, index }], rng, timeout, env);
   } finally {
     ca.destroy();
     cb.destroy();
@@ -249,8 +267,8 @@ async function runFresh(A: Side, Bs: Side, step: Step, index: number, rng: Rng, 
 }
 
 async function runBatch(
-  A: { main(): Promise<Conn>; tx: TxTracker },
-  Bs: { main(): Promise<Conn> },
+  A: { main(): Promise<RawClient>; tx: TxTracker; faults?: Faults | undefined },
+  Bs: { main(): Promise<RawClient>; faults?: Faults | undefined },
   items: Array<{ step: Step; index: number }>,
   rng: Rng,
   timeout: number,
@@ -270,8 +288,17 @@ async function runBatch(
   }
   const bytes = Buffer.concat(parts);
   const cut = splits(rng, bytes.length);
+  for (const [name, f] of [['tierkv', A.faults], ['redis', Bs.faults]] as const) {
+    const failing = f?.fail !== undefined ? owners.find((o) => f.fail!(o.cmd)) : undefined;
+    if (failing !== undefined) return { kind: 'error', step: failing.index, cmd: failing.cmd, reason: `${name}: injected failure` };
+  }
+  /** The bytes a side is sent: `bytes`, or with its faults' rewritten commands. */
+  const sent = (f: Faults | undefined): Buffer =>
+    f?.rewrite === undefined
+      ? bytes
+      : Buffer.concat(items.flatMap(({ step }) => [...(step.cmds.length > 0 ? [encodeCmds(step.cmds.map((c) => f.rewrite!(c)), step.inline === true)] : []), ...(step.raw !== undefined ? [step.raw] : [])]));
   const [ca, cb] = await Promise.all([A.main(), Bs.main()]);
-  await Promise.all([ca.write(bytes, cut), cb.write(bytes, cut)]);
+  await Promise.all([ca.writeSplit(sent(A.faults), cut), cb.writeSplit(sent(Bs.faults), cut)]);
   const n = owners.length;
   const lastIndex = items[items.length - 1]!.index;
   // A batch that may close the connection (QUIT, CLIENT KILL of oneself, a protocol error) waits for the close,
@@ -280,11 +307,15 @@ async function runBatch(
   const wait = raw || owners.some((o) => commandName(o.cmd) === 'QUIT') ? timeout : 300;
   let ra, rb;
   try {
-    [ra, rb] = await Promise.all([ca.read(n, closing ? wait : timeout, closing), cb.read(n, closing ? wait : timeout, closing)]);
+    [ra, rb] = await Promise.all([ca.readBatch(n, closing ? wait : timeout, closing), cb.readBatch(n, closing ? wait : timeout, closing)]);
   } catch (e) {
-    const which = e instanceof WireTimeout ? 'a side' : 'reading';
+    const which = e instanceof RawClientTimeoutError ? 'a side' : 'reading';
     return { kind: 'error', step: lastIndex, reason: `${which}: ${(e as Error).message}; batch ${owners.map((o) => showCommand(o.cmd, 40)).join(' | ')}` };
   }
+  const corrupt = (f: Faults | undefined, replies: Buffer[]): Buffer[] =>
+    f?.corrupt === undefined ? replies : replies.map((r, i) => (i < owners.length ? f.corrupt!(owners[i]!.cmd, r) : r));
+  ra.replies = corrupt(A.faults, ra.replies);
+  rb.replies = corrupt(Bs.faults, rb.replies);
   const m = Math.min(ra.replies.length, rb.replies.length);
   for (let i = 0; i < m; i++) {
     const { index, cmd } = owners[i]!;
@@ -322,23 +353,23 @@ const SYNC_NAME = 'fuzz-sync';
  * Waits until the connection named `name` appears in CLIENT LIST of the control connection: the server has then
  * executed every command written before the CLIENT SETNAME that gave it that name (a connection's commands run in
  * order), whether or not their replies were read. Works alike on redis-server and tierkv.
- * @throws WireTimeout after `timeoutMs`
+ * @throws RawClientTimeoutError after `timeoutMs`
  */
-async function waitExecuted(ctl: Conn, name: string, timeoutMs: number, side: string): Promise<void> {
+async function waitExecuted(ctl: RawClient, name: string, timeoutMs: number, side: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const needle = ` name=${name} `;
   for (let delay = 1; ; delay = Math.min(20, delay * 2)) {
-    const r = await ctl.call('CLIENT', 'LIST');
+    const r = await ctl.command('CLIENT', 'LIST');
     if (r.toString('latin1').includes(needle)) return;
-    if (Date.now() > deadline) throw new WireTimeout(`${side}: the unread pipeline ending in CLIENT SETNAME ${name} was not executed within ${timeoutMs} ms`, r);
+    if (Date.now() > deadline) throw new RawClientTimeoutError(`${side}: the unread pipeline ending in CLIENT SETNAME ${name} was not executed within ${timeoutMs} ms`, r);
     await new Promise((res) => setTimeout(res, delay));
   }
 }
 
 /** One extra client of a clients step, on both sides: its connections and the replies it has not read yet. */
 interface Extra {
-  a: Conn;
-  b: Conn;
+  a: RawClient;
+  b: RawClient;
   tx: TxTracker;
   unread: Array<{ phase: number; cmd: Cmd }>;
 }
@@ -368,7 +399,7 @@ async function runClients(A: Side, Bs: Side, phases: readonly Phase[], index: nu
       e.unread = [];
       let ra, rb;
       try {
-        [ra, rb] = await Promise.all([e.a.read(owners.length, timeout), e.b.read(owners.length, timeout)]);
+        [ra, rb] = await Promise.all([e.a.readBatch(owners.length, timeout), e.b.readBatch(owners.length, timeout)]);
       } catch (err) {
         return { kind: 'error', step: index, reason: `client ${n}: ${(err as Error).message}` };
       }
@@ -405,7 +436,7 @@ async function runClients(A: Side, Bs: Side, phases: readonly Phase[], index: nu
         e.a.pause();
         e.b.pause();
       }
-      await Promise.all([e.a.write(bytes, cut), e.b.write(bytes, cut)]);
+      await Promise.all([e.a.writeSplit(bytes, cut), e.b.writeSplit(bytes, cut)]);
       if (ph.unread === true) {
         try {
           await Promise.all([waitExecuted(ctlA, sync, timeout, 'tierkv'), waitExecuted(ctlB, sync, timeout, 'redis')]);
@@ -446,26 +477,26 @@ function mayClose(cmd: Cmd): boolean {
 async function runDrop(ctx: PairContext, A: Side, Bs: Side, index: number): Promise<Divergence | null> {
   const ca = await A.ctl();
   const cb = await Bs.ctl();
-  await ca.call('CONFIG', 'SET', 'hot-ratio', '1');
+  await ca.command('CONFIG', 'SET', 'hot-ratio', '1');
   try {
-    const keys = decodeReply(await ca.call('KEYS', '*'), { buffers: true }) as Buffer[];
+    const keys = decodeReply(await ca.command('KEYS', '*'), { buffers: true }) as Buffer[];
     const cold: Buffer[] = [];
     for (const k of keys) {
-      const t = (await ca.call('OBJECT', 'TIER', k)).toString('latin1');
+      const t = (await ca.command('OBJECT', 'TIER', k)).toString('latin1');
       if (t === '$4\r\ncold\r\n') cold.push(k);
     }
-    const report = decodeReply(await ca.call('MIGRATE_PREPARE'));
+    const report = decodeReply(await ca.command('MIGRATE_PREPARE'));
     const fields = Array.isArray(report) ? report : [];
     const dropped = Number(fields[fields.indexOf('dropped_keys') + 1]);
-    const done = (await ca.call('MIGRATE_DONE')).toString('latin1');
+    const done = (await ca.command('MIGRATE_DONE')).toString('latin1');
     if (done !== '+OK\r\n') return { kind: 'drop', step: index, reason: `MIGRATE_DONE replied ${showBytes(done)}` };
     if (dropped !== cold.length) {
       return { kind: 'drop', step: index, reason: `MIGRATE_PREPARE dropped ${dropped} keys, ${cold.length} were cold (${cold.map((k) => showBytes(k, 30)).join(' ')})` };
     }
-    if (cold.length > 0) await cb.call('DEL', ...cold);
+    if (cold.length > 0) await cb.command('DEL', ...cold);
     return null;
   } finally {
-    await ca.call('CONFIG', 'SET', 'hot-ratio', ctx.hotRatio);
+    await ca.command('CONFIG', 'SET', 'hot-ratio', ctx.hotRatio);
   }
 }
 
@@ -476,7 +507,7 @@ async function runScanAll(A: Side, Bs: Side, opts: Buffer[], index: number): Pro
     let cursor = '0';
     const keys = new Set<string>();
     for (let i = 0; i < 100_000; i++) {
-      const r = await c.call('SCAN', cursor, ...opts);
+      const r = await c.command('SCAN', cursor, ...opts);
       if (r[0] === 0x2d) return { err: r, keys: [] };
       const v = decodeReply(r, { buffers: true }) as [Buffer, Buffer[]];
       for (const k of v[1]) keys.add(k.toString('hex'));

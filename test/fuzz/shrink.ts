@@ -8,7 +8,7 @@
  * so a command is never separated from the EXISTS or the sleep it needs to be deterministic; only the clients steps
  * left (several connections on large values) are then shrunk inside, by phase and by command.
  */
-import { showBytes, showCommand } from '../helpers/resp.js';
+import { showBytes, showCommand } from '../support/resp.js';
 import { describeReply, describeValue, type Cmd, type Step } from './gen.js';
 import { type Divergence, type PairContext, type RunOptions, runSteps, sameDivergence } from './runner.js';
 

@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { TIERKV_MAIN } from '../helpers/tierkv.js';
+import { TIERKV_MAIN } from '../support/tierkv.js';
 
 /** Parameters in the "Redis parameters" group that tierkv accepts but does not act on. */
 const IGNORED = ['lfu-decay-time', 'lazyfree-lazy-user-flush', 'protected-mode', 'dir', 'pidfile'];

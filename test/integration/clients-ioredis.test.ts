@@ -1,14 +1,15 @@
 /**
  * tierkv with ioredis 6, as applications use it: its default handshake (HELLO 3, CLIENT SETINFO, INFO ready
  * check), strings and binary Buffers, pipelines, TTL commands, errors as ReplyError, requirepass, and
- * reconnecting after the server restarts. The server is chosen by TIERKV_TARGET (see test/helpers/tierkv.ts).
+ * reconnecting after the server restarts. The server is chosen by TIERKV_TARGET (see test/support/tierkv.ts).
  */
 import { Redis, type RedisOptions, ReplyError } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { assertSameBytes } from '../helpers/bytes.js';
-import { sleep } from '../helpers/redis-server.js';
-import type { ServerHandle } from '../helpers/server-handle.js';
-import { startTarget, targetLabel } from '../helpers/tierkv.js';
+import { assertSameBytes } from '../support/bytes.js';
+import { sleep } from '../support/wait.js';
+import type { ServerHandle } from '../support/server-handle.js';
+import { startTarget, targetLabel } from '../support/tierkv.js';
+import { useTarget } from '../support/fixtures.js';
 
 const clients: Redis[] = [];
 
@@ -36,20 +37,9 @@ afterEach(() => {
 });
 
 describe(`ioredis 6 against ${targetLabel()}`, () => {
-  let server: ServerHandle | undefined;
   let redis: Redis;
 
-  beforeAll(async () => {
-    server = await startTarget();
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
-
-  const srv = (): ServerHandle => {
-    if (!server) throw new Error('server not started (see beforeAll error)');
-    return server;
-  };
+  const srv = useTarget();
 
   it('connects with the default RESP3 handshake and INFO ready check', async () => {
     redis = await connect(srv());
@@ -202,17 +192,7 @@ describe(`ioredis 6 against ${targetLabel()}`, () => {
 });
 
 describe(`ioredis 6 with requirepass against ${targetLabel()}`, () => {
-  let server: ServerHandle | undefined;
-  beforeAll(async () => {
-    server = await startTarget({ requirepass: 's3cret pw' });
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
-  const srv = (): ServerHandle => {
-    if (!server) throw new Error('server not started (see beforeAll error)');
-    return server;
-  };
+  const srv = useTarget({ requirepass: 's3cret pw' });
 
   it('authenticates with the password option (HELLO 3 AUTH)', async () => {
     const client = await connect(srv(), { password: 's3cret pw' });

@@ -5,10 +5,11 @@
  */
 import { ErrorReply, RESP_TYPES, type RedisClientOptions, createClient } from 'redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { assertSameBytes } from '../helpers/bytes.js';
-import { sleep } from '../helpers/redis-server.js';
-import type { ServerHandle } from '../helpers/server-handle.js';
-import { startTarget, targetLabel } from '../helpers/tierkv.js';
+import { assertSameBytes } from '../support/bytes.js';
+import { sleep } from '../support/wait.js';
+import type { ServerHandle } from '../support/server-handle.js';
+import { startTarget, targetLabel } from '../support/tierkv.js';
+import { useTarget } from '../support/fixtures.js';
 
 type Client = ReturnType<typeof createClient>;
 /** createClient options, allowing RESP 2 (the library's option type is generic over the RESP version). */
@@ -39,17 +40,7 @@ afterEach(() => {
 });
 
 describe(`node-redis 6 against ${targetLabel()}`, () => {
-  let server: ServerHandle | undefined;
-  beforeAll(async () => {
-    server = await startTarget();
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
-  const srv = (): ServerHandle => {
-    if (!server) throw new Error('server not started (see beforeAll error)');
-    return server;
-  };
+  const srv = useTarget();
 
   it('connects (HELLO 3 + CLIENT SETINFO) and speaks RESP3', async () => {
     const client = await connect(srv());
@@ -182,17 +173,7 @@ describe(`node-redis 6 against ${targetLabel()}`, () => {
 });
 
 describe(`node-redis 6 with requirepass against ${targetLabel()}`, () => {
-  let server: ServerHandle | undefined;
-  beforeAll(async () => {
-    server = await startTarget({ requirepass: 'pw-123' });
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
-  const srv = (): ServerHandle => {
-    if (!server) throw new Error('server not started (see beforeAll error)');
-    return server;
-  };
+  const srv = useTarget({ requirepass: 'pw-123' });
 
   it('authenticates with the password option (HELLO 3 AUTH default pw)', async () => {
     const client = await connect(srv(), { password: 'pw-123' });

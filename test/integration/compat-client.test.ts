@@ -4,75 +4,61 @@
  * HELLO's options applied in order. Expected bytes were captured from redis-server 7.0.15 and are checked against
  * it when it is installed.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { both, connectBoth, startCompat, type CompatConns, type CompatServers } from '../fuzz/compat.js';
-import { Conn } from '../fuzz/wire.js';
+import { describe, expect, it } from 'vitest';
+import { both, connectBoth, describeCompat, useCompat } from '../support/compat.js';
+import { RawClient } from '../support/raw-client.js';
 
-let servers: CompatServers;
-let c: CompatConns;
-beforeAll(async () => {
-  servers = await startCompat();
-  c = await connectBoth(servers);
-});
-afterAll(async () => {
-  c?.close();
-  await servers?.stop();
-});
+const f = useCompat();
 
-async function expectReply(args: (string | Buffer)[], expected: string, conns: CompatConns = c): Promise<void> {
-  const r = await both(conns, ...args);
-  expect(r.tierkv, `tierkv: ${args.join(' ')}`).toBe(expected);
-  if (r.redis !== null) expect(r.redis, `redis-server: ${args.join(' ')}`).toBe(expected);
-}
 const L = (s: string): Buffer => Buffer.from(s, 'latin1');
 
 describe('CLIENT LIST', () => {
   it('takes TYPE only as its sole option and lists IDs in argument order, skipping unknown ones', async () => {
-    await expectReply(['CLIENT', 'LIST', 'TYPE', 'foo'], "-ERR Unknown client type 'foo'\r\n");
-    await expectReply(['CLIENT', 'LIST', 'TYPE', 'master'], '$0\r\n\r\n');
-    await expectReply(['CLIENT', 'LIST', 'TYPE', 'normal', 'ID', '1'], '-ERR syntax error\r\n');
-    await expectReply(['CLIENT', 'LIST', 'FOO'], '-ERR syntax error\r\n');
-    await expectReply(['CLIENT', 'LIST', 'ID', 'abc'], '-ERR Invalid client ID\r\n');
-    await expectReply(['CLIENT', 'LIST', 'ID', '0', '-5', '99999'], '$0\r\n\r\n');
-    const id = (await c.tierkv.call('CLIENT', 'ID')).toString('latin1').slice(1, -2);
-    const twice = (await c.tierkv.call('CLIENT', 'LIST', 'ID', id, '99999', id)).toString('latin1');
+    await f.expectReply(['CLIENT', 'LIST', 'TYPE', 'foo'], "-ERR Unknown client type 'foo'\r\n");
+    await f.expectReply(['CLIENT', 'LIST', 'TYPE', 'master'], '$0\r\n\r\n');
+    await f.expectReply(['CLIENT', 'LIST', 'TYPE', 'normal', 'ID', '1'], '-ERR syntax error\r\n');
+    await f.expectReply(['CLIENT', 'LIST', 'FOO'], '-ERR syntax error\r\n');
+    await f.expectReply(['CLIENT', 'LIST', 'ID', 'abc'], '-ERR Invalid client ID\r\n');
+    await f.expectReply(['CLIENT', 'LIST', 'ID', '0', '-5', '99999'], '$0\r\n\r\n');
+    const id = (await f.c.tierkv.command('CLIENT', 'ID')).toString('latin1').slice(1, -2);
+    const twice = (await f.c.tierkv.command('CLIENT', 'LIST', 'ID', id, '99999', id)).toString('latin1');
     expect(twice.split('\n').filter((l) => l.includes(`id=${id} `))).toHaveLength(2);
   });
 });
 
 describe('CLIENT KILL', () => {
   it('parses filters in order: the first bad one answers', async () => {
-    await expectReply(['CLIENT', 'KILL', 'ID', 'abc'], '-ERR client-id should be greater than 0\r\n');
-    await expectReply(['CLIENT', 'KILL', 'ID', '0'], '-ERR client-id should be greater than 0\r\n');
-    await expectReply(['CLIENT', 'KILL', 'ID', 'abc', 'SKIPME'], '-ERR client-id should be greater than 0\r\n');
-    await expectReply(['CLIENT', 'KILL', 'ID', '99999', 'SKIPME'], '-ERR syntax error\r\n');
-    await expectReply(['CLIENT', 'KILL', 'SKIPME', 'maybe'], '-ERR syntax error\r\n');
+    await f.expectReply(['CLIENT', 'KILL', 'ID', 'abc'], '-ERR client-id should be greater than 0\r\n');
+    await f.expectReply(['CLIENT', 'KILL', 'ID', '0'], '-ERR client-id should be greater than 0\r\n');
+    await f.expectReply(['CLIENT', 'KILL', 'ID', 'abc', 'SKIPME'], '-ERR client-id should be greater than 0\r\n');
+    await f.expectReply(['CLIENT', 'KILL', 'ID', '99999', 'SKIPME'], '-ERR syntax error\r\n');
+    await f.expectReply(['CLIENT', 'KILL', 'SKIPME', 'maybe'], '-ERR syntax error\r\n');
   });
 
   it('takes any ID up to LONG_MAX (one that names no client kills none)', async () => {
-    await expectReply(['CLIENT', 'KILL', 'ID', '9223372036854775807', 'USER', 'nobody'], "-ERR No such user 'nobody'\r\n");
-    await expectReply(['CLIENT', 'KILL', 'ID', '9223372036854775807'], ':0\r\n');
-    await expectReply(['CLIENT', 'KILL', 'ID', '9007199254740993'], ':0\r\n');
-    await expectReply(['CLIENT', 'KILL', 'ID', '9223372036854775808'], '-ERR client-id should be greater than 0\r\n');
-    await expectReply(['CLIENT', 'KILL', 'ID', '-9223372036854775808'], '-ERR client-id should be greater than 0\r\n');
+    await f.expectReply(['CLIENT', 'KILL', 'ID', '9223372036854775807', 'USER', 'nobody'], "-ERR No such user 'nobody'\r\n");
+    await f.expectReply(['CLIENT', 'KILL', 'ID', '9223372036854775807'], ':0\r\n');
+    await f.expectReply(['CLIENT', 'KILL', 'ID', '9007199254740993'], ':0\r\n');
+    await f.expectReply(['CLIENT', 'KILL', 'ID', '9223372036854775808'], '-ERR client-id should be greater than 0\r\n');
+    await f.expectReply(['CLIENT', 'KILL', 'ID', '-9223372036854775808'], '-ERR client-id should be greater than 0\r\n');
   });
 
   it('knows only the default user and the filters of Redis 7.0 (no MAXAGE)', async () => {
-    await expectReply(['CLIENT', 'KILL', 'USER', 'nobody'], "-ERR No such user 'nobody'\r\n");
-    await expectReply(['CLIENT', 'KILL', 'USER', 'default', 'ID', '99999'], ':0\r\n');
-    await expectReply(['CLIENT', 'KILL', 'MAXAGE', '10'], '-ERR syntax error\r\n');
-    await expectReply(['CLIENT', 'KILL', 'TYPE', L('foo\xff')], "-ERR Unknown client type 'foo\xff'\r\n");
-    await expectReply(['CLIENT', 'KILL', 'TYPE', 'master'], ':0\r\n');
-    await expectReply(['CLIENT', 'KILL', 'ADDR', '1.2.3.4:5', 'SKIPME', 'no'], ':0\r\n');
-    await expectReply(['CLIENT', 'KILL', '1.2.3.4:5'], '-ERR No such client\r\n');
+    await f.expectReply(['CLIENT', 'KILL', 'USER', 'nobody'], "-ERR No such user 'nobody'\r\n");
+    await f.expectReply(['CLIENT', 'KILL', 'USER', 'default', 'ID', '99999'], ':0\r\n');
+    await f.expectReply(['CLIENT', 'KILL', 'MAXAGE', '10'], '-ERR syntax error\r\n');
+    await f.expectReply(['CLIENT', 'KILL', 'TYPE', L('foo\xff')], "-ERR Unknown client type 'foo\xff'\r\n");
+    await f.expectReply(['CLIENT', 'KILL', 'TYPE', 'master'], ':0\r\n');
+    await f.expectReply(['CLIENT', 'KILL', 'ADDR', '1.2.3.4:5', 'SKIPME', 'no'], ':0\r\n');
+    await f.expectReply(['CLIENT', 'KILL', '1.2.3.4:5'], '-ERR No such client\r\n');
   });
 
   it('kills the caller with the old form (+OK, then the connection closes)', async () => {
-    const conn = await Conn.open(servers.tierkv.port, servers.tierkv.host);
-    const info = (await conn.call('CLIENT', 'INFO')).toString('latin1');
+    const conn = await RawClient.connect(f.servers.tierkv.port, { host: f.servers.tierkv.host, readTimeoutMs: 15_000 });
+    const info = (await conn.command('CLIENT', 'INFO')).toString('latin1');
     const addr = /addr=(\S+)/.exec(info)![1]!;
     conn.socket.write(`*3\r\n$6\r\nCLIENT\r\n$4\r\nKILL\r\n$${addr.length}\r\n${addr}\r\n`);
-    const r = await conn.read(1, 5000, true);
+    const r = await conn.readBatch(1, 5000, true);
     expect(r.replies.map(String)).toEqual(['+OK\r\n']);
     expect(r.closed).toBe(true);
   });
@@ -80,56 +66,46 @@ describe('CLIENT KILL', () => {
 
 describe('CLIENT flags', () => {
   it('shows e for NO-EVICT on, and refuses anything but on/off', async () => {
-    await expectReply(['CLIENT', 'NO-EVICT', 'maybe'], '-ERR syntax error\r\n');
-    await expectReply(['CLIENT', 'NO-EVICT', 'on'], '+OK\r\n');
-    const r = await both(c, 'CLIENT', 'INFO');
+    await f.expectReply(['CLIENT', 'NO-EVICT', 'maybe'], '-ERR syntax error\r\n');
+    await f.expectReply(['CLIENT', 'NO-EVICT', 'on'], '+OK\r\n');
+    const r = await f.both('CLIENT', 'INFO');
     expect(r.tierkv).toMatch(/ flags=e /);
     if (r.redis !== null) expect(r.redis).toMatch(/ flags=e /);
-    await expectReply(['CLIENT', 'NO-EVICT', 'off'], '+OK\r\n');
-    expect((await both(c, 'CLIENT', 'INFO')).tierkv).toMatch(/ flags=N /);
+    await f.expectReply(['CLIENT', 'NO-EVICT', 'off'], '+OK\r\n');
+    expect((await f.both('CLIENT', 'INFO')).tierkv).toMatch(/ flags=N /);
   });
 });
 
 describe('HELLO', () => {
   it('applies its options in order: SETNAME and AUTH at once, the first bad option answers', async () => {
-    const h = await connectBoth(servers);
+    const h = await connectBoth(f.servers);
     try {
-      await expectReply(['HELLO', '3', 'SETNAME', '\x01', 'GET'], '-ERR Client names cannot contain spaces, newlines or special characters.\r\n', h);
-      await expectReply(['HELLO', '2', 'SETNAME', 'fine', L('\xff\xfe')], "-ERR Syntax error in HELLO option '\xff\xfe'\r\n", h);
-      await expectReply(['CLIENT', 'GETNAME'], '$4\r\nfine\r\n', h);
-      await expectReply(['HELLO', '2', 'AUTH', 'default', 'x', 'AUTH', 'nobody', 'y'], '-WRONGPASS invalid username-password pair or user is disabled.\r\n', h);
+      await f.expectReply(['HELLO', '3', 'SETNAME', '\x01', 'GET'], '-ERR Client names cannot contain spaces, newlines or special characters.\r\n', h);
+      await f.expectReply(['HELLO', '2', 'SETNAME', 'fine', L('\xff\xfe')], "-ERR Syntax error in HELLO option '\xff\xfe'\r\n", h);
+      await f.expectReply(['CLIENT', 'GETNAME'], '$4\r\nfine\r\n', h);
+      await f.expectReply(['HELLO', '2', 'AUTH', 'default', 'x', 'AUTH', 'nobody', 'y'], '-WRONGPASS invalid username-password pair or user is disabled.\r\n', h);
       await both(h, 'HELLO', '2', 'SETNAME', 'a', 'SETNAME', 'b');
-      await expectReply(['CLIENT', 'GETNAME'], '$1\r\nb\r\n', h);
+      await f.expectReply(['CLIENT', 'GETNAME'], '$1\r\nb\r\n', h);
     } finally {
       h.close();
     }
   });
 
   it('answers NOPROTO for any integer protocol version but 2 and 3', async () => {
-    await expectReply(['HELLO', '9223372036854775807'], '-NOPROTO unsupported protocol version\r\n');
-    await expectReply(['HELLO', '9223372036854775808'], '-ERR Protocol version is not an integer or out of range\r\n');
+    await f.expectReply(['HELLO', '9223372036854775807'], '-NOPROTO unsupported protocol version\r\n');
+    await f.expectReply(['HELLO', '9223372036854775808'], '-ERR Protocol version is not an integer or out of range\r\n');
   });
 });
 
-describe('HELLO before AUTH (requirepass)', () => {
-  let auth: CompatServers;
-  let a: CompatConns;
-  beforeAll(async () => {
-    auth = await startCompat({ requirepass: 'pw' });
-    a = await connectBoth(auth);
-  });
-  afterAll(async () => {
-    a?.close();
-    await auth?.stop();
-  });
+describeCompat('HELLO before AUTH (requirepass)', { requirepass: 'pw' }, (auth) => {
 
   it('answers Redis 7.0\'s NOAUTH text, and HELLO AUTH authenticates', async () => {
-    await expectReply(['HELLO', '3'],
-      '-NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time\r\n', a);
-    await expectReply(['GET', 'k'], '-NOAUTH Authentication required.\r\n', a);
-    await expectReply(['HELLO', '2', 'AUTH', 'default', 'wrong'], '-WRONGPASS invalid username-password pair or user is disabled.\r\n', a);
-    const r = await both(a, 'HELLO', '2', 'AUTH', 'default', 'pw');
+    await auth.expectReply(['HELLO', '3'],
+      '-NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time\r\n');
+    await auth.expectReply(['GET', 'k'], '-NOAUTH Authentication required.\r\n');
+    await auth.expectReply(['HELLO', '2', 'AUTH', 'default', 'wrong'], '-WRONGPASS invalid username-password pair or user is disabled.\r\n');
+    const r = await auth.both('HELLO', '2', 'AUTH', 'default', 'pw');
     expect(r.tierkv.startsWith('*14\r\n$6\r\nserver\r\n')).toBe(true);
-    await expectReply(['GET', 'k'], '$-1\r\n', a);
+    await auth.expectReply(['GET', 'k'], '$-1\r\n');
   });
 });

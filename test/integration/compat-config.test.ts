@@ -5,26 +5,11 @@
  * and the special syntaxes of `shutdown-on-sig*`, `latency-tracking-info-percentiles` and
  * `cluster-announce-hostname` validate as Redis does. Expected bytes were captured from redis-server 7.0.15.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { both, connectBoth, startCompat, type CompatConns, type CompatServers } from '../fuzz/compat.js';
-import { decodeReply } from '../helpers/resp.js';
+import { describe, expect, it } from 'vitest';
+import { useCompat } from '../support/compat.js';
+import { decodeReply } from '../support/resp.js';
 
-let servers: CompatServers;
-let c: CompatConns;
-beforeAll(async () => {
-  servers = await startCompat();
-  c = await connectBoth(servers);
-});
-afterAll(async () => {
-  c?.close();
-  await servers?.stop();
-});
-
-async function expectReply(args: (string | Buffer)[], expected: string): Promise<void> {
-  const r = await both(c, ...args);
-  expect(r.tierkv, `tierkv: ${args.join(' ')}`).toBe(expected);
-  if (r.redis !== null) expect(r.redis, `redis-server: ${args.join(' ')}`).toBe(expected);
-}
+const f = useCompat();
 
 const failed = (name: string, why: string): string => `-ERR CONFIG SET failed (possibly related to argument '${name}') - ${why}\r\n`;
 const pair = (k: string, v: string): string => `*2\r\n$${k.length}\r\n${k}\r\n$${v.length}\r\n${v}\r\n`;
@@ -50,54 +35,54 @@ const ADDED: Record<string, string> = {
 
 describe('CONFIG GET', () => {
   it('knows every standard Redis parameter with its default', async () => {
-    for (const [k, v] of Object.entries(ADDED)) await expectReply(['CONFIG', 'GET', k], pair(k, v));
+    for (const [k, v] of Object.entries(ADDED)) await f.expectReply(['CONFIG', 'GET', k], pair(k, v));
   });
 
   it('returns as many parameters as redis-server for `*`, tierkv\'s own aside', async (t) => {
-    if (c.redis === null) t.skip();
-    const keys = async (conn: typeof c.tierkv): Promise<Set<string>> => {
-      const v = decodeReply(await conn.call('CONFIG', 'GET', '*')) as string[];
+    if (f.c.redis === null) t.skip();
+    const keys = async (conn: typeof f.c.tierkv): Promise<Set<string>> => {
+      const v = decodeReply(await conn.command('CONFIG', 'GET', '*')) as string[];
       return new Set(v.filter((_, i) => i % 2 === 0).map(String));
     };
-    const [a, b] = await Promise.all([keys(c.tierkv), keys(c.redis!)]);
+    const [a, b] = await Promise.all([keys(f.c.tierkv), keys(f.c.redis!)]);
     expect([...b].filter((k) => !a.has(k))).toEqual([]);
   });
 });
 
 describe('CONFIG SET', () => {
   it('answers a syntax error for an odd number of arguments', async () => {
-    await expectReply(['CONFIG', 'SET', 'hz', '10', 'maxmemory'], '-ERR syntax error\r\n');
+    await f.expectReply(['CONFIG', 'SET', 'hz', '10', 'maxmemory'], '-ERR syntax error\r\n');
   });
 
   it('echoes an unknown name byte for byte, up to a NUL byte', async () => {
-    await expectReply(['CONFIG', 'SET', Buffer.from('no\xffsuch\x00x', 'latin1'), '1'], "-ERR Unknown option or number of arguments for CONFIG SET - 'no\xffsuch'\r\n");
+    await f.expectReply(['CONFIG', 'SET', Buffer.from('no\xffsuch\x00x', 'latin1'), '1'], "-ERR Unknown option or number of arguments for CONFIG SET - 'no\xffsuch'\r\n");
   });
 
   it('combines shutdown-on-sigint flags and refuses SAVE with NOSAVE', async () => {
-    await expectReply(['CONFIG', 'SET', 'shutdown-on-sigint', 'now nosave force'], '+OK\r\n');
-    await expectReply(['CONFIG', 'GET', 'shutdown-on-sigint'], pair('shutdown-on-sigint', 'nosave now force'));
-    await expectReply(['CONFIG', 'SET', 'shutdown-on-sigint', 'save nosave'], failed('shutdown-on-sigint', "shutdown options SAVE and NOSAVE can't be used simultaneously"));
-    await expectReply(['CONFIG', 'SET', 'shutdown-on-sigint', 'bogus'], failed('shutdown-on-sigint', 'argument(s) must be one of the following: default, save, nosave, now, force'));
-    await expectReply(['CONFIG', 'SET', 'shutdown-on-sigint', 'default'], '+OK\r\n');
+    await f.expectReply(['CONFIG', 'SET', 'shutdown-on-sigint', 'now nosave force'], '+OK\r\n');
+    await f.expectReply(['CONFIG', 'GET', 'shutdown-on-sigint'], pair('shutdown-on-sigint', 'nosave now force'));
+    await f.expectReply(['CONFIG', 'SET', 'shutdown-on-sigint', 'save nosave'], failed('shutdown-on-sigint', "shutdown options SAVE and NOSAVE can't be used simultaneously"));
+    await f.expectReply(['CONFIG', 'SET', 'shutdown-on-sigint', 'bogus'], failed('shutdown-on-sigint', 'argument(s) must be one of the following: default, save, nosave, now, force'));
+    await f.expectReply(['CONFIG', 'SET', 'shutdown-on-sigint', 'default'], '+OK\r\n');
   });
 
   it('parses latency-tracking-info-percentiles as Redis', async () => {
-    await expectReply(['CONFIG', 'SET', 'latency-tracking-info-percentiles', '50 99.90 100'], '+OK\r\n');
-    await expectReply(['CONFIG', 'GET', 'latency-tracking-info-percentiles'], pair('latency-tracking-info-percentiles', '50 99.9 100'));
-    await expectReply(['CONFIG', 'SET', 'latency-tracking-info-percentiles', '101'],
+    await f.expectReply(['CONFIG', 'SET', 'latency-tracking-info-percentiles', '50 99.90 100'], '+OK\r\n');
+    await f.expectReply(['CONFIG', 'GET', 'latency-tracking-info-percentiles'], pair('latency-tracking-info-percentiles', '50 99.9 100'));
+    await f.expectReply(['CONFIG', 'SET', 'latency-tracking-info-percentiles', '101'],
       failed('latency-tracking-info-percentiles', 'latency-tracking-info-percentiles parameters should sit between [0.0,100.0]'));
-    await expectReply(['CONFIG', 'SET', 'latency-tracking-info-percentiles', '50 99 99.9'], '+OK\r\n');
+    await f.expectReply(['CONFIG', 'SET', 'latency-tracking-info-percentiles', '50 99 99.9'], '+OK\r\n');
   });
 
   it('validates cluster-announce-hostname and the bounds of the new numeric parameters, and refuses immutable ones', async () => {
-    await expectReply(['CONFIG', 'SET', 'cluster-announce-hostname', 'bad host'],
+    await f.expectReply(['CONFIG', 'SET', 'cluster-announce-hostname', 'bad host'],
       failed('cluster-announce-hostname', 'Hostnames may only contain alphanumeric characters, hyphens or dots'));
-    await expectReply(['CONFIG', 'SET', 'tls-port', '70000'], failed('tls-port', 'argument must be between 0 and 65535 inclusive'));
-    await expectReply(['CONFIG', 'SET', 'cluster-node-timeout', '-1'], failed('cluster-node-timeout', 'argument must be between 0 and 9223372036854775807 inclusive'));
-    await expectReply(['CONFIG', 'SET', 'replicaof', 'no one'], failed('replicaof', "can't set immutable config"));
-    await expectReply(['CONFIG', 'SET', 'socket-mark-id', '1'], failed('socket-mark-id', "can't set immutable config"));
-    await expectReply(['CONFIG', 'SET', 'cluster-link-sendbuf-limit', '1kb'], '+OK\r\n');
-    await expectReply(['CONFIG', 'GET', 'cluster-link-sendbuf-limit'], pair('cluster-link-sendbuf-limit', '1024'));
-    await expectReply(['CONFIG', 'SET', 'cluster-link-sendbuf-limit', '0'], '+OK\r\n');
+    await f.expectReply(['CONFIG', 'SET', 'tls-port', '70000'], failed('tls-port', 'argument must be between 0 and 65535 inclusive'));
+    await f.expectReply(['CONFIG', 'SET', 'cluster-node-timeout', '-1'], failed('cluster-node-timeout', 'argument must be between 0 and 9223372036854775807 inclusive'));
+    await f.expectReply(['CONFIG', 'SET', 'replicaof', 'no one'], failed('replicaof', "can't set immutable config"));
+    await f.expectReply(['CONFIG', 'SET', 'socket-mark-id', '1'], failed('socket-mark-id', "can't set immutable config"));
+    await f.expectReply(['CONFIG', 'SET', 'cluster-link-sendbuf-limit', '1kb'], '+OK\r\n');
+    await f.expectReply(['CONFIG', 'GET', 'cluster-link-sendbuf-limit'], pair('cluster-link-sendbuf-limit', '1024'));
+    await f.expectReply(['CONFIG', 'SET', 'cluster-link-sendbuf-limit', '0'], '+OK\r\n');
   });
 });

@@ -3,23 +3,14 @@
  * Latencystats section of INFO all / everything) with every field redis-server prints in them, and counts errors
  * the same way (divergences found by the differential fuzzer). tierkv's own sections (Tiers, Migration) come last.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compareReplies } from '../fuzz/normalize.js';
-import { both, connectBoth, startCompat, type CompatConns, type CompatServers } from '../fuzz/compat.js';
-import { decodeReply } from '../helpers/resp.js';
+import { connectBoth, useCompat } from '../support/compat.js';
+import { decodeReply } from '../support/resp.js';
 
-let servers: CompatServers;
-let c: CompatConns;
-beforeAll(async () => {
-  servers = await startCompat();
-  c = await connectBoth(servers);
-});
-afterAll(async () => {
-  c?.close();
-  await servers?.stop();
-});
+const f = useCompat();
 
-const text = async (...args: string[]): Promise<string> => String(decodeReply(await c.tierkv.call(...args)));
+const text = async (...args: string[]): Promise<string> => String(decodeReply(await f.c.tierkv.command(...args)));
 const sections = (t: string): string[] => t.split('\r\n').filter((l) => l.startsWith('# ')).map((l) => l.slice(2));
 
 describe('INFO sections', () => {
@@ -35,32 +26,32 @@ describe('INFO sections', () => {
   });
 
   it('print per-command latency percentiles as Redis (latency_percentiles_usec_<cmd>:p50=..,p99=..,p99.9=..)', async () => {
-    await c.tierkv.call('SET', 'k', 'v');
-    await c.tierkv.call('GET', 'k');
+    await f.c.tierkv.command('SET', 'k', 'v');
+    await f.c.tierkv.command('GET', 'k');
     const t = await text('INFO', 'latencystats');
     expect(t).toMatch(/\r\nlatency_percentiles_usec_get:p50=\d+\.\d{3},p99=\d+\.\d{3},p99\.9=\d+\.\d{3}\r\n/);
     expect(t).toMatch(/\r\nlatency_percentiles_usec_set:p50=/);
-    await c.tierkv.call('CONFIG', 'SET', 'latency-tracking-info-percentiles', '50');
+    await f.c.tierkv.command('CONFIG', 'SET', 'latency-tracking-info-percentiles', '50');
     expect(await text('INFO', 'latencystats')).toMatch(/\r\nlatency_percentiles_usec_get:p50=\d+\.\d{3}\r\n/);
-    await c.tierkv.call('CONFIG', 'SET', 'latency-tracking-info-percentiles', '50 99 99.9');
-    await c.tierkv.call('CONFIG', 'RESETSTAT');
+    await f.c.tierkv.command('CONFIG', 'SET', 'latency-tracking-info-percentiles', '50 99 99.9');
+    await f.c.tierkv.command('CONFIG', 'RESETSTAT');
     expect(await text('INFO', 'latencystats')).not.toMatch(/latency_percentiles_usec_get:/);
   });
 
   it('have every field redis-server prints, and the same error counts', async (t) => {
-    if (c.redis === null) t.skip();
-    await both(c, 'FLUSHALL');
-    await both(c, 'CONFIG', 'RESETSTAT');
-    await both(c, 'NOSUCHCOMMAND');
-    await both(c, 'GET');
-    await both(c, 'SET', 'k', 'v', 'EX', 'abc');
+    if (f.c.redis === null) t.skip();
+    await f.both('FLUSHALL');
+    await f.both('CONFIG', 'RESETSTAT');
+    await f.both('NOSUCHCOMMAND');
+    await f.both('GET');
+    await f.both('SET', 'k', 'v', 'EX', 'abc');
     const env = { tierkvCommands: new Set<string>(), errorSkew: new Map<string, number>() };
     for (const protocol of [2, 3] as const) {
-      const cc = await connectBoth(servers, protocol);
+      const cc = await connectBoth(f.servers, protocol);
       try {
         for (const args of [['INFO'], ['INFO', 'everything'], ['INFO', 'errorstats', 'keyspace']]) {
           const cmd = args.map((x) => Buffer.from(x));
-          const [a, b] = await Promise.all([cc.tierkv.call(...cmd), cc.redis!.call(...cmd)]);
+          const [a, b] = await Promise.all([cc.tierkv.command(...cmd), cc.redis!.command(...cmd)]);
           expect(compareReplies(cmd, a, b, env), `RESP${protocol} ${args.join(' ')}`).toBeNull();
         }
       } finally {

@@ -8,10 +8,11 @@
  */
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCompat, type CompatServers } from '../fuzz/compat.js';
-import { startTierkvChild } from '../fuzz/servers.js';
-import { Conn } from '../fuzz/wire.js';
-import type { ServerHandle } from '../helpers/server-handle.js';
+import { both, describeCompat, type CompatServers } from '../support/compat.js';
+import { startTierkvProcess } from '../support/tierkv.js';
+import { RawClient } from '../support/raw-client.js';
+import type { ServerHandle } from '../support/server-handle.js';
+import { sleep } from '../support/wait.js';
 
 /** Sends `bytes` and collects everything the server sends until it closes or stays quiet for `quietMs`. */
 function exchange(h: ServerHandle, bytes: Buffer, quietMs = 500): Promise<{ out: string; closed: boolean }> {
@@ -49,65 +50,50 @@ async function expectExchange(servers: CompatServers, bytes: Buffer, expected: {
 
 const B = (s: string): Buffer => Buffer.from(s, 'latin1');
 
-describe('request limits', () => {
-  let servers: CompatServers;
-  beforeAll(async () => {
-    servers = await startCompat({ 'proto-max-bulk-len': '1mb' });
-  });
-  afterAll(() => servers?.stop());
+describeCompat('request limits', { 'proto-max-bulk-len': '1mb' }, (f) => {
 
   it('refuses an inline request of more than 64 KiB without a newline, and closes', async () => {
-    await expectExchange(servers, B('a'.repeat(70 * 1024)), { out: '-ERR Protocol error: too big inline request\r\n', closed: true });
+    await expectExchange(f.servers, B('a'.repeat(70 * 1024)), { out: '-ERR Protocol error: too big inline request\r\n', closed: true });
   });
 
   it('accepts a 60 KiB inline request', async () => {
-    await expectExchange(servers, B(`ECHO ${'a'.repeat(60 * 1024)}\r\n`), { out: `$${60 * 1024}\r\n${'a'.repeat(60 * 1024)}\r\n`, closed: false });
+    await expectExchange(f.servers, B(`ECHO ${'a'.repeat(60 * 1024)}\r\n`), { out: `$${60 * 1024}\r\n${'a'.repeat(60 * 1024)}\r\n`, closed: false });
   });
 
   it('refuses a multibulk count above INT_MAX and malformed counts', async () => {
-    await expectExchange(servers, B('*2147483648\r\n'), { out: '-ERR Protocol error: invalid multibulk length\r\n', closed: true });
-    await expectExchange(servers, B('*-0\r\n'), { out: '-ERR Protocol error: invalid multibulk length\r\n', closed: true });
+    await expectExchange(f.servers, B('*2147483648\r\n'), { out: '-ERR Protocol error: invalid multibulk length\r\n', closed: true });
+    await expectExchange(f.servers, B('*-0\r\n'), { out: '-ERR Protocol error: invalid multibulk length\r\n', closed: true });
   });
 
   it('refuses a bulk longer than proto-max-bulk-len, accepts one of exactly that length', async () => {
-    await expectExchange(servers, B(`*2\r\n$4\r\nECHO\r\n$${1024 * 1024 + 1}\r\n`), { out: '-ERR Protocol error: invalid bulk length\r\n', closed: true });
+    await expectExchange(f.servers, B(`*2\r\n$4\r\nECHO\r\n$${1024 * 1024 + 1}\r\n`), { out: '-ERR Protocol error: invalid bulk length\r\n', closed: true });
     const big = 'x'.repeat(1024 * 1024);
-    await expectExchange(servers, B(`*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$${big.length}\r\n${big}\r\n*2\r\n$6\r\nSTRLEN\r\n$1\r\nk\r\n`), { out: '+OK\r\n:1048576\r\n', closed: false });
+    await expectExchange(f.servers, B(`*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$${big.length}\r\n${big}\r\n*2\r\n$6\r\nSTRLEN\r\n$1\r\nk\r\n`), { out: '+OK\r\n:1048576\r\n', closed: false });
   });
 });
 
-describe('unauthenticated limits', () => {
-  let servers: CompatServers;
-  beforeAll(async () => {
-    servers = await startCompat({ requirepass: 'pw' });
-  });
-  afterAll(() => servers?.stop());
+describeCompat('unauthenticated limits', { requirepass: 'pw' }, (f) => {
 
   it('limits a client that has not authenticated to 10 arguments of 16 KiB', async () => {
-    await expectExchange(servers, B('*11\r\n'), { out: '-ERR Protocol error: unauthenticated multibulk length\r\n', closed: true });
-    await expectExchange(servers, B('*2\r\n$16385\r\n'), { out: '-ERR Protocol error: unauthenticated bulk length\r\n', closed: true });
-    await expectExchange(servers, B('*2\r\n$4\r\nAUTH\r\n$2\r\npw\r\n*11\r\n'), { out: '+OK\r\n', closed: false });
+    await expectExchange(f.servers, B('*11\r\n'), { out: '-ERR Protocol error: unauthenticated multibulk length\r\n', closed: true });
+    await expectExchange(f.servers, B('*2\r\n$16385\r\n'), { out: '-ERR Protocol error: unauthenticated bulk length\r\n', closed: true });
+    await expectExchange(f.servers, B('*2\r\n$4\r\nAUTH\r\n$2\r\npw\r\n*11\r\n'), { out: '+OK\r\n', closed: false });
   });
 });
 
-describe('idle clients (timeout)', () => {
-  let servers: CompatServers;
-  beforeAll(async () => {
-    servers = await startCompat({ timeout: '1', hz: '50' });
-  });
-  afterAll(() => servers?.stop());
+describeCompat('idle clients (timeout)', { timeout: '1', hz: '50' }, (f) => {
 
   const stallAndTrickle = async (h: ServerHandle): Promise<{ stalled: boolean; trickling: boolean }> => {
-    const stalled = await Conn.open(h.port, h.host);
-    const trickling = await Conn.open(h.port, h.host);
+    const stalled = await RawClient.connect(h.port, { host: h.host, readTimeoutMs: 15_000 });
+    const trickling = await RawClient.connect(h.port, { host: h.host, readTimeoutMs: 15_000 });
     const frame = B('*2\r\n$4\r\nECHO\r\n$5\r\nhello\r\n');
     stalled.socket.write(frame.subarray(0, 10));
     // The other client sends one byte of the same command every 300 ms: it is never idle for a whole second.
     for (let i = 0; i < frame.length; i++) {
       trickling.socket.write(frame.subarray(i, i + 1));
-      await new Promise((r) => setTimeout(r, 300));
+      await sleep(300);
     }
-    const r = await trickling.read(1, 5000);
+    const r = await trickling.readBatch(1, 5000);
     const out = { stalled: stalled.closed, trickling: !trickling.closed && r.replies[0]?.toString('latin1') === '$5\r\nhello\r\n' };
     stalled.destroy();
     trickling.destroy();
@@ -115,23 +101,18 @@ describe('idle clients (timeout)', () => {
   };
 
   it('closes a client that stalls in the middle of a frame, not one that keeps sending', async () => {
-    const results = [stallAndTrickle(servers.tierkv), ...(servers.redis !== null ? [stallAndTrickle(servers.redis)] : [])];
+    const results = [stallAndTrickle(f.servers.tierkv), ...(f.servers.redis !== null ? [stallAndTrickle(f.servers.redis)] : [])];
     for (const r of await Promise.all(results)) expect(r).toEqual({ stalled: true, trickling: true });
   }, 30_000);
 });
 
-describe('slow readers (client-output-buffer-limit normal)', () => {
-  let servers: CompatServers;
-  beforeAll(async () => {
-    servers = await startCompat();
-  });
-  afterAll(() => servers?.stop());
+describeCompat('slow readers (client-output-buffer-limit normal)', {}, (f) => {
 
   /** A client that asks for far more than the limit and never reads: it must be disconnected. */
   const flood = async (h: ServerHandle, limit: string): Promise<boolean> => {
-    const admin = await Conn.open(h.port, h.host);
-    await admin.call('CONFIG', 'SET', 'client-output-buffer-limit', limit);
-    await admin.call('SET', 'big', 'v'.repeat(256 * 1024));
+    const admin = await RawClient.connect(h.port, { host: h.host, readTimeoutMs: 15_000 });
+    await admin.command('CONFIG', 'SET', 'client-output-buffer-limit', limit);
+    await admin.command('SET', 'big', 'v'.repeat(256 * 1024));
     const greedy = net.connect(h.port, h.host);
     await new Promise((r) => greedy.once('connect', r));
     greedy.pause();
@@ -144,33 +125,33 @@ describe('slow readers (client-output-buffer-limit normal)', () => {
     // 400 × 256 KiB = 100 MiB of replies; sent a little at a time so that a soft limit has time to expire.
     for (let i = 0; i < 40 && !greedy.destroyed; i++) {
       greedy.write(Buffer.concat(Array.from({ length: 10 }, () => get)));
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
     }
     const wasClosed = await closed;
     // The server still serves others, and the limit can be lifted again.
-    expect((await admin.call('PING')).toString()).toBe('+PONG\r\n');
-    await admin.call('CONFIG', 'SET', 'client-output-buffer-limit', 'normal 0 0 0');
+    expect((await admin.command('PING')).toString()).toBe('+PONG\r\n');
+    await admin.command('CONFIG', 'SET', 'client-output-buffer-limit', 'normal 0 0 0');
     admin.destroy();
     greedy.destroy();
     return wasClosed;
   };
 
   it('disconnects a client whose pending output reaches the hard limit', async () => {
-    const all = [flood(servers.tierkv, 'normal 4mb 0 0'), ...(servers.redis !== null ? [flood(servers.redis, 'normal 4mb 0 0')] : [])];
+    const all = [flood(f.servers.tierkv, 'normal 4mb 0 0'), ...(f.servers.redis !== null ? [flood(f.servers.redis, 'normal 4mb 0 0')] : [])];
     expect(await Promise.all(all)).toEqual(all.map(() => true));
   }, 60_000);
 
   it('disconnects a client whose pending output stays above the soft limit for longer than its seconds', async () => {
-    const all = [flood(servers.tierkv, 'normal 0 2mb 1'), ...(servers.redis !== null ? [flood(servers.redis, 'normal 0 2mb 1')] : [])];
+    const all = [flood(f.servers.tierkv, 'normal 0 2mb 1'), ...(f.servers.redis !== null ? [flood(f.servers.redis, 'normal 0 2mb 1')] : [])];
     expect(await Promise.all(all)).toEqual(all.map(() => true));
   }, 60_000);
 });
 
 describe('10,000 concurrent connections', () => {
-  let tierkv: (ServerHandle & { alive(): boolean }) | undefined;
+  let tierkv: ServerHandle | undefined;
   beforeAll(async () => {
     // A child process: the 10,000 server-side sockets do not count against this worker's file descriptors.
-    tierkv = await startTierkvChild({});
+    tierkv = await startTierkvProcess({});
   });
   afterAll(() => tierkv?.stop());
 
@@ -178,9 +159,9 @@ describe('10,000 concurrent connections', () => {
     const h = tierkv!;
     const socks: net.Socket[] = [];
     // Wait until the start-up check's connection is gone: this one must be the only client.
-    const probe = await Conn.open(h.port, h.host);
-    while ((await probe.call('CLIENT', 'LIST')).toString('latin1').split('\n').filter((l) => l.startsWith('id=')).length > 1) {
-      await new Promise((r) => setTimeout(r, 20));
+    const probe = await RawClient.connect(h.port, { host: h.host, readTimeoutMs: 15_000 });
+    while ((await probe.command('CLIENT', 'LIST')).toString('latin1').split('\n').filter((l) => l.startsWith('id=')).length > 1) {
+      await sleep(20);
     }
     await new Promise<void>((resolve) => {
       probe.socket.once('close', () => resolve());

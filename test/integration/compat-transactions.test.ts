@@ -8,17 +8,10 @@
  * Expected bytes were captured from redis-server 7.0.15 and are checked against it when it is installed.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { both, connectBoth, startCompat, type CompatConns, type CompatServers } from '../fuzz/compat.js';
-import { Conn } from '../fuzz/wire.js';
-import { startTierkvInProcess, type ServerHandle } from '../helpers/tierkv.js';
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function expectReply(c: CompatConns, args: string[], expected: string): Promise<void> {
-  const r = await both(c, ...args);
-  expect(r.tierkv, `tierkv: ${args.join(' ')}`).toBe(expected);
-  if (r.redis !== null) expect(r.redis, `redis-server: ${args.join(' ')}`).toBe(expected);
-}
+import { both, describeCompat, type CompatConns } from '../support/compat.js';
+import { RawClient } from '../support/raw-client.js';
+import { startTierkvInProcess, type ServerHandle } from '../support/tierkv.js';
+import { sleep } from '../support/wait.js';
 
 /** Runs `before` after WATCH k, then MULTI, PING, EXEC: the EXEC reply ("PONG" ran, "nil" aborted) of each side. */
 async function execAfter(c: CompatConns, before: string[][]): Promise<{ tierkv: string; redis: string | null }> {
@@ -31,95 +24,85 @@ async function execAfter(c: CompatConns, before: string[][]): Promise<{ tierkv: 
   return { tierkv: word(r.tierkv)!, redis: word(r.redis) };
 }
 
-describe('transactions', () => {
-  let servers: CompatServers;
-  let c: CompatConns;
-  beforeAll(async () => {
-    servers = await startCompat();
-    c = await connectBoth(servers);
-  });
-  afterAll(async () => {
-    c?.close();
-    await servers?.stop();
-  });
+describeCompat('transactions', {}, (f) => {
   beforeEach(async () => {
-    await both(c, 'FLUSHALL');
+    await f.both('FLUSHALL');
   });
 
   it('a refused EXEC ends the transaction with -EXECABORT and the reason', async () => {
-    await expectReply(c, ['MULTI'], '+OK\r\n');
-    await expectReply(c, ['SET', 'k', '1'], '+QUEUED\r\n');
-    await expectReply(c, ['EXEC', 'x'], "-EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' command\r\n");
-    await expectReply(c, ['EXEC'], '-ERR EXEC without MULTI\r\n');
-    await expectReply(c, ['GET', 'k'], '$-1\r\n');
+    await f.expectReply(['MULTI'], '+OK\r\n');
+    await f.expectReply(['SET', 'k', '1'], '+QUEUED\r\n');
+    await f.expectReply(['EXEC', 'x'], "-EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' command\r\n");
+    await f.expectReply(['EXEC'], '-ERR EXEC without MULTI\r\n');
+    await f.expectReply(['GET', 'k'], '$-1\r\n');
   });
 
   it('a refused EXEC outside MULTI also forgets the WATCHed keys', async () => {
-    await expectReply(c, ['WATCH', 'k'], '+OK\r\n');
-    await expectReply(c, ['SET', 'k', '1'], '+OK\r\n');
-    await expectReply(c, ['EXEC', 'x'], "-EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' command\r\n");
-    await expectReply(c, ['MULTI'], '+OK\r\n');
-    await expectReply(c, ['GET', 'k'], '+QUEUED\r\n');
-    await expectReply(c, ['EXEC'], '*1\r\n$1\r\n1\r\n');
+    await f.expectReply(['WATCH', 'k'], '+OK\r\n');
+    await f.expectReply(['SET', 'k', '1'], '+OK\r\n');
+    await f.expectReply(['EXEC', 'x'], "-EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' command\r\n");
+    await f.expectReply(['MULTI'], '+OK\r\n');
+    await f.expectReply(['GET', 'k'], '+QUEUED\r\n');
+    await f.expectReply(['EXEC'], '*1\r\n$1\r\n1\r\n');
   });
 
   it('a refused DISCARD or MULTI inside MULTI flags the transaction and keeps it open', async () => {
-    await expectReply(c, ['MULTI'], '+OK\r\n');
-    await expectReply(c, ['DISCARD', 'x'], "-ERR wrong number of arguments for 'discard' command\r\n");
-    await expectReply(c, ['SHUTDOWN', 'NOSAVE'], '-ERR Command not allowed inside a transaction\r\n');
-    await expectReply(c, ['MULTI'], '-ERR MULTI calls can not be nested\r\n');
-    await expectReply(c, ['EXEC'], '-EXECABORT Transaction discarded because of previous errors.\r\n');
+    await f.expectReply(['MULTI'], '+OK\r\n');
+    await f.expectReply(['DISCARD', 'x'], "-ERR wrong number of arguments for 'discard' command\r\n");
+    await f.expectReply(['SHUTDOWN', 'NOSAVE'], '-ERR Command not allowed inside a transaction\r\n');
+    await f.expectReply(['MULTI'], '-ERR MULTI calls can not be nested\r\n');
+    await f.expectReply(['EXEC'], '-EXECABORT Transaction discarded because of previous errors.\r\n');
   });
 
   it('out of memory, a transaction refuses every command but EXEC and DISCARD, and SHUTDOWN as not allowed', async () => {
-    await expectReply(c, ['CONFIG', 'SET', 'maxmemory', '1'], '+OK\r\n');
+    await f.expectReply(['CONFIG', 'SET', 'maxmemory', '1'], '+OK\r\n');
     try {
       const oom = "-OOM command not allowed when used memory > 'maxmemory'.\r\n";
-      await expectReply(c, ['MULTI'], '+OK\r\n');
-      await expectReply(c, ['GET', 'k'], oom);
-      await expectReply(c, ['PING'], oom);
-      await expectReply(c, ['SHUTDOWN'], '-ERR Command not allowed inside a transaction\r\n');
-      await expectReply(c, ['EXEC'], '-EXECABORT Transaction discarded because of previous errors.\r\n');
-      await expectReply(c, ['MULTI'], '+OK\r\n');
-      await expectReply(c, ['WATCH', 'k'], oom);
-      await expectReply(c, ['DISCARD'], '+OK\r\n');
+      await f.expectReply(['MULTI'], '+OK\r\n');
+      await f.expectReply(['GET', 'k'], oom);
+      await f.expectReply(['PING'], oom);
+      await f.expectReply(['SHUTDOWN'], '-ERR Command not allowed inside a transaction\r\n');
+      await f.expectReply(['EXEC'], '-EXECABORT Transaction discarded because of previous errors.\r\n');
+      await f.expectReply(['MULTI'], '+OK\r\n');
+      await f.expectReply(['WATCH', 'k'], oom);
+      await f.expectReply(['DISCARD'], '+OK\r\n');
     } finally {
-      await both(c, 'CONFIG', 'SET', 'maxmemory', '0');
+      await f.both('CONFIG', 'SET', 'maxmemory', '0');
     }
   });
 
   it('CLIENT INFO run by EXEC shows flag x, multi=<queued commands> and cmd=exec; a dirty WATCH shows flag d', async () => {
-    await both(c, 'MULTI');
-    await both(c, 'PING');
-    await both(c, 'CLIENT', 'INFO');
-    const r = await both(c, 'EXEC');
+    await f.both('MULTI');
+    await f.both('PING');
+    await f.both('CLIENT', 'INFO');
+    const r = await f.both('EXEC');
     for (const s of [r.tierkv, r.redis]) if (s !== null) expect(s).toMatch(/ flags=x .* multi=2 .* cmd=exec /);
-    await both(c, 'WATCH', 'k');
-    await both(c, 'SET', 'k', 'v');
-    const d = await both(c, 'CLIENT', 'INFO');
+    await f.both('WATCH', 'k');
+    await f.both('SET', 'k', 'v');
+    const d = await f.both('CLIENT', 'INFO');
     for (const s of [d.tierkv, d.redis]) if (s !== null) expect(s).toMatch(/ flags=d .* multi=-1 .* cmd=client\|info /);
-    await both(c, 'UNWATCH');
-    const n = await both(c, 'CLIENT', 'INFO');
+    await f.both('UNWATCH');
+    const n = await f.both('CLIENT', 'INFO');
     for (const s of [n.tierkv, n.redis]) if (s !== null) expect(s).toMatch(/ flags=N /);
   });
 
   it('counts an error inside EXEC once in INFO errorstats', async () => {
-    await both(c, 'CONFIG', 'RESETSTAT');
-    await both(c, 'SET', 'k', 'a');
-    await both(c, 'MULTI');
-    await both(c, 'INCR', 'k');
-    await expectReply(c, ['EXEC'], '*1\r\n-ERR value is not an integer or out of range\r\n');
-    await both(c, 'EXEC', 'x');
-    await expectReply(c, ['INFO', 'errorstats'], '$66\r\n# Errorstats\r\nerrorstat_ERR:count=1\r\nerrorstat_EXECABORT:count=1\r\n\r\n');
+    await f.both('CONFIG', 'RESETSTAT');
+    await f.both('SET', 'k', 'a');
+    await f.both('MULTI');
+    await f.both('INCR', 'k');
+    await f.expectReply(['EXEC'], '*1\r\n-ERR value is not an integer or out of range\r\n');
+    await f.both('EXEC', 'x');
+    await f.expectReply(['INFO', 'errorstats'], '$66\r\n# Errorstats\r\nerrorstat_ERR:count=1\r\nerrorstat_EXECABORT:count=1\r\n\r\n');
   });
 
   it('counts only the errors after a CONFIG RESETSTAT run by the same EXEC', async () => {
-    await both(c, 'MULTI');
-    await both(c, 'CLIENT', 'LIST', 'ID', '1.5');
-    await both(c, 'CONFIG', 'RESETSTAT');
-    await both(c, 'SET', 'k', 'v');
-    await expectReply(c, ['EXEC'], '*3\r\n-ERR Invalid client ID\r\n+OK\r\n+OK\r\n');
-    await expectReply(c, ['INFO', 'errorstats'], '$14\r\n# Errorstats\r\n\r\n');
+    await f.both('MULTI');
+    await f.both('CLIENT', 'LIST', 'ID', '1.5');
+    await f.both('CONFIG', 'RESETSTAT');
+    await f.both('SET', 'k', 'v');
+    await f.expectReply(['EXEC'], '*3\r\n-ERR Invalid client ID\r\n+OK\r\n+OK\r\n');
+    await f.expectReply(['INFO', 'errorstats'], '$14\r\n# Errorstats\r\n\r\n');
   });
 
   it('WATCH is not dirtied by writes that change nothing', async () => {
@@ -138,9 +121,9 @@ describe('transactions', () => {
       { setup: [['SET', 'j', 'v']], cmds: [['FLUSHDB', 'ASYNC']] },
     ];
     for (const { setup, cmds } of noChange) {
-      await both(c, 'FLUSHALL');
-      for (const s of setup) await both(c, ...s);
-      const r = await execAfter(c, cmds);
+      await f.both('FLUSHALL');
+      for (const s of setup) await f.both(...s);
+      const r = await execAfter(f.c, cmds);
       expect(r.tierkv, JSON.stringify(cmds)).toBe('PONG');
       if (r.redis !== null) expect(r.redis, JSON.stringify(cmds)).toBe('PONG');
     }
@@ -159,67 +142,57 @@ describe('transactions', () => {
       { setup: [], cmds: [['SETRANGE', 'k', '0', 'x']] },
     ];
     for (const { setup, cmds } of changes) {
-      await both(c, 'FLUSHALL');
-      for (const s of setup) await both(c, ...s);
-      const r = await execAfter(c, cmds);
+      await f.both('FLUSHALL');
+      for (const s of setup) await f.both(...s);
+      const r = await execAfter(f.c, cmds);
       expect(r.tierkv, JSON.stringify(cmds)).toBe('nil');
       if (r.redis !== null) expect(r.redis, JSON.stringify(cmds)).toBe('nil');
     }
   });
 
   it('EXEC fails when a WATCHed key expired since, not when it had already expired when WATCHed', async () => {
-    await both(c, 'SET', 'k', 'v', 'PX', '30');
-    await both(c, 'WATCH', 'k');
+    await f.both('SET', 'k', 'v', 'PX', '30');
+    await f.both('WATCH', 'k');
     await sleep(80);
-    await both(c, 'MULTI');
-    await both(c, 'PING');
-    const late = await both(c, 'EXEC');
+    await f.both('MULTI');
+    await f.both('PING');
+    const late = await f.both('EXEC');
     expect(late.tierkv).toBe('*-1\r\n');
     if (late.redis !== null) expect(late.redis).toBe('*-1\r\n');
     // Expired (whether or not the server deleted it yet) before WATCH: its deletion is no change.
-    await both(c, 'SET', 'k', 'v', 'PX', '1');
+    await f.both('SET', 'k', 'v', 'PX', '1');
     await sleep(20);
-    const r = await execAfter(c, [['GET', 'k'], ['DEL', 'k']]);
+    const r = await execAfter(f.c, [['GET', 'k'], ['DEL', 'k']]);
     expect(r.tierkv).toBe('PONG');
     if (r.redis !== null) expect(r.redis).toBe('PONG');
   });
 });
 
-describe('transactions before AUTH (requirepass)', () => {
-  let servers: CompatServers;
-  let c: CompatConns;
-  beforeAll(async () => {
-    servers = await startCompat({ requirepass: 'pw' });
-    c = await connectBoth(servers);
-  });
-  afterAll(async () => {
-    c?.close();
-    await servers?.stop();
-  });
+describeCompat('transactions before AUTH (requirepass)', { requirepass: 'pw' }, (f) => {
 
   it('EXEC before AUTH is refused with -EXECABORT and NOAUTH as the reason', async () => {
-    await expectReply(c, ['EXEC'], '-EXECABORT Transaction discarded because of: NOAUTH Authentication required.\r\n');
-    await expectReply(c, ['MULTI'], '-NOAUTH Authentication required.\r\n');
+    await f.expectReply(['EXEC'], '-EXECABORT Transaction discarded because of: NOAUTH Authentication required.\r\n');
+    await f.expectReply(['MULTI'], '-NOAUTH Authentication required.\r\n');
   });
 });
 
 describe('WATCH and MIGRATE_PREPARE (tierkv only)', () => {
   let tierkv: ServerHandle;
-  let other: Conn;
-  let watcher: Conn;
-  let ctl: Conn;
+  let other: RawClient;
+  let watcher: RawClient;
+  let ctl: RawClient;
   beforeAll(async () => {
     tierkv = await startTierkvInProcess({ maxmemory: '64mb', 'hot-ratio': '0.000002' });
-    other = await Conn.open(tierkv.port, tierkv.host);
-    watcher = await Conn.open(tierkv.port, tierkv.host);
-    ctl = await Conn.open(tierkv.port, tierkv.host);
+    other = await RawClient.connect(tierkv.port, { host: tierkv.host, readTimeoutMs: 15_000 });
+    watcher = await RawClient.connect(tierkv.port, { host: tierkv.host, readTimeoutMs: 15_000 });
+    ctl = await RawClient.connect(tierkv.port, { host: tierkv.host, readTimeoutMs: 15_000 });
   });
   afterAll(async () => {
     for (const c of [other, watcher, ctl]) c?.destroy();
     await tierkv?.stop();
   });
 
-  const call = async (c: Conn, ...args: string[]): Promise<string> => (await c.call(...args)).toString('latin1');
+  const call = async (c: RawClient, ...args: string[]): Promise<string> => (await c.command(...args)).toString('latin1');
 
   it('a dropped WATCHed key fails EXEC like a deleted one; the drop of other keys does not', async () => {
     // A value bigger than the hot tier (about 134 bytes) is demoted to the cold tier; wait until it is (bounded).

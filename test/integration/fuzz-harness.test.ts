@@ -2,23 +2,32 @@
  * Self-tests of the differential fuzzer (test/fuzz/): the generator is deterministic and covers every command
  * of the table with boundary arguments and every kind of step, pipelines really arrive in pieces, the reply
  * comparison accepts only the documented differences, and a divergence is found and shrunk to the one step that
- * causes it (two redis-servers that differ in one parameter).
+ * causes it (two redis-servers that differ in one parameter). The string generator (gen-strings.ts) is deterministic
+ * and covers its commands, remaining times are compared within a tolerance only, and faults injected into one side
+ * (a wrong reply, a rewritten command, a broken connection) are found and shrunk; redis-server agrees with itself
+ * on the string sequences.
  */
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allCommands } from '../../server/commands/index.js';
 import { CONFIG_SET_VALUES, INT_EDGES, JUMBO_THRESHOLD, commandName, describeDifference, describeReply, describeValue, generate, type Step } from '../fuzz/gen.js';
-import { compareReplies, type CompareEnv } from '../fuzz/normalize.js';
-import { preparePair, runSteps, type PairContext } from '../fuzz/runner.js';
+import { ARITY, type Command, MASTER_KEYS, Rng, generateSequence } from '../fuzz/gen-strings.js';
+import { compareReplies, repliesEquivalent, type CompareEnv, type Tolerance } from '../fuzz/normalize.js';
+import { preparePair, runSteps, type Faults, type PairContext, type RunOptions } from '../fuzz/runner.js';
 import { formatDivergence, shrink } from '../fuzz/shrink.js';
 import type { Pair } from '../fuzz/servers.js';
-import { Conn, encodeCmds } from '../fuzz/wire.js';
-import { hasRedisServer, MISSING_REDIS_SERVER, startRedisServer } from '../helpers/redis-server.js';
-import type { ServerHandle } from '../helpers/server-handle.js';
+import { encodeCmds } from '../fuzz/wire.js';
+import { RawClient } from '../support/raw-client.js';
+import { hasRedisServer, MISSING_REDIS_SERVER, startRedisServer } from '../support/redis-server.js';
+import type { ServerHandle } from '../support/server-handle.js';
+import { sleep } from '../support/wait.js';
 
 const B = (s: string): Buffer => Buffer.from(s, 'latin1');
 const cmd = (...a: string[]): Buffer[] => a.map(B);
 const BASE = 1_764_000_000_000;
+const scmd = (...args: string[]): Command => args.map((a) => Buffer.from(a, 'latin1'));
+/** One command per step, each answered before the next is sent (how gen-strings.ts sequences run). */
+const oneByOne = (cmds: readonly Command[]): Step[] => cmds.map((c) => ({ cmds: [c], flush: true }));
 
 describe('fuzz generator', () => {
   const seqs = Array.from({ length: 60 }, (_, i) => generate(i + 1, { steps: 200, baseTimeMs: BASE, drops: i % 2 === 0 }).steps);
@@ -198,10 +207,10 @@ describe('fuzz wire', () => {
     const srv = net.createServer((s) => s.on('data', (d: Buffer) => chunks.push(d)));
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
     const port = (srv.address() as net.AddressInfo).port;
-    const c = await Conn.open(port);
+    const c = await RawClient.connect(port);
     const bytes = encodeCmds([cmd('SET', 'k', 'v'), cmd('GET', 'k')], false);
-    await c.write(bytes, [3, 10, 17]);
-    await new Promise((r) => setTimeout(r, 100));
+    await c.writeSplit(bytes, [3, 10, 17]);
+    await sleep(100);
     c.destroy();
     srv.close();
     expect(Buffer.concat(chunks).equals(bytes)).toBe(true);
@@ -313,5 +322,172 @@ describe.skipIf(!available)(`fuzz runner and shrinker ${available ? 'against two
     const text = formatDivergence('seed X', s.divergence, s.steps);
     expect(text).toContain('CONFIG GET save: tierkv "3600 1" vs redis ""');
     expect(text).toContain('1. "CONFIG" "GET" "save"');
+  });
+});
+
+describe('fuzz string generator (gen-strings.ts)', () => {
+  it('is deterministic per seed and differs across seeds', () => {
+    const hex = (seq: Command[]): string => seq.map((c) => c.map((a) => a.toString('hex')).join(' ')).join('\n');
+    expect(hex(generateSequence(7, 200, { baseTimeMs: BASE }))).toBe(hex(generateSequence(7, 200, { baseTimeMs: BASE })));
+    expect(hex(generateSequence(7, 200, { baseTimeMs: BASE }))).not.toBe(hex(generateSequence(8, 200, { baseTimeMs: BASE })));
+    expect(generateSequence(3, 123, { baseTimeMs: BASE })).toHaveLength(123);
+  });
+
+  it('Rng.int stays in range and hits both ends', () => {
+    const rng = new Rng(1);
+    const seen = new Set<number>();
+    for (let i = 0; i < 2000; i++) {
+      const n = rng.int(-2, 2);
+      expect(n).toBeGreaterThanOrEqual(-2);
+      expect(n).toBeLessThanOrEqual(2);
+      seen.add(n);
+    }
+    expect([...seen].sort()).toEqual([-1, -2, 0, 1, 2]);
+  });
+
+  it('covers every command, option, arity error, unknown commands and binary keys over the default run', () => {
+    const all = Array.from({ length: 30 }, (_, i) => generateSequence(i + 1, 200, { baseTimeMs: BASE })).flat();
+    const names = new Set(all.map((c) => c[0]!.toString('latin1').toUpperCase()));
+    for (const name of Object.keys(ARITY)) expect(names, name).toContain(name);
+    expect([...names].filter((n) => !(n in ARITY)).length).toBeGreaterThan(0); // unknown commands
+    const upperArgs = (c: Command): string[] => c.map((a) => a.toString('latin1').toUpperCase());
+    const sets = all.filter((c) => upperArgs(c)[0] === 'SET').map(upperArgs);
+    for (const o of ['EX', 'PX', 'EXAT', 'PXAT', 'NX', 'XX', 'KEEPTTL', 'GET']) {
+      expect(sets.some((a) => a.slice(3).includes(o)), `SET ${o}`).toBe(true);
+    }
+    for (const o of ['NX', 'XX', 'GT', 'LT']) {
+      expect(all.some((c) => upperArgs(c)[0] === 'EXPIRE' && upperArgs(c).slice(3).includes(o)), `EXPIRE ${o}`).toBe(true);
+    }
+    const wrongArity = all.filter((c) => {
+      const arity = ARITY[c[0]!.toString('latin1').toUpperCase()];
+      return arity !== undefined && (arity > 0 ? c.length !== arity : c.length < -arity);
+    });
+    expect(wrongArity.length).toBeGreaterThan(20);
+    expect(all.every((c) => c.length >= 1)).toBe(true);
+    const keyArgs = all.filter((c) => c.length > 1).map((c) => c[1]!);
+    for (const k of MASTER_KEYS.filter((k) => k.includes(0) || k.length === 0)) {
+      expect(keyArgs.some((a) => a.equals(k)), `key ${k.toString('hex')}`).toBe(true);
+    }
+    expect(all.some((c) => c.some((a) => a.length >= 65_536))).toBe(true); // long values
+    // TTLs: every valid relative expiry is at least 100 s.
+    for (const c of all) {
+      const n = upperArgs(c)[0];
+      if ((n === 'EXPIRE' || n === 'SETEX') && c.length > 2 && /^\d+$/.test(c[2]!.toString())) {
+        const v = Number(c[2]!.toString());
+        expect(v === 0 || v >= 100, c.map(String).join(' ')).toBe(true);
+      }
+    }
+  });
+
+  it('looks up keys set with a past EXAT/PXAT before DBSIZE (Redis counts them until then)', () => {
+    const all = Array.from({ length: 30 }, (_, i) => generateSequence(i + 1, 200, { baseTimeMs: BASE }));
+    let checked = 0;
+    for (const seq of all) {
+      seq.forEach((c, i) => {
+        if (c[0]!.toString().toUpperCase() !== 'DBSIZE' || i === 0) return;
+        const prev = seq[i - 1]!;
+        if (prev[0]!.toString().toUpperCase() === 'EXISTS') checked++;
+      });
+    }
+    expect(checked).toBeGreaterThan(0);
+  });
+});
+
+describe('fuzz reply comparison of remaining times', () => {
+  const config: Tolerance = {};
+  const b = (s: string): Buffer => Buffer.from(s, 'latin1');
+  it('requires identical bytes except TTL-family jitter', () => {
+    expect(repliesEquivalent(scmd('GET', 'k'), b('$1\r\na\r\n'), b('$1\r\na\r\n'), config)).toBe(true);
+    expect(repliesEquivalent(scmd('GET', 'k'), b('$1\r\na\r\n'), b('$1\r\nb\r\n'), config)).toBe(false);
+    expect(repliesEquivalent(scmd('DBSIZE'), b(':1\r\n'), b(':2\r\n'), config)).toBe(false);
+    expect(repliesEquivalent(scmd('TTL', 'k'), b(':100\r\n'), b(':99\r\n'), config)).toBe(true);
+    expect(repliesEquivalent(scmd('TTL', 'k'), b(':100\r\n'), b(':97\r\n'), config)).toBe(false);
+    expect(repliesEquivalent(scmd('pttl', 'k'), b(':100000\r\n'), b(':99000\r\n'), config)).toBe(true);
+    expect(repliesEquivalent(scmd('PTTL', 'k'), b(':100000\r\n'), b(':90000\r\n'), config)).toBe(false);
+    expect(repliesEquivalent(scmd('TTL', 'k'), b(':-1\r\n'), b(':0\r\n'), config)).toBe(false);
+    expect(repliesEquivalent(scmd('TTL', 'k'), b(':-2\r\n'), b(':-1\r\n'), config)).toBe(false);
+    expect(repliesEquivalent(scmd('EXPIRETIME', 'k'), b(':1900000000\r\n'), b(':1900000001\r\n'), config)).toBe(true);
+    expect(repliesEquivalent(scmd('TTL', 'k', 'x'), b(':5\r\n'), b(':6\r\n'), config)).toBe(false);
+    // Beyond 2^53 (EXPIRE k 9223372036854775): exact integer arithmetic.
+    expect(repliesEquivalent(scmd('PTTL', 'k'), b(':9223370240894664796\r\n'), b(':9223370240894664790\r\n'), config)).toBe(true);
+    expect(repliesEquivalent(scmd('PTTL', 'k'), b(':9223370240894664796\r\n'), b(':9223370240894667000\r\n'), config)).toBe(false);
+    expect(repliesEquivalent(scmd('PTTL', 'k'), b(':9223370240894664796\r\n'), b(':9223370240894665000\r\n'), config)).toBe(true);
+  });
+});
+
+describe.skipIf(!available)(`fuzz runner and shrinker on injected faults ${available ? 'against two redis-servers (16 databases)' : MISSING_REDIS_SERVER}`, () => {
+  let r1: ServerHandle | undefined;
+  let r2: ServerHandle | undefined;
+  let ctx: PairContext;
+  beforeAll(async () => {
+    [r1, r2] = await Promise.all([startRedisServer(), startRedisServer()]);
+    const pair: Pair = { variant: 'plain', tierkv: r1, redis: r2, tierkvAlive: () => true, stop: async () => {} };
+    ctx = { ...(await preparePair(pair)), databases: 16 };
+  });
+  afterAll(async () => {
+    await Promise.all([r1?.stop(), r2?.stop()]);
+  });
+  const faulty = (protocol: 2 | 3, tierkv: Faults, redis?: Faults): RunOptions => ({ protocol, splitSeed: 1, faults: { tierkv, ...(redis ? { redis } : {}) } });
+  const shown = (steps: Step[]): string[] => steps.map((st) => st.cmds[0]!.join(' '));
+
+  it.for([2, 3] as const)('redis-server agrees with itself on 5 seeds × 300 commands in RESP%i', async (protocol) => {
+    for (let seed = 1000; seed < 1005; seed++) {
+      const m = await runSteps(ctx, oneByOne(generateSequence(seed, 300)), { protocol, splitSeed: seed });
+      expect(m, `seed ${seed}`).toBeNull();
+    }
+  });
+
+  it('detects a wrong reply, and minimizes the reproducer to the commands that matter', async () => {
+    const opts = faulty(3, {
+      corrupt: (c, reply) => {
+        const m = /^:(\d+)\r\n$/.exec(reply.toString('latin1'));
+        return c[0]!.toString() === 'STRLEN' && m && m[1] !== '0' ? Buffer.from(`:${Number(m[1]) + 1}\r\n`) : reply;
+      },
+    });
+    const seq = oneByOne([scmd('SET', 'a', 'hello'), scmd('GET', 'a'), scmd('SET', 'b', 'x'), scmd('INCR', 'c'), scmd('STRLEN', 'a'), scmd('GET', 'b')]);
+    const m = await runSteps(ctx, seq, opts);
+    expect(m).toMatchObject({ kind: 'reply', step: 4 });
+    const s = await shrink(ctx, seq, m!, opts);
+    expect(shown(s.steps)).toEqual(['SET a hello', 'STRLEN a']);
+    const full = formatDivergence('seed X', m!, seq);
+    expect(full).toContain('reply divergence at step 5');
+    const text = formatDivergence('seed X', s.divergence, s.steps);
+    expect(text).toContain('command: "STRLEN" "a"');
+    expect(text).toContain('tierkv : ":6\\r\\n"');
+    expect(text).toContain('redis  : ":5\\r\\n"');
+    expect(text).toContain('steps (2), each run on a fresh connection after FLUSHALL:\n     1. "SET" "a" "hello"\n     2. "STRLEN" "a"');
+  });
+
+  it('detects a wrong final keyspace when every reply matched, and shrinks it to the command that matters', async () => {
+    const opts = faulty(2, {
+      rewrite: (c) => (c[0]!.toString() === 'SET' && c[1]!.toString() === 'b' ? [c[0]!, c[1]!, Buffer.from('wrong')] : c),
+    });
+    const seq = oneByOne([scmd('SET', 'a', '1'), scmd('INCR', 'a'), scmd('SET', 'b', '2'), scmd('EXPIRE', 'a', '1000'), scmd('DEL', 'zz')]);
+    const m = await runSteps(ctx, seq, opts);
+    expect(m?.kind).toBe('state');
+    expect(m?.reason).toMatch(/key "b": GET tierkv "\$5\\r\\nwrong\\r\\n" vs redis "\$1\\r\\n2\\r\\n"/);
+    const s = await shrink(ctx, seq, m!, opts);
+    expect(shown(s.steps)).toEqual(['SET b 2']);
+  });
+
+  it('detects differing TTLs and missing keys in the final keyspace', async () => {
+    const m = await runSteps(ctx, oneByOne([scmd('SET', 'a', '1'), scmd('EXPIRE', 'a', '1000')]), faulty(2, {
+      rewrite: (c) => (c[0]!.toString() === 'EXPIRE' ? scmd('PERSIST', c[1]!.toString()) : c),
+      corrupt: (c, reply) => (c[0]!.toString() === 'EXPIRE' ? Buffer.from(':1\r\n') : reply),
+    }));
+    expect(m?.kind === 'state' && m.reason).toMatch(/key "a": PTTL tierkv -1 vs redis \d+/);
+    const m2 = await runSteps(ctx, oneByOne([scmd('SELECT', '3'), scmd('SET', 'k', 'v')]), { protocol: 2, splitSeed: 1 });
+    expect(m2).toBeNull();
+    let rewrites = 0; // only the first SELECT
+    const m3 = await runSteps(ctx, oneByOne([scmd('SELECT', '3'), scmd('SET', 'k', 'v')]), faulty(2, {
+      rewrite: (c) => (c[0]!.toString() === 'SELECT' && rewrites++ === 0 ? scmd('SELECT', '4') : c),
+    }));
+    expect(m3?.kind === 'state' && m3.reason).toMatch(/db 4 key "k": exists only in tierkv[\s\S]*db 3 key "k": exists only in redis/);
+  });
+
+  it('treats a missing reply as a divergence even when both sides fail', async () => {
+    const fail: Faults = { fail: (c) => c[0]!.toString() === 'ECHO' };
+    const m = await runSteps(ctx, oneByOne([scmd('PING'), scmd('ECHO', 'hi')]), faulty(2, fail, fail));
+    expect(m).toMatchObject({ kind: 'error', step: 1 });
   });
 });

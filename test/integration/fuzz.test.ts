@@ -20,15 +20,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSeed } from '../fuzz/fuzz.js';
 import { preparePair, type PairContext } from '../fuzz/runner.js';
 import { startPair, type TierkvMode, type Variant } from '../fuzz/servers.js';
-import { hasRedisServer, MISSING_REDIS_SERVER } from '../helpers/redis-server.js';
-
-const intEnv = (name: string, fallback: number): number => {
-  const v = process.env[name];
-  if (v === undefined || v === '') return fallback;
-  const n = Number(v);
-  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`${name}=${v} is not a non-negative integer`);
-  return n;
-};
+import { intEnv } from '../support/env.js';
+import { hasRedisServer, MISSING_REDIS_SERVER } from '../support/redis-server.js';
 
 const SEEDS = intEnv('FUZZ_SEEDS', 6);
 const FROM = intEnv('FUZZ_FROM', 1);

@@ -6,31 +6,14 @@
  */
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getFreePort, LOOPBACK } from '../helpers/ports.js';
-import { RawClient, RespError } from '../helpers/raw-client.js';
-import { startTierkvInProcess, startTierkvProcess, targetMode, type ServerHandle, type ServerParams } from '../helpers/tierkv.js';
-import { infoFields as fields } from '../helpers/info.js';
+import { RawClient, RespError } from '../support/raw-client.js';
+import { startTierkvWithHttp, type ServerHandle } from '../support/tierkv.js';
+import { infoFields as fields } from '../support/info.js';
+import { sleep } from '../support/wait.js';
 
 interface HttpServer {
   server: ServerHandle;
   base: string;
-}
-
-/** Starts tierkv with its HTTP listener on a free port (retrying when another process took the port first). */
-async function startWithHttp(params: ServerParams = {}): Promise<HttpServer> {
-  let last: unknown;
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const httpPort = await getFreePort();
-    const p = { ...params, 'http-port': String(httpPort) };
-    try {
-      const server = targetMode() === 'process' ? await startTierkvProcess(p) : await startTierkvInProcess(p);
-      return { server, base: `http://${LOOPBACK}:${httpPort}` };
-    } catch (e) {
-      last = e;
-      if (!/EADDRINUSE|address already in use/i.test(String((e as Error).message))) throw e;
-    }
-  }
-  throw last;
 }
 
 /** Percent-encodes every byte of `key` (the most literal form of "keys are URL-decoded bytes"). */
@@ -65,7 +48,7 @@ describe('HTTP key API', () => {
   let resp: RawClient;
 
   beforeAll(async () => {
-    s = await startWithHttp();
+    s = await startTierkvWithHttp();
     resp = await RawClient.connect(s.server.port);
   });
   afterAll(async () => {
@@ -168,7 +151,7 @@ describe('HTTP key API', () => {
     const deadline = Date.now() + 10_000;
     let status = 200;
     while (status === 200 && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
       status = (await fetch(`${s.base}/v1/keys/short`)).status;
     }
     expect(status).toBe(404);
@@ -209,7 +192,7 @@ describe('HTTP key API', () => {
 describe('HTTP key API limits', () => {
   let s: HttpServer;
   beforeAll(async () => {
-    s = await startWithHttp({ 'proto-max-bulk-len': '1mb', maxmemory: '4mb', 'maxmemory-policy': 'noeviction' });
+    s = await startTierkvWithHttp({ 'proto-max-bulk-len': '1mb', maxmemory: '4mb', 'maxmemory-policy': 'noeviction' });
   });
   afterAll(async () => {
     await s?.server.stop();
@@ -243,7 +226,7 @@ describe('HTTP authentication (requirepass)', () => {
   let s: HttpServer;
   const pw = 's3cret pw';
   beforeAll(async () => {
-    s = await startWithHttp({ requirepass: pw });
+    s = await startTierkvWithHttp({ requirepass: pw });
   });
   afterAll(async () => {
     await s?.server.stop();
@@ -285,7 +268,7 @@ describe('HTTP MIGRATE_PREPARE / DONE', () => {
   let s: HttpServer;
   let resp: RawClient;
   beforeAll(async () => {
-    s = await startWithHttp({ maxmemory: '40mb', 'maxmemory-policy': 'allkeys-lfu', 'hot-ratio': '0.3' });
+    s = await startTierkvWithHttp({ maxmemory: '40mb', 'maxmemory-policy': 'allkeys-lfu', 'hot-ratio': '0.3' });
     resp = await RawClient.connect(s.server.port);
     // ~30 MB of 100-byte values: more than the hot tier's 12 MB, so a part is demoted to the cold tier.
     const v = 'x'.repeat(100);
@@ -305,7 +288,7 @@ describe('HTTP MIGRATE_PREPARE / DONE', () => {
       const now = Number(fields((await resp.call('INFO', 'tiers')) as string)['cold_keys']);
       if (now === cold) break;
       cold = now;
-      await new Promise((r) => setTimeout(r, 50));
+      await sleep(50);
     }
     expect(cold).toBeGreaterThan(0);
     expect((await fetch(`${s.base}/v1/migrate/prepare`)).status).toBe(405);
@@ -343,7 +326,7 @@ describe('HTTP MIGRATE_PREPARE / DONE', () => {
 describe('HTTP MIGRATE_PREPARE refused by enable-migrate-command no', () => {
   let s: HttpServer;
   beforeAll(async () => {
-    s = await startWithHttp({ 'enable-migrate-command': 'no' });
+    s = await startTierkvWithHttp({ 'enable-migrate-command': 'no' });
   });
   afterAll(async () => {
     await s?.server.stop();

@@ -4,9 +4,9 @@
  * /metrics. Child processes of the built bin (dist/), started exactly as a user would: only `--port`.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { getFreePort, isPortOpen, LOOPBACK } from '../helpers/ports.js';
-import { withRawClient } from '../helpers/raw-client.js';
-import { startTierkvProcess, type ServerHandle } from '../helpers/tierkv.js';
+import { getFreePort, isPortOpen, LOOPBACK } from '../support/ports.js';
+import { withRawClient } from '../support/raw-client.js';
+import { startTierkvProcess, type ServerHandle } from '../support/tierkv.js';
 
 /** A free RESP port whose port + 1000 is free too (nothing listens there when probed). */
 async function freePortPair(): Promise<number> {

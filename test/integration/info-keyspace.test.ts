@@ -4,7 +4,7 @@
  */
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { startTierkvInProcess } from '../helpers/tierkv.js';
+import { startTierkvInProcess } from '../support/tierkv.js';
 
 const keyspaceLine = async (r: Redis): Promise<string> => ((await r.info('keyspace')).split('\r\n').find((l) => l.startsWith('db0:')) ?? '');
 

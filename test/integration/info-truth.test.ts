@@ -8,10 +8,10 @@
  */
 import { readFileSync, readlinkSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RawClient, withRawClient } from '../helpers/raw-client.js';
-import { sleep } from '../helpers/redis-server.js';
-import { startTierkvInProcess, startTierkvProcess, type ServerHandle } from '../helpers/tierkv.js';
-import { infoFields } from '../helpers/info.js';
+import { RawClient, withRawClient } from '../support/raw-client.js';
+import { sleep } from '../support/wait.js';
+import { startTierkvInProcess, startTierkvProcess, type ServerHandle } from '../support/tierkv.js';
+import { infoFields } from '../support/info.js';
 
 /** Polls INFO keyspace's db0 line until `done` accepts it (at most 10 s: the expire cycle runs every 10 ms here). */
 async function keyspaceUntil(c: RawClient, done: (line: string) => boolean): Promise<string> {

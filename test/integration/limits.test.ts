@@ -5,9 +5,10 @@
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { RawClient } from '../helpers/raw-client.js';
-import { startTierkvInProcess } from '../helpers/tierkv.js';
-import { infoFields as fields } from '../helpers/info.js';
+import { RawClient } from '../support/raw-client.js';
+import { startTierkvInProcess } from '../support/tierkv.js';
+import { infoFields as fields } from '../support/info.js';
+import { sleep } from '../support/wait.js';
 
 describe('limits', () => {
   it('refuses connections beyond maxclients with Redis\'s error, and counts them', async () => {
@@ -81,7 +82,7 @@ describe('limits', () => {
     greedy.pause();
     const cmd = Buffer.from('*2\r\n$3\r\nGET\r\n$3\r\nbig\r\n');
     for (let i = 0; i < 20_000; i++) greedy.write(cmd);
-    await new Promise((r) => setTimeout(r, 500));
+    await sleep(500);
     try {
       expect(await setup.get('big')).toBe(value);
       const list = (await setup.client('LIST')) as string;

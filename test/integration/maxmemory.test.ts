@@ -6,17 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { startTierkvInProcess, startTierkvProcess } from '../helpers/tierkv.js';
-import { infoFields as fields } from '../helpers/info.js';
-
-async function until(cond: () => Promise<boolean>, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await cond()) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return cond();
-}
+import { startTierkvInProcess, startTierkvProcess } from '../support/tierkv.js';
+import { infoFields as fields } from '../support/info.js';
+import { waitFor } from '../support/wait.js';
 
 const BIG = Buffer.alloc(70 * 1024 * 1024, 1);
 
@@ -48,7 +40,7 @@ describe('maxmemory', () => {
         errors += res?.filter(([e]) => e !== null).length ?? 0;
       }
       expect(errors).toBe(0);
-      expect(await until(async () => Number(fields(await redis.info('memory'))['used_memory']) <= 50 * 1024 * 1024, 10_000)).toBe(true);
+      expect(await waitFor(async () => Number(fields(await redis.info('memory'))['used_memory']) <= 50 * 1024 * 1024, 10_000)).toBe(true);
       expect(Number(fields(await redis.info('stats'))['evicted_keys'])).toBeGreaterThan(0);
     } finally {
       redis.disconnect();
@@ -68,7 +60,7 @@ describe('maxmemory', () => {
       await redis.config('SET', 'maxmemory-policy', 'allkeys-lru');
       await redis.config('SET', 'maxmemory', '20mb');
       expect(await redis.set('x1', 'y')).toBe('OK');
-      const ok = await until(async () => Number(fields(await redis.info('memory'))['used_memory']) <= 20 * 1024 * 1024, 10_000);
+      const ok = await waitFor(async () => Number(fields(await redis.info('memory'))['used_memory']) <= 20 * 1024 * 1024, 10_000);
       expect(ok).toBe(true);
       expect(await redis.set('x2', 'y')).toBe('OK');
       expect(await redis.dbsize()).toBeLessThan(400_000);
@@ -89,7 +81,7 @@ describe('maxmemory', () => {
       }
       expect(Number(fields(await redis.info('tiers'))['cold_keys'])).toBeGreaterThan(20_000);
       await redis.config('SET', 'hot-ratio', '1');
-      expect(await until(async () => fields(await redis.info('tiers'))['cold_keys'] === '0', 20_000)).toBe(true);
+      expect(await waitFor(async () => fields(await redis.info('tiers'))['cold_keys'] === '0', 20_000)).toBe(true);
       const report = (await redis.call('MIGRATE_PREPARE')) as unknown[];
       expect(report[report.indexOf('dropped_keys') + 1]).toBe(0);
       expect(await redis.dbsize()).toBe(120_000);
@@ -114,7 +106,7 @@ describe('maxmemory', () => {
       const arena = Number(before['arena_bytes']);
       expect(arena).toBeGreaterThan(64 * 1024 * 1024);
       expect(await redis.flushall()).toBe('OK');
-      const fell = await until(async () => rssBefore - Number(fields(await redis.info('memory'))['used_memory_rss']) >= arena / 2, 5000);
+      const fell = await waitFor(async () => rssBefore - Number(fields(await redis.info('memory'))['used_memory_rss']) >= arena / 2, 5000);
       expect(fell).toBe(true);
     } finally {
       redis.disconnect();
@@ -152,7 +144,7 @@ describe('maxmemory', () => {
         arenaMax.push(Math.max(peak, Number(fields(await redis.info('memory'))['arena_bytes'])));
       }
       // Let the background work (demotion, eviction, the mover) settle.
-      await until(async () => {
+      await waitFor(async () => {
         const m = fields(await redis.info('memory'));
         return Number(m['slab_pages_bytes']) <= Number(m['slab_page_budget_bytes']);
       }, 10_000);

@@ -12,11 +12,11 @@
 import http from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getFreePort, LOOPBACK } from '../helpers/ports.js';
-import { RawClient } from '../helpers/raw-client.js';
-import { sleep } from '../helpers/redis-server.js';
-import { startTierkvProcess, type ServerHandle, type ServerParams } from '../helpers/tierkv.js';
-import { infoFields as fields } from '../helpers/info.js';
+import { getFreePort, LOOPBACK } from '../support/ports.js';
+import { RawClient } from '../support/raw-client.js';
+import { sleep } from '../support/wait.js';
+import { startTierkvProcess, type ServerHandle, type ServerParams } from '../support/tierkv.js';
+import { infoFields as fields } from '../support/info.js';
 
 const MiB = 1024 * 1024;
 /** Fixed slack on top of "1.3× the value", for the JS heap, the socket buffers and malloc's arenas. */

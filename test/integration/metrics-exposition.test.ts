@@ -6,39 +6,15 @@
  */
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getFreePort, LOOPBACK } from '../helpers/ports.js';
-import { encodeCommand, RawClient } from '../helpers/raw-client.js';
-import { startTierkvInProcess, startTierkvProcess, targetMode, type ServerHandle, type ServerParams } from '../helpers/tierkv.js';
+import { encodeCommand, RawClient } from '../support/raw-client.js';
+import { startTierkvWithHttp, type ServerHandle } from '../support/tierkv.js';
+import { sleep } from '../support/wait.js';
+import { infoFields } from '../support/info.js';
 
 const PROMTOOL = process.env['PROMTOOL_BIN'] ?? 'promtool';
 const HAVE_PROMTOOL = spawnSync(PROMTOOL, ['--version'], { stdio: 'ignore' }).status === 0;
 const MISSING_PROMTOOL = 'SKIPPED: promtool not found (apt-get install prometheus, or set PROMTOOL_BIN)';
 if (!HAVE_PROMTOOL) console.warn(`metrics-exposition: ${MISSING_PROMTOOL}`);
-
-async function startWithHttp(params: ServerParams): Promise<{ server: ServerHandle; base: string }> {
-  let last: unknown;
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const httpPort = await getFreePort();
-    const p = { ...params, 'http-port': String(httpPort) };
-    try {
-      const server = targetMode() === 'process' ? await startTierkvProcess(p) : await startTierkvInProcess(p);
-      return { server, base: `http://${LOOPBACK}:${httpPort}` };
-    } catch (e) {
-      last = e;
-      if (!/EADDRINUSE|address already in use/i.test(String((e as Error).message))) throw e;
-    }
-  }
-  throw last;
-}
-
-function infoFields(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of text.split('\r\n')) {
-    const i = line.indexOf(':');
-    if (i > 0 && !line.startsWith('#')) out[line.slice(0, i)] = line.slice(i + 1);
-  }
-  return out;
-}
 
 /** One sample of the text exposition: `name{labels} value`, labels sorted by name in the key. */
 type Samples = Map<string, number>;
@@ -77,7 +53,7 @@ describe('GET /metrics', () => {
   let info: Record<string, string>;
 
   beforeAll(async () => {
-    srv = await startWithHttp({ maxmemory: '40mb', 'maxmemory-policy': 'allkeys-lfu', 'hot-ratio': '0.3' });
+    srv = await startTierkvWithHttp({ maxmemory: '40mb', 'maxmemory-policy': 'allkeys-lfu', 'hot-ratio': '0.3' });
     c = await RawClient.connect(srv.server.port);
     // The workload: 150k plain keys (more than the 12 MB hot tier: demotions), 1000 with a long TTL, hits,
     // misses, one lazily expired key, errors of two kinds, a MIGRATE_PREPARE and a MIGRATE_DONE.
@@ -89,7 +65,7 @@ describe('GET /metrics', () => {
     await c.pipeline(Array.from({ length: 3000 }, (_, j) => ['GET', `k:${j % 1000}`]));
     await c.pipeline(Array.from({ length: 500 }, (_, j) => ['GET', `missing:${j}`]));
     await c.call('SET', 'short', 'x', 'PX', '1');
-    await new Promise((r) => setTimeout(r, 20));
+    await sleep(20);
     expect(await c.call('GET', 'short')).toBe(null);
     await c.call('NOSUCHCOMMAND');
     await c.call('GET');
@@ -101,7 +77,7 @@ describe('GET /metrics', () => {
       const now = `${t['demotions']}/${t['hot_used_bytes']}`;
       if (now === last) break;
       last = now;
-      await new Promise((r) => setTimeout(r, 50));
+      await sleep(50);
     }
     const prep = await c.call('MIGRATE_PREPARE');
     expect(Array.isArray(prep)).toBe(true);
@@ -110,7 +86,7 @@ describe('GET /metrics', () => {
     for (let i = 0; i < 400; i++) {
       const t = infoFields((await c.call('INFO', 'tiers')) as string);
       if (t['dead_index_entries'] === '0') break;
-      await new Promise((r) => setTimeout(r, 50));
+      await sleep(50);
     }
     const res = await fetch(`${srv.base}/metrics`);
     expect(res.status).toBe(200);

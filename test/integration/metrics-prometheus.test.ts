@@ -9,31 +9,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getFreePort, LOOPBACK } from '../helpers/ports.js';
-import { RawClient } from '../helpers/raw-client.js';
-import { OutputTail } from '../helpers/server-handle.js';
-import { startTierkvInProcess, startTierkvProcess, targetMode, type ServerHandle, type ServerParams } from '../helpers/tierkv.js';
+import { getFreePort, LOOPBACK } from '../support/ports.js';
+import { RawClient } from '../support/raw-client.js';
+import { OutputTail } from '../support/server-handle.js';
+import { startTierkvWithHttp, type ServerHandle } from '../support/tierkv.js';
+import { sleep } from '../support/wait.js';
 
 const PROMETHEUS = process.env['PROMETHEUS_BIN'] ?? 'prometheus';
 const HAVE_PROMETHEUS = spawnSync(PROMETHEUS, ['--version'], { stdio: 'ignore' }).status === 0;
 const MISSING = 'SKIPPED: prometheus not found (apt-get install prometheus, or set PROMETHEUS_BIN)';
 if (!HAVE_PROMETHEUS) console.warn(`metrics-prometheus: ${MISSING}`);
-
-async function startWithHttp(params: ServerParams): Promise<{ server: ServerHandle; httpPort: number }> {
-  let last: unknown;
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const httpPort = await getFreePort();
-    const p = { ...params, 'http-port': String(httpPort) };
-    try {
-      const server = targetMode() === 'process' ? await startTierkvProcess(p) : await startTierkvInProcess(p);
-      return { server, httpPort };
-    } catch (e) {
-      last = e;
-      if (!/EADDRINUSE|address already in use/i.test(String((e as Error).message))) throw e;
-    }
-  }
-  throw last;
-}
 
 interface PromResult {
   metric: Record<string, string>;
@@ -58,7 +43,7 @@ describe.skipIf(!HAVE_PROMETHEUS)(`Prometheus scrapes tierkv ${HAVE_PROMETHEUS ?
   let cannotRun = '';
 
   beforeAll(async () => {
-    srv = await startWithHttp({ maxmemory: '64mb' });
+    srv = await startTierkvWithHttp({ maxmemory: '64mb' });
     const c = await RawClient.connect(srv.server.port);
     await c.pipeline(Array.from({ length: 1234 }, (_, i) => ['SET', `key:${i}`, 'value']));
     await c.close();
@@ -110,7 +95,7 @@ describe.skipIf(!HAVE_PROMETHEUS)(`Prometheus scrapes tierkv ${HAVE_PROMETHEUS ?
       let ready = false;
       while (!exited && !ready && Date.now() < deadline) {
         ready = await fetch(`${base}/-/ready`).then((r) => r.ok, () => false);
-        if (!ready) await new Promise((r) => setTimeout(r, 100));
+        if (!ready) await sleep(100);
       }
       if (ready) {
         prom = child;
@@ -147,7 +132,7 @@ describe.skipIf(!HAVE_PROMETHEUS)(`Prometheus scrapes tierkv ${HAVE_PROMETHEUS ?
     while (Date.now() < deadline) {
       up = await query(promBase, 'up{job="tierkv"}');
       if (up.length > 0 && up[0].value[1] === '1') break;
-      await new Promise((r) => setTimeout(r, 250));
+      await sleep(250);
     }
     expect(up.length, `no successful scrape; prometheus output:\n${output.toString()}`).toBe(1);
     expect(up[0].value[1]).toBe('1');

@@ -6,31 +6,16 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getFreePort, LOOPBACK } from '../helpers/ports.js';
-import { RawClient } from '../helpers/raw-client.js';
-import { OutputTail } from '../helpers/server-handle.js';
-import { startTierkvInProcess, startTierkvProcess, targetMode, type ServerHandle, type ServerParams } from '../helpers/tierkv.js';
+import { getFreePort, LOOPBACK } from '../support/ports.js';
+import { RawClient } from '../support/raw-client.js';
+import { OutputTail } from '../support/server-handle.js';
+import { startTierkvWithHttp, type ServerHandle } from '../support/tierkv.js';
+import { sleep } from '../support/wait.js';
 
 const CANDIDATES = [process.env['REDIS_EXPORTER_BIN'], 'redis_exporter', 'prometheus-redis-exporter'].filter((b): b is string => !!b);
 const EXPORTER = CANDIDATES.find((b) => spawnSync(b, ['--version'], { stdio: 'ignore' }).status === 0);
 const MISSING = 'SKIPPED: redis_exporter not found (apt-get install prometheus-redis-exporter, or set REDIS_EXPORTER_BIN)';
 if (EXPORTER === undefined) console.warn(`metrics-redis-exporter: ${MISSING}`);
-
-async function startWithHttp(params: ServerParams): Promise<{ server: ServerHandle; httpPort: number }> {
-  let last: unknown;
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const httpPort = await getFreePort();
-    const p = { ...params, 'http-port': String(httpPort) };
-    try {
-      const server = targetMode() === 'process' ? await startTierkvProcess(p) : await startTierkvInProcess(p);
-      return { server, httpPort };
-    } catch (e) {
-      last = e;
-      if (!/EADDRINUSE|address already in use/i.test(String((e as Error).message))) throw e;
-    }
-  }
-  throw last;
-}
 
 /** Samples of a text exposition keyed `name{labels as printed}`. */
 function parse(text: string): Map<string, number> {
@@ -52,7 +37,7 @@ describe.skipIf(EXPORTER === undefined)(`redis_exporter scrapes tierkv over RESP
   const output = new OutputTail();
 
   beforeAll(async () => {
-    srv = await startWithHttp({ maxmemory: '64mb' });
+    srv = await startTierkvWithHttp({ maxmemory: '64mb' });
     const c = await RawClient.connect(srv.server.port);
     await c.pipeline(Array.from({ length: 500 }, (_, i) => ['SET', `key:${i}`, 'value', ...(i < 100 ? ['EX', '100000'] : [])]));
     await c.pipeline(Array.from({ length: 300 }, (_, i) => ['GET', `key:${i}`]));
@@ -83,7 +68,7 @@ describe.skipIf(EXPORTER === undefined)(`redis_exporter scrapes tierkv over RESP
       let ready = false;
       while (!gone && !ready && Date.now() < deadline) {
         ready = await fetch(`${base}/health`).then((r) => r.ok, () => false);
-        if (!ready) await new Promise((r) => setTimeout(r, 100));
+        if (!ready) await sleep(100);
       }
       if (ready) {
         exporter = child;

@@ -27,9 +27,10 @@ import { MigrationFailedError, runMigration, type MigrationOptions, type Migrati
 import { startQemu, stopAllQemu, type QemuInstance } from '../../migration-hook/qemu-process.js';
 import { formatComparisonTable, formatReportTable } from '../../migration-hook/report.js';
 import { STRATEGIES, STRATEGY_NAMES, type StrategyName } from '../../migration-hook/strategies.js';
-import { makeSocketDir, qemuAvailable, sleep } from '../helpers/qemu.js';
-import { REPO_ROOT, startTierkvProcess, type ServerHandle } from '../helpers/tierkv.js';
-import { infoFields as fields } from '../helpers/info.js';
+import { makeSocketDir, qemuAvailable } from '../support/qemu.js';
+import { sleep } from '../support/wait.js';
+import { REPO_ROOT, startTierkvProcess, type ServerHandle } from '../support/tierkv.js';
+import { infoFields as fields } from '../support/info.js';
 
 const HAVE_QEMU = qemuAvailable();
 if (!HAVE_QEMU) {

@@ -7,23 +7,15 @@
 import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { RawClient, decodeReply } from '../helpers/raw-client.js';
-import { startTierkvInProcess, startTierkvProcess, type ServerHandle } from '../helpers/tierkv.js';
-import { infoFields as fields, replyPairs as pairs } from '../helpers/info.js';
+import { RawClient, decodeReply } from '../support/raw-client.js';
+import { startTierkvInProcess, startTierkvProcess, type ServerHandle } from '../support/tierkv.js';
+import { infoFields as fields, replyPairs as pairs } from '../support/info.js';
+import { waitUntil } from '../support/wait.js';
 
 const KEYS = 600_000;
 const HOT_KEYS = 20_000; // read often: these must survive
 const VALUE = (i: number): string => `value-${i}-`.padEnd(100, 'x');
 const FUTURE_S = Math.floor(Date.now() / 1000) + 86_400;
-
-async function waitFor(cond: () => Promise<boolean>, what: string, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await cond()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('MIGRATE_PREPARE (tierkv child process, maxmemory 100mb, hot-ratio 0.3)', () => {
   let server: ServerHandle;
@@ -46,7 +38,7 @@ describe('MIGRATE_PREPARE (tierkv child process, maxmemory 100mb, hot-ratio 0.3)
       for (let i = 0; i < HOT_KEYS; i += 1) if ((i + start) % 7 === 0) r.get(`key:${i}`);
       await r.exec();
     }
-    await waitFor(async () => {
+    await waitUntil(async () => {
       const t = fields(await redis.info('tiers'));
       return Number(t['hot_used_bytes']) <= Number(t['hot_capacity_bytes']);
     }, 'the hot tier to settle');
@@ -186,7 +178,7 @@ describe('MIGRATE_PREPARE (tierkv child process, maxmemory 100mb, hot-ratio 0.3)
     await redis.config('SET', 'migrate-prepare-timeout-ms', '300');
     await redis.call('MIGRATE_PREPARE');
     expect(fields(await redis.info('migration'))['migration_state']).toBe('prepared');
-    await waitFor(async () => fields(await redis.info('migration'))['migration_state'] === 'none', 'the timeout', 5000);
+    await waitUntil(async () => fields(await redis.info('migration'))['migration_state'] === 'none', 'the timeout', 5000);
     expect(Number(fields(await redis.info('migration'))['migrate_timeouts'])).toBe(1);
   });
 });

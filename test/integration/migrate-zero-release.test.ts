@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { TIER_COLD } from '../../allocator/arena.js';
 import { startServer, type TierkvServer } from '../../server/server.js';
-import { replyPairs as pairs } from '../helpers/info.js';
+import { replyPairs as pairs } from '../support/info.js';
 
 const KEYS = 200_000;
 const VALUE = (i: number): string => `value-${i}-`.padEnd(100, 'v');

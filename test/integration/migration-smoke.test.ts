@@ -17,8 +17,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { qemuAvailable } from '../helpers/qemu.js';
-import { REPO_ROOT } from '../helpers/tierkv.js';
+import { qemuAvailable } from '../support/qemu.js';
+import { REPO_ROOT } from '../support/tierkv.js';
 
 type ExperimentModule = typeof import('../../bench/migration/experiment.js');
 type MainModule = typeof import('../../bench/migration/main.js');

@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeAccel, QemuStartError, startQemu, stopAllQemu, type QemuInstance } from '../../migration-hook/qemu-process.js';
 import { QmpClosedError, QmpError, QmpTimeoutError } from '../../migration-hook/qmp.js';
 import type { MigrationEventData, MigrationInfo } from '../../migration-hook/qmp-types.js';
-import { freeTcpPort, makeSocketDir, qemuAvailable, sleep } from '../helpers/qemu.js';
+import { freeTcpPort, makeSocketDir, qemuAvailable } from '../support/qemu.js';
+import { sleep } from '../support/wait.js';
 
 const HAVE_QEMU = qemuAvailable();
 if (!HAVE_QEMU) console.warn('qmp-client integration tests skipped: qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)');

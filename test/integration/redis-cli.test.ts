@@ -2,39 +2,26 @@
  * tierkv with redis-cli (redis-tools) and with hand-written protocol bytes over raw sockets: simple commands,
  * `--pipe` mass insertion, `-x` binary input, `--no-raw` formatting, inline commands, 1 MiB and 100 MiB values,
  * every SET option, TTL behaviour, OOM under noeviction, protocol errors closing only the offending connection,
- * and requirepass/NOAUTH. The server is chosen by TIERKV_TARGET (see test/helpers/tierkv.ts).
+ * and requirepass/NOAUTH. The server is chosen by TIERKV_TARGET (see test/support/tierkv.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertSameBytes } from '../helpers/bytes.js';
-import { RawClient, decodeReply, encodeCommand, withRawClient } from '../helpers/raw-client.js';
-import { runCli } from '../helpers/redis-cli.js';
-import { MISSING_REDIS_CLI, hasRedisCli, sleep } from '../helpers/redis-server.js';
-import type { ServerHandle, ServerParams } from '../helpers/server-handle.js';
-import { startTarget, targetLabel } from '../helpers/tierkv.js';
+import { assertSameBytes } from '../support/bytes.js';
+import { RawClient, decodeReply, encodeCommand, withRawClient } from '../support/raw-client.js';
+import { runCli } from '../support/redis-cli.js';
+import { MISSING_REDIS_CLI, hasRedisCli } from '../support/redis-server.js';
+import { sleep } from '../support/wait.js';
+import type { ServerHandle, ServerParams } from '../support/server-handle.js';
+import { targetLabel } from '../support/tierkv.js';
+import { useTarget } from '../support/fixtures.js';
 
 const b = (s: string): Buffer => Buffer.from(s, 'latin1');
 /** The raw reply bytes as a latin1 string, for readable exact assertions. */
 const s = (raw: Buffer): string => raw.toString('latin1');
 
-/** Starts the target with `params` for the enclosing describe; `get()` returns it (or throws if start failed). */
-function useServer(params: ServerParams = {}): () => ServerHandle {
-  let server: ServerHandle | undefined;
-  beforeAll(async () => {
-    server = await startTarget(params);
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
-  return () => {
-    if (!server) throw new Error('server not started (see beforeAll error)');
-    return server;
-  };
-}
-
 const cli = hasRedisCli();
 
 describe(`redis-cli and raw protocol against ${targetLabel()}`, () => {
-  const srv = useServer();
+  const srv = useTarget();
 
   describe.skipIf(!cli)(`redis-cli ${cli ? '' : MISSING_REDIS_CLI}`, () => {
     it('runs simple commands (raw output when stdout is not a tty)', async () => {
@@ -368,7 +355,7 @@ describe(`redis-cli and raw protocol against ${targetLabel()}`, () => {
 });
 
 describe(`OOM under maxmemory-policy noeviction against ${targetLabel()}`, () => {
-  const srv = useServer({ maxmemory: '4mb', 'maxmemory-policy': 'noeviction' });
+  const srv = useTarget({ maxmemory: '4mb', 'maxmemory-policy': 'noeviction' });
 
   it('refuses writes with -OOM once full, still serves reads and deletes, and recovers after FLUSHALL', async () => {
     await withRawClient(srv().port, async (c) => {
@@ -398,7 +385,7 @@ describe(`OOM under maxmemory-policy noeviction against ${targetLabel()}`, () =>
 });
 
 describe(`protocol errors against ${targetLabel()}`, () => {
-  const srv = useServer();
+  const srv = useTarget();
 
   const cases: [string, string, string][] = [
     ['bad multibulk length', '*abc\r\n', '-ERR Protocol error: invalid multibulk length\r\n'],
@@ -444,7 +431,7 @@ describe(`protocol errors against ${targetLabel()}`, () => {
 });
 
 describe(`requirepass against ${targetLabel()}`, () => {
-  const srv = useServer({ requirepass: 'hunter2' });
+  const srv = useTarget({ requirepass: 'hunter2' });
   const noauth = '-NOAUTH Authentication required.\r\n';
 
   it('refuses commands before AUTH with -NOAUTH and accepts them after', async () => {

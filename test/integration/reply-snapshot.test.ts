@@ -4,16 +4,17 @@
  * client's in-place write while the replies are still unsent. Values are "jumbo" items (over 512 KiB: an extent of
  * their own), whose replies were sent by reference into the arena.
  *
- * Raw sockets (test/helpers/raw-client.ts); a client that "does not read" pauses its socket, so that its replies
+ * Raw sockets (test/support/raw-client.ts); a client that "does not read" pauses its socket, so that its replies
  * stay in the server. Before another client writes, the test waits until the server has executed the reader's
  * pipeline: the pipeline ends with CLIENT SETNAME, and the name shows in CLIENT LIST once it ran.
  *
  * Run against redis-server to check the test itself: TIERKV_TARGET=redis npx vitest run test/integration/reply-snapshot.test.ts
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertSameBytes, bytesDiff } from '../helpers/bytes.js';
-import { RawClient, decodeReply, encodeCommand } from '../helpers/raw-client.js';
-import { startTarget, targetLabel, type ServerHandle } from '../helpers/tierkv.js';
+import { assertSameBytes, bytesDiff } from '../support/bytes.js';
+import { RawClient, decodeReply, encodeCommand } from '../support/raw-client.js';
+import { startTarget, targetLabel, type ServerHandle } from '../support/tierkv.js';
+import { sleep } from '../support/wait.js';
 
 const KB = 1000;
 const MIB = 1024 * 1024;
@@ -51,7 +52,7 @@ describe(`reply snapshots of large values: ${targetLabel()}`, () => {
       const list = String(decodeReply(await ctl.command('CLIENT', 'LIST')));
       if (list.includes(` name=${name} `)) return;
       if (Date.now() > deadline) throw new Error(`no connection named ${name} after ${timeoutMs} ms:\n${list}`);
-      await new Promise((r) => setTimeout(r, 5));
+      await sleep(5);
     }
   }
 
@@ -114,7 +115,7 @@ describe(`reply snapshots of large values: ${targetLabel()}`, () => {
         last = name;
         still = Date.now();
       } else if (Date.now() - still > 1000) break;
-      await new Promise((r) => setTimeout(r, 10));
+      await sleep(10);
     }
     // The write, and the reader's count at that moment (in one transaction: nothing runs between them).
     const tx = await writer.pipeline([['MULTI'], ['CLIENT', 'LIST'], ['SETRANGE', 'r3', '0', neu], ['EXEC']]);

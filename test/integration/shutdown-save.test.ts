@@ -6,9 +6,9 @@
  * one is installed.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { RawClient } from '../helpers/raw-client.js';
-import { hasRedisServer, startRedisServer } from '../helpers/redis-server.js';
-import { startTierkvProcess, type ServerHandle } from '../helpers/tierkv.js';
+import { RawClient } from '../support/raw-client.js';
+import { hasRedisServer, startRedisServer } from '../support/redis-server.js';
+import { startTierkvProcess, type ServerHandle } from '../support/tierkv.js';
 
 const SHUTDOWN_FAILED = '-ERR Errors trying to SHUTDOWN. Check logs.\r\n';
 

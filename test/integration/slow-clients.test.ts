@@ -14,12 +14,13 @@
  */
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RawClient } from '../helpers/raw-client.js';
-import { decodeReply } from '../helpers/resp.js';
-import { hasRedisServer, sleep, startRedisServer } from '../helpers/redis-server.js';
-import type { ServerHandle } from '../helpers/server-handle.js';
-import { startTierkvProcess } from '../helpers/tierkv.js';
-import { infoFields } from '../helpers/info.js';
+import { RawClient } from '../support/raw-client.js';
+import { decodeReply } from '../support/resp.js';
+import { hasRedisServer, startRedisServer } from '../support/redis-server.js';
+import { sleep, waitFor } from '../support/wait.js';
+import type { ServerHandle } from '../support/server-handle.js';
+import { startTierkvProcess } from '../support/tierkv.js';
+import { infoFields } from '../support/info.js';
 
 const MiB = 1024 * 1024;
 /** server.ts OUTPUT_HIGH_WATER */
@@ -34,16 +35,6 @@ async function infoNum(c: RawClient, field: string): Promise<number> {
   const v = (await info(c))[field];
   if (v === undefined) throw new Error(`INFO has no ${field}`);
   return Number(v);
-}
-
-/** Polls `fn` every 200 ms until it returns true or `deadlineMs` passes; returns the last value of `fn`. */
-async function waitFor(fn: () => Promise<boolean>, deadlineMs: number): Promise<boolean> {
-  const end = Date.now() + deadlineMs;
-  for (;;) {
-    if (await fn()) return true;
-    if (Date.now() > end) return false;
-    await sleep(200);
-  }
 }
 
 /**
@@ -141,7 +132,7 @@ describe('clients that never read their replies (issue 11 row 5)', () => {
       slow.push(c);
     }
     // Wait until every slow client has reached the output stop.
-    const reached = await waitFor(async () => (await infoNum(admin, 'mem_clients_normal')) >= 6 * (OUTPUT_STOP - 8 * MiB), 30_000);
+    const reached = await waitFor(async () => (await infoNum(admin, 'mem_clients_normal')) >= 6 * (OUTPUT_STOP - 8 * MiB), 30_000, 200);
     expect(reached).toBe(true);
     const list = String(decodeReply(await admin.command('CLIENT', 'LIST')));
     const omems = [...list.matchAll(/ omem=(\d+)/g)].map((m) => Number(m[1])).sort((a, b) => b - a);
@@ -159,7 +150,7 @@ describe('clients that never read their replies (issue 11 row 5)', () => {
     expect(rssPeak - rssBefore).toBeLessThan(6 * OUTPUT_STOP + 200 * MiB);
 
     for (const c of slow) c.destroy();
-    const back = await waitFor(async () => (await infoNum(admin, 'used_memory_rss')) < rssBefore + 64 * MiB, 10_000);
+    const back = await waitFor(async () => (await infoNum(admin, 'used_memory_rss')) < rssBefore + 64 * MiB, 10_000, 200);
     const rssAfter = await infoNum(admin, 'used_memory_rss');
     expect(back, `RSS before ${rssBefore}, peak ${rssPeak}, after ${rssAfter}`).toBe(true);
     expect(await infoNum(admin, 'mem_clients_normal')).toBeLessThan(MiB);
@@ -178,7 +169,7 @@ describe('clients that never read their replies (issue 11 row 5)', () => {
     const get = Buffer.from('*2\r\n$3\r\nGET\r\n$1\r\nj\r\n');
     c.socket.write(Buffer.concat(Array.from({ length: 200 }, () => get))); // 200 MiB of replies
     // All 200 run although the client reads nothing (they reference the same 1 MiB of the arena).
-    const ran = await waitFor(async () => (await getCalls()) - callsBefore === 200, 10_000);
+    const ran = await waitFor(async () => (await getCalls()) - callsBefore === 200, 10_000, 200);
     expect(ran).toBe(true);
     expect(await infoNum(admin, 'mem_clients_normal')).toBeLessThan(8 * MiB);
     c.socket.resume();
@@ -207,7 +198,7 @@ describe('clients that never read their replies (issue 11 row 5)', () => {
       const still = n === last;
       last = n;
       return still && n > 0;
-    }, 20_000);
+    }, 20_000, 200);
     expect(last).toBeGreaterThan(OUTPUT_STOP / 1024 - 2000);
     expect(last).toBeLessThan(OUTPUT_STOP / 1024 + 2000);
     const om = Number(/ omem=(\d+)/.exec(String(decodeReply(await admin.command('CLIENT', 'LIST'))).split('\n').find((l) => / cmd=get /.test(l)) ?? '')?.[1]);

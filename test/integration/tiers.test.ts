@@ -5,20 +5,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { startTierkvInProcess, type ServerHandle } from '../helpers/tierkv.js';
+import { startTierkvInProcess, type ServerHandle } from '../support/tierkv.js';
+import { sleep } from '../support/wait.js';
+import { infoFields } from '../support/info.js';
 
 const KEYS = 250_000;
 const HOT_SET = Math.floor(KEYS * 0.3);
 const VALUE = (i: number): string => `v${i}:`.padEnd(100, String.fromCharCode(97 + (i % 26)));
-
-function infoFields(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of text.split('\r\n')) {
-    const i = line.indexOf(':');
-    if (i > 0 && !line.startsWith('#')) out[line.slice(0, i)] = line.slice(i + 1);
-  }
-  return out;
-}
 
 /** Deterministic pseudo-random numbers (mulberry32). */
 function rng(seed: number): () => number {
@@ -129,7 +122,7 @@ describe('hot and cold tiers (ioredis, maxmemory 64mb, hot-ratio 0.3)', () => {
     // Idle slices continue the demotions without any command.
     let hotUsed = Infinity;
     for (let i = 0; i < 200 && hotUsed > cap + 1024 * 256; i++) {
-      await new Promise((r) => setTimeout(r, 20));
+      await sleep(20);
       hotUsed = Number((await tiers())['hot_used_bytes']);
     }
     expect(hotUsed).toBeLessThanOrEqual(cap + 1024 * 256);

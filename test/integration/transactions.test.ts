@@ -5,8 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { RawClient } from '../helpers/raw-client.js';
-import { startTarget, type ServerHandle } from '../helpers/tierkv.js';
+import { RawClient } from '../support/raw-client.js';
+import { startTarget, type ServerHandle } from '../support/tierkv.js';
+import { sleep } from '../support/wait.js';
 
 describe('transactions', () => {
   let srv: ServerHandle;
@@ -92,7 +93,7 @@ describe('transactions', () => {
   it('WATCH: expiry and FLUSHALL count as modifications; UNWATCH forgets', async () => {
     await a.set('tx:e', '1', 'PX', 50);
     await a.watch('tx:e');
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
     await b.get('tx:e'); // expires it (lazily)
     expect(await a.multi().set('tx:e', '2').exec()).toBeNull();
     await a.set('tx:f', '1');

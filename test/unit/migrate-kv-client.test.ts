@@ -17,8 +17,9 @@ import {
   parseKvTarget,
   withKv,
 } from '../../migration-hook/kv-client.js';
-import { getFreePort } from '../helpers/ports.js';
-import { startTierkvInProcess, type ServerHandle } from '../helpers/tierkv.js';
+import { getFreePort } from '../support/ports.js';
+import { startTierkvInProcess, type ServerHandle } from '../support/tierkv.js';
+import { sleep } from '../support/wait.js';
 
 describe('parseKvTarget / describeKvEndpoint', () => {
   it('parses host:port, [v6]:port, :port, port, unix paths', () => {
@@ -164,7 +165,7 @@ describe('KvClient against hand-made servers', () => {
     const port = await getFreePort();
     await expect(KvClient.connect({ port })).rejects.toBeInstanceOf(KvConnectionError);
     const late = (async () => {
-      await new Promise((r) => setTimeout(r, 400));
+      await sleep(400);
       await listen((s) => s.on('data', () => s.write('+OK\r\n')), port);
     })();
     const reply = await withKv({ port }, (kv) => kv.command(['MIGRATE_DONE']), { retryForMs: 5000, retryDelayMs: 50 });

@@ -9,8 +9,9 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ParseError, ReplyWriter, RequestParser } from '../../protocol/index.js';
-import { hasRedisServer, MISSING_REDIS_SERVER, startRedisServer } from '../helpers/redis-server.js';
-import type { ServerHandle } from '../helpers/server-handle.js';
+import { hasRedisServer, MISSING_REDIS_SERVER, startRedisServer } from '../support/redis-server.js';
+import type { ServerHandle } from '../support/server-handle.js';
+import { sleep } from '../support/wait.js';
 
 const QUIET_MS = 400;
 const PASSWORD = 'pw';
@@ -51,7 +52,7 @@ function sendRaw(port: number, chunks: Buffer[]): Promise<Seen> {
       for (const c of chunks) {
         if (closed) return;
         sock.write(c);
-        await new Promise((r) => setTimeout(r, 20));
+        await sleep(20);
       }
       arm();
     });

@@ -12,8 +12,9 @@ import {
   QmpTimeoutError,
   type QmpEvent,
 } from '../../migration-hook/qmp.js';
-import { makeSocketDir, sleep } from '../helpers/qemu.js';
-import { FAKE_GREETING, FakeQmpServer } from '../helpers/qemu-fake-qmp.js';
+import { makeSocketDir } from '../support/qemu.js';
+import { sleep } from '../support/wait.js';
+import { FAKE_GREETING, FakeQmpServer } from '../support/qemu-fake-qmp.js';
 
 let tmp: ReturnType<typeof makeSocketDir>;
 let server: FakeQmpServer | undefined;

@@ -1,5 +1,6 @@
 /**
- * Seeded random command sequences for the differential test (tierkv vs redis-server, byte-identical replies).
+ * Seeded random sequences of string, key and expiry commands (the fuzzer's first generator, kept for its seeds:
+ * test/integration/fuzz-strings.test.ts runs them through the fuzz runner; gen.ts builds on its pools and Rng).
  *
  * `generateSequence(seed, length, baseTimeMs)` returns `length` commands, each an array of Buffers (the
  * arguments as sent on the wire). The same (seed, length, baseTimeMs) always gives the same sequence.

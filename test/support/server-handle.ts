@@ -22,6 +22,8 @@ export interface ServerHandle {
    * for an in-process server.
    */
   output(): string;
+  /** True until the server's process has exited (or, in-process, until stop()). */
+  alive(): boolean;
   /** Stops the server and resolves once it has exited (or closed, in-process). Idempotent. */
   stop(): Promise<void>;
 }

@@ -41,4 +41,4 @@ export async function freeTcpPort(): Promise<number> {
   });
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+export { sleep } from './wait.js';

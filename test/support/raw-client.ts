@@ -69,6 +69,12 @@ interface Waiter {
   timer: NodeJS.Timeout;
 }
 
+/** What {@link RawClient.readBatch} returns: the raw replies, and whether the connection was closed after them. */
+export interface BatchResult {
+  replies: Buffer[];
+  closed: boolean;
+}
+
 /** Options for {@link RawClient.connect}. */
 export interface RawClientOptions {
   host?: string;
@@ -180,6 +186,73 @@ export class RawClient {
    */
   async readClosed(timeoutMs = this.readTimeoutMs): Promise<void> {
     await this.wait('closed', timeoutMs);
+  }
+
+  /**
+   * Writes `bytes` in pieces cut at the (sorted, in-range) `splits` offsets, yielding to the event loop between
+   * pieces so that each piece tends to arrive as a read of its own (frames cut anywhere: inside a `*N` header, a
+   * `$len` line, a payload or its CRLF).
+   */
+  async writeSplit(bytes: Buffer, splits: readonly number[]): Promise<void> {
+    let from = 0;
+    for (const at of splits) {
+      if (at <= from || at >= bytes.length) continue;
+      if (this.ended) return;
+      this.socket.write(bytes.subarray(from, at));
+      from = at;
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    if (!this.ended && from < bytes.length) this.socket.write(bytes.subarray(from));
+  }
+
+  /**
+   * Reads `n` replies, or fewer when the server closes the connection first; with `expectClose`, then waits for
+   * the close (at most `timeoutMs` in all; bytes after the n-th reply are left unread) instead of failing.
+   * Resumes a socket stopped by {@link pause}.
+   * @throws RawClientTimeoutError when neither `n` replies nor the close arrive within `timeoutMs`
+   */
+  async readBatch(n: number, timeoutMs: number, expectClose = false): Promise<BatchResult> {
+    this.socket.resume();
+    const replies: Buffer[] = [];
+    const deadline = Date.now() + timeoutMs;
+    while (replies.length < n) {
+      try {
+        replies.push(Buffer.from(await this.readReply(Math.max(0, deadline - Date.now()))));
+      } catch (e) {
+        if (e instanceof RawClientClosedError) return { replies, closed: true };
+        if (e instanceof RawClientTimeoutError) {
+          throw new RawClientTimeoutError(`timed out after ${timeoutMs} ms with ${replies.length} of ${n} replies`, e.received);
+        }
+        throw e;
+      }
+    }
+    if (!expectClose) return { replies, closed: false };
+    if (this.ended) return { replies, closed: true };
+    const closed = await new Promise<boolean>((resolve) => {
+      const t = setTimeout(() => {
+        this.socket.off('close', onClose);
+        resolve(false);
+      }, Math.max(0, deadline - Date.now()));
+      const onClose = (): void => {
+        clearTimeout(t);
+        resolve(true);
+      };
+      this.socket.once('close', onClose);
+    });
+    return { replies, closed };
+  }
+
+  /**
+   * Stops reading from the socket until the next {@link readBatch}: the server's replies then stay unsent, in the
+   * kernel's buffers and the server's own, as for a client that does not read its replies.
+   */
+  pause(): void {
+    this.socket.pause();
+  }
+
+  /** Received bytes not yet returned as a reply. */
+  pending(): Buffer {
+    return Buffer.from(this.peek());
   }
 
   /** Sends one command (RESP multibulk) and reads its raw reply. */

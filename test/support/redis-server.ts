@@ -18,6 +18,7 @@ import path from 'node:path';
 import { getFreePort, LOOPBACK } from './ports.js';
 import { RawClient } from './raw-client.js';
 import { OutputTail, type ServerHandle, type ServerParams, paramsToArgv } from './server-handle.js';
+import { sleep } from './wait.js';
 
 /** Path or name of the redis-server binary. */
 export const REDIS_SERVER_BIN = process.env['REDIS_SERVER_BIN'] ?? 'redis-server';
@@ -148,6 +149,7 @@ async function startOnce(port: number, params: ServerParams, options: RedisServe
     port,
     params: { ...params },
     output: () => output.toString(),
+    alive: () => !hasExited,
     stop: () => {
       stopped ??= (async () => {
         await stopChild(child, exited, () => hasExited);
@@ -209,8 +211,4 @@ export async function stopChild(
     child.kill('SIGKILL');
     await exited;
   }
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

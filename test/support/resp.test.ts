@@ -19,6 +19,7 @@ import {
   showBytes,
   splitReplies,
 } from './resp.js';
+import { sleep } from './wait.js';
 
 /** A reply's wire bytes and the value decodeReply(..., { buffers: true }) must return for it. */
 interface Sample {
@@ -161,7 +162,7 @@ describe('RawClient reassembly over TCP', () => {
       void (async () => {
         for (const c of chunks) {
           socket.write(c);
-          await new Promise((r) => setTimeout(r, 1));
+          await sleep(1);
         }
         if (close) socket.end();
       })();

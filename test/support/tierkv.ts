@@ -9,17 +9,30 @@
  *     `redis` → a real redis-server instead (to self-check suites and helpers against the reference).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getFreePort, LOOPBACK } from './ports.js';
-import { answersPing, killOnExit, sleep, startRedisServer, stopChild } from './redis-server.js';
+import { answersPing, killOnExit, startRedisServer, stopChild } from './redis-server.js';
+import { sleep } from './wait.js';
 import { OutputTail, type ServerHandle, type ServerKind, type ServerParams, paramsToArgv } from './server-handle.js';
 
 export type { ServerHandle, ServerParams } from './server-handle.js';
 
-/** Repository root (this file is test/helpers/tierkv.ts). */
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The repository root: the nearest ancestor of this file holding tierkv's package.json (works from dist/ too). */
+function findRepoRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const pkg = path.join(dir, 'package.json');
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'tierkv') return dir;
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error('tierkv repository root not found above ' + fileURLToPath(import.meta.url));
+    dir = up;
+  }
+}
+
+/** Repository root. */
+export const REPO_ROOT = findRepoRoot();
 /** The built server entry point run by {@link startTierkvProcess}. */
 export const TIERKV_MAIN = path.join(REPO_ROOT, 'dist', 'server', 'main.js');
 
@@ -108,6 +121,7 @@ export async function startTierkvInProcess(params: ServerParams = {}): Promise<S
     throw new Error(`tierkv: startServer returned an invalid port ${String(server.port)}`);
   }
   let stopped: Promise<void> | undefined;
+  let closing = false;
   const host = connectableHost(server.host);
   const handle: ServerHandle = {
     kind: 'tierkv-inprocess',
@@ -115,7 +129,11 @@ export async function startTierkvInProcess(params: ServerParams = {}): Promise<S
     port: server.port,
     params: { ...params },
     output: () => '',
-    stop: () => (stopped ??= server.close()),
+    alive: () => !closing,
+    stop: () => {
+      closing = true;
+      return (stopped ??= server.close());
+    },
   };
   const deadline = Date.now() + 10_000;
   while (!(await answersPing(server.port, host))) {
@@ -227,9 +245,12 @@ async function startProcessOnce(
     port,
     params: { ...rest },
     output: () => output.toString(),
+    alive: () => !hasExited,
     stop: () => (stopped ??= stopChild(child, exited, () => hasExited)),
   };
   const timeoutMs = options.startTimeoutMs ?? 15_000;
+  // The ready line is logged at notice level: with `loglevel warning` (or `nothing`) only PING tells.
+  if (['warning', 'nothing'].includes(rest['loglevel'] ?? '')) ready = true;
   const deadline = Date.now() + timeoutMs;
   const fail = async (why: string): Promise<never> => {
     await handle.stop();
@@ -251,4 +272,32 @@ async function startProcessOnce(
     if (ready && (await answersPing(port))) return handle;
     await sleep(25);
   }
+}
+
+/** A tierkv with its HTTP listener on. */
+export interface TierkvWithHttp {
+  server: ServerHandle;
+  httpPort: number;
+  /** `http://127.0.0.1:<httpPort>` */
+  base: string;
+}
+
+/**
+ * Starts the tierkv under test ($TIERKV_TARGET: `process` → child process, else in-process) with its HTTP
+ * listener on a free port, retrying (5 tries) when another process took the port first.
+ */
+export async function startTierkvWithHttp(params: ServerParams = {}): Promise<TierkvWithHttp> {
+  let last: unknown;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const httpPort = await getFreePort();
+    const p = { ...params, 'http-port': String(httpPort) };
+    try {
+      const server = targetMode() === 'process' ? await startTierkvProcess(p) : await startTierkvInProcess(p);
+      return { server, httpPort, base: `http://${LOOPBACK}:${httpPort}` };
+    } catch (e) {
+      last = e;
+      if (!/EADDRINUSE|address already in use/i.test(String((e as Error).message))) throw e;
+    }
+  }
+  throw last;
 }
