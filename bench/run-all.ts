@@ -1,22 +1,23 @@
 /**
  * Runs the throughput benchmark, then the memory benchmark, then the tier benchmark, then the MIGRATE_PREPARE
- * benchmark (defaults unless options are given), prints their tables, and with `--write` puts them into bench/RESULTS.md (or
+ * benchmark, then the client and large-value memory benchmark (bench/client-memory.ts) (defaults unless options are given), prints their tables, and with `--write` puts them into bench/RESULTS.md (or
  * `--out PATH`) together with the date, the machine, tool versions, the server command lines and the
  * exact command that produced them. Servers run one at a time; no timing is asserted.
  *
- * RESULTS.md has three generated sections: throughput + memory (markers BEGIN_MARKER/END_MARKER),
- * tiers (TIERS_MARKERS) and migrate (MIGRATE_MARKERS, bench/migrate-prepare.ts). A run rewrites only the
+ * RESULTS.md has these generated sections: throughput + memory (markers BEGIN_MARKER/END_MARKER),
+ * tiers (TIERS_MARKERS), migrate (MIGRATE_MARKERS, bench/migrate-prepare.ts) and client-memory
+ * (CLIENT_MEMORY_MARKERS, bench/client-memory.ts). A run rewrites only the
  * section(s) of what it ran, so `--only tiers --write` keeps the other sections as they were.
  *
- * The tier and MIGRATE_PREPARE benchmarks need tierkv: without `--only`, they are skipped when the tierkv
+ * The tier, MIGRATE_PREPARE and client-memory benchmarks need tierkv: without `--only`, they are skipped when the tierkv
  * side is overridden (`--tierkv-cmd`/TIERKV_CMD, e.g. redis-server standing in for tierkv).
  *
  * Usage: npm run bench [-- options]   (= tsc, then node dist/bench/run-all.js [options])
  *   --write          update bench/RESULTS.md (generated sections between markers)
  *   --out PATH       file to update instead of bench/RESULTS.md (implies --write)
- *   --only LIST      run only these of throughput, memory, tiers, migrate (comma-separated)
- *   plus every option of throughput.ts, memory.ts, tiers.ts and migrate-prepare.ts (see --help; the latter's
- *   are prefixed `--migrate-`, e.g. `--migrate-keys 1000000`).
+ *   --only LIST      run only these of throughput, memory, tiers, migrate, client-memory (comma-separated)
+ *   plus every option of throughput.ts, memory.ts, tiers.ts, migrate-prepare.ts and client-memory.ts (see --help;
+ *   the last two's are prefixed `--migrate-` / `--cm-`, e.g. `--migrate-keys 1000000`).
  * Exit code: 1 if a server could not be started or any test/side recorded an error, else 0.
  */
 import { join } from 'node:path';
@@ -26,6 +27,7 @@ import { machineInfo, machineMarkdown, machineText } from './lib/machine.js';
 import { TIERS_MARKERS, codeSpan, writeGeneratedSection } from './lib/markdown.js';
 import { REPO_ROOT, type ServerSpec } from './lib/server.js';
 import { renderMarkdown, renderText, type Table } from './lib/table.js';
+import { CLIENT_MEMORY_ARG_OPTIONS, CLIENT_MEMORY_HELP, CLIENT_MEMORY_MARKERS, clientMemoryMarkdown, clientMemoryOptionsFrom, runClientMemory } from './client-memory.js';
 import { MEMORY_ARG_OPTIONS, MEMORY_HELP, memoryOptionsFrom, runMemory, type MemoryResult } from './memory.js';
 import { MIGRATE_ARG_OPTIONS, MIGRATE_HELP, MIGRATE_MARKERS, migrateMarkdown, migrateOptionsFrom, runMigrate } from './migrate-prepare.js';
 import { THROUGHPUT_ARG_OPTIONS, THROUGHPUT_HELP, runThroughput, throughputOptionsFrom, type ThroughputResult } from './throughput.js';
@@ -39,6 +41,7 @@ const OPTIONS = {
   ...MEMORY_ARG_OPTIONS,
   ...TIERS_ARG_OPTIONS,
   ...MIGRATE_ARG_OPTIONS,
+  ...CLIENT_MEMORY_ARG_OPTIONS,
   write: { type: 'boolean' },
   out: { type: 'string' },
   only: { type: 'string' },
@@ -68,7 +71,7 @@ export function resultsMarkdown(cmd: string, machine: string, specs: { tierkv: S
 }
 
 /** Benchmarks run-all knows, in the order it runs them. */
-const BENCHMARKS = ['throughput', 'memory', 'tiers', 'migrate'] as const;
+const BENCHMARKS = ['throughput', 'memory', 'tiers', 'migrate', 'client-memory'] as const;
 type BenchmarkName = (typeof BENCHMARKS)[number];
 
 /** Parses `--only` ("tiers", "throughput,memory", "migrate"); undefined = all. */
@@ -85,7 +88,7 @@ function parseOnly(s: string | undefined): Set<BenchmarkName> | undefined {
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: OPTIONS, strict: true });
   if (values.help) {
-    console.log(`Usage: node dist/bench/run-all.js [--write] [--out PATH] [--only throughput,memory,tiers,migrate] [options]\n${THROUGHPUT_HELP}\n${MEMORY_HELP}\n${TIERS_HELP}\n${MIGRATE_HELP}`);
+    console.log(`Usage: node dist/bench/run-all.js [--write] [--out PATH] [--only throughput,memory,tiers,migrate,client-memory] [options]\n${THROUGHPUT_HELP}\n${MEMORY_HELP}\n${TIERS_HELP}\n${MIGRATE_HELP}\n${CLIENT_MEMORY_HELP}`);
     return;
   }
   const only = parseOnly(values.only);
@@ -97,6 +100,7 @@ async function main(): Promise<void> {
   const mOpts = memoryOptionsFrom(values);
   const tiOpts = tiersOptionsFrom(values);
   const miOpts = migrateOptionsFrom(values);
+  const cmOpts = clientMemoryOptionsFrom(values);
   const runs = (name: BenchmarkName): boolean => only === undefined || only.has(name);
   let runTiersToo = runs('tiers');
   if (only === undefined && tiOpts.tierkv.overridden) {
@@ -107,6 +111,11 @@ async function main(): Promise<void> {
   if (only === undefined && miOpts.tierkv.overridden) {
     runMigrateToo = false;
     console.log('(migrate skipped: the tierkv side is overridden and MIGRATE_PREPARE needs tierkv; use --only migrate to run it anyway)\n');
+  }
+  let runClientMemoryToo = runs('client-memory');
+  if (only === undefined && cmOpts.tierkv.overridden) {
+    runClientMemoryToo = false;
+    console.log('(client-memory skipped: the tierkv side is overridden and its HTTP scenario needs tierkv; use --only client-memory to run it anyway)\n');
   }
   const tables: Table[] = [];
   const identities: Partial<Record<'tierkv' | 'redis', string>> = {};
@@ -143,6 +152,14 @@ async function main(): Promise<void> {
     console.log('\n' + renderText(r.table) + '\n');
     migrateSection = migrateMarkdown(cmd, machineMarkdown(machine), r);
   }
+  let clientMemorySection: string | undefined;
+  if (runClientMemoryToo) {
+    const r = await runClientMemory(cmOpts);
+    failed ||= r.failed;
+    for (const t of r.tables) console.log(renderText(t) + '\n');
+    for (const e of r.errors) console.log(`ERROR: ${e}`);
+    clientMemorySection = clientMemoryMarkdown(cmd, machineMarkdown(machine), r);
+  }
 
   if (values.write || values.out !== undefined) {
     const path = values.out ?? RESULTS_PATH;
@@ -151,6 +168,7 @@ async function main(): Promise<void> {
     }
     if (tiersSection !== undefined) writeGeneratedSection(path, tiersSection, TIERS_MARKERS);
     if (migrateSection !== undefined) writeGeneratedSection(path, migrateSection, MIGRATE_MARKERS);
+    if (clientMemorySection !== undefined) writeGeneratedSection(path, clientMemorySection, CLIENT_MEMORY_MARKERS);
     console.log(`wrote ${path}`);
   }
   if (failed) process.exitCode = 1;

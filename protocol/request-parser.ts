@@ -189,6 +189,12 @@ export class RequestParser {
   error = '';
   /** One of {@link ParseError}; 0 when there is no error. */
   errorCode = 0;
+  /**
+   * Called with the size in bytes of every accumulation buffer the parser lets go of (after the command it held
+   * ran, on growth, on `reset()`), so that the owner can get the memory collected promptly (the server passes
+   * gc.ts `noteReleased`). Large buffers are never kept for the next command: see {@link ACC_KEEP_MAX}.
+   */
+  onDrop: ((bytes: number) => void) | null = null;
 
   /** Buffer being parsed: a fed chunk (zero-copy) or `acc`. */
   private src: Buffer = EMPTY;
@@ -335,6 +341,7 @@ export class RequestParser {
 
   /** Forgets all buffered data, the current command and any error (for reuse of the object). */
   reset(): void {
+    if (this.acc !== null) this.dropped(this.acc.length);
     this.src = EMPTY;
     this.buf = EMPTY;
     this.pos = this.end = this.cmdStart = 0;
@@ -374,8 +381,22 @@ export class RequestParser {
     return 0;
   }
 
+  /**
+   * Drops a large accumulation buffer once nothing is held in it, so that a past big command (e.g. a 500 MB SET,
+   * whose bulk was assembled in a buffer sized from its `$<len>` header) does not pin its buffer until the next
+   * one, and reports its size through {@link onDrop}.
+   */
   private releaseAcc(): void {
-    if (this.acc !== null && this.acc.length > ACC_KEEP_MAX) this.acc = null;
+    const acc = this.acc;
+    if (acc !== null && acc.length > ACC_KEEP_MAX) {
+      this.acc = null;
+      this.dropped(acc.length);
+    }
+  }
+
+  private dropped(bytes: number): void {
+    const f = this.onDrop;
+    if (f !== null) f(bytes);
   }
 
   private maxInline(): number {
@@ -423,6 +444,7 @@ export class RequestParser {
     }
     let acc = this.acc;
     if (acc === null || acc.length < want) {
+      if (acc !== null) this.dropped(acc.length);
       acc = Buffer.allocUnsafeSlow(Math.max(ACC_MIN, want, held * 2 > MAX_BUFFER ? 0 : held * 2));
       this.acc = acc;
     }
@@ -457,6 +479,7 @@ export class RequestParser {
     const nb = Buffer.allocUnsafeSlow(Math.max(want, grown, ACC_MIN));
     acc.copy(nb, 0, this.cmdStart, this.end);
     this.shift(this.cmdStart);
+    if (this.acc === acc) this.dropped(acc.length);
     this.acc = nb;
     this.src = nb;
     return true;

@@ -5,6 +5,7 @@
 import type { Socket } from 'node:net';
 import { RequestParser, type ParserLimits } from '../protocol/request-parser.js';
 import type { Argv } from './commands/context.js';
+import { noteReleased } from './gc.js';
 
 /** Session state of one connection. */
 export class Client {
@@ -89,6 +90,8 @@ export class Client {
     this.createdAt = now;
     this.lastInteraction = now;
     this.parser = new RequestParser(limits);
+    // Query buffers the parser drops (a big argument's, once its command ran) count toward the cron's forced GC.
+    this.parser.onDrop = noteReleased;
     this.parser.requireAuth = needsAuth;
     this.parser.authenticated = !needsAuth;
     if (socket !== null) {

@@ -337,6 +337,7 @@ const SECTION_BUILDERS: Record<string, (core: ServerCore) => string[]> = {
       `js_heap_used_bytes:${heap.heapUsed}`,
       `js_heap_total_bytes:${heap.heapTotal}`,
       `js_external_bytes:${heap.external}`,
+      `mem_http_bodies:${core.httpBodyBytes}`,
     ];
   },
   persistence() {

@@ -33,6 +33,9 @@ const GC_EVERY = 10;
 /** RSS is considered settled when it fell by less than this between two polls. */
 const SETTLED_DELTA_BYTES = 1 << 20;
 
+/** Longest slice of the index shrink after the drop, ms (other clients are served between slices). */
+const INDEX_SLICE_MS = 2;
+
 /** Migration states (INFO migration_state). */
 export type MigrationState = 'none' | 'prepared';
 
@@ -57,6 +60,11 @@ export interface PrepareReport {
   zeroed_bytes: number;
   /** Time the worker took to write those zeros, ms (off the event loop). */
   zero_ms: number;
+  /** Bytes of the hash index before the drop and after its shrink to the keys left. */
+  index_bytes_before: number;
+  index_bytes_after: number;
+  /** Time from the end of the drop until the index had shrunk (slices, clients served in between), ms. */
+  index_shrink_ms: number;
   /**
    * Time from the command's start until the RSS had fallen by half the freed resident bytes and then stopped falling
    * (or the wait ended), ms.
@@ -129,17 +137,32 @@ export class MigrationManager {
     }
     const freed = dropped.freedBytes + trimmed;
     const t1 = performance.now();
-    let gcUs: number;
+    // The worker zeroes the extents while this thread shrinks the index; the retired index table is a second job.
+    const extentJob = zero !== null && zero.bytes > 0 ? this.zeroer.release(zero) : null;
+    const indexBefore = ks.index.bytes();
+    const izero: ZeroList | null = core.config.migrateZeroFreed ? { bufs: [], offs: [], lens: [], bytes: 0 } : null;
+    ks.index.zeroSink = izero;
+    let sliceUs: number;
+    try {
+      sliceUs = await this.shrinkIndex();
+    } finally {
+      ks.index.zeroSink = null;
+    }
+    const indexShrinkMs = performance.now() - t1;
+    const indexJob = izero !== null && izero.bytes > 0 ? this.zeroer.release(izero) : null;
+    let gcUs = 0;
     let zeroedBytes = 0;
     let zeroMs = 0;
-    if (zero !== null && zero.bytes > 0) {
-      const z = await this.zeroer.release(zero);
-      gcUs = z.mainGcUs;
-      zeroedBytes = z.zeroedBytes;
-      zeroMs = z.zeroMs;
-    } else {
-      // The forced GC runs in its own macrotask, so the event loop is held by the drop and by the GC separately
-      // and other clients' commands can run in between.
+    for (const job of [extentJob, indexJob]) {
+      if (job === null) continue;
+      const z = await job;
+      gcUs = Math.max(gcUs, z.mainGcUs);
+      zeroedBytes += z.zeroedBytes;
+      zeroMs += z.zeroMs;
+    }
+    if (extentJob === null && indexJob === null) {
+      // Nothing zeroed: free the dropped memory as it is. The forced GC runs in its own macrotask, so the event
+      // loop is held by the drop and by the GC separately and other clients' commands can run in between.
       await new Promise((r) => setImmediate(r));
       const tg = performance.now();
       forceGc();
@@ -173,7 +196,7 @@ export class MigrationManager {
     st.droppedKeys += dropped.keys;
     st.freedBytes += freed;
     st.lastDroppedKeys = dropped.keys;
-    st.lastStallUs = Math.max(Math.round((t1 - t0) * 1000), gcUs);
+    st.lastStallUs = Math.max(Math.round((t1 - t0) * 1000), gcUs, sliceUs);
     st.lastReleaseMs = Math.round(releaseMs);
     core.log.info(
       { droppedKeys: dropped.keys, freedBytes: freed, zeroedBytes, stallUs: st.lastStallUs, releaseMs: st.lastReleaseMs, released },
@@ -195,12 +218,38 @@ export class MigrationManager {
       gc_us: gcUs,
       zeroed_bytes: zeroedBytes,
       zero_ms: Math.round(zeroMs * 10) / 10,
+      index_bytes_before: indexBefore,
+      index_bytes_after: ks.index.bytes(),
+      index_shrink_ms: Math.round(indexShrinkMs * 10) / 10,
       release_ms: Math.round(releaseMs * 10) / 10,
       released: released ? 1 : 0,
       migration_state: this.state,
     };
     if (this.onPrepare !== null) this.onPrepare(report);
     return report;
+  }
+
+  /**
+   * Shrinks the hash index to the keys left after the drop (HashIndex.shrinkFor), finishing first any rehash in
+   * progress: incremental rehash slices of INDEX_SLICE_MS, other clients served between them (Redis's dict
+   * rehashes the same way, src/dict.c `dictRehashMilliseconds`). Entries of dropped items are shed as met.
+   * @returns the longest slice, µs
+   */
+  private async shrinkIndex(): Promise<number> {
+    const ks = this.core.ks;
+    const idx = ks.index;
+    let longest = 0;
+    for (let round = 0; round < 3; round++) {
+      if (!idx.rehashing && !idx.shrinkFor(ks.keys)) break;
+      for (;;) {
+        const t = performance.now();
+        const done = idx.rehashFor(INDEX_SLICE_MS);
+        longest = Math.max(longest, performance.now() - t);
+        if (done) break;
+        await new Promise((r) => setImmediate(r));
+      }
+    }
+    return Math.round(longest * 1000);
   }
 
   /** Leaves migration mode (MIGRATE_DONE / MIGRATE_ABORT / timeout): demotion resumes. */

@@ -95,6 +95,11 @@ export class ServerCore {
   private releasedOffHeap = 0;
   /** Set when the server is shutting down. */
   shuttingDown = false;
+  /**
+   * Bytes of HTTP request bodies held right now (PUT /v1/keys: bodies being received or about to be stored; see
+   * http/body.ts); 0 at rest. INFO memory reports it as `mem_http_bodies`.
+   */
+  httpBodyBytes = 0;
   /** Hook used by SHUTDOWN: closes the server (set by the network layer). */
   requestShutdown: () => void = () => {};
   /**
@@ -227,6 +232,9 @@ export class ServerCore {
         w.error(`ERR internal error while running '${cmd.fullName}': ${(e as Error).message}`);
       }
     }
+    // The keyspace's lookup state points at this command's key bytes; let go of them, or a 500 MB SET's query
+    // buffer would stay alive through that reference until the next lookup.
+    ks.releaseKeyRef();
     cmd.calls++;
     const us = (performance.now() - t0) * 1000;
     cmd.usec += us;

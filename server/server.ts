@@ -195,10 +195,12 @@ export class TierkvServer {
       }
     });
     sock.on('close', () => {
-      // The unsent replies and the query buffer become garbage: let the cron collect them (gc.ts). (The socket's
-      // writableLength reads 0 once it is destroyed: use what was unsent after the last flush.)
-      noteReleased(c.unsentAfterFlush + c.parser.bufferedBytes());
+      // The unsent replies become garbage: let the cron collect them (gc.ts). (The socket's writableLength reads 0
+      // once it is destroyed: use what was unsent after the last flush.) The parser reports its own buffer below.
+      noteReleased(c.unsentAfterFlush);
       c.closing = true;
+      // Give back a half-received big argument at once (the parser reports its buffer to gc.ts).
+      c.parser.reset();
       core.unwatchAll(c);
       core.clients.delete(c.id);
     });

@@ -51,7 +51,7 @@ if (typeof collect !== 'function') {
   require('node:v8').setFlagsFromString('--expose-gc');
   collect = require('node:vm').runInNewContext('gc');
 }
-let job = null;
+const jobs = new Map();
 parentPort.on('message', (m) => {
   if (m.type === 'job') {
     parentPort.postMessage({ type: 'received', id: m.id });
@@ -61,11 +61,11 @@ parentPort.on('message', (m) => {
       new Uint8Array(m.bufs[i], m.offs[i], m.lens[i]).fill(0);
       bytes += m.lens[i];
     }
-    job = { id: m.id, bytes, zeroMs: performance.now() - t0 };
+    jobs.set(m.id, { id: m.id, bytes, zeroMs: performance.now() - t0 });
     m.bufs = null;
   } else if (m.type === 'gc') {
-    const done = job;
-    job = null;
+    const done = jobs.get(m.id);
+    jobs.delete(m.id);
     // In a task of its own: nothing of the job's message handler may still reference the buffers.
     setTimeout(() => {
       const t1 = performance.now();

@@ -16,6 +16,7 @@ import type { ReplySink, ReplyWriter } from '../../protocol/reply-writer.js';
 import { Client } from '../client.js';
 import type { Argv } from '../commands/context.js';
 import type { ServerCore } from '../server-core.js';
+import { noteReleased } from '../gc.js';
 
 /** A decoded RESP2 reply. Bulk values are views of the writer's pool (valid as long as they are referenced). */
 export type RespReply =
@@ -69,8 +70,13 @@ function hexVal(c: number): number {
  * call is synchronous from `begin` to the decoded reply, so none can interleave on the single thread).
  */
 export class CoreCaller {
-  private buf = Buffer.allocUnsafe(SCRATCH_INITIAL);
+  private buf: Buffer = Buffer.allocUnsafe(SCRATCH_INITIAL);
   private pos = 0;
+  /** The reused scratch buffer, when `buf` is a request body's buffer (see `beginIn`); null otherwise. */
+  private scratch: Buffer | null = null;
+  /** While building in a body's buffer: where the body starts (arguments must end before it); -1 otherwise. */
+  private bodyStart = -1;
+  private bodyLen = 0;
   private readonly argv: Argv;
   /** The pseudo client of key operations: authenticated (the HTTP layer checks the password), local. */
   private readonly client: Client;
@@ -118,9 +124,53 @@ export class CoreCaller {
 
   /** Starts a new argument vector whose first argument is the command name (ASCII). */
   begin(name: string): this {
+    this.leaveBody();
     this.pos = 0;
     this.argv.argc = 0;
     return this.arg(name);
+  }
+
+  /**
+   * Like `begin`, but builds the arguments in the buffer of a received request body (http/body.ts), so that the
+   * body becomes an argument without being copied (`argBody`). The other arguments must fit in the body's headroom
+   * (`buf[0, headroom)`); the caller sized it for them. The caller goes back to its scratch buffer after `exec()`
+   * (or the next `begin`), and keeps no reference to the body's buffer.
+   * @param buf the body's buffer; the body is `buf[headroom, headroom + length)`
+   */
+  beginIn(buf: Buffer, headroom: number, length: number, name: string): this {
+    this.leaveBody();
+    this.scratch = this.buf;
+    this.buf = buf;
+    this.argv.buf = buf;
+    this.bodyStart = headroom;
+    this.bodyLen = length;
+    this.pos = 0;
+    this.argv.argc = 0;
+    return this.arg(name);
+  }
+
+  /** Appends the body given to `beginIn` as the next argument (no copy). */
+  argBody(): this {
+    if (this.bodyStart < 0) throw new Error('CoreCaller.argBody: no body (use beginIn)');
+    const a = this.argv;
+    if (a.argc === MAX_ARGS) throw new RangeError(`CoreCaller: more than ${MAX_ARGS} arguments`);
+    a.argOff[a.argc] = this.bodyStart;
+    a.argLen[a.argc] = this.bodyLen;
+    a.argc++;
+    return this;
+  }
+
+  /**
+   * Back to the scratch buffer after a call built in a body's buffer (drops the reference to the body). Done by
+   * `exec()` and `begin*()`; call it when a call built with `beginIn` is abandoned. Idempotent.
+   */
+  leaveBody(): void {
+    if (this.scratch === null) return;
+    this.buf = this.scratch;
+    this.argv.buf = this.scratch;
+    this.scratch = null;
+    this.bodyStart = -1;
+    this.bodyLen = 0;
   }
 
   /** Appends an ASCII/latin1 argument. */
@@ -128,17 +178,6 @@ export class CoreCaller {
     this.ensure(s.length);
     const start = this.pos;
     this.pos += this.buf.write(s, start, 'latin1');
-    return this.push(start);
-  }
-
-  /** Appends the concatenation of `chunks` (`total` bytes) as one argument. */
-  argChunks(chunks: readonly Buffer[], total: number): this {
-    this.ensure(total);
-    const start = this.pos;
-    for (const c of chunks) {
-      c.copy(this.buf, this.pos);
-      this.pos += c.length;
-    }
     return this.push(start);
   }
 
@@ -182,6 +221,10 @@ export class CoreCaller {
 
   /** Makes room for `n` more bytes, keeping the arguments written so far. */
   private ensure(n: number): void {
+    if (this.bodyStart >= 0) {
+      if (this.pos + n > this.bodyStart) throw new RangeError('CoreCaller: arguments do not fit in the body headroom');
+      return;
+    }
     if (this.pos + n <= this.buf.length) return;
     const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
     this.buf.copy(next, 0, 0, this.pos);
@@ -220,7 +263,9 @@ export class CoreCaller {
     try {
       core.execute(c, this.argv);
     } finally {
+      this.leaveBody();
       if (this.buf.length > SCRATCH_KEEP) {
+        noteReleased(this.buf.length);
         this.buf = Buffer.allocUnsafe(SCRATCH_INITIAL);
         this.argv.buf = this.buf;
       }

@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../log.js';
 import type { TierkvMetrics } from '../metrics.js';
 import type { ServerCore } from '../server-core.js';
+import { receiveBody } from './body.js';
 import type { CoreCaller, RespReply } from './core-call.js';
 
 /** What the route handlers work with (one per HTTP front). */
@@ -131,7 +132,11 @@ export function keysRoute(ctx: RouteContext, req: IncomingMessage, res: ServerRe
   methodNotAllowed(res, 'GET, HEAD, PUT, DELETE');
 }
 
-/** PUT: validates the key and the announced length, reads the body, then runs SET in one synchronous step. */
+/**
+ * PUT: validates the key and the announced length, receives the body into one buffer (http/body.ts: 413 before
+ * reading past proto-max-bulk-len), then runs SET on it in one synchronous step, the body being the argument in
+ * place.
+ */
 function putKey(
   ctx: RouteContext,
   req: IncomingMessage,
@@ -146,41 +151,37 @@ function putKey(
     sendError(res, 400, 'malformed percent-encoding in the key');
     return;
   }
-  const limit = ctx.core.config.protoMaxBulkLen;
-  const announced = req.headers['content-length'];
-  if (announced !== undefined && Number(announced) > limit) {
-    sendError(res, 413, `value larger than proto-max-bulk-len (${limit} bytes)`, { Connection: 'close' });
-    req.resume();
-    return;
-  }
-  const chunks: Buffer[] = [];
-  let total = 0;
-  let tooLarge = false;
-  req.on('data', (c: Buffer) => {
-    if (tooLarge) return;
-    total += c.length;
-    if (total > limit) {
-      tooLarge = true;
-      chunks.length = 0;
+  // Room in front of the body for "set", the key (percent-decoding never makes it longer), "ex" and its value.
+  const headroom = 3 + (keyEnd - keyStart) + (ex !== undefined ? 2 + ex.length : 0);
+  receiveBody(ctx.core, req, res, ctx.core.config.protoMaxBulkLen, headroom, {
+    onTooLarge(limit) {
       sendError(res, 413, `value larger than proto-max-bulk-len (${limit} bytes)`, { Connection: 'close' });
-      return;
-    }
-    chunks.push(c);
-  });
-  req.on('end', () => {
-    if (tooLarge || res.headersSent) return;
-    const caller = ctx.caller;
-    caller.begin('set');
-    caller.argPercentDecoded(url, keyStart, keyEnd);
-    caller.argChunks(chunks, total);
-    if (ex !== undefined) caller.arg('ex').arg(ex);
-    const r = caller.exec();
-    if (r.type === 'simple') {
-      res.writeHead(204);
-      res.end();
-    } else {
-      replyUnexpected(ctx, res, r);
-    }
+    },
+    onBody(body) {
+      if (res.headersSent) return;
+      const caller = ctx.caller;
+      let r: RespReply;
+      try {
+        caller.beginIn(body.buf, body.headroom, body.length, 'set');
+        caller.argPercentDecoded(url, keyStart, keyEnd);
+        caller.argBody();
+        if (ex !== undefined) caller.arg('ex').arg(ex);
+        r = caller.exec();
+      } catch (e) {
+        // Runs from the request's 'end' event, outside HttpFront's handler: never let it become an uncaught error.
+        ctx.log.error({ err: e }, 'HTTP PUT failed with an exception');
+        sendError(res, 500, `internal error: ${(e as Error).message}`);
+        return;
+      } finally {
+        caller.leaveBody(); // no reference to the body's buffer is kept
+      }
+      if (r.type === 'simple') {
+        res.writeHead(204);
+        res.end();
+      } else {
+        replyUnexpected(ctx, res, r);
+      }
+    },
   });
 }
 

@@ -18,6 +18,8 @@
  * table being rehashed, -1 means not found. An encoded slot is valid until the next mutation of the index.
  */
 
+import type { ZeroList } from '../../allocator/arena.js';
+
 /** Empty slot marker (address 0 is never a valid item). */
 export const EMPTY = 0;
 /** Tombstone marker in the old table during a rehash (equals arena's TOMBSTONE_ADDR). */
@@ -43,7 +45,10 @@ export interface KeyMatcher {
   matches(addr: number): boolean;
 }
 
-/** One open-addressing table. */
+/**
+ * One open-addressing table. Its arrays live in SharedArrayBuffers (as fast as ArrayBuffers for typed-array
+ * access) so that a retired table can be handed to the zeroing worker (server/zero-release.ts) like an extent.
+ */
 class Table {
   readonly mask: number;
   readonly addrs: Uint32Array;
@@ -52,8 +57,8 @@ class Table {
   used = 0;
   constructor(readonly cap: number) {
     this.mask = cap - 1;
-    this.addrs = new Uint32Array(cap);
-    this.hashes = new Uint32Array(cap);
+    this.addrs = new Uint32Array(new SharedArrayBuffer(cap * 4));
+    this.hashes = new Uint32Array(new SharedArrayBuffer(cap * 4));
   }
 }
 
@@ -71,6 +76,8 @@ export class HashIndex {
   expandAllowed: ((moreBytes: number) => boolean) | null = null;
   /** Bytes of tables dropped since the owner last reset this (freed once V8 collects them). */
   releasedBytes = 0;
+  /** While set, every table the index drops adds its arrays here, to be zeroed before release (as Arena.zeroSink). */
+  zeroSink: ZeroList | null = null;
 
   /**
    * @param initialCapacity slots of the first table (rounded up to a power of two, at least 1024)
@@ -238,6 +245,19 @@ export class HashIndex {
     }
   }
 
+  /** Accounts for a table the index no longer uses (and hands it to the zero sink, if one is set). */
+  private retire(t: Table): void {
+    this.releasedBytes += t.cap * 8;
+    const z = this.zeroSink;
+    if (z === null) return;
+    for (const a of [t.addrs, t.hashes]) {
+      z.bufs.push(a.buffer as SharedArrayBuffer);
+      z.offs.push(0);
+      z.lens.push(a.byteLength);
+      z.bytes += a.byteLength;
+    }
+  }
+
   private startRehash(newCap: number): void {
     this.old = this.t;
     this.t = new Table(newCap);
@@ -274,7 +294,7 @@ export class HashIndex {
     }
     this.rehashPos = pos;
     if (pos >= o.cap) {
-      this.releasedBytes += o.cap * 8;
+      this.retire(o);
       this.old = null;
       this.maybeShrink();
       return this.old === null;
@@ -298,9 +318,23 @@ export class HashIndex {
     return true;
   }
 
+  /**
+   * Starts an incremental shrink to the capacity `live` entries need (at most 40 % full), e.g. after a tier drop
+   * left the table sized for keys that no longer exist (its dead entries are dropped as the rehash meets them).
+   * @returns false (nothing started) while another rehash is in progress or when the table is not larger
+   */
+  shrinkFor(live: number): boolean {
+    if (this.old !== null) return false;
+    const cap = Math.max(MIN_CAPACITY, pow2AtLeast(Math.ceil(live / 0.4)));
+    if (cap >= this.t.cap) return false;
+    this.startRehash(cap);
+    return true;
+  }
+
   /** Removes every entry and returns to the minimum capacity. */
   clear(): void {
-    this.releasedBytes += this.bytes();
+    this.retire(this.t);
+    if (this.old !== null) this.retire(this.old);
     this.t = new Table(MIN_CAPACITY);
     this.old = null;
     this.rehashPos = 0;

@@ -601,6 +601,20 @@ export class Keyspace implements KeyMatcher {
   }
 
   /**
+   * Drops the reference to the key bytes of the last lookup when they are not the current item's own (i.e. they are
+   * a command's argument buffer), so that the buffer can be collected once the command ran. The current item
+   * (`slot`, `addr`, `ext`) stays; a `store`/`remove` needs a new lookup afterwards. O(1).
+   */
+  releaseKeyRef(): void {
+    // `ext` is null until the first item is current.
+    const ext = this.ext as Extent | null;
+    if (this.kb === EMPTY_U8 || (ext !== null && this.kb === ext.u8)) return;
+    this.kb = EMPTY_U8;
+    this.ko = 0;
+    this.kl = 0;
+  }
+
+  /**
    * Forgets the current item and key after extents were released: `kb` may be a view into a dropped extent, and
    * any live view keeps its SharedArrayBuffer (and its RAM) from being collected.
    */

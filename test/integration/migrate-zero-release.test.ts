@@ -1,8 +1,9 @@
 /**
  * MIGRATE_PREPARE's zeroing release (issue 12, server/zero-release.ts): every byte of the dropped cold extents
- * that had been written is zero once the reply arrives, hot keys keep their values and TTLs, commands are served
- * while the worker zeroes, the reply carries zeroed_bytes and zero_ms (RESP2 and RESP3), and
- * `migrate-zero-freed no` leaves the bytes as they were.
+ * that had been written is zero once the reply arrives, the hash index shrank to the keys left (its old table
+ * zeroed too), hot keys keep their values and TTLs, commands are served while the worker zeroes, the reply carries
+ * zeroed_bytes, zero_ms and the index sizes (RESP2 and RESP3), and `migrate-zero-freed no` leaves the bytes as
+ * they were.
  *
  * The test hook: the server runs in this process, and the test keeps its own references to the cold extents'
  * SharedArrayBuffers before the drop (which also keeps their memory from being freed), then reads them afterwards.
@@ -12,7 +13,7 @@ import { Redis } from 'ioredis';
 import { TIER_COLD } from '../../allocator/arena.js';
 import { startServer, type TierkvServer } from '../../server/server.js';
 
-const KEYS = 60_000;
+const KEYS = 200_000;
 const VALUE = (i: number): string => `value-${i}-`.padEnd(100, 'v');
 
 interface Held {
@@ -95,6 +96,16 @@ describe('MIGRATE_PREPARE zeroing release', () => {
 
     expect(Number(report['zeroed_bytes'])).toBeGreaterThan(1_000_000);
     expect(report['zero_ms']).toBeDefined();
+    // The index shrank to the keys left, and its old table was zeroed too (counted in zeroed_bytes).
+    const idxBefore = Number(report['index_bytes_before']);
+    const idxAfter = Number(report['index_bytes_after']);
+    expect(idxAfter).toBeLessThan(idxBefore);
+    expect(idxAfter).toBe(s.core.ks.index.bytes());
+    expect(Number(report['zeroed_bytes'])).toBeGreaterThanOrEqual(held.reduce((n, h) => n + h.nonZero, 0) / 2 + idxBefore);
+    // The hot keys, plus the key SET while the release ran (which may have evicted one: the hot tier is full).
+    const size = await r.dbsize();
+    expect(size).toBeGreaterThanOrEqual(Number(report['hot_keys']) - 1);
+    expect(size).toBeLessThanOrEqual(Number(report['hot_keys']) + 1);
     for (const h of held) expect(countNonZero(new Uint8Array(h.sab))).toBe(0);
     // Hot keys intact, with their TTLs.
     for (const [k, v] of hot) if (v !== null) expect(await r.get(k)).toBe(v);
