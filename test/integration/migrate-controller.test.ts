@@ -403,6 +403,24 @@ describe.skipIf(!HAVE_QEMU)('migration controller against real QEMU (TCG) and a 
     }
   });
 
+  it('tierkv against a tierkv that does not zero what it drops (migrate-zero-freed no): completes, and the report warns that the freed pages were sent in full', async () => {
+    await redis.config('SET', 'migrate-zero-freed', 'no');
+    try {
+      await fillCold();
+      const pair = await startPair();
+      try {
+        const report = await runMigration(baseOptions(pair, 'tierkv'));
+        expect(report).toMatchObject({ strategy: 'tierkv', outcome: 'completed', kv_done: 'ok', zeroed_bytes: 0 });
+        expect(report.freed_bytes).toBeGreaterThan(0);
+        expect(report.warnings.join('\n')).toMatch(/reported no zeroed bytes.*sent in full; use tierkv-balloon or enable migrate-zero-freed/);
+      } finally {
+        await stopPair(pair);
+      }
+    } finally {
+      await redis.config('SET', 'migrate-zero-freed', 'yes');
+    }
+  });
+
   it('a destination that dies after the switch to post-copy: fatal for the VM, said plainly, nothing cancelled', async () => {
     await fillCold();
     const pair = await startPair();
