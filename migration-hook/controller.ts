@@ -2,14 +2,17 @@
  * The migration controller: drives one live migration of a VM that runs tierkv, between two QEMU processes, over
  * QMP, and measures it.
  *
- * The `tierkv` strategy, in order (see strategies.ts for all of them):
+ * The strategies, in order (see strategies.ts for all of them; `tierkv`, the default, skips step 3):
  * 1. preflight: both QEMUs are reachable, the source runs, the destination waits with `-incoming defer`, the
  *    capabilities and balloon features the strategy needs exist on both sides — checked before tierkv is touched,
  *    since MIGRATE_PREPARE drops data for good;
- * 2. prepare: MIGRATE_PREPARE to tierkv (it drops its cold tier and reports the memory still in use);
- * 3. balloon: `balloon` to the memory in use plus a headroom ({@link computeBalloonTarget}), then poll
- *    `query-balloon` until it settles, stalls or a bound runs out. This must happen BEFORE the switch to post-copy:
- *    QEMU ignores balloon discards while an incoming post-copy runs (docs/devel/migration.rst, "Postcopy");
+ * 2. prepare: MIGRATE_PREPARE to tierkv (it drops its cold tier, overwrites the dropped memory with zeros before
+ *    freeing it, and reports the memory still in use). Zero pages cost QEMU a ~9-byte header each, in pre-copy and
+ *    post-copy (QEMU 7.2 migration/ram.c `save_zero_page`), so `tierkv` goes straight on to step 4;
+ * 3. balloon (`tierkv-balloon*`, the paper's method): `balloon` to the memory in use plus a headroom
+ *    ({@link computeBalloonTarget}), then poll `query-balloon` until it settles, stalls or a bound runs out. This
+ *    must happen BEFORE the switch to post-copy: QEMU ignores balloon discards while an incoming post-copy runs
+ *    (docs/devel/migration.rst, "Postcopy");
  * 4. configure: migration capabilities on BOTH sides (`postcopy-ram` must be set on the destination too), parameters
  *    on the source, `migrate-incoming` on the destination;
  * 5. migrate: `migrate` on the source, `migrate-start-postcopy` (at once by default: QEMU latches the request and
@@ -34,6 +37,7 @@ import { QmpClient, QmpError, parseQmpTarget, type QmpEvent } from './qmp.js';
 import type { MigrateSetParameters, MigrationCapabilityStatus, MigrationInfo, MigrationStatus } from './qmp-types.js';
 import {
   computeBalloonTarget,
+  needsBalloonDevice,
   strategyCapabilities,
   strategySpec,
   type BalloonBasis,
@@ -167,6 +171,8 @@ export interface ReportWaitInfo {
  */
 export interface MigrationReport {
   strategy: StrategyName;
+  /** What the strategy does, in one line (strategies.ts `description`). */
+  strategy_description: string;
   /** `completed`; `aborted` (failed before the post-copy switch, cleaned up, the VM runs on the source);
    * `vm-lost` (failed after the switch). */
   outcome: 'completed' | 'aborted' | 'vm-lost';
@@ -236,6 +242,10 @@ export interface MigrationReport {
   kv: string | null;
   kv_after: string | null;
   freed_bytes: number | null;
+  /** MIGRATE_PREPARE's `zeroed_bytes`: bytes tierkv overwrote with zeros before freeing them (null: not reported). */
+  zeroed_bytes: number | null;
+  /** MIGRATE_PREPARE's `zero_ms`: how long tierkv's worker took to zero them, ms. */
+  zero_ms: number | null;
   /** MIGRATE_PREPARE's whole reply. */
   kv_prepare: PrepareReply | null;
   /** `ok`, `skipped`, or `error: ...`. */
@@ -425,6 +435,7 @@ export function emptyMigrationReport(init: {
 }): MigrationReport {
   return {
     strategy: init.strategy,
+    strategy_description: strategySpec(init.strategy).description,
     outcome: 'aborted',
     status: 'not-started',
     total_time_ms: null,
@@ -464,6 +475,8 @@ export function emptyMigrationReport(init: {
     kv: init.kv ?? null,
     kv_after: init.kvAfter ?? null,
     freed_bytes: null,
+    zeroed_bytes: null,
+    zero_ms: null,
     kv_prepare: null,
     kv_done: 'skipped',
     kv_abort: 'skipped',
@@ -742,7 +755,7 @@ class MigrationRun {
         }
       }
     }
-    if (this.spec.shrink !== 'none') {
+    if (needsBalloonDevice(this.spec)) {
       if (!srcBalloon) throw new StepError(`strategy ${this.spec.name} needs a virtio-balloon device in the VM (-device virtio-balloon-pci)`);
       if (this.spec.shrink === 'free-page-hint' && !srcBalloon.freePageHint) {
         throw new StepError(`strategy ${this.spec.name} needs the balloon device's free-page-hint=on (with an iothread) on both sides`);
@@ -778,6 +791,15 @@ class MigrationRun {
     r.setup.prepare_ms = ms;
     r.dropped_keys = typeof reply.dropped_keys === 'number' ? reply.dropped_keys : null;
     r.freed_bytes = typeof reply.freed_bytes === 'number' ? reply.freed_bytes : null;
+    r.zeroed_bytes = typeof reply.zeroed_bytes === 'number' ? reply.zeroed_bytes : null;
+    r.zero_ms = typeof reply.zero_ms === 'number' ? reply.zero_ms : null;
+    if (this.spec.shrink === 'zero-pages' && (r.freed_bytes ?? 0) > 0 && !((r.zeroed_bytes ?? 0) > 0)) {
+      // Not fatal: the migration is still correct, it only sends the freed pages' old bytes.
+      r.warnings.push(
+        `tierkv freed ${((r.freed_bytes ?? 0) / MiB).toFixed(1)} MiB but reported no zeroed bytes (zeroed_bytes ${r.zeroed_bytes ?? 'missing'}): ` +
+          `with migrate-zero-freed no (or an older tierkv) those pages are sent in full; use tierkv-balloon or enable migrate-zero-freed`,
+      );
+    }
     this.progress({ message: `tierkv dropped ${r.dropped_keys ?? '?'} keys, freed ${((r.freed_bytes ?? 0) / MiB).toFixed(1)} MiB in ${ms} ms` });
   }
 

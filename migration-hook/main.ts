@@ -100,7 +100,10 @@ export function buildProgram(): Command {
     .option('--no-progress', 'print no progress')
     .addHelpText(
       'after',
-      `\nStrategies:\n${strategies}\n\nExit status: 0 completed, 1 failed and cleaned up (the VM runs on the source), ` +
+      `\nStrategies:\n${strategies}\n\n` +
+        '`tierkv` is the default method: tierkv zeroes the memory it drops, and QEMU sends zero pages as ~9-byte headers, so\n' +
+        'no balloon is needed. `tierkv-balloon` is the paper\'s exact method (balloon inflated before the post-copy switch).\n' +
+        '\nExit status: 0 completed, 1 failed and cleaned up (the VM runs on the source), ' +
         '2 bad arguments, 3 failed after the switch to post-copy (the VM is lost).',
     )
     .showHelpAfterError('(run with --help for usage)')

@@ -3,6 +3,7 @@
  * progress text, and a comparison table of several runs (one row per strategy).
  */
 import type { MigrationProgress, MigrationReport } from './controller.js';
+import { STRATEGIES } from './strategies.js';
 
 const MiB = 1024 * 1024;
 /** Placeholder for a figure that does not apply or was not reached. */
@@ -30,11 +31,12 @@ function alignRows(rows: [string, string][], indent = '  '): string[] {
 }
 
 /**
- * The report as a table for people: what ran, the outcome, the times (setup broken into its parts), the bytes, the
+ * The report as a table for people: what ran (the strategy and what it does), the outcome, the times (setup broken into its parts), the bytes, the
  * balloon and tierkv, then warnings, clean-up steps and the error if any. Ends without a newline.
  */
 export function formatReportTable(r: MigrationReport): string {
   const head = `tierkv-migrate: strategy ${r.strategy} — ${r.outcome}${r.postcopy ? ' (post-copy)' : ''}, QEMU status ${r.status}`;
+  const what = `  ${r.strategy}: ${r.strategy_description ?? STRATEGIES[r.strategy]?.description ?? ''}`;
   const env = `QEMU ${r.qemu_version ?? '?'}, accel ${r.accel ?? '?'}, guest RAM ${fmtMiB(r.guest_ram_bytes)}, ${r.source} → ${r.destination} via ${r.migrate_uri ?? r.dest_uri}`;
   const s = r.setup;
   const rows: [string, string][] = [
@@ -77,7 +79,7 @@ export function formatReportTable(r: MigrationReport): string {
   if (r.kv) {
     rows.push([
       'tierkv',
-      `${r.kv}: dropped ${num(r.dropped_keys)} keys, freed ${fmtMiB(r.freed_bytes)}; MIGRATE_DONE ${r.kv_done}; MIGRATE_ABORT ${r.kv_abort}`,
+      `${r.kv}: dropped ${num(r.dropped_keys)} keys, freed ${fmtMiB(r.freed_bytes)}, zeroed ${fmtMiB(r.zeroed_bytes ?? null)} in ${fmtMs(r.zero_ms ?? null)}; MIGRATE_DONE ${r.kv_done}; MIGRATE_ABORT ${r.kv_abort}`,
     ]);
   }
   const caps = Object.entries(r.capabilities.source)
@@ -91,7 +93,7 @@ export function formatReportTable(r: MigrationReport): string {
       p['max-postcopy-bandwidth'] === undefined ? NA : p['max-postcopy-bandwidth'] === 0 ? 'unlimited' : fmtMiB(p['max-postcopy-bandwidth']) + '/s'
     }`,
   ]);
-  const lines = [head, `  ${env}`, '', ...alignRows(rows)];
+  const lines = [head, what, `  ${env}`, '', ...alignRows(rows)];
   for (const w of r.warnings) lines.push(`  warning: ${w}`);
   for (const c of r.cleanup) lines.push(`  clean-up: ${c}`);
   if (r.error) lines.push(`  ERROR (${r.failed_phase}): ${r.error}`);

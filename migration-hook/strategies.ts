@@ -1,5 +1,5 @@
 /**
- * The migration strategies the controller knows, as data, and the balloon-target rule of the `tierkv` strategy.
+ * The migration strategies the controller knows, as data, and the balloon-target rule of the `tierkv-balloon` strategy.
  *
  * Background: pre-copy live migration (Clark et al., "Live Migration of Virtual Machines", NSDI 2005) sends RAM
  * while the guest runs and re-sends dirtied pages; post-copy (Hines & Gopalan, "Post-copy based live virtual
@@ -19,6 +19,8 @@ export const STRATEGY_NAMES = [
   'postcopy-preempt',
   'tierkv',
   'tierkv-preempt',
+  'tierkv-balloon',
+  'tierkv-balloon-preempt',
   'tierkv-precopy',
   'tierkv-report',
   'tierkv-report-preempt',
@@ -30,12 +32,14 @@ export type StrategyName = (typeof STRATEGY_NAMES)[number];
 /**
  * How a strategy shrinks what is sent, after tierkv's MIGRATE_PREPARE:
  * - `none`: nothing (baselines);
+ * - `zero-pages`: nothing on the controller's side: tierkv zeroed the memory it dropped before freeing it, and QEMU
+ *   sends zero pages as short headers (no balloon, no guest kernel option, no device feature);
  * - `balloon`: inflate the virtio-balloon to the memory still in use, wait until it settles (bounded);
  * - `free-page-hint`: pre-copy skips the pages the guest hints as free (device property `free-page-hint=on`);
  * - `free-page-reporting`: wait (bounded) while the guest reports freed blocks, which QEMU discards
  *   (device property `free-page-reporting=on`).
  */
-export type ShrinkMethod = 'none' | 'balloon' | 'free-page-hint' | 'free-page-reporting';
+export type ShrinkMethod = 'none' | 'zero-pages' | 'balloon' | 'free-page-hint' | 'free-page-reporting';
 
 /** What a strategy does, step by step. */
 export interface StrategySpec {
@@ -80,18 +84,34 @@ export const STRATEGIES: Readonly<Record<StrategyName, StrategySpec>> = {
   tierkv: {
     name: 'tierkv',
     prepare: true,
-    shrink: 'balloon',
+    shrink: 'zero-pages',
     mode: 'postcopy',
     preempt: false,
-    description: 'MIGRATE_PREPARE, inflate the balloon to the memory in use, then post-copy (the method)',
+    description: 'MIGRATE_PREPARE (tierkv zeroes the memory it drops), then post-copy; no balloon (the default)',
   },
   'tierkv-preempt': {
     name: 'tierkv-preempt',
     prepare: true,
-    shrink: 'balloon',
+    shrink: 'zero-pages',
     mode: 'postcopy',
     preempt: true,
     description: 'tierkv with postcopy-preempt',
+  },
+  'tierkv-balloon': {
+    name: 'tierkv-balloon',
+    prepare: true,
+    shrink: 'balloon',
+    mode: 'postcopy',
+    preempt: false,
+    description: "MIGRATE_PREPARE, inflate the balloon to the memory in use, then post-copy (the paper's exact method)",
+  },
+  'tierkv-balloon-preempt': {
+    name: 'tierkv-balloon-preempt',
+    prepare: true,
+    shrink: 'balloon',
+    mode: 'postcopy',
+    preempt: true,
+    description: 'tierkv-balloon with postcopy-preempt',
   },
   'tierkv-precopy': {
     name: 'tierkv-precopy',
@@ -118,6 +138,14 @@ export const STRATEGIES: Readonly<Record<StrategyName, StrategySpec>> = {
     description: 'tierkv-report with postcopy-preempt',
   },
 };
+
+/** The strategy `tierkv-migrate` and the experiment mean by "tierkv": MIGRATE_PREPARE with zeroing, post-copy. */
+export const DEFAULT_STRATEGY: StrategyName = 'tierkv';
+
+/** True when the strategy needs a virtio-balloon device in the VM (to inflate it, or for one of its features). */
+export function needsBalloonDevice(spec: StrategySpec): boolean {
+  return spec.shrink === 'balloon' || spec.shrink === 'free-page-hint' || spec.shrink === 'free-page-reporting';
+}
 
 /** True if `name` is a known strategy. */
 export function isStrategyName(name: string): name is StrategyName {
@@ -187,7 +215,7 @@ export interface BalloonTarget {
 const MiB = 1024 * 1024;
 
 /**
- * The `tierkv` strategy's balloon target: shrink the guest to what is still in use plus a headroom.
+ * The `tierkv-balloon` strategy's balloon target: shrink the guest to what is still in use plus a headroom.
  *
  * - With the guest's own figures (tierkv runs in the guest, so MIGRATE_PREPARE's `system_memory_total` and
  *   `system_memory_available` are the guest kernel's): `target = guestRam − (available − headroom)`.

@@ -4,8 +4,10 @@
  * `tierkv-migrate` (`runMigration()` of migration-hook/controller.ts) while a load generator on the host keeps
  * reading and writing through the forwarded port (clients.ts). Every run uses fresh VMs and the same data and seed.
  *
- * Cases: the controller's `precopy`, `postcopy`, `tierkv`, `tierkv-precopy` (balloon with free-page-hint=on) and
- * `tierkv-report` (free-page-reporting=on), plus `postcopy-init-on-free`: the fair baseline a careful operator would
+ * Cases: the controller's `precopy`, `postcopy`, `tierkv` (the default: MIGRATE_PREPARE with zeroing, post-copy, no
+ * balloon), `tierkv-preempt` (the same with postcopy-preempt), `tierkv-balloon` (the paper's exact method: balloon
+ * before post-copy), `tierkv-precopy` (balloon with free-page-hint=on) and `tierkv-report` (free-page-reporting=on),
+ * plus `postcopy-init-on-free`: the fair baseline a careful operator would
  * try without tierkv's help — the guest kernel booted with `init_on_free=1` (freed pages are zeroed, so QEMU sends
  * them as zero pages), an application-level `DEL` of the very keys tierkv holds in its cold tier (found with
  * `OBJECT TIER` before the clock starts) and `MEMORY PURGE` (release empty extents, GC), then plain post-copy. Its
@@ -42,7 +44,7 @@ import {
   type ClientSummary,
   type ClientWindow,
 } from './clients.js';
-import { buildGuestImage, type GuestImage } from './image.js';
+import { buildGuestImage, createRunDisk, type GuestImage } from './image.js';
 import { startGuestVm, tail, waitForTierkv, type GuestVm } from './vm.js';
 import { connect } from 'node:net';
 
@@ -50,7 +52,16 @@ import { connect } from 'node:net';
 export const RUN_DIR = join(REPO_ROOT, 'bench', 'migration', 'run');
 
 /** The experiment's cases, in run order within a repetition. */
-export const CASE_NAMES = ['precopy', 'postcopy', 'tierkv', 'tierkv-precopy', 'tierkv-report', 'postcopy-init-on-free'] as const;
+export const CASE_NAMES = [
+  'precopy',
+  'postcopy',
+  'tierkv',
+  'tierkv-preempt',
+  'tierkv-balloon',
+  'tierkv-precopy',
+  'tierkv-report',
+  'postcopy-init-on-free',
+] as const;
 export type CaseName = (typeof CASE_NAMES)[number];
 
 /** How a case is run. */
@@ -71,7 +82,30 @@ export interface CaseSpec {
 export const CASES: Readonly<Record<CaseName, CaseSpec>> = {
   precopy: { name: 'precopy', strategy: 'precopy', balloon: {}, kernelArgs: [], appDelete: false, description: 'plain pre-copy' },
   postcopy: { name: 'postcopy', strategy: 'postcopy', balloon: {}, kernelArgs: [], appDelete: false, description: "plain post-copy (the paper's baseline)" },
-  tierkv: { name: 'tierkv', strategy: 'tierkv', balloon: {}, kernelArgs: [], appDelete: false, description: 'MIGRATE_PREPARE, balloon to the memory in use, post-copy' },
+  tierkv: {
+    name: 'tierkv',
+    strategy: 'tierkv',
+    balloon: {},
+    kernelArgs: [],
+    appDelete: false,
+    description: 'MIGRATE_PREPARE (tierkv zeroes the memory it drops), post-copy, no balloon (the default)',
+  },
+  'tierkv-preempt': {
+    name: 'tierkv-preempt',
+    strategy: 'tierkv-preempt',
+    balloon: {},
+    kernelArgs: [],
+    appDelete: false,
+    description: 'tierkv with postcopy-preempt (page requests on their own channel)',
+  },
+  'tierkv-balloon': {
+    name: 'tierkv-balloon',
+    strategy: 'tierkv-balloon',
+    balloon: {},
+    kernelArgs: [],
+    appDelete: false,
+    description: "MIGRATE_PREPARE, balloon to the memory in use, post-copy (the paper's exact method)",
+  },
   'tierkv-precopy': {
     name: 'tierkv-precopy',
     strategy: 'tierkv-precopy',
@@ -133,9 +167,10 @@ export interface ExperimentConfig {
 /** The presets: default (sized for this 2-core machine, TCG), smoke (CI), paper (5 GiB, 10M items). */
 export function presetConfig(size: SizePreset, accel: QemuAccel): ExperimentConfig {
   const p = {
-    default: { guest_mib: 1024, keys: 2_000_000, cases: [...CASE_NAMES], repetitions: 3 },
+    default: { guest_mib: 1024, keys: 2_000_000, cases: CASE_NAMES.filter((n) => n !== 'tierkv-preempt'), repetitions: 3 },
     smoke: { guest_mib: 768, keys: 700_000, cases: ['postcopy', 'tierkv'] as CaseName[], repetitions: 1 },
-    paper: { guest_mib: 5120, keys: 10_000_000, cases: [...CASE_NAMES], repetitions: 3 },
+    // The issue's cases that matter at the paper's size, once each (each load of 10M keys takes minutes under TCG).
+    paper: { guest_mib: 5120, keys: 10_000_000, cases: ['postcopy', 'tierkv', 'tierkv-balloon', 'tierkv-precopy'] as CaseName[], repetitions: 1 },
   }[size];
   return withSizing({
     size,
@@ -229,7 +264,12 @@ export interface RunResult {
   };
   check: {
     hot_sampled: number;
+    /** Sampled hot keys that GET returned (with any value). */
+    hot_read: number;
+    /** Sampled hot keys that GET returned with their right value. */
     hot_present: number;
+    /** Sampled hot keys that GET returned with a wrong value (part of wrong_values). */
+    hot_wrong: number;
     cold_sampled: number;
     cold_present: number;
     wrong_values: number;
@@ -248,7 +288,7 @@ export interface ExperimentDoc {
   started_at: string;
   finished_at: string;
   machine: { nproc: number; cpu: string; mem_bytes: number; kernel: string; node: string; qemu: string | null };
-  image: { kernel_package: string; busybox_package: string; initrd_bytes: number; rootfs_bytes: number; key: string };
+  image: { kernel_package: string; busybox_package: string; initrd_bytes: number; rootfs_bytes: number; disk_bytes?: number; key: string };
   config: ExperimentConfig;
   runs: RunResult[];
 }
@@ -438,20 +478,27 @@ async function checkData(c: ExperimentConfig, port: number, dropped: boolean, db
     for (let i = 0; cold.length < c.check_keys && i < c.keys; i += Math.max(1, Math.floor(c.keys / (c.check_keys * 1.5)))) if (!hs.isHot(i)) cold.push(i);
   }
   let hotPresent = 0;
+  let hotRead = 0;
+  let hotWrong = 0;
   let coldPresent = 0;
   let wrong = 0;
   const hotSet_ = new Set(hot);
   await pipeReplies(port, [...hot, ...cold], ['GET'], (i, r) => {
     if (r === null) return;
-    if (r !== valueOf(c.seed, i, c.value_bytes).toString('latin1')) wrong++;
-    else if (hotSet_.has(i)) hotPresent++;
+    if (hotSet_.has(i)) hotRead++;
+    if (r !== valueOf(c.seed, i, c.value_bytes).toString('latin1')) {
+      wrong++;
+      if (hotSet_.has(i)) hotWrong++;
+    } else if (hotSet_.has(i)) hotPresent++;
     else coldPresent++;
   });
   const [dbsize] = await query('127.0.0.1', port, PASSWORD, [['DBSIZE']]);
   const ok = wrong === 0 && hotPresent >= 0.95 * hot.length && (dropped || coldPresent === cold.length);
   return {
     hot_sampled: hot.length,
+    hot_read: hotRead,
     hot_present: hotPresent,
+    hot_wrong: hotWrong,
     cold_sampled: cold.length,
     cold_present: coldPresent,
     wrong_values: wrong,
@@ -489,7 +536,9 @@ export async function runCase(c: ExperimentConfig, spec: CaseSpec, repetition: n
     'hot-ratio': String(c.hot_ratio),
     'maxmemory-policy': 'allkeys-lfu',
   };
-  const vmOpts = { image: o.image, memMiB: c.guest_mib, dir, tierkv: tierkvParams, kernelArgs: spec.kernelArgs, balloon: spec.balloon, accel: c.accel };
+  // One disk for both sides: the source boots from it, the destination opens the same file (shared storage).
+  const disk = createRunDisk(o.image, join(dir, 'root.qcow2'));
+  const vmOpts = { image: o.image, disk, memMiB: c.guest_mib, dir, tierkv: tierkvParams, kernelArgs: spec.kernelArgs, balloon: spec.balloon, accel: c.accel };
   let src: GuestVm | undefined;
   let dst: GuestVm | undefined;
   let load: ClientLoad | undefined;
@@ -687,7 +736,7 @@ export async function runExperiment(c: ExperimentConfig, o: RunExperimentOptions
     started_at: new Date().toISOString(),
     finished_at: '',
     machine: await machine(),
-    image: { kernel_package: image.kernelPackage, busybox_package: image.busyboxPackage, initrd_bytes: image.initrdBytes, rootfs_bytes: image.rootfsBytes, key: image.key },
+    image: { kernel_package: image.kernelPackage, busybox_package: image.busyboxPackage, initrd_bytes: image.initrdBytes, rootfs_bytes: image.rootfsBytes, disk_bytes: image.diskBytes, key: image.key },
     config: c,
     runs: [],
   };

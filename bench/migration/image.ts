@@ -1,22 +1,36 @@
 /**
- * The guest image of the migration experiment: a Debian kernel and an initramfs that boots straight into tierkv.
+ * The guest image of the migration experiment: a Debian kernel, a small initramfs, and an ext4 root disk image that
+ * boots into tierkv. The root file system lives on a virtio-blk disk, like a real VM's (the paper's VM image sat on
+ * shared storage); the initramfs only loads the modules and mounts it, so the guest keeps page cache as a real one
+ * does instead of holding its whole root file system in RAM as tmpfs.
  *
  * Built from Debian packages only, into bench/migration/build/ (git-ignored), and cached:
  * - `apt-get download` of the kernel that `linux-image-amd64` depends on and of `busybox-static` (the .debs are
  *   kept in build/debs/ and reused; nothing is installed on the host), unpacked with `dpkg-deb -x`;
- * - the virtio modules (virtio_pci, virtio_net, virtio_balloon, virtio_console and what they depend on), ordered by
- *   `depmod -b` + `modprobe -d … --show-depends` over the unpacked tree (the .deb ships no modules.dep);
+ * - the modules (virtio_pci, virtio_blk, ext4, virtio_net, virtio_balloon, virtio_console and what they depend on,
+ *   softdeps such as crc32c included), ordered by `depmod -b` + `modprobe -d … --show-depends` over the unpacked tree
+ *   (the .deb ships no modules.dep); they go into the initramfs, with busybox and guest/initramfs-init as /init;
  * - the host's `node` (debug info stripped) and the shared libraries `ldd` lists, at the same paths;
  * - tierkv's built `dist/` (server, allocator, protocol), package.json, and the runtime closure of package.json's
  *   "dependencies" from node_modules;
- * - guest/init as /init, packed with GNU cpio (newc) and compressed with zstd.
+ * - the root file system (busybox, node, tierkv, guest/init as /init) is written into a raw ext4 image with
+ *   `mkfs.ext4 -d` (e2fsprogs ≥ 1.43 fills a file system from a directory: no root, loop device or mount needed);
+ * - the initramfs is packed with GNU cpio (newc) and compressed with zstd.
+ *
+ * Every run gets a qcow2 overlay on top of the raw image ({@link createRunDisk}), which the source and the
+ * destination QEMU both open with the same `-drive`: QEMU migrates RAM and device state but not the disk, and on one
+ * host the image file is shared storage. The destination opens it inactive and takes it over when the source lets go
+ * (QEMU 7.2 migration/migration.c: the source's `bdrv_inactivate_all()` at the switch, the destination's
+ * `bdrv_activate_all()`; docs/devel/migration.rst). The guest's writes stay in the overlay, so the cached image
+ * never changes.
  *
  * The image is rebuilt when its key changes: a SHA-256 over the kernel and busybox package names, the node binary
  * (path, size, mtime), every file copied from dist/ and node_modules, guest/init and this builder's version. The
  * recipe follows the lab notes in /work/shared/vm-lab (what boots on these machines: TCG, Debian 6.1 kernel,
  * busybox, host node); the initramfs format is the kernel's (Documentation/filesystems/ramfs-rootfs-initramfs.rst).
  *
- * Host tools used: apt-get, apt-cache, dpkg-deb, depmod/modprobe (kmod), strip (binutils), ldd, cpio, zstd.
+ * Host tools used: apt-get, apt-cache, dpkg-deb, depmod/modprobe (kmod), strip (binutils), ldd, cpio, zstd,
+ * mkfs.ext4 (e2fsprogs), qemu-img (qemu-utils).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -26,12 +40,16 @@ import { REPO_ROOT } from '../lib/server.js';
 
 /** Where the image and its cache live (git-ignored). */
 export const BUILD_DIR = join(REPO_ROOT, 'bench', 'migration', 'build');
-/** The guest's PID 1 script. */
+/** The guest's PID 1 script on the root disk (run by the initramfs after switch_root). */
 export const GUEST_INIT = join(REPO_ROOT, 'bench', 'migration', 'guest', 'init');
+/** The initramfs's /init: loads the modules, mounts the root disk, switch_root. */
+export const INITRAMFS_INIT = join(REPO_ROOT, 'bench', 'migration', 'guest', 'initramfs-init');
 /** Bumped when the builder changes what it packs. */
-const BUILDER_VERSION = 3;
-/** Modules the guest loads (plus their dependencies). */
-export const GUEST_MODULES = ['virtio_pci', 'virtio_net', 'virtio_balloon', 'virtio_console'] as const;
+const BUILDER_VERSION = 4;
+/** Modules the guest loads (plus their dependencies), from the initramfs. */
+export const GUEST_MODULES = ['virtio_pci', 'virtio_blk', 'ext4', 'virtio_net', 'virtio_balloon', 'virtio_console'] as const;
+/** Free space left in the root file system on top of its files, bytes. */
+const ROOT_FS_SLACK_BYTES = 64 * 2 ** 20;
 /** dist/ folders the server needs at run time. */
 const DIST_DIRS = ['server', 'allocator', 'protocol'] as const;
 
@@ -39,6 +57,10 @@ const DIST_DIRS = ['server', 'allocator', 'protocol'] as const;
 export interface GuestImage {
   kernel: string;
   initrd: string;
+  /** The root file system: a raw ext4 image (never written; runs use an overlay from {@link createRunDisk}). */
+  disk: string;
+  /** Size of the disk image, bytes. */
+  diskBytes: number;
   kernelVersion: string;
   kernelPackage: string;
   busyboxPackage: string;
@@ -49,8 +71,10 @@ export interface GuestImage {
   /** Build time, ms (0 when cached). */
   buildMs: number;
   initrdBytes: number;
-  /** Bytes of the unpacked root file system (what stays in guest RAM as tmpfs). */
+  /** Bytes of the files in the root file system (on the disk, read into page cache as the guest uses them). */
   rootfsBytes: number;
+  /** Bytes of the unpacked initramfs (in guest RAM until switch_root frees it). */
+  initramfsBytes: number;
 }
 
 /** Options of {@link buildGuestImage}. */
@@ -222,14 +246,16 @@ export async function buildGuestImage(opts: BuildImageOptions = {}): Promise<Gue
   hashFile(h, join(REPO_ROOT, 'package.json'));
   for (const m of moduleDirs) for (const f of listFiles(m)) hashFile(h, join(m, f));
   hashFile(h, GUEST_INIT);
+  hashFile(h, INITRAMFS_INIT);
   const key = h.digest('hex').slice(0, 16);
 
   const manifestPath = join(BUILD_DIR, 'image.json');
   const kernelOut = join(BUILD_DIR, 'vmlinuz');
   const initrdOut = join(BUILD_DIR, 'initramfs.cpio.zst');
-  if (!opts.force && existsSync(manifestPath) && existsSync(kernelOut) && existsSync(initrdOut)) {
+  const diskOut = join(BUILD_DIR, 'rootfs.ext4');
+  if (!opts.force && existsSync(manifestPath) && existsSync(kernelOut) && existsSync(initrdOut) && existsSync(diskOut)) {
     const m = JSON.parse(readFileSync(manifestPath, 'utf8')) as GuestImage;
-    if (m.key === key) return { ...m, kernel: kernelOut, initrd: initrdOut, built: false, buildMs: 0 };
+    if (m.key === key) return { ...m, kernel: kernelOut, initrd: initrdOut, disk: diskOut, built: false, buildMs: 0 };
   }
 
   log(`building the guest image (key ${key})`);
@@ -238,12 +264,19 @@ export async function buildGuestImage(opts: BuildImageOptions = {}): Promise<Gue
   const kver = readdirSync(join(kroot, 'lib', 'modules'))[0];
   if (!kver) throw new Error(`no lib/modules/<version> in ${kernelDeb}`);
 
+  // Two trees: `initramfs` (busybox, modules, /init) and `rootfs` (the root disk's files).
+  const initramfs = join(BUILD_DIR, 'initramfs');
   const root = join(BUILD_DIR, 'rootfs');
-  rmSync(root, { recursive: true, force: true });
-  for (const d of ['bin', 'etc', 'lib/modules', 'proc', 'sys', 'dev', 'tmp', 'run', 'tierkv']) mkdirSync(join(root, d), { recursive: true });
+  for (const [tree, dirs] of [
+    [initramfs, ['bin', 'etc', 'lib/modules', 'proc', 'sys', 'dev', 'newroot']],
+    [root, ['bin', 'etc', 'proc', 'sys', 'dev', 'tmp', 'run', 'tierkv']],
+  ] as const) {
+    rmSync(tree, { recursive: true, force: true });
+    for (const d of dirs) mkdirSync(join(tree, d), { recursive: true });
+    copyFileSync(join(broot, 'bin', 'busybox'), join(tree, 'bin', 'busybox'));
+    chmodSync(join(tree, 'bin', 'busybox'), 0o755);
+  }
   copyFileSync(join(kroot, 'boot', `vmlinuz-${kver}`), kernelOut);
-  copyFileSync(join(broot, 'bin', 'busybox'), join(root, 'bin', 'busybox'));
-  chmodSync(join(root, 'bin', 'busybox'), 0o755);
 
   // Modules in dependency order.
   run('depmod', ['-b', kroot, kver]);
@@ -258,11 +291,11 @@ export async function buildGuestImage(opts: BuildImageOptions = {}): Promise<Gue
   const modList: string[] = [];
   for (const ko of order) {
     const rel = ko.startsWith(modPrefix) ? ko.slice(modPrefix.length) : ko.split(`/lib/modules/${kver}/`)[1]!;
-    mkdirSync(dirname(join(root, 'lib', 'modules', rel)), { recursive: true });
-    copyFileSync(ko, join(root, 'lib', 'modules', rel));
+    mkdirSync(dirname(join(initramfs, 'lib', 'modules', rel)), { recursive: true });
+    copyFileSync(ko, join(initramfs, 'lib', 'modules', rel));
     modList.push(rel);
   }
-  writeFileSync(join(root, 'etc', 'modules.list'), modList.join('\n') + '\n');
+  writeFileSync(join(initramfs, 'etc', 'modules.list'), modList.join('\n') + '\n');
   log(`modules: ${modList.map((m) => m.split('/').pop()).join(' ')}`);
 
   // node and its libraries.
@@ -288,12 +321,25 @@ export async function buildGuestImage(opts: BuildImageOptions = {}): Promise<Gue
   copyFileSync(GUEST_INIT, join(root, 'init'));
   chmodSync(join(root, 'init'), 0o755);
 
+  copyFileSync(INITRAMFS_INIT, join(initramfs, 'init'));
+  chmodSync(join(initramfs, 'init'), 0o755);
+
   const tmp = `${initrdOut}.tmp`;
-  await shell(`find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc --quiet --owner=0:0 | zstd -q -T0 -3 -f -o '${tmp}'`, root);
+  await shell(`find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc --quiet --owner=0:0 | zstd -q -T0 -3 -f -o '${tmp}'`, initramfs);
   await shell(`mv -f '${tmp}' '${initrdOut}'`, BUILD_DIR);
+
+  // The root disk: ext4 filled from the staged tree, files owned by root, sized to the files plus some slack.
+  const rootfsBytes = dirBytes(root);
+  const diskBytes = Math.ceil((rootfsBytes * 1.15 + ROOT_FS_SLACK_BYTES) / 2 ** 20) * 2 ** 20;
+  const diskTmp = `${diskOut}.tmp`;
+  rmSync(diskTmp, { force: true });
+  run('mkfs.ext4', ['-q', '-F', '-L', 'tierkv-root', '-d', root, '-E', 'root_owner=0:0', diskTmp, `${diskBytes / 1024}k`]);
+  await shell(`mv -f '${diskTmp}' '${diskOut}'`, BUILD_DIR);
   const image: GuestImage = {
     kernel: kernelOut,
     initrd: initrdOut,
+    disk: diskOut,
+    diskBytes,
     kernelVersion: kver,
     kernelPackage,
     busyboxPackage: busyboxDeb.split('/').pop()!.replace(/\.deb$/, ''),
@@ -301,9 +347,22 @@ export async function buildGuestImage(opts: BuildImageOptions = {}): Promise<Gue
     built: true,
     buildMs: Math.round(performance.now() - t0),
     initrdBytes: statSync(initrdOut).size,
-    rootfsBytes: dirBytes(root),
+    rootfsBytes,
+    initramfsBytes: dirBytes(initramfs),
   };
   writeFileSync(manifestPath, JSON.stringify(image, null, 1) + '\n');
-  log(`guest image built in ${image.buildMs} ms: initramfs ${(image.initrdBytes / 2 ** 20).toFixed(1)} MiB, rootfs ${(image.rootfsBytes / 2 ** 20).toFixed(1)} MiB, kernel ${kver}`);
+  log(`guest image built in ${image.buildMs} ms: initramfs ${(image.initrdBytes / 2 ** 20).toFixed(1)} MiB, root disk ${(diskBytes / 2 ** 20).toFixed(0)} MiB (${(rootfsBytes / 2 ** 20).toFixed(1)} MiB of files), kernel ${kver}`);
   return image;
+}
+
+/**
+ * Creates the disk one run's source and destination share: a qcow2 overlay at `path` whose backing file is the
+ * image's raw root disk (`qemu-img create -f qcow2 -F raw -b`), so the guest's writes never reach the cached image.
+ * @returns `path`.
+ * @throws Error when qemu-img fails.
+ */
+export function createRunDisk(image: GuestImage, path: string): string {
+  rmSync(path, { force: true });
+  run('qemu-img', ['create', '-q', '-f', 'qcow2', '-F', 'raw', '-b', image.disk, path]);
+  return path;
 }

@@ -21,17 +21,18 @@ export const BENCH_LOCK = '/tmp/bench.lock';
 
 const HELP = `usage: node dist/bench/migration/main.js [--smoke | --paper] [options]
   --smoke                 CI size: 768 MiB guest, 700,000 keys, postcopy and tierkv, 1 repetition
-  --paper                 the paper's size: 5 GiB guest, 10,000,000 keys (long under TCG)
+  --paper                 the paper's size: 5 GiB guest, 10,000,000 keys, postcopy, tierkv, tierkv-balloon and
+                          tierkv-precopy, 1 repetition (~45 min under TCG); writes paper.json, not latest.json
   --keys N                keys to load (default 2,000,000)
   --guest-mib M           guest RAM, MiB (default 1024)
-  --reps R                repetitions (default 3)
+  --reps R                repetitions (default 3; --paper 1)
   --cases a,b,...         cases to run (${CASE_NAMES.join(', ')})
   --rate OPS              client operations per second during the run (default 200)
   --bandwidth MIBPS       migration bandwidth cap, MiB/s, both phases (default 128)
   --accel auto|tcg|kvm    accelerator (default auto: KVM only where a hardware KVM works)
   --out DIR               where latest.json goes (default bench/migration/results); RESULTS.md and charts are
                           written beside it only for the default folder
-  --report-only           re-render RESULTS.md and the charts from latest.json
+  --report-only           re-render RESULTS.md and the charts from latest.json (and paper.json if present)
   --no-lock               do not take ${BENCH_LOCK}`;
 
 /**
@@ -124,14 +125,18 @@ async function main(): Promise<number> {
   const log = (s: string): void => void process.stderr.write(`[migration] ${s}\n`);
   const outDir = values.out ?? RESULTS_DIR;
   const latest = join(outDir, 'latest.json');
+  const paperJson = join(outDir, 'paper.json');
+  const readDoc = (p: string): ExperimentDoc | undefined => (existsSync(p) ? (JSON.parse(readFileSync(p, 'utf8')) as ExperimentDoc) : undefined);
   if (values['report-only']) {
     const doc = JSON.parse(readFileSync(latest, 'utf8')) as ExperimentDoc;
-    const files = await writeResults(doc, outDir === RESULTS_DIR ? dirname(RESULTS_DIR) : outDir);
+    const files = await writeResults(doc, outDir === RESULTS_DIR ? dirname(RESULTS_DIR) : outDir, readDoc(paperJson));
     log(`wrote ${files.join(', ')}`);
     return 0;
   }
   if (values.smoke && values.paper) throw new Error('--smoke and --paper exclude each other');
   const size: SizePreset = values.smoke ? 'smoke' : values.paper ? 'paper' : 'default';
+  // The paper's size has a file of its own; RESULTS.md shows it as the "Paper's size" section beside latest.json.
+  const outJson = size === 'paper' ? paperJson : latest;
   const accelArg = (values.accel ?? 'auto') as 'auto' | 'tcg' | 'kvm';
   if (!['auto', 'tcg', 'kvm'].includes(accelArg)) throw new Error(`--accel: auto, tcg or kvm, not ${accelArg}`);
   let c = presetConfig(size, await chooseAccel(accelArg));
@@ -165,13 +170,14 @@ async function main(): Promise<number> {
     const doc = await runExperiment(c, {
       log,
       command,
-      onRun: (_r, d) => writeFileSync(`${latest}.partial`, JSON.stringify(d) + '\n'),
+      onRun: (_r, d) => writeFileSync(`${outJson}.partial`, JSON.stringify(d) + '\n'),
     });
-    writeFileSync(latest, JSON.stringify(doc, null, 1) + '\n');
-    if (existsSync(`${latest}.partial`)) rmSync(`${latest}.partial`);
-    log(`wrote ${latest} (${doc.runs.length} runs in ${((Date.now() - t0) / 60000).toFixed(1)} min)`);
-    if (outDir === RESULTS_DIR) {
-      const files = await writeResults(doc, dirname(RESULTS_DIR));
+    writeFileSync(outJson, JSON.stringify(doc, null, 1) + '\n');
+    if (existsSync(`${outJson}.partial`)) rmSync(`${outJson}.partial`);
+    log(`wrote ${outJson} (${doc.runs.length} runs in ${((Date.now() - t0) / 60000).toFixed(1)} min)`);
+    const main = size === 'paper' ? readDoc(latest) : doc;
+    if (outDir === RESULTS_DIR && main) {
+      const files = await writeResults(main, dirname(RESULTS_DIR), size === 'paper' ? doc : readDoc(paperJson));
       log(`wrote ${files.join(', ')}`);
     }
     const failed = doc.runs.filter((r) => r.status !== 'ok');

@@ -3,7 +3,10 @@
  * image.ts, with tierkv's RESP and HTTP ports forwarded to 127.0.0.1, a virtio-balloon, and a second QMP socket for
  * the migration controller (QEMU serves one client per QMP socket; the runner keeps the first).
  *
- * Devices: q35, one vCPU, `-cpu max` under TCG (`-cpu host` under a real KVM), `virtio-net-pci` on user-mode
+ * Devices: q35, one vCPU, `-cpu max` under TCG (`-cpu host` under a real KVM), the root disk as `virtio-blk-pci`
+ * (the run's qcow2 overlay of image.ts's ext4 image, opened by the source and the destination alike: shared storage
+ * on one host; QEMU's default `cache=writeback` is coherent there, as both processes go through the same host page
+ * cache, and the source flushes before the destination takes the image over), `virtio-net-pci` on user-mode
  * networking with `restrict=on` (the guest can reach nothing outside; `hostfwd` still forwards 127.0.0.1:PORT to the
  * guest's 10.0.2.15), the guest console on a serial file. A destination gets the same devices and `-incoming defer`;
  * only its forwarded host ports differ, which migration allows (the network backend is not part of the guest state).
@@ -12,7 +15,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { startQemu, type QemuAccel, type QemuBalloonOptions, type QemuInstance } from '../../migration-hook/qemu-process.js';
+import { escapeQemuOptionValue, startQemu, type QemuAccel, type QemuBalloonOptions, type QemuInstance } from '../../migration-hook/qemu-process.js';
 import { RespClient, RespError } from '../lib/resp.js';
 import type { GuestImage } from './image.js';
 
@@ -32,6 +35,8 @@ export interface GuestVmOptions {
   /** Host ports forwarded to tierkv's RESP and HTTP ports. */
   respPort: number;
   httpPort: number;
+  /** The root disk both sides open: the run's overlay from image.ts `createRunDisk` (qcow2). */
+  disk: string;
   /** Start as a migration destination (`-incoming defer`): the guest does not boot. */
   incoming?: boolean;
   /** tierkv parameters, passed on the kernel command line as `tkv.NAME=VALUE` (no spaces in values). */
@@ -91,6 +96,8 @@ export async function startGuestVm(o: GuestVmOptions): Promise<GuestVm> {
       '-kernel', o.image.kernel,
       '-initrd', o.image.initrd,
       '-append', cmdline,
+      '-drive', `file=${escapeQemuOptionValue(o.disk)},format=qcow2,if=none,id=root0`,
+      '-device', 'virtio-blk-pci,drive=root0',
       '-no-reboot',
       '-serial', `file:${serialPath}`,
       '-netdev', `user,id=n0,restrict=on,${fwd}`,

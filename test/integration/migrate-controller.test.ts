@@ -80,9 +80,9 @@ describe.skipIf(!HAVE_QEMU)('migration controller against real QEMU (TCG) and a 
   });
 
   /** A source and an `-incoming defer` destination, each with an extra QMP socket (`ctl`) for the CLI. */
-  async function startPair(opts: { dstMemMiB?: number } = {}): Promise<{ src: QemuInstance; dst: QemuInstance; srcCtl: string; dstCtl: string }> {
+  async function startPair(opts: { dstMemMiB?: number; noBalloon?: boolean } = {}): Promise<{ src: QemuInstance; dst: QemuInstance; srcCtl: string; dstCtl: string }> {
     const n = ++pairNo;
-    const balloon = { freePageHint: true, freePageReporting: true };
+    const balloon = opts.noBalloon ? false : { freePageHint: true, freePageReporting: true };
     const loader = ['-device', `loader,file=${blobPath},addr=0x${BLOB_ADDR.toString(16)}`];
     const srcCtl = tmp.sock(`${n}-src.ctl`);
     const dstCtl = tmp.sock(`${n}-dst.ctl`);
@@ -251,6 +251,15 @@ describe.skipIf(!HAVE_QEMU)('migration controller against real QEMU (TCG) and a 
           expect(report.report_wait).toBeNull();
         }
         if (spec.shrink === 'free-page-hint') expect(report.free_page_hint).toBe(true);
+        if (spec.shrink === 'zero-pages') {
+          // The default: no balloon at all; tierkv (migrate-zero-freed yes by default) zeroed what it dropped.
+          expect(srcExec.mock.calls.some(([cmd]) => cmd === 'balloon' || cmd === 'query-balloon')).toBe(false);
+          expect(report.balloon_ms).toBeNull();
+          expect(report.setup.balloon_ms).toBeNull();
+          expect(report.zeroed_bytes).toBeGreaterThan(0);
+          expect(report.zero_ms).not.toBeNull();
+          expect(report.warnings.join('\n')).not.toMatch(/zeroed/);
+        }
 
         // tierkv
         await waitLogged('done', doneBefore + (spec.prepare ? 1 : 0));
@@ -283,7 +292,7 @@ describe.skipIf(!HAVE_QEMU)('migration controller against real QEMU (TCG) and a 
     const srcExec = vi.spyOn(pair.src.qmp, 'execute');
     try {
       const err = await runMigration({
-        ...baseOptions(pair, 'tierkv'),
+        ...baseOptions(pair, 'tierkv-balloon'),
         balloonStallMs: 3000,
         onPhase: async (phase) => {
           if (phase === 'balloon') {
@@ -362,6 +371,49 @@ describe.skipIf(!HAVE_QEMU)('migration controller against real QEMU (TCG) and a 
     }
   });
 
+  it('tierkv, the default, needs no balloon device: a VM without one migrates intact, and tierkv zeroed what it dropped', async () => {
+    await fillCold();
+    const pair = await startPair({ noBalloon: true });
+    try {
+      const report = await runMigration(baseOptions(pair, 'tierkv'));
+      expect(report).toMatchObject({ strategy: 'tierkv', outcome: 'completed', status: 'completed', kv_done: 'ok', balloon_target_bytes: null });
+      expect(report.free_page_hint).toBeNull(); // no balloon device was found
+      expect(report.zeroed_bytes).toBeGreaterThan(0);
+      expect(await destinationHoldsBlob(pair.dst)).toBe(true);
+    } finally {
+      await stopPair(pair);
+    }
+    // The paper's method cannot run there: refused in the preflight, before tierkv is touched.
+    const prepBefore = Number((await migrationInfo())['migrate_prepares']);
+    const pair2 = await startPair({ noBalloon: true });
+    try {
+      const err = await runMigration(baseOptions(pair2, 'tierkv-balloon')).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(MigrationFailedError);
+      expect((err as MigrationFailedError).reason).toMatch(/needs a virtio-balloon device/);
+      expect(Number((await migrationInfo())['migrate_prepares'])).toBe(prepBefore);
+    } finally {
+      await stopPair(pair2);
+    }
+  });
+
+  it('tierkv against a tierkv that does not zero what it drops (migrate-zero-freed no): completes, and the report warns that the freed pages were sent in full', async () => {
+    await redis.config('SET', 'migrate-zero-freed', 'no');
+    try {
+      await fillCold();
+      const pair = await startPair();
+      try {
+        const report = await runMigration(baseOptions(pair, 'tierkv'));
+        expect(report).toMatchObject({ strategy: 'tierkv', outcome: 'completed', kv_done: 'ok', zeroed_bytes: 0 });
+        expect(report.freed_bytes).toBeGreaterThan(0);
+        expect(report.warnings.join('\n')).toMatch(/reported no zeroed bytes.*sent in full; use tierkv-balloon or enable migrate-zero-freed/);
+      } finally {
+        await stopPair(pair);
+      }
+    } finally {
+      await redis.config('SET', 'migrate-zero-freed', 'yes');
+    }
+  });
+
   it('a destination that dies after the switch to post-copy: fatal for the VM, said plainly, nothing cancelled', async () => {
     await fillCold();
     const pair = await startPair();
@@ -415,7 +467,7 @@ describe.skipIf(!HAVE_QEMU)('migration controller against real QEMU (TCG) and a 
       if (!existsSync(MIGRATE_MAIN)) throw new Error(`${MIGRATE_MAIN} is missing: run \`npm run build\` (npm test does it first)`);
     });
 
-    it('tierkv with --json: exit 0, one JSON object on stdout with QEMU\'s figures, MIGRATE_DONE reaches tierkv; --progress prints to stderr', async () => {
+    it('tierkv-balloon (the paper\'s method) with --json: exit 0, one JSON object on stdout with QEMU\'s figures, MIGRATE_DONE reaches tierkv; --progress prints to stderr', async () => {
       await fillCold();
       const doneBefore = logged('done');
       const pair = await startPair();
@@ -426,7 +478,7 @@ describe.skipIf(!HAVE_QEMU)('migration controller against real QEMU (TCG) and a 
           '--dest-uri', 'tcp:127.0.0.1:0',
           '--kv', `${kv.host}:${kv.port}`,
           '--kv-password', PASSWORD,
-          '--strategy', 'tierkv',
+          '--strategy', 'tierkv-balloon',
           '--balloon-headroom', '32mb',
           '--balloon-stall', '500',
           '--max-bandwidth', '64mb',
@@ -437,7 +489,8 @@ describe.skipIf(!HAVE_QEMU)('migration controller against real QEMU (TCG) and a 
         const lines = res.stdout.trim().split('\n');
         expect(lines).toHaveLength(1);
         const report = JSON.parse(lines[0]!) as MigrationReport;
-        expect(report).toMatchObject({ strategy: 'tierkv', outcome: 'completed', status: 'completed', kv_done: 'ok' });
+        expect(report).toMatchObject({ strategy: 'tierkv-balloon', outcome: 'completed', status: 'completed', kv_done: 'ok' });
+        expect(report.strategy_description).toMatch(/paper's exact method/);
         const info = await pair.src.qmp.queryMigrate();
         expect(report.transferred_bytes).toBe(info.ram!.transferred);
         expect(report.migration_time_ms).toBe(info['total-time']);

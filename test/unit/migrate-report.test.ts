@@ -11,7 +11,7 @@ import { NA, fmtMiB, fmtMs, formatComparisonTable, formatProgress, formatReportJ
 const MiB = 1024 * 1024;
 
 function sample(): MigrationReport {
-  const r = emptyMigrationReport({ strategy: 'tierkv', source: '/s.qmp', destination: '/d.qmp', destUri: 'tcp:127.0.0.1:0', kv: '127.0.0.1:6379' });
+  const r = emptyMigrationReport({ strategy: 'tierkv-balloon', source: '/s.qmp', destination: '/d.qmp', destUri: 'tcp:127.0.0.1:0', kv: '127.0.0.1:6379' });
   Object.assign(r, {
     outcome: 'completed',
     status: 'completed',
@@ -53,7 +53,8 @@ describe('report rendering', () => {
 
   it('the table for people names the strategy, outcome, setup parts, bytes, balloon, tierkv and warnings', () => {
     const text = formatReportTable(sample());
-    expect(text).toMatch(/^tierkv-migrate: strategy tierkv — completed \(post-copy\), QEMU status completed/);
+    expect(text).toMatch(/^tierkv-migrate: strategy tierkv-balloon — completed \(post-copy\), QEMU status completed/);
+    expect(text.split('\n')[1]).toMatch(/^ {2}tierkv-balloon: MIGRATE_PREPARE, inflate the balloon .*paper's exact method/);
     expect(text).toMatch(/setup time\s+849 ms/);
     expect(text).toMatch(/ {4}balloon\s+808 ms/);
     expect(text).toMatch(/free page reporting\s+—/);
@@ -65,6 +66,16 @@ describe('report rendering', () => {
     expect(text).toMatch(/bandwidth caps\s+pre-copy 64\.0 MiB\/s, post-copy unlimited/);
     expect(text).toMatch(/warning: balloon did not settle/);
     expect(text).not.toMatch(/ERROR/);
+  });
+
+  it('the default tierkv strategy says it uses no balloon, and shows what tierkv zeroed', () => {
+    const r = emptyMigrationReport({ strategy: 'tierkv', source: '/s.qmp', destination: '/d.qmp', destUri: 'tcp:127.0.0.1:0', kv: '127.0.0.1:6379' });
+    Object.assign(r, { outcome: 'completed', status: 'completed', dropped_keys: 10, freed_bytes: 64 * MiB, zeroed_bytes: 60 * MiB, zero_ms: 42 });
+    const text = formatReportTable(r);
+    expect(r.strategy_description).toMatch(/no balloon/);
+    expect(text.split('\n')[1]).toMatch(/^ {2}tierkv: MIGRATE_PREPARE \(tierkv zeroes the memory it drops\), then post-copy; no balloon/);
+    expect(text).toMatch(/freed 64\.0 MiB, zeroed 60\.0 MiB in 42 ms/);
+    expect(text).not.toMatch(/balloon target/);
   });
 
   it('a failed report shows the error and the clean-up', () => {
@@ -114,7 +125,7 @@ describe('report rendering', () => {
     const lines = formatComparisonTable([a, b]).split('\n');
     expect(lines).toHaveLength(4);
     expect(lines[0]).toMatch(/^strategy\s+outcome\s+total ms/);
-    expect(lines[2]).toMatch(/^tierkv\s+completed\s+1369\s+849\s+19\s+808\s+—/);
+    expect(lines[2]).toMatch(/^tierkv-balloon\s+completed\s+1369\s+849\s+19\s+808\s+—/);
     expect(lines[3]).toMatch(/^precopy\s+aborted\s+—/);
     const col = lines[0]!.indexOf('total ms') + 'total ms'.length;
     expect(lines[2]![col - 1]).toBe('9'); // numbers are right-aligned under their header

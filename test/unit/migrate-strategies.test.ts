@@ -9,7 +9,9 @@ import {
   STRATEGIES,
   STRATEGY_NAMES,
   computeBalloonTarget,
+  DEFAULT_STRATEGY,
   isStrategyName,
+  needsBalloonDevice,
   strategyCapabilities,
   strategySpec,
 } from '../../migration-hook/strategies.js';
@@ -24,10 +26,23 @@ describe('strategies', () => {
       expect(STRATEGIES[n].preempt).toBe(n.endsWith('-preempt'));
       expect(isStrategyName(n)).toBe(true);
     }
-    expect(STRATEGIES.tierkv).toMatchObject({ shrink: 'balloon', mode: 'postcopy' });
+    // The default: MIGRATE_PREPARE (tierkv zeroes what it drops), post-copy, no balloon.
+    expect(DEFAULT_STRATEGY).toBe('tierkv');
+    expect(STRATEGIES.tierkv).toMatchObject({ prepare: true, shrink: 'zero-pages', mode: 'postcopy', preempt: false });
+    expect(STRATEGIES['tierkv-preempt']).toMatchObject({ shrink: 'zero-pages', mode: 'postcopy', preempt: true });
+    // The paper's exact method, kept under its own name.
+    expect(STRATEGIES['tierkv-balloon']).toMatchObject({ prepare: true, shrink: 'balloon', mode: 'postcopy', preempt: false });
+    expect(STRATEGIES['tierkv-balloon-preempt']).toMatchObject({ shrink: 'balloon', mode: 'postcopy', preempt: true });
+    expect(STRATEGIES.tierkv.description).toMatch(/no balloon/);
+    expect(STRATEGIES['tierkv-balloon'].description).toMatch(/paper's exact method/);
     expect(STRATEGIES['tierkv-precopy']).toMatchObject({ shrink: 'free-page-hint', mode: 'precopy' });
     expect(STRATEGIES['tierkv-report']).toMatchObject({ shrink: 'free-page-reporting', mode: 'postcopy' });
     expect(STRATEGIES.precopy).toMatchObject({ shrink: 'none', mode: 'precopy' });
+  });
+
+  it('only the balloon, free-page-hint and free-page-reporting strategies need a balloon device', () => {
+    const need = STRATEGY_NAMES.filter((n) => needsBalloonDevice(STRATEGIES[n]));
+    expect(need).toEqual(['tierkv-balloon', 'tierkv-balloon-preempt', 'tierkv-precopy', 'tierkv-report', 'tierkv-report-preempt']);
   });
 
   it('strategySpec rejects unknown names and lists the known ones', () => {
