@@ -39,6 +39,9 @@ async function main(): Promise<void> {
     log.fatal({ err: e }, 'could not listen');
     process.exit(1);
   }
+  // Start the zeroing worker now rather than at the first MIGRATE_PREPARE: a new worker thread takes seconds to
+  // boot in an emulated (TCG) guest, which would be setup time of the migration.
+  if (config.migrateZeroFreed && config.enableMigrateCommand !== 'no') srv.core.migration.warmUp();
   log.info(
     {
       version: tierkvVersion(),

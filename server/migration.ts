@@ -109,6 +109,11 @@ export class MigrationManager {
 
   constructor(private readonly core: ServerCore) {}
 
+  /** Starts the zeroing worker ahead of the first MIGRATE_PREPARE (zero-release.ts `start`). */
+  warmUp(): void {
+    this.zeroer.start();
+  }
+
   /** Stops the zeroing worker, if one was started. */
   close(): Promise<void> {
     return this.zeroer.close();

@@ -111,7 +111,8 @@ export class ZeroReleaser {
     if (w !== null) await w.terminate();
   }
 
-  private start(): Worker {
+  /** Starts the worker if it is not running (done lazily by `release`; call early to take its boot off that path). */
+  start(): Worker {
     if (this.worker !== null) return this.worker;
     const w = new Worker(WORKER_SCRIPT, { eval: true });
     w.unref();
