@@ -104,11 +104,15 @@ export class ZeroReleaser {
     return p;
   }
 
-  /** Stops the worker (pending releases are rejected). */
-  async close(): Promise<void> {
+  /**
+   * Stops the worker (pending releases are rejected). Does not wait for the thread to end: it is unref'd, so it
+   * never holds the process or a server's close (SHUTDOWN) up.
+   */
+  close(): Promise<void> {
     const w = this.worker;
     this.worker = null;
-    if (w !== null) await w.terminate();
+    if (w !== null) void w.terminate();
+    return Promise.resolve();
   }
 
   /** Starts the worker if it is not running (done lazily by `release`; call early to take its boot off that path). */
