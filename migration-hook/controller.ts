@@ -184,6 +184,10 @@ export interface MigrationReport {
   setup_time_ms: number | null;
   /** MIGRATE_PREPARE round trip. */
   prepare_ms: number | null;
+  /** True when MIGRATE_PREPARE ran during the first pre-copy pass (strategy `overlap`), outside the setup. */
+  prepare_overlapped: boolean;
+  /** With `prepare_overlapped`: when MIGRATE_PREPARE was sent, ms from the request (controller clock). */
+  prepare_started_ms: number | null;
   /** From the `balloon` command until it settled or the wait gave up. */
   balloon_ms: number | null;
   /** QEMU's `downtime` (under-reports post-copy's real pause: see guest_pause_ms). */
@@ -441,6 +445,8 @@ export function emptyMigrationReport(init: {
     total_time_ms: null,
     setup_time_ms: null,
     prepare_ms: null,
+    prepare_overlapped: false,
+    prepare_started_ms: null,
     balloon_ms: null,
     downtime_ms: null,
     transferred_bytes: null,
@@ -622,7 +628,7 @@ class MigrationRun {
     try {
       await this.connect();
       await this.preflight();
-      if (this.spec.prepare) await this.prepare();
+      if (this.spec.prepare && !this.spec.overlap) await this.prepare();
       if (this.spec.shrink === 'balloon') await this.balloon();
       if (this.spec.shrink === 'free-page-reporting') await this.reportWait();
       await this.configure();
@@ -770,6 +776,16 @@ class MigrationRun {
 
   async prepare(): Promise<void> {
     await this.enter('prepare', `MIGRATE_PREPARE to tierkv at ${this.report.kv}`);
+    await this.sendPrepare();
+    this.report.setup.prepare_ms = this.report.prepare_ms;
+  }
+
+  /**
+   * Sends MIGRATE_PREPARE and records its reply (`prepare_ms`, dropped/freed/zeroed bytes) in the report; the
+   * caller decides whether its time is part of the setup (step 2) or overlaps the first pre-copy pass (`overlap`).
+   * @throws {StepError} when tierkv cannot be reached or refuses.
+   */
+  async sendPrepare(): Promise<void> {
     const t = performance.now();
     let reply: PrepareReply;
     try {
@@ -788,7 +804,6 @@ class MigrationRun {
     const r = this.report;
     r.kv_prepare = reply;
     r.prepare_ms = ms;
-    r.setup.prepare_ms = ms;
     r.dropped_keys = typeof reply.dropped_keys === 'number' ? reply.dropped_keys : null;
     r.freed_bytes = typeof reply.freed_bytes === 'number' ? reply.freed_bytes : null;
     r.zeroed_bytes = typeof reply.zeroed_bytes === 'number' ? reply.zeroed_bytes : null;
@@ -996,10 +1011,30 @@ class MigrationRun {
         r.warnings.push(`migrate-start-postcopy was refused: ${errMessage(err)}`);
       }
     };
-    if (postcopy && after === 0) await requestSwitch();
+    // overlap: MIGRATE_PREPARE runs during the first pre-copy pass; the switch waits for its reply.
+    let prepared = !this.spec.overlap;
+    let prepareError: unknown;
+    let preparing: Promise<void> | undefined;
+    if (this.spec.overlap) {
+      r.prepare_overlapped = true;
+      r.prepare_started_ms = round1(this.now());
+      this.progress({ message: `MIGRATE_PREPARE to tierkv at ${r.kv} while the first pre-copy pass runs` });
+      preparing = this.sendPrepare().then(
+        () => {
+          prepared = true;
+          this.wake?.();
+        },
+        (err: unknown) => {
+          prepareError = err;
+          this.wake?.();
+        },
+      );
+    }
+    if (postcopy && after === 0 && prepared) await requestSwitch();
     let info: MigrationInfo = {};
     for (;;) {
       if (this.srcLost) throw new StepError(this.srcLost);
+      if (prepareError !== undefined && !this.switched) throw prepareError;
       info = await this.src.queryMigrate();
       const status = info.status;
       if (status && POSTCOPY_STATES.has(status)) this.switched = true;
@@ -1022,7 +1057,7 @@ class MigrationRun {
         );
       }
       if (this.dstFailure && !this.switched) throw new StepError(this.dstFailure);
-      if (postcopy && this.switchRequestedAt === undefined && status === 'active' && this.activeAt !== undefined && this.now() - this.activeAt >= after) {
+      if (postcopy && prepared && this.switchRequestedAt === undefined && status === 'active' && this.activeAt !== undefined && this.now() - this.activeAt >= after) {
         await requestSwitch();
       }
       if (performance.now() - tMigrate > bound) throw new StepError(`the migration did not finish within ${bound} ms (status ${status})`);
@@ -1030,6 +1065,10 @@ class MigrationRun {
       await this.nap(this.poll);
     }
     r.status = info.status!;
+    if (preparing) {
+      await preparing; // the migration ended first (a small guest converged in pre-copy): still record the reply
+      if (prepareError !== undefined) r.warnings.push(`MIGRATE_PREPARE failed after the migration ended: ${errMessage(prepareError)}`);
+    }
     if (info.status !== 'completed') {
       let why = info['error-desc'] ?? '';
       if (this.dstFailure) why = why ? `${why}; ${this.dstFailure}` : this.dstFailure;

@@ -21,6 +21,7 @@ export const STRATEGY_NAMES = [
   'tierkv-preempt',
   'tierkv-balloon',
   'tierkv-balloon-preempt',
+  'tierkv-overlap',
   'tierkv-precopy',
   'tierkv-report',
   'tierkv-report-preempt',
@@ -51,6 +52,13 @@ export interface StrategySpec {
   mode: 'precopy' | 'postcopy';
   /** Also enable the `postcopy-preempt` capability (page requests get their own channel; QEMU ≥ 7.1). */
   preempt: boolean;
+  /**
+   * Send MIGRATE_PREPARE as the migration starts instead of before it: the first pre-copy pass (mostly zero pages
+   * of the guest's free memory, a ~9-byte header each) runs while tierkv drops and zeroes its cold tier, and the
+   * switch to post-copy waits for tierkv's reply. Pages zeroed after they were sent are dirty and go again as zero
+   * pages; only cold pages sent before their zeroing are wasted. Needs `mode: 'postcopy'` and `shrink: 'zero-pages'`.
+   */
+  overlap?: boolean;
   /** One line for help texts and reports. */
   description: string;
 }
@@ -112,6 +120,15 @@ export const STRATEGIES: Readonly<Record<StrategyName, StrategySpec>> = {
     mode: 'postcopy',
     preempt: true,
     description: 'tierkv-balloon with postcopy-preempt',
+  },
+  'tierkv-overlap': {
+    name: 'tierkv-overlap',
+    prepare: true,
+    shrink: 'zero-pages',
+    mode: 'postcopy',
+    preempt: false,
+    overlap: true,
+    description: 'tierkv, but MIGRATE_PREPARE runs during the first pre-copy pass; the post-copy switch follows its reply',
   },
   'tierkv-precopy': {
     name: 'tierkv-precopy',

@@ -57,6 +57,7 @@ export const CASE_NAMES = [
   'postcopy',
   'tierkv',
   'tierkv-preempt',
+  'tierkv-overlap',
   'tierkv-balloon',
   'tierkv-precopy',
   'tierkv-report',
@@ -97,6 +98,14 @@ export const CASES: Readonly<Record<CaseName, CaseSpec>> = {
     kernelArgs: [],
     appDelete: false,
     description: 'tierkv with postcopy-preempt (page requests on their own channel)',
+  },
+  'tierkv-overlap': {
+    name: 'tierkv-overlap',
+    strategy: 'tierkv-overlap',
+    balloon: {},
+    kernelArgs: [],
+    appDelete: false,
+    description: 'tierkv with MIGRATE_PREPARE during the first pre-copy pass, post-copy after its reply',
   },
   'tierkv-balloon': {
     name: 'tierkv-balloon',

@@ -456,6 +456,12 @@ export function whereTimeGoes(doc: ExperimentDoc): string[] {
       ['MIGRATE_PREPARE until its reply (drop, zeroing, waiting for the RSS to fall and settle)', kvf('release_ms')],
       ['main-thread stall', kvf('stall_us') / 1000],
     ].filter(([, v]) => Number.isFinite(v as number)) as [string, number][];
+    // overlap strategies: MIGRATE_PREPARE ran during the first pre-copy pass, so it is inside the transfer
+    const overlapped = median(ok.map((r) => (r.setup.prepare_ms === null && r.prepare_ms !== null ? r.prepare_ms : null)));
+    const precopyMiB = median(ok.map((r) => (r.precopy_bytes === null ? null : r.precopy_bytes / 1048576)));
+    if (Number.isFinite(overlapped)) {
+      inside.unshift([`MIGRATE_PREPARE during the transfer (the pre-copy pass before the switch sent ${precopyMiB.toFixed(1)} MiB)`, overlapped]);
+    }
     out.push(
       `- **${c}**: total ${ms(total)} ms = ` +
         parts.filter(([, v]) => v > 0.5).map(([k, v]) => `${k} ${ms(v)} ms (${((100 * v) / total).toFixed(0)} %)`).join(' + ') +

@@ -272,6 +272,14 @@ describe.skipIf(!HAVE_QEMU)('migration controller against real QEMU (TCG) and a 
           expect(report.dropped_keys).toBeLessThanOrEqual(cold + 5000);
           expect(report.kv_prepare?.['migration_state']).toBe('prepared');
           expect(report.prepare_ms).toBeGreaterThan(0);
+          // overlap: MIGRATE_PREPARE ran after `migrate`, outside the setup, and the switch came after its reply
+          expect(report.prepare_overlapped).toBe(spec.overlap === true);
+          expect(report.setup.prepare_ms).toBe(spec.overlap ? null : report.prepare_ms);
+          if (spec.overlap) {
+            expect(report.prepare_started_ms).toBeGreaterThanOrEqual(report.setup_time_ms! - 1000);
+            const switchAt = report.events.find((e) => e.side === 'source' && e.event === 'MIGRATION' && e.data.status === 'postcopy-active')?.t_ms;
+            expect(switchAt).toBeGreaterThanOrEqual(report.prepare_started_ms! + report.prepare_ms!);
+          }
           expect(report.kv_done).toBe('ok');
           expect(logged('done')).toBe(doneBefore + 1);
         } else {
