@@ -46,6 +46,8 @@ import {
 } from './strategies.js';
 
 const MiB = 1024 * 1024;
+/** Default {@link MigrationOptions.overlapBandwidth}, bytes/s. */
+export const DEFAULT_OVERLAP_BANDWIDTH = 8 * MiB;
 
 /** The controller's phases, in order; `abort` is the clean-up after a failure before the post-copy switch. */
 export type MigrationPhase =
@@ -122,6 +124,13 @@ export interface MigrationOptions {
   maxPostcopyBandwidth?: number;
   /** QEMU `downtime-limit`, ms. */
   downtimeLimitMs?: number;
+  /**
+   * Overlap strategies: pre-copy bandwidth cap while MIGRATE_PREPARE runs, bytes/s (default 8 MiB/s). QEMU's rate
+   * limit counts bytes sent, and a zero page costs a ~9-byte header, so a low cap lets the first pass race over the
+   * guest's zero (free) pages while it sends few data pages that the zeroing could still turn into zero pages. After
+   * the switch, `max-postcopy-bandwidth` applies (QEMU's postcopy_start sets it).
+   */
+  overlapBandwidth?: number;
   /** Post-copy strategies: switch this long after the migration became `active`, ms (default 0: request the
    * switch right after `migrate`). */
   postcopyAfterMs?: number;
@@ -560,6 +569,7 @@ class MigrationRun {
       maxPostcopyBandwidth: o.maxPostcopyBandwidth,
       downtimeLimitMs: o.downtimeLimitMs,
       postcopyAfterMs: o.postcopyAfterMs,
+      overlapBandwidth: o.overlapBandwidth,
     })) {
       if (v !== undefined && !(Number.isFinite(v) && v >= 0)) throw new RangeError(`${k} must be a non-negative number, got ${v}`);
     }
@@ -963,6 +973,10 @@ class MigrationRun {
       const post = this.o.maxPostcopyBandwidth ?? this.o.maxBandwidth;
       if (post !== undefined && this.spec.mode === 'postcopy') params['max-postcopy-bandwidth'] = Math.round(post);
       if (this.o.downtimeLimitMs !== undefined) params['downtime-limit'] = Math.round(this.o.downtimeLimitMs);
+      if (this.spec.overlap) {
+        params['max-bandwidth'] = Math.round(this.o.overlapBandwidth ?? DEFAULT_OVERLAP_BANDWIDTH);
+        params['max-postcopy-bandwidth'] = Math.round(post ?? 0); // 0: unlimited after the switch
+      }
       if (Object.keys(params).length > 0) await this.src.migrateSetParameters(params);
       const all = await this.src.queryMigrateParameters();
       r.parameters = {};

@@ -23,7 +23,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
-import { MigrationFailedError, runMigration, type MigrationOptions, type MigrationReport } from '../../migration-hook/controller.js';
+import { DEFAULT_OVERLAP_BANDWIDTH, MigrationFailedError, runMigration, type MigrationOptions, type MigrationReport } from '../../migration-hook/controller.js';
 import { startQemu, stopAllQemu, type QemuInstance } from '../../migration-hook/qemu-process.js';
 import { formatComparisonTable, formatReportTable } from '../../migration-hook/report.js';
 import { STRATEGIES, STRATEGY_NAMES, type StrategyName } from '../../migration-hook/strategies.js';
@@ -276,6 +276,8 @@ describe.skipIf(!HAVE_QEMU)('migration controller against real QEMU (TCG) and a 
           expect(report.prepare_overlapped).toBe(spec.overlap === true);
           expect(report.setup.prepare_ms).toBe(spec.overlap ? null : report.prepare_ms);
           if (spec.overlap) {
+            // pre-copy crawls at the overlap cap while tierkv zeroes; post-copy gets the normal cap
+            expect(report.parameters).toMatchObject({ 'max-bandwidth': DEFAULT_OVERLAP_BANDWIDTH, 'max-postcopy-bandwidth': 64 * MiB });
             expect(report.prepare_started_ms).toBeGreaterThanOrEqual(report.setup_time_ms! - 1000);
             const switchAt = report.events.find((e) => e.side === 'source' && e.event === 'MIGRATION' && e.data.status === 'postcopy-active')?.t_ms;
             expect(switchAt).toBeGreaterThanOrEqual(report.prepare_started_ms! + report.prepare_ms!);
