@@ -179,7 +179,7 @@ export function presetConfig(size: SizePreset, accel: QemuAccel): ExperimentConf
     default: { guest_mib: 1024, keys: 2_000_000, cases: CASE_NAMES.filter((n) => n !== 'tierkv-preempt'), repetitions: 3 },
     smoke: { guest_mib: 768, keys: 700_000, cases: ['postcopy', 'tierkv'] as CaseName[], repetitions: 1 },
     // The cases that matter at the paper's size, once each (each load of 10M keys takes minutes under TCG).
-    paper: { guest_mib: 5120, keys: 10_000_000, cases: ['postcopy', 'tierkv', 'tierkv-balloon', 'tierkv-precopy'] as CaseName[], repetitions: 1 },
+    paper: { guest_mib: 5120, keys: 10_000_000, cases: ['postcopy', 'tierkv', 'tierkv-overlap', 'tierkv-balloon', 'tierkv-precopy'] as CaseName[], repetitions: 1 },
   }[size];
   return withSizing({
     size,
