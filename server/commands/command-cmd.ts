@@ -3,7 +3,7 @@
  * reply shapes of Redis 7 (src/server.c addReplyCommandInfo, addReplyCommandDocs). redis-cli uses COMMAND DOCS
  * for its hints; cluster-aware clients use the key positions.
  */
-import { globMatch } from '../glob.js';
+import { globMatch } from '../keyspace/glob.js';
 import { argIs, argLatin1 } from './args.js';
 import type { CommandContext } from './context.js';
 import { CommandTable } from './table.js';

@@ -3,9 +3,9 @@
  * single-threaded), so handlers get everything through it without any per-command allocation.
  */
 import type { ReplyWriter } from '../../protocol/reply-writer.js';
-import type { Client } from '../client.js';
+import type { Client } from '../core/client.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
-import type { ServerCore } from '../server-core.js';
+import type { ServerCore } from '../core/server-core.js';
 import type { Command } from './types.js';
 
 /** The arguments of the current command: `argc` byte ranges of `buf` (argument 0 is the command name). */

@@ -2,8 +2,8 @@
  * Server commands: INFO CONFIG (GET SET RESETSTAT REWRITE HELP) DBSIZE FLUSHDB FLUSHALL TIME MEMORY (USAGE STATS
  * DOCTOR PURGE HELP) SHUTDOWN. Semantics follow Redis 7 (src/server.c, src/config.c, src/object.c).
  */
-import { forceGc } from '../gc.js';
-import { buildInfo, selectSections } from '../info.js';
+import { forceGc } from '../memory/gc.js';
+import { buildInfo, selectSections } from '../observe/info.js';
 import { TIER_COLD, TIER_HOT } from '../keyspace/keyspace.js';
 import { argIs, argLL, argLatin1, argUtf8, LL } from './args.js';
 import type { CommandContext } from './context.js';

@@ -6,7 +6,7 @@
  * that are written, expire, are evicted, flushed or dropped by MIGRATE_PREPARE before EXEC make it answer a null
  * array (optimistic locking).
  */
-import type { Client } from '../client.js';
+import type { Client } from '../core/client.js';
 import type { CommandContext } from './context.js';
 import { keySpec, type CommandSpec } from './types.js';
 

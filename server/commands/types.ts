@@ -104,6 +104,6 @@ export interface Command extends CommandSpec {
   usec: number;
   rejectedCalls: number;
   failedCalls: number;
-  /** Latency histogram for INFO latencystats (server/info.ts `recordLatency`), allocated on the first call. */
+  /** Latency histogram for INFO latencystats (server/observe/info.ts `recordLatency`), allocated on the first call. */
   latency: Uint32Array | null;
 }

@@ -482,7 +482,7 @@ export class Keyspace implements KeyMatcher {
    * Moves the current item, byte for byte (header, counter, access time, expire time, key, value), into a free
    * chunk of a page that its slab class of `tier` already has (arena `allocExisting`: no new page is taken); the
    * index entry then points at the new address and the old chunk is freed. Used by the page mover
-   * (slab-rebalancer.ts) to empty a page without losing the item. Requires `slot` to be valid; not for jumbo items.
+   * (page-mover.ts) to empty a page without losing the item. Requires `slot` to be valid; not for jumbo items.
    * @returns false (nothing changed) when the class has no page with a free chunk
    */
   moveCurrent(tier: number): boolean {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Arena, TIER_COLD, TIER_HOT } from '../../allocator/arena.js';
 import { Keyspace, NO_TTL } from '../../server/keyspace/keyspace.js';
 import { LFU_INIT_VAL, lfuIncrement } from '../../server/keyspace/lfu.js';
-import { TierManager } from '../../server/tiers.js';
+import { TierManager } from '../../server/memory/tiers.js';
 import type { Config } from '../../server/config/config.js';
 
 const MiB = 1 << 20;

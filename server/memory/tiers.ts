@@ -32,11 +32,11 @@
  * performEvictions + eviction time proc, and memcached's LRU maintainer with its per-pass limit of moves).
  * `tier_work_max_us` reports the longest slice since start.
  */
-import { TIER_COLD, TIER_HOT } from '../allocator/arena.js';
-import { itemLfu } from '../allocator/item.js';
-import type { Config } from './config/config.js';
-import type { Keyspace } from './keyspace/keyspace.js';
-import { LFU_INIT_VAL } from './keyspace/lfu.js';
+import { TIER_COLD, TIER_HOT } from '../../allocator/arena.js';
+import { itemLfu } from '../../allocator/item.js';
+import type { Config } from '../config/config.js';
+import type { Keyspace } from '../keyspace/keyspace.js';
+import { LFU_INIT_VAL } from '../keyspace/lfu.js';
 import { SliceStats } from './work-slice.js';
 
 /**

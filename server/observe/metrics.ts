@@ -1,5 +1,5 @@
 /**
- * Prometheus metrics of one server, exposed by the HTTP listener at `GET /metrics` (server/http/).
+ * Prometheus metrics of one server, exposed by the HTTP listener at `GET /metrics` (server/net/http/).
  *
  * Everything goes through one prom-client `Registry` per server (never prom-client's global registry, so tests
  * can run several servers in one process):
@@ -8,7 +8,7 @@
  * - redis_exporter's names and types for what Redis has (`redis_memory_used_bytes`, `redis_commands_total{cmd}`,
  *   `redis_db_keys{db="db0"}`, ...), so the Grafana dashboards written for redis_exporter work unchanged. The
  *   mapping from INFO fields to metric names is redis_exporter's (oliver006/redis_exporter, exporter/exporter.go
- *   `metricMapGauges`/`metricMapCounters` and info.go); values are the same figures INFO prints (server/info.ts).
+ *   `metricMapGauges`/`metricMapCounters` and info.go); values are the same figures INFO prints (server/observe/info.ts).
  * - tierkv's own under `tierkv_`: tier bytes/keys/extents by `tier` label, promotions, demotions, LFU counter resets,
  *   a histogram of tier work slice durations, MIGRATE_PREPARE counts, dropped keys, histograms of the stall and
  *   release durations, and the migration state.
@@ -27,11 +27,11 @@ import {
   type Metric,
   Registry,
 } from 'prom-client';
-import { TIER_COLD, TIER_HOT } from '../allocator/arena.js';
+import { TIER_COLD, TIER_HOT } from '../../allocator/arena.js';
 import { clientsMemory, fragmentation, mainThreadCpu, residentBytes, systemMemory } from './info.js';
-import type { PrepareReport } from './migration.js';
-import type { ServerCore } from './server-core.js';
-import { REDIS_COMPAT_VERSION, tierkvVersion } from './version.js';
+import type { PrepareReport } from '../memory/migrate-prepare.js';
+import type { ServerCore } from '../core/server-core.js';
+import { REDIS_COMPAT_VERSION, tierkvVersion } from '../config/version.js';
 
 /** Upper bounds (seconds) of the tier work slice histogram: around the default 100 µs budget. */
 export const SLICE_BUCKETS = [5e-6, 10e-6, 25e-6, 50e-6, 75e-6, 100e-6, 125e-6, 150e-6, 200e-6, 300e-6, 500e-6, 1e-3, 5e-3];
@@ -411,11 +411,11 @@ export class TierkvMetrics {
     gauge('tierkv_tier_demote_level', 'Moving average of the access counters of demoted items', () => core.tiers.demoteLevel);
     gauge('tierkv_arena_bytes', 'Bytes of all extents of the arena (INFO arena_bytes)', () => a.arenaBytes());
     gauge('tierkv_slab_pages_bytes', 'Bytes of the slab pages assigned to a class, both tiers (INFO slab_pages_bytes)', () => a.slabPages() * a.pageSize);
-    gauge('tierkv_slab_page_budget_bytes', 'Budget of the slab pages kept by the page mover, 0 without maxmemory (INFO slab_page_budget_bytes)', () => core.rebalancer.budgetBytes());
-    counter('tierkv_slab_reassigned_pages_total', 'Slab pages emptied by the page mover and returned to the pool (INFO slab_reassigned_pages)', () => core.rebalancer.stats.reassignedPages);
-    counter('tierkv_slab_reassign_moved_keys_total', 'Items moved to another chunk of their class by the page mover (INFO slab_reassign_moved_keys)', () => core.rebalancer.stats.movedKeys);
-    counter('tierkv_slab_reassign_evicted_keys_total', 'Items evicted by the page mover to empty a page (INFO slab_reassign_evicted_keys; also in evicted_keys)', () => core.rebalancer.stats.evictedKeys);
-    gauge('tierkv_slab_reassign_work_max_seconds', 'Longest page mover slice since start (INFO slab_reassign_work_max_us)', () => core.rebalancer.stats.workMaxUs / 1e6);
+    gauge('tierkv_slab_page_budget_bytes', 'Budget of the slab pages kept by the page mover, 0 without maxmemory (INFO slab_page_budget_bytes)', () => core.pageMover.budgetBytes());
+    counter('tierkv_slab_reassigned_pages_total', 'Slab pages emptied by the page mover and returned to the pool (INFO slab_reassigned_pages)', () => core.pageMover.stats.reassignedPages);
+    counter('tierkv_slab_reassign_moved_keys_total', 'Items moved to another chunk of their class by the page mover (INFO slab_reassign_moved_keys)', () => core.pageMover.stats.movedKeys);
+    counter('tierkv_slab_reassign_evicted_keys_total', 'Items evicted by the page mover to empty a page (INFO slab_reassign_evicted_keys; also in evicted_keys)', () => core.pageMover.stats.evictedKeys);
+    gauge('tierkv_slab_reassign_work_max_seconds', 'Longest page mover slice since start (INFO slab_reassign_work_max_us)', () => core.pageMover.stats.workMaxUs / 1e6);
     gauge('tierkv_dead_index_entries', 'Index entries still pointing into dropped extents (cleaned up in the background)', () => core.ks.deadEntries);
 
     counter('tierkv_migrate_prepares_total', 'MIGRATE_PREPARE runs completed', () => core.migration.stats.prepares);

@@ -8,10 +8,10 @@
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import { TIER_COLD, TIER_HOT } from '../allocator/arena.js';
-import type { Command } from './commands/types.js';
-import type { ServerCore } from './server-core.js';
-import { REDIS_COMPAT_VERSION, tierkvVersion } from './version.js';
+import { TIER_COLD, TIER_HOT } from '../../allocator/arena.js';
+import type { Command } from '../commands/types.js';
+import type { ServerCore } from '../core/server-core.js';
+import { REDIS_COMPAT_VERSION, tierkvVersion } from '../config/version.js';
 
 /** Every section in Redis's output order (src/server.c genRedisInfoString), then tierkv's own. */
 const ALL_SECTIONS = ['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'modules', 'commandstats',
@@ -333,7 +333,7 @@ const SECTION_BUILDERS: Record<string, (core: ServerCore) => string[]> = {
       `arena_bytes:${core.arena.arenaBytes()}`,
       `arena_extents:${core.arena.extentCount(TIER_HOT) + core.arena.extentCount(TIER_COLD)}`,
       `slab_pages_bytes:${core.arena.slabPages() * core.arena.pageSize}`,
-      `slab_page_budget_bytes:${core.rebalancer.budgetBytes()}`,
+      `slab_page_budget_bytes:${core.pageMover.budgetBytes()}`,
       `js_heap_used_bytes:${heap.heapUsed}`,
       `js_heap_total_bytes:${heap.heapTotal}`,
       `js_external_bytes:${heap.external}`,
@@ -429,12 +429,12 @@ const SECTION_BUILDERS: Record<string, (core: ServerCore) => string[]> = {
       'io_threaded_writes_processed:0',
       'reply_buffer_shrinks:0',
       'reply_buffer_expands:0',
-      `slab_reassigned_pages:${core.rebalancer.stats.reassignedPages}`,
-      `slab_reassign_moved_keys:${core.rebalancer.stats.movedKeys}`,
-      `slab_reassign_evicted_keys:${core.rebalancer.stats.evictedKeys}`,
-      `slab_reassign_aborted:${core.rebalancer.stats.aborted}`,
-      `slab_reassign_work_us:${Math.round(core.rebalancer.stats.workTotalUs)}`,
-      `slab_reassign_work_max_us:${Math.round(core.rebalancer.stats.workMaxUs)}`,
+      `slab_reassigned_pages:${core.pageMover.stats.reassignedPages}`,
+      `slab_reassign_moved_keys:${core.pageMover.stats.movedKeys}`,
+      `slab_reassign_evicted_keys:${core.pageMover.stats.evictedKeys}`,
+      `slab_reassign_aborted:${core.pageMover.stats.aborted}`,
+      `slab_reassign_work_us:${Math.round(core.pageMover.stats.workTotalUs)}`,
+      `slab_reassign_work_max_us:${Math.round(core.pageMover.stats.workMaxUs)}`,
     ];
   },
   replication(core) {

@@ -6,23 +6,23 @@
  * Dispatch follows Redis's processCommand (src/server.c): command lookup (unknown command / unknown subcommand
  * errors), arity check, authentication, maxmemory (evict, or -OOM for commands flagged denyoom), then the handler.
  */
-import { Arena, ArenaFullError } from '../allocator/arena.js';
-import { ReplyWriter } from '../protocol/reply-writer.js';
+import { Arena, ArenaFullError } from '../../allocator/arena.js';
+import { ReplyWriter } from '../../protocol/reply-writer.js';
 import type { Client } from './client.js';
-import { CommandContext, type Argv } from './commands/context.js';
-import { CommandTable } from './commands/table.js';
-import type { Command } from './commands/types.js';
-import { ERR } from './commands/reply-helpers.js';
-import { allCommands } from './commands/index.js';
-import type { Config } from './config/config.js';
-import { EVICT_FAIL, EVICT_RUNNING, performEvictions } from './eviction.js';
-import { Keyspace } from './keyspace/keyspace.js';
-import { TierManager } from './tiers.js';
-import { SlabRebalancer } from './slab-rebalancer.js';
-import { forceGc, takeReleased } from './gc.js';
-import { MigrationManager } from './migration.js';
+import { CommandContext, type Argv } from '../commands/context.js';
+import { CommandTable } from '../commands/table.js';
+import type { Command } from '../commands/types.js';
+import { ERR } from '../commands/reply-helpers.js';
+import { allCommands } from '../commands/index.js';
+import type { Config } from '../config/config.js';
+import { EVICT_FAIL, EVICT_RUNNING, performEvictions } from '../memory/eviction.js';
+import { Keyspace } from '../keyspace/keyspace.js';
+import { TierManager } from '../memory/tiers.js';
+import { PageMover } from '../memory/page-mover.js';
+import { forceGc, takeReleased } from '../memory/gc.js';
+import { MigrationManager } from '../memory/migrate-prepare.js';
 import type { Logger } from './log.js';
-import { recordLatency } from './info.js';
+import { recordLatency } from '../observe/info.js';
 
 /** Seconds over which INFO client_recent_max_input_buffer / _output_buffer look back (Redis: 8). */
 export const CLIENT_PEAK_SLOTS = 8;
@@ -74,8 +74,8 @@ export class ServerCore {
   readonly arena: Arena;
   readonly ks: Keyspace;
   readonly tiers: TierManager;
-  /** The slab page mover: keeps the arena's slab pages within a budget derived from maxmemory (slab-rebalancer.ts). */
-  readonly rebalancer: SlabRebalancer;
+  /** The slab page mover: keeps the arena's slab pages within a budget derived from maxmemory (page-mover.ts). */
+  readonly pageMover: PageMover;
   readonly migration: MigrationManager;
   readonly table: CommandTable;
   readonly writer = new ReplyWriter();
@@ -128,7 +128,7 @@ export class ServerCore {
     const ks = this.ks;
     ks.index.expandAllowed = (more) => config.maxmemory === 0 || ks.usedMemory() + more <= config.maxmemory;
     this.tiers = new TierManager(this.ks, config);
-    this.rebalancer = new SlabRebalancer(this.ks, config, this.tiers);
+    this.pageMover = new PageMover(this.ks, config, this.tiers);
     this.migration = new MigrationManager(this);
     config.onChange('hot-ratio', () => {
       // The tiers converge incrementally: demotions follow from the next command or idle slice.
@@ -250,9 +250,9 @@ export class ServerCore {
     }
     this.stats.totalCommandsProcessed++;
     // A bounded slice of tier work after the command (tiers.ts), only when the hot tier is over capacity; then one
-    // of the page mover (slab-rebalancer.ts), only when the slab pages are over their budget.
+    // of the page mover (page-mover.ts), only when the slab pages are over their budget.
     if (this.tiers.pending()) this.tiers.slice();
-    if (this.rebalancer.pending()) this.rebalancer.slice();
+    if (this.pageMover.pending()) this.pageMover.slice();
   }
 
   /**
@@ -484,8 +484,8 @@ export class ServerCore {
       this.tiers.onEpoch();
     }
     if (this.tiers.pending()) this.tiers.slice();
-    this.rebalancer.onCron();
-    if (this.rebalancer.pending()) this.rebalancer.slice();
+    this.pageMover.onCron();
+    if (this.pageMover.pending()) this.pageMover.slice();
     if (this.config.maxmemory > 0 && ks.usedMemory() > this.config.maxmemory) this.scheduleBackgroundEviction();
     // Extents released by deletes, evictions or FLUSHALL, and dropped reply, query and HTTP buffers (gc.ts), free
     // their RAM only when V8 collects them: V8 does not collect soon by itself (the JS heap stays small), so collect

@@ -25,11 +25,11 @@
  * is demoted (the cold tier must not refill while the VM's memory is being sent) and, with a maxmemory, the hot
  * tier's capacity is the memory limit: a full hot tier evicts or answers -OOM per maxmemory-policy.
  */
-import { TIER_COLD, TIER_HOT, type ZeroList } from '../allocator/arena.js';
+import { TIER_COLD, TIER_HOT, type ZeroList } from '../../allocator/arena.js';
 import { forceGc } from './gc.js';
 import { ZeroReleaser } from './zero-release.js';
-import { residentBytes, systemMemory } from './info.js';
-import type { ServerCore } from './server-core.js';
+import { residentBytes, systemMemory } from '../observe/info.js';
+import type { ServerCore } from '../core/server-core.js';
 
 /** Longest wait for the RSS to fall after the drop, ms. */
 export const RELEASE_WAIT_MS = 3000;
