@@ -22,7 +22,7 @@ import { PageMover } from '../memory/page-mover.js';
 import { forceGc, takeReleased } from '../memory/gc.js';
 import { MigrationManager } from '../memory/migrate-prepare.js';
 import type { Logger } from './log.js';
-import { recordLatency } from '../observe/info.js';
+import { recordLatency } from '../observe/latency.js';
 
 /** Seconds over which INFO client_recent_max_input_buffer / _output_buffer look back (Redis: 8). */
 export const CLIENT_PEAK_SLOTS = 8;

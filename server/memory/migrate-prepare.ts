@@ -28,7 +28,7 @@
 import { TIER_COLD, TIER_HOT, type ZeroList } from '../../allocator/arena.js';
 import { forceGc } from './gc.js';
 import { ZeroReleaser } from './zero-release.js';
-import { residentBytes, systemMemory } from '../observe/info.js';
+import { residentBytes, systemMemory } from '../observe/proc.js';
 import type { ServerCore } from '../core/server-core.js';
 
 /** Longest wait for the RSS to fall after the drop, ms. */

@@ -6,10 +6,10 @@
  * Nothing here walks the keyspace: fields are O(1), except the client memory sums (O(clients)) and the
  * per-command sections (O(commands)).
  */
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { TIER_COLD, TIER_HOT } from '../../allocator/arena.js';
-import type { Command } from '../commands/types.js';
+import { latencyPercentile } from './latency.js';
+import { mainThreadCpu, residentBytes, systemMemory } from './proc.js';
 import type { ServerCore } from '../core/server-core.js';
 import { REDIS_COMPAT_VERSION, tierkvVersion } from '../config/version.js';
 
@@ -18,17 +18,6 @@ const ALL_SECTIONS = ['server', 'clients', 'memory', 'persistence', 'stats', 're
   'errorstats', 'latencystats', 'cluster', 'keyspace', 'tiers', 'migration'];
 /** Sections printed by INFO without arguments (Redis "default": all but commandstats and latencystats). */
 const DEFAULT_SECTIONS = ALL_SECTIONS.filter((s) => s !== 'commandstats' && s !== 'latencystats');
-
-/** Resident set size of this process in bytes, read from /proc/self/statm (falls back to process.memoryUsage). */
-export function residentBytes(): number {
-  try {
-    const statm = readFileSync('/proc/self/statm', 'latin1');
-    const pages = Number(statm.split(' ')[1]);
-    return pages * 4096;
-  } catch {
-    return process.memoryUsage.rss();
-  }
-}
 
 /**
  * INFO memory `mem_fragmentation_ratio` / `mem_fragmentation_bytes` (and their Prometheus gauges).
@@ -55,7 +44,6 @@ export function fragmentation(used: number, rss: number, mem: { heapUsed: number
   return { ratio: allocated > 0 ? rss / allocated : 0, bytes: rss - allocated };
 }
 
-/** Total and available system memory in bytes from /proc/meminfo (0 when unreadable). */
 /**
  * Memory of all clients' buffers, bytes: query buffers plus the memory held by unsent replies (client.ts
  * `outputMemory`). INFO mem_clients_normal, and part of used_memory as in Redis.
@@ -64,37 +52,6 @@ export function clientsMemory(core: ServerCore): number {
   let n = 0;
   for (const c of core.clients.values()) n += c.parser.bufferedBytes() + c.outputMemory();
   return n;
-}
-
-export function systemMemory(): { total: number; available: number } {
-  try {
-    const text = readFileSync('/proc/meminfo', 'latin1');
-    const field = (name: string): number => {
-      const m = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text);
-      return m !== null ? Number(m[1]) * 1024 : 0;
-    };
-    return { total: field('MemTotal'), available: field('MemAvailable') };
-  } catch {
-    return { total: os.totalmem(), available: os.freemem() };
-  }
-}
-
-/**
- * CPU time of the calling thread (the JS main thread when called from the server), seconds, from
- * /proc/thread-self/stat (utime and stime, in USER_HZ = 100 ticks per second on Linux); null when unreadable.
- * Redis reports the same as used_cpu_*_main_thread (getrusage RUSAGE_THREAD).
- */
-export function mainThreadCpu(): { user: number; sys: number } | null {
-  try {
-    const stat = readFileSync('/proc/thread-self/stat', 'latin1');
-    // The command name (field 2) is in parentheses and may contain spaces: count fields after the last ')'.
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const user = Number(f[11]) / 100;
-    const sys = Number(f[12]) / 100;
-    return Number.isFinite(user) && Number.isFinite(sys) ? { user, sys } : null;
-  } catch {
-    return null;
-  }
 }
 
 /** master_replid of each server: 40 random hex characters, new on each start, as Redis's replication id. */
@@ -157,54 +114,6 @@ function trimDouble(d: number): string {
   let t = d.toFixed(6);
   if (t.includes('.')) t = t.replace(/0+$/, '').replace(/\.$/, '');
   return t;
-}
-
-/**
- * Latency histogram buckets: exact below 16 µs, then 16 linear sub-buckets per power of two (6 % resolution, the
- * log-linear layout of HdrHistogram, which Redis uses with 2 significant digits), up to 2^31 µs.
- */
-const LAT_BUCKETS = 28 * 16;
-
-/** Bucket of a duration in µs (allocation-free). */
-function latencyBucket(us: number): number {
-  const v = us < 1 ? 1 : us >= 0x7fffffff ? 0x7fffffff : Math.ceil(us);
-  if (v < 16) return v;
-  const e = 31 - Math.clz32(v);
-  return (e - 3) * 16 + ((v >>> (e - 4)) & 15);
-}
-
-/** Highest duration (µs) that falls in bucket `i`. */
-function bucketUpper(i: number): number {
-  if (i < 16) return i;
-  const e = (i >> 4) + 3;
-  return ((17 + (i & 15)) * 2 ** (e - 4)) - 1;
-}
-
-/**
- * Counts one call of `cmd` that took `us` microseconds in its latency histogram (INFO latencystats). Allocates the
- * histogram on the command's first call only.
- */
-export function recordLatency(cmd: Command, us: number): void {
-  let h = cmd.latency;
-  if (h === null) {
-    h = new Uint32Array(LAT_BUCKETS);
-    cmd.latency = h;
-  }
-  h[latencyBucket(us)]++;
-}
-
-/** The `p`-th percentile (0..100) of a latency histogram, µs (the upper bound of its bucket). */
-export function latencyPercentile(h: Uint32Array, p: number): number {
-  let total = 0;
-  for (let i = 0; i < h.length; i++) total += h[i];
-  if (total === 0) return 0;
-  const want = Math.max(1, Math.ceil((p / 100) * total));
-  let seen = 0;
-  for (let i = 0; i < h.length; i++) {
-    seen += h[i];
-    if (seen >= want) return bucketUpper(i);
-  }
-  return bucketUpper(h.length - 1);
 }
 
 /** Infinity (no limit) is printed as 0, as Redis prints maxmemory 0. */

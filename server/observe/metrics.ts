@@ -28,7 +28,8 @@ import {
   Registry,
 } from 'prom-client';
 import { TIER_COLD, TIER_HOT } from '../../allocator/arena.js';
-import { clientsMemory, fragmentation, mainThreadCpu, residentBytes, systemMemory } from './info.js';
+import { clientsMemory, fragmentation } from './info.js';
+import { mainThreadCpu, residentBytes, systemMemory } from './proc.js';
 import type { PrepareReport } from '../memory/migrate-prepare.js';
 import type { ServerCore } from '../core/server-core.js';
 import { REDIS_COMPAT_VERSION, tierkvVersion } from '../config/version.js';
