@@ -2,7 +2,7 @@
  * Argument helpers shared by all commands: byte comparisons against option names, strict integer and float
  * parsing with Redis's rules and error texts, all without allocating on the common path.
  */
-import type { Argv } from './context.js';
+import type { Argv } from '../../protocol/argv.js';
 
 /** The parsed arguments of the current command: `argc` arguments, each a byte range of `buf`. */
 export type { Argv };

@@ -4,7 +4,7 @@
  */
 import type { Socket } from 'node:net';
 import { RequestParser, type ParserLimits } from '../../protocol/request-parser.js';
-import type { Argv } from '../commands/context.js';
+import type { Argv } from '../../protocol/argv.js';
 import { noteReleased } from '../memory/gc.js';
 
 /** Session state of one connection. */

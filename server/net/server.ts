@@ -203,7 +203,7 @@ export class TierkvServer {
       c.closing = true;
       // Give back a half-received big argument at once (the parser reports its buffer to gc.ts).
       c.parser.reset();
-      core.unwatchAll(c);
+      core.multi.unwatchAll(c);
       core.clients.delete(c.id);
     });
     sock.on('error', () => {

@@ -10,7 +10,15 @@ import os from 'node:os';
 import { TIER_COLD, TIER_HOT } from '../../allocator/arena.js';
 import { latencyPercentile } from './latency.js';
 import { mainThreadCpu, residentBytes, systemMemory } from './proc.js';
-import type { ServerCore } from '../core/server-core.js';
+import type { Arena } from '../../allocator/arena.js';
+import type { CommandRegistry } from '../commands/types.js';
+import type { Config } from '../config/config.js';
+import type { Client } from '../core/client.js';
+import type { ServerStats } from '../core/stats.js';
+import type { Keyspace } from '../keyspace/keyspace.js';
+import type { MigrationManager } from '../memory/migrate-prepare.js';
+import type { PageMover } from '../memory/page-mover.js';
+import type { TierManager } from '../memory/tiers.js';
 import { REDIS_COMPAT_VERSION, tierkvVersion } from '../config/version.js';
 
 /** Every section in Redis's output order (src/server.c genRedisInfoString), then tierkv's own. */
@@ -18,6 +26,26 @@ const ALL_SECTIONS = ['server', 'clients', 'memory', 'persistence', 'stats', 're
   'errorstats', 'latencystats', 'cluster', 'keyspace', 'tiers', 'migration'];
 /** Sections printed by INFO without arguments (Redis "default": all but commandstats and latencystats). */
 const DEFAULT_SECTIONS = ALL_SECTIONS.filter((s) => s !== 'commandstats' && s !== 'latencystats');
+
+/** What INFO reads (core/server-core.ts `InfoSource` is one; INFO depends on it through this shape only). */
+export interface InfoSource {
+  /** Server start, ms since the epoch. */
+  readonly startTime: number;
+  readonly runId: string;
+  readonly tcpPort: number;
+  readonly configFile: string;
+  readonly config: Config;
+  readonly clients: ReadonlyMap<number, Client>;
+  readonly stats: ServerStats;
+  readonly ks: Keyspace;
+  readonly arena: Arena;
+  readonly tiers: TierManager;
+  readonly pageMover: PageMover;
+  readonly migration: MigrationManager;
+  readonly table: CommandRegistry;
+  /** Bytes of HTTP request bodies held right now (INFO mem_http_bodies). */
+  readonly httpBodyBytes: number;
+}
 
 /**
  * INFO memory `mem_fragmentation_ratio` / `mem_fragmentation_bytes` (and their Prometheus gauges).
@@ -48,16 +76,16 @@ export function fragmentation(used: number, rss: number, mem: { heapUsed: number
  * Memory of all clients' buffers, bytes: query buffers plus the memory held by unsent replies (client.ts
  * `outputMemory`). INFO mem_clients_normal, and part of used_memory as in Redis.
  */
-export function clientsMemory(core: ServerCore): number {
+export function clientsMemory(core: Pick<InfoSource, 'clients'>): number {
   let n = 0;
   for (const c of core.clients.values()) n += c.parser.bufferedBytes() + c.outputMemory();
   return n;
 }
 
 /** master_replid of each server: 40 random hex characters, new on each start, as Redis's replication id. */
-const replIds = new WeakMap<ServerCore, string>();
+const replIds = new WeakMap<InfoSource, string>();
 
-function replId(core: ServerCore): string {
+function replId(core: InfoSource): string {
   let id = replIds.get(core);
   if (id === undefined) {
     id = Array.from({ length: 40 }, () => '0123456789abcdef'[(Math.random() * 16) | 0]).join('');
@@ -92,7 +120,7 @@ export function selectSections(args: string[]): string[] {
 }
 
 /** The INFO text for the given sections ("\r\n"-separated lines, sections separated by a blank line). */
-export function buildInfo(core: ServerCore, sections: string[]): string {
+export function buildInfo(core: InfoSource, sections: string[]): string {
   const parts: string[] = [];
   for (const s of sections) {
     const body = SECTION_BUILDERS[s]?.(core);
@@ -121,7 +149,7 @@ function maxmemoryOr0(n: number): number {
   return Number.isFinite(n) ? n : 0;
 }
 
-const SECTION_BUILDERS: Record<string, (core: ServerCore) => string[]> = {
+const SECTION_BUILDERS: Record<string, (core: InfoSource) => string[]> = {
   server(core) {
     const now = Date.now();
     const up = Math.floor((now - core.startTime) / 1000);
@@ -290,7 +318,7 @@ const SECTION_BUILDERS: Record<string, (core: ServerCore) => string[]> = {
     return [
       `total_connections_received:${st.totalConnectionsReceived}`,
       `total_commands_processed:${st.totalCommandsProcessed}`,
-      `instantaneous_ops_per_sec:${core.instantaneousOps()}`,
+      `instantaneous_ops_per_sec:${core.stats.instantaneousOps()}`,
       `total_net_input_bytes:${st.totalNetInputBytes}`,
       `total_net_output_bytes:${st.totalNetOutputBytes}`,
       'total_net_repl_input_bytes:0',

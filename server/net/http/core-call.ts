@@ -14,7 +14,7 @@
 import type { Socket } from 'node:net';
 import type { ReplySink, ReplyWriter } from '../../../protocol/reply-writer.js';
 import { Client } from '../../core/client.js';
-import type { Argv } from '../../commands/context.js';
+import type { Argv } from '../../../protocol/argv.js';
 import type { ServerCore } from '../../core/server-core.js';
 import { noteReleased } from '../../memory/gc.js';
 
