@@ -53,8 +53,6 @@ export class ServerCore implements CommandServices {
   /** 40 hex characters, new on each start (INFO run_id). */
   readonly runId: string;
   private nextClientId = 1;
-  /** Last time the access-counter epoch advanced, ms. */
-  private lastEpochTime = Date.now();
   /** The second whose slot trackClientPeaks last wrote. */
   private peakSecond = 0;
   /** Off-heap bytes dropped (gc.ts noteReleased) and not yet collected by a forced GC. */
@@ -250,7 +248,7 @@ export class ServerCore implements CommandServices {
     const config = this.config;
     let extra = 0;
     if (cmd.denyOom) for (let i = 1; i < argv.argc; i++) extra += argv.argLen[i];
-    const hotLimit = this.tiers.paused ? this.tiers.hotCapacity() : -1;
+    const hotLimit = this.tiers.evictionHotLimit();
     const r = performEvictions(this.ks, config.maxmemory, config.maxmemoryPolicy, config.maxmemorySamples, hotLimit, extra);
     if (r === EVICT_RUNNING) this.scheduleBackgroundEviction();
     return r;
@@ -267,7 +265,7 @@ export class ServerCore implements CommandServices {
       const config = this.config;
       if (config.maxmemory === 0 || this.shuttingDown) return;
       this.ks.now = Date.now();
-      const hotLimit = this.tiers.paused ? this.tiers.hotCapacity() : -1;
+      const hotLimit = this.tiers.evictionHotLimit();
       const r = performEvictions(this.ks, config.maxmemory, config.maxmemoryPolicy, config.maxmemorySamples, hotLimit);
       if (r === EVICT_RUNNING) this.scheduleBackgroundEviction();
     });
@@ -354,12 +352,7 @@ export class ServerCore implements CommandServices {
     ks.index.rehashFor(1);
     const used = ks.usedMemory();
     if (used > st.usedMemoryPeak) st.usedMemoryPeak = used;
-    if (now - this.lastEpochTime >= this.config.tierCounterResetMs) {
-      ks.epoch = (ks.epoch + 1) & 0xffff;
-      this.lastEpochTime = now;
-      this.tiers.onEpoch();
-    }
-    if (this.tiers.pending()) this.tiers.slice();
+    this.tiers.tick(now);
     this.pageMover.onCron();
     if (this.pageMover.pending()) this.pageMover.slice();
     if (this.config.maxmemory > 0 && ks.usedMemory() > this.config.maxmemory) this.scheduleBackgroundEviction();

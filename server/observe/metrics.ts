@@ -401,14 +401,14 @@ export class TierkvMetrics {
     byTier('tierkv_tier_arena_bytes', 'Bytes of the extents owned by each tier', (t) => a.tierArena[t]);
     byTier('tierkv_tier_extents', 'Extents owned by each tier', (t) => a.extentCount(t));
     byTier('tierkv_tier_hits_total', 'Read hits served from each tier', (t) => core.ks.stats.tierHits[t], 'counter');
-    counter('tierkv_promotions_total', 'Items promoted from the cold to the hot tier on access', () => core.ks.promotions);
+    counter('tierkv_promotions_total', 'Items promoted from the cold to the hot tier on access', () => core.tiers.stats.promotions);
     counter('tierkv_demotions_total', 'Items demoted from the hot to the cold tier', () => core.tiers.stats.demotions);
     counter('tierkv_tier_work_slices_total', 'Slices of tier work run', () => core.tiers.stats.slices);
     counter('tierkv_tier_work_slices_over_budget_total', 'Slices of tier work longer than 10x tier-work-budget-us', () => core.tiers.stats.overBudget);
     counter('tierkv_tier_lfu_resets_total', 'Access (LFU) counter resets: epoch advances, every tier-counter-reset-ms (INFO tier_counter_resets)', () => core.tiers.stats.counterResets);
     gauge('tierkv_tier_work_max_seconds', 'Longest tier work slice since start (INFO tier_work_max_us)', () => core.tiers.stats.workMaxUs / 1e6);
     gauge('tierkv_tier_work_paused', '1 while demotion is paused (migration mode)', () => (core.tiers.paused ? 1 : 0));
-    gauge('tierkv_tier_promote_threshold', 'Access counter a cold item needs to be promoted (256: promotion off)', () => core.ks.promoteThreshold);
+    gauge('tierkv_tier_promote_threshold', 'Access counter a cold item needs to be promoted (256: promotion off)', () => core.tiers.promoteThreshold);
     gauge('tierkv_tier_demote_level', 'Moving average of the access counters of demoted items', () => core.tiers.demoteLevel);
     gauge('tierkv_arena_bytes', 'Bytes of all extents of the arena (INFO arena_bytes)', () => a.arenaBytes());
     gauge('tierkv_slab_pages_bytes', 'Bytes of the slab pages assigned to a class, both tiers (INFO slab_pages_bytes)', () => a.slabPages() * a.pageSize);
