@@ -46,16 +46,6 @@ export function argUtf8(a: Argv, i: number): string {
   return a.buf.toString('utf8', a.argOff[i], a.argOff[i] + a.argLen[i]);
 }
 
-/** Argument `i` lower-cased as an ASCII string (option names, subcommand names). */
-export function argLower(a: Argv, i: number): string {
-  return argLatin1(a, i).toLowerCase();
-}
-
-/** Copy of argument `i` as a Buffer of its own. */
-export function argBuffer(a: Argv, i: number): Buffer {
-  return Buffer.from(a.buf.subarray(a.argOff[i], a.argOff[i] + a.argLen[i]));
-}
-
 /**
  * Result of the last successful `parseLL`/`argLL`: `value` is exact when `big` is null; otherwise the integer is
  * outside ±2^53 and `big` holds it exactly (int64 range).

@@ -15,7 +15,6 @@ import type { Keyspace } from '../keyspace/keyspace.js';
 /** Time budget of one eviction run, ms. */
 const EVICTION_BUDGET_MS = 0.5;
 
-/** True when memory is over the limit: used memory over maxmemory, or (hotLimit ≥ 0) the hot tier over hotLimit. */
 /** performEvictions results, as Redis's EVICT_OK, EVICT_RUNNING and EVICT_FAIL (src/evict.c). */
 export const EVICT_OK = 0;
 export const EVICT_RUNNING = 1;

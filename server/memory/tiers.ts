@@ -180,7 +180,6 @@ export class TierManager implements ColdReadHook {
    */
   demoteOne(): boolean {
     const ks = this.ks;
-    const arena = ks.arena;
     const best = this.findVictim();
     const bestLfu = this.victimLfu;
     if (best === 0) return false;
