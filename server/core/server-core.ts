@@ -1,7 +1,9 @@
 /**
- * The transport-independent core of the server: the arena, the keyspace, the command table, the clients, the
- * statistics, command dispatch (`execute`) and the periodic cron. The network layer (server.ts) feeds it parsed
- * commands; tests and the HTTP interface can drive it too.
+ * The transport-independent core of the server: it owns and wires the arena, the keyspace, the memory policy
+ * (memory/: tiers, page mover, MIGRATE_PREPARE, eviction), the transactions (multi/), the command table, the
+ * clients and the statistics (stats.ts), and runs command dispatch (`execute`) and the periodic cron. The network
+ * layer (net/server.ts) feeds it parsed commands; tests and the HTTP interface (net/http/) can drive it too.
+ * Command handlers see it only as `CommandServices` (commands/context.ts), INFO as `InfoSource` (observe/info.ts).
  *
  * Dispatch follows Redis's processCommand (src/server.c): command lookup (unknown command / unknown subcommand
  * errors), arity check, authentication, maxmemory (evict, or -OOM for commands flagged denyoom), then the handler.
