@@ -63,7 +63,7 @@ export class ServerCore implements CommandServices {
   shuttingDown = false;
   /**
    * Bytes of HTTP request bodies held right now (PUT /v1/keys: bodies being received or about to be stored; see
-   * http/body.ts); 0 at rest. INFO memory reports it as `mem_http_bodies`.
+   * net/http/body.ts); 0 at rest. INFO memory reports it as `mem_http_bodies`.
    */
   httpBodyBytes = 0;
   /** Hook used by SHUTDOWN: closes the server (set by the network layer). */
