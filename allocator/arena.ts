@@ -9,7 +9,7 @@
  * - Items bigger than half a page are **jumbo** items: each gets an extent of its own, sized to the item.
  * - A page whose last chunk is freed goes back to the tier's pool; when every page of an extent is pooled, the
  *   extent itself can be released to the OS. Pages whose chunks are only partly freed stay with their class (slab
- *   calcification): the page mover (server/slab-rebalancer.ts) empties such pages on purpose. The arena's part is
+ *   calcification): the page mover (server/memory/page-mover.ts) empties such pages on purpose. The arena's part is
  *   `beginDrain`/`endDrain` (a draining page takes no new items), `allocExisting` (a chunk without taking a new
  *   page) and the page metadata the mover reads to choose its victims (memcached's slab_reassign, slabs.c).
  *
@@ -81,7 +81,7 @@ export interface DropResult {
 
 /**
  * Byte ranges of released extents that are to be overwritten with zeros before their memory goes back to the OS
- * (server/zero-release.ts): `bufs[i]` from `offs[i]`, `lens[i]` bytes; `bytes` is the sum of the lengths. Only
+ * (server/memory/zero-release.ts): `bufs[i]` from `offs[i]`, `lens[i]` bytes; `bytes` is the sum of the lengths. Only
  * pages that were ever written are listed (writing zeros to a page never touched would make the OS back it).
  */
 export interface ZeroList {
@@ -367,7 +367,7 @@ export class Arena {
   }
 
   // ---------------------------------------------------------------------------------------------------------
-  // Page mover support (server/slab-rebalancer.ts)
+  // Page mover support (server/memory/page-mover.ts)
 
   /**
    * Starts emptying slab page `p` (state ACTIVE): it leaves its class's list of pages with free chunks, so no new

@@ -3,7 +3,7 @@
  * with an evicting policy, against tierkv and redis-server in the same run, one server at a time, each freshly
  * started.
  *
- * Workload (the reproduction of the slab page mover, server/slab-rebalancer.ts): `redis-benchmark -t set -r KEYSPACE
+ * Workload (the reproduction of the slab page mover, server/memory/page-mover.ts): `redis-benchmark -t set -r KEYSPACE
  * -d SIZE -n N -P PIPELINE` for each phase SIZE:N of `--phases` (default 100:1000000, 1000:300000, 30:1000000), with
  * `--maxmemory 50mb --maxmemory-policy allkeys-lfu`. Without a page mover the pages of the old sizes' classes stay
  * assigned and tierkv's arena grows with each size change; Redis (jemalloc) reuses freed runs of any size.

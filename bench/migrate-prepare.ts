@@ -54,7 +54,7 @@ import { parseArgs } from 'node:util';
 import { SizeClasses } from '../allocator/size-classes.js';
 import { itemSize } from '../allocator/item.js';
 import { invocation, isMain, parseNonNegativeInt, parsePositiveInt, progress } from './lib/cli.js';
-import { DEFAULT_VALUE_BYTES, MAX_KEY_BYTES, MAX_KEYS, describeKeyLengths, keyLengthDistribution, setCommandChunks, writeKey, writeValue } from './lib/dataset.js';
+import { DEFAULT_VALUE_BYTES, MAX_KEY_BYTES, MAX_KEYS, describeKeyLengths, keyLengthDistribution, setCommandChunks, writeKey } from './lib/dataset.js';
 import { printable, trackChild } from './lib/exec.js';
 import { GetLoad } from './lib/loadgen.js';
 import { machineInfo, machineMarkdown, machineText } from './lib/machine.js';

@@ -22,3 +22,4 @@ export {
 export { ReplyMemory, REPLY_EXTENT_SIZE } from './reply-memory.js';
 export { formatDouble, formatLongDouble } from './number-format.js';
 export * from './resp-types.js';
+export type { Argv } from './argv.js';

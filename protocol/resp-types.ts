@@ -10,36 +10,10 @@
 export const CH_STAR = 0x2a;
 /** '$' bulk string header. */
 export const CH_DOLLAR = 0x24;
-/** '+' simple string. */
-export const CH_PLUS = 0x2b;
-/** '-' error. */
-export const CH_MINUS = 0x2d;
-/** ':' integer. */
-export const CH_COLON = 0x3a;
-/** '_' RESP3 null. */
-export const CH_UNDERSCORE = 0x5f;
-/** ',' RESP3 double. */
-export const CH_COMMA = 0x2c;
-/** '#' RESP3 boolean. */
-export const CH_HASH = 0x23;
-/** '=' RESP3 verbatim string. */
-export const CH_EQUALS = 0x3d;
-/** '%' RESP3 map. */
-export const CH_PERCENT = 0x25;
-/** '~' RESP3 set. */
-export const CH_TILDE = 0x7e;
-/** '>' RESP3 push. */
-export const CH_GT = 0x3e;
-/** '(' RESP3 big number. */
-export const CH_LPAREN = 0x28;
 /** '\r' */
 export const CH_CR = 0x0d;
 /** '\n' */
 export const CH_LF = 0x0a;
-/** '0' */
-export const CH_0 = 0x30;
-/** '9' */
-export const CH_9 = 0x39;
 
 /** Inline requests and unterminated header lines longer than this are rejected (Redis PROTO_INLINE_MAX_SIZE). */
 export const PROTO_INLINE_MAX_SIZE = 64 * 1024;

@@ -4,9 +4,9 @@
  * Redis's names; see `--help`). With no arguments it serves 127.0.0.1:6379 with the embedded defaults.
  */
 import { CliExit, ConfigError, loadFromArgs } from './config/config.js';
-import { createLogger } from './log.js';
-import { TierkvServer } from './server.js';
-import { REDIS_COMPAT_VERSION, tierkvVersion } from './version.js';
+import { createLogger } from './core/log.js';
+import { TierkvServer } from './net/server.js';
+import { REDIS_COMPAT_VERSION, tierkvVersion } from './config/version.js';
 
 async function main(): Promise<void> {
   let loaded;

@@ -2,7 +2,7 @@
  * Argument helpers shared by all commands: byte comparisons against option names, strict integer and float
  * parsing with Redis's rules and error texts, all without allocating on the common path.
  */
-import type { Argv } from './context.js';
+import type { Argv } from '../../protocol/argv.js';
 
 /** The parsed arguments of the current command: `argc` arguments, each a byte range of `buf`. */
 export type { Argv };
@@ -44,16 +44,6 @@ export function argCStr(a: Argv, i: number): string {
 /** Argument `i` decoded as UTF-8 (names, passwords, patterns shown to people). */
 export function argUtf8(a: Argv, i: number): string {
   return a.buf.toString('utf8', a.argOff[i], a.argOff[i] + a.argLen[i]);
-}
-
-/** Argument `i` lower-cased as an ASCII string (option names, subcommand names). */
-export function argLower(a: Argv, i: number): string {
-  return argLatin1(a, i).toLowerCase();
-}
-
-/** Copy of argument `i` as a Buffer of its own. */
-export function argBuffer(a: Argv, i: number): Buffer {
-  return Buffer.from(a.buf.subarray(a.argOff[i], a.argOff[i] + a.argLen[i]));
 }
 
 /**

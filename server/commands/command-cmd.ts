@@ -3,11 +3,11 @@
  * reply shapes of Redis 7 (src/server.c addReplyCommandInfo, addReplyCommandDocs). redis-cli uses COMMAND DOCS
  * for its hints; cluster-aware clients use the key positions.
  */
-import { globMatch } from '../glob.js';
+import { globMatch } from '../keyspace/glob.js';
 import { argIs, argLatin1 } from './args.js';
 import type { CommandContext } from './context.js';
 import { CommandTable } from './table.js';
-import type { ArgDoc, Command, CommandSpec } from './types.js';
+import type { ArgDoc, Command, CommandRegistry, CommandSpec } from './types.js';
 import { helpLines } from './server-cmds.js';
 
 /** Redis's command flags in the order COMMAND INFO prints them (the CMD_* bits of src/server.h). */
@@ -192,7 +192,7 @@ function replyCommandDocs(ctx: CommandContext, cmd: Command): void {
 }
 
 /** Finds a command by a user-given name: "get", "client|list" or a container name. */
-function findByName(table: CommandTable, name: string): Command | undefined {
+function findByName(table: CommandRegistry, name: string): Command | undefined {
   const bar = name.indexOf('|');
   if (bar < 0) return table.byName(name);
   const parent = table.byName(name.slice(0, bar));

@@ -4,8 +4,8 @@
  * helloCommand; src/acl.c authCommand); CLIENT SETINFO is 7.2's, which node-redis and ioredis send.
  */
 import { timingSafeEqual } from 'node:crypto';
-import type { Client } from '../client.js';
-import { REDIS_COMPAT_VERSION } from '../version.js';
+import type { Client } from '../core/client.js';
+import { REDIS_COMPAT_VERSION } from '../config/version.js';
 import { argCStr, argIs, argLL, argLatin1, LL } from './args.js';
 import type { CommandContext } from './context.js';
 import { ERR, errRange } from './reply-helpers.js';

@@ -1,19 +1,52 @@
 /**
  * The context a command handler runs in. One instance is reused for every command (the server is
  * single-threaded), so handlers get everything through it without any per-command allocation.
+ *
+ * Handlers reach the server only through `CommandServices` (as Garnet's handlers reach storage only through
+ * IGarnetApi): the keyspace, the config, the clients, transactions, MIGRATE_PREPARE, INFO. The ServerCore class
+ * (core/server-core.ts) implements it; no file of commands/ imports core/server-core.ts, observe/ or allocator/
+ * (test/unit/structure.test.ts checks it).
  */
+import type { Logger } from 'pino';
+import type { Argv } from '../../protocol/argv.js';
 import type { ReplyWriter } from '../../protocol/reply-writer.js';
-import type { Client } from '../client.js';
+import type { Config } from '../config/config.js';
+import type { Client } from '../core/client.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
-import type { ServerCore } from '../server-core.js';
-import type { Command } from './types.js';
+import type { MigrationManager } from '../memory/migrate-prepare.js';
+import type { Transactions } from '../multi/multi.js';
+import type { Command, CommandRegistry } from './types.js';
 
-/** The arguments of the current command: `argc` byte ranges of `buf` (argument 0 is the command name). */
-export interface Argv {
-  argc: number;
-  buf: Buffer;
-  argOff: Int32Array;
-  argLen: Int32Array;
+/** What command handlers may ask of the server. */
+export interface CommandServices {
+  readonly config: Config;
+  /** The command table (COMMAND, COMMAND DOCS...). */
+  readonly table: CommandRegistry;
+  /** Connected clients by id (CLIENT LIST, CLIENT KILL). */
+  readonly clients: ReadonlyMap<number, Client>;
+  /** MULTI queues and WATCHes (multi/multi.ts). */
+  readonly multi: Transactions;
+  /** MIGRATE_PREPARE and migration mode (memory/migrate-prepare.ts). */
+  readonly migration: MigrationManager;
+  /** The figures MEMORY STATS reads. */
+  readonly stats: { readonly usedMemoryPeak: number };
+  readonly log: Logger;
+  /** Path of the config file given on the command line, or ''. */
+  readonly configFile: string;
+  /** Runs a command for `c` (EXEC's queued commands) with dispatch's checks and statistics. */
+  execute(c: Client, argv: Argv): void;
+  /** Makes the current command's client wait: no reply now, its later commands stay queued (see `unblock`). */
+  block(c: Client): void;
+  /** Completes a blocked client's command: `reply` writes its reply, then the client's queued commands run. */
+  unblock(c: Client, reply: (w: ReplyWriter) => void): void;
+  /** Closes a client's connection (CLIENT KILL). */
+  closeClient(c: Client): void;
+  /** Closes the server (SHUTDOWN). */
+  requestShutdown(): void;
+  /** The INFO text for INFO's arguments (section names, `all`, `default`...; none: the default sections). */
+  info(sections: string[]): string;
+  /** CONFIG RESETSTAT. */
+  resetStats(): void;
 }
 
 /** Handler context (reused). */
@@ -29,7 +62,7 @@ export class CommandContext {
     readonly reply: ReplyWriter,
     /** The keyspace (db 0). */
     readonly ks: Keyspace,
-    /** The server (config, clients, statistics, tiers). */
-    readonly server: ServerCore,
+    /** The server, as handlers see it. */
+    readonly server: CommandServices,
   ) {}
 }

@@ -2,7 +2,7 @@
  * Generic keyspace commands: DEL UNLINK EXISTS TYPE TOUCH KEYS SCAN RANDOMKEY RENAME RENAMENX, and OBJECT
  * (FREQ ENCODING IDLETIME REFCOUNT). Semantics and error texts follow Redis 7.0 (src/db.c, src/object.c).
  */
-import { globMatch, isMatchAll } from '../glob.js';
+import { globMatch, isMatchAll } from '../keyspace/glob.js';
 import { F_NOINT, F_RAW, NO_TTL, TIER_COLD } from '../keyspace/keyspace.js';
 import { NOT_FOUND } from '../keyspace/hash-index.js';
 import { bytesEqual } from '../keyspace/bytes.js';

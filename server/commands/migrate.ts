@@ -1,11 +1,11 @@
 /**
  * MIGRATE_PREPARE, MIGRATE_DONE, MIGRATE_ABORT: tierkv's cooperation with a VM live migration (see
- * server/migration.ts). They are admin commands, refused unless `enable-migrate-command` allows the caller:
+ * server/memory/migrate-prepare.ts). They are admin commands, refused unless `enable-migrate-command` allows the caller:
  * `no` refuses everyone, `local` (default) only loopback and Unix-socket connections (as Redis's
  * enable-debug-command), `yes` everyone; requirepass applies as usual.
  */
 import type { ReplyWriter } from '../../protocol/reply-writer.js';
-import type { PrepareReport } from '../migration.js';
+import type { PrepareReport } from '../memory/migrate-prepare.js';
 import type { CommandContext } from './context.js';
 import type { CommandSpec } from './types.js';
 

@@ -2,8 +2,7 @@
  * Server commands: INFO CONFIG (GET SET RESETSTAT REWRITE HELP) DBSIZE FLUSHDB FLUSHALL TIME MEMORY (USAGE STATS
  * DOCTOR PURGE HELP) SHUTDOWN. Semantics follow Redis 7 (src/server.c, src/config.c, src/object.c).
  */
-import { forceGc } from '../gc.js';
-import { buildInfo, selectSections } from '../info.js';
+import { forceGc } from '../memory/gc.js';
 import { TIER_COLD, TIER_HOT } from '../keyspace/keyspace.js';
 import { argIs, argLL, argLatin1, argUtf8, LL } from './args.js';
 import type { CommandContext } from './context.js';
@@ -14,7 +13,7 @@ function infoCommand(ctx: CommandContext): void {
   const a = ctx.argv;
   const names: string[] = [];
   for (let j = 1; j < a.argc; j++) names.push(argLatin1(a, j));
-  ctx.reply.verbatim(buildInfo(ctx.server, selectSections(names)));
+  ctx.reply.verbatim(ctx.server.info(names));
 }
 
 function dbsizeCommand(ctx: CommandContext): void {
@@ -28,7 +27,7 @@ function flushCommand(ctx: CommandContext): void {
     ctx.reply.error(ERR.syntax);
     return;
   }
-  ctx.server.touchWatchedBeforeRemoval(-1);
+  ctx.server.multi.touchWatchedBeforeRemoval(-1);
   ctx.ks.flush();
   ctx.reply.ok();
 }
@@ -70,25 +69,7 @@ function configSet(ctx: CommandContext): void {
 }
 
 function configResetstat(ctx: CommandContext): void {
-  const srv = ctx.server;
-  const st = srv.stats;
-  st.totalConnectionsReceived = 0;
-  st.totalCommandsProcessed = 0;
-  st.rejectedConnections = 0;
-  st.totalNetInputBytes = 0;
-  st.totalNetOutputBytes = 0;
-  st.totalErrorReplies = 0;
-  st.totalReadsProcessed = 0;
-  st.totalWritesProcessed = 0;
-  st.errorCodes.clear();
-  st.usedMemoryPeak = ctx.ks.usedMemory();
-  const ks = ctx.ks.stats;
-  ks.hits = ks.misses = ks.expired = ks.evicted = 0;
-  ks.tierHits.fill(0);
-  for (const c of srv.table.all()) {
-    c.calls = c.usec = c.rejectedCalls = c.failedCalls = 0;
-    c.latency?.fill(0);
-  }
+  ctx.server.resetStats();
   ctx.reply.ok();
 }
 
@@ -148,7 +129,7 @@ function memoryUsage(ctx: CommandContext): void {
 function memoryStats(ctx: CommandContext): void {
   const srv = ctx.server;
   const ks = ctx.ks;
-  const arena = srv.arena;
+  const arena = ks.arena;
   const used = ks.usedMemory();
   const heap = process.memoryUsage();
   const fields: Array<[string, number | string]> = [
@@ -176,7 +157,7 @@ function memoryStats(ctx: CommandContext): void {
 }
 
 function memoryDoctor(ctx: CommandContext): void {
-  const arena = ctx.server.arena;
+  const arena = ctx.ks.arena;
   const used = arena.usedBytes();
   const req = arena.tierRequested[TIER_HOT] + arena.tierRequested[TIER_COLD];
   const waste = used > 0 ? ((used - req) * 100) / used : 0;
@@ -187,7 +168,7 @@ function memoryDoctor(ctx: CommandContext): void {
 }
 
 function memoryPurge(ctx: CommandContext): void {
-  ctx.server.arena.trimEmptyExtents(0);
+  ctx.ks.arena.trimEmptyExtents(0);
   forceGc();
   ctx.reply.ok();
 }

@@ -3,7 +3,7 @@
  * command-name bytes of the request, case-insensitive and allocation-free: a numeric hash of the lower-cased
  * name selects a short bucket, then bytes are compared.
  */
-import type { Command, CommandSpec } from './types.js';
+import type { Command, CommandRegistry, CommandSpec } from './types.js';
 
 const MAX_NAME = 64;
 
@@ -51,7 +51,7 @@ function compile(spec: CommandSpec, parent: Command | null): Command {
 }
 
 /** A set of commands with byte-level lookup. */
-export class CommandTable {
+export class CommandTable implements CommandRegistry {
   /** Top-level commands in declaration order. */
   readonly commands: Command[];
   private readonly byHash = new Map<number, Command[]>();

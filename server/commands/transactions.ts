@@ -1,12 +1,13 @@
 /**
  * Transactions: MULTI EXEC DISCARD WATCH UNWATCH, with Redis 7.0's semantics (src/multi.c). Between MULTI and
- * EXEC the server queues the commands (ServerCore.execute answers +QUEUED, copying their arguments) and EXEC runs
- * them back to back — nothing else runs in between, as the server is single-threaded. A command rejected while
+ * EXEC the server queues the commands (dispatch, core/server-core.ts `execute`, answers +QUEUED; the queue and
+ * the WATCHes are multi/multi.ts's) and EXEC runs them back to back — nothing else runs in between, as the server
+ * is single-threaded. A command rejected while
  * queueing (unknown, wrong arity, -OOM, not allowed in a transaction) makes EXEC answer -EXECABORT. WATCHed keys
  * that are written, expire, are evicted, flushed or dropped by MIGRATE_PREPARE before EXEC make it answer a null
  * array (optimistic locking).
  */
-import type { Client } from '../client.js';
+import type { Client } from '../core/client.js';
 import type { CommandContext } from './context.js';
 import { keySpec, type CommandSpec } from './types.js';
 
@@ -25,6 +26,7 @@ function multiCommand(ctx: CommandContext): void {
 function execCommand(ctx: CommandContext): void {
   const c = ctx.client;
   const core = ctx.server;
+  const multi = core.multi;
   const queue = c.multi;
   if (queue === null) {
     ctx.reply.error('ERR EXEC without MULTI');
@@ -32,16 +34,16 @@ function execCommand(ctx: CommandContext): void {
   }
   c.multi = null;
   if (c.multiDirty) {
-    core.unwatchAll(c);
+    multi.unwatchAll(c);
     ctx.reply.error('EXECABORT Transaction discarded because of previous errors.');
     return;
   }
-  if (c.watchDirty || core.watchedKeyExpired(c)) {
-    core.unwatchAll(c);
+  if (c.watchDirty || multi.watchedKeyExpired(c)) {
+    multi.unwatchAll(c);
     ctx.reply.nullArray();
     return;
   }
-  core.unwatchAll(c);
+  multi.unwatchAll(c);
   const r = ctx.reply;
   r.arrayLen(queue.length);
   c.execCount = queue.length;
@@ -59,7 +61,7 @@ function discardCommand(ctx: CommandContext): void {
     return;
   }
   c.multi = null;
-  ctx.server.unwatchAll(c);
+  ctx.server.multi.unwatchAll(c);
   ctx.reply.ok();
 }
 
@@ -75,12 +77,12 @@ function watchCommand(ctx: CommandContext): void {
     return;
   }
   const a = ctx.argv;
-  for (let j = 1; j < a.argc; j++) ctx.server.watch(c, a.buf.toString('latin1', a.argOff[j], a.argOff[j] + a.argLen[j]));
+  for (let j = 1; j < a.argc; j++) ctx.server.multi.watch(c, a.buf.toString('latin1', a.argOff[j], a.argOff[j] + a.argLen[j]));
   ctx.reply.ok();
 }
 
 function unwatchCommand(ctx: CommandContext): void {
-  ctx.server.unwatchAll(ctx.client);
+  ctx.server.multi.unwatchAll(ctx.client);
   ctx.reply.ok();
 }
 

@@ -104,6 +104,18 @@ export interface Command extends CommandSpec {
   usec: number;
   rejectedCalls: number;
   failedCalls: number;
-  /** Latency histogram for INFO latencystats (server/info.ts `recordLatency`), allocated on the first call. */
+  /** Latency histogram for INFO latencystats (server/observe/info.ts `recordLatency`), allocated on the first call. */
   latency: Uint32Array | null;
+}
+
+/** The command table as handlers see it (table.ts `CommandTable` implements it). */
+export interface CommandRegistry {
+  /** Top-level commands in declaration order. */
+  readonly commands: readonly Command[];
+  /** The command named by bytes b[o..o+l) (any case), or undefined. */
+  lookup(b: Uint8Array, o: number, l: number): Command | undefined;
+  /** Looks up by a name string. */
+  byName(name: string): Command | undefined;
+  /** Every command and subcommand, depth-first. */
+  all(): Iterable<Command>;
 }

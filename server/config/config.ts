@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { globMatch, hasGlobChars } from '../glob.js';
+import { globMatch, hasGlobChars } from '../keyspace/glob.js';
 import { splitArgs } from '../../protocol/split-args.js';
 import {
   CliExit,
@@ -139,7 +139,7 @@ export class Config {
    *
    * - a pattern without `*`, `?` or `[` is an exact, case-insensitive lookup of a name or alias, reported under
    *   the spelling given (`CONFIG GET MAXMEMORY` → `MAXMEMORY`);
-   * - any other pattern is matched, case-insensitively, with the glob rules of server/glob.ts against every
+   * - any other pattern is matched, case-insensitively, with the glob rules of server/keyspace/glob.ts against every
    *   canonical name and every alias, reported in lower case (so `CONFIG GET *` lists aliases such as
    *   `hash-max-ziplist-entries` next to `hash-max-listpack-entries`, as Redis 7.0 does);
    * - each name appears at most once (compared case-insensitively; the first spelling wins).

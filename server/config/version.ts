@@ -1,10 +1,16 @@
 /**
- * tierkv's version, read once from the repository's package.json (found by walking up from this module, so it
- * works both from the sources and from dist/).
+ * The versions tierkv reports: its own (`tierkv_version`, `--version`), read once from the repository's
+ * package.json (found by walking up from this module, so it works both from the sources and from dist/), and the
+ * Redis version it follows. Clients read `redis_version` (INFO) and `version` (HELLO) to decide which commands they
+ * may send; tierkv implements the Redis 7.2 behaviour they rely on (HELLO 3, CLIENT SETINFO), so it reports 7.2.0
+ * there.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+/** The Redis version whose behaviour tierkv follows, as reported to clients. */
+export const REDIS_COMPAT_VERSION = '7.2.0';
 
 let cached: string | undefined;
 

@@ -25,13 +25,3 @@ export function bytesEqual(a: Uint8Array, ao: number, b: Uint8Array, bo: number,
   }
   return Buffer.compare(a.subarray(ao, ao + len), b.subarray(bo, bo + len)) === 0;
 }
-
-/** Lexicographic comparison of two byte ranges (memcmp, then length), as Redis compares keys. */
-export function compareBytes(a: Uint8Array, ao: number, al: number, b: Uint8Array, bo: number, bl: number): number {
-  const n = al < bl ? al : bl;
-  for (let i = 0; i < n; i++) {
-    const d = a[ao + i] - b[bo + i];
-    if (d !== 0) return d;
-  }
-  return al - bl;
-}

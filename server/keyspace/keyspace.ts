@@ -75,6 +75,12 @@ export class KeyspaceStats {
 }
 
 /** Options of a keyspace. */
+/** Receives the read hits on cold items (the tier policy, memory/tiers.ts). */
+export interface ColdReadHook {
+  /** Called after a touching read hit on a cold item, which is the keyspace's current item. */
+  onColdReadHit(): void;
+}
+
 export interface KeyspaceOptions {
   /** lfu-log-factor (tierkv default 1, Redis 10). */
   lfuLogFactor?: number;
@@ -98,16 +104,14 @@ export class Keyspace implements KeyMatcher {
   private readonly pageTtl = new Uint32Array(MAX_PAGES);
 
   /**
-   * A read hit on a cold item whose counter reaches this value promotes the item to the hot tier (set by the
-   * TierManager, tiers.ts; 256 disables promotion).
+   * The tier policy, told of every read hit on a cold item (memory/tiers.ts `TierManager`, which decides whether
+   * to promote it); null: cold items stay where they are.
    */
-  promoteThreshold = 256;
-  /** Items promoted from the cold to the hot tier on access. */
-  promotions = 0;
+  coldReadHook: ColdReadHook | null = null;
 
   /** Current time in ms since the Unix epoch; the server sets it before each command (Redis caches it too). */
   now = Date.now();
-  /** Low 16 bits of the access-counter epoch. */
+  /** Low 16 bits of the access-counter epoch (advanced by the tier policy, memory/tiers.ts `tick`). */
   epoch = 0;
   lfuLogFactor: number;
 
@@ -267,12 +271,8 @@ export class Keyspace implements KeyMatcher {
     this.stats.tierHits[tier]++;
     if (!noTouch) {
       this.touch();
-      if (tier === TIER_COLD && this.lfu() >= this.promoteThreshold) {
-        // Promotion on access (tiers.ts): the item moves back to the hot tier, the caller reads it there.
-        if (this.arena.isJumbo(this.addr)) this.arena.retagJumbo(this.addr, TIER_HOT);
-        else this.relocate(TIER_HOT, this.flags(), this.valLen(), this.valLen());
-        this.promotions++;
-      }
+      // The tier policy may promote the item (memory/tiers.ts); it stays the current item, the caller reads it there.
+      if (tier === TIER_COLD && this.coldReadHook !== null) this.coldReadHook.onColdReadHit();
     }
     return true;
   }
@@ -482,7 +482,7 @@ export class Keyspace implements KeyMatcher {
    * Moves the current item, byte for byte (header, counter, access time, expire time, key, value), into a free
    * chunk of a page that its slab class of `tier` already has (arena `allocExisting`: no new page is taken); the
    * index entry then points at the new address and the old chunk is freed. Used by the page mover
-   * (slab-rebalancer.ts) to empty a page without losing the item. Requires `slot` to be valid; not for jumbo items.
+   * (page-mover.ts) to empty a page without losing the item. Requires `slot` to be valid; not for jumbo items.
    * @returns false (nothing changed) when the class has no page with a free chunk
    */
   moveCurrent(tier: number): boolean {

@@ -1,5 +1,5 @@
 /**
- * The HTTP key API (server/http/) through a real HTTP client (Node's fetch, and node:http for chunked uploads),
+ * The HTTP key API (server/net/http/) through a real HTTP client (Node's fetch, and node:http for chunked uploads),
  * against a tierkv whose keyspace is checked over RESP at the same time: binary keys and values, 404s, TTLs via
  * `?ex=`, errors mapped from Redis's replies (400, 413, 507), Bearer authentication, and MIGRATE_PREPARE / DONE.
  * The server is tierkv in-process, or a child process with TIERKV_TARGET=process.

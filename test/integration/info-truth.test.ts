@@ -3,7 +3,7 @@
  * - `avg_ttl` follows Redis 7.0's expire cycle: an integer running average of the sampled TTLs, back to 0 once no
  *   key has a TTL (it used to keep a deleted key's huge TTL forever);
  * - CLIENT INFO `fd=` is the server's real file descriptor of the connection (it was invented as id + 7);
- * - `mem_fragmentation_ratio` is RSS / (used_memory + V8 heap used + external) as server/info.ts documents, a few
+ * - `mem_fragmentation_ratio` is RSS / (used_memory + V8 heap used + external) as server/observe/info.ts documents, a few
  *   units at idle (it was RSS / used_memory: thousands with an empty keyspace).
  */
 import { readFileSync, readlinkSync } from 'node:fs';

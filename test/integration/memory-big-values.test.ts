@@ -7,7 +7,7 @@
  *   proto-max-bulk-len gets 413, is not read further, and its memory comes back; PUT 300 MB then DEL, 3 rounds: RSS
  *   after the PUT ≤ 1.3× the value, and back near the start after each DEL; INFO mem_http_bodies is 0 at rest.
  * RSS thresholds have generous fixed margins; the RSS is polled for a few seconds since the memory is returned by
- * the cron's forced collection (server/gc.ts), not synchronously.
+ * the cron's forced collection (server/memory/gc.ts), not synchronously.
  */
 import http from 'node:http';
 import net from 'node:net';

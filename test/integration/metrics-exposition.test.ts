@@ -1,5 +1,5 @@
 /**
- * `GET /metrics` (server/metrics.ts): the exposition passes `promtool check metrics` (Debian package
+ * `GET /metrics` (server/observe/metrics.ts): the exposition passes `promtool check metrics` (Debian package
  * `prometheus`; skipped with a message when promtool is missing), carries the redis_exporter names, tierkv's own
  * tier and migration metrics and prom-client's process metrics, and after a known workload (writes with and
  * without TTL, hits, misses, an expiry, errors, demotions, a MIGRATE_PREPARE) every figure equals what INFO says.

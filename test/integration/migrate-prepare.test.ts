@@ -95,7 +95,7 @@ describe('MIGRATE_PREPARE (tierkv child process, maxmemory 100mb, hot-ratio 0.3)
     const resident = Number(report['freed_resident_bytes']);
     expect(resident).toBeLessThanOrEqual(Number(report['freed_bytes']));
     expect(resident).toBeGreaterThanOrEqual(Number(before['cold_used_bytes']));
-    // The reply comes once the memory is zero (server/zero-release.ts); the worker unmaps it right after.
+    // The reply comes once the memory is zero (server/memory/zero-release.ts); the worker unmaps it right after.
     expect(Number(report['zeroed_bytes'])).toBeGreaterThanOrEqual(resident);
     let fell = 0;
     await waitUntil(async () => {

@@ -1,5 +1,5 @@
 /**
- * MIGRATE_PREPARE's zeroing release (issue 12, server/zero-release.ts): every byte of the dropped cold extents
+ * MIGRATE_PREPARE's zeroing release (issue 12, server/memory/zero-release.ts): every byte of the dropped cold extents
  * that had been written is zero once the reply arrives, hot keys keep their values and TTLs, commands are served
  * while the worker zeroes, the reply carries zeroed_bytes and zero_ms (RESP2 and RESP3), the hash index shrinks to
  * the keys left once migration mode ends, and `migrate-zero-freed no` leaves the bytes as they were.
@@ -10,7 +10,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { TIER_COLD } from '../../allocator/arena.js';
-import { startServer, type TierkvServer } from '../../server/server.js';
+import { startServer, type TierkvServer } from '../../server/net/server.js';
 import { replyPairs as pairs } from '../support/info.js';
 
 const KEYS = 200_000;

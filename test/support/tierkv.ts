@@ -1,7 +1,7 @@
 /**
  * Starts tierkv for tests, with the same {@link ServerHandle} shape as redis-server.ts:
  *
- * - {@link startTierkvInProcess}: imports `server/server.ts` (the lead's `startServer`) into the test worker.
+ * - {@link startTierkvInProcess}: imports `server/net/server.ts` (the lead's `startServer`) into the test worker.
  * - {@link startTierkvProcess}: runs the built server `node dist/server/main.js [config] --port N --name value`
  *   as a child process (needs `npm run build`; `npm test` builds first) and captures its output.
  * - {@link startTarget}: what suites that "test tierkv" call. Chosen by the environment variable TIERKV_TARGET:
@@ -36,7 +36,7 @@ export const REPO_ROOT = findRepoRoot();
 /** The built server entry point run by {@link startTierkvProcess}. */
 export const TIERKV_MAIN = path.join(REPO_ROOT, 'dist', 'server', 'main.js');
 
-/** The server object returned by the lead's `startServer` (server/server.ts). */
+/** The server object returned by the lead's `startServer` (server/net/server.ts). */
 export interface TierkvServer {
   port: number;
   host: string;
@@ -90,19 +90,19 @@ let startServerFn: StartServer | undefined;
 async function loadStartServer(): Promise<StartServer> {
   if (startServerFn) return startServerFn;
   // A non-literal specifier so that typechecking does not depend on the server existing yet.
-  const specifier: string = '../../server/server.js';
+  const specifier: string = '../../server/net/server.js';
   let mod: { startServer?: unknown };
   try {
     mod = (await import(specifier)) as { startServer?: unknown };
   } catch (err) {
     throw new Error(
-      `tierkv: cannot import server/server.ts (the tierkv server): ${(err as Error).message}\n` +
+      `tierkv: cannot import server/net/server.ts (the tierkv server): ${(err as Error).message}\n` +
         'Set TIERKV_TARGET=redis to run this suite against redis-server instead.',
       { cause: err },
     );
   }
   if (typeof mod.startServer !== 'function') {
-    throw new Error('tierkv: server/server.ts does not export a function startServer(params)');
+    throw new Error('tierkv: server/net/server.ts does not export a function startServer(params)');
   }
   startServerFn = mod.startServer as StartServer;
   return startServerFn;
@@ -110,7 +110,7 @@ async function loadStartServer(): Promise<StartServer> {
 
 /**
  * Starts tierkv inside the test worker via `startServer({ port: '0', ...params })`.
- * @throws Error if server/server.ts cannot be imported, or startServer rejects, or the server does not answer
+ * @throws Error if server/net/server.ts cannot be imported, or startServer rejects, or the server does not answer
  *   PING within 10 s.
  */
 export async function startTierkvInProcess(params: ServerParams = {}): Promise<ServerHandle> {

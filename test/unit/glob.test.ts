@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { GLOB_MAX_NESTING, globMatch, globMatchString, hasGlobChars, isMatchAll } from '../../server/glob.js';
+import { GLOB_MAX_NESTING, globMatch, globMatchString, hasGlobChars, isMatchAll } from '../../server/keyspace/glob.js';
 
 const latin1 = (s: string) => Buffer.from(s, 'latin1');
 /** Byte-exact match of two latin1 strings (every char is one byte). */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Arena, TIER_COLD, TIER_HOT } from '../../allocator/arena.js';
 import { Keyspace, NO_TTL } from '../../server/keyspace/keyspace.js';
 import { LFU_INIT_VAL, lfuIncrement } from '../../server/keyspace/lfu.js';
-import { TierManager } from '../../server/tiers.js';
+import { TierManager } from '../../server/memory/tiers.js';
 import type { Config } from '../../server/config/config.js';
 
 const MiB = 1 << 20;
@@ -93,7 +93,7 @@ describe('TierManager', () => {
     const cold = keys.find((k) => ks.lookup(k, 0, k.length) && ks.ext.tier === TIER_COLD) as Buffer;
     for (let r = 0; r < 10 && ks.ext.tier === TIER_COLD; r++) ks.lookupRead(cold, 0, cold.length);
     expect(ks.ext.tier).toBe(TIER_HOT);
-    expect(ks.promotions).toBeGreaterThan(0);
+    expect(tiers.stats.promotions).toBeGreaterThan(0);
     expect(arena.tierItems[TIER_HOT] + arena.tierItems[TIER_COLD]).toBe(20_000);
   });
 

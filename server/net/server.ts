@@ -16,15 +16,15 @@
  */
 import net from 'node:net';
 import fs from 'node:fs';
-import { Client } from './client.js';
-import { Config, loadFromArgs } from './config/config.js';
-import type { ParserLimits } from '../protocol/request-parser.js';
-import type { ReplyWriter } from '../protocol/reply-writer.js';
-import { createLogger, pinoLevel, type Logger } from './log.js';
-import { ServerCore } from './server-core.js';
+import { Client } from '../core/client.js';
+import { Config, loadFromArgs } from '../config/config.js';
+import type { ParserLimits } from '../../protocol/request-parser.js';
+import type { ReplyWriter } from '../../protocol/reply-writer.js';
+import { createLogger, pinoLevel, type Logger } from '../core/log.js';
+import { ServerCore } from '../core/server-core.js';
 import { HttpFront } from './http/server.js';
-import { noteReleased } from './gc.js';
-import { HTTP_PORT_AUTO, HTTP_PORT_AUTO_OFFSET } from './config/params.js';
+import { noteReleased } from '../memory/gc.js';
+import { HTTP_PORT_AUTO, HTTP_PORT_AUTO_OFFSET } from '../config/params.js';
 
 /** Stop serving (and reading from) a client whose unsent output reaches this many bytes. */
 export const OUTPUT_HIGH_WATER = 64 * 1024 * 1024;
@@ -203,7 +203,7 @@ export class TierkvServer {
       c.closing = true;
       // Give back a half-received big argument at once (the parser reports its buffer to gc.ts).
       c.parser.reset();
-      core.unwatchAll(c);
+      core.multi.unwatchAll(c);
       core.clients.delete(c.id);
     });
     sock.on('error', () => {

@@ -3,9 +3,9 @@
  * library info), plus what CLIENT LIST reports. One JS object per connection, never per command.
  */
 import type { Socket } from 'node:net';
-import { RequestParser, type ParserLimits } from '../protocol/request-parser.js';
-import type { Argv } from './commands/context.js';
-import { noteReleased } from './gc.js';
+import { RequestParser, type ParserLimits } from '../../protocol/request-parser.js';
+import type { Argv } from '../../protocol/argv.js';
+import { noteReleased } from '../memory/gc.js';
 
 /** Session state of one connection. */
 export class Client {

@@ -8,14 +8,13 @@
  * memory is refused with -OOM when the limit cannot be reached. Items of the cold tier are preferred over hot ones
  * (a cold candidate wins over any hot one), so with two tiers the least-used cold items go first.
  */
-import { TIER_COLD, TIER_HOT } from '../allocator/arena.js';
-import { NOT_FOUND, TTL_BIT } from './keyspace/hash-index.js';
-import type { Keyspace } from './keyspace/keyspace.js';
+import { TIER_COLD, TIER_HOT } from '../../allocator/arena.js';
+import { NOT_FOUND, TTL_BIT } from '../keyspace/hash-index.js';
+import type { Keyspace } from '../keyspace/keyspace.js';
 
 /** Time budget of one eviction run, ms. */
 const EVICTION_BUDGET_MS = 0.5;
 
-/** True when memory is over the limit: used memory over maxmemory, or (hotLimit ≥ 0) the hot tier over hotLimit. */
 /** performEvictions results, as Redis's EVICT_OK, EVICT_RUNNING and EVICT_FAIL (src/evict.c). */
 export const EVICT_OK = 0;
 export const EVICT_RUNNING = 1;
@@ -105,7 +104,7 @@ function evictOne(ks: Keyspace, volatile: boolean, kind: string, samples: number
 /**
  * Evicts the keyspace's current item as every eviction does: the key is removed (its WATCHers are told through
  * the keyspace's `onRemove` hook, as for any removal) and counted in `evicted_keys`. Requires a valid `slot`.
- * Used by sampling eviction here and by the page mover (slab-rebalancer.ts).
+ * Used by sampling eviction here and by the page mover (page-mover.ts).
  */
 export function evictCurrent(ks: Keyspace): void {
   ks.removeCurrent();

@@ -16,8 +16,8 @@
  * (networking.c, PROTO_MBULK_BIG_ARG); the code is our own.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { noteReleased } from '../gc.js';
-import type { ServerCore } from '../server-core.js';
+import { noteReleased } from '../../memory/gc.js';
+import type { ServerCore } from '../../core/server-core.js';
 
 /** Bodies below this size come from Node's shared pool and are not reported to gc.ts (they are not large). */
 const SMALL_BODY = 4096;

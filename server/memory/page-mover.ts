@@ -50,10 +50,10 @@
  * MAX_ITEMS_PER_SLICE items, so no command waits for the evacuation of a whole page (up to pageSize/minChunk ≈ 21k
  * items). `slab_reassign_work_max_us` reports the longest slice.
  */
-import { Arena, PS_ACTIVE, PS_DEAD, TIER_COLD, TIER_COUNT, TIER_HOT } from '../allocator/arena.js';
-import type { Config } from './config/config.js';
+import { Arena, PS_ACTIVE, PS_DEAD, TIER_COLD, TIER_COUNT, TIER_HOT } from '../../allocator/arena.js';
+import type { Config } from '../config/config.js';
 import { evictCurrent, mayEvict } from './eviction.js';
-import type { Keyspace } from './keyspace/keyspace.js';
+import type { Keyspace } from '../keyspace/keyspace.js';
 import type { TierManager } from './tiers.js';
 import { SliceStats } from './work-slice.js';
 
@@ -69,7 +69,7 @@ export const MAX_ITEMS_PER_SLICE = 1024;
 const MAX_PASSES = 2;
 
 /** Page mover statistics (INFO stats). */
-export class RebalancerStats extends SliceStats {
+export class PageMoverStats extends SliceStats {
   /** Pages emptied and returned to their tier's pool (slab_reassigned_pages). */
   reassignedPages = 0;
   /** Items moved to another chunk of their class (same tier, or a hot item to the cold tier) (slab_reassign_moved_keys). */
@@ -85,8 +85,8 @@ export class RebalancerStats extends SliceStats {
 }
 
 /** The page mover. One per server. */
-export class SlabRebalancer {
-  readonly stats = new RebalancerStats();
+export class PageMover {
+  readonly stats = new PageMoverStats();
   /** Page being emptied, or 0 (page id 0 is never used). */
   private jobPage = 0;
   private jobTier = 0;

@@ -6,12 +6,20 @@
  * Nothing here walks the keyspace: fields are O(1), except the client memory sums (O(clients)) and the
  * per-command sections (O(commands)).
  */
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import { TIER_COLD, TIER_HOT } from '../allocator/arena.js';
-import type { Command } from './commands/types.js';
-import type { ServerCore } from './server-core.js';
-import { REDIS_COMPAT_VERSION, tierkvVersion } from './version.js';
+import { TIER_COLD, TIER_HOT } from '../../allocator/arena.js';
+import { latencyPercentile } from './latency.js';
+import { mainThreadCpu, residentBytes, systemMemory } from './proc.js';
+import type { Arena } from '../../allocator/arena.js';
+import type { CommandRegistry } from '../commands/types.js';
+import type { Config } from '../config/config.js';
+import type { Client } from '../core/client.js';
+import type { ServerStats } from '../core/stats.js';
+import type { Keyspace } from '../keyspace/keyspace.js';
+import type { MigrationManager } from '../memory/migrate-prepare.js';
+import type { PageMover } from '../memory/page-mover.js';
+import type { TierManager } from '../memory/tiers.js';
+import { REDIS_COMPAT_VERSION, tierkvVersion } from '../config/version.js';
 
 /** Every section in Redis's output order (src/server.c genRedisInfoString), then tierkv's own. */
 const ALL_SECTIONS = ['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'modules', 'commandstats',
@@ -19,15 +27,24 @@ const ALL_SECTIONS = ['server', 'clients', 'memory', 'persistence', 'stats', 're
 /** Sections printed by INFO without arguments (Redis "default": all but commandstats and latencystats). */
 const DEFAULT_SECTIONS = ALL_SECTIONS.filter((s) => s !== 'commandstats' && s !== 'latencystats');
 
-/** Resident set size of this process in bytes, read from /proc/self/statm (falls back to process.memoryUsage). */
-export function residentBytes(): number {
-  try {
-    const statm = readFileSync('/proc/self/statm', 'latin1');
-    const pages = Number(statm.split(' ')[1]);
-    return pages * 4096;
-  } catch {
-    return process.memoryUsage.rss();
-  }
+/** What INFO reads (core/server-core.ts `InfoSource` is one; INFO depends on it through this shape only). */
+export interface InfoSource {
+  /** Server start, ms since the epoch. */
+  readonly startTime: number;
+  readonly runId: string;
+  readonly tcpPort: number;
+  readonly configFile: string;
+  readonly config: Config;
+  readonly clients: ReadonlyMap<number, Client>;
+  readonly stats: ServerStats;
+  readonly ks: Keyspace;
+  readonly arena: Arena;
+  readonly tiers: TierManager;
+  readonly pageMover: PageMover;
+  readonly migration: MigrationManager;
+  readonly table: CommandRegistry;
+  /** Bytes of HTTP request bodies held right now (INFO mem_http_bodies). */
+  readonly httpBodyBytes: number;
 }
 
 /**
@@ -55,52 +72,20 @@ export function fragmentation(used: number, rss: number, mem: { heapUsed: number
   return { ratio: allocated > 0 ? rss / allocated : 0, bytes: rss - allocated };
 }
 
-/** Total and available system memory in bytes from /proc/meminfo (0 when unreadable). */
 /**
  * Memory of all clients' buffers, bytes: query buffers plus the memory held by unsent replies (client.ts
  * `outputMemory`). INFO mem_clients_normal, and part of used_memory as in Redis.
  */
-export function clientsMemory(core: ServerCore): number {
+export function clientsMemory(core: Pick<InfoSource, 'clients'>): number {
   let n = 0;
   for (const c of core.clients.values()) n += c.parser.bufferedBytes() + c.outputMemory();
   return n;
 }
 
-export function systemMemory(): { total: number; available: number } {
-  try {
-    const text = readFileSync('/proc/meminfo', 'latin1');
-    const field = (name: string): number => {
-      const m = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text);
-      return m !== null ? Number(m[1]) * 1024 : 0;
-    };
-    return { total: field('MemTotal'), available: field('MemAvailable') };
-  } catch {
-    return { total: os.totalmem(), available: os.freemem() };
-  }
-}
-
-/**
- * CPU time of the calling thread (the JS main thread when called from the server), seconds, from
- * /proc/thread-self/stat (utime and stime, in USER_HZ = 100 ticks per second on Linux); null when unreadable.
- * Redis reports the same as used_cpu_*_main_thread (getrusage RUSAGE_THREAD).
- */
-export function mainThreadCpu(): { user: number; sys: number } | null {
-  try {
-    const stat = readFileSync('/proc/thread-self/stat', 'latin1');
-    // The command name (field 2) is in parentheses and may contain spaces: count fields after the last ')'.
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const user = Number(f[11]) / 100;
-    const sys = Number(f[12]) / 100;
-    return Number.isFinite(user) && Number.isFinite(sys) ? { user, sys } : null;
-  } catch {
-    return null;
-  }
-}
-
 /** master_replid of each server: 40 random hex characters, new on each start, as Redis's replication id. */
-const replIds = new WeakMap<ServerCore, string>();
+const replIds = new WeakMap<InfoSource, string>();
 
-function replId(core: ServerCore): string {
+function replId(core: InfoSource): string {
   let id = replIds.get(core);
   if (id === undefined) {
     id = Array.from({ length: 40 }, () => '0123456789abcdef'[(Math.random() * 16) | 0]).join('');
@@ -135,7 +120,7 @@ export function selectSections(args: string[]): string[] {
 }
 
 /** The INFO text for the given sections ("\r\n"-separated lines, sections separated by a blank line). */
-export function buildInfo(core: ServerCore, sections: string[]): string {
+export function buildInfo(core: InfoSource, sections: string[]): string {
   const parts: string[] = [];
   for (const s of sections) {
     const body = SECTION_BUILDERS[s]?.(core);
@@ -159,60 +144,12 @@ function trimDouble(d: number): string {
   return t;
 }
 
-/**
- * Latency histogram buckets: exact below 16 µs, then 16 linear sub-buckets per power of two (6 % resolution, the
- * log-linear layout of HdrHistogram, which Redis uses with 2 significant digits), up to 2^31 µs.
- */
-const LAT_BUCKETS = 28 * 16;
-
-/** Bucket of a duration in µs (allocation-free). */
-function latencyBucket(us: number): number {
-  const v = us < 1 ? 1 : us >= 0x7fffffff ? 0x7fffffff : Math.ceil(us);
-  if (v < 16) return v;
-  const e = 31 - Math.clz32(v);
-  return (e - 3) * 16 + ((v >>> (e - 4)) & 15);
-}
-
-/** Highest duration (µs) that falls in bucket `i`. */
-function bucketUpper(i: number): number {
-  if (i < 16) return i;
-  const e = (i >> 4) + 3;
-  return ((17 + (i & 15)) * 2 ** (e - 4)) - 1;
-}
-
-/**
- * Counts one call of `cmd` that took `us` microseconds in its latency histogram (INFO latencystats). Allocates the
- * histogram on the command's first call only.
- */
-export function recordLatency(cmd: Command, us: number): void {
-  let h = cmd.latency;
-  if (h === null) {
-    h = new Uint32Array(LAT_BUCKETS);
-    cmd.latency = h;
-  }
-  h[latencyBucket(us)]++;
-}
-
-/** The `p`-th percentile (0..100) of a latency histogram, µs (the upper bound of its bucket). */
-export function latencyPercentile(h: Uint32Array, p: number): number {
-  let total = 0;
-  for (let i = 0; i < h.length; i++) total += h[i];
-  if (total === 0) return 0;
-  const want = Math.max(1, Math.ceil((p / 100) * total));
-  let seen = 0;
-  for (let i = 0; i < h.length; i++) {
-    seen += h[i];
-    if (seen >= want) return bucketUpper(i);
-  }
-  return bucketUpper(h.length - 1);
-}
-
 /** Infinity (no limit) is printed as 0, as Redis prints maxmemory 0. */
 function maxmemoryOr0(n: number): number {
   return Number.isFinite(n) ? n : 0;
 }
 
-const SECTION_BUILDERS: Record<string, (core: ServerCore) => string[]> = {
+const SECTION_BUILDERS: Record<string, (core: InfoSource) => string[]> = {
   server(core) {
     const now = Date.now();
     const up = Math.floor((now - core.startTime) / 1000);
@@ -333,7 +270,7 @@ const SECTION_BUILDERS: Record<string, (core: ServerCore) => string[]> = {
       `arena_bytes:${core.arena.arenaBytes()}`,
       `arena_extents:${core.arena.extentCount(TIER_HOT) + core.arena.extentCount(TIER_COLD)}`,
       `slab_pages_bytes:${core.arena.slabPages() * core.arena.pageSize}`,
-      `slab_page_budget_bytes:${core.rebalancer.budgetBytes()}`,
+      `slab_page_budget_bytes:${core.pageMover.budgetBytes()}`,
       `js_heap_used_bytes:${heap.heapUsed}`,
       `js_heap_total_bytes:${heap.heapTotal}`,
       `js_external_bytes:${heap.external}`,
@@ -381,7 +318,7 @@ const SECTION_BUILDERS: Record<string, (core: ServerCore) => string[]> = {
     return [
       `total_connections_received:${st.totalConnectionsReceived}`,
       `total_commands_processed:${st.totalCommandsProcessed}`,
-      `instantaneous_ops_per_sec:${core.instantaneousOps()}`,
+      `instantaneous_ops_per_sec:${core.stats.instantaneousOps()}`,
       `total_net_input_bytes:${st.totalNetInputBytes}`,
       `total_net_output_bytes:${st.totalNetOutputBytes}`,
       'total_net_repl_input_bytes:0',
@@ -429,12 +366,12 @@ const SECTION_BUILDERS: Record<string, (core: ServerCore) => string[]> = {
       'io_threaded_writes_processed:0',
       'reply_buffer_shrinks:0',
       'reply_buffer_expands:0',
-      `slab_reassigned_pages:${core.rebalancer.stats.reassignedPages}`,
-      `slab_reassign_moved_keys:${core.rebalancer.stats.movedKeys}`,
-      `slab_reassign_evicted_keys:${core.rebalancer.stats.evictedKeys}`,
-      `slab_reassign_aborted:${core.rebalancer.stats.aborted}`,
-      `slab_reassign_work_us:${Math.round(core.rebalancer.stats.workTotalUs)}`,
-      `slab_reassign_work_max_us:${Math.round(core.rebalancer.stats.workMaxUs)}`,
+      `slab_reassigned_pages:${core.pageMover.stats.reassignedPages}`,
+      `slab_reassign_moved_keys:${core.pageMover.stats.movedKeys}`,
+      `slab_reassign_evicted_keys:${core.pageMover.stats.evictedKeys}`,
+      `slab_reassign_aborted:${core.pageMover.stats.aborted}`,
+      `slab_reassign_work_us:${Math.round(core.pageMover.stats.workTotalUs)}`,
+      `slab_reassign_work_max_us:${Math.round(core.pageMover.stats.workMaxUs)}`,
     ];
   },
   replication(core) {
@@ -518,14 +455,14 @@ const SECTION_BUILDERS: Record<string, (core: ServerCore) => string[]> = {
       `cold_arena_bytes:${a.tierArena[TIER_COLD]}`,
       `hot_extents:${a.extentCount(TIER_HOT)}`,
       `cold_extents:${a.extentCount(TIER_COLD)}`,
-      `promotions:${ks.promotions}`,
+      `promotions:${core.tiers.stats.promotions}`,
       `demotions:${t.stats.demotions}`,
       `tier_counter_epoch:${ks.epoch}`,
       `tier_counter_resets:${t.stats.counterResets}`,
       `tier_hits_hot:${ks.stats.tierHits[TIER_HOT]}`,
       `tier_hits_cold:${ks.stats.tierHits[TIER_COLD]}`,
       `tier_demote_level:${t.demoteLevel.toFixed(2)}`,
-      `tier_promote_threshold:${ks.promoteThreshold}`,
+      `tier_promote_threshold:${core.tiers.promoteThreshold}`,
       `tier_work_slices:${t.stats.slices}`,
       `tier_work_total_us:${Math.round(t.stats.workTotalUs)}`,
       `tier_work_max_us:${Math.round(t.stats.workMaxUs)}`,

@@ -1,5 +1,5 @@
 /**
- * Prometheus metrics of one server, exposed by the HTTP listener at `GET /metrics` (server/http/).
+ * Prometheus metrics of one server, exposed by the HTTP listener at `GET /metrics` (server/net/http/).
  *
  * Everything goes through one prom-client `Registry` per server (never prom-client's global registry, so tests
  * can run several servers in one process):
@@ -8,7 +8,7 @@
  * - redis_exporter's names and types for what Redis has (`redis_memory_used_bytes`, `redis_commands_total{cmd}`,
  *   `redis_db_keys{db="db0"}`, ...), so the Grafana dashboards written for redis_exporter work unchanged. The
  *   mapping from INFO fields to metric names is redis_exporter's (oliver006/redis_exporter, exporter/exporter.go
- *   `metricMapGauges`/`metricMapCounters` and info.go); values are the same figures INFO prints (server/info.ts).
+ *   `metricMapGauges`/`metricMapCounters` and info.go); values are the same figures INFO prints (server/observe/info.ts).
  * - tierkv's own under `tierkv_`: tier bytes/keys/extents by `tier` label, promotions, demotions, LFU counter resets,
  *   a histogram of tier work slice durations, MIGRATE_PREPARE counts, dropped keys, histograms of the stall and
  *   release durations, and the migration state.
@@ -27,11 +27,12 @@ import {
   type Metric,
   Registry,
 } from 'prom-client';
-import { TIER_COLD, TIER_HOT } from '../allocator/arena.js';
-import { clientsMemory, fragmentation, mainThreadCpu, residentBytes, systemMemory } from './info.js';
-import type { PrepareReport } from './migration.js';
-import type { ServerCore } from './server-core.js';
-import { REDIS_COMPAT_VERSION, tierkvVersion } from './version.js';
+import { TIER_COLD, TIER_HOT } from '../../allocator/arena.js';
+import { clientsMemory, fragmentation } from './info.js';
+import { mainThreadCpu, residentBytes, systemMemory } from './proc.js';
+import type { PrepareReport } from '../memory/migrate-prepare.js';
+import type { ServerCore } from '../core/server-core.js';
+import { REDIS_COMPAT_VERSION, tierkvVersion } from '../config/version.js';
 
 /** Upper bounds (seconds) of the tier work slice histogram: around the default 100 µs budget. */
 export const SLICE_BUCKETS = [5e-6, 10e-6, 25e-6, 50e-6, 75e-6, 100e-6, 125e-6, 150e-6, 200e-6, 300e-6, 500e-6, 1e-3, 5e-3];
@@ -400,22 +401,22 @@ export class TierkvMetrics {
     byTier('tierkv_tier_arena_bytes', 'Bytes of the extents owned by each tier', (t) => a.tierArena[t]);
     byTier('tierkv_tier_extents', 'Extents owned by each tier', (t) => a.extentCount(t));
     byTier('tierkv_tier_hits_total', 'Read hits served from each tier', (t) => core.ks.stats.tierHits[t], 'counter');
-    counter('tierkv_promotions_total', 'Items promoted from the cold to the hot tier on access', () => core.ks.promotions);
+    counter('tierkv_promotions_total', 'Items promoted from the cold to the hot tier on access', () => core.tiers.stats.promotions);
     counter('tierkv_demotions_total', 'Items demoted from the hot to the cold tier', () => core.tiers.stats.demotions);
     counter('tierkv_tier_work_slices_total', 'Slices of tier work run', () => core.tiers.stats.slices);
     counter('tierkv_tier_work_slices_over_budget_total', 'Slices of tier work longer than 10x tier-work-budget-us', () => core.tiers.stats.overBudget);
     counter('tierkv_tier_lfu_resets_total', 'Access (LFU) counter resets: epoch advances, every tier-counter-reset-ms (INFO tier_counter_resets)', () => core.tiers.stats.counterResets);
     gauge('tierkv_tier_work_max_seconds', 'Longest tier work slice since start (INFO tier_work_max_us)', () => core.tiers.stats.workMaxUs / 1e6);
     gauge('tierkv_tier_work_paused', '1 while demotion is paused (migration mode)', () => (core.tiers.paused ? 1 : 0));
-    gauge('tierkv_tier_promote_threshold', 'Access counter a cold item needs to be promoted (256: promotion off)', () => core.ks.promoteThreshold);
+    gauge('tierkv_tier_promote_threshold', 'Access counter a cold item needs to be promoted (256: promotion off)', () => core.tiers.promoteThreshold);
     gauge('tierkv_tier_demote_level', 'Moving average of the access counters of demoted items', () => core.tiers.demoteLevel);
     gauge('tierkv_arena_bytes', 'Bytes of all extents of the arena (INFO arena_bytes)', () => a.arenaBytes());
     gauge('tierkv_slab_pages_bytes', 'Bytes of the slab pages assigned to a class, both tiers (INFO slab_pages_bytes)', () => a.slabPages() * a.pageSize);
-    gauge('tierkv_slab_page_budget_bytes', 'Budget of the slab pages kept by the page mover, 0 without maxmemory (INFO slab_page_budget_bytes)', () => core.rebalancer.budgetBytes());
-    counter('tierkv_slab_reassigned_pages_total', 'Slab pages emptied by the page mover and returned to the pool (INFO slab_reassigned_pages)', () => core.rebalancer.stats.reassignedPages);
-    counter('tierkv_slab_reassign_moved_keys_total', 'Items moved to another chunk of their class by the page mover (INFO slab_reassign_moved_keys)', () => core.rebalancer.stats.movedKeys);
-    counter('tierkv_slab_reassign_evicted_keys_total', 'Items evicted by the page mover to empty a page (INFO slab_reassign_evicted_keys; also in evicted_keys)', () => core.rebalancer.stats.evictedKeys);
-    gauge('tierkv_slab_reassign_work_max_seconds', 'Longest page mover slice since start (INFO slab_reassign_work_max_us)', () => core.rebalancer.stats.workMaxUs / 1e6);
+    gauge('tierkv_slab_page_budget_bytes', 'Budget of the slab pages kept by the page mover, 0 without maxmemory (INFO slab_page_budget_bytes)', () => core.pageMover.budgetBytes());
+    counter('tierkv_slab_reassigned_pages_total', 'Slab pages emptied by the page mover and returned to the pool (INFO slab_reassigned_pages)', () => core.pageMover.stats.reassignedPages);
+    counter('tierkv_slab_reassign_moved_keys_total', 'Items moved to another chunk of their class by the page mover (INFO slab_reassign_moved_keys)', () => core.pageMover.stats.movedKeys);
+    counter('tierkv_slab_reassign_evicted_keys_total', 'Items evicted by the page mover to empty a page (INFO slab_reassign_evicted_keys; also in evicted_keys)', () => core.pageMover.stats.evictedKeys);
+    gauge('tierkv_slab_reassign_work_max_seconds', 'Longest page mover slice since start (INFO slab_reassign_work_max_us)', () => core.pageMover.stats.workMaxUs / 1e6);
     gauge('tierkv_dead_index_entries', 'Index entries still pointing into dropped extents (cleaned up in the background)', () => core.ks.deadEntries);
 
     counter('tierkv_migrate_prepares_total', 'MIGRATE_PREPARE runs completed', () => core.migration.stats.prepares);

@@ -12,11 +12,11 @@
  * single-threaded core never sees an `await` in the middle of a keyspace operation.
  */
 import type { Socket } from 'node:net';
-import type { ReplySink, ReplyWriter } from '../../protocol/reply-writer.js';
-import { Client } from '../client.js';
-import type { Argv } from '../commands/context.js';
-import type { ServerCore } from '../server-core.js';
-import { noteReleased } from '../gc.js';
+import type { ReplySink, ReplyWriter } from '../../../protocol/reply-writer.js';
+import { Client } from '../../core/client.js';
+import type { Argv } from '../../../protocol/argv.js';
+import type { ServerCore } from '../../core/server-core.js';
+import { noteReleased } from '../../memory/gc.js';
 
 /** A decoded RESP2 reply. Bulk values are views of the writer's pool (valid as long as they are referenced). */
 export type RespReply =

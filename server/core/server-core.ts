@@ -1,82 +1,50 @@
 /**
- * The transport-independent core of the server: the arena, the keyspace, the command table, the clients, the
- * statistics, command dispatch (`execute`) and the periodic cron. The network layer (server.ts) feeds it parsed
- * commands; tests and the HTTP interface can drive it too.
+ * The transport-independent core of the server: it owns and wires the arena, the keyspace, the memory policy
+ * (memory/: tiers, page mover, MIGRATE_PREPARE, eviction), the transactions (multi/), the command table, the
+ * clients and the statistics (stats.ts), and runs command dispatch (`execute`) and the periodic cron. The network
+ * layer (net/server.ts) feeds it parsed commands; tests and the HTTP interface (net/http/) can drive it too.
+ * Command handlers see it only as `CommandServices` (commands/context.ts), INFO as `InfoSource` (observe/info.ts).
  *
  * Dispatch follows Redis's processCommand (src/server.c): command lookup (unknown command / unknown subcommand
  * errors), arity check, authentication, maxmemory (evict, or -OOM for commands flagged denyoom), then the handler.
  */
-import { Arena, ArenaFullError } from '../allocator/arena.js';
-import { ReplyWriter } from '../protocol/reply-writer.js';
+import { Arena, ArenaFullError } from '../../allocator/arena.js';
+import type { Argv } from '../../protocol/argv.js';
+import { ReplyWriter } from '../../protocol/reply-writer.js';
 import type { Client } from './client.js';
-import { CommandContext, type Argv } from './commands/context.js';
-import { CommandTable } from './commands/table.js';
-import type { Command } from './commands/types.js';
-import { ERR } from './commands/reply-helpers.js';
-import { allCommands } from './commands/index.js';
-import type { Config } from './config/config.js';
-import { EVICT_FAIL, EVICT_RUNNING, performEvictions } from './eviction.js';
-import { Keyspace } from './keyspace/keyspace.js';
-import { TierManager } from './tiers.js';
-import { SlabRebalancer } from './slab-rebalancer.js';
-import { forceGc, takeReleased } from './gc.js';
-import { MigrationManager } from './migration.js';
+import { CommandContext, type CommandServices } from '../commands/context.js';
+import { CommandTable } from '../commands/table.js';
+import type { Command } from '../commands/types.js';
+import { ERR } from '../commands/reply-helpers.js';
+import { allCommands } from '../commands/index.js';
+import type { Config } from '../config/config.js';
+import { EVICT_FAIL, EVICT_RUNNING, performEvictions } from '../memory/eviction.js';
+import { Keyspace } from '../keyspace/keyspace.js';
+import { TierManager } from '../memory/tiers.js';
+import { PageMover } from '../memory/page-mover.js';
+import { forceGc, takeReleased } from '../memory/gc.js';
+import { MigrationManager } from '../memory/migrate-prepare.js';
+import { MULTI_CONTROL, MULTI_OOM_EXEMPT, Transactions } from '../multi/multi.js';
 import type { Logger } from './log.js';
-import { recordLatency } from './info.js';
+import { recordLatency } from '../observe/latency.js';
+import { buildInfo, selectSections } from '../observe/info.js';
+import { CLIENT_PEAK_SLOTS, ServerStats } from './stats.js';
 
-/** Seconds over which INFO client_recent_max_input_buffer / _output_buffer look back (Redis: 8). */
-export const CLIENT_PEAK_SLOTS = 8;
 
 /** Released extent bytes after which the cron forces a garbage collection. */
 const GC_AFTER_RELEASED_BYTES = 32 << 20;
 
-/** Commands that run at once even inside MULTI (Redis processCommand's exceptions). */
-const MULTI_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
 
-/** Commands a transaction in progress never refuses for lack of memory (Redis processCommand's exceptions). */
-const MULTI_OOM_EXEMPT = new Set(['exec', 'discard', 'quit', 'reset']);
-
-/** Server-wide counters (Redis INFO stats names). */
-export class ServerStats {
-  totalConnectionsReceived = 0;
-  totalCommandsProcessed = 0;
-  rejectedConnections = 0;
-  totalNetInputBytes = 0;
-  totalNetOutputBytes = 0;
-  totalErrorReplies = 0;
-  totalReadsProcessed = 0;
-  totalWritesProcessed = 0;
-  /** errorstat_<CODE> counts. */
-  errorCodes = new Map<string, number>();
-  /** instantaneous_ops_per_sec samples (Redis STATS_METRIC_SAMPLES = 16, every 100 ms). */
-  opsSamples = new Float64Array(16);
-  opsSampleIdx = 0;
-  lastSampleTime = 0;
-  lastSampleOps = 0;
-  /** instantaneous_input_kbps / instantaneous_output_kbps samples (bytes per second), taken with the ops samples. */
-  inSamples = new Float64Array(16);
-  outSamples = new Float64Array(16);
-  lastSampleIn = 0;
-  lastSampleOut = 0;
-  usedMemoryPeak = 0;
-  /**
-   * Largest query buffer and largest output memory (client.ts `outputMemory`) of any client, per second over the
-   * last CLIENT_PEAK_SLOTS seconds (Redis 7.0 clientsCronTrackExpansiveClients): INFO client_recent_max_*_buffer.
-   */
-  readonly clientPeakIn = new Float64Array(CLIENT_PEAK_SLOTS);
-  readonly clientPeakOut = new Float64Array(CLIENT_PEAK_SLOTS);
-  /** used_memory once the server was set up (INFO used_memory_startup). */
-  usedMemoryStartup = 0;
-}
-
-/** The core. */
-export class ServerCore {
+/** The core. Command handlers see it only as CommandServices (commands/context.ts). */
+export class ServerCore implements CommandServices {
   readonly arena: Arena;
   readonly ks: Keyspace;
   readonly tiers: TierManager;
-  /** The slab page mover: keeps the arena's slab pages within a budget derived from maxmemory (slab-rebalancer.ts). */
-  readonly rebalancer: SlabRebalancer;
+  /** The slab page mover: keeps the arena's slab pages within a budget derived from maxmemory (page-mover.ts). */
+  readonly pageMover: PageMover;
   readonly migration: MigrationManager;
+  /** MULTI queues and WATCHes (multi/multi.ts). */
+  readonly multi: Transactions;
   readonly table: CommandTable;
   readonly writer = new ReplyWriter();
   readonly ctx: CommandContext;
@@ -87,8 +55,6 @@ export class ServerCore {
   /** 40 hex characters, new on each start (INFO run_id). */
   readonly runId: string;
   private nextClientId = 1;
-  /** Last time the access-counter epoch advanced, ms. */
-  private lastEpochTime = Date.now();
   /** The second whose slot trackClientPeaks last wrote. */
   private peakSecond = 0;
   /** Off-heap bytes dropped (gc.ts noteReleased) and not yet collected by a forced GC. */
@@ -97,7 +63,7 @@ export class ServerCore {
   shuttingDown = false;
   /**
    * Bytes of HTTP request bodies held right now (PUT /v1/keys: bodies being received or about to be stored; see
-   * http/body.ts); 0 at rest. INFO memory reports it as `mem_http_bodies`.
+   * net/http/body.ts); 0 at rest. INFO memory reports it as `mem_http_bodies`.
    */
   httpBodyBytes = 0;
   /** Hook used by SHUTDOWN: closes the server (set by the network layer). */
@@ -128,8 +94,9 @@ export class ServerCore {
     const ks = this.ks;
     ks.index.expandAllowed = (more) => config.maxmemory === 0 || ks.usedMemory() + more <= config.maxmemory;
     this.tiers = new TierManager(this.ks, config);
-    this.rebalancer = new SlabRebalancer(this.ks, config, this.tiers);
-    this.migration = new MigrationManager(this);
+    this.pageMover = new PageMover(this.ks, config, this.tiers);
+    this.multi = new Transactions(this.ks, this.writer);
+    this.migration = new MigrationManager(this.ks, this.tiers, config, log, (tier) => this.multi.touchWatchedBeforeRemoval(tier));
     config.onChange('hot-ratio', () => {
       // The tiers converge incrementally: demotions follow from the next command or idle slice.
       if (this.tiers.pending()) this.tiers.slice();
@@ -151,6 +118,23 @@ export class ServerCore {
     if (!c.blocked) return;
     c.blocked = false;
     this.resumeClient(c, reply);
+  }
+
+  /** The INFO text for INFO's arguments `sections` (observe/info.ts; none: the default sections). */
+  info(sections: string[]): string {
+    return buildInfo(this, selectSections(sections));
+  }
+
+  /** CONFIG RESETSTAT: the server's, the keyspace's and every command's statistics restart from zero. */
+  resetStats(): void {
+    this.stats.reset(this.ks.usedMemory());
+    const ks = this.ks.stats;
+    ks.hits = ks.misses = ks.expired = ks.evicted = 0;
+    ks.tierHits.fill(0);
+    for (const c of this.table.all()) {
+      c.calls = c.usec = c.rejectedCalls = c.failedCalls = 0;
+      c.latency?.fill(0);
+    }
   }
 
   /** A new unique client id. */
@@ -207,7 +191,7 @@ export class ServerCore {
       }
     }
     if (c.multi !== null && !MULTI_CONTROL.has(cmd.name)) {
-      this.queueMulti(c, cmd, argv);
+      this.multi.queue(c, argv, cmd.denyOom);
       return;
     }
     ctx.client = c;
@@ -250,9 +234,9 @@ export class ServerCore {
     }
     this.stats.totalCommandsProcessed++;
     // A bounded slice of tier work after the command (tiers.ts), only when the hot tier is over capacity; then one
-    // of the page mover (slab-rebalancer.ts), only when the slab pages are over their budget.
+    // of the page mover (page-mover.ts), only when the slab pages are over their budget.
     if (this.tiers.pending()) this.tiers.slice();
-    if (this.rebalancer.pending()) this.rebalancer.slice();
+    if (this.pageMover.pending()) this.pageMover.slice();
   }
 
   /**
@@ -266,7 +250,7 @@ export class ServerCore {
     const config = this.config;
     let extra = 0;
     if (cmd.denyOom) for (let i = 1; i < argv.argc; i++) extra += argv.argLen[i];
-    const hotLimit = this.tiers.paused ? this.tiers.hotCapacity() : -1;
+    const hotLimit = this.tiers.evictionHotLimit();
     const r = performEvictions(this.ks, config.maxmemory, config.maxmemoryPolicy, config.maxmemorySamples, hotLimit, extra);
     if (r === EVICT_RUNNING) this.scheduleBackgroundEviction();
     return r;
@@ -283,116 +267,11 @@ export class ServerCore {
       const config = this.config;
       if (config.maxmemory === 0 || this.shuttingDown) return;
       this.ks.now = Date.now();
-      const hotLimit = this.tiers.paused ? this.tiers.hotCapacity() : -1;
+      const hotLimit = this.tiers.evictionHotLimit();
       const r = performEvictions(this.ks, config.maxmemory, config.maxmemoryPolicy, config.maxmemorySamples, hotLimit);
       if (r === EVICT_RUNNING) this.scheduleBackgroundEviction();
     });
   }
-
-  // Transactions (commands/transactions.ts) ----------------------------------------------------------------
-
-  /** WATCHed keys (latin1 strings) → the clients watching them. */
-  readonly watchers = new Map<string, Set<Client>>();
-
-  /** Queues a command of a transaction: a copy of its arguments; replies +QUEUED (or refuses it). */
-  private queueMulti(c: Client, cmd: Command, argv: Argv): void {
-    if (cmd.denyOom) c.multiDenyOom = true;
-    let total = 0;
-    for (let i = 0; i < argv.argc; i++) total += argv.argLen[i];
-    const buf = Buffer.allocUnsafe(total);
-    const argOff = new Int32Array(argv.argc);
-    const argLen = new Int32Array(argv.argc);
-    let off = 0;
-    for (let i = 0; i < argv.argc; i++) {
-      argv.buf.copy(buf, off, argv.argOff[i], argv.argOff[i] + argv.argLen[i]);
-      argOff[i] = off;
-      argLen[i] = argv.argLen[i];
-      off += argv.argLen[i];
-    }
-    (c.multi as Argv[]).push({ argc: argv.argc, buf, argOff, argLen });
-    this.writer.simple('QUEUED');
-  }
-
-  /**
-   * Adds a WATCH of `key` by `c` (Redis watchForKey), remembering whether the key is there but already expired:
-   * its deletion by expiry is then no change.
-   */
-  watch(c: Client, key: string): void {
-    if (c.watched === null) c.watched = new Map();
-    if (c.watched.has(key)) return;
-    const ks = this.ks;
-    const b = Buffer.from(key, 'latin1');
-    c.watched.set(key, ks.find(b, 0, b.length) && ks.isExpired());
-    let set = this.watchers.get(key);
-    if (set === undefined) this.watchers.set(key, (set = new Set()));
-    set.add(c);
-    ks.onRemove = this.watchRemoveHook;
-    ks.onWrite = this.watchWriteHook;
-  }
-
-  /** Forgets every WATCH of `c` (EXEC, DISCARD, UNWATCH, disconnection). */
-  unwatchAll(c: Client): void {
-    c.watchDirty = false;
-    if (c.watched === null) return;
-    for (const key of c.watched.keys()) {
-      const set = this.watchers.get(key);
-      if (set === undefined) continue;
-      set.delete(c);
-      if (set.size === 0) this.watchers.delete(key);
-    }
-    c.watched = null;
-    if (this.watchers.size === 0) {
-      this.ks.onRemove = null;
-      this.ks.onWrite = null;
-    }
-  }
-
-  /**
-   * A WATCHed `key` (bytes) was written (`removed` false) or deleted (true): its watchers are dirty (Redis
-   * touchWatchedKey), except those that WATCHed it already expired when it is deleted now, which is no change.
-   */
-  private touchKey(b: Uint8Array, o: number, l: number, removed: boolean): void {
-    const key = Buffer.from(b.buffer, b.byteOffset + o, l).toString('latin1');
-    const set = this.watchers.get(key);
-    if (set === undefined) return;
-    for (const w of set) {
-      if (removed && w.watched?.get(key) === true) {
-        w.watched.set(key, false);
-        continue;
-      }
-      w.watchDirty = true;
-    }
-  }
-
-  /**
-   * Before keys go away without being named — FLUSHALL/FLUSHDB (`tier` -1: all keys), MIGRATE_PREPARE (the cold
-   * tier's) — the WATCHed keys among them count as deleted (Redis touchAllWatchedKeysInDb; a drop is a DEL).
-   * O(number of WATCHed keys).
-   */
-  touchWatchedBeforeRemoval(tier: number): void {
-    if (this.watchers.size === 0) return;
-    const ks = this.ks;
-    for (const key of this.watchers.keys()) {
-      const b = Buffer.from(key, 'latin1');
-      if (ks.find(b, 0, b.length) && (tier < 0 || ks.ext.tier === tier)) this.touchKey(b, 0, b.length, true);
-    }
-  }
-
-  /** True when a key `c` WATCHes has expired since it was WATCHed (Redis isWatchedKeyExpired, checked by EXEC). */
-  watchedKeyExpired(c: Client): boolean {
-    if (c.watched === null) return false;
-    const ks = this.ks;
-    for (const [key, expiredAtWatch] of c.watched) {
-      if (expiredAtWatch) continue;
-      const b = Buffer.from(key, 'latin1');
-      if (ks.find(b, 0, b.length) && ks.isExpired()) return true;
-    }
-    return false;
-  }
-
-  /** Keyspace hooks while WATCHes exist: keys written, or removed (deleted, expired, evicted). */
-  private readonly watchRemoveHook = (b: Uint8Array, o: number, l: number): void => this.touchKey(b, o, l, true);
-  private readonly watchWriteHook = (b: Uint8Array, o: number, l: number): void => this.touchKey(b, o, l, false);
 
   /**
    * Refuses a command before it runs, as Redis's rejectCommand: a transaction in progress is flagged (EXEC will
@@ -402,10 +281,7 @@ export class ServerCore {
    */
   private rejectCommand(c: Client, cmd: Command, msg: string): void {
     if (cmd.name === 'exec') {
-      c.multi = null;
-      c.multiDirty = false;
-      c.multiDenyOom = false;
-      this.unwatchAll(c);
+      this.multi.abort(c);
       this.reject(cmd, `EXECABORT Transaction discarded because of: ${msg.startsWith('ERR ') ? msg.slice(4) : msg}`);
       return;
     }
@@ -478,14 +354,9 @@ export class ServerCore {
     ks.index.rehashFor(1);
     const used = ks.usedMemory();
     if (used > st.usedMemoryPeak) st.usedMemoryPeak = used;
-    if (now - this.lastEpochTime >= this.config.tierCounterResetMs) {
-      ks.epoch = (ks.epoch + 1) & 0xffff;
-      this.lastEpochTime = now;
-      this.tiers.onEpoch();
-    }
-    if (this.tiers.pending()) this.tiers.slice();
-    this.rebalancer.onCron();
-    if (this.rebalancer.pending()) this.rebalancer.slice();
+    this.tiers.tick(now);
+    this.pageMover.onCron();
+    if (this.pageMover.pending()) this.pageMover.slice();
     if (this.config.maxmemory > 0 && ks.usedMemory() > this.config.maxmemory) this.scheduleBackgroundEviction();
     // Extents released by deletes, evictions or FLUSHALL, and dropped reply, query and HTTP buffers (gc.ts), free
     // their RAM only when V8 collects them: V8 does not collect soon by itself (the JS heap stays small), so collect
@@ -531,13 +402,6 @@ export class ServerCore {
     }
     st.clientPeakIn[slot] = maxIn;
     st.clientPeakOut[slot] = maxOut;
-  }
-
-  /** instantaneous_ops_per_sec: mean of the recent samples. */
-  instantaneousOps(): number {
-    let s = 0;
-    for (const v of this.stats.opsSamples) s += v;
-    return Math.round(s / this.stats.opsSamples.length);
   }
 }
 

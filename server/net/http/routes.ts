@@ -5,9 +5,9 @@
  * error is mapped to an HTTP status by `statusOfError`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from '../log.js';
-import type { TierkvMetrics } from '../metrics.js';
-import type { ServerCore } from '../server-core.js';
+import type { Logger } from '../../core/log.js';
+import type { TierkvMetrics } from '../../observe/metrics.js';
+import type { ServerCore } from '../../core/server-core.js';
 import { receiveBody } from './body.js';
 import type { CoreCaller, RespReply } from './core-call.js';
 

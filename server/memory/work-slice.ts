@@ -1,6 +1,6 @@
 /**
  * Accounting shared by the background work that runs in bounded slices after commands (tier movement, tiers.ts;
- * the slab page mover, slab-rebalancer.ts): how many slices ran, how long they took, how much each did.
+ * the slab page mover, page-mover.ts): how many slices ran, how long they took, how much each did.
  */
 
 /** Statistics of a kind of sliced work (INFO fields and metrics read them). Durations in µs. */

@@ -27,7 +27,7 @@
  * from the TypeScript sources under the test runner.
  */
 import { Worker } from 'node:worker_threads';
-import type { ZeroList } from '../allocator/arena.js';
+import type { ZeroList } from '../../allocator/arena.js';
 import { forceGc } from './gc.js';
 
 /** What one zeroing release did. */

@@ -15,10 +15,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Config } from '../config/config.js';
-import type { Logger } from '../log.js';
-import { TierkvMetrics } from '../metrics.js';
-import type { ServerCore } from '../server-core.js';
+import type { Config } from '../../config/config.js';
+import type { Logger } from '../../core/log.js';
+import { TierkvMetrics } from '../../observe/metrics.js';
+import type { ServerCore } from '../../core/server-core.js';
 import { CoreCaller } from './core-call.js';
 import { healthRoute, KEYS_PREFIX, keysRoute, metricsRoute, migrateRoute, sendError, type RouteContext } from './routes.js';
 

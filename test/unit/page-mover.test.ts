@@ -1,13 +1,13 @@
 /**
- * The slab page mover (server/slab-rebalancer.ts) on a keyspace over a small arena (64 KiB pages): moved items keep
+ * The slab page mover (server/memory/page-mover.ts) on a keyspace over a small arena (64 KiB pages): moved items keep
  * their values, TTLs and counters; evicted ones are gone and counted; noeviction only compacts; accounting stays
  * consistent; a tier drop in the middle of an evacuation ends it.
  */
 import { describe, expect, it } from 'vitest';
 import { Arena, TIER_COLD, TIER_HOT } from '../../allocator/arena.js';
 import { Keyspace, NO_TTL } from '../../server/keyspace/keyspace.js';
-import { TierManager } from '../../server/tiers.js';
-import { RESERVE_PAGES, SlabRebalancer } from '../../server/slab-rebalancer.js';
+import { TierManager } from '../../server/memory/tiers.js';
+import { RESERVE_PAGES, PageMover } from '../../server/memory/page-mover.js';
 import type { Config } from '../../server/config/config.js';
 
 const PAGE = 64 * 1024;
@@ -17,7 +17,7 @@ function setup(policy: string, hotRatio = 1) {
   const ks = new Keyspace(arena);
   const config = { maxmemory: 0, maxmemoryPolicy: policy, hotRatio, tierWorkBudgetUs: 100_000 } as unknown as Config;
   const tiers = new TierManager(ks, config);
-  return { arena, ks, config, tiers, mover: new SlabRebalancer(ks, config, tiers) };
+  return { arena, ks, config, tiers, mover: new PageMover(ks, config, tiers) };
 }
 
 const key = (i: number) => Buffer.from(`key:${i}`);
@@ -43,7 +43,7 @@ function del(ks: Keyspace, i: number): void {
 }
 
 /** Runs slices until the mover has nothing left to do (bounded). */
-function settle(mover: SlabRebalancer): void {
+function settle(mover: PageMover): void {
   for (let i = 0; i < 100_000 && mover.pending(); i++) mover.slice();
 }
 
@@ -51,7 +51,7 @@ function settle(mover: SlabRebalancer): void {
  * Sets maxmemory so that the mover must empty `pages` pages: the budget (maxmemory·33/32 + (classes in use +
  * RESERVE_PAGES) pages) then exceeds the slab pages plus the reserve by `pages` pages, give or take rounding.
  */
-function squeeze(arena: Arena, mover: SlabRebalancer, config: Config, pages: number): void {
+function squeeze(arena: Arena, mover: PageMover, config: Config, pages: number): void {
   const mm = (arena.slabPages() - pages - arena.classesInUse) * PAGE;
   (config as { maxmemory: number }).maxmemory = Math.ceil((mm * 32) / 33);
   expect(mover.overBudget()).toBe(true);
@@ -73,7 +73,7 @@ function checkAccounting(arena: Arena, ks: Keyspace): void {
   expect(arena.tierItems[TIER_HOT] + arena.tierItems[TIER_COLD]).toBe(ks.keys);
 }
 
-describe('SlabRebalancer', () => {
+describe('PageMover', () => {
   it('compacts sparse pages by moving items: values, TTLs and counters kept, nothing evicted', () => {
     const { arena, ks, config, mover } = setup('allkeys-lru');
     ks.now = Date.now();

@@ -7,8 +7,9 @@
  * items live in cold extents only, packed by slab class, so dropping the cold tier frees whole extents.
  *
  * **What is counted.** Each read or write of an item bumps its 8-bit logarithmic LFU counter (Redis's
- * `LFULogIncr`, src/evict.c; lfu.ts). Counters are reset every `tier-counter-reset-ms` in O(1): the cron advances
- * a global epoch and a counter written in an older epoch reads as 0 (the paper's periodic reset, without a scan).
+ * `LFULogIncr`, src/evict.c; lfu.ts). Counters are reset every `tier-counter-reset-ms` in O(1): the cron's `tick`
+ * here advances a global epoch and a counter written in an older epoch reads as 0 (the paper's periodic reset,
+ * without a scan).
  *
  * **Choosing victims (demotion).** When the hot tier holds more than its capacity, the least-used hot items move
  * to the cold tier. Victims are found by a CLOCK hand (arena.ts `clockNext`) that walks the hot tier's slab pages
@@ -21,7 +22,8 @@
  * updated.
  *
  * **Promotion.** A read hit on a cold item whose counter is PROMOTE_MARGIN levels above the demotion level moves
- * it back to the hot tier right then (keyspace.ts `lookupRead`), one item per access: it must be used clearly more
+ * it back to the hot tier right then (`onColdReadHit`, called by keyspace.ts `lookupRead`), one item per access: it
+ * must be used clearly more
  * than the items being pushed out (TinyLFU's admission rule), so items do not bounce between the tiers on a
  * workload without locality.
  *
@@ -32,11 +34,11 @@
  * performEvictions + eviction time proc, and memcached's LRU maintainer with its per-pass limit of moves).
  * `tier_work_max_us` reports the longest slice since start.
  */
-import { TIER_COLD, TIER_HOT } from '../allocator/arena.js';
-import { itemLfu } from '../allocator/item.js';
-import type { Config } from './config/config.js';
-import type { Keyspace } from './keyspace/keyspace.js';
-import { LFU_INIT_VAL } from './keyspace/lfu.js';
+import { TIER_COLD, TIER_HOT } from '../../allocator/arena.js';
+import { itemLfu } from '../../allocator/item.js';
+import type { Config } from '../config/config.js';
+import type { ColdReadHook, Keyspace } from '../keyspace/keyspace.js';
+import { LFU_INIT_VAL } from '../keyspace/lfu.js';
 import { SliceStats } from './work-slice.js';
 
 /**
@@ -61,13 +63,23 @@ export class TierStats extends SliceStats {
   counterResets = 0;
 }
 
-/** Moves items between the tiers. One per server. */
-export class TierManager {
+/**
+ * The tier policy: moves items between the tiers (demotion in slices, promotion on a read hit), owns the counter
+ * epoch and migration mode's pause. One per server.
+ */
+export class TierManager implements ColdReadHook {
   readonly stats = new TierStats();
   /** Exponential moving average of the counters of demoted items (new items start at LFU_INIT_VAL). */
   demoteLevel = LFU_INIT_VAL;
   /** While true (migration mode), nothing is demoted: the cold tier must not refill. */
   paused = false;
+  /**
+   * A read hit on a cold item whose counter reaches this value promotes the item to the hot tier (256: promotion
+   * off). Follows the demotion level (`updateThreshold`).
+   */
+  promoteThreshold = 256;
+  /** Last time the access-counter epoch advanced, ms. */
+  private lastEpochTime = Date.now();
   /** Counter of the victim returned by the last `findVictim`. */
   private victimLfu = 0;
   /**
@@ -82,6 +94,7 @@ export class TierManager {
     private readonly ks: Keyspace,
     private readonly config: Config,
   ) {
+    ks.coldReadHook = this;
     this.updateThreshold();
   }
 
@@ -89,6 +102,14 @@ export class TierManager {
   hotCapacity(): number {
     const maxmemory = this.config.maxmemory;
     return maxmemory > 0 ? Math.floor(maxmemory * this.config.hotRatio) : Infinity;
+  }
+
+  /**
+   * The hot tier limit that eviction enforces besides maxmemory (memory/eviction.ts `performEvictions`): in
+   * migration mode nothing is demoted, so a full hot tier must evict (or refuse writes); -1 otherwise.
+   */
+  evictionHotLimit(): number {
+    return this.paused ? this.hotCapacity() : -1;
   }
 
   /** Capacity of the cold tier in bytes (0 when maxmemory is 0). */
@@ -159,14 +180,12 @@ export class TierManager {
    */
   demoteOne(): boolean {
     const ks = this.ks;
-    const arena = ks.arena;
     const best = this.findVictim();
     const bestLfu = this.victimLfu;
     if (best === 0) return false;
     // Find the victim's index entry through its key (the key bytes are read in place, from the arena).
     if (!ks.findItemAt(best)) return false;
-    if (arena.isJumbo(best)) arena.retagJumbo(best, TIER_COLD);
-    else ks.relocate(TIER_COLD, ks.flags(), ks.valLen(), ks.valLen());
+    this.moveCurrent(TIER_COLD);
     this.stats.demotions++;
     this.demoteLevel += LEVEL_ALPHA * (bestLfu - this.demoteLevel);
     return true;
@@ -202,26 +221,50 @@ export class TierManager {
   /** Moves one cold item (the next one of the cold tier's CLOCK hand) to the hot tier. */
   private promoteOne(): boolean {
     const ks = this.ks;
-    const arena = ks.arena;
-    const addr = arena.clockNext(TIER_COLD, 256);
+    const addr = ks.arena.clockNext(TIER_COLD, 256);
     if (addr === 0) return false;
     if (!ks.findItemAt(addr)) return false;
-    if (arena.isJumbo(addr)) arena.retagJumbo(addr, TIER_HOT);
-    else ks.relocate(TIER_HOT, ks.flags(), ks.valLen(), ks.valLen());
-    ks.promotions++;
+    this.moveCurrent(TIER_HOT);
+    this.stats.promotions++;
     return true;
   }
 
-  /** Recomputes the keyspace's promotion threshold from the demotion level. */
-  private updateThreshold(): void {
-    const off = this.config.hotRatio >= 1 || this.config.maxmemory === 0;
-    this.ks.promoteThreshold = off ? 256 : Math.round(this.demoteLevel) + PROMOTE_MARGIN;
+  /**
+   * A read hit on a cold item (the keyspace's current item, touched already): promotes it when its counter has
+   * reached the threshold. Allocation-free; the item stays the keyspace's current item, in its new place.
+   */
+  onColdReadHit(): void {
+    if (this.ks.lfu() < this.promoteThreshold) return;
+    this.moveCurrent(TIER_HOT);
+    this.stats.promotions++;
   }
 
-  /** Called by the cron when the counter epoch advances (counters read as 0 from now on). */
-  onEpoch(): void {
-    this.stats.counterResets++;
-    this.demoteLevel = 0;
-    this.updateThreshold();
+  /** Moves the keyspace's current item to `tier`: a jumbo item by re-tagging its extent, any other by a copy. */
+  private moveCurrent(tier: number): void {
+    const ks = this.ks;
+    const arena = ks.arena;
+    if (arena.isJumbo(ks.addr)) arena.retagJumbo(ks.addr, tier);
+    else ks.relocate(tier, ks.flags(), ks.valLen(), ks.valLen());
+  }
+
+  /** Recomputes the promotion threshold from the demotion level. */
+  private updateThreshold(): void {
+    const off = this.config.hotRatio >= 1 || this.config.maxmemory === 0;
+    this.promoteThreshold = off ? 256 : Math.round(this.demoteLevel) + PROMOTE_MARGIN;
+  }
+
+  /**
+   * Called by the cron: every `tier-counter-reset-ms` the counter epoch advances (every counter reads as 0 from
+   * then on); then a slice of tier work when the hot tier is over capacity.
+   */
+  tick(now: number): void {
+    if (now - this.lastEpochTime >= this.config.tierCounterResetMs) {
+      this.ks.epoch = (this.ks.epoch + 1) & 0xffff;
+      this.lastEpochTime = now;
+      this.stats.counterResets++;
+      this.demoteLevel = 0;
+      this.updateThreshold();
+    }
+    if (this.pending()) this.slice();
   }
 }

@@ -25,11 +25,14 @@
  * is demoted (the cold tier must not refill while the VM's memory is being sent) and, with a maxmemory, the hot
  * tier's capacity is the memory limit: a full hot tier evicts or answers -OOM per maxmemory-policy.
  */
-import { TIER_COLD, TIER_HOT, type ZeroList } from '../allocator/arena.js';
+import { TIER_COLD, TIER_HOT, type ZeroList } from '../../allocator/arena.js';
 import { forceGc } from './gc.js';
 import { ZeroReleaser } from './zero-release.js';
-import { residentBytes, systemMemory } from './info.js';
-import type { ServerCore } from './server-core.js';
+import { residentBytes, systemMemory } from '../observe/proc.js';
+import type { Config } from '../config/config.js';
+import type { Logger } from '../core/log.js';
+import type { Keyspace } from '../keyspace/keyspace.js';
+import type { TierManager } from './tiers.js';
 
 /** Longest wait for the RSS to fall after the drop, ms. */
 export const RELEASE_WAIT_MS = 3000;
@@ -107,7 +110,17 @@ export class MigrationManager {
 
   private readonly zeroer = new ZeroReleaser();
 
-  constructor(private readonly core: ServerCore) {}
+  /**
+   * @param beforeDrop called just before the cold tier is dropped, with its tier id (WATCH counts the dropped keys
+   *   as deleted: multi/multi.ts `touchWatchedBeforeRemoval`)
+   */
+  constructor(
+    private readonly ks: Keyspace,
+    private readonly tiers: TierManager,
+    private readonly config: Config,
+    private readonly log: Logger,
+    private readonly beforeDrop: (tier: number) => void,
+  ) {}
 
   /** Starts the zeroing worker ahead of the first MIGRATE_PREPARE (zero-release.ts `start`). */
   warmUp(): void {
@@ -124,16 +137,15 @@ export class MigrationManager {
    * @returns the report; resolves after the release (or RELEASE_WAIT_MS)
    */
   async prepare(): Promise<PrepareReport> {
-    const core = this.core;
-    const ks = core.ks;
-    const arena = core.arena;
+    const ks = this.ks;
+    const arena = ks.arena;
     const t0 = performance.now();
     const rssBefore = residentBytes();
-    core.tiers.paused = true;
+    this.tiers.paused = true;
     this.state = 'prepared';
     this.since = Date.now();
-    core.touchWatchedBeforeRemoval(TIER_COLD); // dropped keys are deleted ones for WATCH
-    const zero: ZeroList | null = core.config.migrateZeroFreed ? { bufs: [], offs: [], lens: [], bytes: 0 } : null;
+    this.beforeDrop(TIER_COLD); // dropped keys are deleted ones for WATCH
+    const zero: ZeroList | null = this.config.migrateZeroFreed ? { bufs: [], offs: [], lens: [], bytes: 0 } : null;
     arena.zeroSink = zero;
     let dropped: ReturnType<typeof ks.dropTier>;
     let trimmed: number;
@@ -157,7 +169,7 @@ export class MigrationManager {
         zeroMs = z.zeroMs;
       } catch (e) {
         // The memory is dropped all the same; it is only not zeroed. Free it the ordinary way below.
-        core.log.warn({ err: e }, 'MIGRATE_PREPARE: zeroing worker failed, memory released without zeroing');
+        this.log.warn({ err: e }, 'MIGRATE_PREPARE: zeroing worker failed, memory released without zeroing');
         zeroFailed = true;
       }
     }
@@ -203,7 +215,7 @@ export class MigrationManager {
     st.lastDroppedKeys = dropped.keys;
     st.lastStallUs = Math.max(Math.round((t1 - t0) * 1000), gcUs);
     st.lastReleaseMs = Math.round(releaseMs);
-    core.log.info(
+    this.log.info(
       { droppedKeys: dropped.keys, freedBytes: freed, zeroedBytes, stallUs: st.lastStallUs, releaseMs: st.lastReleaseMs, released },
       'MIGRATE_PREPARE: cold tier dropped, migration mode on',
     );
@@ -237,22 +249,22 @@ export class MigrationManager {
     if (this.state === 'none') return;
     this.state = 'none';
     this.since = 0;
-    this.core.tiers.paused = false;
+    this.tiers.paused = false;
     // The index is still sized for the keys before the drop: shrink it now, in the cron's rehash slices.
-    const ks = this.core.ks;
-    if (ks.index.shrinkFor(ks.keys)) this.core.log.info({ keys: ks.keys, indexBytes: ks.index.bytes() }, 'index shrink started');
+    const ks = this.ks;
+    if (ks.index.shrinkFor(ks.keys)) this.log.info({ keys: ks.keys, indexBytes: ks.index.bytes() }, 'index shrink started');
     const st = this.stats;
     if (reason === 'timeout') st.timeouts++;
     else if (reason === 'done') st.done++;
     else st.aborts++;
     st.lastFinish = reason;
-    this.core.log.info({ reason }, 'migration mode off');
+    this.log.info({ reason }, 'migration mode off');
   }
 
   /** Called by the cron: ends migration mode after migrate-prepare-timeout-ms. */
   checkTimeout(now: number): void {
-    if (this.state !== 'none' && now - this.since >= this.core.config.migratePrepareTimeoutMs) {
-      this.core.log.warn({ timeoutMs: this.core.config.migratePrepareTimeoutMs }, 'migration mode timed out');
+    if (this.state !== 'none' && now - this.since >= this.config.migratePrepareTimeoutMs) {
+      this.log.warn({ timeoutMs: this.config.migratePrepareTimeoutMs }, 'migration mode timed out');
       this.finish('timeout');
     }
   }
