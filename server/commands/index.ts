@@ -1,6 +1,7 @@
 /**
  * Every command tierkv implements, by family. The command table (table.ts) is built from this list.
  */
+import { bitmapCommands } from './bitmaps.js';
 import { commandCommands } from './command-cmd.js';
 import { connectionCommands } from './connection.js';
 import { expireCommands } from './expire.js';
@@ -14,6 +15,7 @@ import type { CommandSpec } from './types.js';
 /** All command declarations. */
 export const allCommands: CommandSpec[] = [
   ...stringCommands,
+  ...bitmapCommands,
   ...keyCommands,
   ...expireCommands,
   ...connectionCommands,

@@ -527,7 +527,9 @@ export class Keyspace implements KeyMatcher {
     const vl = this.valLen();
     const oldSize = itemSize(kl, vl, hadTtl);
     const size = itemSize(kl, vl, hasTtl);
-    if (size <= this.arena.chunkSizeOf(this.addr)) {
+    // In place only when no unsent reply references the value (extent.ts `pins`: GETEX replies with the value by
+    // reference before it changes the TTL, and shifting the bytes would change that reply).
+    if (ext.pins === 0 && size <= this.arena.chunkSizeOf(this.addr)) {
       // Shift key and value by the size of the expire field, in place.
       const from = keyOffFor(off, hadTtl);
       ext.u8.copyWithin(keyOffFor(off, hasTtl), from, from + kl + vl);
@@ -537,7 +539,7 @@ export class Keyspace implements KeyMatcher {
       this.ttlChanged(this.addr, hasTtl);
       return;
     }
-    this.relocate(ext.tier, flags | F_HAS_TTL, vl, vl, expireAt);
+    this.relocate(ext.tier, hasTtl ? flags | F_HAS_TTL : flags & ~F_HAS_TTL, vl, vl, expireAt);
   }
 
   private ttlChanged(addr: number, hasTtl: boolean): void {

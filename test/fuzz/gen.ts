@@ -5,7 +5,7 @@
  * that only make sense together (a DBSIZE with the EXISTS that makes it deterministic, a short expiry with the
  * sleep after it), a MIGRATE_PREPARE drop, a full SCAN iteration, an inline command or a malformed frame.
  *
- * Coverage: every command tierkv implements (strings, keys, expiry, OBJECT, connection and CLIENT, server, CONFIG,
+ * Coverage: every command tierkv implements (strings, bitmaps and LCS, keys, expiry, OBJECT, connection and CLIENT, server, CONFIG,
  * MEMORY, COMMAND), with valid arguments most of the time and otherwise boundary and malformed ones: negative,
  * huge (beyond int32/int64/uint64), non-integer, empty, binary, any-case option flags, duplicated and conflicting
  * options, wrong arity, unknown commands and subcommands. String and expiry commands come partly from the
@@ -191,6 +191,63 @@ const shortExpiry: Gen = (g) => {
   return { cmds: [cmd], sleepMs: 80 };
 };
 
+/** A bit offset: mostly small, sometimes far (a value of up to 128 KiB), sometimes invalid or out of range. */
+function bitOffset(g: G, hash = false): Buffer {
+  const r = g.r;
+  return B(r.weighted<() => string>([
+    [60, () => `${hash && r.chance(0.3) ? '#' : ''}${r.int(0, 200)}`],
+    [10, () => String(r.int(0, 1 << 20))],
+    [10, () => r.pick(['-1', 'abc', '', '1.5', ' 1', '+1', '01', '4294967296', '9223372036854775807', '-9223372036854775808', '99999999999999999999'])],
+    [4, () => r.pick(['#', '#-1', '#x', '#99999999999', '#4096'])],
+  ])());
+}
+
+/** Bitmap commands (SETBIT GETBIT BITCOUNT BITPOS BITOP BITFIELD BITFIELD_RO) and LCS. */
+const bitmapStep: Gen = (g) => {
+  const r = g.r;
+  const k = key(g);
+  const idx = (): Buffer => intArg(g, () => String(r.int(-20, 20)));
+  const unit = (): Buffer[] => (r.chance(0.5) ? [] : [rcase(r, r.pick(['BIT', 'BYTE', 'BIT', 'BYTE', 'FOO']))]);
+  const type = (): Buffer => B(r.chance(0.85) ? `${r.pick(['i', 'u'])}${r.int(1, 64)}` : r.pick(['i0', 'u64', 'i65', 'x8', '', 'i', 'u-1', 'I8']));
+  const fieldOps = (ro: boolean): Buffer[] => {
+    const out: Buffer[] = [];
+    for (let n = r.int(0, 4); n > 0; n--) {
+      out.push(...r.weighted<() => Buffer[]>([
+        [10, () => [rcase(r, 'GET'), type(), bitOffset(g, true)]],
+        [ro ? 1 : 8, () => [rcase(r, 'SET'), type(), bitOffset(g, true), intArg(g, () => String(r.int(-300, 300)))]],
+        [ro ? 1 : 8, () => [rcase(r, 'INCRBY'), type(), bitOffset(g, true), intArg(g, () => String(r.int(-300, 300)))]],
+        [ro ? 1 : 5, () => [rcase(r, 'OVERFLOW'), rcase(r, r.pick(['WRAP', 'SAT', 'FAIL', 'FAIL', 'BOGUS']))]],
+        [1, () => [B(r.pick(ODD_ARGS))]],
+        [1, () => [rcase(r, 'GET'), type()]],
+      ])());
+    }
+    return out;
+  };
+  return one(r.weighted<() => Cmd>([
+    [12, () => [rcase(r, 'SETBIT'), k, bitOffset(g), B(r.chance(0.9) ? r.pick(['0', '1']) : r.pick(['2', '-1', 'x', '', '01']))]],
+    [8, () => [rcase(r, 'GETBIT'), k, bitOffset(g)]],
+    [8, () => (r.chance(0.3) ? [rcase(r, 'BITCOUNT'), k] : [rcase(r, 'BITCOUNT'), k, idx(), ...(r.chance(0.9) ? [idx()] : []), ...unit()])],
+    [8, () => [rcase(r, 'BITPOS'), k, B(r.chance(0.9) ? r.pick(['0', '1']) : r.pick(['2', '-1', 'x'])),
+      ...(r.chance(0.3) ? [] : [idx(), ...(r.chance(0.6) ? [idx(), ...unit()] : [])])]],
+    [6, () => [rcase(r, 'BITOP'), rcase(r, r.pick(['AND', 'OR', 'XOR', 'NOT', 'NOT', 'NAND'])), key(g),
+      ...Array.from({ length: r.int(r.chance(0.1) ? 0 : 1, 3) }, () => key(g))]],
+    [10, () => [rcase(r, 'BITFIELD'), k, ...fieldOps(false)]],
+    [4, () => [rcase(r, 'BITFIELD_RO'), k, ...fieldOps(true)]],
+    [6, () => {
+      const opts: Buffer[] = [];
+      for (let n = r.int(0, 3); n > 0; n--) {
+        opts.push(...r.weighted<() => Buffer[]>([
+          [5, () => [rcase(r, 'IDX')]], [3, () => [rcase(r, 'LEN')]], [4, () => [rcase(r, 'WITHMATCHLEN')]],
+          [4, () => [rcase(r, 'MINMATCHLEN'), intArg(g, () => String(r.int(0, 5)))]], [1, () => [rcase(r, 'MINMATCHLEN')]],
+          [1, () => [B(r.pick(ODD_ARGS))]],
+        ])());
+      }
+      return [rcase(r, 'LCS'), k, key(g), ...opts];
+    }],
+    [2, () => [rcase(r, r.pick(['SETBIT', 'GETBIT', 'BITOP', 'LCS', 'BITPOS']))]],
+  ])());
+};
+
 const GENERATORS: readonly (readonly [number, string, Gen])[] = [
   // The differential test's string and expiry generator (with its own boundary values and wrong arities).
   [60, 'strings', (g) => {
@@ -200,6 +257,7 @@ const GENERATORS: readonly (readonly [number, string, Gen])[] = [
     return one(c);
   }],
   [6, 'short-expiry', shortExpiry],
+  [12, 'bitmaps', bitmapStep],
   [3, 'SUBSTR', (g) => one([rcase(g.r, 'SUBSTR'), key(g), intArg(g, () => String(g.r.int(-10, 10))), intArg(g, () => String(g.r.int(-10, 10)))])],
   [3, 'KEYS', (g) => one([rcase(g.r, 'KEYS'), pattern(g)])],
   [3, 'SCAN', (g) => {
@@ -363,7 +421,7 @@ const GENERATORS: readonly (readonly [number, string, Gen])[] = [
 ];
 
 /** Generators whose steps are plain commands that may be queued inside MULTI (see {@link queued}). */
-const QUEUEABLE = new Set(['strings', 'short-expiry', 'SUBSTR', 'KEYS', 'SCAN', 'RANDOMKEY', 'OBJECT', 'PING', 'QUIT', 'SELECT',
+const QUEUEABLE = new Set(['strings', 'short-expiry', 'bitmaps', 'SUBSTR', 'KEYS', 'SCAN', 'RANDOMKEY', 'OBJECT', 'PING', 'QUIT', 'SELECT',
   'HELLO', 'AUTH', 'CLIENT', 'INFO', 'DBSIZE', 'FLUSH', 'TIME', 'CONFIG', 'MEMORY', 'SHUTDOWN', 'COMMAND', 'unknown-sub']);
 
 /**

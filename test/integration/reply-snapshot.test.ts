@@ -74,6 +74,18 @@ describe(`reply snapshots of large values: ${targetLabel()}`, () => {
     assertSameBytes(p[3], bulk(m), 'pipelined GET');
   });
 
+  it('GETEX with a TTL change replies the value unchanged (the TTL field is added or removed after the reply is encoded)', async () => {
+    // Found by the fuzzer (seed 27, --large on): GETEX … PERSIST shifted the bytes of its own by-reference reply.
+    const c = await connect();
+    for (const key of ['g', 'sp ace', 'k'.repeat(37)]) {
+      const v = value(700 * KB + key.length, 'v', `mark-${key}`);
+      v[v.length - 1] = 0xbc;
+      expect((await c.command('SET', key, v)).toString()).toBe('+OK\r\n');
+      const r = await c.pipeline([['GETEX', key, 'EX', '100000'], ['GETEX', key, 'PERSIST'], ['GETEX', key, 'PXAT', '99999999999999'], ['GET', key]]);
+      for (const [i, what] of ['GETEX EX', 'GETEX PERSIST', 'GETEX PXAT', 'GET'].entries()) assertSameBytes(r[i], bulk(v), `${what} ${key}`);
+    }
+  });
+
   it('row 2: MULTI; GET key; SET key <same size>; EXEC answers the old value for the GET', async () => {
     const c = await connect();
     const old = value(700 * KB, 'o', 'old');
