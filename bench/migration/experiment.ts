@@ -23,7 +23,8 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { MigrationFailedError, runMigration, type MigrationPhase, type MigrationReport } from '../../migration-hook/controller.js';
+import { runMigration } from '../../migration-hook/controller.js';
+import { MigrationFailedError, type MigrationPhase, type MigrationReport } from '../../migration-hook/report-types.js';
 import { probeAccel, type QemuAccel, type QemuBalloonOptions } from '../../migration-hook/qemu-process.js';
 import type { StrategyName } from '../../migration-hook/strategies.js';
 import { valueOf } from '../lib/dataset.js';

@@ -23,7 +23,8 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
-import { MigrationFailedError, runMigration, type MigrationOptions, type MigrationReport } from '../../migration-hook/controller.js';
+import { runMigration, type MigrationOptions } from '../../migration-hook/controller.js';
+import { MigrationFailedError, type MigrationReport } from '../../migration-hook/report-types.js';
 import { startQemu, stopAllQemu, type QemuInstance } from '../../migration-hook/qemu-process.js';
 import { formatComparisonTable, formatReportTable } from '../../migration-hook/report.js';
 import { STRATEGIES, STRATEGY_NAMES, type StrategyName } from '../../migration-hook/strategies.js';
