@@ -53,7 +53,7 @@ import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { SizeClasses } from '../allocator/size-classes.js';
 import { itemSize } from '../allocator/item.js';
-import { invocation, isMain, parseNonNegativeInt, parsePositiveInt, progress } from './lib/cli.js';
+import { invocation, isMain, parseMemoryAmount, parseNonNegativeInt, parsePositiveInt, progress } from './lib/cli.js';
 import { DEFAULT_VALUE_BYTES, MAX_KEY_BYTES, MAX_KEYS, describeKeyLengths, keyLengthDistribution, setCommandChunks, writeKey, writeValue } from './lib/dataset.js';
 import { printable, trackChild } from './lib/exec.js';
 import { GetLoad } from './lib/loadgen.js';
@@ -297,17 +297,6 @@ export function tierkvSizing(n: number, valueBytes: number, hotShare: number, he
     hotItemShare: hotCapacity / chunkBytes,
     given: { maxmemory: given.maxmemory !== undefined, hotRatio: given.hotRatio !== undefined },
   };
-}
-
-/**
- * Parses a Redis memory amount (`1gb`, `512mb`, `100000`; k = 1000, kb = 1024, m = 10^6, mb = 2^20, g = 10^9,
- * gb = 2^30) into bytes; throws on anything else.
- */
-export function parseMemoryAmount(s: string, what: string): number {
-  const m = /^(\d+(?:\.\d+)?)(b|k|kb|m|mb|g|gb)?$/i.exec(s.trim());
-  const units: Record<string, number> = { b: 1, k: 1e3, kb: 1024, m: 1e6, mb: 1024 ** 2, g: 1e9, gb: 1024 ** 3 };
-  if (!m) throw new Error(`${what}: expected auto or a memory amount like 1gb, 512mb, 100000; got ${JSON.stringify(s)}`);
-  return Math.floor(Number(m[1]) * units[(m[2] ?? 'b').toLowerCase()]!);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

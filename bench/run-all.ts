@@ -31,7 +31,9 @@ import { CLIENT_MEMORY_ARG_OPTIONS, CLIENT_MEMORY_HELP, CLIENT_MEMORY_MARKERS, c
 import { MEMORY_ARG_OPTIONS, MEMORY_HELP, memoryOptionsFrom, runMemory, type MemoryResult } from './memory.js';
 import { MIGRATE_ARG_OPTIONS, MIGRATE_HELP, MIGRATE_MARKERS, migrateMarkdown, migrateOptionsFrom, runMigrate } from './migrate-prepare.js';
 import { THROUGHPUT_ARG_OPTIONS, THROUGHPUT_HELP, runThroughput, throughputOptionsFrom, type ThroughputResult } from './throughput.js';
-import { TIERS_ARG_OPTIONS, TIERS_HELP, runTiers, tiersMarkdown, tiersOptionsFrom } from './tiers.js';
+import { runTiers } from './tiers.js';
+import { TIERS_ARG_OPTIONS, TIERS_HELP, tiersOptionsFrom } from './tiers/options.js';
+import { tiersMarkdown } from './tiers/report.js';
 
 /** Default results file. */
 export const RESULTS_PATH = join(REPO_ROOT, 'bench', 'RESULTS.md');

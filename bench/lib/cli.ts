@@ -1,6 +1,6 @@
 /**
  * Small helpers shared by the benchmark entry points: "is this module the main script",
- * number-list parsing, and the exact command line for the record.
+ * number-list and memory-amount parsing, and the exact command line for the record.
  */
 import { realpathSync } from 'node:fs';
 import { relative } from 'node:path';
@@ -38,6 +38,17 @@ export function parseNonNegativeInt(s: string, what: string): number {
   const n = Number(s.replace(/_/g, ''));
   if (!Number.isInteger(n) || n < 0) throw new Error(`${what}: expected an integer ≥ 0, got ${JSON.stringify(s)}`);
   return n;
+}
+
+/**
+ * Parses a Redis memory amount (`1gb`, `512mb`, `100000`; k = 1000, kb = 1024, m = 10^6, mb = 2^20, g = 10^9,
+ * gb = 2^30) into bytes; throws on anything else.
+ */
+export function parseMemoryAmount(s: string, what: string): number {
+  const m = /^(\d+(?:\.\d+)?)(b|k|kb|m|mb|g|gb)?$/i.exec(s.trim());
+  const units: Record<string, number> = { b: 1, k: 1e3, kb: 1024, m: 1e6, mb: 1024 ** 2, g: 1e9, gb: 1024 ** 3 };
+  if (!m) throw new Error(`${what}: expected auto or a memory amount like 1gb, 512mb, 100000; got ${JSON.stringify(s)}`);
+  return Math.floor(Number(m[1]) * units[(m[2] ?? 'b').toLowerCase()]!);
 }
 
 /**

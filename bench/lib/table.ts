@@ -73,6 +73,16 @@ export function fmtMiB(bytes: number | undefined): string {
   return bytes === undefined || !Number.isFinite(bytes) ? NA : (bytes / 1048576).toFixed(1);
 }
 
+/** Bytes as MiB with one decimal and the unit, e.g. "123.4 MiB". */
+export function fmtMiBUnit(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+}
+
+/** A share in [0, 1] as a percent with one decimal, e.g. 12.3; NA for NaN. */
+export function fmtPct(x: number): string {
+  return Number.isFinite(x) ? (100 * x).toFixed(1) : NA;
+}
+
 /** a/b as "0.42x"; NA if either is missing or b is 0. */
 export function fmtRatio(a: number | undefined, b: number | undefined): string {
   if (a === undefined || b === undefined || !Number.isFinite(a) || !Number.isFinite(b) || b === 0) return NA;
