@@ -62,7 +62,7 @@ import { codeSpan, writeGeneratedSection } from './lib/markdown.js';
 import { backgroundCpuCores, backgroundNote, readRssBytes } from './lib/proc.js';
 import { RespClient, RespError, infoFields, type RespValue } from './lib/resp.js';
 import { HOST, REPO_ROOT, delay, serverSpecs, startServer, type RunningServer, type ServerSpec } from './lib/server.js';
-import { NA, fmtFixed, fmtInt, fmtMiB, fmtRatio, renderMarkdown, renderText, type Table } from './lib/table.js';
+import { NA, fmtFixed, fmtInt, fmtMiB, fmtRatio, renderMarkdown, renderText, rightColumns, type Table } from './lib/table.js';
 import { Rng } from './lib/zipf.js';
 
 /** Markers of this benchmark's section of bench/RESULTS.md (the other sections are kept). */
@@ -872,11 +872,7 @@ export function migrateTable(r: MigrateResult): Table {
     columns: [
       { header: 'metric' },
       { header: 'unit' },
-      { header: SIDE_LABEL.tierkv, align: 'right' },
-      { header: SIDE_LABEL.flushdb, align: 'right' },
-      { header: SIDE_LABEL.del, align: 'right' },
-      { header: 'tierkv/FLUSHDB', align: 'right' },
-      { header: 'tierkv/DEL', align: 'right' },
+      ...rightColumns(SIDE_LABEL.tierkv, SIDE_LABEL.flushdb, SIDE_LABEL.del, 'tierkv/FLUSHDB', 'tierkv/DEL'),
     ],
     rows,
     notes: notes.filter(Boolean),

@@ -21,7 +21,7 @@ import { isMain, parseIntList, parseNonNegativeInt, parsePositiveInt, progress }
 import { execFile, printable } from './lib/exec.js';
 import { backgroundCpuCores, backgroundNote } from './lib/proc.js';
 import { HOST, serverSpecs, startServer, type RunningServer, type ServerSide, type ServerSpec } from './lib/server.js';
-import { NA, fmtFixed, fmtInt, fmtRatio, geomean, renderText, type Table } from './lib/table.js';
+import { NA, fmtFixed, fmtInt, fmtRatio, geomean, renderText, rightColumns, type Table } from './lib/table.js';
 
 /** Options of the throughput benchmark. */
 export interface ThroughputOptions {
@@ -308,16 +308,7 @@ export function throughputTable(r: ThroughputResult): Table {
     title: 'Throughput: redis-benchmark, tierkv vs redis-server',
     columns: [
       { header: 'test' },
-      { header: 'P', align: 'right' },
-      { header: 'tierkv ops/s', align: 'right' },
-      { header: 'redis ops/s', align: 'right' },
-      { header: 'ratio', align: 'right' },
-      { header: 'tierkv p50', align: 'right' },
-      { header: 'redis p50', align: 'right' },
-      { header: 'ratio', align: 'right' },
-      { header: 'tierkv p99', align: 'right' },
-      { header: 'redis p99', align: 'right' },
-      { header: 'ratio', align: 'right' },
+      ...rightColumns('P', 'tierkv ops/s', 'redis ops/s', 'ratio', 'tierkv p50', 'redis p50', 'ratio', 'tierkv p99', 'redis p99', 'ratio'),
     ],
     rows,
     notes,

@@ -11,6 +11,11 @@ export interface Column {
   align?: Align;
 }
 
+/** Right-aligned columns (figures), in order: `columns: [{ header: 'test' }, ...rightColumns('ops/s', 'p99')]`. */
+export function rightColumns(...headers: string[]): Column[] {
+  return headers.map((header) => ({ header, align: 'right' }));
+}
+
 /** A titled table of pre-formatted cells. */
 export interface Table {
   title: string;

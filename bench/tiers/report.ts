@@ -4,7 +4,7 @@
  */
 import { codeSpan } from '../lib/markdown.js';
 import { backgroundNote } from '../lib/proc.js';
-import { NA, fmtFixed, fmtInt, fmtMiBUnit, fmtPct, fmtRatio, renderMarkdown, type Table } from '../lib/table.js';
+import { NA, fmtFixed, fmtInt, fmtMiBUnit, fmtPct, fmtRatio, renderMarkdown, rightColumns, type Table } from '../lib/table.js';
 import type { TiersOptions } from './options.js';
 import type { CostResult, CostSide, CostTest, HitSample, HitResult, MaxmemoryChoice, TierInfo, TiersResult } from './results.js';
 
@@ -112,20 +112,8 @@ export function costTables(o: TiersOptions, r: CostResult): Table[] {
     title: `Cost of tiering: tierkv GET/SET with tiering on (hot-ratio ${o.hotRatio}) vs off (hot-ratio 1)`,
     columns: [
       { header: 'test' },
-      { header: 'P', align: 'right' },
-      { header: 'on ops/s', align: 'right' },
-      { header: 'off ops/s', align: 'right' },
-      { header: 'on/off', align: 'right' },
-      { header: 'on p50', align: 'right' },
-      { header: 'off p50', align: 'right' },
-      { header: 'on p99', align: 'right' },
-      { header: 'off p99', align: 'right' },
-      { header: 'on/off', align: 'right' },
-      { header: 'on p99.9', align: 'right' },
-      { header: 'off p99.9', align: 'right' },
-      { header: 'on/off', align: 'right' },
-      { header: 'on max', align: 'right' },
-      { header: 'off max', align: 'right' },
+      ...rightColumns('P', 'on ops/s', 'off ops/s', 'on/off', 'on p50', 'off p50'),
+      ...rightColumns('on p99', 'off p99', 'on/off', 'on p99.9', 'off p99.9', 'on/off', 'on max', 'off max'),
     ],
     rows,
     notes: [...header, legend, bg, ...notes].filter(Boolean),
@@ -135,15 +123,7 @@ export function costTables(o: TiersOptions, r: CostResult): Table[] {
     title: 'Tier work during each test (tiering on; INFO tiers deltas over the measured run)',
     columns: [
       { header: 'test' },
-      { header: 'P', align: 'right' },
-      { header: 'hot hits %', align: 'right' },
-      { header: 'promotions', align: 'right' },
-      { header: 'demotions', align: 'right' },
-      { header: 'slices', align: 'right' },
-      { header: 'µs/slice', align: 'right' },
-      { header: 'work % of wall', align: 'right' },
-      { header: 'tier_work_max_us', align: 'right' },
-      { header: 'max grew', align: 'right' },
+      ...rightColumns('P', 'hot hits %', 'promotions', 'demotions', 'slices', 'µs/slice', 'work % of wall', 'tier_work_max_us', 'max grew'),
     ],
     rows: workRows,
     notes: [
@@ -239,15 +219,7 @@ export function hitTables(o: TiersOptions, r: HitResult): Table[] {
     title: `Hot-hit ratio per phase (tierkv, hot-ratio ${o.hotRatio}, ${fmtInt(o.hitKeys)} keys)`,
     columns: [
       { header: 'phase' },
-      { header: 's', align: 'right' },
-      { header: 'GET/s', align: 'right' },
-      { header: 'hot-hit %', align: 'right' },
-      { header: 'last 5 s %', align: 'right' },
-      { header: 'oracle %', align: 'right' },
-      { header: '≥85% at s', align: 'right' },
-      { header: '≥90% at s', align: 'right' },
-      { header: 'promotions', align: 'right' },
-      { header: 'demotions', align: 'right' },
+      ...rightColumns('s', 'GET/s', 'hot-hit %', 'last 5 s %', 'oracle %', '≥85% at s', '≥90% at s', 'promotions', 'demotions'),
     ],
     rows: phaseRows,
     notes,
@@ -291,13 +263,7 @@ export function hitTables(o: TiersOptions, r: HitResult): Table[] {
     columns: [
       { header: 't s', align: 'right' },
       { header: 'phase' },
-      { header: 'epoch', align: 'right' },
-      { header: 'before %', align: 'right' },
-      { header: 'at %', align: 'right' },
-      { header: 'min next 3 %', align: 'right' },
-      { header: 'back at s', align: 'right' },
-      { header: 'promo/s at', align: 'right' },
-      { header: 'promo/s next', align: 'right' },
+      ...rightColumns('epoch', 'before %', 'at %', 'min next 3 %', 'back at s', 'promo/s at', 'promo/s next'),
     ],
     rows: resetRows,
     notes: [
@@ -326,12 +292,9 @@ export function hitTables(o: TiersOptions, r: HitResult): Table[] {
     columns: [
       { header: 't s', align: 'right' },
       { header: 'phase' },
-      { header: 'GET/s', align: 'right' },
-      { header: 'hot-hit %', align: 'right' },
+      ...rightColumns('GET/s', 'hot-hit %'),
       { header: '0–100%' },
-      { header: 'promo/s', align: 'right' },
-      { header: 'demo/s', align: 'right' },
-      { header: 'hot_keys', align: 'right' },
+      ...rightColumns('promo/s', 'demo/s', 'hot_keys'),
       { header: 'epoch' },
     ],
     rows: seriesRows,
