@@ -29,7 +29,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { invocation, isMain, parsePositiveInt, progress } from './lib/cli.js';
+import { invocation, isMain, parsePositiveInt, progress, stringOptions } from './lib/cli.js';
 import { execFile, trackChild } from './lib/exec.js';
 import { benchmarkKeyWriter, loadKeys } from './lib/loadgen.js';
 import { machineInfo, machineMarkdown, machineText } from './lib/machine.js';
@@ -405,13 +405,7 @@ export function httpMarkdown(r: HttpBenchResult, o: HttpBenchOptions): string {
 }
 
 const ARG_OPTIONS = {
-  parts: { type: 'string' },
-  keys: { type: 'string' },
-  'big-keys': { type: 'string' },
-  duration: { type: 'string' },
-  connections: { type: 'string' },
-  scrapes: { type: 'string' },
-  'tierkv-cmd': { type: 'string' },
+  ...stringOptions('parts', 'keys', 'big-keys', 'duration', 'connections', 'scrapes', 'tierkv-cmd'),
   write: { type: 'boolean' },
   out: { type: 'string' },
   help: { type: 'boolean', short: 'h' },

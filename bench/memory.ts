@@ -22,7 +22,7 @@ import { availableParallelism } from 'node:os';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
-import { isMain, parseNonNegativeInt, parsePositiveInt, progress } from './lib/cli.js';
+import { isMain, parseNonNegativeInt, parsePositiveInt, progress, stringOptions } from './lib/cli.js';
 import { printable, trackChild } from './lib/exec.js';
 import { DEFAULT_VALUE_BYTES, MAX_KEYS, describeKeyLengths, keyLengthDistribution, keyOf, setCommandChunks, setStreamBytes, valueOf } from './lib/dataset.js';
 import { backgroundCpuCores, backgroundNote, readProcMemory } from './lib/proc.js';
@@ -266,16 +266,7 @@ function divide(a: number | undefined, n: number): number | undefined {
   return a === undefined || n === 0 ? undefined : a / n;
 }
 
-export const MEMORY_ARG_OPTIONS = {
-  keys: { type: 'string' },
-  seed: { type: 'string' },
-  'value-bytes': { type: 'string' },
-  'settle-ms': { type: 'string' },
-  check: { type: 'string' },
-  'load-timeout-s': { type: 'string' },
-  'tierkv-cmd': { type: 'string' },
-  'redis-cmd': { type: 'string' },
-} as const;
+export const MEMORY_ARG_OPTIONS = stringOptions('keys', 'seed', 'value-bytes', 'settle-ms', 'check', 'load-timeout-s', 'tierkv-cmd', 'redis-cmd');
 
 export function memoryOptionsFrom(v: Partial<Record<keyof typeof MEMORY_ARG_OPTIONS, string | boolean | undefined>>): MemoryOptions {
   const str = (x: string | boolean | undefined): string | undefined => (typeof x === 'string' ? x : undefined);

@@ -53,7 +53,7 @@ import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { SizeClasses } from '../allocator/size-classes.js';
 import { itemSize } from '../allocator/item.js';
-import { invocation, isMain, parseMemoryAmount, parseNonNegativeInt, parsePositiveInt, progress } from './lib/cli.js';
+import { invocation, isMain, parseMemoryAmount, parseNonNegativeInt, parsePositiveInt, progress, stringOptions } from './lib/cli.js';
 import { DEFAULT_VALUE_BYTES, MAX_KEY_BYTES, MAX_KEYS, describeKeyLengths, keyLengthDistribution, setCommandChunks, writeKey, writeValue } from './lib/dataset.js';
 import { printable, trackChild } from './lib/exec.js';
 import { GetLoad } from './lib/loadgen.js';
@@ -903,24 +903,11 @@ export function migrateMarkdown(cmd: string, machine: string, r: MigrateResult):
 // Command line
 
 /** Option definitions for node:util parseArgs, shared with run-all (`seed`, `settle-ms`, `load-timeout-s`, `*-cmd` are common). */
-export const MIGRATE_ARG_OPTIONS = {
-  'migrate-keys': { type: 'string' },
-  'migrate-sides': { type: 'string' },
-  'migrate-hot-share': { type: 'string' },
-  'migrate-maxmemory': { type: 'string' },
-  'migrate-hot-ratio': { type: 'string' },
-  'migrate-headroom': { type: 'string' },
-  'migrate-warmup-s': { type: 'string' },
-  'migrate-watch-ms': { type: 'string' },
-  'migrate-sample-ms': { type: 'string' },
-  'migrate-del-batch': { type: 'string' },
-  'migrate-ping-pause-ms': { type: 'string' },
-  seed: { type: 'string' },
-  'settle-ms': { type: 'string' },
-  'load-timeout-s': { type: 'string' },
-  'tierkv-cmd': { type: 'string' },
-  'redis-cmd': { type: 'string' },
-} as const;
+export const MIGRATE_ARG_OPTIONS = stringOptions(
+  'migrate-keys', 'migrate-sides', 'migrate-hot-share', 'migrate-maxmemory', 'migrate-hot-ratio', 'migrate-headroom', 'migrate-warmup-s',
+  'migrate-watch-ms', 'migrate-sample-ms', 'migrate-del-batch', 'migrate-ping-pause-ms',
+  'seed', 'settle-ms', 'load-timeout-s', 'tierkv-cmd', 'redis-cmd',
+);
 
 function parseShare(s: string, what: string): number {
   const x = Number(s);

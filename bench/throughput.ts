@@ -17,7 +17,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { isMain, parseIntList, parseNonNegativeInt, parsePositiveInt, progress } from './lib/cli.js';
+import { isMain, parseIntList, parseNonNegativeInt, parsePositiveInt, progress, stringOptions } from './lib/cli.js';
 import { execFile, printable } from './lib/exec.js';
 import { backgroundCpuCores, backgroundNote } from './lib/proc.js';
 import { HOST, serverSpecs, startServer, type RunningServer, type ServerSide, type ServerSpec } from './lib/server.js';
@@ -322,17 +322,7 @@ function medianRun(runs: TestRun[]): TestRun | undefined {
 }
 
 /** Option definitions for node:util parseArgs, shared with run-all. */
-export const THROUGHPUT_ARG_OPTIONS = {
-  requests: { type: 'string' },
-  pipeline: { type: 'string' },
-  clients: { type: 'string' },
-  tests: { type: 'string' },
-  warmup: { type: 'string' },
-  repeat: { type: 'string' },
-  'timeout-s': { type: 'string' },
-  'tierkv-cmd': { type: 'string' },
-  'redis-cmd': { type: 'string' },
-} as const;
+export const THROUGHPUT_ARG_OPTIONS = stringOptions('requests', 'pipeline', 'clients', 'tests', 'warmup', 'repeat', 'timeout-s', 'tierkv-cmd', 'redis-cmd');
 
 /** Applies parsed command-line values onto the defaults. */
 export function throughputOptionsFrom(v: Partial<Record<keyof typeof THROUGHPUT_ARG_OPTIONS, string | boolean | undefined>>): ThroughputOptions {

@@ -8,6 +8,11 @@ import { fileURLToPath } from 'node:url';
 import { shellQuote } from './exec.js';
 import { REPO_ROOT } from './server.js';
 
+/** node:util parseArgs definitions of options that each take a value (`--name VALUE`), in the order given. */
+export function stringOptions<const K extends string>(...names: K[]): { [P in K]: { type: 'string' } } {
+  return Object.fromEntries(names.map((name) => [name, { type: 'string' }])) as { [P in K]: { type: 'string' } };
+}
+
 /** True if the module with this `import.meta.url` is the script node was started with. */
 export function isMain(metaUrl: string): boolean {
   const argv1 = process.argv[1];

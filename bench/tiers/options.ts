@@ -2,7 +2,7 @@
  * The tier benchmark's options (bench/tiers.ts): their defaults, the command-line flags (shared with run-all) and
  * their --help text.
  */
-import { parseIntList, parseMemoryAmount, parseNonNegativeInt, parsePositiveInt } from '../lib/cli.js';
+import { parseIntList, parseMemoryAmount, parseNonNegativeInt, parsePositiveInt, stringOptions } from '../lib/cli.js';
 import { serverSpecs, type ServerSpec } from '../lib/server.js';
 
 /** Options of the tier benchmark. */
@@ -90,29 +90,12 @@ export function defaultTiersOptions(tierkvCmd?: string): TiersOptions {
 }
 
 /** Option definitions for node:util parseArgs, shared with run-all. */
-export const TIERS_ARG_OPTIONS = {
-  'tiers-parts': { type: 'string' },
-  'hot-ratio': { type: 'string' },
-  fill: { type: 'string' },
-  'cost-keys': { type: 'string' },
-  'cost-requests': { type: 'string' },
-  'cost-warmup': { type: 'string' },
-  'cost-pipeline': { type: 'string' },
-  'cost-clients': { type: 'string' },
-  'cost-repeat': { type: 'string' },
-  'cost-maxmemory': { type: 'string' },
-  'hit-keys': { type: 'string' },
-  'hit-maxmemory': { type: 'string' },
-  'hit-phase-s': { type: 'string' },
-  'hit-reset-ms': { type: 'string' },
-  'hit-zipf': { type: 'string' },
-  'hit-conns': { type: 'string' },
-  'hit-depth': { type: 'string' },
-  'hit-sample-ms': { type: 'string' },
-  seed: { type: 'string' },
-  'timeout-s': { type: 'string' },
-  'tierkv-cmd': { type: 'string' },
-} as const;
+export const TIERS_ARG_OPTIONS = stringOptions(
+  'tiers-parts', 'hot-ratio', 'fill',
+  'cost-keys', 'cost-requests', 'cost-warmup', 'cost-pipeline', 'cost-clients', 'cost-repeat', 'cost-maxmemory',
+  'hit-keys', 'hit-maxmemory', 'hit-phase-s', 'hit-reset-ms', 'hit-zipf', 'hit-conns', 'hit-depth', 'hit-sample-ms',
+  'seed', 'timeout-s', 'tierkv-cmd',
+);
 
 function parseRatio(s: string, what: string, lo: number, hi: number): number {
   const x = Number(s);
