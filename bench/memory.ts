@@ -24,6 +24,7 @@ import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { isMain, parseNonNegativeInt, parsePositiveInt, progress, stringOptions } from './lib/cli.js';
 import { printable, trackChild } from './lib/exec.js';
+import { errorText } from './lib/failures.js';
 import { DEFAULT_VALUE_BYTES, MAX_KEYS, describeKeyLengths, keyLengthDistribution, keyOf, setCommandChunks, setStreamBytes, valueOf } from './lib/dataset.js';
 import { backgroundCpuCores, backgroundNote, readProcMemory } from './lib/proc.js';
 import { RespClient, RespError, infoFields, infoNumber } from './lib/resp.js';
@@ -163,7 +164,7 @@ async function runSide(o: MemoryOptions, spec: ServerSpec): Promise<MemorySideRe
   try {
     srv = await startServer(spec);
   } catch (e) {
-    const error = `server did not start: ${printable(e instanceof Error ? e.message : String(e), 300)}`;
+    const error = `server did not start: ${errorText(e)}`;
     progress(`${spec.side}: ${error}`);
     return { side: spec.side, commandLine: spec.cmd, identity: NA, pid: 0, backgroundCores, error };
   }

@@ -53,9 +53,10 @@ import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { SizeClasses } from '../allocator/size-classes.js';
 import { itemSize } from '../allocator/item.js';
-import { invocation, isMain, parseMemoryAmount, parseNonNegativeInt, parsePositiveInt, progress, stringOptions } from './lib/cli.js';
+import { invocation, isMain, maxmemoryOption, parseMemoryAmount, parseNonNegativeInt, parsePositiveInt, progress, stringOptions } from './lib/cli.js';
 import { DEFAULT_VALUE_BYTES, MAX_KEY_BYTES, MAX_KEYS, describeKeyLengths, keyLengthDistribution, setCommandChunks, writeKey, writeValue } from './lib/dataset.js';
 import { printable, trackChild } from './lib/exec.js';
+import { errorText, recordFailure } from './lib/failures.js';
 import { GetLoad } from './lib/loadgen.js';
 import { machineInfo, machineMarkdown, machineText } from './lib/machine.js';
 import { codeSpan, writeGeneratedSection } from './lib/markdown.js';
@@ -581,7 +582,7 @@ async function startSide(side: MigrateSide, spec: ServerSpec, rec: MigrateSideRe
     progress(`${side}: started pid ${srv.pid} on port ${srv.port} (${srv.identity}); other load before start: ${rec.backgroundCores.toFixed(2)} cores busy`);
     return srv;
   } catch (e) {
-    rec.error = `server did not start: ${printable(e instanceof Error ? e.message : String(e), 300)}`;
+    rec.error = `server did not start: ${errorText(e)}`;
     progress(`${side}: ${rec.error}`);
     return undefined;
   }
@@ -606,7 +607,7 @@ async function runTierkv(o: MigrateOptions, sizing: TierkvSizing, rec: MigrateSi
   const srv = await startSide('tierkv', spec, rec);
   if (!srv) return;
   let c: RespClient | undefined;
-  try {
+  await recordFailure(rec, 'tierkv', async () => {
     progress(`tierkv: loading ${fmtInt(o.keys)} keys via redis-cli --pipe …`);
     const l = await redisCliPipe(srv.port, setCommandChunks(o.keys, o.seed, o.valueBytes), o.timeoutS);
     rec.loadMs = l.ms;
@@ -664,13 +665,10 @@ async function runTierkv(o: MigrateOptions, sizing: TierkvSizing, rec: MigrateSi
     progress(`tierkv: ${sideSummary(rec)}`);
     const done = await c.send(['MIGRATE_DONE']);
     if (done instanceof RespError) progress(`tierkv: MIGRATE_DONE: ${done.message}`);
-  } catch (e) {
-    rec.error = printable(e instanceof Error ? e.message : String(e), 300);
-    progress(`tierkv: ERROR ${rec.error}`);
-  } finally {
+  }, async () => {
     c?.close();
     await srv.stop();
-  }
+  });
 }
 
 async function runRedis(o: MigrateOptions, side: 'flushdb' | 'del', rec: MigrateSideResult): Promise<void> {
@@ -678,7 +676,7 @@ async function runRedis(o: MigrateOptions, side: 'flushdb' | 'del', rec: Migrate
   if (!srv) return;
   const split = hotSplit(o.keys, o.hotShare);
   let c: RespClient | undefined;
-  try {
+  await recordFailure(rec, side, async () => {
     progress(`${side}: loading ${fmtInt(split.hotCount)} hot keys into DB 0 and ${fmtInt(o.keys - split.hotCount)} cold keys into DB 1 via redis-cli --pipe …`);
     const l = await redisCliPipe(srv.port, splitSetChunks(o.keys, o.seed, o.valueBytes, split.isHot), o.timeoutS);
     rec.loadMs = l.ms;
@@ -716,13 +714,10 @@ async function runRedis(o: MigrateOptions, side: 'flushdb' | 'del', rec: Migrate
     rec.usedMemoryAfter = num(await infoFields(c, 'memory'), 'used_memory');
     rec.freedBytes = rec.usedMemoryBefore - rec.usedMemoryAfter;
     progress(`${side}: ${sideSummary(rec)}`);
-  } catch (e) {
-    rec.error = printable(e instanceof Error ? e.message : String(e), 300);
-    progress(`${side}: ERROR ${rec.error}`);
-  } finally {
+  }, async () => {
     c?.close();
     await srv.stop();
-  }
+  });
 }
 
 function sideSummary(r: MigrateSideResult): string {
@@ -930,10 +925,7 @@ export function migrateOptionsFrom(v: Partial<Record<keyof typeof MIGRATE_ARG_OP
   }
   if (str(v['migrate-hot-share']) !== undefined) o.hotShare = parseShare(str(v['migrate-hot-share'])!, '--migrate-hot-share');
   const mm = str(v['migrate-maxmemory']);
-  if (mm !== undefined && mm !== 'auto') {
-    parseMemoryAmount(mm, '--migrate-maxmemory');
-    o.maxmemory = mm;
-  }
+  if (mm !== undefined) o.maxmemory = maxmemoryOption(mm, '--migrate-maxmemory') ?? o.maxmemory;
   const hr = str(v['migrate-hot-ratio']);
   if (hr !== undefined && hr !== 'auto') o.hotRatio = parseShare(hr, '--migrate-hot-ratio');
   if (str(v['migrate-headroom']) !== undefined) {

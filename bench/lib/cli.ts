@@ -56,6 +56,13 @@ export function parseMemoryAmount(s: string, what: string): number {
   return Math.floor(Number(m[1]) * units[(m[2] ?? 'b').toLowerCase()]!);
 }
 
+/** A maxmemory flag's value: undefined for `auto`, else the amount as given (a Redis amount, checked). */
+export function maxmemoryOption(s: string, what: string): string | undefined {
+  if (s === 'auto') return undefined;
+  parseMemoryAmount(s, what);
+  return s;
+}
+
 /**
  * The command that is running, as it could be typed again from the repository root:
  * relevant environment variables, `node <script relative to the repo> <args>`; and, when started

@@ -94,6 +94,21 @@ export function fmtRatio(a: number | undefined, b: number | undefined): string {
   return `${(a / b).toFixed(2)}x`;
 }
 
+/** Requests/s of a run, or `error` when it has none. */
+export function fmtOpsOrError(rps: number | undefined): string {
+  return rps === undefined ? 'error' : fmtInt(rps);
+}
+
+/** A latency in ms with 3 decimals (redis-benchmark's --precision 3). */
+export function fmtMs(ms: number | undefined): string {
+  return fmtFixed(ms, 3);
+}
+
+/** Two sides' figure, then a/b unless `ratio` is false: `[fmt(a), fmt(b), fmtRatio(a, b)]`. */
+export function sideBySide(a: number | undefined, b: number | undefined, fmt: (x: number | undefined) => string, ratio = true): string[] {
+  return ratio ? [fmt(a), fmt(b), fmtRatio(a, b)] : [fmt(a), fmt(b)];
+}
+
 /** Geometric mean of positive finite numbers; undefined if there are none. */
 export function geomean(xs: number[]): number | undefined {
   const ok = xs.filter((x) => Number.isFinite(x) && x > 0);

@@ -5,6 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { progress } from '../lib/cli.js';
 import { execFile, printable } from '../lib/exec.js';
+import { errorText, recordFailure } from '../lib/failures.js';
 import { benchmarkKeyWriter } from '../lib/loadgen.js';
 import { backgroundCpuCores } from '../lib/proc.js';
 import { parseBenchmarkText, type RbStats } from '../lib/redis-benchmark.js';
@@ -40,7 +41,7 @@ export async function runCost(o: TiersOptions): Promise<CostResult> {
   try {
     mm = await chooseMaxmemory(o, o.costMaxmemory, o.costKeys, benchmarkKeyWriter, 'cost');
   } catch (e) {
-    const error = `maxmemory calibration failed: ${printable(e instanceof Error ? e.message : String(e), 300)}`;
+    const error = `maxmemory calibration failed: ${errorText(e)}`;
     progress(`cost: ${error}`);
     const result: CostResult = { sides: [{ side: 'on', rep: 0, commandLine: '', identity: '', backgroundCores: 0, tests: [], error }], elapsedMs: performance.now() - t0, tables: [] };
     result.tables = costTables(o, result);
@@ -61,7 +62,7 @@ export async function runCost(o: TiersOptions): Promise<CostResult> {
       try {
         srv = await startServer(specs[side]);
       } catch (e) {
-        rec.error = `server did not start: ${printable(e instanceof Error ? e.message : String(e), 300)}`;
+        rec.error = `server did not start: ${errorText(e)}`;
         progress(`cost ${side}: ${rec.error}`);
         continue;
       }
@@ -70,7 +71,7 @@ export async function runCost(o: TiersOptions): Promise<CostResult> {
       const tag = `cost ${side}${o.costRepeat > 1 ? ` #${rep + 1}` : ''}`;
       progress(`${tag}: started pid ${srv.pid} on port ${srv.port} (${srv.identity}); other load before start: ${backgroundCores.toFixed(2)} cores busy`);
       let c: RespClient | undefined;
-      try {
+      await recordFailure(rec, tag, async () => {
         c = await RespClient.connect(srv.host, srv.port);
         const l = await loadAndSettle(srv, c, o.costKeys, benchmarkKeyWriter, o);
         Object.assign(rec, { loadMs: l.loadMs, settleMs: l.settleMs, maxmemory: l.maxmemory, usedMemory: l.usedMemory, afterLoad: l.info, evicted: l.evicted });
@@ -99,13 +100,10 @@ export async function runCost(o: TiersOptions): Promise<CostResult> {
             );
           }
         }
-      } catch (e) {
-        rec.error = printable(e instanceof Error ? e.message : String(e), 300);
-        progress(`${tag}: ERROR ${rec.error}`);
-      } finally {
+      }, async () => {
         c?.close();
         await srv.stop();
-      }
+      });
     }
   }
   const result: CostResult = { sides, maxmemory: mm, elapsedMs: performance.now() - t0, tables: [] };

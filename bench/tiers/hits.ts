@@ -5,7 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { progress } from '../lib/cli.js';
 import { writeKey } from '../lib/dataset.js';
-import { printable } from '../lib/exec.js';
+import { errorText, recordFailure } from '../lib/failures.js';
 import { GetLoad } from '../lib/loadgen.js';
 import { backgroundCpuCores } from '../lib/proc.js';
 import { RespClient } from '../lib/resp.js';
@@ -61,7 +61,7 @@ export async function runHits(o: TiersOptions): Promise<HitResult> {
     res.backgroundCores = await backgroundCpuCores(500, availableParallelism());
     srv = await startServer(spec);
   } catch (e) {
-    res.error = `server did not start: ${printable(e instanceof Error ? e.message : String(e), 300)}`;
+    res.error = `server did not start: ${errorText(e)}`;
     progress(`hits: ${res.error}`);
     res.elapsedMs = performance.now() - t0;
     res.tables = hitTables(o, res);
@@ -72,7 +72,7 @@ export async function runHits(o: TiersOptions): Promise<HitResult> {
   progress(`hits: started pid ${srv.pid} on port ${srv.port} (${srv.identity}); other load before start: ${res.backgroundCores.toFixed(2)} cores busy`);
   let c: RespClient | undefined;
   let load: GetLoad | undefined;
-  try {
+  await recordFailure(res, 'hits', async () => {
     c = await RespClient.connect(srv.host, srv.port);
     const l = await loadAndSettle(srv, c, n, writeKey, o);
     Object.assign(res, { loadMs: l.loadMs, usedMemory: l.usedMemory, afterLoad: l.info, evicted: l.evicted });
@@ -143,10 +143,7 @@ export async function runHits(o: TiersOptions): Promise<HitResult> {
       const ps = res.samples.filter((x) => x.phase === p.name);
       progress(`hits: phase ${p.name}: last sample hot-hit ${fmtPct(ps[ps.length - 1]?.ratio ?? NaN)}%, oracle ${fmtPct(p.oracle)}%`);
     }
-  } catch (e) {
-    res.error = printable(e instanceof Error ? e.message : String(e), 300);
-    progress(`hits: ERROR ${res.error}`);
-  } finally {
+  }, async () => {
     if (load) {
       await load.stop();
       res.replies = load.replies;
@@ -156,7 +153,7 @@ export async function runHits(o: TiersOptions): Promise<HitResult> {
     }
     c?.close();
     await srv.stop();
-  }
+  });
   res.elapsedMs = performance.now() - t0;
   res.tables = hitTables(o, res);
   return res;

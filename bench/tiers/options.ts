@@ -2,7 +2,7 @@
  * The tier benchmark's options (bench/tiers.ts): their defaults, the command-line flags (shared with run-all) and
  * their --help text.
  */
-import { parseIntList, parseMemoryAmount, parseNonNegativeInt, parsePositiveInt, stringOptions } from '../lib/cli.js';
+import { maxmemoryOption, parseIntList, parseNonNegativeInt, parsePositiveInt, stringOptions } from '../lib/cli.js';
 import { serverSpecs, type ServerSpec } from '../lib/server.js';
 
 /** Options of the tier benchmark. */
@@ -125,16 +125,10 @@ export function tiersOptionsFrom(v: Partial<Record<keyof typeof TIERS_ARG_OPTION
   if (str(v['cost-clients']) !== undefined) o.costClients = parsePositiveInt(str(v['cost-clients'])!, '--cost-clients');
   if (str(v['cost-repeat']) !== undefined) o.costRepeat = parsePositiveInt(str(v['cost-repeat'])!, '--cost-repeat');
   const cm = str(v['cost-maxmemory']);
-  if (cm !== undefined && cm !== 'auto') {
-    parseMemoryAmount(cm, '--cost-maxmemory');
-    o.costMaxmemory = cm;
-  }
+  if (cm !== undefined) o.costMaxmemory = maxmemoryOption(cm, '--cost-maxmemory') ?? o.costMaxmemory;
   if (str(v['hit-keys']) !== undefined) o.hitKeys = parsePositiveInt(str(v['hit-keys'])!, '--hit-keys');
   const hm = str(v['hit-maxmemory']);
-  if (hm !== undefined && hm !== 'auto') {
-    parseMemoryAmount(hm, '--hit-maxmemory');
-    o.hitMaxmemory = hm;
-  }
+  if (hm !== undefined) o.hitMaxmemory = maxmemoryOption(hm, '--hit-maxmemory') ?? o.hitMaxmemory;
   const ph = str(v['hit-phase-s']);
   if (ph !== undefined) {
     const xs = ph.split(',').map((s) => Number(s.trim()));

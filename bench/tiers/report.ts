@@ -4,7 +4,8 @@
  */
 import { codeSpan } from '../lib/markdown.js';
 import { backgroundNote } from '../lib/proc.js';
-import { NA, fmtFixed, fmtInt, fmtMiBUnit, fmtPct, fmtRatio, renderMarkdown, rightColumns, type Table } from '../lib/table.js';
+import { medianByRps } from '../lib/redis-benchmark.js';
+import { NA, fmtFixed, fmtInt, fmtMiBUnit, fmtMs, fmtOpsOrError, fmtPct, fmtRatio, renderMarkdown, rightColumns, sideBySide, type Table } from '../lib/table.js';
 import type { TiersOptions } from './options.js';
 import type { CostResult, CostSide, CostTest, HitSample, HitResult, MaxmemoryChoice, TierInfo, TiersResult } from './results.js';
 
@@ -18,9 +19,7 @@ function maxmemoryNote(m: MaxmemoryChoice | undefined, o: TiersOptions): string 
 
 /** The test with the median requests/s among the repetitions (lower median), else the first failed one. */
 function medianTest(r: CostResult, side: 'on' | 'off', test: string, pipeline: number): CostTest | undefined {
-  const all = r.sides.filter((s) => s.side === side).flatMap((s) => s.tests.filter((t) => t.test === test && t.pipeline === pipeline));
-  const ok = all.filter((t) => t.stats).sort((a, b) => a.stats!.rps - b.stats!.rps);
-  return ok.length ? ok[Math.floor((ok.length - 1) / 2)] : all[0];
+  return medianByRps(r.sides.filter((s) => s.side === side).flatMap((s) => s.tests.filter((t) => t.test === test && t.pipeline === pipeline)));
 }
 
 function median(xs: number[]): number {
@@ -42,19 +41,11 @@ export function costTables(o: TiersOptions, r: CostResult): Table[] {
       rows.push([
         test.toUpperCase(),
         String(p),
-        sa ? fmtInt(sa.rps) : 'error',
-        sb ? fmtInt(sb.rps) : 'error',
-        fmtRatio(sa?.rps, sb?.rps),
-        fmtFixed(sa?.p50Ms, 3),
-        fmtFixed(sb?.p50Ms, 3),
-        fmtFixed(sa?.p99Ms, 3),
-        fmtFixed(sb?.p99Ms, 3),
-        fmtRatio(sa?.p99Ms, sb?.p99Ms),
-        fmtFixed(sa?.p999Ms, 3),
-        fmtFixed(sb?.p999Ms, 3),
-        fmtRatio(sa?.p999Ms, sb?.p999Ms),
-        fmtFixed(sa?.maxMs, 3),
-        fmtFixed(sb?.maxMs, 3),
+        ...sideBySide(sa?.rps, sb?.rps, fmtOpsOrError),
+        ...sideBySide(sa?.p50Ms, sb?.p50Ms, fmtMs, false),
+        ...sideBySide(sa?.p99Ms, sb?.p99Ms, fmtMs),
+        ...sideBySide(sa?.p999Ms, sb?.p999Ms, fmtMs),
+        ...sideBySide(sa?.maxMs, sb?.maxMs, fmtMs, false),
       ]);
       for (const x of [a, b]) if (x?.error) notes.push(`error: ${x === a ? 'on' : 'off'} P=${p} ${test}: ${x.error}`);
       for (const x of [a, b]) if (x?.misses) notes.push(`WARNING: ${x === a ? 'on' : 'off'} P=${p} ${test}: ${fmtInt(x.misses)} GET misses (keys evicted or not loaded).`);
