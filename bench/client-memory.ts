@@ -28,7 +28,7 @@
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { invocation, isMain, parseNonNegativeInt, parsePositiveInt, progress, stringOptions } from './lib/cli.js';
+import { invocation, parseNonNegativeInt, parsePositiveInt, progress, runIfMain, stringOptions } from './lib/cli.js';
 import { openSocket } from './lib/loadgen.js';
 import { machineInfo, machineMarkdown, machineText } from './lib/machine.js';
 import { codeSpan, writeGeneratedSection } from './lib/markdown.js';
@@ -887,9 +887,4 @@ async function main(): Promise<void> {
   if (r.failed) process.exitCode = 1;
 }
 
-if (isMain(import.meta.url)) {
-  main().catch((e: unknown) => {
-    console.error(e instanceof Error ? e.message : e);
-    process.exit(1);
-  });
-}
+runIfMain(import.meta.url, main);

@@ -22,7 +22,7 @@ import { availableParallelism } from 'node:os';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
-import { isMain, parseNonNegativeInt, parsePositiveInt, progress, stringOptions } from './lib/cli.js';
+import { parseNonNegativeInt, parsePositiveInt, progress, runIfMain, stringOptions } from './lib/cli.js';
 import { printable, trackChild } from './lib/exec.js';
 import { errorText } from './lib/failures.js';
 import { DEFAULT_VALUE_BYTES, MAX_KEYS, describeKeyLengths, keyLengthDistribution, keyOf, setCommandChunks, setStreamBytes, valueOf } from './lib/dataset.js';
@@ -302,9 +302,4 @@ async function main(): Promise<void> {
   if (r.sides.some((x) => x.error)) process.exitCode = 1;
 }
 
-if (isMain(import.meta.url)) {
-  main().catch((e: unknown) => {
-    console.error(e instanceof Error ? e.message : e);
-    process.exit(1);
-  });
-}
+runIfMain(import.meta.url, main);

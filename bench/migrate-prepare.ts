@@ -53,7 +53,7 @@ import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { SizeClasses } from '../allocator/size-classes.js';
 import { itemSize } from '../allocator/item.js';
-import { invocation, isMain, maxmemoryOption, parseMemoryAmount, parseNonNegativeInt, parsePositiveInt, progress, stringOptions } from './lib/cli.js';
+import { invocation, maxmemoryOption, parseMemoryAmount, parseNonNegativeInt, parsePositiveInt, progress, runIfMain, stringOptions } from './lib/cli.js';
 import { DEFAULT_VALUE_BYTES, MAX_KEY_BYTES, MAX_KEYS, describeKeyLengths, keyLengthDistribution, setCommandChunks, writeKey, writeValue } from './lib/dataset.js';
 import { printable, trackChild } from './lib/exec.js';
 import { errorText, recordFailure } from './lib/failures.js';
@@ -989,9 +989,4 @@ async function main(): Promise<void> {
   if (r.failed) process.exitCode = 1;
 }
 
-if (isMain(import.meta.url)) {
-  main().catch((e: unknown) => {
-    console.error(e instanceof Error ? e.message : e);
-    process.exit(1);
-  });
-}
+runIfMain(import.meta.url, main);

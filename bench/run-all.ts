@@ -22,7 +22,7 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { invocation, isMain } from './lib/cli.js';
+import { invocation, runIfMain } from './lib/cli.js';
 import { machineInfo, machineMarkdown, machineText } from './lib/machine.js';
 import { TIERS_MARKERS, codeSpan, writeGeneratedSection } from './lib/markdown.js';
 import { REPO_ROOT, type ServerSpec } from './lib/server.js';
@@ -176,9 +176,4 @@ async function main(): Promise<void> {
   if (failed) process.exitCode = 1;
 }
 
-if (isMain(import.meta.url)) {
-  main().catch((e: unknown) => {
-    console.error(e instanceof Error ? e.message : e);
-    process.exit(1);
-  });
-}
+runIfMain(import.meta.url, main);

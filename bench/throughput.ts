@@ -17,7 +17,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { isMain, parseIntList, parseNonNegativeInt, parsePositiveInt, progress, stringOptions } from './lib/cli.js';
+import { parseIntList, parseNonNegativeInt, parsePositiveInt, progress, runIfMain, stringOptions } from './lib/cli.js';
 import { execFile, printable } from './lib/exec.js';
 import { errorText } from './lib/failures.js';
 import { backgroundCpuCores, backgroundNote } from './lib/proc.js';
@@ -349,10 +349,5 @@ async function main(): Promise<void> {
   if (r.runs.some((x) => x.error !== undefined)) process.exitCode = 1;
 }
 
-if (isMain(import.meta.url)) {
-  main().catch((e: unknown) => {
-    console.error(e instanceof Error ? e.message : e);
-    process.exit(1);
-  });
-}
+runIfMain(import.meta.url, main);
 

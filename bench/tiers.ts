@@ -52,7 +52,7 @@
  * tiers/report.ts.
  */
 import { parseArgs } from 'node:util';
-import { isMain } from './lib/cli.js';
+import { runIfMain } from './lib/cli.js';
 import { renderText } from './lib/table.js';
 import { runCost } from './tiers/cost.js';
 import { runHits } from './tiers/hits.js';
@@ -93,9 +93,4 @@ async function main(): Promise<void> {
   if (r.failed) process.exitCode = 1;
 }
 
-if (isMain(import.meta.url)) {
-  main().catch((e: unknown) => {
-    console.error(e instanceof Error ? e.message : e);
-    process.exit(1);
-  });
-}
+runIfMain(import.meta.url, main);

@@ -13,6 +13,15 @@ export function stringOptions<const K extends string>(...names: K[]): { [P in K]
   return Object.fromEntries(names.map((name) => [name, { type: 'string' }])) as { [P in K]: { type: 'string' } };
 }
 
+/** Runs `main` when the module with this `import.meta.url` is the script node was started with; a failure prints its message and exits 1. */
+export function runIfMain(metaUrl: string, main: () => Promise<void>): void {
+  if (!isMain(metaUrl)) return;
+  main().catch((e: unknown) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  });
+}
+
 /** True if the module with this `import.meta.url` is the script node was started with. */
 export function isMain(metaUrl: string): boolean {
   const argv1 = process.argv[1];
