@@ -45,24 +45,22 @@
  *        [--migrate-watch-ms MS] [--migrate-sample-ms MS] [--migrate-del-batch K] [--migrate-ping-pause-ms P] [--seed S] [--settle-ms MS]
  *        [--load-timeout-s S] [--tierkv-cmd CMD] [--redis-cmd CMD] [--write] [--out PATH]
  */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { SizeClasses } from '../allocator/size-classes.js';
 import { itemSize } from '../allocator/item.js';
 import { invocation, maxmemoryOption, parseMemoryAmount, parseNonNegativeInt, parsePositiveInt, progress, runIfMain, stringOptions } from './lib/cli.js';
 import { DEFAULT_VALUE_BYTES, MAX_KEY_BYTES, MAX_KEYS, describeKeyLengths, keyLengthDistribution, setCommandChunks, writeKey, writeValue } from './lib/dataset.js';
-import { printable, trackChild } from './lib/exec.js';
+import { printable } from './lib/exec.js';
 import { errorText, recordFailure } from './lib/failures.js';
 import { GetLoad } from './lib/loadgen.js';
 import { machineInfo, machineMarkdown, machineText } from './lib/machine.js';
 import { codeSpan, writeGeneratedSection } from './lib/markdown.js';
 import { backgroundCpuCores, backgroundNote, readRssBytes } from './lib/proc.js';
+import { redisCliPipe } from './lib/redis-cli-pipe.js';
 import { RespClient, RespError, infoFields, type RespValue } from './lib/resp.js';
-import { HOST, REPO_ROOT, delay, serverSpecs, startServer, type RunningServer, type ServerSpec } from './lib/server.js';
+import { REPO_ROOT, delay, serverSpecs, startServer, type RunningServer, type ServerSpec } from './lib/server.js';
 import { NA, fmtFixed, fmtInt, fmtMiB, fmtRatio, renderMarkdown, renderText, rightColumns, type Table } from './lib/table.js';
 import { Rng } from './lib/zipf.js';
 
@@ -206,45 +204,6 @@ export function* coldDelChunks(n: number, isHot: (i: number) => boolean, batch: 
     if (keys.length === batch) yield flush();
   }
   if (keys.length > 0) yield flush();
-}
-
-/** Outcome of one `redis-cli --pipe` run. */
-interface PipeResult {
-  /** From spawn to exit, ms. */
-  ms: number;
-  replies: number;
-  errors: number;
-  output: string;
-}
-
-/**
- * Streams `chunks` into `redis-cli -h 127.0.0.1 -p PORT --pipe` (with backpressure) and parses its
- * "errors: E, replies: R" summary. Throws when redis-cli fails or prints no summary; kills it after `timeoutS`.
- */
-async function redisCliPipe(port: number, chunks: Iterable<Buffer>, timeoutS: number): Promise<PipeResult> {
-  const t0 = performance.now();
-  const child = spawn('redis-cli', ['-h', HOST, '-p', String(port), '--pipe'], { stdio: ['pipe', 'pipe', 'pipe'] });
-  trackChild(child);
-  let output = '';
-  child.stdout.setEncoding('utf8').on('data', (s: string) => (output += s));
-  child.stderr.setEncoding('utf8').on('data', (s: string) => (output += s));
-  const closed = new Promise<number | null>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code) => resolve(code));
-  });
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutS * 1000);
-  try {
-    await pipeline(Readable.from(chunks), child.stdin).catch((e: unknown) => {
-      output += `\n(stdin: ${String(e)})`;
-    });
-    const code = await closed;
-    const ms = performance.now() - t0;
-    const m = /errors:\s*(\d+),\s*replies:\s*(\d+)/.exec(output);
-    if (code !== 0 || !m) throw new Error(`redis-cli --pipe failed (exit ${code}): ${printable(output.trim(), 300)}`);
-    return { ms, errors: Number(m[1]), replies: Number(m[2]), output };
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
