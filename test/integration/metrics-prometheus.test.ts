@@ -11,6 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getFreePort, LOOPBACK } from '../support/ports.js';
 import { RawClient } from '../support/raw-client.js';
+import { watchChild } from '../support/redis-server.js';
 import { OutputTail } from '../support/server-handle.js';
 import { startTierkvWithHttp, type ServerHandle } from '../support/tierkv.js';
 import { sleep } from '../support/wait.js';
@@ -76,24 +77,11 @@ describe.skipIf(!HAVE_PROMETHEUS)(`Prometheus scrapes tierkv ${HAVE_PROMETHEUS ?
         ],
         { stdio: ['ignore', 'pipe', 'pipe'] },
       );
-      child.stdout!.on('data', (d: Buffer) => output.append(d));
-      child.stderr!.on('data', (d: Buffer) => output.append(d));
-      let exited = false;
-      const exitedP = new Promise<void>((resolve) => {
-        child.once('exit', () => {
-          exited = true;
-          resolve();
-        });
-        child.once('error', (e) => {
-          output.append(`[spawn error] ${e.message}\n`);
-          exited = true;
-          resolve();
-        });
-      });
+      const { exited: exitedP, hasExited } = watchChild(child, output);
       const base = `http://${LOOPBACK}:${port}`;
       const deadline = Date.now() + 30_000;
       let ready = false;
-      while (!exited && !ready && Date.now() < deadline) {
+      while (!hasExited() && !ready && Date.now() < deadline) {
         ready = await fetch(`${base}/-/ready`).then((r) => r.ok, () => false);
         if (!ready) await sleep(100);
       }

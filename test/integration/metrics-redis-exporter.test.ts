@@ -8,6 +8,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getFreePort, LOOPBACK } from '../support/ports.js';
 import { RawClient } from '../support/raw-client.js';
+import { watchChild } from '../support/redis-server.js';
 import { OutputTail } from '../support/server-handle.js';
 import { startTierkvWithHttp, type ServerHandle } from '../support/tierkv.js';
 import { sleep } from '../support/wait.js';
@@ -50,23 +51,11 @@ describe.skipIf(EXPORTER === undefined)(`redis_exporter scrapes tierkv over RESP
         ['-redis.addr', `redis://${LOOPBACK}:${srv.server.port}`, '-web.listen-address', `${LOOPBACK}:${port}`],
         { stdio: ['ignore', 'pipe', 'pipe'] },
       );
-      child.stdout!.on('data', (d: Buffer) => output.append(d));
-      child.stderr!.on('data', (d: Buffer) => output.append(d));
-      let gone = false;
-      const exitedP = new Promise<void>((resolve) => {
-        child.once('exit', () => {
-          gone = true;
-          resolve();
-        });
-        child.once('error', () => {
-          gone = true;
-          resolve();
-        });
-      });
+      const { exited: exitedP, hasExited } = watchChild(child, output);
       const base = `http://${LOOPBACK}:${port}`;
       const deadline = Date.now() + 15_000;
       let ready = false;
-      while (!gone && !ready && Date.now() < deadline) {
+      while (!hasExited() && !ready && Date.now() < deadline) {
         ready = await fetch(`${base}/health`).then((r) => r.ok, () => false);
         if (!ready) await sleep(100);
       }
