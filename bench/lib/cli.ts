@@ -1,6 +1,7 @@
 /**
- * Small helpers shared by the benchmark entry points: "is this module the main script",
- * number-list and memory-amount parsing, and the exact command line for the record.
+ * Small helpers shared by the benchmark entry points: "is this module the main script" (and run it),
+ * parseArgs definitions, number-list and memory-amount parsing, progress lines, and the exact command line for
+ * the record.
  */
 import { realpathSync } from 'node:fs';
 import { relative } from 'node:path';

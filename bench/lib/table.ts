@@ -1,6 +1,7 @@
 /**
  * Tables rendered two ways from the same data: aligned plain text for the terminal and
- * GitHub-flavoured markdown for bench/RESULTS.md. Plus number formatting helpers.
+ * GitHub-flavoured markdown for bench/RESULTS.md. Plus number formatting helpers and the cells that put two
+ * sides side by side.
  */
 
 /** Column alignment: numbers right, labels left. */
