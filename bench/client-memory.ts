@@ -28,7 +28,7 @@
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { invocation, isMain, parseNonNegativeInt, parsePositiveInt, progress } from './lib/cli.js';
+import { invocation, parseNonNegativeInt, parsePositiveInt, progress, runIfMain, stringOptions } from './lib/cli.js';
 import { openSocket } from './lib/loadgen.js';
 import { machineInfo, machineMarkdown, machineText } from './lib/machine.js';
 import { codeSpan, writeGeneratedSection } from './lib/markdown.js';
@@ -807,23 +807,11 @@ export function clientMemoryMarkdown(cmd: string, machine: string, r: ClientMemo
 // Command line
 
 /** Option definitions for node:util parseArgs, shared with run-all (`settle-ms`, `*-cmd` are common). */
-export const CLIENT_MEMORY_ARG_OPTIONS = {
-  'cm-parts': { type: 'string' },
-  'cm-readers': { type: 'string' },
-  'cm-reader-gets': { type: 'string' },
-  'cm-redis-reader-gets': { type: 'string' },
-  'cm-value-kib': { type: 'string' },
-  'cm-rss-cap-mib': { type: 'string' },
-  'cm-poll-ms': { type: 'string' },
-  'cm-poll-s': { type: 'string' },
-  'cm-big-mib': { type: 'string' },
-  'cm-http-mib': { type: 'string' },
-  'cm-http-rounds': { type: 'string' },
-  'cm-chunked-mib': { type: 'string' },
-  'settle-ms': { type: 'string' },
-  'tierkv-cmd': { type: 'string' },
-  'redis-cmd': { type: 'string' },
-} as const;
+export const CLIENT_MEMORY_ARG_OPTIONS = stringOptions(
+  'cm-parts', 'cm-readers', 'cm-reader-gets', 'cm-redis-reader-gets', 'cm-value-kib', 'cm-rss-cap-mib', 'cm-poll-ms', 'cm-poll-s',
+  'cm-big-mib', 'cm-http-mib', 'cm-http-rounds', 'cm-chunked-mib',
+  'settle-ms', 'tierkv-cmd', 'redis-cmd',
+);
 
 /** Applies parsed command-line values onto the defaults. */
 export function clientMemoryOptionsFrom(v: Partial<Record<keyof typeof CLIENT_MEMORY_ARG_OPTIONS, string | boolean | undefined>>): ClientMemoryOptions {
@@ -899,9 +887,4 @@ async function main(): Promise<void> {
   if (r.failed) process.exitCode = 1;
 }
 
-if (isMain(import.meta.url)) {
-  main().catch((e: unknown) => {
-    console.error(e instanceof Error ? e.message : e);
-    process.exit(1);
-  });
-}
+runIfMain(import.meta.url, main);

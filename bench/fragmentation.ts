@@ -24,7 +24,7 @@ import { execFile } from './lib/exec.js';
 import { backgroundCpuCores, backgroundNote, readProcMemory } from './lib/proc.js';
 import { infoNumber, readInfo } from './lib/resp.js';
 import { HOST, delay, serverSpecs, startServer, type ServerSpec } from './lib/server.js';
-import { NA, fmtFixed, fmtInt, fmtMiB, fmtRatio, renderMarkdown, renderText, type Table } from './lib/table.js';
+import { NA, fmtFixed, fmtInt, fmtMiB, fmtRatio, renderMarkdown, renderText, rightColumns, type Table } from './lib/table.js';
 
 /** One phase of the churn: value size (bytes) and number of SETs. */
 export interface Phase {
@@ -174,17 +174,8 @@ export function fragmentationTable(o: FragmentationOptions, results: SideResult[
     columns: [
       { header: 'server' },
       { header: 'phase' },
-      { header: 'SET/s', align: 'right' },
-      { header: 'ratio', align: 'right' },
-      { header: 'used_memory', align: 'right' },
-      { header: 'RSS', align: 'right' },
-      { header: 'RSS/maxmem', align: 'right' },
-      { header: 'peak RSS', align: 'right' },
-      { header: 'arena', align: 'right' },
-      { header: 'slab pages / budget', align: 'right' },
-      { header: 'mover pages/moved/evicted', align: 'right' },
-      { header: 'µs per page / max slice', align: 'right' },
-      { header: 'evicted_keys', align: 'right' },
+      ...rightColumns('SET/s', 'ratio', 'used_memory', 'RSS', 'RSS/maxmem', 'peak RSS', 'arena'),
+      ...rightColumns('slab pages / budget', 'mover pages/moved/evicted', 'µs per page / max slice', 'evicted_keys'),
     ],
     rows,
     notes,

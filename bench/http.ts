@@ -29,7 +29,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { invocation, isMain, parsePositiveInt, progress } from './lib/cli.js';
+import { invocation, isMain, parsePositiveInt, progress, stringOptions } from './lib/cli.js';
 import { execFile, trackChild } from './lib/exec.js';
 import { benchmarkKeyWriter, loadKeys } from './lib/loadgen.js';
 import { machineInfo, machineMarkdown, machineText } from './lib/machine.js';
@@ -38,7 +38,7 @@ import { backgroundCpuCores, backgroundNote, readRssBytes } from './lib/proc.js'
 import { parseBenchmarkText } from './lib/redis-benchmark.js';
 import { infoNumber, readInfo } from './lib/resp.js';
 import { defaultTierkvCmd, freePort, HOST, REPO_ROOT, startServer, type RunningServer, type ServerSpec } from './lib/server.js';
-import { fmtFixed, fmtInt, fmtMiB, fmtRatio, NA, renderMarkdown, renderText, type Table } from './lib/table.js';
+import { fmtFixed, fmtInt, fmtMiB, fmtRatio, NA, renderMarkdown, renderText, rightColumns, type Table } from './lib/table.js';
 
 // autocannon ships no type declarations: the part of its API used here.
 interface AutocannonResult {
@@ -314,11 +314,7 @@ function keyTable(r: HttpBenchResult, o: HttpBenchOptions): Table {
     title: `HTTP key API: ${o.connections} connections, no pipelining, ${o.durationS} s per run, uniformly random keys among ${fmtInt(o.keys)}, 100-byte values`,
     columns: [
       { header: 'run' },
-      { header: 'requests/s', align: 'right' },
-      { header: 'p50 ms', align: 'right' },
-      { header: 'p99 ms', align: 'right' },
-      { header: 'max ms', align: 'right' },
-      { header: 'non-2xx + errors', align: 'right' },
+      ...rightColumns('requests/s', 'p50 ms', 'p99 ms', 'max ms', 'non-2xx + errors'),
     ],
     rows,
     notes: [
@@ -363,17 +359,8 @@ function scrapeTable(r: HttpBenchResult): Table {
     title: 'GET /metrics: idle (sequential scrapes, one keep-alive connection) and under RESP load (redis-benchmark -t get -P 16 -c 50 in the background, autocannon scraping back to back over 1 connection)',
     columns: [
       { header: 'keys' },
-      { header: 'RSS MiB', align: 'right' },
-      { header: 'bytes/scrape', align: 'right' },
-      { header: 'idle p50 ms', align: 'right' },
-      { header: 'idle p99 ms', align: 'right' },
-      { header: 'idle max ms', align: 'right' },
-      { header: 'loaded scrapes/s', align: 'right' },
-      { header: 'loaded p50 ms', align: 'right' },
-      { header: 'loaded p99 ms', align: 'right' },
-      { header: 'RESP ops/s alone', align: 'right' },
-      { header: 'RESP ops/s while scraped', align: 'right' },
-      { header: 'while/alone', align: 'right' },
+      ...rightColumns('RSS MiB', 'bytes/scrape', 'idle p50 ms', 'idle p99 ms', 'idle max ms'),
+      ...rightColumns('loaded scrapes/s', 'loaded p50 ms', 'loaded p99 ms', 'RESP ops/s alone', 'RESP ops/s while scraped', 'while/alone'),
     ],
     rows,
     notes: ['RESP ops/s = Δ INFO total_commands_processed / Δt over each window. The scrape cost must not depend on the key count: compare the ratio row with 1.00x.'],
@@ -418,13 +405,7 @@ export function httpMarkdown(r: HttpBenchResult, o: HttpBenchOptions): string {
 }
 
 const ARG_OPTIONS = {
-  parts: { type: 'string' },
-  keys: { type: 'string' },
-  'big-keys': { type: 'string' },
-  duration: { type: 'string' },
-  connections: { type: 'string' },
-  scrapes: { type: 'string' },
-  'tierkv-cmd': { type: 'string' },
+  ...stringOptions('parts', 'keys', 'big-keys', 'duration', 'connections', 'scrapes', 'tierkv-cmd'),
   write: { type: 'boolean' },
   out: { type: 'string' },
   help: { type: 'boolean', short: 'h' },

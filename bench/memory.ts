@@ -17,17 +17,15 @@
  * Usage: node dist/bench/memory.js [--keys N] [--seed S] [--value-bytes B] [--settle-ms MS]
  *        [--check K] [--timeout-s S] [--tierkv-cmd CMD] [--redis-cmd CMD]
  */
-import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
-import { isMain, parseNonNegativeInt, parsePositiveInt, progress } from './lib/cli.js';
-import { printable, trackChild } from './lib/exec.js';
+import { parseNonNegativeInt, parsePositiveInt, progress, runIfMain, stringOptions } from './lib/cli.js';
+import { errorText } from './lib/failures.js';
 import { DEFAULT_VALUE_BYTES, MAX_KEYS, describeKeyLengths, keyLengthDistribution, keyOf, setCommandChunks, setStreamBytes, valueOf } from './lib/dataset.js';
 import { backgroundCpuCores, backgroundNote, readProcMemory } from './lib/proc.js';
+import { redisCliPipe } from './lib/redis-cli-pipe.js';
 import { RespClient, RespError, infoFields, infoNumber } from './lib/resp.js';
-import { HOST, delay, serverSpecs, startServer, type RunningServer, type ServerSide, type ServerSpec } from './lib/server.js';
+import { delay, serverSpecs, startServer, type RunningServer, type ServerSide, type ServerSpec } from './lib/server.js';
 import { NA, fmtFixed, fmtInt, fmtMiB, fmtRatio, renderText, type Table } from './lib/table.js';
 
 export interface MemoryOptions {
@@ -105,36 +103,6 @@ async function snapshot(srv: RunningServer): Promise<MemorySnapshot> {
   }
 }
 
-/** Pipes the generated SET stream into `redis-cli --pipe`; resolves with its counters. */
-async function load(o: MemoryOptions, port: number): Promise<{ ms: number; replies: number; errors: number; output: string }> {
-  const t0 = performance.now();
-  const child = spawn('redis-cli', ['-h', HOST, '-p', String(port), '--pipe'], { stdio: ['pipe', 'pipe', 'pipe'] });
-  trackChild(child);
-  let output = '';
-  child.stdout.setEncoding('utf8').on('data', (s: string) => (output += s));
-  child.stderr.setEncoding('utf8').on('data', (s: string) => (output += s));
-  const closed = new Promise<number | null>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code) => resolve(code));
-  });
-  const timer = setTimeout(() => child.kill('SIGKILL'), o.timeoutS * 1000);
-  try {
-    await pipeline(Readable.from(setCommandChunks(o.keys, o.seed, o.valueBytes)), child.stdin).catch((e: unknown) => {
-      output += `\n(stdin: ${String(e)})`;
-    });
-    const code = await closed;
-    const ms = performance.now() - t0;
-    const m = /errors:\s*(\d+),\s*replies:\s*(\d+)/.exec(output);
-    if (code !== 0 || !m) {
-      const hint = /ECHO/.test(output) ? ' (redis-cli --pipe ends with an ECHO: the server must implement it)' : '';
-      throw new Error(`redis-cli --pipe failed (exit ${code})${hint}: ${printable(output.trim(), 300)}`);
-    }
-    return { ms, errors: Number(m[1]), replies: Number(m[2]), output };
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /** Reads DBSIZE and GETs `o.check` keys (first, last, and evenly spread), comparing with the generator. */
 async function verify(o: MemoryOptions, srv: RunningServer): Promise<{ dbsize?: number; checked: { ok: number; total: number; firstMismatch?: string } }> {
   const c = await RespClient.connect(srv.host, srv.port);
@@ -163,7 +131,7 @@ async function runSide(o: MemoryOptions, spec: ServerSpec): Promise<MemorySideRe
   try {
     srv = await startServer(spec);
   } catch (e) {
-    const error = `server did not start: ${printable(e instanceof Error ? e.message : String(e), 300)}`;
+    const error = `server did not start: ${errorText(e)}`;
     progress(`${spec.side}: ${error}`);
     return { side: spec.side, commandLine: spec.cmd, identity: NA, pid: 0, backgroundCores, error };
   }
@@ -173,7 +141,7 @@ async function runSide(o: MemoryOptions, spec: ServerSpec): Promise<MemorySideRe
     await delay(o.settleMs);
     r.before = await snapshot(srv);
     progress(`${spec.side}: loading ${o.keys.toLocaleString('en-US')} keys via redis-cli --pipe …`);
-    const l = await load(o, srv.port);
+    const l = await redisCliPipe(srv.port, setCommandChunks(o.keys, o.seed, o.valueBytes), o.timeoutS);
     r.loadMs = l.ms;
     r.replies = l.replies;
     r.errors = l.errors;
@@ -266,16 +234,7 @@ function divide(a: number | undefined, n: number): number | undefined {
   return a === undefined || n === 0 ? undefined : a / n;
 }
 
-export const MEMORY_ARG_OPTIONS = {
-  keys: { type: 'string' },
-  seed: { type: 'string' },
-  'value-bytes': { type: 'string' },
-  'settle-ms': { type: 'string' },
-  check: { type: 'string' },
-  'load-timeout-s': { type: 'string' },
-  'tierkv-cmd': { type: 'string' },
-  'redis-cmd': { type: 'string' },
-} as const;
+export const MEMORY_ARG_OPTIONS = stringOptions('keys', 'seed', 'value-bytes', 'settle-ms', 'check', 'load-timeout-s', 'tierkv-cmd', 'redis-cmd');
 
 export function memoryOptionsFrom(v: Partial<Record<keyof typeof MEMORY_ARG_OPTIONS, string | boolean | undefined>>): MemoryOptions {
   const str = (x: string | boolean | undefined): string | undefined => (typeof x === 'string' ? x : undefined);
@@ -310,9 +269,4 @@ async function main(): Promise<void> {
   if (r.sides.some((x) => x.error)) process.exitCode = 1;
 }
 
-if (isMain(import.meta.url)) {
-  main().catch((e: unknown) => {
-    console.error(e instanceof Error ? e.message : e);
-    process.exit(1);
-  });
-}
+runIfMain(import.meta.url, main);

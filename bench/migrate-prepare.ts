@@ -45,24 +45,23 @@
  *        [--migrate-watch-ms MS] [--migrate-sample-ms MS] [--migrate-del-batch K] [--migrate-ping-pause-ms P] [--seed S] [--settle-ms MS]
  *        [--load-timeout-s S] [--tierkv-cmd CMD] [--redis-cmd CMD] [--write] [--out PATH]
  */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { SizeClasses } from '../allocator/size-classes.js';
 import { itemSize } from '../allocator/item.js';
-import { invocation, isMain, parseNonNegativeInt, parsePositiveInt, progress } from './lib/cli.js';
+import { invocation, maxmemoryOption, parseMemoryAmount, parseNonNegativeInt, parsePositiveInt, progress, runIfMain, stringOptions } from './lib/cli.js';
 import { DEFAULT_VALUE_BYTES, MAX_KEY_BYTES, MAX_KEYS, describeKeyLengths, keyLengthDistribution, setCommandChunks, writeKey } from './lib/dataset.js';
-import { printable, trackChild } from './lib/exec.js';
+import { printable } from './lib/exec.js';
+import { errorText, recordFailure } from './lib/failures.js';
 import { GetLoad } from './lib/loadgen.js';
 import { machineInfo, machineMarkdown, machineText } from './lib/machine.js';
 import { codeSpan, writeGeneratedSection } from './lib/markdown.js';
 import { backgroundCpuCores, backgroundNote, readRssBytes } from './lib/proc.js';
+import { redisCliPipe } from './lib/redis-cli-pipe.js';
 import { RespClient, RespError, infoFields, type RespValue } from './lib/resp.js';
-import { HOST, REPO_ROOT, delay, serverSpecs, startServer, type RunningServer, type ServerSpec } from './lib/server.js';
-import { NA, fmtFixed, fmtInt, fmtMiB, fmtRatio, renderMarkdown, renderText, type Table } from './lib/table.js';
+import { REPO_ROOT, delay, serverSpecs, startServer, type RunningServer, type ServerSpec } from './lib/server.js';
+import { NA, fmtFixed, fmtInt, fmtMiB, fmtRatio, renderMarkdown, renderText, rightColumns, type Table } from './lib/table.js';
 import { Rng } from './lib/zipf.js';
 
 /** Markers of this benchmark's section of bench/RESULTS.md (the other sections are kept). */
@@ -207,45 +206,6 @@ export function* coldDelChunks(n: number, isHot: (i: number) => boolean, batch: 
   if (keys.length > 0) yield flush();
 }
 
-/** Outcome of one `redis-cli --pipe` run. */
-interface PipeResult {
-  /** From spawn to exit, ms. */
-  ms: number;
-  replies: number;
-  errors: number;
-  output: string;
-}
-
-/**
- * Streams `chunks` into `redis-cli -h 127.0.0.1 -p PORT --pipe` (with backpressure) and parses its
- * "errors: E, replies: R" summary. Throws when redis-cli fails or prints no summary; kills it after `timeoutS`.
- */
-async function redisCliPipe(port: number, chunks: Iterable<Buffer>, timeoutS: number): Promise<PipeResult> {
-  const t0 = performance.now();
-  const child = spawn('redis-cli', ['-h', HOST, '-p', String(port), '--pipe'], { stdio: ['pipe', 'pipe', 'pipe'] });
-  trackChild(child);
-  let output = '';
-  child.stdout.setEncoding('utf8').on('data', (s: string) => (output += s));
-  child.stderr.setEncoding('utf8').on('data', (s: string) => (output += s));
-  const closed = new Promise<number | null>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code) => resolve(code));
-  });
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutS * 1000);
-  try {
-    await pipeline(Readable.from(chunks), child.stdin).catch((e: unknown) => {
-      output += `\n(stdin: ${String(e)})`;
-    });
-    const code = await closed;
-    const ms = performance.now() - t0;
-    const m = /errors:\s*(\d+),\s*replies:\s*(\d+)/.exec(output);
-    if (code !== 0 || !m) throw new Error(`redis-cli --pipe failed (exit ${code}): ${printable(output.trim(), 300)}`);
-    return { ms, errors: Number(m[1]), replies: Number(m[2]), output };
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // tierkv sizing
 
@@ -297,17 +257,6 @@ export function tierkvSizing(n: number, valueBytes: number, hotShare: number, he
     hotItemShare: hotCapacity / chunkBytes,
     given: { maxmemory: given.maxmemory !== undefined, hotRatio: given.hotRatio !== undefined },
   };
-}
-
-/**
- * Parses a Redis memory amount (`1gb`, `512mb`, `100000`; k = 1000, kb = 1024, m = 10^6, mb = 2^20, g = 10^9,
- * gb = 2^30) into bytes; throws on anything else.
- */
-export function parseMemoryAmount(s: string, what: string): number {
-  const m = /^(\d+(?:\.\d+)?)(b|k|kb|m|mb|g|gb)?$/i.exec(s.trim());
-  const units: Record<string, number> = { b: 1, k: 1e3, kb: 1024, m: 1e6, mb: 1024 ** 2, g: 1e9, gb: 1024 ** 3 };
-  if (!m) throw new Error(`${what}: expected auto or a memory amount like 1gb, 512mb, 100000; got ${JSON.stringify(s)}`);
-  return Math.floor(Number(m[1]) * units[(m[2] ?? 'b').toLowerCase()]!);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -592,7 +541,7 @@ async function startSide(side: MigrateSide, spec: ServerSpec, rec: MigrateSideRe
     progress(`${side}: started pid ${srv.pid} on port ${srv.port} (${srv.identity}); other load before start: ${rec.backgroundCores.toFixed(2)} cores busy`);
     return srv;
   } catch (e) {
-    rec.error = `server did not start: ${printable(e instanceof Error ? e.message : String(e), 300)}`;
+    rec.error = `server did not start: ${errorText(e)}`;
     progress(`${side}: ${rec.error}`);
     return undefined;
   }
@@ -617,7 +566,7 @@ async function runTierkv(o: MigrateOptions, sizing: TierkvSizing, rec: MigrateSi
   const srv = await startSide('tierkv', spec, rec);
   if (!srv) return;
   let c: RespClient | undefined;
-  try {
+  await recordFailure(rec, 'tierkv', async () => {
     progress(`tierkv: loading ${fmtInt(o.keys)} keys via redis-cli --pipe …`);
     const l = await redisCliPipe(srv.port, setCommandChunks(o.keys, o.seed, o.valueBytes), o.timeoutS);
     rec.loadMs = l.ms;
@@ -675,13 +624,10 @@ async function runTierkv(o: MigrateOptions, sizing: TierkvSizing, rec: MigrateSi
     progress(`tierkv: ${sideSummary(rec)}`);
     const done = await c.send(['MIGRATE_DONE']);
     if (done instanceof RespError) progress(`tierkv: MIGRATE_DONE: ${done.message}`);
-  } catch (e) {
-    rec.error = printable(e instanceof Error ? e.message : String(e), 300);
-    progress(`tierkv: ERROR ${rec.error}`);
-  } finally {
+  }, async () => {
     c?.close();
     await srv.stop();
-  }
+  });
 }
 
 async function runRedis(o: MigrateOptions, side: 'flushdb' | 'del', rec: MigrateSideResult): Promise<void> {
@@ -689,7 +635,7 @@ async function runRedis(o: MigrateOptions, side: 'flushdb' | 'del', rec: Migrate
   if (!srv) return;
   const split = hotSplit(o.keys, o.hotShare);
   let c: RespClient | undefined;
-  try {
+  await recordFailure(rec, side, async () => {
     progress(`${side}: loading ${fmtInt(split.hotCount)} hot keys into DB 0 and ${fmtInt(o.keys - split.hotCount)} cold keys into DB 1 via redis-cli --pipe …`);
     const l = await redisCliPipe(srv.port, splitSetChunks(o.keys, o.seed, o.valueBytes, split.isHot), o.timeoutS);
     rec.loadMs = l.ms;
@@ -727,13 +673,10 @@ async function runRedis(o: MigrateOptions, side: 'flushdb' | 'del', rec: Migrate
     rec.usedMemoryAfter = num(await infoFields(c, 'memory'), 'used_memory');
     rec.freedBytes = rec.usedMemoryBefore - rec.usedMemoryAfter;
     progress(`${side}: ${sideSummary(rec)}`);
-  } catch (e) {
-    rec.error = printable(e instanceof Error ? e.message : String(e), 300);
-    progress(`${side}: ERROR ${rec.error}`);
-  } finally {
+  }, async () => {
     c?.close();
     await srv.stop();
-  }
+  });
 }
 
 function sideSummary(r: MigrateSideResult): string {
@@ -883,11 +826,7 @@ export function migrateTable(r: MigrateResult): Table {
     columns: [
       { header: 'metric' },
       { header: 'unit' },
-      { header: SIDE_LABEL.tierkv, align: 'right' },
-      { header: SIDE_LABEL.flushdb, align: 'right' },
-      { header: SIDE_LABEL.del, align: 'right' },
-      { header: 'tierkv/FLUSHDB', align: 'right' },
-      { header: 'tierkv/DEL', align: 'right' },
+      ...rightColumns(SIDE_LABEL.tierkv, SIDE_LABEL.flushdb, SIDE_LABEL.del, 'tierkv/FLUSHDB', 'tierkv/DEL'),
     ],
     rows,
     notes: notes.filter(Boolean),
@@ -918,24 +857,11 @@ export function migrateMarkdown(cmd: string, machine: string, r: MigrateResult):
 // Command line
 
 /** Option definitions for node:util parseArgs, shared with run-all (`seed`, `settle-ms`, `load-timeout-s`, `*-cmd` are common). */
-export const MIGRATE_ARG_OPTIONS = {
-  'migrate-keys': { type: 'string' },
-  'migrate-sides': { type: 'string' },
-  'migrate-hot-share': { type: 'string' },
-  'migrate-maxmemory': { type: 'string' },
-  'migrate-hot-ratio': { type: 'string' },
-  'migrate-headroom': { type: 'string' },
-  'migrate-warmup-s': { type: 'string' },
-  'migrate-watch-ms': { type: 'string' },
-  'migrate-sample-ms': { type: 'string' },
-  'migrate-del-batch': { type: 'string' },
-  'migrate-ping-pause-ms': { type: 'string' },
-  seed: { type: 'string' },
-  'settle-ms': { type: 'string' },
-  'load-timeout-s': { type: 'string' },
-  'tierkv-cmd': { type: 'string' },
-  'redis-cmd': { type: 'string' },
-} as const;
+export const MIGRATE_ARG_OPTIONS = stringOptions(
+  'migrate-keys', 'migrate-sides', 'migrate-hot-share', 'migrate-maxmemory', 'migrate-hot-ratio', 'migrate-headroom', 'migrate-warmup-s',
+  'migrate-watch-ms', 'migrate-sample-ms', 'migrate-del-batch', 'migrate-ping-pause-ms',
+  'seed', 'settle-ms', 'load-timeout-s', 'tierkv-cmd', 'redis-cmd',
+);
 
 function parseShare(s: string, what: string): number {
   const x = Number(s);
@@ -958,10 +884,7 @@ export function migrateOptionsFrom(v: Partial<Record<keyof typeof MIGRATE_ARG_OP
   }
   if (str(v['migrate-hot-share']) !== undefined) o.hotShare = parseShare(str(v['migrate-hot-share'])!, '--migrate-hot-share');
   const mm = str(v['migrate-maxmemory']);
-  if (mm !== undefined && mm !== 'auto') {
-    parseMemoryAmount(mm, '--migrate-maxmemory');
-    o.maxmemory = mm;
-  }
+  if (mm !== undefined) o.maxmemory = maxmemoryOption(mm, '--migrate-maxmemory') ?? o.maxmemory;
   const hr = str(v['migrate-hot-ratio']);
   if (hr !== undefined && hr !== 'auto') o.hotRatio = parseShare(hr, '--migrate-hot-ratio');
   if (str(v['migrate-headroom']) !== undefined) {
@@ -1025,9 +948,4 @@ async function main(): Promise<void> {
   if (r.failed) process.exitCode = 1;
 }
 
-if (isMain(import.meta.url)) {
-  main().catch((e: unknown) => {
-    console.error(e instanceof Error ? e.message : e);
-    process.exit(1);
-  });
-}
+runIfMain(import.meta.url, main);

@@ -22,7 +22,7 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { invocation, isMain } from './lib/cli.js';
+import { invocation, runIfMain } from './lib/cli.js';
 import { machineInfo, machineMarkdown, machineText } from './lib/machine.js';
 import { TIERS_MARKERS, codeSpan, writeGeneratedSection } from './lib/markdown.js';
 import { REPO_ROOT, type ServerSpec } from './lib/server.js';
@@ -31,7 +31,9 @@ import { CLIENT_MEMORY_ARG_OPTIONS, CLIENT_MEMORY_HELP, CLIENT_MEMORY_MARKERS, c
 import { MEMORY_ARG_OPTIONS, MEMORY_HELP, memoryOptionsFrom, runMemory, type MemoryResult } from './memory.js';
 import { MIGRATE_ARG_OPTIONS, MIGRATE_HELP, MIGRATE_MARKERS, migrateMarkdown, migrateOptionsFrom, runMigrate } from './migrate-prepare.js';
 import { THROUGHPUT_ARG_OPTIONS, THROUGHPUT_HELP, runThroughput, throughputOptionsFrom, type ThroughputResult } from './throughput.js';
-import { TIERS_ARG_OPTIONS, TIERS_HELP, runTiers, tiersMarkdown, tiersOptionsFrom } from './tiers.js';
+import { runTiers } from './tiers.js';
+import { TIERS_ARG_OPTIONS, TIERS_HELP, tiersOptionsFrom } from './tiers/options.js';
+import { tiersMarkdown } from './tiers/report.js';
 
 /** Default results file. */
 export const RESULTS_PATH = join(REPO_ROOT, 'bench', 'RESULTS.md');
@@ -174,9 +176,4 @@ async function main(): Promise<void> {
   if (failed) process.exitCode = 1;
 }
 
-if (isMain(import.meta.url)) {
-  main().catch((e: unknown) => {
-    console.error(e instanceof Error ? e.message : e);
-    process.exit(1);
-  });
-}
+runIfMain(import.meta.url, main);

@@ -17,11 +17,13 @@
  */
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { isMain, parseIntList, parseNonNegativeInt, parsePositiveInt, progress } from './lib/cli.js';
+import { parseIntList, parseNonNegativeInt, parsePositiveInt, progress, runIfMain, stringOptions } from './lib/cli.js';
 import { execFile, printable } from './lib/exec.js';
+import { errorText } from './lib/failures.js';
 import { backgroundCpuCores, backgroundNote } from './lib/proc.js';
+import { medianByRps, type RbStats } from './lib/redis-benchmark.js';
 import { HOST, serverSpecs, startServer, type RunningServer, type ServerSide, type ServerSpec } from './lib/server.js';
-import { NA, fmtFixed, fmtInt, fmtRatio, geomean, renderText, type Table } from './lib/table.js';
+import { NA, fmtInt, fmtMs, fmtOpsOrError, geomean, renderText, rightColumns, sideBySide, type Table } from './lib/table.js';
 
 /** Options of the throughput benchmark. */
 export interface ThroughputOptions {
@@ -67,17 +69,8 @@ export function defaultThroughputOptions(tierkvCmd?: string, redisCmd?: string):
   };
 }
 
-/** One row of redis-benchmark 7's --csv output. Latencies in milliseconds. */
-export interface BenchStats {
-  /** Requests per second. */
-  rps: number;
-  avgMs: number;
-  minMs: number;
-  p50Ms: number;
-  p95Ms: number;
-  p99Ms: number;
-  maxMs: number;
-}
+/** One row of redis-benchmark 7's --csv output: the figures of its summary that the CSV line carries. Latencies in milliseconds. */
+export type BenchStats = Pick<RbStats, 'rps' | 'avgMs' | 'minMs' | 'p50Ms' | 'p95Ms' | 'p99Ms' | 'maxMs'>;
 
 /** One test on one side at one pipeline depth. */
 export interface TestRun {
@@ -216,7 +209,7 @@ export async function runThroughput(o: ThroughputOptions): Promise<ThroughputRes
         try {
           srv = await startServer(spec);
         } catch (e) {
-          const msg = `server did not start: ${printable(e instanceof Error ? e.message : String(e), 300)}`;
+          const msg = `server did not start: ${errorText(e)}`;
           progress(`${spec.side} P=${pipeline}: ${msg}`);
           for (const test of o.tests) runs.push({ side: spec.side, pipeline, test, rep, error: msg, elapsedMs: 0 });
           continue;
@@ -254,7 +247,7 @@ export async function runThroughput(o: ThroughputOptions): Promise<ThroughputRes
 /** Builds the comparison table: one row per (pipeline, test), plus a geometric-mean row per pipeline. */
 export function throughputTable(r: ThroughputResult): Table {
   const o = r.options;
-  const find = (side: ServerSide, p: number, t: string): TestRun | undefined => medianRun(r.runs.filter((x) => x.side === side && x.pipeline === p && x.test === t));
+  const find = (side: ServerSide, p: number, t: string): TestRun | undefined => medianByRps(r.runs.filter((x) => x.side === side && x.pipeline === p && x.test === t));
   const rows: string[][] = [];
   /** "side P=p: error" → tests that had it (identical errors are listed once). */
   const errors = new Map<string, string[]>();
@@ -275,15 +268,9 @@ export function throughputTable(r: ThroughputResult): Table {
       rows.push([
         name,
         String(p),
-        sa ? fmtInt(sa.rps) : 'error',
-        sb ? fmtInt(sb.rps) : 'error',
-        fmtRatio(sa?.rps, sb?.rps),
-        fmtFixed(sa?.p50Ms, 3),
-        fmtFixed(sb?.p50Ms, 3),
-        fmtRatio(sa?.p50Ms, sb?.p50Ms),
-        fmtFixed(sa?.p99Ms, 3),
-        fmtFixed(sb?.p99Ms, 3),
-        fmtRatio(sa?.p99Ms, sb?.p99Ms),
+        ...sideBySide(sa?.rps, sb?.rps, fmtOpsOrError),
+        ...sideBySide(sa?.p50Ms, sb?.p50Ms, fmtMs),
+        ...sideBySide(sa?.p99Ms, sb?.p99Ms, fmtMs),
       ]);
     }
     const g = geomean(ratios);
@@ -308,40 +295,15 @@ export function throughputTable(r: ThroughputResult): Table {
     title: 'Throughput: redis-benchmark, tierkv vs redis-server',
     columns: [
       { header: 'test' },
-      { header: 'P', align: 'right' },
-      { header: 'tierkv ops/s', align: 'right' },
-      { header: 'redis ops/s', align: 'right' },
-      { header: 'ratio', align: 'right' },
-      { header: 'tierkv p50', align: 'right' },
-      { header: 'redis p50', align: 'right' },
-      { header: 'ratio', align: 'right' },
-      { header: 'tierkv p99', align: 'right' },
-      { header: 'redis p99', align: 'right' },
-      { header: 'ratio', align: 'right' },
+      ...rightColumns('P', 'tierkv ops/s', 'redis ops/s', 'ratio', 'tierkv p50', 'redis p50', 'ratio', 'tierkv p99', 'redis p99', 'ratio'),
     ],
     rows,
     notes,
   };
 }
 
-/** The run with the median ops/s among successful runs (lower median for an even count); else the first failed run. */
-function medianRun(runs: TestRun[]): TestRun | undefined {
-  const ok = runs.filter((x) => x.stats).sort((a, b) => a.stats!.rps - b.stats!.rps);
-  return ok.length ? ok[Math.floor((ok.length - 1) / 2)] : runs[0];
-}
-
 /** Option definitions for node:util parseArgs, shared with run-all. */
-export const THROUGHPUT_ARG_OPTIONS = {
-  requests: { type: 'string' },
-  pipeline: { type: 'string' },
-  clients: { type: 'string' },
-  tests: { type: 'string' },
-  warmup: { type: 'string' },
-  repeat: { type: 'string' },
-  'timeout-s': { type: 'string' },
-  'tierkv-cmd': { type: 'string' },
-  'redis-cmd': { type: 'string' },
-} as const;
+export const THROUGHPUT_ARG_OPTIONS = stringOptions('requests', 'pipeline', 'clients', 'tests', 'warmup', 'repeat', 'timeout-s', 'tierkv-cmd', 'redis-cmd');
 
 /** Applies parsed command-line values onto the defaults. */
 export function throughputOptionsFrom(v: Partial<Record<keyof typeof THROUGHPUT_ARG_OPTIONS, string | boolean | undefined>>): ThroughputOptions {
@@ -387,10 +349,5 @@ async function main(): Promise<void> {
   if (r.runs.some((x) => x.error !== undefined)) process.exitCode = 1;
 }
 
-if (isMain(import.meta.url)) {
-  main().catch((e: unknown) => {
-    console.error(e instanceof Error ? e.message : e);
-    process.exit(1);
-  });
-}
+runIfMain(import.meta.url, main);
 

@@ -26,60 +26,32 @@
  * switch the guest's memory is split between the two hosts and QEMU cannot roll back, so a failure there is fatal
  * for the VM (`fatal: true`), and the error says so.
  *
+ * This file is the run: the options, the phases in order, and the clean-up after a failure. What it reports
+ * (`MigrationReport`, `MigrationFailedError`) is in report-types.ts; step 3's balloon and free-page-reporting
+ * waits are in balloon.ts; the /proc reads (the source QEMU's PID, its RSS) in host-probes.ts.
+ *
  * Times are taken with `performance.now()` in this process (ms); QEMU's own times (`total-time`, `setup-time`,
  * `downtime`) are reported as QEMU gives them. Bytes are bytes.
  */
-import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
+import { findBalloonDevice, inflateBalloon, waitForPageReporting, type ShrinkRun } from './balloon.js';
 import { describeKvEndpoint, type KvEndpoint, type PrepareReply, withKv } from './kv-client.js';
-import { QmpClient, QmpError, parseQmpTarget, type QmpEvent } from './qmp.js';
-import type { MigrateSetParameters, MigrationCapabilityStatus, MigrationInfo, MigrationStatus } from './qmp-types.js';
+import { QmpClient, type QmpEvent } from './qmp.js';
+import type { MigrateSetParameters, MigrationCapabilityStatus, MigrationInfo } from './qmp-types.js';
 import {
-  computeBalloonTarget,
-  needsBalloonDevice,
-  strategyCapabilities,
-  strategySpec,
-  type BalloonBasis,
-  type StrategyName,
-  type StrategySpec,
-} from './strategies.js';
+  MigrationFailedError,
+  emptyMigrationReport,
+  round1,
+  type MigrationPhase,
+  type MigrationProgress,
+  type MigrationReport,
+} from './report-types.js';
+import { needsBalloonDevice, strategyCapabilities, strategySpec, type StrategyName, type StrategySpec } from './strategies.js';
 
 const MiB = 1024 * 1024;
 /** Default {@link MigrationOptions.overlapBandwidth}, bytes/s. */
 export const DEFAULT_OVERLAP_BANDWIDTH = 8 * MiB;
-
-/** The controller's phases, in order; `abort` is the clean-up after a failure before the post-copy switch. */
-export type MigrationPhase =
-  | 'preflight'
-  | 'prepare'
-  | 'balloon'
-  | 'report-wait'
-  | 'configure'
-  | 'migrate'
-  | 'complete'
-  | 'finalize'
-  | 'abort';
-
-/** A progress update (see {@link MigrationOptions.onProgress}). Bytes are bytes, times ms since the request. */
-export interface MigrationProgress {
-  phase: MigrationPhase;
-  elapsedMs: number;
-  /** QEMU's migration status on the source, once `migrate` was sent. */
-  status?: MigrationStatus;
-  /** Pre-copy pass (QEMU's `dirty-sync-count`). */
-  pass?: number;
-  remainingBytes?: number;
-  transferredBytes?: number;
-  totalBytes?: number;
-  /** Throughput, megabits per second (QEMU's `mbps`). */
-  mbps?: number;
-  /** During the balloon phase: `query-balloon` `actual` and the target. */
-  balloonActualBytes?: number;
-  balloonTargetBytes?: number;
-  /** A human-readable note (phase start, balloon outcome, ...). */
-  message?: string;
-}
 
 /** Options of {@link runMigration}. */
 export interface MigrationOptions {
@@ -155,244 +127,6 @@ export interface MigrationOptions {
   onPhase?: (phase: MigrationPhase) => void | Promise<void>;
 }
 
-/** One QMP event of either QEMU during the run; `t_ms` is ms since the request (this process's clock). */
-export interface MigrationEventRecord {
-  t_ms: number;
-  side: 'source' | 'destination';
-  event: string;
-  data: Record<string, unknown>;
-}
-
-/** What happened while waiting for free page reporting (tierkv-report*). */
-export interface ReportWaitInfo {
-  wait_ms: number;
-  /** Source QEMU PID whose RSS was watched, or null (then the wait was fixed). */
-  source_pid: number | null;
-  rss_before_bytes: number | null;
-  rss_after_bytes: number | null;
-  /** How the wait ended: `quiet` (RSS stopped falling), `bound` (reportWaitMs), `fixed` (no PID). */
-  ended: 'quiet' | 'bound' | 'fixed';
-}
-
-/**
- * The result of one migration; `--json` prints it as is. Times in ms, sizes in bytes; null where a figure does
- * not apply or was not reached. Fields named in the issue come first.
- */
-export interface MigrationReport {
-  strategy: StrategyName;
-  /** What the strategy does, in one line (strategies.ts `description`). */
-  strategy_description: string;
-  /** `completed`; `aborted` (failed before the post-copy switch, cleaned up, the VM runs on the source);
-   * `vm-lost` (failed after the switch). */
-  outcome: 'completed' | 'aborted' | 'vm-lost';
-  /** QEMU's final `query-migrate` status on the source, or `not-started` if `migrate` was never sent. */
-  status: MigrationStatus | 'not-started';
-  /** From the request until the VM runs on the destination with the migration complete (controller clock). */
-  total_time_ms: number | null;
-  /** From the request until memory transfer starts (the source's `MIGRATION active` event). */
-  setup_time_ms: number | null;
-  /** MIGRATE_PREPARE round trip. */
-  prepare_ms: number | null;
-  /** True when MIGRATE_PREPARE ran during the first pre-copy pass (strategy `overlap`), outside the setup. */
-  prepare_overlapped: boolean;
-  /** With `prepare_overlapped`: when MIGRATE_PREPARE was sent, ms from the request (controller clock). */
-  prepare_started_ms: number | null;
-  /** From the `balloon` command until it settled or the wait gave up. */
-  balloon_ms: number | null;
-  /** QEMU's `downtime` (under-reports post-copy's real pause: see guest_pause_ms). */
-  downtime_ms: number | null;
-  /** QEMU's `ram.transferred`. */
-  transferred_bytes: number | null;
-  balloon_target_bytes: number | null;
-  dropped_keys: number | null;
-  postcopy_requests: number | null;
-  /** From the source's `STOP` event to the destination's `RESUME` event: the pause the guest sees. */
-  guest_pause_ms: number | null;
-
-  /** The parts of setup_time_ms; `other_ms` is what is left (QMP round trips, the controller's own work). */
-  setup: {
-    preflight_ms: number | null;
-    prepare_ms: number | null;
-    balloon_ms: number | null;
-    report_wait_ms: number | null;
-    configure_ms: number | null;
-    /** QEMU's `setup-time`: from its `migrate` command until the first iteration. */
-    qemu_setup_ms: number | null;
-    other_ms: number | null;
-  };
-  /** QEMU's `total-time` (from `migrate` to completion). */
-  migration_time_ms: number | null;
-  /** From `migrate-start-postcopy` until the source reported `postcopy-active`. */
-  postcopy_switch_ms: number | null;
-  /** Balloon give-back and MIGRATE_DONE after completion. */
-  finalize_ms: number | null;
-  /** True once the source reported `postcopy-active`. */
-  postcopy: boolean;
-  precopy_bytes: number | null;
-  postcopy_bytes: number | null;
-  downtime_bytes: number | null;
-  normal_bytes: number | null;
-  normal_pages: number | null;
-  duplicate_pages: number | null;
-  ram_total_bytes: number | null;
-  /** QEMU's `dirty-sync-count` (≈ pre-copy passes). */
-  passes: number | null;
-  mbps: number | null;
-  /** Destination's `postcopy-blocktime` (all vCPUs blocked on page faults), ms. */
-  postcopy_blocktime_ms: number | null;
-
-  balloon_basis: BalloonBasis | null;
-  balloon_reason: string | null;
-  balloon_before_bytes: number | null;
-  /** `query-balloon` when the wait ended. */
-  balloon_actual_bytes: number | null;
-  balloon_settled: boolean | null;
-  balloon_note: string | null;
-  free_page_hint: boolean | null;
-  free_page_reporting: boolean | null;
-  report_wait: ReportWaitInfo | null;
-
-  kv: string | null;
-  kv_after: string | null;
-  freed_bytes: number | null;
-  /** MIGRATE_PREPARE's `zeroed_bytes`: bytes tierkv overwrote with zeros before freeing them (null: not reported). */
-  zeroed_bytes: number | null;
-  /** MIGRATE_PREPARE's `zero_ms`: how long tierkv's worker took to zero them, ms. */
-  zero_ms: number | null;
-  /** MIGRATE_PREPARE's whole reply. */
-  kv_prepare: PrepareReply | null;
-  /** `ok`, `skipped`, or `error: ...`. */
-  kv_done: string;
-  kv_abort: string;
-
-  error: string | null;
-  failed_phase: MigrationPhase | null;
-  fatal: boolean;
-  started_at: string;
-  source: string;
-  destination: string;
-  dest_uri: string;
-  /** The URI the source was sent to (differs from dest_uri when its port was 0). */
-  migrate_uri: string | null;
-  accel: 'kvm' | 'tcg' | null;
-  qemu_version: string | null;
-  guest_ram_bytes: number | null;
-  capabilities: { source: Record<string, boolean>; destination: Record<string, boolean> };
-  parameters: MigrateSetParameters;
-  /** QEMU's raw `query-migrate` replies, read again after `completed`. */
-  qemu: { source: MigrationInfo | null; destination: MigrationInfo | null };
-  events: MigrationEventRecord[];
-  warnings: string[];
-  /** What the clean-up after a failure did. */
-  cleanup: string[];
-}
-
-/**
- * The migration failed. `report` holds everything measured up to then (`outcome` `aborted` or `vm-lost`);
- * `phase` is where it failed; `fatal` is true when it failed after the switch to post-copy (the VM is lost).
- */
-export class MigrationFailedError extends Error {
-  override readonly name = 'MigrationFailedError';
-  readonly report: MigrationReport;
-  readonly phase: MigrationPhase;
-  readonly fatal: boolean;
-  /** The underlying reason, without the controller's wording. */
-  readonly reason: string;
-  constructor(message: string, report: MigrationReport, phase: MigrationPhase, fatal: boolean, reason: string, cause?: unknown) {
-    super(message, { cause });
-    this.report = report;
-    this.phase = phase;
-    this.fatal = fatal;
-    this.reason = reason;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Helpers (exported ones are used by the tests and the CLI)
-// ---------------------------------------------------------------------------------------------------------------
-
-/** The balloon device found over QOM and its features. */
-export interface BalloonDeviceInfo {
-  /** QOM path, e.g. `/machine/peripheral/balloon0`. */
-  path: string;
-  /** QOM type, e.g. `virtio-balloon-pci`. */
-  type: string;
-  freePageHint: boolean | null;
-  freePageReporting: boolean | null;
-}
-
-/**
- * Finds the VM's virtio-balloon device (`qom-list` of `/machine/peripheral` and `/machine/peripheral-anon`) and
- * reads its `free-page-hint` and `free-page-reporting` properties (`qom-get`; null if QEMU does not have them).
- * @returns null when the VM has no balloon device.
- * @throws {QmpError} / QMP connection errors from `qom-list`.
- */
-export async function findBalloonDevice(qmp: QmpClient): Promise<BalloonDeviceInfo | null> {
-  for (const dir of ['/machine/peripheral', '/machine/peripheral-anon']) {
-    const entries = await qmp.execute<{ name: string; type: string }[]>('qom-list', { path: dir });
-    for (const e of entries) {
-      const m = /^child<(virtio-balloon[^>]*)>$/.exec(e.type);
-      if (!m) continue;
-      const path = `${dir}/${e.name}`;
-      const prop = async (name: string): Promise<boolean | null> => {
-        try {
-          return Boolean(await qmp.execute('qom-get', { path, property: name }));
-        } catch (err) {
-          if (err instanceof QmpError) return null;
-          throw err;
-        }
-      };
-      return { path, type: m[1]!, freePageHint: await prop('free-page-hint'), freePageReporting: await prop('free-page-reporting') };
-    }
-  }
-  return null;
-}
-
-/**
- * The PID of the process listening on a local Unix socket (e.g. QEMU's QMP socket), found through
- * /proc/net/unix (socket inode by path) and /proc/PID/fd (who holds that inode). Linux only, best effort.
- * @returns the PID, or null when it cannot be found (other host, no permission, not Linux).
- */
-export function findPidByUnixSocket(socketPath: string): number | null {
-  try {
-    const inodes = new Set<string>();
-    for (const line of readFileSync('/proc/net/unix', 'utf8').split('\n').slice(1)) {
-      const f = line.trim().split(/\s+/);
-      if (f.length >= 8 && f[7] === socketPath) inodes.add(f[6]!);
-    }
-    if (inodes.size === 0) return null;
-    for (const pidDir of readdirSync('/proc')) {
-      if (!/^\d+$/.test(pidDir) || Number(pidDir) === process.pid) continue;
-      let fds: string[];
-      try {
-        fds = readdirSync(`/proc/${pidDir}/fd`);
-      } catch {
-        continue;
-      }
-      for (const fd of fds) {
-        try {
-          const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pidDir}/fd/${fd}`));
-          if (m && inodes.has(m[1]!)) return Number(pidDir);
-        } catch {
-          // fd closed meanwhile
-        }
-      }
-    }
-  } catch {
-    // not Linux or no /proc
-  }
-  return null;
-}
-
-/** Resident set size of a process from /proc/PID/statm, bytes; null if unreadable. */
-export function readRss(pid: number): number | null {
-  try {
-    const pages = Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]);
-    return Number.isFinite(pages) ? pages * 4096 : null;
-  } catch {
-    return null;
-  }
-}
 
 /**
  * Checks a migration URI for `migrate-incoming` / `migrate`: `tcp:HOST:PORT` (PORT 0–65535) or `unix:PATH`.
@@ -417,10 +151,6 @@ const POSTCOPY_STATES: ReadonlySet<string> = new Set(['postcopy-active', 'postco
 /** States of an outgoing migration that is under way. */
 const BUSY: ReadonlySet<string> = new Set(['setup', 'active', 'pre-switchover', 'device', 'wait-unplug', 'cancelling', ...POSTCOPY_STATES]);
 
-function round1(ms: number): number {
-  return Math.round(ms * 10) / 10;
-}
-
 function errMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
@@ -433,87 +163,6 @@ class StepError extends Error {
 // ---------------------------------------------------------------------------------------------------------------
 // The run
 // ---------------------------------------------------------------------------------------------------------------
-
-/**
- * A report with every figure null (or empty), as the controller starts one; exported for tools that build or
- * merge reports (and tests).
- */
-export function emptyMigrationReport(init: {
-  strategy: StrategyName;
-  source: string;
-  destination: string;
-  destUri: string;
-  kv?: string | null;
-  kvAfter?: string | null;
-}): MigrationReport {
-  return {
-    strategy: init.strategy,
-    strategy_description: strategySpec(init.strategy).description,
-    outcome: 'aborted',
-    status: 'not-started',
-    total_time_ms: null,
-    setup_time_ms: null,
-    prepare_ms: null,
-    prepare_overlapped: false,
-    prepare_started_ms: null,
-    balloon_ms: null,
-    downtime_ms: null,
-    transferred_bytes: null,
-    balloon_target_bytes: null,
-    dropped_keys: null,
-    postcopy_requests: null,
-    guest_pause_ms: null,
-    setup: { preflight_ms: null, prepare_ms: null, balloon_ms: null, report_wait_ms: null, configure_ms: null, qemu_setup_ms: null, other_ms: null },
-    migration_time_ms: null,
-    postcopy_switch_ms: null,
-    finalize_ms: null,
-    postcopy: false,
-    precopy_bytes: null,
-    postcopy_bytes: null,
-    downtime_bytes: null,
-    normal_bytes: null,
-    normal_pages: null,
-    duplicate_pages: null,
-    ram_total_bytes: null,
-    passes: null,
-    mbps: null,
-    postcopy_blocktime_ms: null,
-    balloon_basis: null,
-    balloon_reason: null,
-    balloon_before_bytes: null,
-    balloon_actual_bytes: null,
-    balloon_settled: null,
-    balloon_note: null,
-    free_page_hint: null,
-    free_page_reporting: null,
-    report_wait: null,
-    kv: init.kv ?? null,
-    kv_after: init.kvAfter ?? null,
-    freed_bytes: null,
-    zeroed_bytes: null,
-    zero_ms: null,
-    kv_prepare: null,
-    kv_done: 'skipped',
-    kv_abort: 'skipped',
-    error: null,
-    failed_phase: null,
-    fatal: false,
-    started_at: new Date().toISOString(),
-    source: init.source,
-    destination: init.destination,
-    dest_uri: init.destUri,
-    migrate_uri: null,
-    accel: null,
-    qemu_version: null,
-    guest_ram_bytes: null,
-    capabilities: { source: {}, destination: {} },
-    parameters: {},
-    qemu: { source: null, destination: null },
-    events: [],
-    warnings: [],
-    cleanup: [],
-  };
-}
 
 /**
  * Runs one live migration with the given strategy and returns its report.
@@ -529,7 +178,7 @@ export async function runMigration(options: MigrationOptions): Promise<Migration
   return await run.run();
 }
 
-class MigrationRun {
+class MigrationRun implements ShrinkRun {
   readonly o: MigrationOptions;
   readonly spec: StrategySpec;
   readonly t0 = performance.now();
@@ -830,134 +479,19 @@ class MigrationRun {
 
   async balloon(): Promise<void> {
     await this.enter('balloon', 'computing the target');
-    const r = this.report;
-    const num = (k: string): number | undefined => (typeof r.kv_prepare?.[k] === 'number' ? (r.kv_prepare[k] as number) : undefined);
-    const current = r.balloon_before_bytes ?? r.guest_ram_bytes!;
-    const target = computeBalloonTarget({
-      guestRamBytes: current,
-      headroomBytes: this.o.balloonHeadroomBytes ?? 64 * MiB,
-      minBytes: this.o.balloonMinBytes,
-      systemMemoryTotal: num('system_memory_total'),
-      systemMemoryAvailable: num('system_memory_available'),
-      usedMemoryRss: num('used_memory_rss'),
-      usedMemory: num('used_memory'),
-    });
-    r.balloon_basis = target.basis;
-    r.balloon_reason = target.reason;
-    r.balloon_target_bytes = target.targetBytes;
-    const t = performance.now();
-    if (!target.inflate) {
-      r.balloon_settled = true;
-      r.balloon_actual_bytes = current;
-      r.balloon_note = 'not inflated: nothing to free';
-      this.progress({ message: `not inflated: ${target.reason}` });
-      r.balloon_ms = 0;
-      r.setup.balloon_ms = 0;
-      return;
-    }
-    this.balloonSent = true;
-    this.progress({ message: `inflating to ${(target.targetBytes / MiB).toFixed(0)} MiB (${target.reason})` });
-    await this.src.balloon(target.targetBytes);
-    const outcome = await this.waitBalloon(target.targetBytes, current);
-    const ms = round1(performance.now() - t);
-    r.balloon_ms = ms;
-    r.setup.balloon_ms = ms;
-    r.balloon_actual_bytes = outcome.actual;
-    r.balloon_settled = outcome.settled;
-    r.balloon_note = outcome.note;
-    if (!outcome.settled) r.warnings.push(`balloon did not settle: ${outcome.note}`);
-    this.progress({ message: outcome.note, balloonActualBytes: outcome.actual, balloonTargetBytes: target.targetBytes });
+    await inflateBalloon(this, this.o);
   }
 
-  /** Polls query-balloon until `actual` is within 1 MiB of the target, stops moving, or the bound runs out. */
-  async waitBalloon(target: number, start: number): Promise<{ settled: boolean; actual: number; note: string }> {
-    const t = performance.now();
-    const bound = this.o.balloonTimeoutMs ?? 60_000;
-    const stall = this.o.balloonStallMs ?? 3000;
-    let last = start;
-    let lastChange = t;
-    for (;;) {
-      const actual = (await this.src.queryBalloon()).actual;
-      const now = performance.now();
-      this.progress({ balloonActualBytes: actual, balloonTargetBytes: target });
-      if (Math.abs(actual - target) <= MiB) return { settled: true, actual, note: `settled at ${(actual / MiB).toFixed(1)} MiB in ${Math.round(now - t)} ms` };
-      if (actual !== last) {
-        last = actual;
-        lastChange = now;
-      }
-      if (now - lastChange >= stall) {
-        const note =
-          actual === start
-            ? `query-balloon did not move from ${(start / MiB).toFixed(1)} MiB within ${stall} ms (no balloon driver in the guest?)`
-            : `stalled at ${(actual / MiB).toFixed(1)} MiB (target ${(target / MiB).toFixed(1)} MiB) for ${stall} ms`;
-        return { settled: false, actual, note };
-      }
-      if (now - t >= bound) {
-        return { settled: false, actual, note: `still at ${(actual / MiB).toFixed(1)} MiB after ${bound} ms (target ${(target / MiB).toFixed(1)} MiB)` };
-      }
-      this.checkPeers();
-      await this.nap(this.poll);
-      this.checkAbort();
-    }
+  /** tierkv-report*: waits while the guest reports the freed memory (watching the source QEMU's RSS when possible). */
+  async reportWait(): Promise<void> {
+    await this.enter('report-wait', 'waiting for free page reporting');
+    await waitForPageReporting(this, this.o);
   }
 
   /** Before `migrate`: fails fast when either QEMU is gone or the destination gave up. */
   checkPeers(): void {
     if (this.srcLost) throw new StepError(this.srcLost);
     if (this.dstFailure) throw new StepError(this.dstFailure);
-  }
-
-  /** tierkv-report*: waits while the guest reports the freed memory (watching the source QEMU's RSS when possible). */
-  async reportWait(): Promise<void> {
-    await this.enter('report-wait', 'waiting for free page reporting');
-    const quiet = this.o.reportQuietMs ?? 2500;
-    const bound = Math.max(quiet, this.o.reportWaitMs ?? 10_000);
-    let pid = this.o.sourcePid ?? null;
-    if (pid === null) {
-      const target = parseQmpTarget(this.src.target);
-      if (target.kind === 'unix') pid = findPidByUnixSocket(target.path);
-    }
-    const t = performance.now();
-    const before = pid !== null ? readRss(pid) : null;
-    if (pid === null || before === null) {
-      while (performance.now() - t < quiet) {
-        this.checkAbort();
-        this.checkPeers();
-        await this.nap(quiet - (performance.now() - t));
-      }
-      this.checkAbort();
-      this.report.report_wait = { wait_ms: round1(performance.now() - t), source_pid: null, rss_before_bytes: null, rss_after_bytes: null, ended: 'fixed' };
-    } else {
-      this.sourcePid = pid;
-      let min = before;
-      let lastDrop = t;
-      let ended: ReportWaitInfo['ended'] = 'bound';
-      for (;;) {
-        await this.nap(Math.min(this.poll, 250));
-        this.checkAbort();
-        this.checkPeers();
-        const rss = readRss(pid);
-        const now = performance.now();
-        if (rss !== null && rss < min - MiB) {
-          min = rss;
-          lastDrop = now;
-        }
-        if (now - lastDrop >= quiet) {
-          ended = 'quiet';
-          break;
-        }
-        if (now - t >= bound) break;
-      }
-      this.report.report_wait = { wait_ms: round1(performance.now() - t), source_pid: pid, rss_before_bytes: before, rss_after_bytes: readRss(pid), ended };
-    }
-    this.report.setup.report_wait_ms = this.report.report_wait.wait_ms;
-    const rw = this.report.report_wait;
-    this.progress({
-      message:
-        rw.rss_before_bytes !== null && rw.rss_after_bytes !== null
-          ? `free page reporting: source RSS ${(rw.rss_before_bytes / MiB).toFixed(1)} → ${(rw.rss_after_bytes / MiB).toFixed(1)} MiB in ${rw.wait_ms} ms`
-          : `free page reporting: waited ${rw.wait_ms} ms`,
-    });
   }
 
   async configure(): Promise<void> {

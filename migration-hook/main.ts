@@ -17,7 +17,8 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 
 import { parseMemory } from '../server/config/units.js';
-import { MigrationFailedError, parseMigrationUri, runMigration, type MigrationOptions, type MigrationProgress } from './controller.js';
+import { parseMigrationUri, runMigration, type MigrationOptions } from './controller.js';
+import { MigrationFailedError, type MigrationProgress } from './report-types.js';
 import { parseKvTarget } from './kv-client.js';
 import { formatProgress, formatReportJson, formatReportTable } from './report.js';
 import { STRATEGIES, STRATEGY_NAMES, isStrategyName } from './strategies.js';

@@ -2,7 +2,7 @@
  * Rendering of {@link MigrationReport}s: a table for people, one JSON object for programs (`--json`), a one-line
  * progress text, and a comparison table of several runs (one row per strategy).
  */
-import type { MigrationProgress, MigrationReport } from './controller.js';
+import type { MigrationProgress, MigrationReport } from './report-types.js';
 import { STRATEGIES } from './strategies.js';
 
 const MiB = 1024 * 1024;

@@ -119,6 +119,7 @@ export function openSocket(host: string, port: number, timeoutMs = 5000): Promis
     });
     s.once('error', (e) => {
       clearTimeout(timer);
+      s.destroy();
       reject(e);
     });
   });

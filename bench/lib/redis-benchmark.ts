@@ -101,3 +101,9 @@ export function parseBenchmarkText(text: string): RbStats[] {
   }
   return out;
 }
+
+/** The run with the median requests/s among the successful ones (the lower median for an even count); else the first failed run. */
+export function medianByRps<T extends { stats?: { rps: number } }>(runs: T[]): T | undefined {
+  const ok = runs.filter((x) => x.stats).sort((a, b) => a.stats!.rps - b.stats!.rps);
+  return ok.length ? ok[Math.floor((ok.length - 1) / 2)] : runs[0];
+}

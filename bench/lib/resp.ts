@@ -4,7 +4,8 @@
  * on connect (no INFO ready-check, no CLIENT SETNAME, no HELLO), so it works against a
  * server that implements only a few commands.
  */
-import { Socket, connect } from 'node:net';
+import type { Socket } from 'node:net';
+import { openSocket } from './loadgen.js';
 
 /** A decoded RESP2 reply. Bulk strings are Buffers; a nil bulk/array is null. */
 export type RespValue = string | number | Buffer | null | RespError | RespValue[];
@@ -35,25 +36,8 @@ export class RespClient {
    * Connects to host:port. Rejects after `timeoutMs` milliseconds (default 2000)
    * or on a connection error (e.g. ECONNREFUSED while the server is still starting).
    */
-  static connect(host: string, port: number, timeoutMs = 2000): Promise<RespClient> {
-    return new Promise((resolve, reject) => {
-      const socket = connect({ host, port });
-      socket.setNoDelay(true);
-      const timer = setTimeout(() => {
-        socket.destroy();
-        reject(new Error(`connect to ${host}:${port} timed out after ${timeoutMs} ms`));
-      }, timeoutMs);
-      socket.once('connect', () => {
-        clearTimeout(timer);
-        socket.removeAllListeners('error');
-        resolve(new RespClient(socket));
-      });
-      socket.once('error', (e) => {
-        clearTimeout(timer);
-        socket.destroy();
-        reject(e);
-      });
-    });
+  static async connect(host: string, port: number, timeoutMs = 2000): Promise<RespClient> {
+    return new RespClient(await openSocket(host, port, timeoutMs));
   }
 
   /**

@@ -8,10 +8,11 @@
  * PID that owns the listening socket is looked up in /proc as well, so a wrapper still works.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pidHoldingSocket } from '../../migration-hook/host-probes.js';
 import { shellQuote, trackChild } from './exec.js';
 import { processExists } from './proc.js';
 import { RespClient, RespError, infoFields } from './resp.js';
@@ -236,24 +237,7 @@ export function listeningPid(port: number): number | undefined {
     }
   }
   if (inodes.size === 0) return undefined;
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    let fds: string[];
-    try {
-      fds = readdirSync(`/proc/${d}/fd`);
-    } catch {
-      continue;
-    }
-    for (const fd of fds) {
-      try {
-        const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${d}/fd/${fd}`));
-        if (m && inodes.has(m[1]!)) return Number(d);
-      } catch {
-        /* fd closed meanwhile */
-      }
-    }
-  }
-  return undefined;
+  return pidHoldingSocket(inodes) ?? undefined;
 }
 
 /** Resolves after `ms` milliseconds. */

@@ -1,6 +1,7 @@
 /**
  * Tables rendered two ways from the same data: aligned plain text for the terminal and
- * GitHub-flavoured markdown for bench/RESULTS.md. Plus number formatting helpers.
+ * GitHub-flavoured markdown for bench/RESULTS.md. Plus number formatting helpers and the cells that put two
+ * sides side by side.
  */
 
 /** Column alignment: numbers right, labels left. */
@@ -9,6 +10,11 @@ export type Align = 'left' | 'right';
 export interface Column {
   header: string;
   align?: Align;
+}
+
+/** Right-aligned columns (figures), in order: `columns: [{ header: 'test' }, ...rightColumns('ops/s', 'p99')]`. */
+export function rightColumns(...headers: string[]): Column[] {
+  return headers.map((header) => ({ header, align: 'right' }));
 }
 
 /** A titled table of pre-formatted cells. */
@@ -73,10 +79,35 @@ export function fmtMiB(bytes: number | undefined): string {
   return bytes === undefined || !Number.isFinite(bytes) ? NA : (bytes / 1048576).toFixed(1);
 }
 
+/** Bytes as MiB with one decimal and the unit, e.g. "123.4 MiB". */
+export function fmtMiBUnit(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+}
+
+/** A share in [0, 1] as a percent with one decimal, e.g. 12.3; NA for NaN. */
+export function fmtPct(x: number): string {
+  return Number.isFinite(x) ? (100 * x).toFixed(1) : NA;
+}
+
 /** a/b as "0.42x"; NA if either is missing or b is 0. */
 export function fmtRatio(a: number | undefined, b: number | undefined): string {
   if (a === undefined || b === undefined || !Number.isFinite(a) || !Number.isFinite(b) || b === 0) return NA;
   return `${(a / b).toFixed(2)}x`;
+}
+
+/** Requests/s of a run, or `error` when it has none. */
+export function fmtOpsOrError(rps: number | undefined): string {
+  return rps === undefined ? 'error' : fmtInt(rps);
+}
+
+/** A latency in ms with 3 decimals (redis-benchmark's --precision 3). */
+export function fmtMs(ms: number | undefined): string {
+  return fmtFixed(ms, 3);
+}
+
+/** Two sides' figure, then a/b unless `ratio` is false: `[fmt(a), fmt(b), fmtRatio(a, b)]`. */
+export function sideBySide(a: number | undefined, b: number | undefined, fmt: (x: number | undefined) => string, ratio = true): string[] {
+  return ratio ? [fmt(a), fmt(b), fmtRatio(a, b)] : [fmt(a), fmt(b)];
 }
 
 /** Geometric mean of positive finite numbers; undefined if there are none. */

@@ -212,6 +212,26 @@ export function parseReply(b: Buffer, off: number): { value: Reply; end: number 
   }
 }
 
+/** Splits socket data into decoded replies, keeping an incomplete tail for the next chunk. */
+export class ReplyReader {
+  private buf: Buffer = Buffer.alloc(0);
+
+  /** Appends `d` and returns the replies it completes, in order. */
+  push(d: Buffer): Reply[] {
+    this.buf = this.buf.length ? Buffer.concat([this.buf, d]) : d;
+    const out: Reply[] = [];
+    let off = 0;
+    for (;;) {
+      const r = parseReply(this.buf, off);
+      if (!r) break;
+      out.push(r.value);
+      off = r.end;
+    }
+    this.buf = this.buf.subarray(off);
+    return out;
+  }
+}
+
 /**
  * Sends the commands (pipelined) over a fresh authenticated connection and returns the decoded replies in order.
  * @throws Error on AUTH failure, connection errors, or no complete answer within `timeoutMs`.
@@ -220,19 +240,11 @@ export async function query(host: string, port: number, password: string, comman
   const sock = await openSocket(host, port, 5000);
   try {
     return await new Promise<Reply[]>((resolve, reject) => {
-      let buf: Buffer = Buffer.alloc(0);
+      const reader = new ReplyReader();
       const out: Reply[] = [];
       const timer = setTimeout(() => reject(new Error(`no complete answer within ${timeoutMs} ms (${out.length} of ${commands.length + 1} replies)`)), timeoutMs);
       sock.on('data', (d: Buffer) => {
-        buf = buf.length ? Buffer.concat([buf, d]) : d;
-        let off = 0;
-        for (;;) {
-          const r = parseReply(buf, off);
-          if (!r) break;
-          out.push(r.value);
-          off = r.end;
-        }
-        buf = buf.subarray(off);
+        for (const value of reader.push(d)) out.push(value);
         if (out.length > 0 && out[0] instanceof Error) {
           clearTimeout(timer);
           reject(new Error(`AUTH failed: ${out[0].message}`));

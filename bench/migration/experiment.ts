@@ -23,7 +23,8 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { MigrationFailedError, runMigration, type MigrationPhase, type MigrationReport } from '../../migration-hook/controller.js';
+import { runMigration } from '../../migration-hook/controller.js';
+import { MigrationFailedError, type MigrationPhase, type MigrationReport } from '../../migration-hook/report-types.js';
 import { probeAccel, type QemuAccel, type QemuBalloonOptions } from '../../migration-hook/qemu-process.js';
 import type { StrategyName } from '../../migration-hook/strategies.js';
 import { valueOf } from '../lib/dataset.js';
@@ -34,9 +35,9 @@ import {
   delChunks,
   infoRecord,
   keyCommandChunks,
-  parseReply,
   pipeCommands,
   query,
+  ReplyReader,
   respCommand,
   setChunks,
   summarize,
@@ -333,7 +334,7 @@ async function pipeReplies(port: number, indexes: number[], command: readonly st
     sock.once('connect', () => res());
     sock.once('error', rej);
   });
-  let buf: Buffer = Buffer.alloc(0);
+  const reader = new ReplyReader();
   let got = -1; // AUTH first
   const n = indexes.length;
   const chunks = keyCommandChunks(indexes, command, 2000);
@@ -349,17 +350,11 @@ async function pipeReplies(port: number, indexes: number[], command: readonly st
         }
       };
       sock.on('data', (d: Buffer) => {
-        buf = buf.length ? Buffer.concat([buf, d]) : d;
-        let off = 0;
-        for (;;) {
-          const r = parseReply(buf, off);
-          if (!r) break;
-          off = r.end;
-          if (got === -1 && r.value instanceof Error) return reject(new Error(`AUTH failed: ${r.value.message}`));
-          if (got >= 0) onReply(indexes[got]!, r.value);
+        for (const value of reader.push(d)) {
+          if (got === -1 && value instanceof Error) return reject(new Error(`AUTH failed: ${value.message}`));
+          if (got >= 0) onReply(indexes[got]!, value);
           got++;
         }
-        buf = buf.subarray(off);
         if (got === n) resolve();
         else pump();
       });

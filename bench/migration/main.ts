@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } 
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stopAllQemu } from '../../migration-hook/qemu-process.js';
-import { invocation, isMain, parsePositiveInt } from '../lib/cli.js';
+import { invocation, isMain, parsePositiveInt, stringOptions } from '../lib/cli.js';
 import { REPO_ROOT } from '../lib/server.js';
 import { CASE_NAMES, chooseAccel, presetConfig, runExperiment, withSizing, type CaseName, type ExperimentDoc, type SizePreset } from './experiment.js';
 import { writeResults } from './results.js';
@@ -105,14 +105,7 @@ async function main(): Promise<number> {
     options: {
       smoke: { type: 'boolean' },
       paper: { type: 'boolean' },
-      keys: { type: 'string' },
-      'guest-mib': { type: 'string' },
-      reps: { type: 'string' },
-      cases: { type: 'string' },
-      rate: { type: 'string' },
-      bandwidth: { type: 'string' },
-      accel: { type: 'string' },
-      out: { type: 'string' },
+      ...stringOptions('keys', 'guest-mib', 'reps', 'cases', 'rate', 'bandwidth', 'accel', 'out'),
       'report-only': { type: 'boolean' },
       'no-lock': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },

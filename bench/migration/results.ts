@@ -9,7 +9,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderMarkdown, type Table } from '../lib/table.js';
+import { renderMarkdown, rightColumns, type Table } from '../lib/table.js';
 import { CASES, type CaseName, type ExperimentDoc, type RunResult } from './experiment.js';
 
 const MiB = 2 ** 20;
@@ -127,17 +127,8 @@ export function summaryTable(doc: ExperimentDoc): Table {
     title: 'Migration of the VM by strategy',
     columns: [
       { header: 'strategy' },
-      { header: 'runs ok', align: 'right' },
-      { header: 'setup ms', align: 'right' },
-      { header: 'total ms', align: 'right' },
-      { header: 'QEMU downtime ms', align: 'right' },
-      { header: 'guest pause ms', align: 'right' },
-      { header: 'transferred MiB', align: 'right' },
-      { header: 'bytes ÷ postcopy', align: 'right' },
-      { header: 'total ÷ postcopy', align: 'right' },
-      { header: 'dropped keys', align: 'right' },
-      { header: 'client p99 ms', align: 'right' },
-      { header: 'client ops/s', align: 'right' },
+      ...rightColumns('runs ok', 'setup ms', 'total ms', 'QEMU downtime ms', 'guest pause ms', 'transferred MiB'),
+      ...rightColumns('bytes ÷ postcopy', 'total ÷ postcopy', 'dropped keys', 'client p99 ms', 'client ops/s'),
     ],
     rows,
     notes,
@@ -264,10 +255,7 @@ export function targetsTable(doc: ExperimentDoc): Table {
     title: 'Targets (same-run ratios to plain post-copy, medians)',
     columns: [
       { header: 'strategy' },
-      { header: `bytes ≤ ${T.bytesRatio * 100} %`, align: 'right' },
-      { header: `total time ≤ ${T.totalRatio * 100} %`, align: 'right' },
-      { header: `setup ≤ ${T.setupMs} ms`, align: 'right' },
-      { header: 'client p99 ≤ 1×', align: 'right' },
+      ...rightColumns(`bytes ≤ ${T.bytesRatio * 100} %`, `total time ≤ ${T.totalRatio * 100} %`, `setup ≤ ${T.setupMs} ms`, 'client p99 ≤ 1×'),
     ],
     rows,
     notes: [
@@ -560,12 +548,7 @@ export async function writeResults(doc: ExperimentDoc, dir: string, paper?: Expe
         { header: 'strategy' },
         { header: 'rep', align: 'right' },
         { header: 'status' },
-        { header: 'setup ms', align: 'right' },
-        { header: 'total ms', align: 'right' },
-        { header: 'pause ms', align: 'right' },
-        { header: 'MiB', align: 'right' },
-        { header: 'dropped', align: 'right' },
-        { header: 'p99 ms', align: 'right' },
+        ...rightColumns('setup ms', 'total ms', 'pause ms', 'MiB', 'dropped', 'p99 ms'),
       ],
       rows: doc.runs.map((r) => [
         r.strategy,

@@ -6,32 +6,45 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { startTierkvInProcess, startTierkvProcess } from '../support/tierkv.js';
+import { startTierkvInProcess, startTierkvProcess, type ServerHandle } from '../support/tierkv.js';
 import { infoFields as fields } from '../support/info.js';
 import { waitFor } from '../support/wait.js';
 
 const BIG = Buffer.alloc(70 * 1024 * 1024, 1);
 
+/** Runs `body` with an ioredis client on `srv`, then disconnects and stops the server. */
+async function withRedis(srv: ServerHandle, body: (redis: Redis) => Promise<void>): Promise<void> {
+  const redis = new Redis({ port: srv.port, host: srv.host });
+  try {
+    await body(redis);
+  } finally {
+    redis.disconnect();
+    await srv.stop();
+  }
+}
+
+/** SETs `k:0` … `k:<n-1>` to `valueBytes` bytes, 2000 per pipeline. */
+async function fill(redis: Redis, n: number, valueBytes: number): Promise<void> {
+  for (let start = 0; start < n; start += 2000) {
+    const p = redis.pipeline();
+    for (let i = start; i < start + 2000; i++) p.set(`k:${i}`, 'v'.repeat(valueBytes));
+    await p.exec();
+  }
+}
+
 describe('maxmemory', () => {
   it.each(['allkeys-lru', 'noeviction'])('refuses a value bigger than maxmemory with -OOM (%s)', async (policy) => {
-    const srv = await startTierkvInProcess({ maxmemory: '64mb', 'maxmemory-policy': policy });
-    const redis = new Redis({ port: srv.port, host: srv.host });
-    try {
+    await withRedis(await startTierkvInProcess({ maxmemory: '64mb', 'maxmemory-policy': policy }), async (redis) => {
       await redis.set('small', '1');
       await expect(redis.set('v70', BIG)).rejects.toThrow("OOM command not allowed when used memory > 'maxmemory'.");
       expect(await redis.exists('v70')).toBe(0);
       if (policy === 'noeviction') expect(await redis.get('small')).toBe('1');
       expect(Number(fields(await redis.info('memory'))['used_memory'])).toBeLessThan(64 * 1024 * 1024);
-    } finally {
-      redis.disconnect();
-      await srv.stop();
-    }
+    });
   }, 60_000);
 
   it('never refuses writes under allkeys-lru while keys can be evicted, across index growth', async () => {
-    const srv = await startTierkvInProcess({ maxmemory: '50mb', 'maxmemory-policy': 'allkeys-lru' });
-    const redis = new Redis({ port: srv.port, host: srv.host });
-    try {
+    await withRedis(await startTierkvInProcess({ maxmemory: '50mb', 'maxmemory-policy': 'allkeys-lru' }), async (redis) => {
       let errors = 0;
       for (let start = 0; start < 1_000_000; start += 1000) {
         const p = redis.pipeline();
@@ -42,21 +55,12 @@ describe('maxmemory', () => {
       expect(errors).toBe(0);
       expect(await waitFor(async () => Number(fields(await redis.info('memory'))['used_memory']) <= 50 * 1024 * 1024, 10_000)).toBe(true);
       expect(Number(fields(await redis.info('stats'))['evicted_keys'])).toBeGreaterThan(0);
-    } finally {
-      redis.disconnect();
-      await srv.stop();
-    }
+    });
   }, 120_000);
 
   it('converges when maxmemory is lowered at run time, and keeps accepting writes meanwhile', async () => {
-    const srv = await startTierkvInProcess({});
-    const redis = new Redis({ port: srv.port, host: srv.host });
-    try {
-      for (let start = 0; start < 400_000; start += 2000) {
-        const p = redis.pipeline();
-        for (let i = start; i < start + 2000; i++) p.set(`k:${i}`, 'v'.repeat(50));
-        await p.exec();
-      }
+    await withRedis(await startTierkvInProcess({}), async (redis) => {
+      await fill(redis, 400_000, 50);
       await redis.config('SET', 'maxmemory-policy', 'allkeys-lru');
       await redis.config('SET', 'maxmemory', '20mb');
       expect(await redis.set('x1', 'y')).toBe('OK');
@@ -64,21 +68,12 @@ describe('maxmemory', () => {
       expect(ok).toBe(true);
       expect(await redis.set('x2', 'y')).toBe('OK');
       expect(await redis.dbsize()).toBeLessThan(400_000);
-    } finally {
-      redis.disconnect();
-      await srv.stop();
-    }
+    });
   }, 120_000);
 
   it('brings the cold items back to the hot tier when tiering is turned off (hot-ratio 1)', async () => {
-    const srv = await startTierkvInProcess({ maxmemory: '32mb', 'maxmemory-policy': 'allkeys-lfu' });
-    const redis = new Redis({ port: srv.port, host: srv.host });
-    try {
-      for (let start = 0; start < 120_000; start += 2000) {
-        const p = redis.pipeline();
-        for (let i = start; i < start + 2000; i++) p.set(`k:${i}`, 'v'.repeat(100));
-        await p.exec();
-      }
+    await withRedis(await startTierkvInProcess({ maxmemory: '32mb', 'maxmemory-policy': 'allkeys-lfu' }), async (redis) => {
+      await fill(redis, 120_000, 100);
       expect(Number(fields(await redis.info('tiers'))['cold_keys'])).toBeGreaterThan(20_000);
       await redis.config('SET', 'hot-ratio', '1');
       expect(await waitFor(async () => fields(await redis.info('tiers'))['cold_keys'] === '0', 20_000)).toBe(true);
@@ -86,21 +81,12 @@ describe('maxmemory', () => {
       expect(report[report.indexOf('dropped_keys') + 1]).toBe(0);
       expect(await redis.dbsize()).toBe(120_000);
       await redis.call('MIGRATE_DONE');
-    } finally {
-      redis.disconnect();
-      await srv.stop();
-    }
+    });
   }, 60_000);
 
   it('gives the memory of a FLUSHALL back to the OS without waiting for MIGRATE_PREPARE', async () => {
-    const srv = await startTierkvProcess({});
-    const redis = new Redis({ port: srv.port, host: srv.host });
-    try {
-      for (let start = 0; start < 600_000; start += 2000) {
-        const p = redis.pipeline();
-        for (let i = start; i < start + 2000; i++) p.set(`k:${i}`, 'v'.repeat(100));
-        await p.exec();
-      }
+    await withRedis(await startTierkvProcess({}), async (redis) => {
+      await fill(redis, 600_000, 100);
       const before = fields(await redis.info('memory'));
       const rssBefore = Number(before['used_memory_rss']);
       const arena = Number(before['arena_bytes']);
@@ -108,25 +94,20 @@ describe('maxmemory', () => {
       expect(await redis.flushall()).toBe('OK');
       const fell = await waitFor(async () => rssBefore - Number(fields(await redis.info('memory'))['used_memory_rss']) >= arena / 2, 5000);
       expect(fell).toBe(true);
-    } finally {
-      redis.disconnect();
-      await srv.stop();
-    }
+    });
   }, 120_000);
 
   it('keeps the arena within its budget while the value sizes change (slab page mover), and every key reads back', async () => {
     // The churn of the README's reproduction, scaled down: values of 100, then 1000, then 30 bytes over a key range
     // much larger than what fits, so that eviction runs all the time. Without the page mover the pages of the old
     // sizes stay with their classes and the arena grows by an extent or more per size change.
-    const srv = await startTierkvInProcess({ maxmemory: '16mb', 'maxmemory-policy': 'allkeys-lfu' });
-    const redis = new Redis({ port: srv.port, host: srv.host });
     const MiB = 1024 * 1024;
     const written = new Map<number, number>(); // key index -> phase of its last write
     const value = (i: number, phase: number, len: number) => `${phase}:${i}:`.padEnd(len, String.fromCharCode(97 + ((i + phase) % 26)));
     const lens = [100, 1000, 30];
     let seed = 12345;
     const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % 1_000_000;
-    try {
+    await withRedis(await startTierkvInProcess({ maxmemory: '16mb', 'maxmemory-policy': 'allkeys-lfu' }), async (redis) => {
       const arenaMax: number[] = [];
       for (const [phase, count] of [[0, 240_000], [1, 48_000], [2, 240_000]] as const) {
         let peak = 0;
@@ -176,9 +157,6 @@ describe('maxmemory', () => {
       }
       expect(live).toBe(await redis.dbsize());
       expect(live).toBeGreaterThan(50_000);
-    } finally {
-      redis.disconnect();
-      await srv.stop();
-    }
+    });
   }, 180_000);
 });

@@ -4,12 +4,13 @@
  * for a scrape and asks Prometheus's HTTP API for `up` and for tierkv metrics with known values. Skipped with a
  * message when the prometheus binary is missing or cannot run here.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getFreePort, LOOPBACK } from '../support/ports.js';
+import { startHttpTool } from '../support/http-tool.js';
+import { LOOPBACK } from '../support/ports.js';
 import { RawClient } from '../support/raw-client.js';
 import { OutputTail } from '../support/server-handle.js';
 import { startTierkvWithHttp, type ServerHandle } from '../support/tierkv.js';
@@ -64,48 +65,20 @@ describe.skipIf(!HAVE_PROMETHEUS)(`Prometheus scrapes tierkv ${HAVE_PROMETHEUS ?
         '',
       ].join('\n'),
     );
-    for (let attempt = 0; attempt < 3 && prom === undefined; attempt++) {
-      const port = await getFreePort();
-      const child = spawn(
-        PROMETHEUS,
-        [
-          `--config.file=${config}`,
-          `--storage.tsdb.path=${path.join(dir, `data${attempt}`)}`,
-          `--web.listen-address=${LOOPBACK}:${port}`,
-          '--log.level=warn',
-        ],
-        { stdio: ['ignore', 'pipe', 'pipe'] },
-      );
-      child.stdout!.on('data', (d: Buffer) => output.append(d));
-      child.stderr!.on('data', (d: Buffer) => output.append(d));
-      let exited = false;
-      const exitedP = new Promise<void>((resolve) => {
-        child.once('exit', () => {
-          exited = true;
-          resolve();
-        });
-        child.once('error', (e) => {
-          output.append(`[spawn error] ${e.message}\n`);
-          exited = true;
-          resolve();
-        });
-      });
-      const base = `http://${LOOPBACK}:${port}`;
-      const deadline = Date.now() + 30_000;
-      let ready = false;
-      while (!exited && !ready && Date.now() < deadline) {
-        ready = await fetch(`${base}/-/ready`).then((r) => r.ok, () => false);
-        if (!ready) await sleep(100);
-      }
-      if (ready) {
-        prom = child;
-        promExited = exitedP;
-        promBase = base;
-      } else {
-        child.kill('SIGKILL');
-        await exitedP;
-        if (!/address already in use/i.test(output.toString())) break;
-      }
+    const tool = await startHttpTool(
+      PROMETHEUS,
+      (port, attempt) => [
+        `--config.file=${config}`,
+        `--storage.tsdb.path=${path.join(dir, `data${attempt}`)}`,
+        `--web.listen-address=${LOOPBACK}:${port}`,
+        '--log.level=warn',
+      ],
+      { readyPath: '/-/ready', readyTimeoutMs: 30_000, output, retry: (out) => /address already in use/i.test(out) },
+    );
+    if (tool) {
+      prom = tool.child;
+      promExited = tool.exited;
+      promBase = tool.base;
     }
     if (prom === undefined) cannotRun = `prometheus could not start here:\n${output.toString()}`;
   });

@@ -4,13 +4,13 @@
  * (keyspace, commandstats, errorstats, memory) equal the ones tierkv's own /metrics exposes under the same names.
  * Skipped with a message when no redis_exporter binary is installed.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getFreePort, LOOPBACK } from '../support/ports.js';
+import { startHttpTool } from '../support/http-tool.js';
+import { LOOPBACK } from '../support/ports.js';
 import { RawClient } from '../support/raw-client.js';
 import { OutputTail } from '../support/server-handle.js';
 import { startTierkvWithHttp, type ServerHandle } from '../support/tierkv.js';
-import { sleep } from '../support/wait.js';
 
 const CANDIDATES = [process.env['REDIS_EXPORTER_BIN'], 'redis_exporter', 'prometheus-redis-exporter'].filter((b): b is string => !!b);
 const EXPORTER = CANDIDATES.find((b) => spawnSync(b, ['--version'], { stdio: 'ignore' }).status === 0);
@@ -43,41 +43,15 @@ describe.skipIf(EXPORTER === undefined)(`redis_exporter scrapes tierkv over RESP
     await c.pipeline(Array.from({ length: 300 }, (_, i) => ['GET', `key:${i}`]));
     await c.call('NOSUCHCOMMAND');
     await c.close();
-    for (let attempt = 0; attempt < 3 && exporter === undefined; attempt++) {
-      const port = await getFreePort();
-      const child = spawn(
-        EXPORTER as string,
-        ['-redis.addr', `redis://${LOOPBACK}:${srv.server.port}`, '-web.listen-address', `${LOOPBACK}:${port}`],
-        { stdio: ['ignore', 'pipe', 'pipe'] },
-      );
-      child.stdout!.on('data', (d: Buffer) => output.append(d));
-      child.stderr!.on('data', (d: Buffer) => output.append(d));
-      let gone = false;
-      const exitedP = new Promise<void>((resolve) => {
-        child.once('exit', () => {
-          gone = true;
-          resolve();
-        });
-        child.once('error', () => {
-          gone = true;
-          resolve();
-        });
-      });
-      const base = `http://${LOOPBACK}:${port}`;
-      const deadline = Date.now() + 15_000;
-      let ready = false;
-      while (!gone && !ready && Date.now() < deadline) {
-        ready = await fetch(`${base}/health`).then((r) => r.ok, () => false);
-        if (!ready) await sleep(100);
-      }
-      if (ready) {
-        exporter = child;
-        exited = exitedP;
-        exporterBase = base;
-      } else {
-        child.kill('SIGKILL');
-        await exitedP;
-      }
+    const tool = await startHttpTool(
+      EXPORTER as string,
+      (port) => ['-redis.addr', `redis://${LOOPBACK}:${srv.server.port}`, '-web.listen-address', `${LOOPBACK}:${port}`],
+      { readyPath: '/health', readyTimeoutMs: 15_000, output },
+    );
+    if (tool) {
+      exporter = tool.child;
+      exited = tool.exited;
+      exporterBase = tool.base;
     }
     if (exporter === undefined) throw new Error(`redis_exporter did not start:\n${output.toString()}`);
   });

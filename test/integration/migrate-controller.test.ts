@@ -21,9 +21,10 @@ import net from 'node:net';
 import path from 'node:path';
 
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi, type MockInstance } from 'vitest';
 
-import { DEFAULT_OVERLAP_BANDWIDTH, MigrationFailedError, runMigration, type MigrationOptions, type MigrationReport } from '../../migration-hook/controller.js';
+import { DEFAULT_OVERLAP_BANDWIDTH, runMigration, type MigrationOptions } from '../../migration-hook/controller.js';
+import { MigrationFailedError, type MigrationReport } from '../../migration-hook/report-types.js';
 import { startQemu, stopAllQemu, type QemuInstance } from '../../migration-hook/qemu-process.js';
 import { formatComparisonTable, formatReportTable } from '../../migration-hook/report.js';
 import { STRATEGIES, STRATEGY_NAMES, type StrategyName } from '../../migration-hook/strategies.js';
@@ -295,90 +296,101 @@ describe.skipIf(!HAVE_QEMU)('migration controller against real QEMU (TCG) and a 
     });
   }
 
-  it('a destination that dies before the switch: rejected with the reason; migrate never sent, balloon deflated, MIGRATE_ABORT reaches tierkv', async () => {
+  type Pair = Awaited<ReturnType<typeof startPair>>;
+
+  /**
+   * Runs a migration that must fail before the post-copy switch, on a fresh pair (after fillCold): it rejects with a
+   * MigrationFailedError and MIGRATE_ABORT reaches tierkv once; then `check` looks at the error and the pair.
+   * `options` is called once the pair runs (a test may spy on its QMP clients there).
+   */
+  async function expectAborted(
+    pairOpts: Parameters<typeof startPair>[0],
+    options: (pair: Pair) => MigrationOptions,
+    check: (e: MigrationFailedError, pair: Pair) => Promise<void>,
+  ): Promise<void> {
     await fillCold();
     const abortBefore = logged('abort');
-    const pair = await startPair();
-    const srcExec = vi.spyOn(pair.src.qmp, 'execute');
+    const pair = await startPair(pairOpts);
     try {
-      const err = await runMigration({
-        ...baseOptions(pair, 'tierkv-balloon'),
-        balloonStallMs: 3000,
-        onPhase: async (phase) => {
-          if (phase === 'balloon') {
-            pair.dst.proc.kill('SIGKILL');
-            await pair.dst.exited;
-          }
-        },
-      }).catch((e: unknown) => e);
+      const err = await runMigration(options(pair)).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(MigrationFailedError);
-      const e = err as MigrationFailedError;
-      expect(e.fatal).toBe(false);
-      expect(e.phase).toBe('balloon');
-      expect(e.reason).toMatch(/destination QEMU closed its QMP connection/);
-      expect(e.message).toMatch(/aborted in phase balloon/);
-      expect(e.report).toMatchObject({ outcome: 'aborted', status: 'not-started', kv_abort: 'ok', failed_phase: 'balloon' });
-      const balloons = srcExec.mock.calls.filter(([c]) => c === 'balloon').map(([, a]) => (a as { value: number }).value);
-      expect(balloons).toEqual([e.report.balloon_target_bytes, GUEST_MIB * MiB]); // inflated, then deflated
-      expect(srcExec.mock.calls.some(([c]) => c === 'migrate')).toBe(false);
-      expect(e.report.cleanup.join('\n')).toMatch(/balloon deflated on the source/);
       await waitLogged('abort', abortBefore + 1);
       expect(logged('abort')).toBe(abortBefore + 1);
-      expect((await migrationInfo())['migration_state']).toBe('none');
-      expect((await pair.src.qmp.queryStatus()).status).toBe('running');
+      await check(err as MigrationFailedError, pair);
     } finally {
       await stopPair(pair);
     }
+  }
+
+  it('a destination that dies before the switch: rejected with the reason; migrate never sent, balloon deflated, MIGRATE_ABORT reaches tierkv', async () => {
+    let srcExec: MockInstance | undefined;
+    await expectAborted(
+      {},
+      (pair) => {
+        srcExec = vi.spyOn(pair.src.qmp, 'execute');
+        return {
+          ...baseOptions(pair, 'tierkv-balloon'),
+          balloonStallMs: 3000,
+          onPhase: async (phase) => {
+            if (phase === 'balloon') {
+              pair.dst.proc.kill('SIGKILL');
+              await pair.dst.exited;
+            }
+          },
+        };
+      },
+      async (e, pair) => {
+        expect(e.fatal).toBe(false);
+        expect(e.phase).toBe('balloon');
+        expect(e.reason).toMatch(/destination QEMU closed its QMP connection/);
+        expect(e.message).toMatch(/aborted in phase balloon/);
+        expect(e.report).toMatchObject({ outcome: 'aborted', status: 'not-started', kv_abort: 'ok', failed_phase: 'balloon' });
+        const balloons = srcExec!.mock.calls.filter(([c]) => c === 'balloon').map(([, a]) => (a as { value: number }).value);
+        expect(balloons).toEqual([e.report.balloon_target_bytes, GUEST_MIB * MiB]); // inflated, then deflated
+        expect(srcExec!.mock.calls.some(([c]) => c === 'migrate')).toBe(false);
+        expect(e.report.cleanup.join('\n')).toMatch(/balloon deflated on the source/);
+        expect((await migrationInfo())['migration_state']).toBe('none');
+        expect((await pair.src.qmp.queryStatus()).status).toBe('running');
+      },
+    );
   });
 
   it('an abort signal before the switch (the CLI\'s Ctrl-C) cancels cleanly: MIGRATE_ABORT, the VM stays on the source', async () => {
-    await fillCold();
-    const abortBefore = logged('abort');
-    const pair = await startPair();
     const ac = new AbortController();
-    try {
-      const err = await runMigration({
+    await expectAborted(
+      {},
+      (pair) => ({
         ...baseOptions(pair, 'tierkv-report'),
         reportQuietMs: 5000,
         signal: ac.signal,
         onPhase: (phase) => {
           if (phase === 'report-wait') setTimeout(() => ac.abort(new Error('interrupted by SIGINT')), 200);
         },
-      }).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(MigrationFailedError);
-      const e = err as MigrationFailedError;
-      expect(e).toMatchObject({ fatal: false, phase: 'report-wait', reason: 'aborted: interrupted by SIGINT' });
-      expect(e.report.kv_abort).toBe('ok');
-      await waitLogged('abort', abortBefore + 1);
-      expect(logged('abort')).toBe(abortBefore + 1);
-      expect((await pair.src.qmp.queryStatus()).status).toBe('running');
-      expect(await pair.dst.qmp.queryMigrate()).toEqual({}); // migrate-incoming was never sent
-    } finally {
-      await stopPair(pair);
-    }
+      }),
+      async (e, pair) => {
+        expect(e).toMatchObject({ fatal: false, phase: 'report-wait', reason: 'aborted: interrupted by SIGINT' });
+        expect(e.report.kv_abort).toBe('ok');
+        expect((await pair.src.qmp.queryStatus()).status).toBe('running');
+        expect(await pair.dst.qmp.queryMigrate()).toEqual({}); // migrate-incoming was never sent
+      },
+    );
   });
 
   it('QEMU fails the migration (the destination has less RAM): cancelled cleanly with QEMU\'s reason, MIGRATE_ABORT, the source keeps running', async () => {
-    await fillCold();
-    const abortBefore = logged('abort');
-    const pair = await startPair({ dstMemMiB: GUEST_MIB / 2 });
-    try {
-      const err = await runMigration(baseOptions(pair, 'tierkv-precopy')).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(MigrationFailedError);
-      const e = err as MigrationFailedError;
-      expect(e.fatal).toBe(false);
-      expect(e.phase).toBe('migrate');
-      expect(e.reason).toMatch(/the migration failed|destination/);
-      expect(e.report.outcome).toBe('aborted');
-      expect(['failed', 'cancelled']).toContain(e.report.status);
-      expect(e.report.kv_abort).toBe('ok');
-      await waitLogged('abort', abortBefore + 1);
-      expect(logged('abort')).toBe(abortBefore + 1);
-      expect((await pair.src.qmp.queryStatus()).status).toBe('running');
-      expect(pair.dst.output()).toMatch(/mismatch/i); // the destination's own account of why
-    } finally {
-      await stopPair(pair);
-    }
+    await expectAborted(
+      { dstMemMiB: GUEST_MIB / 2 },
+      (pair) => baseOptions(pair, 'tierkv-precopy'),
+      async (e, pair) => {
+        expect(e.fatal).toBe(false);
+        expect(e.phase).toBe('migrate');
+        expect(e.reason).toMatch(/the migration failed|destination/);
+        expect(e.report.outcome).toBe('aborted');
+        expect(['failed', 'cancelled']).toContain(e.report.status);
+        expect(e.report.kv_abort).toBe('ok');
+        expect((await pair.src.qmp.queryStatus()).status).toBe('running');
+        expect(pair.dst.output()).toMatch(/mismatch/i); // the destination's own account of why
+      },
+    );
   });
 
   it('tierkv, the default, needs no balloon device: a VM without one migrates intact, and tierkv zeroed what it dropped', async () => {

@@ -66,6 +66,32 @@ export function killOnExit(child: ChildProcess): void {
   child.once('exit', () => liveChildren.delete(child));
 }
 
+/**
+ * Collects a child's stdout and stderr into `output` (then calls `onData`) and follows its end: `exited` resolves
+ * once it has exited or could not be spawned (the spawn error goes to `output`); `hasExited()` says whether it has.
+ */
+export function watchChild(child: ChildProcess, output: OutputTail, onData?: () => void): { exited: Promise<void>; hasExited: () => boolean } {
+  const append = (c: Buffer): void => {
+    output.append(c);
+    onData?.();
+  };
+  child.stdout?.on('data', append);
+  child.stderr?.on('data', append);
+  let gone = false;
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => {
+      gone = true;
+      resolve();
+    });
+    child.once('error', (err) => {
+      output.append(`\n[spawn error] ${err.message}\n`);
+      gone = true;
+      resolve();
+    });
+  });
+  return { exited, hasExited: () => gone };
+}
+
 /** Options for {@link startRedisServer}. */
 export interface RedisServerOptions {
   /** Extra raw argv appended after the params (e.g. `['--loglevel', 'debug']`). */
@@ -128,19 +154,7 @@ async function startOnce(port: number, params: ServerParams, options: RedisServe
   const output = new OutputTail();
   const child = spawn(REDIS_SERVER_BIN, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   killOnExit(child);
-  child.stdout.on('data', (c: Buffer) => output.append(c));
-  child.stderr.on('data', (c: Buffer) => output.append(c));
-  const exited = new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.once('error', (err) => {
-      output.append(`\n[spawn error] ${err.message}\n`);
-      resolve();
-    });
-  });
-  let hasExited = false;
-  void exited.then(() => {
-    hasExited = true;
-  });
+  const { exited, hasExited } = watchChild(child, output);
 
   let stopped: Promise<void> | undefined;
   const handle: ServerHandle = {
@@ -149,10 +163,10 @@ async function startOnce(port: number, params: ServerParams, options: RedisServe
     port,
     params: { ...params },
     output: () => output.toString(),
-    alive: () => !hasExited,
+    alive: () => !hasExited(),
     stop: () => {
       stopped ??= (async () => {
-        await stopChild(child, exited, () => hasExited);
+        await stopChild(child, exited, hasExited);
         rmSync(dir, { recursive: true, force: true });
       })();
       return stopped;
@@ -164,7 +178,7 @@ async function startOnce(port: number, params: ServerParams, options: RedisServe
   const describeFailure = (why: string): Error =>
     new Error(`redis-server on port ${port} ${why}\nargv: ${argv.join(' ')}\noutput:\n${output.toString()}`);
   for (;;) {
-    if (hasExited) {
+    if (hasExited()) {
       await handle.stop();
       throw describeFailure(`exited during start-up (code ${String(child.exitCode)})`);
     }

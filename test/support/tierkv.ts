@@ -13,7 +13,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getFreePort, LOOPBACK } from './ports.js';
-import { answersPing, killOnExit, startRedisServer, stopChild } from './redis-server.js';
+import { answersPing, killOnExit, startRedisServer, stopChild, watchChild } from './redis-server.js';
 import { sleep } from './wait.js';
 import { OutputTail, type ServerHandle, type ServerKind, type ServerParams, paramsToArgv } from './server-handle.js';
 
@@ -219,23 +219,8 @@ async function startProcessOnce(
   });
   killOnExit(child);
   let ready = false;
-  const onData = (c: Buffer): void => {
-    output.append(c);
+  const { exited, hasExited } = watchChild(child, output, () => {
     if (!ready && output.toString().includes('Ready to accept connections')) ready = true;
-  };
-  child.stdout!.on('data', onData);
-  child.stderr!.on('data', onData);
-  let hasExited = false;
-  const exited = new Promise<void>((resolve) => {
-    child.once('exit', () => {
-      hasExited = true;
-      resolve();
-    });
-    child.once('error', (err) => {
-      output.append(`\n[spawn error] ${err.message}\n`);
-      hasExited = true;
-      resolve();
-    });
   });
   let stopped: Promise<void> | undefined;
   const kind: ServerKind = 'tierkv-process';
@@ -245,8 +230,8 @@ async function startProcessOnce(
     port,
     params: { ...rest },
     output: () => output.toString(),
-    alive: () => !hasExited,
-    stop: () => (stopped ??= stopChild(child, exited, () => hasExited)),
+    alive: () => !hasExited(),
+    stop: () => (stopped ??= stopChild(child, exited, hasExited)),
   };
   const timeoutMs = options.startTimeoutMs ?? 15_000;
   // The ready line is logged at notice level: with `loglevel warning` (or `nothing`) only PING tells.
@@ -259,7 +244,7 @@ async function startProcessOnce(
     );
   };
   for (;;) {
-    if (hasExited) {
+    if (hasExited()) {
       return fail(`exited during start-up (code ${String(child.exitCode)}, signal ${String(child.signalCode)})`);
     }
     if (Date.now() > deadline) {

@@ -4,7 +4,7 @@
 import { CommanderError } from 'commander';
 import { describe, expect, it } from 'vitest';
 
-import { emptyMigrationReport, type MigrationReport } from '../../migration-hook/controller.js';
+import { emptyMigrationReport, type MigrationReport } from '../../migration-hook/report-types.js';
 import { EXIT, main, parseCliArgs, parseSize } from '../../migration-hook/main.js';
 import { NA, fmtMiB, fmtMs, formatComparisonTable, formatProgress, formatReportJson, formatReportTable } from '../../migration-hook/report.js';
 
