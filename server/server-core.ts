@@ -23,6 +23,7 @@ import { forceGc, takeReleased } from './gc.js';
 import { MigrationManager } from './migration.js';
 import type { Logger } from './log.js';
 import { recordLatency } from './info.js';
+import { PubSub, SUBSCRIBED_MODE_COMMANDS, subscribedModeError } from './pubsub/pubsub.js';
 
 /** Seconds over which INFO client_recent_max_input_buffer / _output_buffer look back (Redis: 8). */
 export const CLIENT_PEAK_SLOTS = 8;
@@ -82,6 +83,8 @@ export class ServerCore {
   readonly ctx: CommandContext;
   readonly stats = new ServerStats();
   readonly clients = new Map<number, Client>();
+  /** Pub/sub channels, patterns and fan-out (pubsub/pubsub.ts). */
+  readonly pubsub = new PubSub(this);
   /** Server start, ms since the epoch. */
   readonly startTime = Date.now();
   /** 40 hex characters, new on each start (INFO run_id). */
@@ -205,6 +208,11 @@ export class ServerCore {
         this.rejectCommand(c, cmd, ERR.oom);
         return;
       }
+    }
+    // Pub/sub: a RESP2 client with subscriptions may only run (P|S)(UN)SUBSCRIBE, PING, QUIT, RESET (Redis 7.0).
+    if (c.pubsub !== null && c.proto === 2 && (cmd.parent !== null || !SUBSCRIBED_MODE_COMMANDS.has(cmd.name))) {
+      this.rejectCommand(c, cmd, subscribedModeError(cmd.fullName));
+      return;
     }
     if (c.multi !== null && !MULTI_CONTROL.has(cmd.name)) {
       this.queueMulti(c, cmd, argv);

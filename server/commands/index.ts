@@ -6,6 +6,7 @@ import { connectionCommands } from './connection.js';
 import { expireCommands } from './expire.js';
 import { keyCommands } from './keys.js';
 import { migrateCommands } from './migrate.js';
+import { pubsubCommands } from './pubsub.js';
 import { serverCommands } from './server-cmds.js';
 import { stringCommands } from './strings.js';
 import { transactionCommands } from './transactions.js';
@@ -21,4 +22,5 @@ export const allCommands: CommandSpec[] = [
   ...commandCommands,
   ...migrateCommands,
   ...transactionCommands,
+  ...pubsubCommands,
 ];

@@ -495,8 +495,8 @@ function clientOutputBufferLimitParam(o: Common & { noop?: false }): ParamDef<Ob
       return ok(next);
     },
     format,
-    // The Config field: the normal class's [hard bytes, soft bytes, soft seconds] (the only class tierkv has).
-    fast: (v) => v[0]!.map(Number),
+    // The Config field: [hard bytes, soft bytes, soft seconds] of normal, replica, pubsub (indexes 0, 3, 6).
+    fast: (v) => v.flatMap((l) => l.map(Number)),
   };
 }
 
@@ -954,7 +954,7 @@ const DECLS = [
   intParam('repl-ping-replica-period', { aliases: ['repl-ping-slave-period'], default: 10n, min: 1n, max: INT_MAX, noop: true, doc: 'replica ping period, seconds' }),
   intParam('min-replicas-to-write', { aliases: ['min-slaves-to-write'], default: 0n, min: 0n, max: INT_MAX, noop: true, doc: 'replicas needed to accept writes' }),
   intParam('min-replicas-max-lag', { aliases: ['min-slaves-max-lag'], default: 10n, min: 0n, max: INT_MAX, noop: true, doc: 'lag allowed for those replicas, seconds' }),
-  clientOutputBufferLimitParam({ doc: 'output buffer limits "class hard soft seconds ...": a normal client past hard, or past soft for longer than seconds, is disconnected (replica, pubsub: accepted)' }),
+  clientOutputBufferLimitParam({ doc: 'output buffer limits "class hard soft seconds ...": a normal (or, with subscriptions, pubsub) client past hard, or past soft for longer than seconds, is disconnected (replica: accepted)' }),
   memParam('maxmemory-clients', { default: 0n, min: -100n, max: LONG_MAX, percent: true, noop: true, doc: 'memory limit of all clients, bytes or percent of maxmemory' }),
   intParam('maxmemory-eviction-tenacity', { default: 10n, min: 0n, max: 100n, noop: true, doc: 'eviction effort per command, 0..100' }),
   intParam('slowlog-log-slower-than', { default: 10000n, min: -1n, max: LLONG_MAX, noop: true, doc: 'slow log threshold, microseconds (-1: off)' }),

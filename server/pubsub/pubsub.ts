@@ -1,0 +1,325 @@
+/**
+ * Pub/Sub: the registry of channels, patterns and shard channels, and message fan-out (Redis 7.0 src/pubsub.c).
+ *
+ * Registry: channel name (bytes as a latin1 string) → the subscribed clients, in subscription order (Redis 7.0 keeps
+ * a list per channel); pattern → its bytes and clients; the same for shard channels. Each client keeps its own
+ * subscriptions in `Client.pubsub` (null while it has none: a client with any subscription is in pub/sub mode,
+ * Redis's CLIENT_PUBSUB flag), so that leaving — UNSUBSCRIBE with no argument, or a disconnection — is
+ * O(its subscriptions).
+ *
+ * Fan-out: PUBLISH encodes the message frame once (RESP2 `*3`/`*4`; the RESP3 `>` form is the same bytes with
+ * another first byte, copied once per publish, only when a RESP3 subscriber exists) and writes the same Buffer to
+ * every subscriber's socket. Writes to one socket within one tick are corked and flushed together on the next
+ * tick (one writev per subscriber per publisher read, as Redis writes each client's buffer once per event-loop
+ * turn). The subscriber whose own replies are being batched by the shared ReplyWriter (a RESP3 client that
+ * publishes to itself, or whose command triggers a keyspace event it listens to) gets the message through the
+ * writer instead, so it stays in order with its replies. Unsent messages are in the socket's `writableLength`,
+ * which is what the output limits count (client.ts `outputMemory`); over `client-output-buffer-limit pubsub` the
+ * subscriber is disconnected, as Redis does.
+ */
+import type { Socket } from 'node:net';
+import type { ReplyWriter } from '../../protocol/reply-writer.js';
+import type { Client } from '../client.js';
+import { globMatch } from '../glob.js';
+
+/** Subscriptions of one client. */
+export class ClientPubSub {
+  /** Channels, patterns and shard channels (latin1 strings of their bytes), in subscription order. */
+  readonly channels = new Set<string>();
+  readonly patterns = new Set<string>();
+  readonly shard = new Set<string>();
+
+  /** Channels + patterns (Redis clientSubscriptionsCount: the count in (P)(UN)SUBSCRIBE replies). */
+  count(): number {
+    return this.channels.size + this.patterns.size;
+  }
+
+  /** Every subscription, shard channels included (Redis clientTotalPubSubSubscriptionCount). */
+  total(): number {
+    return this.channels.size + this.patterns.size + this.shard.size;
+  }
+}
+
+/** A pattern of the registry: its bytes (for matching and for pmessage frames) and its clients. */
+interface PatternEntry {
+  readonly bytes: Buffer;
+  readonly clients: Set<Client>;
+}
+
+/** What the registry needs from the server (ServerCore satisfies it). */
+export interface PubSubHost {
+  readonly writer: ReplyWriter;
+  readonly config: { readonly clientOutputBufferLimit: readonly number[] };
+  readonly stats: { totalNetOutputBytes: number };
+  readonly log: { warn(obj: object, msg: string): void };
+  /** Closes a client's connection at once (server.ts destroyClient). */
+  closeClient(c: Client): void;
+}
+
+/** Offsets of the classes in `Config.clientOutputBufferLimit` (normal, replica, pubsub: hard, soft, seconds each). */
+const OBUF_NORMAL = 0;
+const OBUF_PUBSUB = 6;
+
+/**
+ * `client-output-buffer-limit` with Redis's semantics (networking.c checkClientOutputBufferLimits), for the class
+ * of `c` (pubsub while it has subscriptions, else normal): true when `used` bytes reach the hard limit, or have stayed
+ * at or above the soft limit for more than its seconds (tracked in `c.softLimitSince`).
+ */
+export function outputLimitReached(c: Client, used: number, limits: readonly number[]): boolean {
+  const o = c.pubsub !== null && limits.length > OBUF_PUBSUB ? OBUF_PUBSUB : OBUF_NORMAL;
+  const hard = limits[o]!;
+  const soft = limits[o + 1]!;
+  if (hard === 0 && soft === 0) return false;
+  if (hard > 0 && used >= hard) return true;
+  if (soft > 0 && used >= soft) {
+    const now = Date.now();
+    if (c.softLimitSince === 0) c.softLimitSince = now;
+    else return Math.floor((now - c.softLimitSince) / 1000) > limits[o + 2]!;
+  } else {
+    c.softLimitSince = 0;
+  }
+  return false;
+}
+
+/** Commands a RESP2 client in pub/sub mode may run (Redis 7.0 processCommand). */
+export const SUBSCRIBED_MODE_COMMANDS: ReadonlySet<string> = new Set([
+  'ping', 'subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'quit', 'reset',
+]);
+
+/** The error a RESP2 client in pub/sub mode gets for any other command. */
+export function subscribedModeError(fullName: string): string {
+  return `ERR Can't execute '${fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`;
+}
+
+const MESSAGE = Buffer.from('$7\r\nmessage\r\n', 'latin1');
+const PMESSAGE = Buffer.from('$8\r\npmessage\r\n', 'latin1');
+const SMESSAGE = Buffer.from('$8\r\nsmessage\r\n', 'latin1');
+
+function digits(n: number): number {
+  let d = 1;
+  while (n >= 10) {
+    n = Math.floor(n / 10);
+    d++;
+  }
+  return d;
+}
+
+/** Writes `$<len>\r\n<bytes>\r\n` at `p`. @returns the position after it */
+function putBulk(out: Buffer, p: number, src: Uint8Array, off: number, len: number): number {
+  out[p++] = 0x24;
+  p += out.write(String(len), p, 'latin1');
+  out[p++] = 0x0d;
+  out[p++] = 0x0a;
+  out.set(src.subarray(off, off + len), p);
+  p += len;
+  out[p++] = 0x0d;
+  out[p++] = 0x0a;
+  return p;
+}
+
+/**
+ * A message frame in RESP2: `*3` type channel message, or `*4` pmessage pattern channel message. One allocation.
+ */
+function encodeFrame(
+  type: Buffer,
+  pat: Buffer | null,
+  ch: Uint8Array,
+  chOff: number,
+  chLen: number,
+  msg: Uint8Array,
+  msgOff: number,
+  msgLen: number,
+): Buffer {
+  const bulkSize = (l: number) => 1 + digits(l) + 2 + l + 2;
+  const size = 4 + type.length + (pat !== null ? bulkSize(pat.length) : 0) + bulkSize(chLen) + bulkSize(msgLen);
+  const out = Buffer.allocUnsafe(size);
+  out[0] = 0x2a;
+  out[1] = pat !== null ? 0x34 : 0x33;
+  out[2] = 0x0d;
+  out[3] = 0x0a;
+  let p = 4;
+  out.set(type, p);
+  p += type.length;
+  if (pat !== null) p = putBulk(out, p, pat, 0, pat.length);
+  p = putBulk(out, p, ch, chOff, chLen);
+  putBulk(out, p, msg, msgOff, msgLen);
+  return out;
+}
+
+/** The server's pub/sub state. */
+export class PubSub {
+  readonly channels = new Map<string, Set<Client>>();
+  readonly patterns = new Map<string, PatternEntry>();
+  readonly shardChannels = new Map<string, Set<Client>>();
+  /**
+   * The client whose replies the shared ReplyWriter is batching right now (server.ts processInput sets it for the
+   * duration of a batch), or null: messages for it go through the writer, in order with its replies.
+   */
+  batchClient: Client | null = null;
+  /** Subscriber sockets corked during this tick, uncorked by `flushCorked` on the next tick. */
+  private readonly corked: Client[] = [];
+  /** The RESP3 copy of the frame being delivered (made on the first RESP3 subscriber), or null. */
+  private frame3: Buffer | null = null;
+
+  constructor(private readonly host: PubSubHost) {}
+
+  /** True when anything at all is subscribed (channels or patterns): PUBLISH and keyspace events can reach someone. */
+  hasSubscribers(): boolean {
+    return this.channels.size !== 0 || this.patterns.size !== 0;
+  }
+
+  // Subscriptions -------------------------------------------------------------------------------------------
+
+  private subsOf(c: Client): ClientPubSub {
+    let s = c.pubsub;
+    if (s === null) c.pubsub = s = new ClientPubSub();
+    return s;
+  }
+
+  /** Leaves pub/sub mode once nothing is subscribed. */
+  private maybeLeave(c: Client): void {
+    if (c.pubsub !== null && c.pubsub.total() === 0) c.pubsub = null;
+  }
+
+  /** SUBSCRIBE / SSUBSCRIBE of one channel (latin1 string of its bytes). @returns false when already subscribed */
+  subscribe(c: Client, name: string, shard: boolean): boolean {
+    const s = this.subsOf(c);
+    const mine = shard ? s.shard : s.channels;
+    if (mine.has(name)) return false;
+    mine.add(name);
+    const reg = shard ? this.shardChannels : this.channels;
+    let set = reg.get(name);
+    if (set === undefined) reg.set(name, (set = new Set()));
+    set.add(c);
+    return true;
+  }
+
+  /** UNSUBSCRIBE / SUNSUBSCRIBE of one channel. @returns false when not subscribed */
+  unsubscribe(c: Client, name: string, shard: boolean): boolean {
+    const s = c.pubsub;
+    if (s === null) return false;
+    const mine = shard ? s.shard : s.channels;
+    if (!mine.delete(name)) return false;
+    const reg = shard ? this.shardChannels : this.channels;
+    const set = reg.get(name);
+    if (set !== undefined) {
+      set.delete(c);
+      if (set.size === 0) reg.delete(name);
+    }
+    this.maybeLeave(c);
+    return true;
+  }
+
+  /** PSUBSCRIBE of one pattern. @returns false when already subscribed */
+  psubscribe(c: Client, name: string): boolean {
+    const s = this.subsOf(c);
+    if (s.patterns.has(name)) return false;
+    s.patterns.add(name);
+    let e = this.patterns.get(name);
+    if (e === undefined) this.patterns.set(name, (e = { bytes: Buffer.from(name, 'latin1'), clients: new Set() }));
+    e.clients.add(c);
+    return true;
+  }
+
+  /** PUNSUBSCRIBE of one pattern. @returns false when not subscribed */
+  punsubscribe(c: Client, name: string): boolean {
+    const s = c.pubsub;
+    if (s === null || !s.patterns.delete(name)) return false;
+    const e = this.patterns.get(name);
+    if (e !== undefined) {
+      e.clients.delete(c);
+      if (e.clients.size === 0) this.patterns.delete(name);
+    }
+    this.maybeLeave(c);
+    return true;
+  }
+
+  /** Drops every subscription of a client that goes away (disconnection, kill, output limit). Idempotent. */
+  removeClient(c: Client): void {
+    const s = c.pubsub;
+    if (s === null) return;
+    for (const name of [...s.channels]) this.unsubscribe(c, name, false);
+    for (const name of [...s.shard]) this.unsubscribe(c, name, true);
+    for (const name of [...s.patterns]) this.punsubscribe(c, name);
+    c.pubsub = null;
+  }
+
+  // Fan-out -------------------------------------------------------------------------------------------------
+
+  /**
+   * PUBLISH (or SPUBLISH with `shard`) of `msg[msgOff, +msgLen)` to channel `ch[chOff, +chLen)`: every subscriber
+   * of the channel, then (not for shard channels) every subscriber of each matching pattern.
+   * @returns the number of messages delivered (Redis's receivers count)
+   */
+  publish(ch: Uint8Array, chOff: number, chLen: number, msg: Uint8Array, msgOff: number, msgLen: number, shard = false): number {
+    let receivers = 0;
+    const reg = shard ? this.shardChannels : this.channels;
+    if (reg.size !== 0) {
+      const set = reg.get(Buffer.prototype.toString.call(ch, 'latin1', chOff, chOff + chLen));
+      if (set !== undefined) {
+        const f = encodeFrame(shard ? SMESSAGE : MESSAGE, null, ch, chOff, chLen, msg, msgOff, msgLen);
+        this.frame3 = null;
+        for (const c of set) {
+          this.deliver(c, f);
+          receivers++;
+        }
+      }
+    }
+    if (!shard && this.patterns.size !== 0) {
+      for (const e of this.patterns.values()) {
+        if (!globMatch(e.bytes, 0, e.bytes.length, ch, chOff, chLen, false)) continue;
+        const f = encodeFrame(PMESSAGE, e.bytes, ch, chOff, chLen, msg, msgOff, msgLen);
+        this.frame3 = null;
+        for (const c of e.clients) {
+          this.deliver(c, f);
+          receivers++;
+        }
+      }
+    }
+    this.frame3 = null;
+    return receivers;
+  }
+
+  /** Sends frame `f` (RESP2 form) to subscriber `c`. */
+  private deliver(c: Client, f: Buffer): void {
+    if (c.closing) return;
+    let bytes = f;
+    if (c.proto === 3) {
+      if (this.frame3 === null) {
+        this.frame3 = Buffer.from(f);
+        this.frame3[0] = 0x3e; // '>': a RESP3 push
+      }
+      bytes = this.frame3;
+    }
+    const host = this.host;
+    if (c === this.batchClient) {
+      host.writer.raw(bytes);
+      return;
+    }
+    const sock = c.socket as Socket | null;
+    if (sock === null || sock.destroyed) return;
+    if (sock.writableCorked === 0) {
+      sock.cork();
+      if (this.corked.length === 0) process.nextTick(this.flushCorked);
+      this.corked.push(c);
+    }
+    sock.write(bytes);
+    host.stats.totalNetOutputBytes += bytes.length;
+    if (outputLimitReached(c, c.outputMemory(), host.config.clientOutputBufferLimit)) {
+      host.log.warn({ client: c.addr, pendingBytes: c.outputMemory() }, 'closing client for overcoming of output buffer limits');
+      host.closeClient(c);
+    }
+  }
+
+  /** Uncorks the sockets written to during the last tick (one writev each). */
+  private readonly flushCorked = (): void => {
+    const list = this.corked;
+    for (let i = 0; i < list.length; i++) {
+      const c = list[i]!;
+      const sock = c.socket as Socket;
+      while (sock.writableCorked > 0) sock.uncork();
+      c.unsentAfterFlush = sock.writableLength;
+    }
+    list.length = 0;
+  };
+}
