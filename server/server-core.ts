@@ -24,6 +24,7 @@ import { MigrationManager } from './migration.js';
 import type { Logger } from './log.js';
 import { recordLatency } from './info.js';
 import { PubSub, SUBSCRIBED_MODE_COMMANDS, subscribedModeError } from './pubsub/pubsub.js';
+import { KeyspaceEvents } from './pubsub/notify.js';
 
 /** Seconds over which INFO client_recent_max_input_buffer / _output_buffer look back (Redis: 8). */
 export const CLIENT_PEAK_SLOTS = 8;
@@ -138,6 +139,7 @@ export class ServerCore {
       if (this.tiers.pending()) this.tiers.slice();
       return null;
     });
+    ks.events = new KeyspaceEvents(this.pubsub, config); // keyspace notifications (pubsub/notify.ts)
     this.table = new CommandTable(allCommands);
     this.ctx = new CommandContext(this.writer, this.ks, this);
     this.stats.usedMemoryStartup = this.ks.usedMemory();

@@ -463,6 +463,20 @@ export function keyspaceEventsToString(flags: number): string {
   return out;
 }
 
+/** `notify-keyspace-events`: the class letters, kept as Redis keeps them, as flags (the Config field is the flags). */
+function notifyKeyspaceEventsParam(o: Common & { noop?: false }): ParamDef<number, number, 'notifyKeyspaceEvents'> {
+  return {
+    ...base('notify-keyspace-events', o, 'special', ''),
+    parse: (args) =>
+      single(args, (s) => {
+        const f = keyspaceEventsToFlags(s);
+        return f < 0 ? fail("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.") : ok(f);
+      }),
+    format: keyspaceEventsToString,
+    fast: (v) => v,
+  };
+}
+
 type ObufLimits = readonly (readonly [bigint, bigint, bigint])[]; // normal, replica, pubsub: hard, soft, seconds
 const OBUF_CLASSES = ['normal', 'slave', 'pubsub'] as const;
 
@@ -961,15 +975,7 @@ const DECLS = [
   intParam('slowlog-max-len', { default: 128n, min: 0n, max: LONG_MAX, noop: true, doc: 'slow log length' }),
   intParam('latency-monitor-threshold', { default: 0n, min: 0n, max: LLONG_MAX, noop: true, doc: 'latency monitor threshold, ms (0: off)' }),
   boolParam('latency-tracking', { default: true, noop: true, doc: 'per-command latency tracking' }),
-  {
-    ...stringParam('notify-keyspace-events', { default: '', noop: true, doc: 'keyspace notification classes (letters of Ag$lshzxeKEtmdn)' }),
-    type: 'special' as const,
-    parse: (args: readonly string[]) =>
-      single(args, (s) => {
-        const f = keyspaceEventsToFlags(s);
-        return f < 0 ? fail("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.") : ok(keyspaceEventsToString(f));
-      }),
-  },
+  notifyKeyspaceEventsParam({ doc: 'keyspace notification classes (letters of Ag$lshzxeKEtmdn; server/pubsub/notify.ts)' }),
   intParam('busy-reply-threshold', { aliases: ['lua-time-limit'], default: 5000n, min: 0n, max: LONG_MAX, noop: true, doc: 'script time before BUSY replies, ms' }),
   intParam('tracking-table-max-keys', { default: 1000000n, min: 0n, max: LONG_MAX, noop: true, doc: 'client-side caching table size' }),
   intParam('acllog-max-len', { default: 128n, min: 0n, max: LONG_MAX, noop: true, doc: 'ACL LOG length' }),
