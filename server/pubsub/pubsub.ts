@@ -28,6 +28,16 @@ export class ClientPubSub {
   readonly channels = new Set<string>();
   readonly patterns = new Set<string>();
   readonly shard = new Set<string>();
+  /**
+   * Messages for this client not yet handed to its socket (written on the next tick): runs of the frame log
+   * already closed (null: none), then the open run `runChunk[runStart, runEnd)` (runChunk null: none), and their
+   * total bytes.
+   */
+  pending: Buffer[] | null = null;
+  runChunk: Buffer | null = null;
+  runStart = 0;
+  runEnd = 0;
+  pendingBytes = 0;
 
   /** Channels + patterns (Redis clientSubscriptionsCount: the count in (P)(UN)SUBSCRIBE replies). */
   count(): number {
@@ -107,20 +117,29 @@ function digits(n: number): number {
 /** Writes `$<len>\r\n<bytes>\r\n` at `p`. @returns the position after it */
 function putBulk(out: Buffer, p: number, src: Uint8Array, off: number, len: number): number {
   out[p++] = 0x24;
-  p += out.write(String(len), p, 'latin1');
+  const d = digits(len);
+  for (let i = d - 1, n = len; i >= 0; i--, n = Math.floor(n / 10)) out[p + i] = 0x30 + (n % 10);
+  p += d;
   out[p++] = 0x0d;
   out[p++] = 0x0a;
-  out.set(src.subarray(off, off + len), p);
+  if (len <= 32) for (let i = 0; i < len; i++) out[p + i] = src[off + i]!;
+  else out.set(src.subarray(off, off + len), p);
   p += len;
   out[p++] = 0x0d;
   out[p++] = 0x0a;
   return p;
 }
 
-/**
- * A message frame in RESP2: `*3` type channel message, or `*4` pmessage pattern channel message. One allocation.
- */
-function encodeFrame(
+/** Bytes of a RESP2 message frame: `*3` type channel message, or `*4` pmessage pattern channel message. */
+function frameSize(type: Buffer, pat: Buffer | null, chLen: number, msgLen: number): number {
+  const bulkSize = (l: number): number => 1 + digits(l) + 2 + l + 2;
+  return 4 + type.length + (pat !== null ? bulkSize(pat.length) : 0) + bulkSize(chLen) + bulkSize(msgLen);
+}
+
+/** Encodes that frame at `out[p]`. */
+function writeFrame(
+  out: Buffer,
+  p: number,
   type: Buffer,
   pat: Buffer | null,
   ch: Uint8Array,
@@ -129,39 +148,61 @@ function encodeFrame(
   msg: Uint8Array,
   msgOff: number,
   msgLen: number,
-): Buffer {
-  const bulkSize = (l: number) => 1 + digits(l) + 2 + l + 2;
-  const size = 4 + type.length + (pat !== null ? bulkSize(pat.length) : 0) + bulkSize(chLen) + bulkSize(msgLen);
-  const out = Buffer.allocUnsafe(size);
-  out[0] = 0x2a;
-  out[1] = pat !== null ? 0x34 : 0x33;
-  out[2] = 0x0d;
-  out[3] = 0x0a;
-  let p = 4;
+): void {
+  out[p] = 0x2a;
+  out[p + 1] = pat !== null ? 0x34 : 0x33;
+  out[p + 2] = 0x0d;
+  out[p + 3] = 0x0a;
+  p += 4;
   out.set(type, p);
   p += type.length;
   if (pat !== null) p = putBulk(out, p, pat, 0, pat.length);
   p = putBulk(out, p, ch, chOff, chLen);
   putBulk(out, p, msg, msgOff, msgLen);
-  return out;
 }
+
+/** Size of a frame log chunk (see PubSub): frames of one tick are encoded one after the other into it. */
+const LOG_CHUNK = 256 * 1024;
 
 /** The server's pub/sub state. */
 export class PubSub {
   readonly channels = new Map<string, Set<Client>>();
   readonly patterns = new Map<string, PatternEntry>();
   readonly shardChannels = new Map<string, Set<Client>>();
+  private batch: Client | null = null;
+  /** Subscribers with pending messages, written by `flushPending` on the next tick. */
+  private readonly pendingClients: Client[] = [];
   /**
-   * The client whose replies the shared ReplyWriter is batching right now (server.ts processInput sets it for the
-   * duration of a batch), or null: messages for it go through the writer, in order with its replies.
+   * The frame log: each published frame is encoded once at `log[logPos]`, and every subscriber's pending
+   * messages are runs of it (consecutive frames to the same subscriber extend one run: no copy, no allocation).
+   * Sockets are handed views of it; when all of them wrote everything at once, the next tick starts again at 0,
+   * else a new chunk is taken (the old one lives as long as a socket holds a view).
    */
-  batchClient: Client | null = null;
-  /** Subscriber sockets corked during this tick, uncorked by `flushCorked` on the next tick. */
-  private readonly corked: Client[] = [];
-  /** The RESP3 copy of the frame being delivered (made on the first RESP3 subscriber), or null. */
-  private frame3: Buffer | null = null;
+  private log: Buffer = Buffer.allocUnsafeSlow(LOG_CHUNK);
+  private logPos = 0;
+  /** A socket may still hold a view of `log`: never rewind it. */
+  private logHeld = false;
+  /** The frame being delivered: `log[f2, f2End)`, its RESP3 copy `log[f3, f3End)` (f3 -1: not made yet). */
+  private f2 = 0;
+  private f2End = 0;
+  private f3 = -1;
+  private f3End = 0;
 
   constructor(private readonly host: PubSubHost) {}
+
+  /**
+   * The client whose replies the shared ReplyWriter is batching right now (server.ts processInput sets it for the
+   * duration of a batch), or null: messages for it go through the writer, in order with its replies. Messages
+   * still pending for it are written to its socket first.
+   */
+  get batchClient(): Client | null {
+    return this.batch;
+  }
+
+  set batchClient(c: Client | null) {
+    if (c !== null && c.pubsub !== null && c.pubsub.runChunk !== null) this.flushOne(c, c.pubsub);
+    this.batch = c;
+  }
 
   /** True when anything at all is subscribed (channels or patterns): PUBLISH and keyspace events can reach someone. */
   hasSubscribers(): boolean {
@@ -255,12 +296,11 @@ export class PubSub {
     let receivers = 0;
     const reg = shard ? this.shardChannels : this.channels;
     if (reg.size !== 0) {
-      const set = reg.get(Buffer.prototype.toString.call(ch, 'latin1', chOff, chOff + chLen));
+      const set = this.lookupChannel(reg, ch, chOff, chLen);
       if (set !== undefined) {
-        const f = encodeFrame(shard ? SMESSAGE : MESSAGE, null, ch, chOff, chLen, msg, msgOff, msgLen);
-        this.frame3 = null;
+        this.encode(shard ? SMESSAGE : MESSAGE, null, ch, chOff, chLen, msg, msgOff, msgLen);
         for (const c of set) {
-          this.deliver(c, f);
+          this.deliver(c);
           receivers++;
         }
       }
@@ -268,57 +308,148 @@ export class PubSub {
     if (!shard && this.patterns.size !== 0) {
       for (const e of this.patterns.values()) {
         if (!globMatch(e.bytes, 0, e.bytes.length, ch, chOff, chLen, false)) continue;
-        const f = encodeFrame(PMESSAGE, e.bytes, ch, chOff, chLen, msg, msgOff, msgLen);
-        this.frame3 = null;
+        this.encode(PMESSAGE, e.bytes, ch, chOff, chLen, msg, msgOff, msgLen);
         for (const c of e.clients) {
-          this.deliver(c, f);
+          this.deliver(c);
           receivers++;
         }
       }
     }
-    this.frame3 = null;
     return receivers;
   }
 
-  /** Sends frame `f` (RESP2 form) to subscriber `c`. */
-  private deliver(c: Client, f: Buffer): void {
-    if (c.closing) return;
-    let bytes = f;
-    if (c.proto === 3) {
-      if (this.frame3 === null) {
-        this.frame3 = Buffer.from(f);
-        this.frame3[0] = 0x3e; // '>': a RESP3 push
+  /** The last channel PUBLISH looked up: its name, bytes and registry (publishers tend to repeat a channel). */
+  private lastName = '';
+  private lastBytes: Buffer = Buffer.alloc(0);
+  private lastReg: Map<string, Set<Client>> | null = null;
+
+  /** The subscribers of channel `ch[chOff, +chLen)` in `reg`, without making its name again for a repeated channel. */
+  private lookupChannel(reg: Map<string, Set<Client>>, ch: Uint8Array, chOff: number, chLen: number): Set<Client> | undefined {
+    const last = this.lastBytes;
+    if (reg === this.lastReg && last.length === chLen) {
+      let same = true;
+      for (let i = 0; i < chLen; i++) {
+        if (last[i] !== ch[chOff + i]) {
+          same = false;
+          break;
+        }
       }
-      bytes = this.frame3;
+      if (same) return reg.get(this.lastName);
+    }
+    const name = Buffer.prototype.toString.call(ch, 'latin1', chOff, chOff + chLen);
+    if (chLen <= 256) {
+      this.lastName = name;
+      this.lastBytes = Buffer.from(ch.subarray(chOff, chOff + chLen));
+      this.lastReg = reg;
+    }
+    return reg.get(name);
+  }
+
+  /** Room for `n` more bytes in the frame log (rewinding it when nothing references it, else a new chunk). */
+  private logRoom(n: number): void {
+    if (this.pendingClients.length === 0 && !this.logHeld) this.logPos = 0;
+    if (this.logPos + n <= this.log.length) return;
+    this.log = Buffer.allocUnsafeSlow(Math.max(LOG_CHUNK, n));
+    this.logPos = 0;
+    this.logHeld = false;
+  }
+
+  /** Encodes the frame to deliver into the log (its RESP3 copy is made on demand). */
+  private encode(type: Buffer, pat: Buffer | null, ch: Uint8Array, chOff: number, chLen: number, msg: Uint8Array, msgOff: number, msgLen: number): void {
+    const size = frameSize(type, pat, chLen, msgLen);
+    this.logRoom(size);
+    writeFrame(this.log, this.logPos, type, pat, ch, chOff, chLen, msg, msgOff, msgLen);
+    this.f2 = this.logPos;
+    this.f2End = this.logPos += size;
+    this.f3 = -1;
+  }
+
+  /**
+   * Sends the frame being delivered to subscriber `c`: through the writer when `c` is the batch client, else as
+   * pending bytes for its socket (written on the next tick, one write per subscriber).
+   */
+  private deliver(c: Client): void {
+    const s = c.pubsub;
+    if (s === null || c.closing) return;
+    let start = this.f2;
+    let end = this.f2End;
+    if (c.proto === 3) {
+      if (this.f3 < 0) {
+        const size = end - start;
+        if (this.logPos + size > this.log.length) {
+          // Move the RESP2 frame into a new chunk along with its copy (runs already extended to it keep the old).
+          const old = this.log;
+          this.logRoom(2 * size);
+          old.copy(this.log, this.logPos, start, end);
+          this.f2 = this.logPos;
+          this.f2End = this.logPos += size;
+          start = this.f2;
+          end = this.f2End;
+        }
+        this.log.copy(this.log, this.logPos, start, end);
+        this.log[this.logPos] = 0x3e; // '>': a RESP3 push
+        this.f3 = this.logPos;
+        this.f3End = this.logPos += size;
+      }
+      start = this.f3;
+      end = this.f3End;
     }
     const host = this.host;
-    if (c === this.batchClient) {
-      host.writer.raw(bytes);
+    if (c === this.batch) {
+      host.writer.raw(this.log.subarray(start, end));
       return;
     }
-    const sock = c.socket as Socket | null;
-    if (sock === null || sock.destroyed) return;
-    if (sock.writableCorked === 0) {
-      sock.cork();
-      if (this.corked.length === 0) process.nextTick(this.flushCorked);
-      this.corked.push(c);
+    if (c.socket === null) return;
+    if (s.runChunk === this.log && s.runEnd === start) {
+      s.runEnd = end;
+    } else {
+      if (s.runChunk !== null) {
+        (s.pending ??= []).push(s.runChunk.subarray(s.runStart, s.runEnd));
+      } else {
+        // Nothing pending yet for this subscriber in this tick.
+        if (this.pendingClients.length === 0) process.nextTick(this.flushPending);
+        this.pendingClients.push(c);
+      }
+      s.runChunk = this.log;
+      s.runStart = start;
+      s.runEnd = end;
     }
-    sock.write(bytes);
-    host.stats.totalNetOutputBytes += bytes.length;
-    if (outputLimitReached(c, c.outputMemory(), host.config.clientOutputBufferLimit)) {
-      host.log.warn({ client: c.addr, pendingBytes: c.outputMemory() }, 'closing client for overcoming of output buffer limits');
+    s.pendingBytes += end - start;
+    host.stats.totalNetOutputBytes += end - start;
+    if (outputLimitReached(c, c.outputMemory() + s.pendingBytes, host.config.clientOutputBufferLimit)) {
+      host.log.warn({ client: c.addr, pendingBytes: c.outputMemory() + s.pendingBytes }, 'closing client for overcoming of output buffer limits');
       host.closeClient(c);
     }
   }
 
-  /** Uncorks the sockets written to during the last tick (one writev each). */
-  private readonly flushCorked = (): void => {
-    const list = this.corked;
+  /** Writes a subscriber's pending messages to its socket. */
+  private flushOne(c: Client, s: ClientPubSub): void {
+    const list = s.pending;
+    const run = s.runChunk !== null ? s.runChunk.subarray(s.runStart, s.runEnd) : null;
+    const bytes = s.pendingBytes;
+    s.pending = null;
+    s.runChunk = null;
+    s.pendingBytes = 0;
+    const sock = c.socket as Socket | null;
+    if (sock === null || sock.destroyed || c.closing) return;
+    if (list === null) {
+      if (run === null) return;
+      sock.write(run);
+    } else {
+      if (run !== null) list.push(run);
+      sock.write(Buffer.concat(list, bytes));
+    }
+    c.unsentAfterFlush = sock.writableLength;
+    if (c.unsentAfterFlush > 0) this.logHeld = true;
+  }
+
+  /** Writes the messages queued during the last tick. */
+  private readonly flushPending = (): void => {
+    const list = this.pendingClients;
     for (let i = 0; i < list.length; i++) {
       const c = list[i]!;
-      const sock = c.socket as Socket;
-      while (sock.writableCorked > 0) sock.uncork();
-      c.unsentAfterFlush = sock.writableLength;
+      const s = c.pubsub;
+      if (s !== null && (s.runChunk !== null || s.pending !== null)) this.flushOne(c, s);
     }
     list.length = 0;
   };
