@@ -15,7 +15,7 @@ import type { Socket } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { invocation, isMain, parsePositiveInt, progress } from './lib/cli.js';
+import { invocation, parsePositiveInt, progress, runMain } from './lib/cli.js';
 import { openSocket } from './lib/loadgen.js';
 import { machineInfo, machineMarkdown } from './lib/machine.js';
 import { codeSpan, writeGeneratedSection } from './lib/markdown.js';
@@ -226,10 +226,7 @@ const HELP = `node dist/bench/pubsub.js [options]   (npm run bench:pubsub -- [op
 
 async function main(): Promise<void> {
   const { values: v } = parseArgs({ options: ARG_OPTIONS, strict: true });
-  if (v.help) {
-    process.stdout.write(HELP + '\n');
-    return;
-  }
+  if (v.help) return void process.stdout.write(HELP + '\n');
   const specs = serverSpecs(v['tierkv-cmd'], v['redis-cmd']);
   const o: PubsubOptions = {
     subscribers: v.subscribers !== undefined ? parsePositiveInt(v.subscribers, '--subscribers') : 10,
@@ -250,9 +247,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (isMain(import.meta.url)) {
-  main().catch((e: unknown) => {
-    process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
-    process.exit(1);
-  });
-}
+runMain(import.meta.url, main);

@@ -18,7 +18,7 @@
  * subscriber is disconnected, as Redis does.
  */
 import type { Socket } from 'node:net';
-import type { ReplyWriter } from '../../protocol/reply-writer.js';
+import { digitCount, type ReplyWriter } from '../../protocol/reply-writer.js';
 import type { Client } from '../client.js';
 import { globMatch } from '../glob.js';
 
@@ -105,19 +105,10 @@ const MESSAGE = Buffer.from('$7\r\nmessage\r\n', 'latin1');
 const PMESSAGE = Buffer.from('$8\r\npmessage\r\n', 'latin1');
 const SMESSAGE = Buffer.from('$8\r\nsmessage\r\n', 'latin1');
 
-function digits(n: number): number {
-  let d = 1;
-  while (n >= 10) {
-    n = Math.floor(n / 10);
-    d++;
-  }
-  return d;
-}
-
 /** Writes `$<len>\r\n<bytes>\r\n` at `p`. @returns the position after it */
 function putBulk(out: Buffer, p: number, src: Uint8Array, off: number, len: number): number {
   out[p++] = 0x24;
-  const d = digits(len);
+  const d = digitCount(len);
   for (let i = d - 1, n = len; i >= 0; i--, n = Math.floor(n / 10)) out[p + i] = 0x30 + (n % 10);
   p += d;
   out[p++] = 0x0d;
@@ -132,7 +123,7 @@ function putBulk(out: Buffer, p: number, src: Uint8Array, off: number, len: numb
 
 /** Bytes of a RESP2 message frame: `*3` type channel message, or `*4` pmessage pattern channel message. */
 function frameSize(type: Buffer, pat: Buffer | null, chLen: number, msgLen: number): number {
-  const bulkSize = (l: number): number => 1 + digits(l) + 2 + l + 2;
+  const bulkSize = (l: number): number => 1 + digitCount(l) + 2 + l + 2;
   return 4 + type.length + (pat !== null ? bulkSize(pat.length) : 0) + bulkSize(chLen) + bulkSize(msgLen);
 }
 
