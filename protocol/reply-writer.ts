@@ -83,7 +83,7 @@ const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
 /** Number of decimal digits of a non-negative safe integer. */
-function digitCount(n: number): number {
+export function digitCount(n: number): number {
   let d = 1;
   while (n >= 10) {
     // Dividing keeps the comparison exact for every safe integer.

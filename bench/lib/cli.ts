@@ -94,3 +94,12 @@ export function invocation(): string {
 export function progress(msg: string): void {
   process.stderr.write(`[bench] ${msg}\n`);
 }
+
+/** Runs a benchmark's `main` when its file is the entry point; an error prints its stack and exits with 1. */
+export function runMain(metaUrl: string, main: () => Promise<void>): void {
+  if (!isMain(metaUrl)) return;
+  main().catch((e: unknown) => {
+    process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
+    process.exit(1);
+  });
+}

@@ -17,6 +17,14 @@ function pingCommand(ctx: CommandContext): void {
     ctx.reply.error(`ERR wrong number of arguments for 'ping' command`);
     return;
   }
+  // Pub/sub: in RESP2 subscribed mode PING answers ["pong", message or ""] (Redis pingCommand).
+  if (ctx.client.pubsub !== null && ctx.client.proto === 2) {
+    ctx.reply.arrayLen(2);
+    ctx.reply.bulkString('pong');
+    if (a.argc === 1) ctx.reply.bulkString('');
+    else ctx.reply.bulk(a.buf, a.argOff[1], a.argLen[1]);
+    return;
+  }
   if (a.argc === 1) ctx.reply.simple('PONG');
   else ctx.reply.bulk(a.buf, a.argOff[1], a.argLen[1]);
 }
@@ -171,7 +179,7 @@ function helloCommand(ctx: CommandContext): void {
  * else N.
  */
 function clientFlags(c: Client): string {
-  let f = '';
+  let f = c.pubsub !== null ? 'P' : ''; // pub/sub mode
   if (c.multi !== null || c.execCount >= 0) f += 'x';
   if (c.blocked) f += 'b';
   if (c.watchDirty) f += 'd';
@@ -192,7 +200,7 @@ export function clientInfoLine(ctx: CommandContext, c: Client): string {
   const events = c.unsentBytes() > 0 ? 'rw' : 'r';
   return (
     `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=${c.fd} name=${c.name} age=${Math.floor((now - c.createdAt) / 1000)}` +
-    ` idle=${Math.floor((now - c.lastInteraction) / 1000)} flags=${clientFlags(c)} db=0 sub=0 psub=0 ssub=0 multi=${c.multi !== null ? c.multi.length : c.execCount} qbuf=${qbuf}` +
+    ` idle=${Math.floor((now - c.lastInteraction) / 1000)} flags=${clientFlags(c)} db=0 sub=${c.pubsub?.channels.size ?? 0} psub=${c.pubsub?.patterns.size ?? 0} ssub=${c.pubsub?.shard.size ?? 0} multi=${c.multi !== null ? c.multi.length : c.execCount} qbuf=${qbuf}` +
     ` qbuf-free=0 argv-mem=0 multi-mem=0 rbs=${qbuf} rbp=${qbuf} obl=0 oll=0 omem=${omem} tot-mem=${qbuf + omem}` +
     ` events=${events} cmd=${c.lastCmd} user=default redir=-1 resp=${c.proto} lib-name=${c.libName} lib-ver=${c.libVer}`
   );
@@ -232,11 +240,16 @@ function clientSetinfo(ctx: CommandContext): void {
   ctx.reply.ok();
 }
 
-/** Redis's client type names (getClientTypeByName); every tierkv client is "normal". */
-function clientTypeIsNormal(name: string): boolean | null {
+/** Redis's client type names (getClientTypeByName): 'normal', 'pubsub', 'other' (replica, master), null if unknown. */
+function clientType(name: string): string | null {
   const t = name.toLowerCase();
-  if (t === 'normal') return true;
-  return t === 'slave' || t === 'replica' || t === 'pubsub' || t === 'master' ? false : null;
+  if (t === 'normal' || t === 'pubsub') return t;
+  return t === 'slave' || t === 'replica' || t === 'master' ? 'other' : null;
+}
+
+/** The type of a client (Redis getClientType): pubsub while it has subscriptions, else normal. */
+function typeOf(c: Client): string {
+  return c.pubsub !== null ? 'pubsub' : 'normal';
 }
 
 /** CLIENT LIST [TYPE t] | [ID id ...], as Redis 7.0: TYPE only as the sole option, IDs listed in argument order. */
@@ -245,12 +258,12 @@ function clientList(ctx: CommandContext): void {
   const clients = ctx.server.clients;
   let out = '';
   if (a.argc === 4 && argIs(a, 2, 'type')) {
-    const normal = clientTypeIsNormal(argLatin1(a, 3));
-    if (normal === null) {
+    const type = clientType(argLatin1(a, 3));
+    if (type === null) {
       ctx.reply.errorLatin1(`ERR Unknown client type '${argCStr(a, 3)}'`);
       return;
     }
-    if (normal) for (const c of clients.values()) out += clientInfoLine(ctx, c) + '\n';
+    for (const c of clients.values()) if (typeOf(c) === type) out += clientInfoLine(ctx, c) + '\n';
   } else if (a.argc > 3 && argIs(a, 2, 'id')) {
     for (let j = 3; j < a.argc; j++) {
       if (!argLL(a, j)) {
@@ -284,7 +297,7 @@ function clientKill(ctx: CommandContext): void {
   let id = 0;
   let addr: string | null = null;
   let laddr: string | null = null;
-  let typeNormal = true;
+  let type: string | null = null;
   let skipMe = true;
   const oldStyle = a.argc === 3;
   if (oldStyle) {
@@ -302,12 +315,11 @@ function clientKill(ctx: CommandContext): void {
         }
         id = LL.big !== null ? Number.MAX_SAFE_INTEGER + 1 : LL.value;
       } else if (more && argIs(a, j, 'type')) {
-        const normal = clientTypeIsNormal(argLatin1(a, v));
-        if (normal === null) {
+        type = clientType(argLatin1(a, v));
+        if (type === null) {
           ctx.reply.errorLatin1(`ERR Unknown client type '${argCStr(a, v)}'`);
           return;
         }
-        typeNormal = normal;
       } else if (more && argIs(a, j, 'addr')) addr = argCStr(a, v);
       else if (more && argIs(a, j, 'laddr')) laddr = argCStr(a, v);
       else if (more && argIs(a, j, 'user')) {
@@ -330,8 +342,9 @@ function clientKill(ctx: CommandContext): void {
     }
   }
   let killed = 0;
-  if (typeNormal) {
+  if (type !== 'other') {
     for (const c of [...srv.clients.values()]) {
+      if (type !== null && typeOf(c) !== type) continue;
       if (addr !== null && c.addr !== addr) continue;
       if (laddr !== null && c.laddr !== laddr) continue;
       if (id !== 0 && c.id !== id) continue;

@@ -15,6 +15,7 @@ import type { Client } from '../core/client.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
 import type { MigrationManager } from '../memory/migrate-prepare.js';
 import type { Transactions } from '../multi/multi.js';
+import type { PubSub } from '../pubsub/pubsub.js';
 import type { Command, CommandRegistry } from './types.js';
 
 /** What command handlers may ask of the server. */
@@ -28,6 +29,8 @@ export interface CommandServices {
   readonly multi: Transactions;
   /** MIGRATE_PREPARE and migration mode (memory/migrate-prepare.ts). */
   readonly migration: MigrationManager;
+  /** Pub/sub channels, patterns and fan-out (pubsub/pubsub.ts). */
+  readonly pubsub: PubSub;
   /** The figures MEMORY STATS reads. */
   readonly stats: { readonly usedMemoryPeak: number };
   readonly log: Logger;

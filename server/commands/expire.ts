@@ -8,6 +8,8 @@ import { argCStr, argIs, argLL, LL } from './args.js';
 import type { CommandContext } from './context.js';
 import { ERR, errInvalidExpire } from './reply-helpers.js';
 import { keySpec, type CommandSpec } from './types.js';
+import { notifyArg } from '../pubsub/notify.js';
+import { NOTIFY_GENERIC } from '../pubsub/notify-flags.js';
 
 const E_NX = 1;
 const E_XX = 2;
@@ -77,8 +79,10 @@ function expireGeneric(ctx: CommandContext, relative: boolean, seconds: boolean)
   if (whenMs <= ks.now) {
     // Redis deletes a key whose new expire time has already passed (checkAlreadyExpired).
     ks.removeCurrent();
+    notifyArg(ctx, NOTIFY_GENERIC, 'del', 1); // keyspace event
   } else {
     ks.setExpire(whenMs);
+    notifyArg(ctx, NOTIFY_GENERIC, 'expire', 1); // keyspace event
   }
   ctx.reply.integer(1);
 }
@@ -112,6 +116,7 @@ function persistCommand(ctx: CommandContext): void {
     return;
   }
   ks.setExpire(0);
+  notifyArg(ctx, NOTIFY_GENERIC, 'persist', 1); // keyspace event
   ctx.reply.integer(1);
 }
 

@@ -7,6 +7,7 @@ import { connectionCommands } from './connection.js';
 import { expireCommands } from './expire.js';
 import { keyCommands } from './keys.js';
 import { migrateCommands } from './migrate.js';
+import { pubsubCommands } from './pubsub.js';
 import { serverCommands } from './server-cmds.js';
 import { stringCommands } from './strings.js';
 import { transactionCommands } from './transactions.js';
@@ -23,4 +24,5 @@ export const allCommands: CommandSpec[] = [
   ...commandCommands,
   ...migrateCommands,
   ...transactionCommands,
+  ...pubsubCommands,
 ];

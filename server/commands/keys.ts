@@ -10,11 +10,18 @@ import { argIs, argLL, LL } from './args.js';
 import type { CommandContext } from './context.js';
 import { currentEncoding, ERR } from './reply-helpers.js';
 import { keySpec, type CommandSpec } from './types.js';
+import { notifyArg } from '../pubsub/notify.js';
+import { NOTIFY_GENERIC } from '../pubsub/notify-flags.js';
 
 function delCommand(ctx: CommandContext): void {
   const a = ctx.argv;
   let n = 0;
-  for (let j = 1; j < a.argc; j++) if (ctx.ks.delete(a.buf, a.argOff[j], a.argLen[j])) n++;
+  for (let j = 1; j < a.argc; j++) {
+    if (ctx.ks.delete(a.buf, a.argOff[j], a.argLen[j])) {
+      n++;
+      notifyArg(ctx, NOTIFY_GENERIC, 'del', j); // keyspace event
+    }
+  }
   ctx.reply.integer(n);
 }
 
@@ -220,6 +227,8 @@ function renameGeneric(ctx: CommandContext, nx: boolean): void {
   ks.copyCounterFrom(srcExt, srcOff);
   ks.find(sb, so, sl);
   ks.removeCurrent();
+  notifyArg(ctx, NOTIFY_GENERIC, 'rename_from', 1); // keyspace events
+  notifyArg(ctx, NOTIFY_GENERIC, 'rename_to', 2);
   if (nx) ctx.reply.integer(1);
   else ctx.reply.ok();
 }

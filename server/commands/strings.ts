@@ -9,6 +9,8 @@ import { incrByFloat, LD_ZERO, parseLongDouble } from './long-double.js';
 import { ERR, errInvalidExpire, replyCurrentValue } from './reply-helpers.js';
 import { keySpec, type CommandSpec } from './types.js';
 import { F_NOINT, F_RAW, KEEP_TTL, NO_TTL } from '../keyspace/keyspace.js';
+import { notifyArg } from '../pubsub/notify.js';
+import { NOTIFY_GENERIC, NOTIFY_STRING } from '../pubsub/notify-flags.js';
 
 // SET/GETEX option flags (Redis OBJ_SET_* / OBJ_* flags).
 const O_NX = 1;
@@ -114,6 +116,8 @@ function setGeneric(ctx: CommandContext, flags: number, keyIdx: number, valIdx: 
     return;
   }
   ks.store(a.buf, a.argOff[valIdx], a.argLen[valIdx], (flags & O_KEEPTTL) !== 0 ? KEEP_TTL : expireAt);
+  notifyArg(ctx, NOTIFY_STRING, 'set', keyIdx); // keyspace events
+  if (expireAt > 0 && (flags & O_KEEPTTL) === 0) notifyArg(ctx, NOTIFY_GENERIC, 'expire', keyIdx);
   if ((flags & O_GET) === 0) {
     if (okReply === 1) ctx.reply.integer(1);
     else ctx.reply.ok();
@@ -166,6 +170,7 @@ function getdelCommand(ctx: CommandContext): void {
   }
   replyCurrentValue(ctx);
   ks.removeCurrent();
+  notifyArg(ctx, NOTIFY_GENERIC, 'del', 1); // keyspace event
 }
 
 function getexCommand(ctx: CommandContext): void {
@@ -188,8 +193,11 @@ function getexCommand(ctx: CommandContext): void {
   if ((flags & O_ANY_EXPIRE) !== 0) {
     if (expireAt <= ks.now) ks.removeCurrent();
     else ks.setExpire(expireAt);
+    notifyArg(ctx, NOTIFY_GENERIC, expireAt <= ks.now ? 'del' : 'expire', 1); // keyspace event
   } else if ((flags & O_PERSIST) !== 0) {
+    const had = ks.hasTtl();
     ks.setExpire(0);
+    if (had) notifyArg(ctx, NOTIFY_GENERIC, 'persist', 1); // keyspace event
   }
 }
 
@@ -221,6 +229,7 @@ function msetGeneric(ctx: CommandContext, nx: boolean): void {
   for (let j = 1; j < a.argc; j += 2) {
     ks.lookupWrite(a.buf, a.argOff[j], a.argLen[j]);
     ks.store(a.buf, a.argOff[j + 1], a.argLen[j + 1], NO_TTL);
+    notifyArg(ctx, NOTIFY_STRING, 'set', j); // keyspace event
   }
   if (nx) ctx.reply.integer(1);
   else ctx.reply.ok();
@@ -261,11 +270,13 @@ function incrDecr(ctx: CommandContext, incr: number, incrBig: bigint | null): vo
     result = Number(r);
     if (!Number.isSafeInteger(result)) {
       ks.store(numBuf, 0, len, KEEP_TTL);
+      notifyArg(ctx, NOTIFY_STRING, 'incrby', 1); // keyspace event
       ctx.reply.bigInteger(r);
       return;
     }
   }
   ks.store(numBuf, 0, len, KEEP_TTL);
+  notifyArg(ctx, NOTIFY_STRING, 'incrby', 1); // keyspace event
   ctx.reply.integer(result);
 }
 
@@ -332,6 +343,7 @@ function incrbyfloatCommand(ctx: CommandContext): void {
   const src = Buffer.from(text, 'latin1');
   const voff = ks.storeAlloc(src.length, KEEP_TTL, F_NOINT);
   ks.ext.u8.set(src, voff);
+  notifyArg(ctx, NOTIFY_STRING, 'incrbyfloat', 1); // keyspace event
   ctx.reply.bulk(src, 0, src.length);
 }
 
@@ -341,6 +353,7 @@ function appendCommand(ctx: CommandContext): void {
   const add = a.argLen[2];
   if (!ks.lookupWrite(a.buf, a.argOff[1], a.argLen[1])) {
     ks.store(a.buf, a.argOff[2], add, NO_TTL);
+    notifyArg(ctx, NOTIFY_STRING, 'append', 1); // keyspace event
     ctx.reply.integer(add);
     return;
   }
@@ -352,6 +365,7 @@ function appendCommand(ctx: CommandContext): void {
   }
   const voff = ks.resizeValue(total);
   ks.ext.u8.set(a.buf.subarray(a.argOff[2], a.argOff[2] + add), voff + oldLen);
+  notifyArg(ctx, NOTIFY_STRING, 'append', 1); // keyspace event
   ctx.reply.integer(total);
 }
 
@@ -424,6 +438,7 @@ function setrangeCommand(ctx: CommandContext): void {
     const u8 = ks.ext.u8;
     u8.fill(0, voff, voff + offset);
     u8.set(a.buf.subarray(vo, vo + vl), voff + offset);
+    notifyArg(ctx, NOTIFY_STRING, 'setrange', 1); // keyspace event
     ctx.reply.integer(offset + vl);
     return;
   }
@@ -441,6 +456,7 @@ function setrangeCommand(ctx: CommandContext): void {
   const u8 = ks.ext.u8;
   if (offset > oldLen) u8.fill(0, voff + oldLen, voff + offset);
   u8.set(a.buf.subarray(vo, vo + vl), voff + offset);
+  notifyArg(ctx, NOTIFY_STRING, 'setrange', 1); // keyspace event
   ctx.reply.integer(newLen);
 }
 

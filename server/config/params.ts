@@ -463,6 +463,20 @@ export function keyspaceEventsToString(flags: number): string {
   return out;
 }
 
+/** `notify-keyspace-events`: the class letters, kept as Redis keeps them, as flags (the Config field is the flags). */
+function notifyKeyspaceEventsParam(o: Common & { noop?: false }): ParamDef<number, number, 'notifyKeyspaceEvents'> {
+  return {
+    ...base('notify-keyspace-events', o, 'special', ''),
+    parse: (args) =>
+      single(args, (s) => {
+        const f = keyspaceEventsToFlags(s);
+        return f < 0 ? fail("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.") : ok(f);
+      }),
+    format: keyspaceEventsToString,
+    fast: (v) => v,
+  };
+}
+
 type ObufLimits = readonly (readonly [bigint, bigint, bigint])[]; // normal, replica, pubsub: hard, soft, seconds
 const OBUF_CLASSES = ['normal', 'slave', 'pubsub'] as const;
 
@@ -495,8 +509,8 @@ function clientOutputBufferLimitParam(o: Common & { noop?: false }): ParamDef<Ob
       return ok(next);
     },
     format,
-    // The Config field: the normal class's [hard bytes, soft bytes, soft seconds] (the only class tierkv has).
-    fast: (v) => v[0]!.map(Number),
+    // The Config field: [hard bytes, soft bytes, soft seconds] of normal, replica, pubsub (indexes 0, 3, 6).
+    fast: (v) => v.flatMap((l) => l.map(Number)),
   };
 }
 
@@ -954,22 +968,14 @@ const DECLS = [
   intParam('repl-ping-replica-period', { aliases: ['repl-ping-slave-period'], default: 10n, min: 1n, max: INT_MAX, noop: true, doc: 'replica ping period, seconds' }),
   intParam('min-replicas-to-write', { aliases: ['min-slaves-to-write'], default: 0n, min: 0n, max: INT_MAX, noop: true, doc: 'replicas needed to accept writes' }),
   intParam('min-replicas-max-lag', { aliases: ['min-slaves-max-lag'], default: 10n, min: 0n, max: INT_MAX, noop: true, doc: 'lag allowed for those replicas, seconds' }),
-  clientOutputBufferLimitParam({ doc: 'output buffer limits "class hard soft seconds ...": a normal client past hard, or past soft for longer than seconds, is disconnected (replica, pubsub: accepted)' }),
+  clientOutputBufferLimitParam({ doc: 'output buffer limits "class hard soft seconds ...": a normal (or, with subscriptions, pubsub) client past hard, or past soft for longer than seconds, is disconnected (replica: accepted)' }),
   memParam('maxmemory-clients', { default: 0n, min: -100n, max: LONG_MAX, percent: true, noop: true, doc: 'memory limit of all clients, bytes or percent of maxmemory' }),
   intParam('maxmemory-eviction-tenacity', { default: 10n, min: 0n, max: 100n, noop: true, doc: 'eviction effort per command, 0..100' }),
   intParam('slowlog-log-slower-than', { default: 10000n, min: -1n, max: LLONG_MAX, noop: true, doc: 'slow log threshold, microseconds (-1: off)' }),
   intParam('slowlog-max-len', { default: 128n, min: 0n, max: LONG_MAX, noop: true, doc: 'slow log length' }),
   intParam('latency-monitor-threshold', { default: 0n, min: 0n, max: LLONG_MAX, noop: true, doc: 'latency monitor threshold, ms (0: off)' }),
   boolParam('latency-tracking', { default: true, noop: true, doc: 'per-command latency tracking' }),
-  {
-    ...stringParam('notify-keyspace-events', { default: '', noop: true, doc: 'keyspace notification classes (letters of Ag$lshzxeKEtmdn)' }),
-    type: 'special' as const,
-    parse: (args: readonly string[]) =>
-      single(args, (s) => {
-        const f = keyspaceEventsToFlags(s);
-        return f < 0 ? fail("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.") : ok(keyspaceEventsToString(f));
-      }),
-  },
+  notifyKeyspaceEventsParam({ doc: 'keyspace notification classes (letters of Ag$lshzxeKEtmdn; server/pubsub/notify.ts)' }),
   intParam('busy-reply-threshold', { aliases: ['lua-time-limit'], default: 5000n, min: 0n, max: LONG_MAX, noop: true, doc: 'script time before BUSY replies, ms' }),
   intParam('tracking-table-max-keys', { default: 1000000n, min: 0n, max: LONG_MAX, noop: true, doc: 'client-side caching table size' }),
   intParam('acllog-max-len', { default: 128n, min: 0n, max: LONG_MAX, noop: true, doc: 'ACL LOG length' }),

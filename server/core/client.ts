@@ -6,6 +6,7 @@ import type { Socket } from 'node:net';
 import { RequestParser, type ParserLimits } from '../../protocol/request-parser.js';
 import type { Argv } from '../../protocol/argv.js';
 import { noteReleased } from '../memory/gc.js';
+import type { ClientPubSub } from '../pubsub/pubsub.js';
 
 /** Session state of one connection. */
 export class Client {
@@ -46,6 +47,8 @@ export class Client {
   watched: Map<string, boolean> | null = null;
   /** A WATCHed key changed: EXEC must answer a null array. */
   watchDirty = false;
+  /** Pub/sub subscriptions (server/pubsub/pubsub.ts), or null when subscribed to nothing (not in pub/sub mode). */
+  pubsub: ClientPubSub | null = null;
   /** Reads paused because the client does not read its replies fast enough. */
   paused = false;
   /** CLIENT NO-EVICT on (CLIENT LIST flag `e`) and CLIENT NO-TOUCH on (flag `T`); accepted, no other effect. */

@@ -29,6 +29,8 @@ import type { Logger } from './log.js';
 import { recordLatency } from '../observe/latency.js';
 import { buildInfo, selectSections } from '../observe/info.js';
 import { CLIENT_PEAK_SLOTS, ServerStats } from './stats.js';
+import { PubSub, SUBSCRIBED_MODE_COMMANDS, subscribedModeError } from '../pubsub/pubsub.js';
+import { KeyspaceEvents } from '../pubsub/notify.js';
 
 
 /** Released extent bytes after which the cron forces a garbage collection. */
@@ -50,6 +52,8 @@ export class ServerCore implements CommandServices {
   readonly ctx: CommandContext;
   readonly stats = new ServerStats();
   readonly clients = new Map<number, Client>();
+  /** Pub/sub channels, patterns and fan-out (pubsub/pubsub.ts). */
+  readonly pubsub = new PubSub(this);
   /** Server start, ms since the epoch. */
   readonly startTime = Date.now();
   /** 40 hex characters, new on each start (INFO run_id). */
@@ -102,6 +106,7 @@ export class ServerCore implements CommandServices {
       if (this.tiers.pending()) this.tiers.slice();
       return null;
     });
+    ks.events = new KeyspaceEvents(this.pubsub, config); // keyspace notifications (pubsub/notify.ts)
     this.table = new CommandTable(allCommands);
     this.ctx = new CommandContext(this.writer, this.ks, this);
     this.stats.usedMemoryStartup = this.ks.usedMemory();
@@ -189,6 +194,11 @@ export class ServerCore implements CommandServices {
         this.rejectCommand(c, cmd, ERR.oom);
         return;
       }
+    }
+    // Pub/sub: a RESP2 client with subscriptions may only run (P|S)(UN)SUBSCRIBE, PING, QUIT, RESET (Redis 7.0).
+    if (c.pubsub !== null && c.proto === 2 && (cmd.parent !== null || !SUBSCRIBED_MODE_COMMANDS.has(cmd.name))) {
+      this.rejectCommand(c, cmd, subscribedModeError(cmd.fullName));
+      return;
     }
     if (c.multi !== null && !MULTI_CONTROL.has(cmd.name)) {
       this.multi.queue(c, argv, cmd.denyOom);

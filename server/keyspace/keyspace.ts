@@ -47,6 +47,7 @@ import { bytesEqual, copyBytes } from './bytes.js';
 import { murmur3, randomSeed } from './hash.js';
 import { HASH_MASK, HashIndex, NOT_FOUND, TTL_BIT, type KeyMatcher } from './hash-index.js';
 import { LFU_INIT_VAL, lfuIncrement } from './lfu.js';
+import { NO_KEY_EVENTS, NOTIFY_EXPIRED, NOTIFY_KEY_MISS, NOTIFY_NEW, type KeyEventSink } from '../pubsub/notify-flags.js';
 
 // What command handlers need of the allocator, so that they import the keyspace only: item flags they pass to
 // `storeAlloc` or read with `flags()`, and the tier ids of `ext.tier`.
@@ -263,6 +264,7 @@ export class Keyspace implements KeyMatcher {
    */
   lookupRead(b: Uint8Array, o: number, l: number, noTouch = false): boolean {
     if (!this.lookup(b, o, l)) {
+      if ((this.events.flags & NOTIFY_KEY_MISS) !== 0) this.events.emit(NOTIFY_KEY_MISS, 'keymiss', b, o, l);
       this.stats.misses++;
       return false;
     }
@@ -284,6 +286,7 @@ export class Keyspace implements KeyMatcher {
 
   /** Deletes the current (expired) item, counting it in expired_keys. */
   expireCurrent(): void {
+    if ((this.events.flags & NOTIFY_EXPIRED) !== 0) this.events.emit(NOTIFY_EXPIRED, 'expired', this.ext.u8, this.keyOff(), this.keyLen());
     this.removeCurrent();
     this.stats.expired++;
   }
@@ -403,6 +406,7 @@ export class Keyspace implements KeyMatcher {
     copyBytes(this.kb, this.ko, next.u8, ko, kl);
     this.index.insert(this.h, addr, hasTtl);
     this.keys++;
+    if ((this.events.flags & NOTIFY_NEW) !== 0) this.events.emit(NOTIFY_NEW, 'new', this.kb, this.ko, this.kl);
     if (hasTtl) {
       this.expires++;
       this.pageTtl[addr >>> CHUNK_BITS]++;
@@ -559,6 +563,8 @@ export class Keyspace implements KeyMatcher {
    * tiers and slab pages are not writes.
    */
   onWrite: ((b: Uint8Array, o: number, l: number) => void) | null = null;
+  /** Keyspace notifications (server/pubsub/notify.ts): new keys, expiries, read misses; flags 0 when off. */
+  events: KeyEventSink = NO_KEY_EVENTS;
 
   /** Deletes the current item (requires a valid `slot`). */
   removeCurrent(): void {

@@ -11,6 +11,7 @@
 import { TIER_COLD, TIER_HOT } from '../../allocator/arena.js';
 import { NOT_FOUND, TTL_BIT } from '../keyspace/hash-index.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
+import { NOTIFY_EVICTED } from '../pubsub/notify-flags.js';
 
 /** Time budget of one eviction run, ms. */
 const EVICTION_BUDGET_MS = 0.5;
@@ -107,6 +108,7 @@ function evictOne(ks: Keyspace, volatile: boolean, kind: string, samples: number
  * Used by sampling eviction here and by the page mover (page-mover.ts).
  */
 export function evictCurrent(ks: Keyspace): void {
+  if ((ks.events.flags & NOTIFY_EVICTED) !== 0) ks.events.emit(NOTIFY_EVICTED, 'evicted', ks.ext.u8, ks.keyOff(), ks.keyLen());
   ks.removeCurrent();
   ks.stats.evicted++;
 }

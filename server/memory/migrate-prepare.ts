@@ -151,6 +151,7 @@ export class MigrationManager {
     let trimmed: number;
     try {
       dropped = ks.dropTier(TIER_COLD);
+      if (ks.events.flags !== 0) ks.events.migratePrepared(dropped.keys); // keyspace notifications: one event, O(1)
       trimmed = arena.trimEmptyExtents(0);
     } finally {
       arena.zeroSink = null;

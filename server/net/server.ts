@@ -25,6 +25,7 @@ import { ServerCore } from '../core/server-core.js';
 import { HttpFront } from './http/server.js';
 import { noteReleased } from '../memory/gc.js';
 import { HTTP_PORT_AUTO, HTTP_PORT_AUTO_OFFSET } from '../config/params.js';
+import { outputLimitReached } from '../pubsub/pubsub.js';
 
 /** Stop serving (and reading from) a client whose unsent output reaches this many bytes. */
 export const OUTPUT_HIGH_WATER = 64 * 1024 * 1024;
@@ -204,6 +205,7 @@ export class TierkvServer {
       // Give back a half-received big argument at once (the parser reports its buffer to gc.ts).
       c.parser.reset();
       core.multi.unwatchAll(c);
+      core.pubsub.removeClient(c); // pub/sub: leave every channel and pattern
       core.clients.delete(c.id);
     });
     sock.on('error', () => {
@@ -235,6 +237,7 @@ export class TierkvServer {
     const w = core.writer;
     w.proto = c.proto;
     w.begin();
+    core.pubsub.batchClient = c; // pub/sub messages for `c` go into this batch (pubsub/pubsub.ts)
     if (first !== null) first(w);
     const sock = c.socket as net.Socket;
     let full = false;
@@ -259,10 +262,12 @@ export class TierkvServer {
       if (c.closeAfterReply) break;
       if (this.overOutputLimit(c, w.memorySize())) {
         w.begin(); // the client is gone: drop its replies (and unpin what they referenced)
+        core.pubsub.batchClient = null;
         return;
       }
     }
     const n = w.flushTo(sock, c);
+    core.pubsub.batchClient = null;
     c.unsentAfterFlush = sock.writableLength;
     if (n > 0) {
       st.totalNetOutputBytes += n;
@@ -299,6 +304,7 @@ export class TierkvServer {
     c.closing = true;
     sock.pause();
     sock.removeAllListeners('data');
+    this.core.pubsub.removeClient(c);
     this.core.clients.delete(c.id);
     const timer = setTimeout(() => sock.destroy(), CLOSE_AFTER_REPLY_TIMEOUT_MS);
     timer.unref();
@@ -318,20 +324,9 @@ export class TierkvServer {
    * @returns true when the client was disconnected
    */
   private overOutputLimit(c: Client, inBatch: number): boolean {
-    const limits = this.config.clientOutputBufferLimit;
-    const hard = limits[0]!;
-    const soft = limits[1]!;
-    if (hard === 0 && soft === 0) return false;
+    // The class is the client's: pubsub while it has subscriptions, else normal (pubsub/pubsub.ts).
     const used = c.outputMemory() + inBatch;
-    let over = hard > 0 && used >= hard;
-    if (!over && soft > 0 && used >= soft) {
-      const now = Date.now();
-      if (c.softLimitSince === 0) c.softLimitSince = now;
-      else over = Math.floor((now - c.softLimitSince) / 1000) > limits[2]!;
-    } else if (!over) {
-      c.softLimitSince = 0;
-    }
-    if (!over) return false;
+    if (!outputLimitReached(c, used, this.config.clientOutputBufferLimit)) return false;
     this.log.warn({ client: c.addr, pendingBytes: used }, 'closing client for overcoming of output buffer limits');
     this.destroyClient(c);
     return true;
@@ -339,6 +334,7 @@ export class TierkvServer {
 
   private destroyClient(c: Client): void {
     c.closing = true;
+    this.core.pubsub.removeClient(c);
     c.socket?.destroy();
     this.core.clients.delete(c.id);
   }

@@ -19,6 +19,7 @@ import type { Keyspace } from '../keyspace/keyspace.js';
 import type { MigrationManager } from '../memory/migrate-prepare.js';
 import type { PageMover } from '../memory/page-mover.js';
 import type { TierManager } from '../memory/tiers.js';
+import type { PubSub } from '../pubsub/pubsub.js';
 import { REDIS_COMPAT_VERSION, tierkvVersion } from '../config/version.js';
 
 /** Every section in Redis's output order (src/server.c genRedisInfoString), then tierkv's own. */
@@ -43,6 +44,8 @@ export interface InfoSource {
   readonly pageMover: PageMover;
   readonly migration: MigrationManager;
   readonly table: CommandRegistry;
+  /** Pub/sub registry (INFO stats pubsub_channels, pubsub_patterns, pubsubshard_channels). */
+  readonly pubsub: PubSub;
   /** Bytes of HTTP request bodies held right now (INFO mem_http_bodies). */
   readonly httpBodyBytes: number;
 }
@@ -341,9 +344,9 @@ const SECTION_BUILDERS: Record<string, (core: InfoSource) => string[]> = {
       'current_eviction_exceeded_time:0',
       `keyspace_hits:${ks.hits}`,
       `keyspace_misses:${ks.misses}`,
-      'pubsub_channels:0',
-      'pubsub_patterns:0',
-      'pubsubshard_channels:0',
+      `pubsub_channels:${core.pubsub.channels.size}`,
+      `pubsub_patterns:${core.pubsub.patterns.size}`,
+      `pubsubshard_channels:${core.pubsub.shardChannels.size}`,
       'latest_fork_usec:0',
       'total_forks:0',
       'migrate_cached_sockets:0',

@@ -6,7 +6,7 @@
  * sleep after it), a MIGRATE_PREPARE drop, a full SCAN iteration, an inline command or a malformed frame.
  *
  * Coverage: every command tierkv implements (strings, bitmaps and LCS, keys, expiry, OBJECT, connection and CLIENT, server, CONFIG,
- * MEMORY, COMMAND), with valid arguments most of the time and otherwise boundary and malformed ones: negative,
+ * MEMORY, COMMAND, Pub/Sub), with valid arguments most of the time and otherwise boundary and malformed ones: negative,
  * huge (beyond int32/int64/uint64), non-integer, empty, binary, any-case option flags, duplicated and conflicting
  * options, wrong arity, unknown commands and subcommands. String and expiry commands come partly from the
  * differential test's generator (test/integration/differential-gen.ts), whose value and TTL pools this reuses.
@@ -248,7 +248,59 @@ const bitmapStep: Gen = (g) => {
   ])());
 };
 
+/** Channels PUBLISH and PUBSUB name; the subscription steps subscribe to 'fz:sub' or the pattern 'fz:s*' only. */
+const CHANNELS: readonly string[] = ['fz:pub', 'fz:sub', 'other', '', '\x00\xff', 'x'.repeat(300), '__keyevent@0__:set'];
+
+/**
+ * Pub/Sub (commands/pubsub.ts): PUBLISH/SPUBLISH, PUBSUB subcommands with valid, missing and extra arguments, and a
+ * subscription step — SUBSCRIBE, PSUBSCRIBE or SSUBSCRIBE of one channel or pattern, a few commands in subscribed
+ * mode (refused in RESP2 but PING, run in RESP3), then the matching UNSUBSCRIBE of that one name, so that the main
+ * connection never holds two subscriptions (an argument-less UNSUBSCRIBE lists them in hash order in Redis). No
+ * message is ever published to a channel the connection listens to (a push would be an extra reply).
+ */
+const pubsubStep: Gen = (g) => {
+  const r = g.r;
+  const ch = (): Buffer => B(r.pick(CHANNELS.filter((c) => c !== 'fz:sub')));
+  const msg = (): Buffer => (r.chance(0.8) ? value(g.dctx) : B(r.pick(ODD_ARGS)));
+  return r.weighted<() => Step>([
+    [6, () => one([rcase(r, r.pick(['PUBLISH', 'SPUBLISH'])), ch(), msg(), ...(r.chance(0.1) ? [msg()] : [])])],
+    [2, () => one([rcase(r, r.pick(['PUBLISH', 'SPUBLISH'])), ...(r.chance(0.5) ? [ch()] : [])])],
+    [6, () => {
+      const sub = r.pick(['CHANNELS', 'NUMSUB', 'NUMPAT', 'SHARDCHANNELS', 'SHARDNUMSUB', 'HELP', 'FOO']);
+      const args: Buffer[] = [];
+      const n = r.int(0, sub === 'NUMSUB' || sub === 'SHARDNUMSUB' ? 4 : 2);
+      for (let i = 0; i < n; i++) args.push(sub.endsWith('CHANNELS') && i === 0 ? pattern(g) : B(r.pick(CHANNELS)));
+      return one([rcase(r, 'PUBSUB'), rcase(r, sub), ...args]);
+    }],
+    [1, () => one([rcase(r, 'PUBSUB')])],
+    [6, () => {
+      const [subCmd, unsubCmd, name] = r.pick([
+        ['SUBSCRIBE', 'UNSUBSCRIBE', 'fz:sub'],
+        ['PSUBSCRIBE', 'PUNSUBSCRIBE', 'fz:s*'],
+        ['SSUBSCRIBE', 'SUNSUBSCRIBE', 'fz:sub'],
+      ] as const);
+      const inside: Cmd[] = [];
+      const n = r.int(0, 3);
+      for (let i = 0; i < n; i++) {
+        inside.push(r.pick<() => Cmd>([
+          () => [rcase(r, 'PING')],
+          () => [rcase(r, 'PING'), msg()],
+          () => [rcase(r, 'GET'), key(g)],
+          () => [rcase(r, 'PUBLISH'), B(r.pick(['fz:pub', 'other'])), msg()],
+          () => [rcase(r, 'PUBSUB'), rcase(r, 'NUMSUB'), B('fz:sub')],
+          () => [rcase(r, 'PUBSUB'), rcase(r, 'NUMPAT')],
+          () => [rcase(r, subCmd), B(name)],
+          () => [rcase(r, r.pick(['UNSUBSCRIBE', 'PUNSUBSCRIBE', 'SUNSUBSCRIBE'])), B('fz:none')],
+        ])());
+      }
+      return { cmds: [[rcase(r, subCmd), B(name)], ...inside, [rcase(r, unsubCmd), B(name)]] };
+    }],
+    [1, () => one([rcase(r, r.pick(['UNSUBSCRIBE', 'PUNSUBSCRIBE', 'SUNSUBSCRIBE']))])],
+  ])();
+};
+
 const GENERATORS: readonly (readonly [number, string, Gen])[] = [
+  [4, 'pubsub', pubsubStep],
   // The differential test's string and expiry generator (with its own boundary values and wrong arities).
   [60, 'strings', (g) => {
     const c = generateCommand(g.dctx);
@@ -1049,7 +1101,7 @@ export function generate(seed: number, options: GenOptions = {}): Sequence {
     else {
       const [name, gen] = r.weighted(gens);
       step = gen(g);
-      if (name !== 'strings' && name !== 'short-expiry' && name !== 'fresh' && name !== 'transactions' && name !== 'large' && name !== 'clients' && step.cmds.length > 0 && step.raw === undefined && r.chance(0.06)) {
+      if (name !== 'strings' && name !== 'short-expiry' && name !== 'fresh' && name !== 'transactions' && name !== 'large' && name !== 'clients' && name !== 'pubsub' && step.cmds.length > 0 && step.raw === undefined && r.chance(0.06)) {
         const i = step.cmds.length - 1;
         step.cmds[i] = mutate(g, step.cmds[i]!);
       }
@@ -1063,7 +1115,7 @@ export function generate(seed: number, options: GenOptions = {}): Sequence {
 /** Upper-case name of a command (`GET`), or `CLIENT|LIST` for a container command with a subcommand. */
 export function commandName(cmd: Cmd): string {
   const name = (cmd[0] ?? Buffer.alloc(0)).toString('latin1').toUpperCase();
-  if (cmd.length >= 2 && ['CLIENT', 'CONFIG', 'MEMORY', 'OBJECT', 'COMMAND'].includes(name)) {
+  if (cmd.length >= 2 && ['CLIENT', 'CONFIG', 'MEMORY', 'OBJECT', 'COMMAND', 'PUBSUB'].includes(name)) {
     return `${name}|${cmd[1]!.toString('latin1').toUpperCase()}`;
   }
   return name;

@@ -497,6 +497,9 @@ async function runDrop(ctx: PairContext, A: Side, Bs: Side, index: number): Prom
     return null;
   } finally {
     await ca.command('CONFIG', 'SET', 'hot-ratio', ctx.hotRatio);
+    // Both control connections end on the same command: a CLIENT LIST of the main connection keeps the lines whose
+    // last command is CLIENT LIST (normalize.ts clientNorm), which the control's is on redis after a clients step.
+    await Promise.all([ca.command('PING'), cb.command('PING')]);
   }
 }
 
