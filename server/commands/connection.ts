@@ -397,6 +397,26 @@ const G = { group: 'connection' };
 const NOKEYS = { firstKey: 0, lastKey: 0, step: 0 };
 const CF = ['noscript', 'loading', 'stale'];
 
+/**
+ * RESET (Redis 7.0 resetCommand / clearClientConnectionState): the transaction is discarded and the WATCHes
+ * dropped, every channel, pattern and shard channel unsubscribed (no unsubscribe messages), RESP2 again, database
+ * 0, the name cleared, and the client is authenticated again only when no requirepass is set. Like Redis 7.0,
+ * CLIENT NO-EVICT is kept (7.0's clearClientConnectionState leaves that flag).
+ */
+function resetCommand(ctx: CommandContext): void {
+  const c = ctx.client;
+  const srv = ctx.server;
+  srv.multi.abort(c);
+  srv.pubsub.removeClient(c);
+  c.proto = 2;
+  ctx.reply.proto = 2;
+  c.name = '';
+  const needsAuth = srv.config.requirepass !== '';
+  c.parser.requireAuth = needsAuth;
+  c.setAuthenticated(!needsAuth);
+  ctx.reply.simple('RESET');
+}
+
 /** The connection commands of the table. */
 export const connectionCommands: CommandSpec[] = [
   { name: 'ping', arity: -1, flags: ['fast'], ...NOKEYS, ...G, acl: ['fast', 'connection'], since: '1.0.0',
@@ -423,6 +443,8 @@ export const connectionCommands: CommandSpec[] = [
     acl: ['fast', 'connection'], since: '1.0.0', summary: 'Authenticates the connection (user "default" and requirepass).',
     complexity: 'O(N) where N is the number of passwords defined for the user', handler: authCommand,
     arguments: [{ name: 'username', type: 'string', optional: true, since: '6.0.0' }, { name: 'password', type: 'string' }] },
+  { name: 'reset', arity: 1, flags: [...CF, 'fast', 'no_auth', 'allow_busy'], ...NOKEYS, ...G, acl: ['fast', 'connection'],
+    since: '6.2.0', summary: 'Reset the connection', complexity: 'O(1)', handler: resetCommand },
   { name: 'client', arity: -2, flags: [], ...NOKEYS, ...G, acl: ['slow'], since: '2.4.0',
     summary: 'A container for client connection commands.', complexity: 'Depends on subcommand.',
     subcommands: [

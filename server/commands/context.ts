@@ -16,6 +16,7 @@ import type { Keyspace } from '../keyspace/keyspace.js';
 import type { MigrationManager } from '../memory/migrate-prepare.js';
 import type { Transactions } from '../multi/multi.js';
 import type { PubSub } from '../pubsub/pubsub.js';
+import type { SlowLog } from '../core/slowlog.js';
 import type { Command, CommandRegistry } from './types.js';
 
 /** What command handlers may ask of the server. */
@@ -31,6 +32,10 @@ export interface CommandServices {
   readonly migration: MigrationManager;
   /** Pub/sub channels, patterns and fan-out (pubsub/pubsub.ts). */
   readonly pubsub: PubSub;
+  /** SLOWLOG's entries and threshold (core/slowlog.ts). */
+  readonly slowlog: SlowLog;
+  /** Server start, ms since the epoch (LASTSAVE: tierkv never saves). */
+  readonly startTime: number;
   /** The figures MEMORY STATS reads. */
   readonly stats: { readonly usedMemoryPeak: number };
   readonly log: Logger;

@@ -4,6 +4,7 @@
 import { bitmapCommands } from './bitmaps.js';
 import { commandCommands } from './command-cmd.js';
 import { connectionCommands } from './connection.js';
+import { diagnosticsCommands } from './diagnostics.js';
 import { expireCommands } from './expire.js';
 import { keyCommands } from './keys.js';
 import { migrateCommands } from './migrate.js';
@@ -25,4 +26,5 @@ export const allCommands: CommandSpec[] = [
   ...migrateCommands,
   ...transactionCommands,
   ...pubsubCommands,
+  ...diagnosticsCommands,
 ];

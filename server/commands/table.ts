@@ -40,6 +40,7 @@ function compile(spec: CommandSpec, parent: Command | null): Command {
     denyOom: spec.flags.includes('denyoom'),
     noAuth: spec.flags.includes('no_auth'),
     isAdmin: spec.flags.includes('admin'),
+    skipSlowlog: spec.flags.includes('skip_slowlog'),
     calls: 0,
     usec: 0,
     rejectedCalls: 0,

@@ -99,6 +99,8 @@ export interface Command extends CommandSpec {
   denyOom: boolean;
   noAuth: boolean;
   isAdmin: boolean;
+  /** Never logged by SLOWLOG (Redis CMD_SKIP_SLOWLOG: EXEC, whose commands are logged one by one). */
+  skipSlowlog: boolean;
   /** Statistics for INFO commandstats: calls, total µs, rejected and failed calls. */
   calls: number;
   usec: number;

@@ -31,6 +31,7 @@ import { buildInfo, selectSections } from '../observe/info.js';
 import { CLIENT_PEAK_SLOTS, ServerStats } from './stats.js';
 import { PubSub, SUBSCRIBED_MODE_COMMANDS, subscribedModeError } from '../pubsub/pubsub.js';
 import { KeyspaceEvents } from '../pubsub/notify.js';
+import { SlowLog } from './slowlog.js';
 
 
 /** Released extent bytes after which the cron forces a garbage collection. */
@@ -56,6 +57,8 @@ export class ServerCore implements CommandServices {
   readonly pubsub = new PubSub(this);
   /** Server start, ms since the epoch. */
   readonly startTime = Date.now();
+  /** SLOWLOG (slowlog.ts). */
+  readonly slowlog: SlowLog;
   /** 40 hex characters, new on each start (INFO run_id). */
   readonly runId: string;
   private nextClientId = 1;
@@ -108,6 +111,7 @@ export class ServerCore implements CommandServices {
     });
     ks.events = new KeyspaceEvents(this.pubsub, config); // keyspace notifications (pubsub/notify.ts)
     this.table = new CommandTable(allCommands);
+    this.slowlog = new SlowLog(config);
     this.ctx = new CommandContext(this.writer, this.ks, this);
     this.stats.usedMemoryStartup = this.ks.usedMemory();
     this.runId = Array.from({ length: 40 }, () => '0123456789abcdef'[(Math.random() * 16) | 0]).join('');
@@ -233,6 +237,8 @@ export class ServerCore implements CommandServices {
     const us = (performance.now() - t0) * 1000;
     cmd.usec += us;
     recordLatency(cmd, us);
+    // SLOWLOG: a command that is not slow pays this compare only (threshold is Infinity when the log is off).
+    if (us >= this.slowlog.threshold && !cmd.skipSlowlog) this.slowlog.push(c, argv, Math.floor(us));
     if (w.errors !== errorsBefore) {
       cmd.failedCalls++;
       // EXEC's queued commands counted their own errors (execute runs them): count only an error of this one.

@@ -1,0 +1,201 @@
+/**
+ * Diagnostics as redis-server 7.0.15: SLOWLOG GET/LEN/RESET/HELP with slowlog-log-slower-than and slowlog-max-len
+ * (argument truncation, redaction of secrets, EXEC's commands logged but not EXEC), ROLE, LASTSAVE, and RESET
+ * (in MULTI, after WATCH, in subscribed mode, in RESP3, with requirepass).
+ * Expected bytes were captured from redis-server 7.0.15 and are checked against it when it is installed; what
+ * differs by nature (entry ids, times, durations, client ports) is compared by shape.
+ */
+import { expect, it } from 'vitest';
+import { connectBoth, describeCompat, type CompatConns, type CompatFixture } from '../support/compat.js';
+import { decodeReply, type RespValue } from '../support/resp.js';
+
+/** SLOWLOG GET `count` on each side: its entries' arguments, after checking the other fields' shapes. */
+async function slowArgs(f: CompatFixture, count = '-1', c: CompatConns = f.c): Promise<{ tierkv: string[][]; redis: string[][] | null }> {
+  const [t, r] = await Promise.all([c.tierkv.command('SLOWLOG', 'GET', count), c.redis?.command('SLOWLOG', 'GET', count) ?? null]);
+  const now = Math.floor(Date.now() / 1000);
+  const args = (raw: Buffer): string[][] => {
+    const entries = decodeReply(raw) as RespValue[];
+    let lastId = Infinity;
+    return entries.map((e) => {
+      const [id, time, duration, argv, peer, name] = e as [number, number, number, string[], string, string];
+      expect((e as RespValue[]).length).toBe(6);
+      expect(id).toBeLessThan(lastId); // newest first
+      lastId = id;
+      expect(Math.abs(time - now)).toBeLessThan(30);
+      expect(duration).toBeGreaterThanOrEqual(0);
+      expect(Number.isInteger(duration)).toBe(true);
+      expect(peer).toMatch(/^127\.0\.0\.1:\d+$/);
+      expect(typeof name).toBe('string');
+      return argv;
+    });
+  };
+  return { tierkv: args(t), redis: r === null ? null : args(r) };
+}
+
+/** Asserts both sides logged exactly `expected` (arguments of the newest entries first). */
+async function expectSlow(f: CompatFixture, expected: string[][], count = '-1'): Promise<void> {
+  const got = await slowArgs(f, count);
+  expect(got.tierkv).toEqual(expected);
+  if (got.redis !== null) expect(got.redis).toEqual(expected);
+}
+
+describeCompat('SLOWLOG', { 'slowlog-log-slower-than': '0' }, (f) => {
+  it('logs every command at threshold 0; LEN counts them, RESET clears (and is logged itself)', async () => {
+    await f.expectReply(['SLOWLOG', 'RESET'], '+OK\r\n');
+    await f.expectReply(['SLOWLOG', 'LEN'], ':1\r\n');
+    await f.expectReply(['SET', 'k', 'v'], '+OK\r\n');
+    await f.expectReply(['SLOWLOG', 'LEN'], ':3\r\n');
+    await expectSlow(f, [['SLOWLOG', 'LEN'], ['SET', 'k', 'v'], ['SLOWLOG', 'LEN'], ['SLOWLOG', 'RESET']]);
+    await expectSlow(f, [['SLOWLOG', 'GET', '-1'], ['SLOWLOG', 'LEN']], '2');
+  });
+
+  it('keeps at most 32 arguments and 128 bytes of each', async () => {
+    await f.both('SLOWLOG', 'RESET');
+    const big = 'x'.repeat(200);
+    await f.expectReply(['SET', 'k', big], '+OK\r\n');
+    const keys = Array.from({ length: 40 }, (_, i) => String(i + 1));
+    await f.expectReply(['DEL', ...keys], ':0\r\n');
+    await expectSlow(f, [
+      ['DEL', ...keys.slice(0, 30), '... (10 more arguments)'],
+      ['SET', 'k', `${'x'.repeat(128)}... (72 more bytes)`],
+    ], '2');
+  });
+
+  it('redacts AUTH and HELLO AUTH credentials and sensitive CONFIG SET values', async () => {
+    await f.both('SLOWLOG', 'RESET');
+    await f.expectReply(['AUTH', 'a', 'b', 'c'], '-ERR syntax error\r\n');
+    await f.expectReply(['AUTH', 'x'], '-ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?\r\n');
+    await f.expectReply(['CONFIG', 'SET', 'requirepass', '', 'maxmemory-policy', 'noeviction'], '+OK\r\n');
+    await f.expectReply(['HELLO', '2', 'AUTH', 'u', 'p'], '-WRONGPASS invalid username-password pair or user is disabled.\r\n');
+    await expectSlow(f, [
+      ['HELLO', '2', 'AUTH', '(redacted)', '(redacted)'],
+      ['CONFIG', 'SET', 'requirepass', '(redacted)', 'maxmemory-policy', 'noeviction'],
+      ['AUTH', '(redacted)'],
+      ['AUTH', 'a', 'b', 'c'],
+    ], '4');
+  });
+
+  it("logs a transaction's commands but not EXEC; entries carry the client name", async () => {
+    await f.expectReply(['CLIENT', 'SETNAME', 'nm'], '+OK\r\n');
+    await f.both('SLOWLOG', 'RESET');
+    await f.expectReply(['MULTI'], '+OK\r\n');
+    await f.expectReply(['INCR', 'n'], '+QUEUED\r\n');
+    await f.expectReply(['EXEC'], '*1\r\n:1\r\n');
+    await expectSlow(f, [['INCR', 'n'], ['MULTI'], ['SLOWLOG', 'RESET']]);
+    const [t, r] = await Promise.all([f.c.tierkv.command('SLOWLOG', 'GET', '1'), f.c.redis?.command('SLOWLOG', 'GET', '1') ?? null]);
+    for (const raw of [t, r]) if (raw !== null) expect(((decodeReply(raw) as RespValue[][])[0]!)[5]).toBe('nm');
+    await f.expectReply(['CLIENT', 'SETNAME', ''], '+OK\r\n');
+  });
+
+  it('slowlog-max-len bounds the log; slowlog-log-slower-than -1 turns it off', async () => {
+    await f.expectReply(['CONFIG', 'GET', 'slowlog-max-len'], '*2\r\n$15\r\nslowlog-max-len\r\n$3\r\n128\r\n');
+    await f.expectReply(['CONFIG', 'GET', 'slowlog-log-slower-than'], '*2\r\n$23\r\nslowlog-log-slower-than\r\n$1\r\n0\r\n');
+    for (let i = 0; i < 5; i++) await f.both('PING');
+    await f.expectReply(['CONFIG', 'SET', 'slowlog-max-len', '2'], '+OK\r\n');
+    await f.expectReply(['SLOWLOG', 'LEN'], ':2\r\n');
+    await f.expectReply(['SLOWLOG', 'LEN'], ':2\r\n');
+    await f.expectReply(['CONFIG', 'SET', 'slowlog-log-slower-than', '-1'], '+OK\r\n');
+    await f.expectReply(['SLOWLOG', 'RESET'], '+OK\r\n');
+    await f.expectReply(['SET', 'k', 'v'], '+OK\r\n');
+    await f.expectReply(['SLOWLOG', 'LEN'], ':0\r\n');
+    await f.expectReply(['CONFIG', 'SET', 'slowlog-log-slower-than', '1000000'], '+OK\r\n');
+    await f.expectReply(['SET', 'k', 'v'], '+OK\r\n');
+    await f.expectReply(['SLOWLOG', 'LEN'], ':0\r\n');
+    await f.expectReply(['CONFIG', 'SET', 'slowlog-log-slower-than', '-2'],
+      "-ERR CONFIG SET failed (possibly related to argument 'slowlog-log-slower-than') - argument must be between -1 and 9223372036854775807 inclusive\r\n");
+    await f.expectReply(['CONFIG', 'SET', 'slowlog-max-len', '128', 'slowlog-log-slower-than', '0'], '+OK\r\n');
+  });
+
+  it('argument errors and HELP as Redis', async () => {
+    const countErr = '-ERR count should be greater than or equal to -1\r\n';
+    await f.expectReply(['SLOWLOG', 'GET', '-2'], countErr);
+    await f.expectReply(['SLOWLOG', 'GET', 'abc'], countErr);
+    await f.expectReply(['SLOWLOG', 'GET', '99999999999999999999'], countErr);
+    await f.expectReply(['SLOWLOG', 'get', '1', '2'], "-ERR unknown subcommand or wrong number of arguments for 'get'. Try SLOWLOG HELP.\r\n");
+    await f.expectReply(['SLOWLOG', 'LEN', 'x'], "-ERR wrong number of arguments for 'slowlog|len' command\r\n");
+    await f.expectReply(['SLOWLOG', 'RESET', 'x'], "-ERR wrong number of arguments for 'slowlog|reset' command\r\n");
+    await f.expectReply(['SLOWLOG', 'foo'], "-ERR unknown subcommand 'foo'. Try SLOWLOG HELP.\r\n");
+    await f.expectReply(['SLOWLOG'], "-ERR wrong number of arguments for 'slowlog' command\r\n");
+    await f.expectReply(['SLOWLOG', 'HELP'], [
+      '*12', '+SLOWLOG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', '+GET [<count>]',
+      '+    Return top <count> entries from the slowlog (default: 10, -1 mean all).', '+    Entries are made of:',
+      '+    id, timestamp, time in microseconds, arguments array, client IP and port,', '+    client name', '+LEN',
+      '+    Return the length of the slowlog.', '+RESET', '+    Reset the slowlog.', '+HELP', '+    Prints this help.', '',
+    ].join('\r\n'));
+    await f.expectReply(['SLOWLOG', 'GET', '0'], '*0\r\n');
+  });
+});
+
+describeCompat('ROLE and LASTSAVE', {}, (f) => {
+  it('ROLE: a master at offset 0 without replicas', async () => {
+    await f.expectReply(['ROLE'], '*3\r\n$6\r\nmaster\r\n:0\r\n*0\r\n');
+    await f.expectReply(['ROLE', 'x'], "-ERR wrong number of arguments for 'role' command\r\n");
+  });
+
+  it('LASTSAVE: the start time, in seconds, before any save', async () => {
+    const r = await f.both('LASTSAVE');
+    const now = Date.now() / 1000;
+    for (const s of [r.tierkv, r.redis]) {
+      if (s === null) continue;
+      expect(s).toMatch(/^:\d+\r\n$/);
+      const t = Number(s.slice(1, -2));
+      expect(t).toBeLessThanOrEqual(now);
+      expect(now - t).toBeLessThan(300);
+    }
+    await f.expectReply(['LASTSAVE', 'x'], "-ERR wrong number of arguments for 'lastsave' command\r\n");
+  });
+});
+
+describeCompat('RESET', {}, (f) => {
+  it('discards a transaction', async () => {
+    await f.both('DEL', 'x');
+    await f.expectReply(['MULTI'], '+OK\r\n');
+    await f.expectReply(['SET', 'x', '1'], '+QUEUED\r\n');
+    await f.expectReply(['RESET'], '+RESET\r\n');
+    await f.expectReply(['EXEC'], '-ERR EXEC without MULTI\r\n');
+    await f.expectReply(['GET', 'x'], '$-1\r\n');
+  });
+
+  it('forgets the WATCHed keys', async () => {
+    await f.expectReply(['WATCH', 'k'], '+OK\r\n');
+    await f.expectReply(['SET', 'k', '2'], '+OK\r\n');
+    await f.expectReply(['RESET'], '+RESET\r\n');
+    await f.expectReply(['MULTI'], '+OK\r\n');
+    await f.expectReply(['PING'], '+QUEUED\r\n');
+    await f.expectReply(['EXEC'], '*1\r\n+PONG\r\n');
+  });
+
+  it('leaves subscribed mode without unsubscribe messages', async () => {
+    await f.expectReply(['SUBSCRIBE', 'ch'], '*3\r\n$9\r\nsubscribe\r\n$2\r\nch\r\n:1\r\n');
+    await f.expectReply(['PSUBSCRIBE', 'p*'], '*3\r\n$10\r\npsubscribe\r\n$2\r\np*\r\n:2\r\n');
+    await f.expectReply(['RESET'], '+RESET\r\n');
+    await f.expectReply(['PING'], '+PONG\r\n');
+    await f.expectReply(['PUBSUB', 'NUMSUB', 'ch'], '*2\r\n$2\r\nch\r\n:0\r\n');
+    await f.expectReply(['PUBSUB', 'NUMPAT'], ':0\r\n');
+  });
+
+  it('goes back to RESP2 and clears the name; arity checked', async () => {
+    const c = await connectBoth(f.servers, 3);
+    try {
+      await f.expectReply(['CLIENT', 'SETNAME', 'n1'], '+OK\r\n', c);
+      await f.expectReply(['CONFIG', 'GET', 'maxmemory-policy'], '%1\r\n$16\r\nmaxmemory-policy\r\n$10\r\nnoeviction\r\n', c);
+      await f.expectReply(['RESET'], '+RESET\r\n', c);
+      await f.expectReply(['CONFIG', 'GET', 'maxmemory-policy'], '*2\r\n$16\r\nmaxmemory-policy\r\n$10\r\nnoeviction\r\n', c);
+      await f.expectReply(['CLIENT', 'GETNAME'], '$-1\r\n', c);
+      await f.expectReply(['RESET', 'x'], "-ERR wrong number of arguments for 'reset' command\r\n", c);
+    } finally {
+      c.close();
+    }
+  });
+});
+
+describeCompat('RESET with requirepass', { requirepass: 'pw' }, (f) => {
+  it('deauthenticates: the client must AUTH again', async () => {
+    await f.expectReply(['RESET'], '+RESET\r\n');
+    await f.expectReply(['GET', 'k'], '-NOAUTH Authentication required.\r\n');
+    await f.expectReply(['AUTH', 'pw'], '+OK\r\n');
+    await f.expectReply(['GET', 'k'], '$-1\r\n');
+    await f.expectReply(['RESET'], '+RESET\r\n');
+    await f.expectReply(['GET', 'k'], '-NOAUTH Authentication required.\r\n');
+  });
+});
