@@ -400,8 +400,9 @@ const CF = ['noscript', 'loading', 'stale'];
 /**
  * RESET (Redis 7.0 resetCommand / clearClientConnectionState): the transaction is discarded and the WATCHes
  * dropped, every channel, pattern and shard channel unsubscribed (no unsubscribe messages), RESP2 again, database
- * 0, the name cleared, and the client is authenticated again only when no requirepass is set. Like Redis 7.0,
- * CLIENT NO-EVICT is kept (7.0's clearClientConnectionState leaves that flag).
+ * 0, the name cleared, and the client is authenticated again only when no requirepass is set. CLIENT NO-EVICT is
+ * kept, as redis-server 7.0.15 keeps it (Redis 7.2 clears it); CLIENT NO-TOUCH, tierkv's 7.2 extension, is cleared
+ * as Redis 7.2 does.
  */
 function resetCommand(ctx: CommandContext): void {
   const c = ctx.client;
@@ -411,6 +412,7 @@ function resetCommand(ctx: CommandContext): void {
   c.proto = 2;
   ctx.reply.proto = 2;
   c.name = '';
+  c.noTouch = false;
   const needsAuth = srv.config.requirepass !== '';
   c.parser.requireAuth = needsAuth;
   c.setAuthenticated(!needsAuth);

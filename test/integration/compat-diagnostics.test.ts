@@ -183,6 +183,15 @@ describeCompat('RESET', {}, (f) => {
       await f.expectReply(['CONFIG', 'GET', 'maxmemory-policy'], '*2\r\n$16\r\nmaxmemory-policy\r\n$10\r\nnoeviction\r\n', c);
       await f.expectReply(['CLIENT', 'GETNAME'], '$-1\r\n', c);
       await f.expectReply(['RESET', 'x'], "-ERR wrong number of arguments for 'reset' command\r\n", c);
+      // CLIENT NO-EVICT survives RESET in redis-server 7.0.15; NO-TOUCH (tierkv's 7.2 extension) is cleared as in 7.2.
+      await f.expectReply(['CLIENT', 'NO-EVICT', 'on'], '+OK\r\n', c);
+      await f.expectReply(['RESET'], '+RESET\r\n', c);
+      for (const raw of [await c.tierkv.command('CLIENT', 'INFO'), await c.redis?.command('CLIENT', 'INFO')]) {
+        if (raw !== undefined) expect(raw.toString('latin1')).toMatch(/ flags=e /);
+      }
+      expect((await c.tierkv.command('CLIENT', 'NO-TOUCH', 'on')).toString()).toBe('+OK\r\n');
+      await c.tierkv.command('RESET');
+      expect((await c.tierkv.command('CLIENT', 'INFO')).toString('latin1')).toMatch(/ flags=e /);
     } finally {
       c.close();
     }
