@@ -406,6 +406,19 @@ const GENERATORS: readonly (readonly [number, string, Gen])[] = [
     ])());
   }],
   [6, 'COMMAND', (g) => one(commandCommand(g))],
+  [2, 'diagnostics', (g) => {
+    const r = g.r;
+    // Only deterministic replies: what the slow log holds depends on each server's timing, so no LEN or a GET that
+    // succeeds; its argument errors, HELP and RESET, and ROLE.
+    return one(r.pick<() => Cmd>([
+      () => [rcase(r, 'SLOWLOG'), rcase(r, 'GET'), B(r.pick(['-2', 'abc', '', '1.5', '99999999999999999999', '-9223372036854775809']))],
+      () => [rcase(r, 'SLOWLOG'), rcase(r, 'GET'), B('1'), B('2')],
+      () => [rcase(r, 'SLOWLOG'), rcase(r, r.pick(['LEN', 'RESET', 'HELP'])), B('x')],
+      () => [rcase(r, 'SLOWLOG'), rcase(r, r.pick(['RESET', 'HELP']))],
+      () => [rcase(r, 'SLOWLOG'), ...(r.chance(0.5) ? [B(r.pick(['FOO', '', 'GETX']))] : [])],
+      () => [rcase(r, 'ROLE'), ...(r.chance(0.2) ? [B('x')] : [])],
+    ])());
+  }],
   [2, 'unknown-sub', (g) => {
     const r = g.r;
     return one([rcase(r, r.pick(['CLIENT', 'CONFIG', 'MEMORY', 'OBJECT', 'COMMAND'])), B(r.pick(['', '\x00', 'FOO BAR', 'x'.repeat(200), 'GETNAMEX']))]);
@@ -449,6 +462,7 @@ const GENERATORS: readonly (readonly [number, string, Gen])[] = [
       () => [rcase(r, 'MULTI')],
       () => [rcase(r, 'EXEC')],
       () => [rcase(r, 'WATCH'), key(g)],
+      () => [rcase(r, 'RESET')],
     ];
     const cmds = Array.from({ length: r.int(1, 5) }, () => r.pick(pool)());
     const quit = cmds.findIndex((c) => c[0]!.toString('latin1').toUpperCase() === 'QUIT');
@@ -1101,7 +1115,7 @@ export function generate(seed: number, options: GenOptions = {}): Sequence {
     else {
       const [name, gen] = r.weighted(gens);
       step = gen(g);
-      if (name !== 'strings' && name !== 'short-expiry' && name !== 'fresh' && name !== 'transactions' && name !== 'large' && name !== 'clients' && name !== 'pubsub' && step.cmds.length > 0 && step.raw === undefined && r.chance(0.06)) {
+      if (name !== 'strings' && name !== 'short-expiry' && name !== 'fresh' && name !== 'transactions' && name !== 'large' && name !== 'clients' && name !== 'pubsub' && name !== 'diagnostics' && step.cmds.length > 0 && step.raw === undefined && r.chance(0.06)) {
         const i = step.cmds.length - 1;
         step.cmds[i] = mutate(g, step.cmds[i]!);
       }
