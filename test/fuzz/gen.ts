@@ -134,6 +134,8 @@ interface G {
   large: boolean;
   /** Length of the last large value the generator wrote to each key (hex of the key): "same size" overwrites. */
   bigLen: Map<string, number>;
+  /** Index (modulo their number) in the CONFIG SET names of the next parameter the config generator sets. */
+  configNext: number;
 }
 
 function key(g: G): Buffer {
@@ -409,7 +411,7 @@ const GENERATORS: readonly (readonly [number, string, Gen])[] = [
   [2, 'diagnostics', (g) => {
     const r = g.r;
     // Only deterministic replies: what the slow log holds depends on each server's timing, so no LEN or a GET that
-    // succeeds; its argument errors, HELP and RESET, and ROLE.
+    // succeeds; its argument errors, HELP and RESET, ROLE, and LASTSAVE's arity error.
     return one(r.pick<() => Cmd>([
       () => [rcase(r, 'SLOWLOG'), rcase(r, 'GET'), B(r.pick(['-2', 'abc', '', '1.5', '99999999999999999999', '-9223372036854775809']))],
       () => [rcase(r, 'SLOWLOG'), rcase(r, 'GET'), B('1'), B('2')],
@@ -417,6 +419,8 @@ const GENERATORS: readonly (readonly [number, string, Gen])[] = [
       () => [rcase(r, 'SLOWLOG'), rcase(r, r.pick(['RESET', 'HELP']))],
       () => [rcase(r, 'SLOWLOG'), ...(r.chance(0.5) ? [B(r.pick(['FOO', '', 'GETX']))] : [])],
       () => [rcase(r, 'ROLE'), ...(r.chance(0.2) ? [B('x')] : [])],
+      // LASTSAVE's time differs between two servers started a second apart: its arity error only.
+      () => [rcase(r, 'LASTSAVE'), B(r.pick(['x', '0']))],
     ])());
   }],
   [2, 'unknown-sub', (g) => {
@@ -765,7 +769,9 @@ function configCommand(g: G): Step {
       const args = [C(), rcase(r, 'SET')];
       const n = r.chance(0.8) ? 1 : r.int(2, 3);
       for (let i = 0; i < n; i++) {
-        const name = r.pick(names);
+        // The first name walks the list from a seed-dependent start, so that a few dozen sequences set every
+        // parameter whatever the other generators draw (uniform picks left some out); the others are random.
+        const name = i === 0 ? names[g.configNext++ % names.length]! : r.pick(names);
         args.push(rcase(r, name), B(r.pick(CONFIG_SET_VALUES[name]!)));
       }
       if (r.chance(0.05)) args.pop();
@@ -1101,7 +1107,9 @@ export function generate(seed: number, options: GenOptions = {}): Sequence {
   const base = options.baseTimeMs ?? Date.now();
   const keys = r.shuffle(MASTER_KEYS).slice(0, 6);
   const large = options.large ?? false;
-  const g: G = { r, dctx: { rng: r, keys, baseTimeMs: base }, keys, base, tiered: options.drops ?? true, password: options.password ?? '', large, bigLen: new Map() };
+  const g: G = { r, dctx: { rng: r, keys, baseTimeMs: base }, keys, base, tiered: options.drops ?? true, password: options.password ?? '', large, bigLen: new Map(),
+    // Consecutive seeds start the CONFIG SET walk far apart (golden-ratio steps): a few seeds set every parameter.
+    configNext: Math.floor(((seed * 0.6180339887498949) % 1) * 1e6) };
   const n = options.steps ?? 200;
   const drops = options.drops ?? true;
   const gens = GENERATORS.concat(large ? LARGE_GENERATORS : []).map(([w, name, gen]) => [w, [name, gen] as const] as const);
@@ -1129,7 +1137,7 @@ export function generate(seed: number, options: GenOptions = {}): Sequence {
 /** Upper-case name of a command (`GET`), or `CLIENT|LIST` for a container command with a subcommand. */
 export function commandName(cmd: Cmd): string {
   const name = (cmd[0] ?? Buffer.alloc(0)).toString('latin1').toUpperCase();
-  if (cmd.length >= 2 && ['CLIENT', 'CONFIG', 'MEMORY', 'OBJECT', 'COMMAND', 'PUBSUB'].includes(name)) {
+  if (cmd.length >= 2 && ['CLIENT', 'CONFIG', 'MEMORY', 'OBJECT', 'COMMAND', 'PUBSUB', 'SLOWLOG'].includes(name)) {
     return `${name}|${cmd[1]!.toString('latin1').toUpperCase()}`;
   }
   return name;
