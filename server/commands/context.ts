@@ -17,6 +17,7 @@ import type { MigrationManager } from '../memory/migrate-prepare.js';
 import type { Transactions } from '../multi/multi.js';
 import type { PubSub } from '../pubsub/pubsub.js';
 import type { SlowLog } from '../core/slowlog.js';
+import type { LatencyMonitor } from '../core/latency-monitor.js';
 import type { Command, CommandRegistry } from './types.js';
 
 /** What command handlers may ask of the server. */
@@ -34,6 +35,8 @@ export interface CommandServices {
   readonly pubsub: PubSub;
   /** SLOWLOG's entries and threshold (core/slowlog.ts). */
   readonly slowlog: SlowLog;
+  /** LATENCY's events (core/latency-monitor.ts). */
+  readonly latency: LatencyMonitor;
   /** Server start, ms since the epoch (LASTSAVE: tierkv never saves). */
   readonly startTime: number;
   /** The figures MEMORY STATS reads. */

@@ -1,7 +1,9 @@
 /**
- * Diagnostics commands: SLOWLOG (GET LEN RESET HELP), ROLE, LASTSAVE, as Redis 7.0 (src/slowlog.c,
- * src/replication.c roleCommand, src/rdb.c lastsaveCommand). The slow log itself is core/slowlog.ts.
+ * Diagnostics commands: SLOWLOG (GET LEN RESET HELP), LATENCY (LATEST HISTORY RESET HELP; no DOCTOR, GRAPH or
+ * HISTOGRAM), ROLE, LASTSAVE, as Redis 7.0 (src/slowlog.c, src/latency.c, src/replication.c roleCommand, src/rdb.c
+ * lastsaveCommand). The slow log itself is core/slowlog.ts, the latency monitor core/latency-monitor.ts.
  */
+import { LATENCY_TS_LEN } from '../core/latency-monitor.js';
 import { argLL, argLatin1, LL } from './args.js';
 import type { CommandContext } from './context.js';
 import type { CommandSpec } from './types.js';
@@ -65,6 +67,66 @@ function slowlogHelp(ctx: CommandContext): void {
   for (const l of lines) ctx.reply.simple(l);
 }
 
+function latencyLatest(ctx: CommandContext): void {
+  const w = ctx.reply;
+  const events = ctx.server.latency.events;
+  w.arrayLen(events.size);
+  for (const [name, ts] of events) {
+    const last = ts.last();
+    w.arrayLen(4);
+    w.bulkString(name);
+    w.integer(ts.times[last]!);
+    w.integer(ts.latencies[last]!);
+    w.integer(ts.max);
+  }
+}
+
+function latencyHistory(ctx: CommandContext): void {
+  const w = ctx.reply;
+  // Event names are looked up exactly (Redis's dict of events compares case-sensitively).
+  const ts = ctx.server.latency.events.get(argLatin1(ctx.argv, 2));
+  if (ts === undefined) {
+    w.arrayLen(0);
+    return;
+  }
+  let n = 0;
+  for (let j = 0; j < LATENCY_TS_LEN; j++) if (ts.times[j] !== 0) n++;
+  w.arrayLen(n);
+  for (let j = 0; j < LATENCY_TS_LEN; j++) {
+    const i = (ts.idx + j) % LATENCY_TS_LEN;
+    if (ts.times[i] === 0) continue;
+    w.arrayLen(2);
+    w.integer(ts.times[i]!);
+    w.integer(ts.latencies[i]!);
+  }
+}
+
+function latencyReset(ctx: CommandContext): void {
+  const a = ctx.argv;
+  const names: string[] = [];
+  for (let j = 2; j < a.argc; j++) names.push(argLatin1(a, j));
+  ctx.reply.integer(ctx.server.latency.reset(a.argc === 2 ? null : names));
+}
+
+function latencyHelp(ctx: CommandContext): void {
+  const lines = [
+    'LATENCY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+    'HISTORY <event>',
+    '    Return time-latency samples for the <event> class.',
+    'LATEST',
+    '    Return the latest latency samples for all events.',
+    'RESET [<event> ...]',
+    '    Reset latency data of one or more <event> classes.',
+    '    (default: reset all data for all event classes)',
+    'Events: command, fast-command, and tierkv\'s tier-slice, page-mover-slice, expire-cycle, migrate-prepare,',
+    '    forced-gc (recorded when at least latency-monitor-threshold ms long).',
+    'HELP',
+    '    Prints this help.',
+  ];
+  ctx.reply.arrayLen(lines.length);
+  for (const l of lines) ctx.reply.simple(l);
+}
+
 /** ROLE: tierkv has no replication, so always a master at offset 0 with no replicas. */
 function roleCommand(ctx: CommandContext): void {
   ctx.reply.arrayLen(3);
@@ -81,6 +143,7 @@ function lastsaveCommand(ctx: CommandContext): void {
 const NOKEYS = { firstKey: 0, lastKey: 0, step: 0 };
 const S = { group: 'server' };
 const ADMIN = { flags: ['admin', 'loading', 'stale'], acl: ['admin', 'slow', 'dangerous'] };
+const LADMIN = { flags: ['admin', 'noscript', 'loading', 'stale'], acl: ['admin', 'slow', 'dangerous'] };
 
 /** The diagnostics commands of the table. */
 export const diagnosticsCommands: CommandSpec[] = [
@@ -99,6 +162,23 @@ export const diagnosticsCommands: CommandSpec[] = [
         tips: ['request_policy:all_nodes', 'response_policy:all_succeeded'] },
       { name: 'help', arity: 2, flags: ['loading', 'stale'], ...NOKEYS, ...S, acl: ['slow'], since: '6.2.0',
         summary: 'Show helpful text about the different subcommands', complexity: 'O(1)', handler: slowlogHelp },
+    ] },
+  { name: 'latency', arity: -2, flags: [], ...NOKEYS, ...S, acl: ['slow'], since: '2.8.13',
+    summary: 'A container for latency diagnostics commands', complexity: 'Depends on subcommand.',
+    subcommands: [
+      { name: 'latest', arity: 2, ...LADMIN, ...NOKEYS, ...S, since: '2.8.13',
+        summary: 'Return the latest latency samples for all events.', complexity: 'O(1)', handler: latencyLatest,
+        tips: ['nondeterministic_output', 'request_policy:all_nodes', 'response_policy:special'] },
+      { name: 'history', arity: 3, ...LADMIN, ...NOKEYS, ...S, since: '2.8.13',
+        summary: 'Return timestamp-latency samples for the event.', complexity: 'O(1)', handler: latencyHistory,
+        tips: ['nondeterministic_output', 'request_policy:all_nodes', 'response_policy:special'],
+        arguments: [{ name: 'event', type: 'string' }] },
+      { name: 'reset', arity: -2, ...LADMIN, ...NOKEYS, ...S, since: '2.8.13',
+        summary: 'Reset latency data for one or more events.', complexity: 'O(1)', handler: latencyReset,
+        tips: ['request_policy:all_nodes', 'response_policy:all_succeeded'],
+        arguments: [{ name: 'event', type: 'string', optional: true, multiple: true }] },
+      { name: 'help', arity: 2, flags: ['loading', 'stale'], ...NOKEYS, ...S, acl: ['slow'], since: '2.8.13',
+        summary: 'Show helpful text about the different subcommands.', complexity: 'O(1)', handler: latencyHelp },
     ] },
   { name: 'role', arity: 1, flags: ['noscript', 'loading', 'stale', 'fast'], ...NOKEYS, ...S,
     acl: ['admin', 'fast', 'dangerous'], since: '2.8.12',

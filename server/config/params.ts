@@ -973,7 +973,7 @@ const DECLS = [
   intParam('maxmemory-eviction-tenacity', { default: 10n, min: 0n, max: 100n, noop: true, doc: 'eviction effort per command, 0..100' }),
   intParam('slowlog-log-slower-than', { default: 10000n, min: -1n, max: LLONG_MAX, doc: 'SLOWLOG: commands taking at least this many microseconds are logged (-1: off, 0: every command)' }),
   intParam('slowlog-max-len', { default: 128n, min: 0n, max: LONG_MAX, doc: 'SLOWLOG: entries kept (the oldest are dropped)' }),
-  intParam('latency-monitor-threshold', { default: 0n, min: 0n, max: LLONG_MAX, noop: true, doc: 'latency monitor threshold, ms (0: off)' }),
+  intParam('latency-monitor-threshold', { default: 0n, min: 0n, max: LLONG_MAX, doc: 'LATENCY: events taking at least this many ms are recorded (0: off); see server/core/latency-monitor.ts' }),
   boolParam('latency-tracking', { default: true, noop: true, doc: 'per-command latency tracking' }),
   notifyKeyspaceEventsParam({ doc: 'keyspace notification classes (letters of Ag$lshzxeKEtmdn; server/pubsub/notify.ts)' }),
   intParam('busy-reply-threshold', { aliases: ['lua-time-limit'], default: 5000n, min: 0n, max: LONG_MAX, noop: true, doc: 'script time before BUSY replies, ms' }),

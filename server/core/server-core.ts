@@ -32,6 +32,7 @@ import { CLIENT_PEAK_SLOTS, ServerStats } from './stats.js';
 import { PubSub, SUBSCRIBED_MODE_COMMANDS, subscribedModeError } from '../pubsub/pubsub.js';
 import { KeyspaceEvents } from '../pubsub/notify.js';
 import { SlowLog } from './slowlog.js';
+import { LatencyMonitor } from './latency-monitor.js';
 
 
 /** Released extent bytes after which the cron forces a garbage collection. */
@@ -59,6 +60,8 @@ export class ServerCore implements CommandServices {
   readonly startTime = Date.now();
   /** SLOWLOG (slowlog.ts). */
   readonly slowlog: SlowLog;
+  /** LATENCY (latency-monitor.ts): commands and tierkv's own events at least latency-monitor-threshold long. */
+  readonly latency = new LatencyMonitor();
   /** 40 hex characters, new on each start (INFO run_id). */
   readonly runId: string;
   private nextClientId = 1;
@@ -112,6 +115,15 @@ export class ServerCore implements CommandServices {
     ks.events = new KeyspaceEvents(this.pubsub, config); // keyspace notifications (pubsub/notify.ts)
     this.table = new CommandTable(allCommands);
     this.slowlog = new SlowLog(config);
+    const latency = this.latency;
+    latency.setThresholdMs(config.latencyMonitorThreshold);
+    config.onChange('latency-monitor-threshold', () => {
+      latency.setThresholdMs(config.latencyMonitorThreshold);
+      return null;
+    });
+    this.tiers.latency = latency;
+    this.pageMover.latency = latency;
+    this.migration.latency = latency;
     this.ctx = new CommandContext(this.writer, this.ks, this);
     this.stats.usedMemoryStartup = this.ks.usedMemory();
     this.runId = Array.from({ length: 40 }, () => '0123456789abcdef'[(Math.random() * 16) | 0]).join('');
@@ -239,6 +251,8 @@ export class ServerCore implements CommandServices {
     recordLatency(cmd, us);
     // SLOWLOG: a command that is not slow pays this compare only (threshold is Infinity when the log is off).
     if (us >= this.slowlog.threshold && !cmd.skipSlowlog) this.slowlog.push(c, argv, Math.floor(us));
+    // LATENCY: the same, one compare (thresholdUs is Infinity while the monitor is off).
+    if (us >= this.latency.thresholdUs) this.latency.add(cmd.flags.includes('fast') ? 'fast-command' : 'command', us);
     if (w.errors !== errorsBefore) {
       cmd.failedCalls++;
       // EXEC's queued commands counted their own errors (execute runs them): count only an error of this one.
@@ -363,9 +377,12 @@ export class ServerCore implements CommandServices {
     const effort = this.config.activeExpireEffort;
     // Redis's slow expire cycle may use up to 25% of the CPU between two ticks; keep well below that here.
     const budgetMs = Math.min(25, (1000 / this.config.hz) * 0.05 * effort);
+    const latency = this.latency;
+    const te = latency.on ? performance.now() : 0;
     // Faster while entries of dropped extents remain (after MIGRATE_PREPARE): they hold page ids in quarantine.
     if (ks.deadEntries > 0) ks.activeCycle(Math.max(budgetMs, 2), 200_000);
     else ks.activeCycle(budgetMs, 20000 * effort);
+    if (latency.on) latency.add('expire-cycle', (performance.now() - te) * 1000);
     this.migration.checkTimeout(now);
     ks.index.rehashFor(1);
     const used = ks.usedMemory();
@@ -382,7 +399,9 @@ export class ServerCore implements CommandServices {
       this.arena.clearReleasedBytes();
       ks.index.releasedBytes = 0;
       this.releasedOffHeap = 0;
+      const tg = latency.on ? performance.now() : 0;
       forceGc();
+      if (latency.on) latency.add('forced-gc', (performance.now() - tg) * 1000);
     }
     this.trackClientPeaks(now);
     const timeout = this.config.timeout;

@@ -33,6 +33,7 @@ import type { Config } from '../config/config.js';
 import type { Logger } from '../core/log.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
 import type { TierManager } from './tiers.js';
+import type { LatencyMonitor } from '../core/latency-monitor.js';
 
 /** Longest wait for the RSS to fall after the drop, ms. */
 export const RELEASE_WAIT_MS = 3000;
@@ -107,6 +108,8 @@ export class MigrationManager {
    * (the metrics module feeds its stall and release histograms from it).
    */
   onPrepare: ((report: PrepareReport) => void) | null = null;
+  /** The latency monitor: records the drop as `migrate-prepare` and its GC as `forced-gc` (set by the core). */
+  latency: LatencyMonitor | null = null;
 
   private readonly zeroer = new ZeroReleaser();
 
@@ -158,6 +161,7 @@ export class MigrationManager {
     }
     const freed = dropped.freedBytes + trimmed;
     const t1 = performance.now();
+    this.latency?.add('migrate-prepare', (t1 - t0) * 1000);
     let gcUs = 0;
     let zeroedBytes = 0;
     let zeroMs = 0;
@@ -181,6 +185,7 @@ export class MigrationManager {
       const tg = performance.now();
       forceGc();
       gcUs = Math.round((performance.now() - tg) * 1000);
+      this.latency?.add('forced-gc', gcUs);
     }
     arena.clearReleasedBytes(); // collected just now: the cron need not do it again
     // Only pages that were written are resident: wait for half of those (a fresh extent costs no RAM until used).

@@ -56,6 +56,7 @@ import { evictCurrent, mayEvict } from './eviction.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
 import type { TierManager } from './tiers.js';
 import { SliceStats } from './work-slice.js';
+import type { LatencyMonitor } from '../core/latency-monitor.js';
 
 /** Pages of headroom the mover keeps under the budget, so that allocations between two slices stay within it. */
 export const RESERVE_PAGES = 4;
@@ -105,6 +106,8 @@ export class PageMover {
   /**
    * Optional observer of each slice: its duration (µs) and the items it handled (metrics). Must be cheap.
    */
+  /** The latency monitor, which records slices at least its threshold long as `page-mover-slice` (set by the core). */
+  latency: LatencyMonitor | null = null;
   onSlice: ((us: number, items: number) => void) | null = null;
 
   constructor(
@@ -169,6 +172,7 @@ export class PageMover {
     const us = (performance.now() - t0) * 1000;
     this.stats.record(us, n, budgetUs);
     if (this.onSlice !== null) this.onSlice(us, n);
+    if (this.latency !== null && us >= this.latency.thresholdUs) this.latency.add('page-mover-slice', us);
     if (this.pending()) this.scheduleIdle();
     return n;
   }

@@ -40,6 +40,7 @@ import type { Config } from '../config/config.js';
 import type { ColdReadHook, Keyspace } from '../keyspace/keyspace.js';
 import { LFU_INIT_VAL } from '../keyspace/lfu.js';
 import { SliceStats } from './work-slice.js';
+import type { LatencyMonitor } from '../core/latency-monitor.js';
 
 /**
  * Counter levels above the recent demotion level that a cold item needs to be promoted: it must be used clearly
@@ -87,6 +88,8 @@ export class TierManager implements ColdReadHook {
    * demoted (the metrics module feeds its slice-duration histogram from it). Must be cheap: it runs after every
    * slice, i.e. after most commands while the hot tier is over capacity.
    */
+  /** The latency monitor, which records slices at least its threshold long as `tier-slice` (set by the core). */
+  latency: LatencyMonitor | null = null;
   onSlice: ((us: number, demoted: number) => void) | null = null;
   private idleScheduled = false;
 
@@ -160,6 +163,7 @@ export class TierManager implements ColdReadHook {
     const us = (performance.now() - t0) * 1000;
     this.stats.record(us, n, budgetUs);
     if (this.onSlice !== null) this.onSlice(us, n);
+    if (this.latency !== null && us >= this.latency.thresholdUs) this.latency.add('tier-slice', us);
     this.updateThreshold();
     if (this.pending()) this.scheduleIdle();
     return n;

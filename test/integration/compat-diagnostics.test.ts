@@ -1,6 +1,7 @@
 /**
  * Diagnostics as redis-server 7.0.15: SLOWLOG GET/LEN/RESET/HELP with slowlog-log-slower-than and slowlog-max-len
- * (argument truncation, redaction of secrets, EXEC's commands logged but not EXEC), ROLE, LASTSAVE, and RESET
+ * (argument truncation, redaction of secrets, EXEC's commands logged but not EXEC), LATENCY LATEST/HISTORY/RESET
+ * with latency-monitor-threshold, ROLE, LASTSAVE, and RESET
  * (in MULTI, after WATCH, in subscribed mode, in RESP3, with requirepass).
  * Expected bytes were captured from redis-server 7.0.15 and are checked against it when it is installed; what
  * differs by nature (entry ids, times, durations, client ports) is compared by shape.
@@ -125,6 +126,52 @@ describeCompat('SLOWLOG', { 'slowlog-log-slower-than': '0' }, (f) => {
     await f.expectReply(['SLOWLOG', 'GET', '0'], '*0\r\n');
   });
 });
+
+describeCompat('LATENCY', {}, (f) => {
+  it('is off by default; LATEST, HISTORY, RESET and their errors as Redis', async () => {
+    await f.expectReply(['CONFIG', 'GET', 'latency-monitor-threshold'], '*2\r\n$25\r\nlatency-monitor-threshold\r\n$1\r\n0\r\n');
+    await f.expectReply(['LATENCY', 'RESET'], ':0\r\n');
+    await f.expectReply(['LATENCY', 'LATEST'], '*0\r\n');
+    await f.expectReply(['LATENCY', 'HISTORY', 'command'], '*0\r\n');
+    await f.expectReply(['LATENCY', 'RESET', 'command', 'nosuch'], ':0\r\n');
+    await f.expectReply(['LATENCY', 'HISTORY'], "-ERR wrong number of arguments for 'latency|history' command\r\n");
+    await f.expectReply(['LATENCY', 'LATEST', 'x'], "-ERR wrong number of arguments for 'latency|latest' command\r\n");
+    await f.expectReply(['LATENCY', 'HELP', 'x'], "-ERR wrong number of arguments for 'latency|help' command\r\n");
+    await f.expectReply(['LATENCY', 'foo'], "-ERR unknown subcommand 'foo'. Try LATENCY HELP.\r\n");
+    await f.expectReply(['LATENCY'], "-ERR wrong number of arguments for 'latency' command\r\n");
+    await f.expectReply(['CONFIG', 'SET', 'latency-monitor-threshold', '-1'],
+      "-ERR CONFIG SET failed (possibly related to argument 'latency-monitor-threshold') - argument must be between 0 and 9223372036854775807 inclusive\r\n");
+  });
+
+  it('records a slow command as `command` (LATEST, HISTORY) and RESET forgets it, case-insensitively', async () => {
+    await f.expectReply(['CONFIG', 'SET', 'latency-monitor-threshold', '1'], '+OK\r\n');
+    try {
+      // A command of at least 1 ms: a 32 MiB value copied into fresh arena pages on tierkv; DEBUG SLEEP on redis-server.
+      await f.c.tierkv.command('SET', 'big', Buffer.alloc(32 << 20, 'v'));
+      await f.c.tierkv.command('DEL', 'big');
+      await f.c.redis?.command('DEBUG', 'SLEEP', '0.01');
+      const now = Math.floor(Date.now() / 1000);
+      for (const c of [f.c.tierkv, f.c.redis]) {
+        if (c === null) continue;
+        const latest = decodeReply(await c.command('LATENCY', 'LATEST')) as RespValue[][];
+        const cmd = latest.find((e) => e[0] === 'command');
+        expect(cmd, `${c === f.c.tierkv ? 'tierkv' : 'redis-server'}: ${JSON.stringify(latest)}`).toBeDefined();
+        const [, time, ms, max] = cmd as [string, number, number, number];
+        expect(Math.abs(time - now)).toBeLessThan(30);
+        expect(ms).toBeGreaterThanOrEqual(1);
+        expect(max).toBeGreaterThanOrEqual(ms);
+        const hist = decodeReply(await c.command('LATENCY', 'HISTORY', 'command')) as number[][];
+        expect(hist.length).toBeGreaterThanOrEqual(1);
+        expect(hist[hist.length - 1]).toEqual([time, ms]);
+        expect((await c.command('LATENCY', 'RESET', 'COMMAND', 'command')).toString()).toBe(':1\r\n');
+        expect((await c.command('LATENCY', 'HISTORY', 'command')).toString()).toBe('*0\r\n');
+      }
+    } finally {
+      await f.both('CONFIG', 'SET', 'latency-monitor-threshold', '0');
+      await f.both('LATENCY', 'RESET');
+    }
+  });
+}, { redisParams: { 'enable-debug-command': 'yes' } });
 
 describeCompat('ROLE and LASTSAVE', {}, (f) => {
   it('ROLE: a master at offset 0 without replicas', async () => {
