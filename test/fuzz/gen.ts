@@ -411,7 +411,7 @@ const GENERATORS: readonly (readonly [number, string, Gen])[] = [
   [2, 'diagnostics', (g) => {
     const r = g.r;
     // Only deterministic replies: what the slow log holds depends on each server's timing, so no LEN or a GET that
-    // succeeds; its argument errors, HELP and RESET, ROLE, and LASTSAVE's arity error.
+    // succeeds; its argument errors, HELP and RESET, ROLE, LATENCY on no event, and LASTSAVE's arity error.
     return one(r.pick<() => Cmd>([
       () => [rcase(r, 'SLOWLOG'), rcase(r, 'GET'), B(r.pick(['-2', 'abc', '', '1.5', '99999999999999999999', '-9223372036854775809']))],
       () => [rcase(r, 'SLOWLOG'), rcase(r, 'GET'), B('1'), B('2')],
@@ -419,6 +419,10 @@ const GENERATORS: readonly (readonly [number, string, Gen])[] = [
       () => [rcase(r, 'SLOWLOG'), rcase(r, r.pick(['RESET', 'HELP']))],
       () => [rcase(r, 'SLOWLOG'), ...(r.chance(0.5) ? [B(r.pick(['FOO', '', 'GETX']))] : [])],
       () => [rcase(r, 'ROLE'), ...(r.chance(0.2) ? [B('x')] : [])],
+      // LATENCY: events depend on timing (and the fuzzer may set a threshold): only names no event has, and errors.
+      () => [rcase(r, 'LATENCY'), rcase(r, r.pick(['HISTORY', 'RESET'])), B(r.pick(['fz:none', '', 'x'.repeat(200)]))],
+      () => [rcase(r, 'LATENCY'), rcase(r, r.pick(['LATEST', 'HELP'])), B('x')],
+      () => [rcase(r, 'LATENCY'), ...(r.chance(0.5) ? [B(r.pick(['FOO', '', 'DOCTORX']))] : [rcase(r, 'HISTORY')])],
       // LASTSAVE's time differs between two servers started a second apart: its arity error only.
       () => [rcase(r, 'LASTSAVE'), B(r.pick(['x', '0']))],
     ])());
@@ -1137,7 +1141,7 @@ export function generate(seed: number, options: GenOptions = {}): Sequence {
 /** Upper-case name of a command (`GET`), or `CLIENT|LIST` for a container command with a subcommand. */
 export function commandName(cmd: Cmd): string {
   const name = (cmd[0] ?? Buffer.alloc(0)).toString('latin1').toUpperCase();
-  if (cmd.length >= 2 && ['CLIENT', 'CONFIG', 'MEMORY', 'OBJECT', 'COMMAND', 'PUBSUB', 'SLOWLOG'].includes(name)) {
+  if (cmd.length >= 2 && ['CLIENT', 'CONFIG', 'MEMORY', 'OBJECT', 'COMMAND', 'PUBSUB', 'SLOWLOG', 'LATENCY'].includes(name)) {
     return `${name}|${cmd[1]!.toString('latin1').toUpperCase()}`;
   }
   return name;
