@@ -88,8 +88,7 @@ describe.skipIf(EXPORTER === undefined)(`redis_exporter scrapes tierkv over RESP
     expect(own.get('redis_db_keys{db="db0"}')).toBe(500);
     expect(own.get('redis_db_keys_expiring{db="db0"}')).toBe(100);
     expect(own.get('redis_keyspace_hits_total')).toBe(300);
-    // Errorstats: our NOSUCHCOMMAND; the exporter's own scrape may add more after its INFO (it tries LATENCY,
-    // which tierkv does not have yet).
+    // Errorstats: our NOSUCHCOMMAND; the exporter's own scrape may add more after its INFO (commands tierkv lacks).
     expect(viaExporter.get('redis_errors_total{err="ERR"}')).toBeGreaterThanOrEqual(1);
     expect(own.get('redis_errors_total{err="ERR"}')).toBeGreaterThanOrEqual(viaExporter.get('redis_errors_total{err="ERR"}') ?? 0);
     // Names that redis_exporter derives from INFO and that tierkv's /metrics also has.
