@@ -170,6 +170,26 @@ describe(`ioredis 6 against ${targetLabel()}`, () => {
     expect(await b.get('io:db')).toBe('zero');
   });
 
+  it('reads the diagnostics: SLOWLOG, LATENCY, ROLE, LASTSAVE (parsed by ioredis)', async () => {
+    const r = await connect(srv());
+    await r.config('SET', 'slowlog-log-slower-than', '0');
+    try {
+      await r.slowlog('RESET');
+      await r.set('diag:k', 'v');
+      const entries = (await r.slowlog('GET', 2)) as unknown[][];
+      expect(entries[0]![3]).toEqual(['set', 'diag:k', 'v']);
+      expect(entries[0]![4]).toMatch(/^127\.0\.0\.1:\d+$/);
+      expect(await r.slowlog('LEN')).toBeGreaterThanOrEqual(2);
+    } finally {
+      await r.config('SET', 'slowlog-log-slower-than', '10000');
+    }
+    expect(await r.role()).toEqual(['master', 0, []]);
+    const lastsave = await r.lastsave();
+    expect(Math.abs(Date.now() / 1000 - lastsave)).toBeLessThan(24 * 3600);
+    expect(await r.latency('LATEST')).toEqual([]);
+    expect(await r.latency('RESET')).toBe(0);
+  });
+
   it('reconnects after the server restarts on the same port', async () => {
     const restartable = await startTarget();
     try {
