@@ -19,7 +19,7 @@ const FLAG_ORDER = [
 ];
 
 /** Redis's ACL categories in the order COMMAND INFO prints them (src/acl.c ACLCommandCategories). */
-const ACL_ORDER = [
+export const ACL_ORDER = [
   'keyspace', 'read', 'write', 'set', 'sortedset', 'list', 'hash', 'string', 'bitmap', 'hyperloglog', 'geo',
   'stream', 'pubsub', 'admin', 'fast', 'slow', 'blocking', 'dangerous', 'connection', 'transaction', 'scripting',
 ];

@@ -175,11 +175,12 @@ function helloCommand(ctx: CommandContext): void {
 
 /**
  * CLIENT LIST `flags=`: Redis's letters, in Redis's order, for what tierkv has (x in a transaction, also while EXEC
- * runs it; b blocked; d a WATCHed key changed; c closing after the reply; U Unix socket; e no-evict; T no-touch),
+ * runs it; O monitor; P pub/sub; b blocked; d a WATCHed key changed; c closing after the reply; U Unix socket; e no-evict; T no-touch),
  * else N.
  */
 function clientFlags(c: Client): string {
-  let f = c.pubsub !== null ? 'P' : ''; // pub/sub mode
+  let f = c.monitor ? 'O' : ''; // monitor mode
+  if (c.pubsub !== null) f += 'P'; // pub/sub mode
   if (c.multi !== null || c.execCount >= 0) f += 'x';
   if (c.blocked) f += 'b';
   if (c.watchDirty) f += 'd';
@@ -409,6 +410,7 @@ function resetCommand(ctx: CommandContext): void {
   const srv = ctx.server;
   srv.multi.abort(c);
   srv.pubsub.removeClient(c);
+  srv.monitors.remove(c); // RESET leaves monitor mode (Redis 7.0 clearClientConnectionState)
   c.proto = 2;
   ctx.reply.proto = 2;
   c.name = '';

@@ -18,6 +18,7 @@ import type { Transactions } from '../multi/multi.js';
 import type { PubSub } from '../pubsub/pubsub.js';
 import type { SlowLog } from '../core/slowlog.js';
 import type { LatencyMonitor } from '../core/latency-monitor.js';
+import type { Monitors } from '../core/monitor.js';
 import type { Command, CommandRegistry } from './types.js';
 
 /** What command handlers may ask of the server. */
@@ -37,6 +38,8 @@ export interface CommandServices {
   readonly slowlog: SlowLog;
   /** LATENCY's events (core/latency-monitor.ts). */
   readonly latency: LatencyMonitor;
+  /** MONITOR's clients (core/monitor.ts). */
+  readonly monitors: Monitors;
   /** Server start, ms since the epoch (LASTSAVE: tierkv never saves). */
   readonly startTime: number;
   /** The figures MEMORY STATS reads. */

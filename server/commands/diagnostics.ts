@@ -1,5 +1,5 @@
 /**
- * Diagnostics commands: SLOWLOG (GET LEN RESET HELP), LATENCY (LATEST HISTORY RESET HELP; no DOCTOR, GRAPH or
+ * Diagnostics commands: MONITOR (the lines: core/monitor.ts), SLOWLOG (GET LEN RESET HELP), LATENCY (LATEST HISTORY RESET HELP; no DOCTOR, GRAPH or
  * HISTOGRAM), ROLE, LASTSAVE, as Redis 7.0 (src/slowlog.c, src/latency.c, src/replication.c roleCommand, src/rdb.c
  * lastsaveCommand). The slow log itself is core/slowlog.ts, the latency monitor core/latency-monitor.ts.
  */
@@ -127,6 +127,20 @@ function latencyHelp(ctx: CommandContext): void {
   for (const l of lines) ctx.reply.simple(l);
 }
 
+/**
+ * MONITOR (Redis 7.0 monitorCommand): the client gets `+OK`, then a line per command run by any client
+ * (core/monitor.ts). Refused while EXEC runs it (Redis: a "deny blocking" client); a client already in monitor mode
+ * gets no reply at all, as in Redis.
+ */
+function monitorCommand(ctx: CommandContext): void {
+  const c = ctx.client;
+  if (c.execCount >= 0) {
+    ctx.reply.error("ERR MONITOR isn't allowed for DENY BLOCKING client");
+    return;
+  }
+  if (ctx.server.monitors.add(c)) ctx.reply.ok();
+}
+
 /** ROLE: tierkv has no replication, so always a master at offset 0 with no replicas. */
 function roleCommand(ctx: CommandContext): void {
   ctx.reply.arrayLen(3);
@@ -180,6 +194,9 @@ export const diagnosticsCommands: CommandSpec[] = [
       { name: 'help', arity: 2, flags: ['loading', 'stale'], ...NOKEYS, ...S, acl: ['slow'], since: '2.8.13',
         summary: 'Show helpful text about the different subcommands.', complexity: 'O(1)', handler: latencyHelp },
     ] },
+  { name: 'monitor', arity: 1, flags: ['admin', 'noscript', 'loading', 'stale'], ...NOKEYS, ...S,
+    acl: ['admin', 'slow', 'dangerous'], since: '1.0.0',
+    summary: 'Listen for all requests received by the server in real time', handler: monitorCommand },
   { name: 'role', arity: 1, flags: ['noscript', 'loading', 'stale', 'fast'], ...NOKEYS, ...S,
     acl: ['admin', 'fast', 'dangerous'], since: '2.8.12',
     summary: 'Return the role of the instance in the context of replication (tierkv: always a master without replicas)',

@@ -1,6 +1,7 @@
 /**
  * Every command tierkv implements, by family. The command table (table.ts) is built from this list.
  */
+import { aclCommands } from './acl.js';
 import { bitmapCommands } from './bitmaps.js';
 import { commandCommands } from './command-cmd.js';
 import { connectionCommands } from './connection.js';
@@ -27,4 +28,5 @@ export const allCommands: CommandSpec[] = [
   ...transactionCommands,
   ...pubsubCommands,
   ...diagnosticsCommands,
+  ...aclCommands,
 ];

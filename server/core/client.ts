@@ -49,6 +49,8 @@ export class Client {
   watchDirty = false;
   /** Pub/sub subscriptions (server/pubsub/pubsub.ts), or null when subscribed to nothing (not in pub/sub mode). */
   pubsub: ClientPubSub | null = null;
+  /** In monitor mode (MONITOR; core/monitor.ts): CLIENT LIST flag `O`, may not run keyspace commands. */
+  monitor = false;
   /** Reads paused because the client does not read its replies fast enough. */
   paused = false;
   /** CLIENT NO-EVICT on (CLIENT LIST flag `e`) and CLIENT NO-TOUCH on (flag `T`); accepted, no other effect. */

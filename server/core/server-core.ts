@@ -33,6 +33,7 @@ import { PubSub, SUBSCRIBED_MODE_COMMANDS, subscribedModeError } from '../pubsub
 import { KeyspaceEvents } from '../pubsub/notify.js';
 import { SlowLog } from './slowlog.js';
 import { LatencyMonitor } from './latency-monitor.js';
+import { Monitors } from './monitor.js';
 
 
 /** Released extent bytes after which the cron forces a garbage collection. */
@@ -56,6 +57,8 @@ export class ServerCore implements CommandServices {
   readonly clients = new Map<number, Client>();
   /** Pub/sub channels, patterns and fan-out (pubsub/pubsub.ts). */
   readonly pubsub = new PubSub(this);
+  /** MONITOR's clients and line fan-out (monitor.ts). */
+  readonly monitors = new Monitors(this);
   /** Server start, ms since the epoch. */
   readonly startTime = Date.now();
   /** SLOWLOG (slowlog.ts). */
@@ -216,6 +219,11 @@ export class ServerCore implements CommandServices {
       this.rejectCommand(c, cmd, subscribedModeError(cmd.fullName));
       return;
     }
+    // A client in monitor mode (Redis: flagged as a replica) may not touch the keyspace (Redis 7.0 processCommand).
+    if (c.monitor && (cmd.isWrite || cmd.flags.includes('readonly') || cmd.flags.includes('may_replicate'))) {
+      this.rejectCommand(c, cmd, "ERR Replica can't interact with the keyspace");
+      return;
+    }
     if (c.multi !== null && !MULTI_CONTROL.has(cmd.name)) {
       this.multi.queue(c, argv, cmd.denyOom);
       return;
@@ -249,6 +257,8 @@ export class ServerCore implements CommandServices {
     const us = (performance.now() - t0) * 1000;
     cmd.usec += us;
     recordLatency(cmd, us);
+    // MONITOR: one length test when no monitor is attached; admin commands are never shown (Redis 7.0 call()).
+    if (this.monitors.count !== 0 && !cmd.isAdmin) this.monitors.feed(c, argv);
     // SLOWLOG: a command that is not slow pays this compare only (threshold is Infinity when the log is off).
     if (us >= this.slowlog.threshold && !cmd.skipSlowlog) this.slowlog.push(c, argv, Math.floor(us));
     // LATENCY: the same, one compare (thresholdUs is Infinity while the monitor is off).

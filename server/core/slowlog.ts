@@ -155,7 +155,7 @@ function argLower(argv: Argv, j: number): string {
  * (acl.c authCommand), HELLO's `AUTH user pass` (networking.c helloCommand), the value of every sensitive parameter
  * in CONFIG SET (config.c configSetCommand).
  */
-function redactedArgs(argv: Argv): Set<number> | null {
+export function redactedArgs(argv: Argv): Set<number> | null {
   const argc = argv.argc;
   const name = argLower(argv, 0);
   if (name === 'auth') {

@@ -206,6 +206,7 @@ export class TierkvServer {
       c.parser.reset();
       core.multi.unwatchAll(c);
       core.pubsub.removeClient(c); // pub/sub: leave every channel and pattern
+      core.monitors.remove(c);
       core.clients.delete(c.id);
     });
     sock.on('error', () => {
@@ -238,6 +239,7 @@ export class TierkvServer {
     w.proto = c.proto;
     w.begin();
     core.pubsub.batchClient = c; // pub/sub messages for `c` go into this batch (pubsub/pubsub.ts)
+    core.monitors.setBatch(c); // and MONITOR lines (core/monitor.ts)
     if (first !== null) first(w);
     const sock = c.socket as net.Socket;
     let full = false;
@@ -263,11 +265,13 @@ export class TierkvServer {
       if (this.overOutputLimit(c, w.memorySize())) {
         w.begin(); // the client is gone: drop its replies (and unpin what they referenced)
         core.pubsub.batchClient = null;
+        core.monitors.setBatch(null);
         return;
       }
     }
     const n = w.flushTo(sock, c);
     core.pubsub.batchClient = null;
+    core.monitors.setBatch(null);
     c.unsentAfterFlush = sock.writableLength;
     if (n > 0) {
       st.totalNetOutputBytes += n;
@@ -305,6 +309,7 @@ export class TierkvServer {
     sock.pause();
     sock.removeAllListeners('data');
     this.core.pubsub.removeClient(c);
+    this.core.monitors.remove(c);
     this.core.clients.delete(c.id);
     const timer = setTimeout(() => sock.destroy(), CLOSE_AFTER_REPLY_TIMEOUT_MS);
     timer.unref();
@@ -335,6 +340,7 @@ export class TierkvServer {
   private destroyClient(c: Client): void {
     c.closing = true;
     this.core.pubsub.removeClient(c);
+    this.core.monitors.remove(c);
     c.socket?.destroy();
     this.core.clients.delete(c.id);
   }
