@@ -1,11 +1,12 @@
 /**
  * Connection commands: PING ECHO QUIT SELECT HELLO AUTH and CLIENT (ID SETNAME GETNAME SETINFO LIST INFO KILL
- * NO-EVICT NO-TOUCH HELP). Semantics and error texts follow Redis 7.2 (src/networking.c clientCommand,
+ * PAUSE UNPAUSE NO-EVICT NO-TOUCH HELP). Semantics and error texts follow Redis 7.2 (src/networking.c clientCommand,
  * helloCommand; src/acl.c authCommand); CLIENT SETINFO is 7.2's, which node-redis and ioredis send.
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { Client } from '../core/client.js';
 import { REDIS_COMPAT_VERSION } from '../config/version.js';
+import { PAUSE_ALL, PAUSE_WRITE } from '../core/client-pause.js';
 import { argCStr, argIs, argLL, argLatin1, LL } from './args.js';
 import type { CommandContext } from './context.js';
 import { ERR, errRange } from './reply-helpers.js';
@@ -365,6 +366,46 @@ function killClient(ctx: CommandContext, c: Client): void {
   else ctx.server.closeClient(c);
 }
 
+/**
+ * CLIENT PAUSE timeout [WRITE|ALL] (Redis 7.0 clientCommand): the mode first ("must be WRITE or ALL"), then the
+ * timeout in ms (getTimeoutFromObjectOrReply: not an integer, negative; 0 or an end past INT64_MAX, which wraps to a
+ * negative time in Redis, pause nothing). The pause itself: core/client-pause.ts.
+ */
+function clientPause(ctx: CommandContext): void {
+  const a = ctx.argv;
+  if (a.argc > 4) {
+    ctx.reply.errorLatin1(`ERR unknown subcommand or wrong number of arguments for '${argCStr(a, 1).slice(0, 128)}'. Try CLIENT HELP.`);
+    return;
+  }
+  let type = PAUSE_ALL;
+  if (a.argc === 4) {
+    if (argIs(a, 3, 'write')) type = PAUSE_WRITE;
+    else if (!argIs(a, 3, 'all')) {
+      ctx.reply.error('ERR CLIENT PAUSE mode must be WRITE or ALL');
+      return;
+    }
+  }
+  if (!argLL(a, 2)) {
+    ctx.reply.error('ERR timeout is not an integer or out of range');
+    return;
+  }
+  if (LL.big !== null ? LL.big < 0n : LL.value < 0) {
+    ctx.reply.error('ERR timeout is negative');
+    return;
+  }
+  const now = Date.now();
+  let end = 0;
+  if (LL.big !== null) end = BigInt(now) + LL.big > 9223372036854775807n ? -1 : Number(BigInt(now) + LL.big);
+  else if (LL.value > 0) end = BigInt(now) + BigInt(LL.value) > 9223372036854775807n ? -1 : now + LL.value;
+  ctx.server.pause.pause(end, type);
+  ctx.reply.ok();
+}
+
+function clientUnpause(ctx: CommandContext): void {
+  ctx.server.pause.unpause();
+  ctx.reply.ok();
+}
+
 /** CLIENT NO-EVICT / NO-TOUCH on|off: recorded for CLIENT LIST (no client eviction, and reads always count). */
 function clientOnOff(ctx: CommandContext): void {
   const a = ctx.argv;
@@ -388,6 +429,8 @@ function clientHelp(ctx: CommandContext): void {
     'SETNAME <name>      -- name this connection; GETNAME returns it.',
     'SETINFO LIB-NAME|LIB-VER <value> -- client library name and version.',
     'NO-EVICT on|off, NO-TOUCH on|off -- accepted for compatibility.',
+    'PAUSE <timeout> [WRITE|ALL] -- suspend the clients\' commands (writes only with WRITE) for <timeout> ms.',
+    'UNPAUSE             -- end a pause.',
     'HELP                -- this text.',
   ];
   ctx.reply.arrayLen(lines.length);
@@ -496,6 +539,13 @@ export const connectionCommands: CommandSpec[] = [
         summary: 'Accepted for compatibility.', complexity: 'O(1)', handler: clientOnOff,
         arguments: [{ name: 'enabled', type: 'oneof', arguments: [
           { name: 'on', type: 'pure-token', token: 'ON' }, { name: 'off', type: 'pure-token', token: 'OFF' }] }] },
+      { name: 'pause', arity: -3, flags: ['admin', ...CF], ...NOKEYS, ...G, acl: ['admin', 'slow', 'dangerous', 'connection'],
+        since: '2.9.50', summary: 'Stop processing commands from clients for some time', complexity: 'O(1)', handler: clientPause,
+        arguments: [{ name: 'timeout', type: 'integer' }, { name: 'mode', type: 'oneof', optional: true, since: '6.2.0', arguments: [
+          { name: 'write', type: 'pure-token', token: 'WRITE' }, { name: 'all', type: 'pure-token', token: 'ALL' }] }] },
+      { name: 'unpause', arity: 2, flags: ['admin', ...CF], ...NOKEYS, ...G, acl: ['admin', 'slow', 'dangerous', 'connection'],
+        since: '6.2.0', summary: 'Resume processing of clients that were paused', complexity: 'O(N) Where N is the number of paused clients',
+        handler: clientUnpause },
       { name: 'help', arity: 2, flags: ['loading', 'stale'], ...NOKEYS, ...G, acl: ['slow', 'connection'], since: '5.0.0',
         summary: 'Returns helpful text about the different subcommands.', complexity: 'O(1)', handler: clientHelp },
     ] },

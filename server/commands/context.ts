@@ -19,6 +19,7 @@ import type { PubSub } from '../pubsub/pubsub.js';
 import type { SlowLog } from '../core/slowlog.js';
 import type { LatencyMonitor } from '../core/latency-monitor.js';
 import type { Monitors } from '../core/monitor.js';
+import type { ClientPause } from '../core/client-pause.js';
 import type { Command, CommandRegistry } from './types.js';
 
 /** What command handlers may ask of the server. */
@@ -40,6 +41,8 @@ export interface CommandServices {
   readonly latency: LatencyMonitor;
   /** MONITOR's clients (core/monitor.ts). */
   readonly monitors: Monitors;
+  /** CLIENT PAUSE / UNPAUSE (core/client-pause.ts). */
+  readonly pause: ClientPause;
   /** Server start, ms since the epoch (LASTSAVE: tierkv never saves). */
   readonly startTime: number;
   /** The figures MEMORY STATS reads. */

@@ -34,6 +34,7 @@ import { KeyspaceEvents } from '../pubsub/notify.js';
 import { SlowLog } from './slowlog.js';
 import { LatencyMonitor } from './latency-monitor.js';
 import { Monitors } from './monitor.js';
+import { ClientPause, PAUSE_ALL, PAUSE_OFF } from './client-pause.js';
 
 
 /** Released extent bytes after which the cron forces a garbage collection. */
@@ -59,6 +60,13 @@ export class ServerCore implements CommandServices {
   readonly pubsub = new PubSub(this);
   /** MONITOR's clients and line fan-out (monitor.ts). */
   readonly monitors = new Monitors(this);
+  /** CLIENT PAUSE (client-pause.ts): waiting clients resume with their command when the pause ends. */
+  readonly pause = new ClientPause(
+    (c, argv) => this.unblock(c, () => this.execute(c, argv)),
+    (paused) => {
+      this.ks.expiryPaused = paused;
+    },
+  );
   /** Server start, ms since the epoch. */
   readonly startTime = Date.now();
   /** SLOWLOG (slowlog.ts). */
@@ -220,8 +228,16 @@ export class ServerCore implements CommandServices {
       return;
     }
     // A client in monitor mode (Redis: flagged as a replica) may not touch the keyspace (Redis 7.0 processCommand).
-    if (c.monitor && (cmd.isWrite || cmd.flags.includes('readonly') || cmd.flags.includes('may_replicate'))) {
+    if (c.monitor && (mayReplicate(cmd) || cmd.flags.includes('readonly'))) {
       this.rejectCommand(c, cmd, "ERR Replica can't interact with the keyspace");
+      return;
+    }
+    // CLIENT PAUSE (Redis 7.0 processCommand): the command waits, its client blocked, until the pause ends. Not for
+    // monitors (Redis's replicas) nor for the commands a running EXEC executes.
+    if (this.pause.type !== PAUSE_OFF && !c.monitor && c.execCount < 0 && this.mustWaitForPause(c, cmd) && !this.pause.checkEnded(Date.now())) {
+      c.lastCmd = cmd.fullName;
+      this.block(c);
+      this.pause.postpone(c, argv);
       return;
     }
     if (c.multi !== null && !MULTI_CONTROL.has(cmd.name)) {
@@ -277,6 +293,22 @@ export class ServerCore implements CommandServices {
     // of the page mover (page-mover.ts), only when the slab pages are over their budget.
     if (this.tiers.pending()) this.tiers.slice();
     if (this.pageMover.pending()) this.pageMover.slice();
+  }
+
+  /**
+   * During a pause, whether `cmd` waits: every command with ALL; with WRITE, the ones that write or may replicate
+   * (PUBLISH...), and an EXEC whose transaction holds one (Redis's is_may_replicate_command).
+   */
+  private mustWaitForPause(c: Client, cmd: Command): boolean {
+    if (this.pause.type === PAUSE_ALL) return true;
+    if (mayReplicate(cmd)) return true;
+    if (cmd.name !== 'exec' || c.multi === null) return false;
+    for (const q of c.multi) {
+      let qc = this.table.lookup(q.buf, q.argOff[0], q.argLen[0]);
+      if (qc !== undefined && qc.subs !== null && q.argc >= 2) qc = CommandTable.lookupSub(qc, q.buf, q.argOff[1], q.argLen[1]);
+      if (qc !== undefined && mayReplicate(qc)) return true;
+    }
+    return false;
   }
 
   /**
@@ -388,11 +420,14 @@ export class ServerCore implements CommandServices {
     // Redis's slow expire cycle may use up to 25% of the CPU between two ticks; keep well below that here.
     const budgetMs = Math.min(25, (1000 / this.config.hz) * 0.05 * effort);
     const latency = this.latency;
-    const te = latency.on ? performance.now() : 0;
-    // Faster while entries of dropped extents remain (after MIGRATE_PREPARE): they hold page ids in quarantine.
-    if (ks.deadEntries > 0) ks.activeCycle(Math.max(budgetMs, 2), 200_000);
-    else ks.activeCycle(budgetMs, 20000 * effort);
-    if (latency.on) latency.add('expire-cycle', (performance.now() - te) * 1000);
+    // No active expiry while clients are paused (Redis 7.0 activeExpireCycle); the pause's end is checked here too.
+    if (this.pause.checkEnded(now)) {
+      const te = latency.on ? performance.now() : 0;
+      // Faster while entries of dropped extents remain (after MIGRATE_PREPARE): they hold page ids in quarantine.
+      if (ks.deadEntries > 0) ks.activeCycle(Math.max(budgetMs, 2), 200_000);
+      else ks.activeCycle(budgetMs, 20000 * effort);
+      if (latency.on) latency.add('expire-cycle', (performance.now() - te) * 1000);
+    }
     this.migration.checkTimeout(now);
     ks.index.rehashFor(1);
     const used = ks.usedMemory();
@@ -448,6 +483,17 @@ export class ServerCore implements CommandServices {
     st.clientPeakIn[slot] = maxIn;
     st.clientPeakOut[slot] = maxOut;
   }
+}
+
+/**
+ * Commands Redis 7.0 flags MAY_REPLICATE (src/commands/*.json) that tierkv has: its COMMAND INFO does not show that
+ * flag, so the table cannot carry it (EVAL, EVALSHA, FCALL and PFCOUNT are the others).
+ */
+const MAY_REPLICATE: ReadonlySet<string> = new Set(['publish', 'spublish']);
+
+/** A command CLIENT PAUSE WRITE holds back: a write, or one that may replicate (Redis's is_may_replicate_command). */
+function mayReplicate(cmd: Command): boolean {
+  return cmd.isWrite || MAY_REPLICATE.has(cmd.fullName);
 }
 
 /** Argument `i` as C's "%.*s" prints it: latin1, up to the first NUL byte, at most `max` bytes. */

@@ -112,6 +112,8 @@ export class Keyspace implements KeyMatcher {
 
   /** Current time in ms since the Unix epoch; the server sets it before each command (Redis caches it too). */
   now = Date.now();
+  /** Set while clients are paused (CLIENT PAUSE): lookups leave expired keys in place, answering "missing". */
+  expiryPaused = false;
   /** Low 16 bits of the access-counter epoch (advanced by the tier policy, memory/tiers.ts `tick`). */
   epoch = 0;
   lfuLogFactor: number;
@@ -242,6 +244,8 @@ export class Keyspace implements KeyMatcher {
   lookup(b: Uint8Array, o: number, l: number): boolean {
     if (!this.find(b, o, l)) return false;
     if (this.isExpired()) {
+      // While clients are paused an expired key reads as missing but stays (Redis 7.0 expireIfNeeded).
+      if (this.expiryPaused) return false;
       this.expireCurrent();
       return false;
     }

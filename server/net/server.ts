@@ -351,6 +351,7 @@ export class TierkvServer {
     this.closed = true;
     this.core.shuttingDown = true;
     if (this.cronTimer !== null) clearInterval(this.cronTimer);
+    this.core.pause.close();
     for (const c of [...this.core.clients.values()]) this.destroyClient(c);
     await Promise.all([
       ...this.listeners.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))),

@@ -48,6 +48,8 @@ export interface InfoSource {
   readonly pubsub: PubSub;
   /** Bytes of HTTP request bodies held right now (INFO mem_http_bodies). */
   readonly httpBodyBytes: number;
+  /** CLIENT PAUSE: clients waiting for it to end (INFO blocked_clients, as Redis counts them). */
+  readonly pause: { readonly waitingCount: number };
 }
 
 /**
@@ -192,7 +194,7 @@ const SECTION_BUILDERS: Record<string, (core: InfoSource) => string[]> = {
       `maxclients:${core.config.maxclients}`,
       `client_recent_max_input_buffer:${Math.max(...core.stats.clientPeakIn)}`,
       `client_recent_max_output_buffer:${Math.max(...core.stats.clientPeakOut)}`,
-      'blocked_clients:0',
+      `blocked_clients:${core.pause.waitingCount}`,
       'tracking_clients:0',
       'clients_in_timeout_table:0',
     ];
