@@ -182,3 +182,100 @@ describeCompat('ACL with requirepass', { requirepass: 'pa ss' }, (f) => {
       '*1\r\n$93\r\nuser default on #e5a47171141c1f30759959a0830ef9745c5b348e80e28cc110d515ab18c7a8f4 ~* &* +@all\r\n');
   });
 });
+
+describeCompat('CLIENT PAUSE / CLIENT UNPAUSE', {}, (f) => {
+  /** Runs `scenario` against each server (in parallel) with three fresh connections. */
+  async function onBoth(scenario: (a: RawClient, b: RawClient, c: RawClient) => Promise<void>): Promise<void> {
+    const run = async (h: ServerHandle | null): Promise<void> => {
+      if (h === null) return;
+      const [a, b, c] = await Promise.all([0, 1, 2].map(() => RawClient.connect(h.port, { host: h.host })));
+      try {
+        await scenario(a!, b!, c!);
+      } finally {
+        await a!.command('CLIENT', 'UNPAUSE').catch(() => undefined);
+        for (const x of [a!, b!, c!]) x.destroy();
+      }
+    };
+    await Promise.all([run(f.servers.tierkv), run(f.servers.redis)]);
+  }
+
+  it('argument errors', async () => {
+    await f.expectReply(['CLIENT', 'PAUSE', '-1'], '-ERR timeout is negative\r\n');
+    await f.expectReply(['CLIENT', 'PAUSE', 'abc'], '-ERR timeout is not an integer or out of range\r\n');
+    await f.expectReply(['CLIENT', 'PAUSE', '10', 'foo'], '-ERR CLIENT PAUSE mode must be WRITE or ALL\r\n');
+    await f.expectReply(['CLIENT', 'PAUSE', 'abc', 'foo'], '-ERR CLIENT PAUSE mode must be WRITE or ALL\r\n');
+    await f.expectReply(['CLIENT', 'pause', '10', 'write', 'x'],
+      "-ERR unknown subcommand or wrong number of arguments for 'pause'. Try CLIENT HELP.\r\n");
+    await f.expectReply(['CLIENT', 'PAUSE'], "-ERR wrong number of arguments for 'client|pause' command\r\n");
+    await f.expectReply(['CLIENT', 'UNPAUSE', 'x'], "-ERR wrong number of arguments for 'client|unpause' command\r\n");
+    // 0, and an end beyond INT64_MAX (a negative time in Redis), pause nothing.
+    await f.expectReply(['CLIENT', 'PAUSE', '0'], '+OK\r\n');
+    await f.expectReply(['CLIENT', 'PAUSE', '9223372036854775807', 'WRITE'], '+OK\r\n');
+    await f.expectReply(['SET', 'p', '1'], '+OK\r\n');
+    await f.expectReply(['CLIENT', 'UNPAUSE'], '+OK\r\n');
+  });
+
+  it('WRITE: a SET (and PUBLISH) waits, a GET does not; UNPAUSE releases them in order', async () => {
+    await onBoth(async (a, b, c) => {
+      await c.command('SET', 'w', 'old');
+      expect((await a.command('CLIENT', 'PAUSE', '20000', 'WRITE')).toString()).toBe('+OK\r\n');
+      void b.send([['SET', 'w', 'new'], ['GET', 'w'], ['INCR', 'n']].map((x) => `*${x.length}\r\n${x.map((s) => `$${s.length}\r\n${s}\r\n`).join('')}`).join(''));
+      expect((await c.command('GET', 'w')).toString()).toBe('$3\r\nold\r\n');
+      expect((await c.command('PING')).toString()).toBe('+PONG\r\n');
+      await sleep(150);
+      expect(b.pendingBytes).toBe(0);
+      const info = (await c.command('INFO', 'clients')).toString();
+      expect(info).toMatch(/blocked_clients:1\r\n/);
+      expect((await c.command('CLIENT', 'LIST')).toString()).toMatch(/flags=b .*cmd=set /);
+      void c.send('*3\r\n$7\r\nPUBLISH\r\n$2\r\nch\r\n$1\r\nm\r\n');
+      await sleep(100);
+      expect(c.pendingBytes).toBe(0);
+      expect((await a.command('CLIENT', 'UNPAUSE')).toString()).toBe('+OK\r\n');
+      expect((await b.readReply()).toString()).toBe('+OK\r\n');
+      expect((await b.readReply()).toString()).toBe('$3\r\nnew\r\n');
+      expect((await b.readReply()).toString()).toMatch(/^:\d+\r\n$/);
+      expect((await c.readReply()).toString()).toBe(':0\r\n');
+    });
+  });
+
+  it('WRITE: EXEC of a transaction holding a write waits; a read-only one runs', async () => {
+    await onBoth(async (a, b, c) => {
+      await b.pipeline([['MULTI'], ['SET', 't', '1']]);
+      await c.pipeline([['MULTI'], ['GET', 't']]);
+      expect((await a.command('CLIENT', 'PAUSE', '20000', 'WRITE')).toString()).toBe('+OK\r\n');
+      void b.send('*1\r\n$4\r\nEXEC\r\n');
+      expect((await c.command('EXEC')).toString()).toMatch(/^\*1\r\n/);
+      await sleep(100);
+      expect(b.pendingBytes).toBe(0);
+      await a.command('CLIENT', 'UNPAUSE');
+      expect((await b.readReply()).toString()).toBe('*1\r\n+OK\r\n');
+    });
+  });
+
+  it('ALL: every command waits (CLIENT UNPAUSE too) until the pause times out', async () => {
+    await onBoth(async (a, b) => {
+      expect((await a.command('CLIENT', 'PAUSE', '400', 'ALL')).toString()).toBe('+OK\r\n');
+      const t0 = Date.now();
+      expect((await b.command('PING')).toString()).toBe('+PONG\r\n');
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(300);
+      expect((await a.command('CLIENT', 'PAUSE', '300')).toString()).toBe('+OK\r\n');
+      const t1 = Date.now();
+      expect((await b.command('CLIENT', 'UNPAUSE')).toString()).toBe('+OK\r\n');
+      expect(Date.now() - t1).toBeGreaterThanOrEqual(200);
+    });
+  });
+
+  it('keys do not expire while paused: an expired key reads as missing but stays until the pause ends', async () => {
+    await onBoth(async (a, b) => {
+      await b.command('FLUSHALL');
+      await b.command('SET', 'e', 'v', 'PX', '50');
+      await a.command('CLIENT', 'PAUSE', '20000', 'WRITE');
+      await sleep(300);
+      expect((await b.command('GET', 'e')).toString()).toBe('$-1\r\n');
+      expect((await b.command('DBSIZE')).toString()).toBe(':1\r\n');
+      await a.command('CLIENT', 'UNPAUSE');
+      expect((await b.command('GET', 'e')).toString()).toBe('$-1\r\n');
+      expect((await b.command('DBSIZE')).toString()).toBe(':0\r\n');
+    });
+  });
+});
