@@ -49,6 +49,11 @@ export class Client {
   watchDirty = false;
   /** Pub/sub subscriptions (server/pubsub/pubsub.ts), or null when subscribed to nothing (not in pub/sub mode). */
   pubsub: ClientPubSub | null = null;
+  /**
+   * May wait for CLIENT PAUSE to end (blocked, its command run later). False for the HTTP front's pseudo clients,
+   * which answer at once: a command a pause holds gets `-PAUSED` (HTTP 503) instead.
+   */
+  canWait = true;
   /** In monitor mode (MONITOR; core/monitor.ts): CLIENT LIST flag `O`, may not run keyspace commands. */
   monitor = false;
   /** Reads paused because the client does not read its replies fast enough. */

@@ -235,6 +235,10 @@ export class ServerCore implements CommandServices {
     // CLIENT PAUSE (Redis 7.0 processCommand): the command waits, its client blocked, until the pause ends. Not for
     // monitors (Redis's replicas) nor for the commands a running EXEC executes.
     if (this.pause.type !== PAUSE_OFF && !c.monitor && c.execCount < 0 && this.mustWaitForPause(c, cmd) && !this.pause.checkEnded(Date.now())) {
+      if (!c.canWait) {
+        this.rejectCommand(c, cmd, 'PAUSED clients are paused by CLIENT PAUSE, retry later');
+        return;
+      }
       c.lastCmd = cmd.fullName;
       this.block(c);
       this.pause.postpone(c, argv);

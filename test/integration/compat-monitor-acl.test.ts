@@ -6,12 +6,13 @@
  * requirepass. Expected bytes were captured from redis-server 7.0.15 and are checked against it when installed;
  * times and client ports are compared by shape.
  */
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { describeCompat } from '../support/compat.js';
 import { RawClient } from '../support/raw-client.js';
 import { runCli } from '../support/redis-cli.js';
 import { hasRedisCli } from '../support/redis-server.js';
 import type { ServerHandle } from '../support/server-handle.js';
+import { startTierkvWithHttp } from '../support/tierkv.js';
 import { sleep } from '../support/wait.js';
 
 /** `+<sec>.<usec> [0 127.0.0.1:<port>] ` → `+T [0 ADDR] `, after checking the shape. */
@@ -277,5 +278,28 @@ describeCompat('CLIENT PAUSE / CLIENT UNPAUSE', {}, (f) => {
       expect((await b.command('GET', 'e')).toString()).toBe('$-1\r\n');
       expect((await b.command('DBSIZE')).toString()).toBe(':0\r\n');
     });
+  });
+});
+
+describe('CLIENT PAUSE and the HTTP key API (tierkv only)', () => {
+  it('an HTTP write a pause holds gets 503 at once; reads still work; after UNPAUSE writes work again', async () => {
+    const s = await startTierkvWithHttp();
+    const c = await RawClient.connect(s.server.port);
+    try {
+      await c.command('SET', 'h', 'v');
+      await c.command('CLIENT', 'PAUSE', '20000', 'WRITE');
+      const put = await fetch(`${s.base}/v1/keys/h`, { method: 'PUT', body: 'x' });
+      expect(put.status).toBe(503);
+      expect(await put.text()).toMatch(/PAUSED/);
+      const get = await fetch(`${s.base}/v1/keys/h`);
+      expect(get.status).toBe(200);
+      expect(await get.text()).toBe('v');
+      await c.command('CLIENT', 'UNPAUSE');
+      expect((await fetch(`${s.base}/v1/keys/h`, { method: 'PUT', body: 'x' })).status).toBeLessThan(300);
+      expect((await c.command('GET', 'h')).toString()).toBe('$1\r\nx\r\n');
+    } finally {
+      c.destroy();
+      await s.server.stop();
+    }
   });
 });

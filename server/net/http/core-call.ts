@@ -119,7 +119,9 @@ export class CoreCaller {
   /** A pseudo client; with the HTTP request's socket, its address and locality are the HTTP peer's. */
   private newClient(socket: Socket | null): Client {
     const limits = { maxBulkLen: this.core.config.protoMaxBulkLen, maxQueryBuffer: this.core.config.clientQueryBufferLimit };
-    return new Client(this.core.newClientId(), socket, limits, false, Date.now());
+    const c = new Client(this.core.newClientId(), socket, limits, false, Date.now());
+    c.canWait = false; // an HTTP request does not wait for CLIENT PAUSE: -PAUSED, 503
+    return c;
   }
 
   /** Starts a new argument vector whose first argument is the command name (ASCII). */

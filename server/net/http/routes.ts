@@ -44,6 +44,7 @@ export function sendError(res: ServerResponse, status: number, text: string, ext
  */
 export function statusOfError(text: string): number {
   if (text.startsWith('OOM')) return 507;
+  if (text.startsWith('PAUSED')) return 503;
   if (text.startsWith('ERR internal error')) return 500;
   return 400;
 }
@@ -209,7 +210,7 @@ export async function migrateRoute(ctx: RouteContext, req: IncomingMessage, res:
   const r = await ctx.caller.begin(`migrate_${action}`).execBlocking(req.socket);
   if (res.destroyed) return;
   if (r.type === 'error') {
-    sendError(res, r.text.includes('enable-migrate-command') ? 403 : 500, r.text);
+    sendError(res, r.text.includes('enable-migrate-command') ? 403 : r.text.startsWith('PAUSED') ? 503 : 500, r.text);
     return;
   }
   if (action !== 'prepare') {
