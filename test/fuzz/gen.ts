@@ -423,6 +423,13 @@ const GENERATORS: readonly (readonly [number, string, Gen])[] = [
       () => [rcase(r, 'LATENCY'), rcase(r, r.pick(['HISTORY', 'RESET'])), B(r.pick(['fz:none', '', 'x'.repeat(200)]))],
       () => [rcase(r, 'LATENCY'), rcase(r, r.pick(['LATEST', 'HELP'])), B('x')],
       () => [rcase(r, 'LATENCY'), ...(r.chance(0.5) ? [B(r.pick(['FOO', '', 'DOCTORX']))] : [rcase(r, 'HISTORY')])],
+      // ACL for the default user: replies that do not depend on the command table (not CAT <category>), and no
+      // SETUSER & co., which Redis has and tierkv answers as unknown subcommands.
+      () => [rcase(r, 'ACL'), rcase(r, r.pick(['WHOAMI', 'USERS', 'LIST', 'CAT', 'HELP']))],
+      () => [rcase(r, 'ACL'), rcase(r, r.pick(['WHOAMI', 'USERS', 'LIST', 'HELP'])), B('x')],
+      () => [rcase(r, 'ACL'), rcase(r, 'CAT'), B(r.pick(['foo', '', 'x'.repeat(200), '@read', 'read\r\n']))],
+      () => [rcase(r, 'ACL'), rcase(r, 'CAT'), B('read'), B('write')],
+      () => [rcase(r, 'ACL')],
       // LASTSAVE's time differs between two servers started a second apart: its arity error only.
       () => [rcase(r, 'LASTSAVE'), B(r.pick(['x', '0']))],
     ])());
@@ -676,6 +683,11 @@ function clientCommand(g: G): Cmd {
     }],
     [3, () => [C(), rcase(r, r.pick(['NO-EVICT', 'NO-TOUCH'])), rcase(r, r.pick(['on', 'off', 'ON', 'maybe', '']))]],
     [2, () => [C(), rcase(r, 'HELP')]],
+    // CLIENT PAUSE: argument errors and forms that pause nothing (0, an end past INT64_MAX); UNPAUSE.
+    [3, () => [C(), rcase(r, 'PAUSE'), B(r.pick(['-1', 'abc', '', '0', '1.5', '9223372036854775807', '-9223372036854775809'])),
+      ...(r.chance(0.5) ? [rcase(r, r.pick(['WRITE', 'ALL', 'foo', '']))] : [])]],
+    [1, () => [C(), rcase(r, 'PAUSE'), B('10'), rcase(r, 'WRITE'), B('x')]],
+    [2, () => [C(), rcase(r, 'UNPAUSE'), ...(r.chance(0.3) ? [B('x')] : [])]],
     [2, () => [C()]],
     [2, () => [C(), rcase(r, r.pick(['ID', 'GETNAME', 'INFO', 'HELP'])), B('extra')]],
   ])();

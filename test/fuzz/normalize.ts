@@ -200,6 +200,7 @@ export function compareReplies(cmd: Cmd, a: Buffer, b: Buffer, env: CompareEnv, 
     case 'CONFIG|HELP':
     case 'MEMORY|HELP':
     case 'COMMAND|HELP':
+    case 'ACL|HELP':
       return helpShape(a) && helpShape(b) ? null : differ;
     case 'COMMAND':
       return compareAllCommandInfo(a, b, env);
