@@ -430,6 +430,8 @@ const GENERATORS: readonly (readonly [number, string, Gen])[] = [
       () => [rcase(r, 'ACL'), rcase(r, 'CAT'), B(r.pick(['foo', '', 'x'.repeat(200), '@read', 'read\r\n']))],
       () => [rcase(r, 'ACL'), rcase(r, 'CAT'), B('read'), B('write')],
       () => [rcase(r, 'ACL')],
+      // MONITOR would turn the connection into a monitor: its arity error only.
+      () => [rcase(r, 'MONITOR'), B(r.pick(['x', '']))],
       // LASTSAVE's time differs between two servers started a second apart: its arity error only.
       () => [rcase(r, 'LASTSAVE'), B(r.pick(['x', '0']))],
     ])());
@@ -1153,7 +1155,7 @@ export function generate(seed: number, options: GenOptions = {}): Sequence {
 /** Upper-case name of a command (`GET`), or `CLIENT|LIST` for a container command with a subcommand. */
 export function commandName(cmd: Cmd): string {
   const name = (cmd[0] ?? Buffer.alloc(0)).toString('latin1').toUpperCase();
-  if (cmd.length >= 2 && ['CLIENT', 'CONFIG', 'MEMORY', 'OBJECT', 'COMMAND', 'PUBSUB', 'SLOWLOG', 'LATENCY'].includes(name)) {
+  if (cmd.length >= 2 && ['CLIENT', 'CONFIG', 'MEMORY', 'OBJECT', 'COMMAND', 'PUBSUB', 'SLOWLOG', 'LATENCY', 'ACL'].includes(name)) {
     return `${name}|${cmd[1]!.toString('latin1').toUpperCase()}`;
   }
   return name;
