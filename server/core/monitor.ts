@@ -137,7 +137,10 @@ export class Monitors {
     if (need > this.scratch.length) this.scratch = Buffer.allocUnsafe(Math.max(need, this.scratch.length * 2));
     const out = this.scratch;
     let p = out.write(head, 0, 'latin1');
-    const redact = redactedArgs(argv);
+    // Only AUTH and HELLO can carry secrets here (CONFIG SET is an admin command, never shown): test the name's
+    // length before making a string of it.
+    const nameLen = argv.argLen[0];
+    const redact = nameLen === 4 || nameLen === 5 ? redactedArgs(argv) : null;
     const b = argv.buf;
     for (let j = 0; j < argv.argc; j++) {
       if (j > 0) out[p++] = 0x20;
