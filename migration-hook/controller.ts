@@ -2,17 +2,13 @@
  * The migration controller: drives one live migration of a VM that runs tierkv, between two QEMU processes, over
  * QMP, and measures it.
  *
- * The strategies, in order (see strategies.ts for all of them; `tierkv`, the default, skips step 3 and runs step 2
- * inside step 5):
+ * The strategies, in order (see strategies.ts for all of them; `tierkv`, the default, skips step 3):
  * 1. preflight: both QEMUs are reachable, the source runs, the destination waits with `-incoming defer`, the
  *    capabilities and balloon features the strategy needs exist on both sides — checked before tierkv is touched,
  *    since MIGRATE_PREPARE drops data for good;
  * 2. prepare: MIGRATE_PREPARE to tierkv (it drops its cold tier, overwrites the dropped memory with zeros before
  *    freeing it, and reports the memory still in use). Zero pages cost QEMU a ~9-byte header each, in pre-copy and
- *    post-copy (QEMU 7.2 migration/ram.c `save_zero_page`), so no balloon is needed. `tierkv` (strategy `overlap`)
- *    sends it only in step 5, right after `migrate`, with pre-copy capped at `overlapBandwidth` meanwhile: the first
- *    pass crosses the guest's zero pages while tierkv zeroes, and the zeroing is off the critical path;
- *    `tierkv-serial` sends it here, before step 4;
+ *    post-copy (QEMU 7.2 migration/ram.c `save_zero_page`), so `tierkv` goes straight on to step 4;
  * 3. balloon (`tierkv-balloon*`, the paper's method): `balloon` to the memory in use plus a headroom
  *    ({@link computeBalloonTarget}), then poll `query-balloon` until it settles, stalls or a bound runs out. This
  *    must happen BEFORE the switch to post-copy: QEMU ignores balloon discards while an incoming post-copy runs
@@ -20,8 +16,7 @@
  * 4. configure: migration capabilities on BOTH sides (`postcopy-ram` must be set on the destination too), parameters
  *    on the source, `migrate-incoming` on the destination;
  * 5. migrate: `migrate` on the source, `migrate-start-postcopy` (at once by default: QEMU latches the request and
- *    switches at its next iteration; with `overlap`, once MIGRATE_PREPARE replied), poll `query-migrate` until a
- *    final state;
+ *    switches at its next iteration), poll `query-migrate` until a final state;
  * 6. complete: re-read `query-migrate` until `total-time` is filled in (the first `completed` reply can carry 0 on
  *    QEMU 7.2, vm-lab README), wait for the destination's `RESUME` and its own `completed`;
  * 7. finalize: give the balloon back on the destination, MIGRATE_DONE to tierkv.

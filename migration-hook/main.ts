@@ -94,7 +94,7 @@ export function buildProgram(): Command {
     .option('--max-bandwidth <size>', 'bandwidth cap per second, pre-copy and post-copy (e.g. 128mb)', checked(parseSize))
     .option('--max-postcopy-bandwidth <size>', 'post-copy bandwidth cap per second (default: --max-bandwidth)', checked(parseSize))
     .option('--downtime-limit <ms>', 'QEMU downtime-limit', checked(parseMs))
-    .option('--overlap-bandwidth <size>', 'tierkv, tierkv-preempt: pre-copy bandwidth cap while MIGRATE_PREPARE runs (default 8mb)', checked(parseSize))
+    .option('--overlap-bandwidth <size>', 'tierkv-overlap: pre-copy bandwidth cap while MIGRATE_PREPARE runs (default 8mb)', checked(parseSize))
     .option('--postcopy-after <ms>', 'switch to post-copy this long after the migration became active (default 0: at once)', checked(parseMs))
     .option('--timeout <ms>', 'bound on the migration itself', checked(parseMs), 600_000)
     .option('--json', 'print the report as one JSON object', false)

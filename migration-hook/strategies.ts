@@ -21,7 +21,7 @@ export const STRATEGY_NAMES = [
   'tierkv-preempt',
   'tierkv-balloon',
   'tierkv-balloon-preempt',
-  'tierkv-serial',
+  'tierkv-overlap',
   'tierkv-precopy',
   'tierkv-report',
   'tierkv-report-preempt',
@@ -95,9 +95,7 @@ export const STRATEGIES: Readonly<Record<StrategyName, StrategySpec>> = {
     shrink: 'zero-pages',
     mode: 'postcopy',
     preempt: false,
-    overlap: true,
-    description:
-      'MIGRATE_PREPARE (tierkv zeroes the memory it drops) during the first pre-copy pass, post-copy once it replied; no balloon (the default)',
+    description: 'MIGRATE_PREPARE (tierkv zeroes the memory it drops), then post-copy; no balloon (the default)',
   },
   'tierkv-preempt': {
     name: 'tierkv-preempt',
@@ -105,7 +103,6 @@ export const STRATEGIES: Readonly<Record<StrategyName, StrategySpec>> = {
     shrink: 'zero-pages',
     mode: 'postcopy',
     preempt: true,
-    overlap: true,
     description: 'tierkv with postcopy-preempt',
   },
   'tierkv-balloon': {
@@ -124,13 +121,14 @@ export const STRATEGIES: Readonly<Record<StrategyName, StrategySpec>> = {
     preempt: true,
     description: 'tierkv-balloon with postcopy-preempt',
   },
-  'tierkv-serial': {
-    name: 'tierkv-serial',
+  'tierkv-overlap': {
+    name: 'tierkv-overlap',
     prepare: true,
     shrink: 'zero-pages',
     mode: 'postcopy',
     preempt: false,
-    description: 'MIGRATE_PREPARE first, then post-copy (the zeroing is setup time); no balloon',
+    overlap: true,
+    description: 'tierkv, but MIGRATE_PREPARE runs during the first pre-copy pass; the post-copy switch follows its reply',
   },
   'tierkv-precopy': {
     name: 'tierkv-precopy',
@@ -158,7 +156,7 @@ export const STRATEGIES: Readonly<Record<StrategyName, StrategySpec>> = {
   },
 };
 
-/** The strategy `tierkv-migrate` and the experiment mean by "tierkv": MIGRATE_PREPARE with zeroing during the first pre-copy pass, post-copy. */
+/** The strategy `tierkv-migrate` and the experiment mean by "tierkv": MIGRATE_PREPARE with zeroing, post-copy. */
 export const DEFAULT_STRATEGY: StrategyName = 'tierkv';
 
 /** True when the strategy needs a virtio-balloon device in the VM (to inflate it, or for one of its features). */

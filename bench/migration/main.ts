@@ -21,7 +21,7 @@ export const BENCH_LOCK = '/tmp/bench.lock';
 
 const HELP = `usage: node dist/bench/migration/main.js [--smoke | --paper] [options]
   --smoke                 CI size: 768 MiB guest, 700,000 keys, postcopy and tierkv, 1 repetition
-  --paper                 the paper's size: 5 GiB guest, 10,000,000 keys, postcopy, tierkv, tierkv-serial, tierkv-balloon and
+  --paper                 the paper's size: 5 GiB guest, 10,000,000 keys, postcopy, tierkv, tierkv-overlap, tierkv-balloon and
                           tierkv-precopy, 1 repetition (~60 min under TCG); writes paper.json, not latest.json
   --keys N                keys to load (default 2,000,000)
   --guest-mib M           guest RAM, MiB (default 1024)

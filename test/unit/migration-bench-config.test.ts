@@ -25,7 +25,7 @@ describe('migration experiment presets', () => {
     const c = presetConfig('paper', 'tcg');
     expect(c).toMatchObject({ guest_mib: 5120, keys: 10_000_000, value_bytes: 100, hot_tier_share: 0.3, repetitions: 1 });
     expect(c.bandwidth_bytes_per_sec).toBe(128 * 2 ** 20);
-    expect(c.cases).toEqual(['postcopy', 'tierkv', 'tierkv-serial', 'tierkv-balloon', 'tierkv-precopy']);
+    expect(c.cases).toEqual(['postcopy', 'tierkv', 'tierkv-overlap', 'tierkv-balloon', 'tierkv-precopy']);
     expect(c.maxmemory).toBeGreaterThan(0);
     expect(c.hot_ratio).toBeGreaterThan(0);
   });
