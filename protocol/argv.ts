@@ -11,3 +11,23 @@ export interface Argv {
   argOff: Int32Array;
   argLen: Int32Array;
 }
+
+/**
+ * A copy of a command's arguments that outlives the query buffer (a MULTI queue, a client held by CLIENT PAUSE): one
+ * Buffer with every argument's bytes back to back, and its own offset and length arrays.
+ */
+export function copyArgv(argv: Argv): Argv {
+  let total = 0;
+  for (let i = 0; i < argv.argc; i++) total += argv.argLen[i];
+  const buf = Buffer.allocUnsafe(total);
+  const argOff = new Int32Array(argv.argc);
+  const argLen = new Int32Array(argv.argc);
+  let off = 0;
+  for (let i = 0; i < argv.argc; i++) {
+    argv.buf.copy(buf, off, argv.argOff[i], argv.argOff[i] + argv.argLen[i]);
+    argOff[i] = off;
+    argLen[i] = argv.argLen[i];
+    off += argv.argLen[i];
+  }
+  return { argc: argv.argc, buf, argOff, argLen };
+}

@@ -12,7 +12,7 @@
  * is stopped and a lookup of an expired key answers "missing" without deleting it (Redis 7.0 expireIfNeeded and
  * activeExpireCycle), so keys expire for good once the pause ends.
  */
-import type { Argv } from '../../protocol/argv.js';
+import { copyArgv, type Argv } from '../../protocol/argv.js';
 import type { Client } from './client.js';
 
 /** Pause modes, in increasing strictness (Redis's pause_type). */
@@ -117,21 +117,4 @@ export class ClientPause {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
   }
-}
-
-/** A copy of a command's arguments that outlives the query buffer. */
-export function copyArgv(argv: Argv): Argv {
-  let total = 0;
-  for (let i = 0; i < argv.argc; i++) total += argv.argLen[i];
-  const buf = Buffer.allocUnsafe(total);
-  const argOff = new Int32Array(argv.argc);
-  const argLen = new Int32Array(argv.argc);
-  let off = 0;
-  for (let i = 0; i < argv.argc; i++) {
-    argv.buf.copy(buf, off, argv.argOff[i], argv.argOff[i] + argv.argLen[i]);
-    argOff[i] = off;
-    argLen[i] = argv.argLen[i];
-    off += argv.argLen[i];
-  }
-  return { argc: argv.argc, buf, argOff, argLen };
 }

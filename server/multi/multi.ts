@@ -13,7 +13,7 @@
  * Costs: O(1) per write of a key while WATCHes exist (one Map lookup of the key as a latin1 string); O(WATCHed
  * keys) before a flush or a drop.
  */
-import type { Argv } from '../../protocol/argv.js';
+import { copyArgv, type Argv } from '../../protocol/argv.js';
 import type { ReplyWriter } from '../../protocol/reply-writer.js';
 import type { Client } from '../core/client.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
@@ -40,19 +40,7 @@ export class Transactions {
    */
   queue(c: Client, argv: Argv, denyOom: boolean): void {
     if (denyOom) c.multiDenyOom = true;
-    let total = 0;
-    for (let i = 0; i < argv.argc; i++) total += argv.argLen[i];
-    const buf = Buffer.allocUnsafe(total);
-    const argOff = new Int32Array(argv.argc);
-    const argLen = new Int32Array(argv.argc);
-    let off = 0;
-    for (let i = 0; i < argv.argc; i++) {
-      argv.buf.copy(buf, off, argv.argOff[i], argv.argOff[i] + argv.argLen[i]);
-      argOff[i] = off;
-      argLen[i] = argv.argLen[i];
-      off += argv.argLen[i];
-    }
-    (c.multi as Argv[]).push({ argc: argv.argc, buf, argOff, argLen });
+    (c.multi as Argv[]).push(copyArgv(argv));
     this.writer.simple('QUEUED');
   }
 

@@ -4,8 +4,8 @@
  * own copy of the command; the keyspace is told when expiry must stop and restart.
  */
 import { describe, expect, it } from 'vitest';
-import type { Argv } from '../../protocol/argv.js';
-import { ClientPause, copyArgv, PAUSE_ALL, PAUSE_OFF, PAUSE_WRITE } from '../../server/core/client-pause.js';
+import { copyArgv, type Argv } from '../../protocol/argv.js';
+import { ClientPause, PAUSE_ALL, PAUSE_OFF, PAUSE_WRITE } from '../../server/core/client-pause.js';
 import type { Client } from '../../server/core/client.js';
 
 function argvOf(...args: string[]): Argv {
