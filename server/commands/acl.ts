@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { argCStr, argLatin1 } from './args.js';
 import { ACL_ORDER, aclCategories } from './command-cmd.js';
 import type { CommandContext } from './context.js';
+import { helpLines } from './reply-helpers.js';
 import type { CommandSpec } from './types.js';
 
 function aclWhoami(ctx: CommandContext): void {
@@ -52,7 +53,7 @@ function aclCat(ctx: CommandContext): void {
 }
 
 function aclHelp(ctx: CommandContext): void {
-  const lines = [
+  helpLines(ctx, [
     'ACL <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
     'CAT [<category>]',
     '    List all commands that belong to <category>, or all command categories',
@@ -66,9 +67,7 @@ function aclHelp(ctx: CommandContext): void {
     'HELP',
     '    Prints this help.',
     '(tierkv has only the default user, whose password is requirepass.)',
-  ];
-  ctx.reply.arrayLen(lines.length);
-  for (const l of lines) ctx.reply.simple(l);
+  ]);
 }
 
 /** Replaces CR and LF by spaces, as Redis's addReplyErrorFormat does. */

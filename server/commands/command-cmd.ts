@@ -8,7 +8,7 @@ import { argIs, argLatin1 } from './args.js';
 import type { CommandContext } from './context.js';
 import { CommandTable } from './table.js';
 import type { ArgDoc, Command, CommandRegistry, CommandSpec } from './types.js';
-import { helpLines } from './server-cmds.js';
+import { helpLines } from './reply-helpers.js';
 
 /** Redis's command flags in the order COMMAND INFO prints them (the CMD_* bits of src/server.h). */
 const FLAG_ORDER = [

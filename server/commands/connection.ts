@@ -9,7 +9,7 @@ import { REDIS_COMPAT_VERSION } from '../config/version.js';
 import { PAUSE_ALL, PAUSE_WRITE } from '../core/client-pause.js';
 import { argCStr, argIs, argLL, argLatin1, LL } from './args.js';
 import type { CommandContext } from './context.js';
-import { ERR, errRange } from './reply-helpers.js';
+import { ERR, errRange, helpLines } from './reply-helpers.js';
 import type { CommandSpec } from './types.js';
 
 function pingCommand(ctx: CommandContext): void {
@@ -420,7 +420,7 @@ function clientOnOff(ctx: CommandContext): void {
 }
 
 function clientHelp(ctx: CommandContext): void {
-  const lines = [
+  helpLines(ctx, [
     'CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands:',
     'ID                  -- id of this connection.',
     'INFO                -- one CLIENT LIST line about this connection.',
@@ -432,9 +432,7 @@ function clientHelp(ctx: CommandContext): void {
     'PAUSE <timeout> [WRITE|ALL] -- suspend the clients\' commands (writes only with WRITE) for <timeout> ms.',
     'UNPAUSE             -- end a pause.',
     'HELP                -- this text.',
-  ];
-  ctx.reply.arrayLen(lines.length);
-  for (const l of lines) ctx.reply.simple(l);
+  ]);
 }
 
 const G = { group: 'connection' };

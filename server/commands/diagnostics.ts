@@ -6,6 +6,7 @@
 import { LATENCY_TS_LEN } from '../core/latency-monitor.js';
 import { argLL, argLatin1, LL } from './args.js';
 import type { CommandContext } from './context.js';
+import { helpLines } from './reply-helpers.js';
 import type { CommandSpec } from './types.js';
 
 function slowlogGet(ctx: CommandContext): void {
@@ -49,7 +50,7 @@ function slowlogReset(ctx: CommandContext): void {
 }
 
 function slowlogHelp(ctx: CommandContext): void {
-  const lines = [
+  helpLines(ctx, [
     'SLOWLOG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
     'GET [<count>]',
     '    Return top <count> entries from the slowlog (default: 10, -1 mean all).',
@@ -62,9 +63,7 @@ function slowlogHelp(ctx: CommandContext): void {
     '    Reset the slowlog.',
     'HELP',
     '    Prints this help.',
-  ];
-  ctx.reply.arrayLen(lines.length);
-  for (const l of lines) ctx.reply.simple(l);
+  ]);
 }
 
 function latencyLatest(ctx: CommandContext): void {
@@ -109,7 +108,7 @@ function latencyReset(ctx: CommandContext): void {
 }
 
 function latencyHelp(ctx: CommandContext): void {
-  const lines = [
+  helpLines(ctx, [
     'LATENCY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
     'HISTORY <event>',
     '    Return time-latency samples for the <event> class.',
@@ -122,9 +121,7 @@ function latencyHelp(ctx: CommandContext): void {
     '    forced-gc (recorded when at least latency-monitor-threshold ms long).',
     'HELP',
     '    Prints this help.',
-  ];
-  ctx.reply.arrayLen(lines.length);
-  for (const l of lines) ctx.reply.simple(l);
+  ]);
 }
 
 /**

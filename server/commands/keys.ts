@@ -8,7 +8,7 @@ import { NOT_FOUND } from '../keyspace/hash-index.js';
 import { bytesEqual } from '../keyspace/bytes.js';
 import { argIs, argLL, LL } from './args.js';
 import type { CommandContext } from './context.js';
-import { currentEncoding, ERR } from './reply-helpers.js';
+import { currentEncoding, ERR, helpLines } from './reply-helpers.js';
 import { keySpec, type CommandSpec } from './types.js';
 import { notifyArg } from '../pubsub/notify.js';
 import { NOTIFY_GENERIC } from '../pubsub/notify-flags.js';
@@ -281,7 +281,7 @@ function objectTier(ctx: CommandContext): void {
 }
 
 function objectHelp(ctx: CommandContext): void {
-  const lines = [
+  helpLines(ctx, [
     'OBJECT <subcommand> <key>. Subcommands:',
     'ENCODING <key>  -- encoding Redis would report for the value (int, embstr, raw).',
     'FREQ <key>      -- logarithmic access counter of the key (reset every tier-counter-reset-ms).',
@@ -289,9 +289,7 @@ function objectHelp(ctx: CommandContext): void {
     'REFCOUNT <key>  -- reference count Redis would report for the value.',
     'TIER <key>      -- tierkv: the tier holding the key, hot or cold.',
     'HELP            -- this text.',
-  ];
-  ctx.reply.arrayLen(lines.length);
-  for (const l of lines) ctx.reply.simple(l);
+  ]);
 }
 
 const G = { group: 'generic' };

@@ -8,6 +8,7 @@ import { globMatch } from '../keyspace/glob.js';
 import type { ClientPubSub } from '../pubsub/pubsub.js';
 import { argLatin1 } from './args.js';
 import type { CommandContext } from './context.js';
+import { helpLines } from './reply-helpers.js';
 import type { CommandSpec, KeySpec } from './types.js';
 
 /** `(p|s)(un)subscribe` confirmation: push of [kind, name or null, count]. */
@@ -155,7 +156,7 @@ function numsub(ctx: CommandContext, shard: boolean): void {
 }
 
 function pubsubHelp(ctx: CommandContext): void {
-  const lines = [
+  helpLines(ctx, [
     'PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
     'CHANNELS [<pattern>]',
     "    Return the currently active channels matching a <pattern> (default: '*').",
@@ -170,9 +171,7 @@ function pubsubHelp(ctx: CommandContext): void {
     '    Return the number of subscribers for the specified shard level channel(s)',
     'HELP',
     '    Prints this help.',
-  ];
-  ctx.reply.arrayLen(lines.length);
-  for (const l of lines) ctx.reply.simple(l);
+  ]);
 }
 
 const G = { group: 'pubsub' };

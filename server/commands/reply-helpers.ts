@@ -73,3 +73,9 @@ export function currentEncoding(ctx: CommandContext): string {
   if ((flags & F_NOINT) === 0 && len <= 20 && parseLL(ks.ext.u8, ks.valOff(), len)) return 'int';
   return len <= 44 ? 'embstr' : 'raw';
 }
+
+/** Replies with help lines as an array of simple strings. */
+export function helpLines(ctx: CommandContext, lines: string[]): void {
+  ctx.reply.arrayLen(lines.length);
+  for (const l of lines) ctx.reply.simple(l);
+}

@@ -6,7 +6,7 @@ import { forceGc } from '../memory/gc.js';
 import { TIER_COLD, TIER_HOT } from '../keyspace/keyspace.js';
 import { argIs, argLL, argLatin1, argUtf8, LL } from './args.js';
 import type { CommandContext } from './context.js';
-import { ERR } from './reply-helpers.js';
+import { ERR, helpLines } from './reply-helpers.js';
 import { keySpec, type CommandSpec } from './types.js';
 
 function infoCommand(ctx: CommandContext): void {
@@ -228,12 +228,6 @@ function shutdownCommand(ctx: CommandContext): void {
   }
   ctx.server.requestShutdown();
   // Like Redis, no reply: the connection is closed by the shutdown.
-}
-
-/** Replies with help lines as an array of simple strings. */
-export function helpLines(ctx: CommandContext, lines: string[]): void {
-  ctx.reply.arrayLen(lines.length);
-  for (const l of lines) ctx.reply.simple(l);
 }
 
 const NOKEYS = { firstKey: 0, lastKey: 0, step: 0 };
