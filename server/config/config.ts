@@ -376,6 +376,28 @@ export interface LoadOptions {
   readonly cwd?: string;
 }
 
+/** One address to listen on, from `bind` (Redis's forms: `-addr` optional, `*` any IPv4, `::*` any IPv6). */
+export interface BindAddress {
+  host: string;
+  /** `-` prefix: a failure to bind it is only a warning. */
+  optional: boolean;
+}
+
+/**
+ * The addresses of `bind` (default 127.0.0.1) as the RESP and HTTP listeners bind them (Redis's listenToPort:
+ * a leading `-` makes an address optional, `*` and `::*` mean every IPv4 / IPv6 address).
+ */
+export function bindAddresses(config: Config): BindAddress[] {
+  const binds = config.bind.length > 0 ? config.bind : ['127.0.0.1'];
+  return binds.map((raw) => {
+    const optional = raw.startsWith('-');
+    let host = optional ? raw.slice(1) : raw;
+    if (host === '*') host = '0.0.0.0';
+    if (host === '::*') host = '::';
+    return { host, optional };
+  });
+}
+
 /**
  * Loads the configuration from the command line `tierkv-server [config-file] [--name value ...]`: defaults,
  * then the config file (redis.conf format, see parseConfigText), then the options, which therefore override the

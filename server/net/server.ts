@@ -17,7 +17,7 @@
 import net from 'node:net';
 import fs from 'node:fs';
 import { Client } from '../core/client.js';
-import { Config, loadFromArgs } from '../config/config.js';
+import { bindAddresses, Config, loadFromArgs } from '../config/config.js';
 import type { ParserLimits } from '../../protocol/request-parser.js';
 import type { ReplyWriter } from '../../protocol/reply-writer.js';
 import { createLogger, pinoLevel, type Logger } from '../core/log.js';
@@ -100,12 +100,7 @@ export class TierkvServer {
    */
   async listen(): Promise<void> {
     let port = this.config.port;
-    const binds = this.config.bind.length > 0 ? this.config.bind : ['127.0.0.1'];
-    for (const raw of binds) {
-      const optional = raw.startsWith('-');
-      let host = optional ? raw.slice(1) : raw;
-      if (host === '*') host = '0.0.0.0';
-      if (host === '::*') host = '::';
+    for (const { host, optional } of bindAddresses(this.config)) {
       try {
         const srv = await this.listenOne({ host, port });
         const addr = srv.address() as net.AddressInfo;

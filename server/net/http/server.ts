@@ -15,7 +15,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Config } from '../../config/config.js';
+import { bindAddresses, type Config } from '../../config/config.js';
 import type { Logger } from '../../core/log.js';
 import { TierkvMetrics } from '../../observe/metrics.js';
 import type { ServerCore } from '../../core/server-core.js';
@@ -62,11 +62,7 @@ export class HttpFront {
   async listen(port: number): Promise<void> {
     const binds = this.config.bind.length > 0 ? this.config.bind : ['127.0.0.1'];
     try {
-      for (const raw of binds) {
-        const optional = raw.startsWith('-');
-        let host = optional ? raw.slice(1) : raw;
-        if (host === '*') host = '0.0.0.0';
-        if (host === '::*') host = '::';
+      for (const { host, optional } of bindAddresses(this.config)) {
         try {
           const srv = await this.listenOne(host, port);
           if (this.servers.length === 0) this.host = host;
