@@ -34,6 +34,12 @@ export interface MonitorHost {
 }
 
 const REDACTED = Buffer.from('"(redacted)"', 'latin1');
+/**
+ * Unsent output (bytes) at which a monitor is disconnected even when `client-output-buffer-limit normal` is 0 0 0
+ * (Redis's default, under which a monitor that does not read grows without bound): the same 64 MiB at which
+ * server.ts stops serving any client's own pipeline.
+ */
+export const MONITOR_OUTPUT_CAP = 64 * 1024 * 1024;
 const HEX = '0123456789abcdef';
 
 /** The clients in monitor mode and the fan-out of their lines. */
@@ -101,11 +107,11 @@ export class Monitors {
         this.flushScheduled = true;
         process.nextTick(this.flushAll);
       }
-      if (limits[0] !== 0 || limits[1] !== 0) {
+      {
         let bytes = 0;
-        for (const b of list) bytes += b.length;
+        for (const b of list) bytes += b.length; // this turn's lines only: they are flushed every turn
         const used = m.outputMemory() + bytes;
-        if (outputLimitReached(m, used, limits)) {
+        if (used >= MONITOR_OUTPUT_CAP || outputLimitReached(m, used, limits)) {
           host.log.warn({ client: m.addr, pendingBytes: used }, 'closing client for overcoming of output buffer limits');
           this.remove(m);
           host.closeClient(m);

@@ -156,6 +156,27 @@ describe('clients that never read their replies (issue 11 row 5)', () => {
     expect(await infoNum(admin, 'mem_clients_normal')).toBeLessThan(MiB);
   }, 120_000);
 
+  it('disconnects a MONITOR that does not read once 64 MiB of its lines are unsent (no output limit configured)', async () => {
+    const mon = await RawClient.connect(server.port);
+    try {
+      expect((await mon.command('MONITOR')).toString()).toBe('+OK\r\n');
+      mon.socket.pause();
+      const value = Buffer.alloc(1 << 20, 'm'); // each SET is a line of ~1 MiB for the monitor
+      let closed = false;
+      mon.socket.once('close', () => (closed = true));
+      for (let i = 0; i < 100 && !(await monitorGone()); i++) await admin.command('SET', 'mon', value);
+      expect(await monitorGone()).toBe(true);
+      mon.socket.resume(); // let the close arrive
+      expect(await waitFor(async () => closed, 10_000, 50)).toBe(true);
+    } finally {
+      mon.destroy();
+    }
+    async function monitorGone(): Promise<boolean> {
+      const list = String(decodeReply(await admin.command('CLIENT', 'LIST')));
+      return !list.split('\n').some((l) => / flags=O /.test(l));
+    }
+  }, 60_000);
+
   it('does not count a large value sent by reference as client memory, and serves the whole pipeline', async () => {
     const big = Buffer.alloc(1 << 20, 'j'); // a jumbo item: sent by reference
     expect(decodeReply(await admin.command('SET', 'j', big))).toBe('OK');
