@@ -24,7 +24,7 @@
  * of dead pages stay quarantined until the owner has removed every reference to them (see `reclaimDeadPages`).
  */
 import { Extent } from './extent.js';
-import { chunkIsFree, F_FREE } from './item.js';
+import { chunkIsFree, chunkIsItem, F_FREE } from './item.js';
 import { SizeClasses, CHUNK_ALIGN } from './size-classes.js';
 
 /** Tier ids. */
@@ -534,7 +534,7 @@ export class Arena {
 
   /**
    * The next live item of `tier` in CLOCK order: a hand walks the tier's active pages and, within each, its carved
-   * chunks, cyclically, skipping free chunks (memcached's LRU crawler and CLOCK page replacement walk memory the same
+   * chunks, cyclically, skipping free chunks and aux chunks (item.ts) (memcached's LRU crawler and CLOCK page replacement walk memory the same
    * way). Consecutive calls visit neighbouring chunks, so the walk reads memory sequentially. Pages that join or
    * leave the tier meanwhile may be visited early or late, never lost for good.
    * @param maxSteps chunks and page boundaries to look at before giving up
@@ -555,7 +555,10 @@ export class Arena {
       if (this.pageState[p] === PS_JUMBO) {
         this.handPage[tier] = pi + 1;
         this.handChunk[tier] = 0;
-        return (p << CHUNK_BITS) >>> 0;
+        if (chunkIsItem(this.extents[this.pageExt[p]] as Extent, 0)) return (p << CHUNK_BITS) >>> 0;
+        pi++;
+        c = 0;
+        continue;
       }
       if (c >= this.pageBump[p]) {
         pi++;
@@ -563,7 +566,7 @@ export class Arena {
         continue;
       }
       const ext = this.extents[this.pageExt[p]] as Extent;
-      const live = !chunkIsFree(ext, this.pageBase[p] + c * this.pageChunk[p]);
+      const live = chunkIsItem(ext, this.pageBase[p] + c * this.pageChunk[p]);
       c++;
       if (live) {
         this.handPage[tier] = pi;

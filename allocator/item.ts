@@ -6,7 +6,9 @@
  * ```
  * byte  0      u8   flags        bit 0 HAS_TTL: an 8-byte expire time follows the header
  *                                bit 1 RAW: value was modified in place (APPEND/SETRANGE) -> OBJECT ENCODING raw
+ *                                      (strings); LARGE: the large encoding (collections, see below)
  *                                bit 2 NOINT: stored as a plain string even if it reads as an integer
+ *                                bits 3..5 TYPE: 0 string, 1 hash, 2 set (3 list, 4 zset reserved), 7 AUX
  *                                bit 7 FREE: the chunk is on its page's free list (set by the arena; a free chunk
  *                                keeps its free-list link in bytes 4..7)
  * byte  1      u8   lfu          access counter (Redis-style 8-bit logarithmic LFU counter)
@@ -18,6 +20,23 @@
  * [bytes 16..23 f64 expireAt]    absolute expire time, ms since the Unix epoch (only when HAS_TTL)
  * then keyLen key bytes, then valLen value bytes (binary-safe, no terminator)
  * ```
+ *
+ * **Collections** (hashes, sets) are items like strings, with a TYPE in the flags; their value is the collection:
+ * - compact encodings (flag LARGE clear) hold every element in the value itself: a hash's `listpack`
+ *   (server/keyspace/listpack.ts) or a set's `intset` (server/keyspace/intset.ts). Such an item is moved between
+ *   tiers, dropped and zeroed exactly as a string is.
+ * - the large encoding (LARGE set, OBJECT ENCODING `hashtable`) holds a dict header (server/keyspace/dict.ts) whose
+ *   table and elements are **aux chunks**: arena chunks that are not keyspace items and have no key. Their layout:
+ * ```
+ * byte  0      u8   flags        TYPE = 7 (AUX); bit 7 FREE as for items
+ * bytes 1..3                     unused (0)
+ * bytes 4..7   u32  len1         element: member or field length; table: slot count
+ * bytes 8..11  u32  len2         hash element only: value length
+ * then the member (set element), field then value (hash element), or the u32 slots (table, from byte 8)
+ * ```
+ *   A collection with the large encoding and its aux chunks stay in the hot tier (see server/memory/tiers.ts):
+ *   they are never demoted, so MIGRATE_PREPARE never drops them.
+ *
  * All fields are little-endian (the typed-array views of the platform; x86-64 and arm64 are little-endian).
  * Chunks are 8-byte aligned, so the header can be read through Uint16/Uint32/Float64 views of the extent.
  *
@@ -40,6 +59,17 @@ export const F_HAS_TTL = 1;
 export const F_RAW = 2;
 /** Flag: a string that Redis would not have integer-encoded (e.g. an INCRBYFLOAT result): OBJECT ENCODING embstr. */
 export const F_NOINT = 4;
+/** Flag on a collection: the large encoding (dict header value, aux chunks). Same bit as F_RAW, which is for strings. */
+export const F_LARGE = 2;
+/** Shift and mask of the TYPE field of the flags. */
+export const TYPE_SHIFT = 3;
+export const TYPE_MASK = 7 << TYPE_SHIFT;
+/** Item types (the TYPE field). */
+export const TYPE_STRING = 0;
+export const TYPE_HASH = 1;
+export const TYPE_SET = 2;
+/** An aux chunk: part of a large collection, not a keyspace item. */
+export const TYPE_AUX = 7;
 /** Flag written by the arena into a freed chunk, so that the CLOCK hand can tell free chunks from items. */
 export const F_FREE = 0x80;
 
@@ -80,6 +110,62 @@ export function itemHasTtl(ext: Extent, off: number): boolean {
 /** True when the chunk at `off` is free (on its page's free list), not an item. */
 export function chunkIsFree(ext: Extent, off: number): boolean {
   return (ext.u8[off] & F_FREE) !== 0;
+}
+
+/** TYPE field of the item (TYPE_STRING, TYPE_HASH...). */
+export function itemType(ext: Extent, off: number): number {
+  return (ext.u8[off] & TYPE_MASK) >>> TYPE_SHIFT;
+}
+
+/** True when the chunk at `off` is a keyspace item: neither free nor an aux chunk (CLOCK hands and the page mover). */
+export function chunkIsItem(ext: Extent, off: number): boolean {
+  const f = ext.u8[off];
+  return (f & F_FREE) === 0 && (f & TYPE_MASK) !== TYPE_AUX << TYPE_SHIFT;
+}
+
+/** True when the item is a collection in its large encoding (aux chunks hang off it; pinned to the hot tier). */
+export function itemIsLarge(ext: Extent, off: number): boolean {
+  const f = ext.u8[off];
+  return (f & TYPE_MASK) !== 0 && (f & F_LARGE) !== 0;
+}
+
+// ----- aux chunks ------------------------------------------------------------------------------------------------
+
+/** Header size in bytes of a set element aux chunk (flags, len1); the member follows. */
+export const AUX_SET_HEADER = 8;
+/** Header size in bytes of a hash element aux chunk (flags, len1, len2); field then value follow. */
+export const AUX_HASH_HEADER = 12;
+/** Header size in bytes of a table aux chunk (flags, slot count); u32 slots follow. */
+export const AUX_TABLE_HEADER = 8;
+
+/** Size in bytes of a set element aux chunk. */
+export function auxSetSize(memberLen: number): number {
+  return AUX_SET_HEADER + memberLen;
+}
+/** Size in bytes of a hash element aux chunk. */
+export function auxHashSize(fieldLen: number, valueLen: number): number {
+  return AUX_HASH_HEADER + fieldLen + valueLen;
+}
+/** Size in bytes of a table aux chunk of `slots` slots. */
+export function auxTableSize(slots: number): number {
+  return AUX_TABLE_HEADER + 4 * slots;
+}
+/** Writes the first 8 bytes of an aux chunk header (a hash element also needs `setAuxLen2`). */
+export function writeAuxHeader(ext: Extent, off: number, len1: number): void {
+  ext.u32[off >>> 2] = TYPE_AUX << TYPE_SHIFT;
+  ext.u32[(off >>> 2) + 1] = len1;
+}
+/** len1 of an aux chunk: member/field length, or a table's slot count. */
+export function auxLen1(ext: Extent, off: number): number {
+  return ext.u32[(off >>> 2) + 1];
+}
+/** len2 of an aux chunk: a hash element's value length. */
+export function auxLen2(ext: Extent, off: number): number {
+  return ext.u32[(off >>> 2) + 2];
+}
+/** Writes len2 (a hash element's value length; the caller checked the chunk has room). */
+export function setAuxLen2(ext: Extent, off: number, len2: number): void {
+  ext.u32[(off >>> 2) + 2] = len2;
 }
 
 /** Key length in bytes. */

@@ -13,6 +13,8 @@ import type { ReplyWriter } from '../../protocol/reply-writer.js';
 import type { Config } from '../config/config.js';
 import type { Client } from '../core/client.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
+import { HashType } from '../keyspace/hash-type.js';
+import { SetType } from '../keyspace/set-type.js';
 import type { MigrationManager } from '../memory/migrate-prepare.js';
 import type { Transactions } from '../multi/multi.js';
 import type { PubSub } from '../pubsub/pubsub.js';
@@ -74,6 +76,10 @@ export class CommandContext {
   argv!: Argv;
   /** Command being executed. */
   cmd!: Command;
+  /** Hash operations on the keyspace's current item (keyspace/hash-type.ts). */
+  readonly hashes: HashType;
+  /** Set operations on the keyspace's current item (keyspace/set-type.ts). */
+  readonly sets: SetType;
   constructor(
     /** Reply encoder for the current client's batch. */
     readonly reply: ReplyWriter,
@@ -81,5 +87,17 @@ export class CommandContext {
     readonly ks: Keyspace,
     /** The server, as handlers see it. */
     readonly server: CommandServices,
-  ) {}
+  ) {
+    this.hashes = new HashType(ks);
+    this.sets = new SetType(ks);
+    const c = server.config;
+    const sync = (): null => {
+      this.hashes.maxListpackEntries = c.hashMaxListpackEntries;
+      this.hashes.maxListpackValue = c.hashMaxListpackValue;
+      this.sets.maxIntsetEntries = c.setMaxIntsetEntries;
+      return null;
+    };
+    sync();
+    c.onChange(['hash-max-listpack-entries', 'hash-max-listpack-value', 'set-max-intset-entries'], sync);
+  }
 }

@@ -14,6 +14,7 @@ export const ERR = {
   overflow: 'ERR increment or decrement would overflow',
   nanOrInf: 'ERR increment would produce NaN or Infinity',
   noSuchKey: 'ERR no such key',
+  wrongType: 'WRONGTYPE Operation against a key holding the wrong kind of value',
   offsetRange: 'ERR offset is out of range',
   stringTooLong: 'ERR string exceeds maximum allowed size (proto-max-bulk-len)',
   noAuth: 'NOAUTH Authentication required.',

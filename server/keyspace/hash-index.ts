@@ -418,7 +418,7 @@ function scanBucket(t: Table, b: number, emit: (slot: number) => void, isOld: bo
 }
 
 /** Reverse-binary increment of a cursor over a table of mask+1 buckets (Redis dict.c). */
-function revIncrement(v: number, mask: number): number {
+export function revIncrement(v: number, mask: number): number {
   v = (v | ~mask) >>> 0;
   v = rev32(v);
   v = (v + 1) >>> 0;
@@ -435,7 +435,8 @@ function rev32(v: number): number {
   return v >>> 0;
 }
 
-function pow2AtLeast(n: number): number {
+/** Smallest power of two ≥ n (n ≥ 1). */
+export function pow2AtLeast(n: number): number {
   let c = 1;
   while (c < n) c *= 2;
   return c;

@@ -21,6 +21,9 @@ import type { Extent } from '../../allocator/extent.js';
 import {
   F_HAS_TTL,
   F_RAW,
+  chunkIsItem,
+  itemIsLarge,
+  itemType,
   itemAtime,
   itemEpoch,
   itemExpireAt,
@@ -44,6 +47,7 @@ import {
   writeItemHeader,
 } from '../../allocator/item.js';
 import { bytesEqual, copyBytes } from './bytes.js';
+import { ArenaDict, DICT_HEADER, dictHeaderOff } from './dict.js';
 import { murmur3, randomSeed } from './hash.js';
 import { HASH_MASK, HashIndex, NOT_FOUND, TTL_BIT, type KeyMatcher } from './hash-index.js';
 import { LFU_INIT_VAL, lfuIncrement } from './lfu.js';
@@ -51,7 +55,7 @@ import { NO_KEY_EVENTS, NOTIFY_EXPIRED, NOTIFY_KEY_MISS, NOTIFY_NEW, type KeyEve
 
 // What command handlers need of the allocator, so that they import the keyspace only: item flags they pass to
 // `storeAlloc` or read with `flags()`, and the tier ids of `ext.tier`.
-export { F_HAS_TTL, F_NOINT, F_RAW } from '../../allocator/item.js';
+export { F_HAS_TTL, F_LARGE, F_NOINT, F_RAW, TYPE_HASH, TYPE_MASK, TYPE_SET, TYPE_SHIFT, TYPE_STRING } from '../../allocator/item.js';
 export { TIER_COLD, TIER_HOT } from '../../allocator/arena.js';
 
 /** `store` expire argument: keep the key's current TTL (SET KEEPTTL). */
@@ -110,6 +114,12 @@ export class Keyspace implements KeyMatcher {
    */
   coldReadHook: ColdReadHook | null = null;
 
+  /**
+   * The large encoding's dict (dict.ts), bound by `bindDict` to the current item's header: one instance serves every
+   * collection, so no JS object exists per collection.
+   */
+  readonly dict: ArenaDict;
+
   /** Current time in ms since the Unix epoch; the server sets it before each command (Redis caches it too). */
   now = Date.now();
   /** Set while clients are paused (CLIENT PAUSE): lookups leave expired keys in place, answering "missing". */
@@ -156,6 +166,7 @@ export class Keyspace implements KeyMatcher {
     );
     this.ext = null as unknown as Extent;
     this.peekExt = null as unknown as Extent;
+    this.dict = new ArenaDict(arena, this.seed ^ 0x5bd1e995);
   }
 
   // -------------------------------------------------------------------------------------------------------
@@ -203,6 +214,8 @@ export class Keyspace implements KeyMatcher {
     const arena = this.arena;
     const off = arena.resolve(addr);
     const ext = arena.ext;
+    // An aux chunk (element or table of a large collection) has no key.
+    if (!chunkIsItem(ext, off)) return false;
     return this.find(ext.u8, itemKeyOff(ext, off), itemKeyLen(ext, off)) && this.addr === addr;
   }
 
@@ -309,6 +322,19 @@ export class Keyspace implements KeyMatcher {
   flags(): number {
     return itemFlags(this.ext, this.off);
   }
+  /** TYPE of the current item (TYPE_STRING, TYPE_HASH, TYPE_SET). */
+  type(): number {
+    return itemType(this.ext, this.off);
+  }
+  /** True when the current item is a collection in its large encoding (a dict; pinned to the hot tier). */
+  isLarge(): boolean {
+    return itemIsLarge(this.ext, this.off);
+  }
+  /** Binds `dict` to the current item's dict header (the item must be a large collection) and returns it. */
+  bindDict(): ArenaDict {
+    this.dict.bind(this.ext, dictHeaderOff(this.valOff()));
+    return this.dict;
+  }
   /** True when the current item has an expire time. */
   hasTtl(): boolean {
     return itemHasTtl(this.ext, this.off);
@@ -383,6 +409,7 @@ export class Keyspace implements KeyMatcher {
     const arena = this.arena;
     const newFlags = (hasTtl ? F_HAS_TTL : 0) | flagsExtra;
     if (found) {
+      if (this.isLarge()) this.freeAux();
       const oldAddr = this.addr;
       const ext = this.ext;
       const off = this.off;
@@ -427,9 +454,10 @@ export class Keyspace implements KeyMatcher {
    * Grows or shrinks the current item's value to `newLen` bytes, keeping key, TTL, counter and the first
    * min(old, new) value bytes (APPEND, SETRANGE). In place when the chunk has room, the item is hot and no
    * unsent reply references its bytes (extent.ts `pins`); otherwise the item is moved to a new hot chunk.
+   * @param addFlags flags added to the item's (F_RAW for strings; 0 for a collection's compact encoding)
    * @returns offset in `this.ext.u8` of the value bytes
    */
-  resizeValue(newLen: number): number {
+  resizeValue(newLen: number, addFlags = F_RAW): number {
     if (this.onWrite !== null) this.onWrite(this.ext.u8, this.keyOff(), this.keyLen());
     const ext = this.ext;
     const off = this.off;
@@ -441,11 +469,11 @@ export class Keyspace implements KeyMatcher {
     const size = itemSize(kl, newLen, hasTtl);
     if (ext.tier === TIER_HOT && ext.pins === 0 && size <= this.arena.chunkSizeOf(this.addr)) {
       setItemValLen(ext, off, newLen);
-      setItemFlags(ext, off, flags | F_RAW);
+      setItemFlags(ext, off, flags | addFlags);
       this.arena.resize(this.addr, oldSize, size);
       return this.valOff();
     }
-    return this.relocate(TIER_HOT, flags | F_RAW, newLen, Math.min(oldLen, newLen));
+    return this.relocate(TIER_HOT, flags | addFlags, newLen, Math.min(oldLen, newLen));
   }
 
   /**
@@ -456,6 +484,8 @@ export class Keyspace implements KeyMatcher {
    */
   relocate(tier: number, newFlags: number, newLen: number, keepVal: number, ttl = -1): number {
     const arena = this.arena;
+    // A key created by `storeAlloc` left no slot (the insert may have rehashed): find it again.
+    if (this.slot === NOT_FOUND) this.slot = this.index.find(this.h, this);
     const oldAddr = this.addr;
     const ext = this.ext;
     const off = this.off;
@@ -495,6 +525,7 @@ export class Keyspace implements KeyMatcher {
    */
   moveCurrent(tier: number): boolean {
     const arena = this.arena;
+    if (tier !== TIER_HOT && this.isLarge()) return false; // large collections stay hot (item.ts)
     const size = this.itemSize();
     const addr = arena.allocExisting(size, tier);
     if (addr === 0) return false;
@@ -570,9 +601,21 @@ export class Keyspace implements KeyMatcher {
   /** Keyspace notifications (server/pubsub/notify.ts): new keys, expiries, read misses; flags 0 when off. */
   events: KeyEventSink = NO_KEY_EVENTS;
 
-  /** Deletes the current item (requires a valid `slot`). */
-  removeCurrent(): void {
+  /**
+   * Frees the aux chunks (table, elements) of the current item, a large collection: O(elements), as Redis frees a
+   * big collection synchronously unless lazyfree is on. The item itself is left to the caller.
+   */
+  private freeAux(): void {
+    this.bindDict().freeAll();
+  }
+
+  /**
+   * Deletes the current item (requires a valid `slot`); a large collection's elements too, unless `keepAux` (RENAME
+   * moved its dict header to another item).
+   */
+  removeCurrent(keepAux = false): void {
     if (this.onRemove !== null) this.onRemove(this.ext.u8, this.keyOff(), this.keyLen());
+    if (!keepAux && this.isLarge()) this.freeAux();
     const addr = this.addr;
     const size = this.itemSize();
     if (this.hasTtl()) {
@@ -590,6 +633,27 @@ export class Keyspace implements KeyMatcher {
     if (!this.lookupWrite(b, o, l)) return false;
     this.removeCurrent();
     return true;
+  }
+
+  /**
+   * Copies a value into the current item's value (sized `vl` already by `storeAlloc`), from another item's value at
+   * (srcExt, srcValOff): bytes as they are, except a large collection's dict header, which is moved to its aligned
+   * place (dict.ts `dictHeaderOff`). The aux chunks are not copied: the caller gives them to the new item (RENAME
+   * with `removeCurrent(true)` on the old one).
+   */
+  copyValueFrom(srcExt: Extent, srcValOff: number, vl: number, srcLarge: boolean): void {
+    const dst = this.valOff();
+    if (!srcLarge) {
+      this.ext.u8.set(srcExt.u8.subarray(srcValOff, srcValOff + vl), dst);
+      return;
+    }
+    const from = dictHeaderOff(srcValOff);
+    this.ext.u8.set(srcExt.u8.subarray(from, from + DICT_HEADER), dictHeaderOff(dst));
+  }
+
+  /** Bytes the current item holds outside its own chunk: a large collection's aux chunks (MEMORY USAGE). */
+  auxBytes(): number {
+    return this.isLarge() ? this.bindDict().auxBytes() : 0;
   }
 
   /** Makes the item at encoded slot `slot` current (for iteration and sampling). @returns false for a dead entry */
