@@ -32,7 +32,8 @@
  * bytes 1..3                     unused (0)
  * bytes 4..7   u32  len1         element: member or field length; table: slot count
  * bytes 8..11  u32  len2         hash element only: value length
- * then the member (set element), field then value (hash element), or the u32 slots (table, from byte 8)
+ * then the member (set element), field then value (hash element), or the slots (table, from byte 8: per slot a
+ *   u32 element address and the u32 31-bit hash of its member or field)
  * ```
  *   A collection with the large encoding and its aux chunks stay in the hot tier (see server/memory/tiers.ts):
  *   they are never demoted, so MIGRATE_PREPARE never drops them.
@@ -146,9 +147,9 @@ export function auxSetSize(memberLen: number): number {
 export function auxHashSize(fieldLen: number, valueLen: number): number {
   return AUX_HASH_HEADER + fieldLen + valueLen;
 }
-/** Size in bytes of a table aux chunk of `slots` slots. */
+/** Size in bytes of a table aux chunk of `slots` slots (8 bytes each: u32 element address, u32 hash). */
 export function auxTableSize(slots: number): number {
-  return AUX_TABLE_HEADER + 4 * slots;
+  return AUX_TABLE_HEADER + 8 * slots;
 }
 /** Writes the first 8 bytes of an aux chunk header (a hash element also needs `setAuxLen2`). */
 export function writeAuxHeader(ext: Extent, off: number, len1: number): void {

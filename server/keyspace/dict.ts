@@ -251,10 +251,11 @@ export class ArenaDict {
   insertNew(b: Uint8Array, o: number, l: number, size: number): void {
     const h = this.hash(b, o, l);
     const hu = this.hext.u32;
-    if (hu[this.hw + W_USED] + 1 > (hu[this.hw + W_MASK] + 1) * MAX_LOAD) {
+    // The load counts the elements still in the old table: they all end up in the current one.
+    if (hu[this.hw + W_COUNT] + 1 > (hu[this.hw + W_MASK] + 1) * MAX_LOAD) {
       // Finish the rehash in progress first (it may end in a shrink: finish that too), then grow.
       while (hu[this.hw + W_OLD] !== 0) this.rehashStep(Infinity);
-      if (hu[this.hw + W_USED] + 1 > (hu[this.hw + W_MASK] + 1) * MAX_LOAD) this.startRehash((hu[this.hw + W_MASK] + 1) * 2);
+      if (hu[this.hw + W_COUNT] + 1 > (hu[this.hw + W_MASK] + 1) * MAX_LOAD) this.startRehash((hu[this.hw + W_MASK] + 1) * 2);
     }
     const addr = this.arena.alloc(size, TIER_HOT);
     const off = this.arena.resolve(addr);

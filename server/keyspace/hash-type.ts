@@ -65,6 +65,7 @@ export class HashType {
   create(): void {
     const voff = this.ks.storeAlloc(LP_HEADER, NO_TTL, HASH_FLAGS);
     lpSetCount(this.ks.ext.u8, voff, 0);
+    this.ks.refind();
   }
 
   /** Number of fields (HLEN). */

@@ -451,6 +451,15 @@ export class Keyspace implements KeyMatcher {
   }
 
   /**
+   * Makes the current item's index slot valid again after `storeAlloc` created the key (its insert may have moved
+   * entries, so it leaves no slot): a collection created empty is then written through `resizeValue`/`storeAlloc`,
+   * which need it. O(1) expected.
+   */
+  refind(): void {
+    this.slot = this.index.find(this.h, this);
+  }
+
+  /**
    * Grows or shrinks the current item's value to `newLen` bytes, keeping key, TTL, counter and the first
    * min(old, new) value bytes (APPEND, SETRANGE). In place when the chunk has room, the item is hot and no
    * unsent reply references its bytes (extent.ts `pins`); otherwise the item is moved to a new hot chunk.
@@ -484,8 +493,6 @@ export class Keyspace implements KeyMatcher {
    */
   relocate(tier: number, newFlags: number, newLen: number, keepVal: number, ttl = -1): number {
     const arena = this.arena;
-    // A key created by `storeAlloc` left no slot (the insert may have rehashed): find it again.
-    if (this.slot === NOT_FOUND) this.slot = this.index.find(this.h, this);
     const oldAddr = this.addr;
     const ext = this.ext;
     const off = this.off;

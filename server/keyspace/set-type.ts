@@ -57,10 +57,12 @@ export class SetType {
     if (parseInt64(b, o, l) && this.maxIntsetEntries > 0) {
       const voff = ks.storeAlloc(IS_HEADER, NO_TTL, SET_FLAGS);
       isSetCount(ks.ext.u8, voff, 0);
+      ks.refind();
       return;
     }
     const voff = ks.storeAlloc(DICT_VALUE_LEN, NO_TTL, SET_FLAGS | F_LARGE);
     ks.dict.init(ks.ext, dictHeaderOff(voff), TYPE_SET, 1);
+    ks.refind();
   }
 
   /** Number of members (SCARD). */
