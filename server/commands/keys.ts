@@ -1,9 +1,9 @@
 /**
- * Generic keyspace commands: DEL UNLINK EXISTS TYPE TOUCH KEYS SCAN RANDOMKEY RENAME RENAMENX, and OBJECT
+ * Generic keyspace commands: DEL UNLINK EXISTS TYPE TOUCH KEYS SCAN RANDOMKEY RENAME RENAMENX COPY, and OBJECT
  * (FREQ ENCODING IDLETIME REFCOUNT). Semantics and error texts follow Redis 7.0 (src/db.c, src/object.c).
  */
 import { globMatch, isMatchAll } from '../keyspace/glob.js';
-import { F_NOINT, F_RAW, NO_TTL, TIER_COLD } from '../keyspace/keyspace.js';
+import { F_NOINT, F_RAW, NO_TTL, TIER_COLD, TYPE_MASK, TYPE_NAMES } from '../keyspace/keyspace.js';
 import { NOT_FOUND } from '../keyspace/hash-index.js';
 import { bytesEqual } from '../keyspace/bytes.js';
 import { argIs, argLL, LL } from './args.js';
@@ -41,7 +41,7 @@ function touchCommand(ctx: CommandContext): void {
 
 function typeCommand(ctx: CommandContext): void {
   const a = ctx.argv;
-  ctx.reply.simple(ctx.ks.lookupRead(a.buf, a.argOff[1], a.argLen[1], true) ? 'string' : 'none');
+  ctx.reply.simple(ctx.ks.lookupRead(a.buf, a.argOff[1], a.argLen[1], true) ? TYPE_NAMES[ctx.ks.type()] : 'none');
 }
 
 /** True when the keyspace's current item has expired (iteration skips such keys without deleting them). */
@@ -136,7 +136,6 @@ function scanCommand(ctx: CommandContext): void {
   } while (cursor !== 0 && buckets-- > 0 && slots.length < count);
   const keys: number[] = [];
   const arena = ks.arena;
-  const typeOk = typeIdx < 0 || argIs(a, typeIdx, 'string');
   const typeNone = typeIdx >= 0 && argIs(a, typeIdx, 'none');
   // MATCH * matches everything, the empty key included (Redis skips the matcher for it, as KEYS does).
   const usePattern = patIdx >= 0 && !isMatchAll(a.buf, a.argOff[patIdx], a.argLen[patIdx]);
@@ -144,8 +143,9 @@ function scanCommand(ctx: CommandContext): void {
   // then finds type "none"): the keys that had expired but were not deleted yet, deleted now.
   const expiredNone: Buffer[] = [];
   for (const addr of slots) {
-    if ((!typeOk && !typeNone) || !arena.isLive(addr)) continue;
+    if (!arena.isLive(addr)) continue;
     const ko = ks.peekKey(addr);
+    if (typeIdx >= 0 && !typeNone && !argIs(a, typeIdx, TYPE_NAMES[ks.peekType()])) continue;
     const expired = ks.peekExpired();
     if (!expired && typeNone) continue;
     const kl = ks.peekKeyLen;
@@ -214,6 +214,7 @@ function renameGeneric(ctx: CommandContext, nx: boolean): void {
   const vl = ks.valLen();
   const ttl = ks.expireAt();
   const flags = ks.flags();
+  const large = ks.isLarge();
   if (ks.lookupWrite(sb, dox, dl)) {
     if (nx) {
       ctx.reply.integer(0);
@@ -221,16 +222,74 @@ function renameGeneric(ctx: CommandContext, nx: boolean): void {
     }
     ks.removeCurrent();
   }
-  const voff = ks.storeAlloc(vl, ttl > 0 ? ttl : NO_TTL, flags & (F_RAW | F_NOINT));
-  const ext = ks.ext;
-  ext.u8.set(srcExt.u8.subarray(srcValOff, srcValOff + vl), voff);
+  // The value moves as it is: a string's bytes, a compact collection, or a large collection's dict header (its
+  // elements stay where they are and now belong to the new item).
+  ks.storeAlloc(vl, ttl > 0 ? ttl : NO_TTL, flags & (F_RAW | F_NOINT | TYPE_MASK));
+  ks.copyValueFrom(srcExt, srcValOff, vl, large);
   ks.copyCounterFrom(srcExt, srcOff);
   ks.find(sb, so, sl);
-  ks.removeCurrent();
+  ks.removeCurrent(large);
   notifyArg(ctx, NOTIFY_GENERIC, 'rename_from', 1); // keyspace events
   notifyArg(ctx, NOTIFY_GENERIC, 'rename_to', 2);
   if (nx) ctx.reply.integer(1);
   else ctx.reply.ok();
+}
+
+/**
+ * COPY source destination [DB destination-db] [REPLACE] (Redis copyCommand): any type; the copy gets the source's
+ * TTL and a fresh access counter. tierkv has only database 0: DB 0 is accepted, any other index is out of range.
+ * A large collection is copied element by element (O(N), as Redis's hashTypeDup/setTypeDup).
+ */
+function copyCommand(ctx: CommandContext): void {
+  const a = ctx.argv;
+  const ks = ctx.ks;
+  let replace = false;
+  for (let j = 3; j < a.argc; j++) {
+    if (argIs(a, j, 'replace')) replace = true;
+    else if (argIs(a, j, 'db') && j + 1 < a.argc) {
+      if (!argLL(a, j + 1) || LL.big !== null || LL.value < -2147483648 || LL.value > 2147483647) {
+        ctx.reply.error(ERR.notInteger);
+        return;
+      }
+      if (LL.value !== 0) {
+        ctx.reply.error(ERR.dbRange);
+        return;
+      }
+      j++;
+    } else {
+      ctx.reply.error(ERR.syntax);
+      return;
+    }
+  }
+  const sb = a.buf;
+  if (a.argLen[1] === a.argLen[2] && bytesEqual(sb, a.argOff[1], sb, a.argOff[2], a.argLen[1])) {
+    ctx.reply.error('ERR source and destination objects are the same');
+    return;
+  }
+  if (!ks.lookupRead(sb, a.argOff[1], a.argLen[1])) {
+    ctx.reply.integer(0);
+    return;
+  }
+  const srcAddr = ks.addr;
+  const srcValRel = ks.valOff() - ks.off;
+  const vl = ks.valLen();
+  const ttl = ks.expireAt();
+  const flags = ks.flags();
+  const large = ks.isLarge();
+  if (ks.lookupWrite(sb, a.argOff[2], a.argLen[2])) {
+    if (!replace) {
+      ctx.reply.integer(0);
+      return;
+    }
+    ks.removeCurrent();
+  }
+  ks.storeAlloc(vl, ttl > 0 ? ttl : NO_TTL, flags & (F_RAW | F_NOINT | TYPE_MASK));
+  // Allocations never move an item: the source is where it was.
+  const srcOff = ks.arena.resolve(srcAddr);
+  const srcExt = ks.arena.ext;
+  ks.cloneValueFrom(srcExt, srcOff + srcValRel, vl, large);
+  notifyArg(ctx, NOTIFY_GENERIC, 'copy_to', 2); // keyspace event
+  ctx.reply.integer(1);
 }
 
 // OBJECT -------------------------------------------------------------------------------------------------------
@@ -359,6 +418,18 @@ export const keyCommands: CommandSpec[] = [
     since: '1.0.0', summary: 'Renames a key only when the destination does not exist.', complexity: 'O(1)',
     keySpecs: [keySpec(['RW', 'access', 'delete']), keySpec(['OW', 'insert'], 2)], handler: (ctx) => renameGeneric(ctx, true),
     arguments: [keyArg, { name: 'newkey', type: 'key', keySpecIndex: 1 }],
+  },
+  {
+    name: 'copy', arity: -3, flags: ['write', 'denyoom'], firstKey: 1, lastKey: 2, step: 1, ...G, acl: ['keyspace', 'write', 'slow'],
+    since: '6.2.0', summary: 'Copies the value of a key to a new key.',
+    complexity: 'O(N) worst case for collections, where N is the number of nested items. O(1) for string values.',
+    keySpecs: [keySpec(['RO', 'access']), keySpec(['OW', 'update'], 2)], handler: copyCommand,
+    arguments: [
+      { name: 'source', type: 'key', keySpecIndex: 0 },
+      { name: 'destination', type: 'key', keySpecIndex: 1 },
+      { name: 'destination-db', type: 'integer', token: 'DB', optional: true },
+      { name: 'replace', type: 'pure-token', token: 'REPLACE', optional: true },
+    ],
   },
   {
     name: 'object', arity: -2, flags: [], firstKey: 0, lastKey: 0, step: 0, ...G, acl: ['slow'], since: '2.2.3',

@@ -6,9 +6,9 @@
 import { argIs, argLL, LL, parseLL, inInt64 } from './args.js';
 import type { CommandContext } from './context.js';
 import { incrByFloat, LD_ZERO, parseLongDouble } from './long-double.js';
-import { ERR, errInvalidExpire, replyCurrentValue } from './reply-helpers.js';
+import { ERR, errInvalidExpire, replyCurrentValue, wrongType } from './reply-helpers.js';
 import { keySpec, type CommandSpec } from './types.js';
-import { F_NOINT, F_RAW, KEEP_TTL, NO_TTL } from '../keyspace/keyspace.js';
+import { F_NOINT, F_RAW, KEEP_TTL, NO_TTL, TYPE_STRING } from '../keyspace/keyspace.js';
 import { notifyArg } from '../pubsub/notify.js';
 import { NOTIFY_GENERIC, NOTIFY_STRING } from '../pubsub/notify-flags.js';
 
@@ -104,8 +104,10 @@ function setGeneric(ctx: CommandContext, flags: number, keyIdx: number, valIdx: 
   const ko = a.argOff[keyIdx];
   const kl = a.argLen[keyIdx];
   if ((flags & O_GET) !== 0) {
-    if (ks.lookupRead(kb, ko, kl)) replyCurrentValue(ctx);
-    else ctx.reply.nullBulk();
+    if (ks.lookupRead(kb, ko, kl)) {
+      if (wrongType(ctx, TYPE_STRING)) return;
+      replyCurrentValue(ctx);
+    } else ctx.reply.nullBulk();
   }
   const found = ks.lookupWrite(kb, ko, kl);
   if (((flags & O_NX) !== 0 && found) || ((flags & O_XX) !== 0 && !found)) {
@@ -153,8 +155,9 @@ function psetexCommand(ctx: CommandContext): void {
 
 function getCommand(ctx: CommandContext): void {
   const a = ctx.argv;
-  if (ctx.ks.lookupRead(a.buf, a.argOff[1], a.argLen[1])) replyCurrentValue(ctx);
-  else ctx.reply.nullBulk();
+  if (ctx.ks.lookupRead(a.buf, a.argOff[1], a.argLen[1])) {
+    if (!wrongType(ctx, TYPE_STRING)) replyCurrentValue(ctx);
+  } else ctx.reply.nullBulk();
 }
 
 function getsetCommand(ctx: CommandContext): void {
@@ -168,6 +171,7 @@ function getdelCommand(ctx: CommandContext): void {
     ctx.reply.nullBulk();
     return;
   }
+  if (wrongType(ctx, TYPE_STRING)) return;
   replyCurrentValue(ctx);
   ks.removeCurrent();
   notifyArg(ctx, NOTIFY_GENERIC, 'del', 1); // keyspace event
@@ -183,6 +187,7 @@ function getexCommand(ctx: CommandContext): void {
     ctx.reply.nullBulk();
     return;
   }
+  if (wrongType(ctx, TYPE_STRING)) return;
   let expireAt = NO_TTL;
   if ((flags & O_ANY_EXPIRE) !== 0) {
     expireAt = expireMillis(ctx, parsed.expIdx, flags);
@@ -206,7 +211,8 @@ function mgetCommand(ctx: CommandContext): void {
   const ks = ctx.ks;
   ctx.reply.arrayLen(a.argc - 1);
   for (let j = 1; j < a.argc; j++) {
-    if (ks.lookupRead(a.buf, a.argOff[j], a.argLen[j])) replyCurrentValue(ctx);
+    // A key of another type reads as nil (Redis mgetCommand).
+    if (ks.lookupRead(a.buf, a.argOff[j], a.argLen[j]) && ks.type() === TYPE_STRING) replyCurrentValue(ctx);
     else ctx.reply.nullBulk();
   }
 }
@@ -249,6 +255,7 @@ function incrDecr(ctx: CommandContext, incr: number, incrBig: bigint | null): vo
   let oldBig: bigint | null = null;
   const found = ks.lookupWrite(a.buf, a.argOff[1], a.argLen[1]);
   if (found) {
+    if (wrongType(ctx, TYPE_STRING)) return;
     if (!parseLL(ks.ext.u8, ks.valOff(), ks.valLen())) {
       ctx.reply.error(ERR.notInteger);
       return;
@@ -329,7 +336,10 @@ function incrbyfloatCommand(ctx: CommandContext): void {
   const a = ctx.argv;
   const ks = ctx.ks;
   let current: ReturnType<typeof parseLongDouble> = LD_ZERO;
-  if (ks.lookupWrite(a.buf, a.argOff[1], a.argLen[1])) current = parseLongDouble(ks.ext.u8, ks.valOff(), ks.valLen());
+  if (ks.lookupWrite(a.buf, a.argOff[1], a.argLen[1])) {
+    if (wrongType(ctx, TYPE_STRING)) return;
+    current = parseLongDouble(ks.ext.u8, ks.valOff(), ks.valLen());
+  }
   const incr = current === null ? null : parseLongDouble(a.buf, a.argOff[2], a.argLen[2]);
   if (current === null || incr === null) {
     ctx.reply.error(ERR.notFloat);
@@ -357,6 +367,7 @@ function appendCommand(ctx: CommandContext): void {
     ctx.reply.integer(add);
     return;
   }
+  if (wrongType(ctx, TYPE_STRING)) return;
   const oldLen = ks.valLen();
   const total = oldLen + add;
   if (total > ctx.server.config.protoMaxBulkLen) {
@@ -371,8 +382,8 @@ function appendCommand(ctx: CommandContext): void {
 
 function strlenCommand(ctx: CommandContext): void {
   const a = ctx.argv;
-  if (ctx.ks.lookupRead(a.buf, a.argOff[1], a.argLen[1])) ctx.reply.integer(ctx.ks.valLen());
-  else ctx.reply.integer(0);
+  if (!ctx.ks.lookupRead(a.buf, a.argOff[1], a.argLen[1])) ctx.reply.integer(0);
+  else if (!wrongType(ctx, TYPE_STRING)) ctx.reply.integer(ctx.ks.valLen());
 }
 
 function getrangeCommand(ctx: CommandContext): void {
@@ -392,6 +403,7 @@ function getrangeCommand(ctx: CommandContext): void {
     ctx.reply.bulk(a.buf, 0, 0);
     return;
   }
+  if (wrongType(ctx, TYPE_STRING)) return;
   const len = ks.valLen();
   if (start < 0 && end < 0 && start > end) {
     ctx.reply.bulk(a.buf, 0, 0);
@@ -442,6 +454,7 @@ function setrangeCommand(ctx: CommandContext): void {
     ctx.reply.integer(offset + vl);
     return;
   }
+  if (wrongType(ctx, TYPE_STRING)) return;
   const oldLen = ks.valLen();
   if (vl === 0) {
     ctx.reply.integer(oldLen);

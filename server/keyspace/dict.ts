@@ -521,6 +521,54 @@ export class ArenaDict {
   }
 
   /**
+   * Copies the bound dict, elements included, to a new header at (ext, hoff) (COPY): finishes a rehash in progress,
+   * then copies the table slot by slot (same hashes, same positions) and each element into a chunk of its own.
+   * O(elements), no JS allocation. The copy is bound afterwards.
+   * @throws ArenaFullError when the arena cannot hold it
+   */
+  cloneTo(ext: Extent, hoff: number): void {
+    while (this.rehashing()) this.rehashStep(Infinity);
+    const arena = this.arena;
+    const shu = this.hext.u32;
+    const sw = this.hw;
+    const slots = shu[sw + W_MASK] + 1;
+    const src = this.text;
+    const srcW = this.tw;
+    const kind = shu[sw + W_KIND];
+    const count = shu[sw + W_COUNT];
+    const used = shu[sw + W_USED];
+    const aux = this.auxBytes();
+    // The new header first (its table is allocated through it).
+    const w = hoff >>> 2;
+    for (let i = 0; i < 10; i++) ext.u32[w + i] = 0;
+    ext.u32[w + W_KIND] = kind;
+    ext.f64[(hoff >>> 3) + F_AUX_BYTES] = 0;
+    this.hext = ext;
+    this.hw = w;
+    const t = this.newTable(slots);
+    ext.u32[w + W_TABLE] = t;
+    ext.u32[w + W_MASK] = slots - 1;
+    this.bindTables();
+    const dst = this.text.u32;
+    const dw = this.tw;
+    for (let i = 0; i < slots; i++) {
+      const a = src.u32[srcW + 2 * i];
+      if (a === EMPTY) continue;
+      const soff = arena.resolve(a);
+      const sext = arena.ext;
+      const size = this.elemSize(sext, soff);
+      const na = arena.alloc(size, TIER_HOT);
+      const noff = arena.resolve(na);
+      arena.ext.u8.set(sext.u8.subarray(soff, soff + size), noff);
+      dst[dw + 2 * i] = na;
+      dst[dw + 2 * i + 1] = src.u32[srcW + 2 * i + 1];
+    }
+    ext.u32[w + W_COUNT] = count;
+    ext.u32[w + W_USED] = used;
+    ext.f64[(hoff >>> 3) + F_AUX_BYTES] = aux;
+  }
+
+  /**
    * Frees every element and table of the bound dict (DEL, overwrite, eviction, FLUSH of one key): O(elements).
    * The header is left stale; the caller frees the item.
    */

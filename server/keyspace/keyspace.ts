@@ -58,6 +58,9 @@ import { NO_KEY_EVENTS, NOTIFY_EXPIRED, NOTIFY_KEY_MISS, NOTIFY_NEW, type KeyEve
 export { F_HAS_TTL, F_LARGE, F_NOINT, F_RAW, TYPE_HASH, TYPE_MASK, TYPE_SET, TYPE_SHIFT, TYPE_STRING } from '../../allocator/item.js';
 export { TIER_COLD, TIER_HOT } from '../../allocator/arena.js';
 
+/** Type names as TYPE, SCAN TYPE and the HTTP API say them, indexed by item TYPE (item.ts). */
+export const TYPE_NAMES: readonly string[] = ['string', 'hash', 'set', 'list', 'zset'];
+
 /** `store` expire argument: keep the key's current TTL (SET KEEPTTL). */
 export const KEEP_TTL = -1;
 /** `store` expire argument: no TTL. */
@@ -236,6 +239,11 @@ export class Keyspace implements KeyMatcher {
     this.peekOff = off;
     this.peekKeyLen = itemKeyLen(ext, off);
     return itemKeyOff(ext, off);
+  }
+
+  /** TYPE of the item of the last `peekKey`. */
+  peekType(): number {
+    return itemType(this.peekExt, this.peekOff);
   }
 
   /** True when the item of the last `peekKey` has an expire time at or before `now`. */
@@ -656,6 +664,19 @@ export class Keyspace implements KeyMatcher {
     }
     const from = dictHeaderOff(srcValOff);
     this.ext.u8.set(srcExt.u8.subarray(from, from + DICT_HEADER), dictHeaderOff(dst));
+  }
+
+  /**
+   * Like `copyValueFrom`, but a large collection gets a copy of its own of every element (COPY): O(elements).
+   * @throws ArenaFullError when the arena cannot hold the copy
+   */
+  cloneValueFrom(srcExt: Extent, srcValOff: number, vl: number, srcLarge: boolean): void {
+    if (!srcLarge) {
+      this.copyValueFrom(srcExt, srcValOff, vl, false);
+      return;
+    }
+    this.dict.bind(srcExt, dictHeaderOff(srcValOff));
+    this.dict.cloneTo(this.ext, dictHeaderOff(this.valOff()));
   }
 
   /** Bytes the current item holds outside its own chunk: a large collection's aux chunks (MEMORY USAGE). */

@@ -21,6 +21,13 @@
  * is demoted by re-tagging its extent (O(1)); any other item is copied into a cold chunk and its index entry
  * updated.
  *
+ * **Collections.** A hash or set in a compact encoding (listpack, intset) is one item and tiers exactly as a
+ * string. One in the hashtable encoding (item.ts: a dict header plus aux chunks) is **pinned hot**: its elements
+ * are spread over many chunks, so moving it would not be a bounded slice, and it is above Redis's thresholds (512
+ * fields or members by default) so its accesses are spread too. The CLOCK hand skips aux chunks and a victim that
+ * is a large collection is passed over; MIGRATE_PREPARE therefore never drops one. (The trade-off: a big cold hash
+ * stays in the hot tier's budget; a future step could demote large collections element by element in slices.)
+ *
  * **Promotion.** A read hit on a cold item whose counter is PROMOTE_MARGIN levels above the demotion level moves
  * it back to the hot tier right then (`onColdReadHit`, called by keyspace.ts `lookupRead`), one item per access: it
  * must be used clearly more
@@ -188,7 +195,8 @@ export class TierManager implements ColdReadHook {
     const bestLfu = this.victimLfu;
     if (best === 0) return false;
     // Find the victim's index entry through its key (the key bytes are read in place, from the arena).
-    if (!ks.findItemAt(best)) return false;
+    // A large collection (a dict of aux chunks) stays hot: its elements cannot move in a bounded slice.
+    if (!ks.findItemAt(best) || ks.isLarge()) return false;
     this.moveCurrent(TIER_COLD);
     this.stats.demotions++;
     this.demoteLevel += LEVEL_ALPHA * (bestLfu - this.demoteLevel);

@@ -72,8 +72,9 @@ function parseQuery(url: string, allowed: readonly string[]): { pathEnd: number;
 
 /**
  * `GET|HEAD|PUT|DELETE /v1/keys/{key}`:
- * - GET → GET: 200 with the value (application/octet-stream), 404 when absent; HEAD: the same without the body
- *   (Content-Length is the value's length; the access counts like a GET).
+ * - GET → GET: 200 with the value (application/octet-stream), 404 when absent, 409 when the key holds a hash or a
+ *   set (the body names the type); HEAD: the same without the body (Content-Length is the value's length; the
+ *   access counts like a GET).
  * - PUT → SET key <body> [EX seconds] (`?ex=SECONDS`): 204; 400 for a bad `ex` (Redis's error text), 413 when the
  *   body exceeds proto-max-bulk-len, 507 on OOM.
  * - DELETE → DEL: 204, 404 when absent.
@@ -103,6 +104,12 @@ export function keysRoute(ctx: RouteContext, req: IncomingMessage, res: ServerRe
       res.end(r.value);
     } else if (r.type === 'null') {
       sendError(res, 404, 'no such key');
+    } else if (r.type === 'error' && r.text.startsWith('WRONGTYPE')) {
+      // The key holds a collection: the key API serves strings only. Say which type it holds.
+      caller.begin('type').argPercentDecoded(url, keyStart, keyEnd);
+      const t = caller.exec();
+      const type = t.type === 'simple' ? t.text : 'another type';
+      sendError(res, 409, `the key holds a ${type}, not a string: use the RESP interface for it`);
     } else {
       replyUnexpected(ctx, res, r);
     }
