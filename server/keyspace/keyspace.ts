@@ -679,6 +679,15 @@ export class Keyspace implements KeyMatcher {
     this.dict.cloneTo(this.ext, dictHeaderOff(this.valOff()));
   }
 
+  /**
+   * Keys held by `tier`: the arena's chunk count for the cold tier (only items live there), and the rest of the keys
+   * for the hot tier (whose chunks include the aux chunks of large collections).
+   */
+  tierKeys(tier: number): number {
+    const cold = this.arena.tierItems[TIER_COLD];
+    return tier === TIER_COLD ? cold : this.keys - cold;
+  }
+
   /** Bytes the current item holds outside its own chunk: a large collection's aux chunks (MEMORY USAGE). */
   auxBytes(): number {
     return this.isLarge() ? this.bindDict().auxBytes() : 0;

@@ -235,7 +235,7 @@ export class MigrationManager {
       rss_before: rssBefore,
       system_memory_total: sys.total,
       system_memory_available: sys.available,
-      hot_keys: arena.tierItems[TIER_HOT],
+      hot_keys: ks.tierKeys(TIER_HOT),
       stall_us: st.lastStallUs,
       drop_us: Math.round((t1 - t0) * 1000),
       gc_us: gcUs,

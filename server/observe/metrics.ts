@@ -397,7 +397,7 @@ export class TierkvMetrics {
       const cap = t === TIER_HOT ? core.tiers.hotCapacity() : core.tiers.coldCapacity();
       return Number.isFinite(cap) ? cap : 0;
     });
-    byTier('tierkv_tier_keys', 'Keys held in each tier (INFO hot_keys / cold_keys)', (t) => a.tierItems[t]);
+    byTier('tierkv_tier_keys', 'Keys held in each tier (INFO hot_keys / cold_keys)', (t) => core.ks.tierKeys(t));
     byTier('tierkv_tier_arena_bytes', 'Bytes of the extents owned by each tier', (t) => a.tierArena[t]);
     byTier('tierkv_tier_extents', 'Extents owned by each tier', (t) => a.extentCount(t));
     byTier('tierkv_tier_hits_total', 'Read hits served from each tier', (t) => core.ks.stats.tierHits[t], 'counter');

@@ -7,7 +7,7 @@
  *
  * Coverage: PING ECHO SET (EX PX EXAT PXAT NX XX KEEPTTL GET, valid and invalid combinations, any case)
  * SETNX SETEX PSETEX GETSET GETDEL GETEX MGET MSET MSETNX INCR DECR INCRBY DECRBY INCRBYFLOAT APPEND STRLEN
- * GETRANGE SETRANGE DEL UNLINK EXISTS TYPE RENAME RENAMENX TOUCH EXPIRE PEXPIRE EXPIREAT PEXPIREAT (NX XX GT LT)
+ * GETRANGE SETRANGE DEL UNLINK EXISTS TYPE RENAME RENAMENX COPY TOUCH EXPIRE PEXPIRE EXPIREAT PEXPIREAT (NX XX GT LT)
  * TTL PTTL EXPIRETIME PEXPIRETIME PERSIST DBSIZE GET SELECT, unknown commands and wrong arities.
  *
  * Keys come from a small per-seed pool (so commands collide on keys) drawn from a master pool with binary keys
@@ -346,6 +346,7 @@ const GENERATORS: readonly (readonly [number, string, (c: GenContext) => Command
   [3, 'TYPE', (c) => [name(c, 'TYPE'), key(c)]],
   [2, 'RENAME', (c) => [name(c, 'RENAME'), key(c), key(c)]],
   [2, 'RENAMENX', (c) => [name(c, 'RENAMENX'), key(c), key(c)]],
+  [2, 'COPY', (c) => [name(c, 'COPY'), key(c), key(c), ...copyOptions(c)]],
   [2, 'TOUCH', (c) => [name(c, 'TOUCH'), ...keys(c, 1, 3)]],
   [4, 'EXPIRE', (c) => [name(c, 'EXPIRE'), key(c), B(relSeconds(c)), ...expireFlags(c)]],
   [4, 'PEXPIRE', (c) => [name(c, 'PEXPIRE'), key(c), B(relMillis(c)), ...expireFlags(c)]],
@@ -375,11 +376,25 @@ const GENERATORS: readonly (readonly [number, string, (c: GenContext) => Command
   ],
 ];
 
+/** COPY's options: REPLACE and DB (0, out of range, not an integer), in any case, sometimes repeated or malformed. */
+function copyOptions(c: GenContext): Buffer[] {
+  const out: Buffer[] = [];
+  const n = c.rng.int(0, 2);
+  for (let i = 0; i < n; i++) {
+    c.rng.weighted<() => void>([
+      [6, () => out.push(name(c, 'REPLACE'))],
+      [3, () => out.push(name(c, 'DB'), B(c.rng.pick(['0', '0', '1', '-1', 'x', '99999999999'])))],
+      [1, () => out.push(name(c, c.rng.pick(['DB', 'REPLAC', 'foo'])))],
+    ])();
+  }
+  return out;
+}
+
 /** Redis arities (positive: exact argc; negative: minimum argc) of the generated commands. */
 export const ARITY: Readonly<Record<string, number>> = {
   PING: -1, ECHO: 2, SET: -3, SETNX: 3, SETEX: 4, PSETEX: 4, GETSET: 3, GETDEL: 2, GETEX: -2, MGET: -2,
   MSET: -3, MSETNX: -3, INCR: 2, DECR: 2, INCRBY: 3, DECRBY: 3, INCRBYFLOAT: 3, APPEND: 3, STRLEN: 2,
-  GETRANGE: 4, SETRANGE: 4, DEL: -2, UNLINK: -2, EXISTS: -2, TYPE: 2, RENAME: 3, RENAMENX: 3, TOUCH: -2,
+  GETRANGE: 4, SETRANGE: 4, DEL: -2, UNLINK: -2, EXISTS: -2, TYPE: 2, RENAME: 3, RENAMENX: 3, COPY: -3, TOUCH: -2,
   EXPIRE: -3, PEXPIRE: -3, EXPIREAT: -3, PEXPIREAT: -3, TTL: 2, PTTL: 2, EXPIRETIME: 2, PEXPIRETIME: 2,
   PERSIST: 2, DBSIZE: 1, GET: 2, SELECT: 2,
 };
