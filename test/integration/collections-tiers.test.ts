@@ -1,0 +1,159 @@
+/**
+ * Collections and the tiers, over real sockets (ioredis, a tierkv child process with maxmemory and hot-ratio):
+ * small hashes (listpack) and sets (intset) are demoted and promoted like strings; hashes and sets in the
+ * hashtable encoding stay in the hot tier; MIGRATE_PREPARE drops the cold compact collections whole (each key is
+ * either intact or gone, never partly there) and leaves the hot ones and every large one intact; INFO's key counts
+ * stay exact; RENAME and COPY of a large collection keep every element.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { startTierkvProcess, type ServerHandle } from '../support/tierkv.js';
+import { infoFields as fields } from '../support/info.js';
+import { waitUntil } from '../support/wait.js';
+
+const SMALL_HASHES = 60_000;
+const SMALL_SETS = 30_000;
+const STRINGS = 60_000;
+const LARGE = 3;
+const LARGE_N = 2_000;
+const HOT = 2_000; // small hashes read again and again: they must stay (or come back) hot
+
+const hashFields = (i: number): Record<string, string> => ({ a: `x${i}`, b: `y${i}`, name: `user-${i}`, n: String(i) });
+const setMembers = (i: number): string[] => [String(i), String(i + 1), String(-i), '42'];
+
+describe('collections in the tiers (tierkv child process, maxmemory 24mb, hot-ratio 0.3)', () => {
+  let server: ServerHandle;
+  let redis: Redis;
+  let before: Record<string, string>;
+  const tierOf = new Map<string, string>();
+
+  beforeAll(async () => {
+    server = await startTierkvProcess({ maxmemory: '24mb', 'maxmemory-policy': 'allkeys-lfu', 'hot-ratio': '0.3' });
+    redis = new Redis({ port: server.port, host: server.host });
+    for (let j = 0; j < LARGE; j++) {
+      const p = redis.pipeline();
+      for (let k = 0; k < LARGE_N; k++) {
+        p.hset(`big:h:${j}`, `field-${k}`, `value-${k}`);
+        p.sadd(`big:s:${j}`, `member-${k}`);
+      }
+      await p.exec();
+    }
+    const total = Math.max(SMALL_HASHES, SMALL_SETS, STRINGS);
+    for (let start = 0; start < total; start += 2000) {
+      const p = redis.pipeline();
+      for (let i = start; i < start + 2000; i++) {
+        if (i < SMALL_HASHES) p.hset(`h:${i}`, hashFields(i));
+        if (i < SMALL_SETS) p.sadd(`s:${i}`, ...setMembers(i));
+        if (i < STRINGS) p.set(`str:${i}`, `v${i}`.padEnd(80, '.'));
+      }
+      await p.exec();
+      const r = redis.pipeline();
+      for (let i = 0; i < HOT; i += 1) if ((i + start) % 5 === 0) r.hget(`h:${i}`, 'a');
+      await r.exec();
+    }
+    await waitUntil(async () => {
+      const t = fields(await redis.info('tiers'));
+      return Number(t['hot_used_bytes']) <= Number(t['hot_capacity_bytes']) || Number(t['cold_keys']) > 0;
+    }, 'demotions to start');
+    await new Promise((r) => setTimeout(r, 500));
+    const p = redis.pipeline();
+    const sample: string[] = [];
+    for (let i = 0; i < SMALL_HASHES; i += 50) sample.push(`h:${i}`);
+    for (let i = 0; i < SMALL_SETS; i += 50) sample.push(`s:${i}`);
+    for (let j = 0; j < LARGE; j++) sample.push(`big:h:${j}`, `big:s:${j}`);
+    for (const k of sample) p.call('OBJECT', 'TIER', k);
+    const res = await p.exec();
+    sample.forEach((k, j) => tierOf.set(k, String(res?.[j]?.[1])));
+    before = fields(await redis.info('tiers'));
+  }, 180_000);
+
+  afterAll(async () => {
+    redis?.disconnect();
+    await server?.stop();
+  });
+
+  it('demotes compact collections, keeps large ones hot, and counts keys (not chunks) per tier', async () => {
+    const dbsize = await redis.dbsize();
+    expect(dbsize).toBe(SMALL_HASHES + SMALL_SETS + STRINGS + 2 * LARGE);
+    expect(Number(before['hot_keys']) + Number(before['cold_keys'])).toBe(dbsize);
+    let coldHashes = 0;
+    let coldSets = 0;
+    for (const [k, t] of tierOf) {
+      if (k.startsWith('big:')) expect(t, k).toBe('hot');
+      else if (t === 'cold' && k.startsWith('h:')) coldHashes++;
+      else if (t === 'cold' && k.startsWith('s:')) coldSets++;
+    }
+    expect(coldHashes).toBeGreaterThan(0);
+    expect(coldSets).toBeGreaterThan(0);
+    expect(await redis.object('ENCODING', 'h:1')).toBe('listpack');
+    expect(await redis.object('ENCODING', 's:1')).toBe('intset');
+    expect(await redis.object('ENCODING', 'big:h:0')).toBe('hashtable');
+    expect(await redis.object('ENCODING', 'big:s:0')).toBe('hashtable');
+  });
+
+  it('a cold compact collection read back is whole', async () => {
+    const k = [...tierOf].find(([key, t]) => t === 'cold' && key.startsWith('h:'))?.[0] as string;
+    const i = Number(k.slice(2));
+    expect(await redis.hgetall(k)).toEqual(hashFields(i));
+    const s = [...tierOf].find(([key, t]) => t === 'cold' && key.startsWith('s:'))?.[0] as string;
+    const si = Number(s.slice(2));
+    expect((await redis.smembers(s)).sort()).toEqual([...new Set(setMembers(si))].sort());
+  });
+
+  it('MIGRATE_PREPARE drops cold collections whole and keeps hot and large ones intact', async () => {
+    const t0 = fields(await redis.info('tiers'));
+    const reply = (await redis.call('MIGRATE_PREPARE')) as unknown[];
+    const r: Record<string, string> = {};
+    for (let i = 0; i + 1 < reply.length; i += 2) r[String(reply[i])] = String(reply[i + 1]);
+    expect(Number(r['dropped_keys'])).toBe(Number(t0['cold_keys']));
+    const after = fields(await redis.info('tiers'));
+    expect(Number(after['cold_keys'])).toBe(0);
+    expect(await redis.dbsize()).toBe(Number(after['hot_keys']));
+    // Every sampled small collection is either gone or whole.
+    const p = redis.pipeline();
+    const keys = [...tierOf.keys()].filter((k) => !k.startsWith('big:'));
+    for (const k of keys) {
+      if (k.startsWith('h:')) p.hgetall(k);
+      else p.smembers(k);
+    }
+    const res = await p.exec();
+    let gone = 0;
+    keys.forEach((k, j) => {
+      const v = res?.[j]?.[1];
+      const i = Number(k.slice(2));
+      if (k.startsWith('h:')) {
+        if (Object.keys(v as object).length === 0) gone++;
+        else expect(v, k).toEqual(hashFields(i));
+      } else if ((v as string[]).length === 0) gone++;
+      else expect([...(v as string[])].sort(), k).toEqual([...new Set(setMembers(i))].sort());
+    });
+    expect(gone).toBeGreaterThan(0);
+    for (let j = 0; j < LARGE; j++) {
+      expect(await redis.hlen(`big:h:${j}`)).toBe(LARGE_N);
+      expect(await redis.scard(`big:s:${j}`)).toBe(LARGE_N);
+      expect(await redis.hget(`big:h:${j}`, 'field-1234')).toBe('value-1234');
+      expect(await redis.sismember(`big:s:${j}`, 'member-1999')).toBe(1);
+    }
+    expect(await redis.call('MIGRATE_DONE')).toBe('OK');
+  });
+
+  it('RENAME and COPY of a large collection keep every element; DEL frees them', async () => {
+    const used0 = Number(fields(await redis.info('memory'))['used_memory']);
+    expect(await redis.copy('big:h:0', 'copy:h')).toBe(1);
+    expect(await redis.rename('big:s:0', 'renamed:s')).toBe('OK');
+    expect(await redis.hlen('copy:h')).toBe(LARGE_N);
+    expect(await redis.hget('copy:h', 'field-7')).toBe('value-7');
+    expect(await redis.scard('renamed:s')).toBe(LARGE_N);
+    expect(await redis.exists('big:s:0')).toBe(0);
+    expect(await redis.type('renamed:s')).toBe('set');
+    expect(await redis.type('copy:h')).toBe('hash');
+    // The copy is independent of its source.
+    await redis.hset('copy:h', 'field-7', 'changed');
+    expect(await redis.hget('big:h:0', 'field-7')).toBe('value-7');
+    const used1 = Number(fields(await redis.info('memory'))['used_memory']);
+    expect(used1).toBeGreaterThan(used0 + LARGE_N * 20);
+    expect(await redis.del('copy:h')).toBe(1);
+    const used2 = Number(fields(await redis.info('memory'))['used_memory']);
+    expect(used2).toBeLessThan(used0 + 4096);
+  });
+});
