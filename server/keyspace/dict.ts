@@ -30,7 +30,7 @@
 import { TIER_HOT, type Arena } from '../../allocator/arena.js';
 import type { Extent } from '../../allocator/extent.js';
 import { AUX_HASH_HEADER, AUX_SET_HEADER, TYPE_HASH, auxLen1, auxLen2, auxTableSize, writeAuxHeader } from '../../allocator/item.js';
-import { bytesEqual } from './bytes.js';
+import { bytesEqual, copyBytes } from './bytes.js';
 import { murmur3 } from './hash.js';
 import { pow2AtLeast, revIncrement } from './hash-index.js';
 
@@ -261,7 +261,7 @@ export class ArenaDict {
     const off = this.arena.resolve(addr);
     const ext = this.arena.ext;
     writeAuxHeader(ext, off, l);
-    ext.u8.set(b.subarray(o, o + l), off + (this.kind() === TYPE_HASH ? AUX_HASH_HEADER : AUX_SET_HEADER));
+    copyBytes(b, o, ext.u8, off + (this.kind() === TYPE_HASH ? AUX_HASH_HEADER : AUX_SET_HEADER), l);
     this.addAux(size);
     this.put(addr, h);
     hu[this.hw + W_COUNT]++;
@@ -295,7 +295,7 @@ export class ArenaDict {
     const addr = this.arena.alloc(size, TIER_HOT);
     const off = this.arena.resolve(addr);
     const ext = this.arena.ext;
-    ext.u8.set(this.elemExt.u8.subarray(this.elemOff, this.elemOff + keep), off);
+    copyBytes(this.elemExt.u8, this.elemOff, ext.u8, off, keep);
     if (this.slot >= 0) this.text.u32[this.tw + 2 * this.slot] = addr;
     else this.oext.u32[this.ow + 2 * (-2 - this.slot)] = addr;
     this.arena.free(this.elemAddr, oldSize);
@@ -559,7 +559,7 @@ export class ArenaDict {
       const size = this.elemSize(sext, soff);
       const na = arena.alloc(size, TIER_HOT);
       const noff = arena.resolve(na);
-      arena.ext.u8.set(sext.u8.subarray(soff, soff + size), noff);
+      copyBytes(sext.u8, soff, arena.ext.u8, noff, size);
       dst[dw + 2 * i] = na;
       dst[dw + 2 * i + 1] = src.u32[srcW + 2 * i + 1];
     }

@@ -9,6 +9,7 @@
  * the collection is small (`hash-max-listpack-entries`, `hash-max-listpack-value`), then converted for good.
  * Functions here are pure over a byte range; the type layer (hash-type.ts) sizes the item with the keyspace.
  */
+import { copyBytes } from './bytes.js';
 
 /** Bytes of the count header. */
 export const LP_HEADER = 4;
@@ -60,7 +61,7 @@ export function lpWrite(u8: Uint8Array, p: number, b: Uint8Array, o: number, l: 
     u8[p + 4] = l >>> 24;
     p += 5;
   }
-  u8.set(b.subarray(o, o + l), p);
+  copyBytes(b, o, u8, p, l);
   return p + l;
 }
 
