@@ -123,6 +123,8 @@ export class Arena {
   private readonly pageTouched = new Uint8Array(MAX_PAGES);
   /** 1 while the page is being emptied by the page mover: it is off its class's free list and takes no new item. */
   private readonly pageDrain = new Uint8Array(MAX_PAGES);
+  /** Aux chunks (item.ts: parts of large collections, which have no key) live in each page. */
+  private readonly pageAux = new Uint16Array(MAX_PAGES);
 
   // Page-id allocation.
   private nextPageId = 1;
@@ -300,6 +302,28 @@ export class Arena {
     this.classChunks[li]++;
     this.classRequested[li] += size;
     return ((p << CHUNK_BITS) | c) >>> 0;
+  }
+
+  /**
+   * `alloc` for an aux chunk (item.ts): counted per page, so that the page mover leaves such pages alone (an aux
+   * chunk has no key, so nothing can find and update the reference to it if it moved).
+   */
+  allocAux(size: number, tier: number): number {
+    const addr = this.alloc(size, tier);
+    this.pageAux[addr >>> CHUNK_BITS]++;
+    return addr;
+  }
+
+  /** `free` for an aux chunk allocated with `allocAux`. */
+  freeAux(addr: number, size: number): void {
+    const p = addr >>> CHUNK_BITS;
+    if (this.pageAux[p] > 0) this.pageAux[p]--;
+    this.free(addr, size);
+  }
+
+  /** True when slab page `p` holds aux chunks (the page mover cannot empty it). */
+  hasAux(p: number): boolean {
+    return this.pageAux[p] !== 0;
   }
 
   /**
@@ -760,6 +784,7 @@ export class Arena {
         this.pageExt[p] = -1;
         this.pageUsed[p] = 0;
         this.pageDrain[p] = 0;
+        this.pageAux[p] = 0;
       }
       this.deadRanges.push(ext.firstPage, ext.pageCount);
       res.extents++;

@@ -257,7 +257,7 @@ export class ArenaDict {
       while (hu[this.hw + W_OLD] !== 0) this.rehashStep(Infinity);
       if (hu[this.hw + W_COUNT] + 1 > (hu[this.hw + W_MASK] + 1) * MAX_LOAD) this.startRehash((hu[this.hw + W_MASK] + 1) * 2);
     }
-    const addr = this.arena.alloc(size, TIER_HOT);
+    const addr = this.arena.allocAux(size, TIER_HOT);
     const off = this.arena.resolve(addr);
     const ext = this.arena.ext;
     writeAuxHeader(ext, off, l);
@@ -292,13 +292,13 @@ export class ArenaDict {
    */
   replaceFound(size: number, keep: number): void {
     const oldSize = this.elemSize(this.elemExt, this.elemOff);
-    const addr = this.arena.alloc(size, TIER_HOT);
+    const addr = this.arena.allocAux(size, TIER_HOT);
     const off = this.arena.resolve(addr);
     const ext = this.arena.ext;
     copyBytes(this.elemExt.u8, this.elemOff, ext.u8, off, keep);
     if (this.slot >= 0) this.text.u32[this.tw + 2 * this.slot] = addr;
     else this.oext.u32[this.ow + 2 * (-2 - this.slot)] = addr;
-    this.arena.free(this.elemAddr, oldSize);
+    this.arena.freeAux(this.elemAddr, oldSize);
     this.addAux(size - oldSize);
     this.elemExt = ext;
     this.elemOff = off;
@@ -320,7 +320,7 @@ export class ArenaDict {
       this.oext.u32[this.ow + 2 * (-2 - this.slot)] = TOMB;
       hu[this.hw + W_OLD_USED]--;
     }
-    this.arena.free(this.elemAddr, size);
+    this.arena.freeAux(this.elemAddr, size);
     this.addAux(-size);
     hu[this.hw + W_COUNT]--;
     this.slot = -1;
@@ -363,7 +363,7 @@ export class ArenaDict {
   /** Allocates a zeroed table chunk of `slots` slots; returns its address. */
   private newTable(slots: number): number {
     const size = auxTableSize(slots);
-    const addr = this.arena.alloc(size, TIER_HOT);
+    const addr = this.arena.allocAux(size, TIER_HOT);
     const off = this.arena.resolve(addr);
     const ext = this.arena.ext;
     writeAuxHeader(ext, off, slots);
@@ -411,7 +411,7 @@ export class ArenaDict {
     hu[w + W_REHASH] = pos;
     if (pos > oMask) {
       const size = auxTableSize(oMask + 1);
-      this.arena.free(oldAddr, size);
+      this.arena.freeAux(oldAddr, size);
       this.addAux(-size);
       hu[w + W_OLD] = 0;
       hu[w + W_OLD_MASK] = 0;
@@ -557,7 +557,7 @@ export class ArenaDict {
       const soff = arena.resolve(a);
       const sext = arena.ext;
       const size = this.elemSize(sext, soff);
-      const na = arena.alloc(size, TIER_HOT);
+      const na = arena.allocAux(size, TIER_HOT);
       const noff = arena.resolve(na);
       copyBytes(sext.u8, soff, arena.ext.u8, noff, size);
       dst[dw + 2 * i] = na;
@@ -587,8 +587,8 @@ export class ArenaDict {
       const a = u32[w + 2 * i];
       if (a === EMPTY || a === TOMB) continue;
       const off = arena.resolve(a);
-      arena.free(a, this.elemSize(arena.ext, off));
+      arena.freeAux(a, this.elemSize(arena.ext, off));
     }
-    arena.free(tableAddr, auxTableSize(slots));
+    arena.freeAux(tableAddr, auxTableSize(slots));
   }
 }

@@ -247,7 +247,8 @@ export class PageMover {
       if (pos >= n) pos = 0;
       const p = a.tierPageAt(tier, pos);
       // A class's head page is the one it is filling: emptying it would only make the class take a page again.
-      if (a.pageStateOf(p) !== PS_ACTIVE || a.isDraining(p) || a.isClassHead(p)) continue;
+      // A page holding aux chunks (elements of a large collection: no key leads to them) cannot be emptied.
+      if (a.pageStateOf(p) !== PS_ACTIVE || a.isDraining(p) || a.isClassHead(p) || a.hasAux(p)) continue;
       const cls = a.pageClassOf(p);
       const used = a.pageItems(p);
       let room = a.classRoom(tier, cls) - (a.pageCapacity(p) - used);

@@ -178,6 +178,10 @@ describe('collections', () => {
     }
     ks.lookupWrite(k, 0, 3);
     expect(s.card()).toBe(N);
+    // The pages of its elements are marked: the page mover leaves them alone.
+    s.random();
+    const elemPage = ks.dict.elemAddr >>> 15;
+    expect(ks.arena.hasAux(elemPage)).toBe(true);
     const aux = ks.auxBytes();
     expect(aux).toBeGreaterThan(N * 16);
     // Scan with a cursor while deleting half: every member present throughout is returned.
@@ -212,6 +216,7 @@ describe('collections', () => {
     expect(ks.dict.slots()).toBeLessThanOrEqual(64);
     ks.removeCurrent();
     expect(ks.arena.usedBytes()).toBe(0);
+    expect(ks.arena.hasAux(elemPage)).toBe(false);
   });
 
   it('huge fields and values live in jumbo aux chunks and are freed with the key; random members are members', () => {
