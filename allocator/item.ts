@@ -69,6 +69,7 @@ export const TYPE_MASK = 7 << TYPE_SHIFT;
 export const TYPE_STRING = 0;
 export const TYPE_HASH = 1;
 export const TYPE_SET = 2;
+export const TYPE_LIST = 3;
 /** An aux chunk: part of a large collection, not a keyspace item. */
 export const TYPE_AUX = 7;
 /** Flag written by the arena into a freed chunk, so that the CLOCK hand can tell free chunks from items. */

@@ -103,10 +103,14 @@ function ttlGeneric(ctx: CommandContext, ms: boolean, absolute: boolean): void {
   let t = absolute ? at : at - ks.now;
   if (t < 0) t = 0;
   const v = ms ? t : Math.floor((t + 500) / 1000);
-  // Expire times beyond 2^53 ms are stored rounded (float64); reply with their integer value.
+  // Expire times beyond 2^53 ms are stored rounded (float64); reply with their integer value, which near the top
+  // of the range may round up past 2^63 - 1 (EXPIREAT k 9223372036854775 is 9223372036854775000 ms): clamp it.
   if (Number.isSafeInteger(v)) ctx.reply.integer(v);
-  else ctx.reply.bigInteger(BigInt(Math.round(v)));
+  else ctx.reply.bigInteger(bigMin(BigInt(Math.round(v)), INT64_MAX));
 }
+
+const INT64_MAX = 0x7fffffffffffffffn;
+const bigMin = (a: bigint, b: bigint): bigint => (a < b ? a : b);
 
 function persistCommand(ctx: CommandContext): void {
   const a = ctx.argv;

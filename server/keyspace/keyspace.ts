@@ -21,6 +21,7 @@ import type { Extent } from '../../allocator/extent.js';
 import {
   F_HAS_TTL,
   F_RAW,
+  TYPE_LIST,
   chunkIsItem,
   itemIsLarge,
   itemType,
@@ -48,6 +49,7 @@ import {
 } from '../../allocator/item.js';
 import { bytesEqual, copyBytes } from './bytes.js';
 import { ArenaDict, DICT_HEADER, dictHeaderOff } from './dict.js';
+import { QL_HEADER, QuickList } from './quicklist.js';
 import { murmur3, randomSeed } from './hash.js';
 import { HASH_MASK, HashIndex, NOT_FOUND, TTL_BIT, type KeyMatcher } from './hash-index.js';
 import { LFU_INIT_VAL, lfuIncrement } from './lfu.js';
@@ -55,7 +57,7 @@ import { NO_KEY_EVENTS, NOTIFY_EXPIRED, NOTIFY_KEY_MISS, NOTIFY_NEW, type KeyEve
 
 // What command handlers need of the allocator, so that they import the keyspace only: item flags they pass to
 // `storeAlloc` or read with `flags()`, and the tier ids of `ext.tier`.
-export { F_HAS_TTL, F_LARGE, F_NOINT, F_RAW, TYPE_HASH, TYPE_MASK, TYPE_SET, TYPE_SHIFT, TYPE_STRING } from '../../allocator/item.js';
+export { F_HAS_TTL, F_LARGE, F_NOINT, F_RAW, TYPE_HASH, TYPE_LIST, TYPE_MASK, TYPE_SET, TYPE_SHIFT, TYPE_STRING } from '../../allocator/item.js';
 export { TIER_COLD, TIER_HOT } from '../../allocator/arena.js';
 
 /** Type names as TYPE, SCAN TYPE and the HTTP API say them, indexed by item TYPE (item.ts). */
@@ -122,6 +124,8 @@ export class Keyspace implements KeyMatcher {
    * collection, so no JS object exists per collection.
    */
   readonly dict: ArenaDict;
+  /** The list encoding (quicklist.ts), bound by `bindList` to the current item's header, as `dict`. */
+  readonly list: QuickList;
 
   /** Current time in ms since the Unix epoch; the server sets it before each command (Redis caches it too). */
   now = Date.now();
@@ -170,6 +174,7 @@ export class Keyspace implements KeyMatcher {
     this.ext = null as unknown as Extent;
     this.peekExt = null as unknown as Extent;
     this.dict = new ArenaDict(arena, this.seed ^ 0x5bd1e995);
+    this.list = new QuickList(arena);
   }
 
   // -------------------------------------------------------------------------------------------------------
@@ -338,7 +343,12 @@ export class Keyspace implements KeyMatcher {
   isLarge(): boolean {
     return itemIsLarge(this.ext, this.off);
   }
-  /** Binds `dict` to the current item's dict header (the item must be a large collection) and returns it. */
+  /** Binds `list` to the current item's list header (the item must be a list) and returns it. */
+  bindList(): QuickList {
+    this.list.bind(this.ext, dictHeaderOff(this.valOff()));
+    return this.list;
+  }
+  /** Binds `dict` to the current item's dict header (the item must be a large hash or set) and returns it. */
   bindDict(): ArenaDict {
     this.dict.bind(this.ext, dictHeaderOff(this.valOff()));
     return this.dict;
@@ -621,7 +631,8 @@ export class Keyspace implements KeyMatcher {
    * big collection synchronously unless lazyfree is on. The item itself is left to the caller.
    */
   private freeAux(): void {
-    this.bindDict().freeAll();
+    if (this.type() === TYPE_LIST) this.bindList().freeAll();
+    else this.bindDict().freeAll();
   }
 
   /**
@@ -663,7 +674,8 @@ export class Keyspace implements KeyMatcher {
       return;
     }
     const from = dictHeaderOff(srcValOff);
-    this.ext.u8.set(srcExt.u8.subarray(from, from + DICT_HEADER), dictHeaderOff(dst));
+    const len = this.type() === TYPE_LIST ? QL_HEADER : DICT_HEADER;
+    this.ext.u8.set(srcExt.u8.subarray(from, from + len), dictHeaderOff(dst));
   }
 
   /**
@@ -673,6 +685,11 @@ export class Keyspace implements KeyMatcher {
   cloneValueFrom(srcExt: Extent, srcValOff: number, vl: number, srcLarge: boolean): void {
     if (!srcLarge) {
       this.copyValueFrom(srcExt, srcValOff, vl, false);
+      return;
+    }
+    if (this.type() === TYPE_LIST) {
+      this.list.bind(srcExt, dictHeaderOff(srcValOff));
+      this.list.cloneTo(this.ext, dictHeaderOff(this.valOff()));
       return;
     }
     this.dict.bind(srcExt, dictHeaderOff(srcValOff));
@@ -690,7 +707,8 @@ export class Keyspace implements KeyMatcher {
 
   /** Bytes the current item holds outside its own chunk: a large collection's aux chunks (MEMORY USAGE). */
   auxBytes(): number {
-    return this.isLarge() ? this.bindDict().auxBytes() : 0;
+    if (!this.isLarge()) return 0;
+    return this.type() === TYPE_LIST ? this.bindList().auxBytes() : this.bindDict().auxBytes();
   }
 
   /** Makes the item at encoded slot `slot` current (for iteration and sampling). @returns false for a dead entry */

@@ -1,0 +1,569 @@
+/**
+ * The list encoding (OBJECT ENCODING `quicklist`, the only list encoding of Redis 7.0): a doubly linked chain of
+ * nodes, each a small run of entries, as Redis's quicklist of listpacks (src/quicklist.c); every node is an aux
+ * chunk of the arena (allocator/item.ts), the chain's header is the list item's value. No JS object per list, node
+ * or element.
+ *
+ * Node (aux chunk; u32 words, then the entries byte-packed):
+ * ```
+ * word 0 flags (TYPE_AUX)   1 entry bytes used   2 prev node addr (0: head)   3 next node addr (0: tail)
+ * word 4 entry count        then the entries from byte NODE_HEADER
+ * ```
+ * Entry: a length prefix, the bytes, and the same length again as a suffix, so a node can be walked from either
+ * end (Redis's listpack keeps a "backlen" for the same reason): prefix 1 byte when the length is < 254, else 0xFE
+ * and a u32 LE; suffix 1 byte, else a u32 LE then 0xFE.
+ *
+ * Node size (`list-max-listpack-size`, Redis's rules, quicklist.c `_quicklistNodeAllowInsert`): negative -1..-5
+ * limit a node's entry bytes to 4, 8, 16, 32 or 64 KiB (default -2: 8 KiB); positive N limits it to N entries and
+ * 8 KiB. An element that does not fit an end node starts a node of its own, whatever its size. A node's chunk is
+ * the arena's slab class for its size, so most pushes write in place; a node that outgrows its chunk moves to a
+ * bigger one and its neighbours' links are updated. A node left empty is freed; nodes are not merged (Redis merges
+ * neighbours after LINSERT/LREM; that only saves memory).
+ *
+ * Positions: `seek(i)` walks from the nearer end, node by node (O(nodes) + O(node)), as Redis's quicklistGetIteratorAtIdx.
+ *
+ * Header (QL_HEADER bytes, 8-byte aligned at `dictHeaderOff(valOff)`, as the dict's): u32 words, then one f64:
+ * ```
+ * 0 count   1 nodes   2 head node addr   3 tail node addr   4 kind (TYPE_LIST)   5 unused   [f64 at byte 24] aux bytes
+ * ```
+ * A list in this encoding is pinned to the hot tier as every collection with aux chunks (server/memory/tiers.ts).
+ */
+import { TIER_HOT, type Arena } from '../../allocator/arena.js';
+import type { Extent } from '../../allocator/extent.js';
+import { TYPE_LIST, writeAuxHeader } from '../../allocator/item.js';
+import { copyBytes } from './bytes.js';
+
+/** Bytes of the list header. */
+export const QL_HEADER = 32;
+/** Value length of a list item: the header plus alignment room (see dict.ts DICT_VALUE_LEN). */
+export const QL_VALUE_LEN = QL_HEADER + 7;
+
+const W_COUNT = 0;
+const W_NODES = 1;
+const W_HEAD = 2;
+const W_TAIL = 3;
+const W_KIND = 4;
+const F_AUX = 3; // f64 index relative to the header's f64 index
+
+/** Node header bytes. */
+export const NODE_HEADER = 20;
+const N_USED = 1;
+const N_PREV = 2;
+const N_NEXT = 3;
+const N_COUNT = 4;
+
+const LONG = 0xfe;
+/** Node byte limits of list-max-listpack-size -1..-5 (Redis's optimization_level). */
+const LEVELS = [4096, 8192, 16384, 32768, 65536];
+const SAFETY_LIMIT = 8192;
+
+/** Encoded size of an entry of `len` bytes (prefix, bytes, suffix). */
+export function qlEntrySize(len: number): number {
+  return len < LONG ? len + 2 : len + 10;
+}
+
+/**
+ * Operations on one list at a time (the bound one); allocation-free. Element results (`peek`, `seek`, iteration)
+ * are left in `elemBuf`/`elemOff`/`elemLen`, valid until the next mutation.
+ */
+export class QuickList {
+  private hext!: Extent;
+  private hw = 0;
+  /** list-max-listpack-size. */
+  fill = -2;
+
+  elemBuf: Uint8Array = new Uint8Array(0);
+  elemOff = 0;
+  elemLen = 0;
+
+  /** Position of the current element: node address, node extent and offset, entry offset (absolute), index in node. */
+  private node = 0;
+  private next!: Extent;
+  private noff = 0;
+  private entry = 0;
+  private idx = 0;
+
+  constructor(private readonly arena: Arena) {}
+
+  // ----- header ------------------------------------------------------------------------------------------------
+
+  /** Writes an empty list header at (ext, hoff) and binds it. */
+  init(ext: Extent, hoff: number): void {
+    const w = hoff >>> 2;
+    for (let i = 0; i < 6; i++) ext.u32[w + i] = 0;
+    ext.u32[w + W_KIND] = TYPE_LIST;
+    ext.f64[(hoff >>> 3) + F_AUX] = 0;
+    this.bind(ext, hoff);
+  }
+
+  /** Binds the list whose header is at (ext, hoff). */
+  bind(ext: Extent, hoff: number): void {
+    this.hext = ext;
+    this.hw = hoff >>> 2;
+  }
+
+  /** Elements in the bound list (LLEN). */
+  count(): number {
+    return this.hext.u32[this.hw + W_COUNT];
+  }
+
+  /** Nodes in the bound list. */
+  nodes(): number {
+    return this.hext.u32[this.hw + W_NODES];
+  }
+
+  /** Bytes of node chunks the list asked the arena for (MEMORY USAGE). */
+  auxBytes(): number {
+    return this.hext.f64[(this.hw >>> 1) + F_AUX];
+  }
+
+  private addAux(d: number): void {
+    this.hext.f64[(this.hw >>> 1) + F_AUX] += d;
+  }
+
+  // ----- nodes -------------------------------------------------------------------------------------------------
+
+  /** Resolves node `addr` into `next`/`noff`. */
+  private load(addr: number): void {
+    this.node = addr;
+    this.noff = this.arena.resolve(addr);
+    this.next = this.arena.ext;
+  }
+
+  private nWord(i: number): number {
+    return this.next.u32[(this.noff >>> 2) + i];
+  }
+
+  private setNWord(i: number, v: number): void {
+    this.next.u32[(this.noff >>> 2) + i] = v;
+  }
+
+  /** Sets the `prev` (i = N_PREV) or `next` link of the node at `addr` without changing the current node. */
+  private setLink(addr: number, i: number, v: number): void {
+    if (addr === 0) return;
+    const off = this.arena.resolve(addr);
+    this.arena.ext.u32[(off >>> 2) + i] = v;
+  }
+
+  /** True when a node holding `used` entry bytes and `count` entries may take an entry of `size` more bytes. */
+  private allows(used: number, count: number, size: number): boolean {
+    const sz = used + size;
+    if (this.fill < 0) {
+      const level = LEVELS[Math.min(-this.fill, LEVELS.length) - 1];
+      return sz <= level;
+    }
+    return sz <= SAFETY_LIMIT && count < this.fill;
+  }
+
+  /** Allocates a node with room for `bytes` entry bytes, links it after `prev` (0: as the head). Leaves it current. */
+  private newNode(prev: number, bytes: number): void {
+    const hu = this.hext.u32;
+    const w = this.hw;
+    const size = NODE_HEADER + bytes;
+    const addr = this.arena.allocAux(size, TIER_HOT);
+    const next = prev === 0 ? hu[w + W_HEAD] : this.linkOf(prev, N_NEXT);
+    this.load(addr);
+    writeAuxHeader(this.next, this.noff, 0);
+    this.setNWord(N_PREV, prev);
+    this.setNWord(N_NEXT, next);
+    this.setNWord(N_COUNT, 0);
+    this.addAux(size);
+    this.arena.resize(addr, size, NODE_HEADER);
+    this.addAux(NODE_HEADER - size);
+    if (prev === 0) hu[w + W_HEAD] = addr;
+    else this.setLink(prev, N_NEXT, addr);
+    if (next === 0) hu[w + W_TAIL] = addr;
+    else this.setLink(next, N_PREV, addr);
+    hu[w + W_NODES]++;
+    this.load(addr);
+  }
+
+  private linkOf(addr: number, i: number): number {
+    const off = this.arena.resolve(addr);
+    return this.arena.ext.u32[(off >>> 2) + i];
+  }
+
+  /**
+   * Makes room for `grow` more entry bytes in the current node: in place when its chunk has room, else the node
+   * moves to a bigger chunk (links and header updated). The current node stays current.
+   */
+  private growNode(grow: number): void {
+    const used = this.nWord(N_USED);
+    const oldSize = NODE_HEADER + used;
+    const size = oldSize + grow;
+    if (size <= this.arena.chunkSizeOf(this.node) && this.next.pins === 0) {
+      this.arena.resize(this.node, oldSize, size);
+      this.addAux(grow);
+      return;
+    }
+    // Room for a little more than asked: the next pushes stay in place.
+    const addr = this.arena.allocAux(size, TIER_HOT);
+    const off = this.arena.resolve(addr);
+    const ext = this.arena.ext;
+    copyBytes(this.next.u8, this.noff, ext.u8, off, oldSize);
+    const prev = this.nWord(N_PREV);
+    const next = this.nWord(N_NEXT);
+    this.arena.freeAux(this.node, oldSize);
+    this.addAux(grow);
+    const hu = this.hext.u32;
+    if (prev === 0) hu[this.hw + W_HEAD] = addr;
+    else this.setLink(prev, N_NEXT, addr);
+    if (next === 0) hu[this.hw + W_TAIL] = addr;
+    else this.setLink(next, N_PREV, addr);
+    this.load(addr);
+  }
+
+  /** Shrinks the current node's accounting by `bytes` (its entries were moved down already); frees it when empty. */
+  private shrinkNode(bytes: number): void {
+    const used = this.nWord(N_USED);
+    const oldSize = NODE_HEADER + used + bytes;
+    if (this.nWord(N_COUNT) === 0) {
+      this.unlinkNode(oldSize);
+      return;
+    }
+    this.arena.resize(this.node, oldSize, oldSize - bytes);
+    this.addAux(-bytes);
+  }
+
+  /** Frees the current (empty) node, `size` bytes requested, and unlinks it. `node` becomes 0. */
+  private unlinkNode(size: number): void {
+    const prev = this.nWord(N_PREV);
+    const next = this.nWord(N_NEXT);
+    const hu = this.hext.u32;
+    this.arena.freeAux(this.node, size);
+    this.addAux(-size);
+    if (prev === 0) hu[this.hw + W_HEAD] = next;
+    else this.setLink(prev, N_NEXT, next);
+    if (next === 0) hu[this.hw + W_TAIL] = prev;
+    else this.setLink(next, N_PREV, prev);
+    hu[this.hw + W_NODES]--;
+    this.node = 0;
+  }
+
+  // ----- entries -----------------------------------------------------------------------------------------------
+
+  private first(): number {
+    return this.noff + NODE_HEADER;
+  }
+
+  private end(): number {
+    return this.noff + NODE_HEADER + this.nWord(N_USED);
+  }
+
+  /** Makes the entry at absolute offset `p` of the current node the current element. */
+  private setEntry(p: number, idx: number): void {
+    const u8 = this.next.u8;
+    this.entry = p;
+    this.idx = idx;
+    let len = u8[p];
+    let d = p + 1;
+    if (len === LONG) {
+      len = (u8[p + 1] | (u8[p + 2] << 8) | (u8[p + 3] << 16) | (u8[p + 4] << 24)) >>> 0;
+      d = p + 5;
+    }
+    this.elemBuf = u8;
+    this.elemOff = d;
+    this.elemLen = len;
+  }
+
+  /** Offset of the entry after the one at `p`. */
+  private after(p: number): number {
+    const u8 = this.next.u8;
+    const b = u8[p];
+    if (b !== LONG) return p + b + 2;
+    return p + ((u8[p + 1] | (u8[p + 2] << 8) | (u8[p + 3] << 16) | (u8[p + 4] << 24)) >>> 0) + 10;
+  }
+
+  /** Offset of the entry before the one that starts at `p` (the previous entry ends at p). */
+  private before(p: number): number {
+    const u8 = this.next.u8;
+    const b = u8[p - 1];
+    if (b !== LONG) return p - b - 2;
+    return p - ((u8[p - 5] | (u8[p - 4] << 8) | (u8[p - 3] << 16) | (u8[p - 2] << 24)) >>> 0) - 10;
+  }
+
+  /** Writes an entry at `p`. */
+  private writeEntry(p: number, b: Uint8Array, o: number, l: number): void {
+    const u8 = this.next.u8;
+    if (l < LONG) {
+      u8[p] = l;
+      copyBytes(b, o, u8, p + 1, l);
+      u8[p + 1 + l] = l;
+      return;
+    }
+    u8[p] = LONG;
+    u8[p + 1] = l & 0xff;
+    u8[p + 2] = (l >>> 8) & 0xff;
+    u8[p + 3] = (l >>> 16) & 0xff;
+    u8[p + 4] = l >>> 24;
+    copyBytes(b, o, u8, p + 5, l);
+    const q = p + 5 + l;
+    u8[q] = l & 0xff;
+    u8[q + 1] = (l >>> 8) & 0xff;
+    u8[q + 2] = (l >>> 16) & 0xff;
+    u8[q + 3] = l >>> 24;
+    u8[q + 4] = LONG;
+  }
+
+  /**
+   * Inserts b[o..o+l) at entry offset `rel` (relative to the node's first entry) of the current node, which has
+   * room by the fill rule; the node grows (and may move). The new entry becomes current.
+   */
+  private insertInNode(rel: number, idx: number, b: Uint8Array, o: number, l: number): void {
+    const size = qlEntrySize(l);
+    const used = this.nWord(N_USED);
+    this.growNode(size);
+    const start = this.first();
+    const at = start + rel;
+    this.next.u8.copyWithin(at + size, at, start + used);
+    this.writeEntry(at, b, o, l);
+    this.setNWord(N_USED, used + size);
+    this.setNWord(N_COUNT, this.nWord(N_COUNT) + 1);
+    this.hext.u32[this.hw + W_COUNT]++;
+    this.setEntry(at, idx);
+  }
+
+  /** LPUSH (head) / RPUSH (tail) of one element. */
+  push(head: boolean, b: Uint8Array, o: number, l: number): void {
+    const hu = this.hext.u32;
+    const size = qlEntrySize(l);
+    const end = hu[this.hw + (head ? W_HEAD : W_TAIL)];
+    if (end !== 0) {
+      this.load(end);
+      if (this.allows(this.nWord(N_USED), this.nWord(N_COUNT), size)) {
+        this.insertInNode(head ? 0 : this.nWord(N_USED), head ? 0 : this.nWord(N_COUNT), b, o, l);
+        return;
+      }
+    }
+    this.newNode(head ? 0 : hu[this.hw + W_TAIL], size);
+    this.insertInNode(0, 0, b, o, l);
+  }
+
+  /** Makes the first (head) or last element current. The list must not be empty. */
+  peek(head: boolean): void {
+    const hu = this.hext.u32;
+    this.load(hu[this.hw + (head ? W_HEAD : W_TAIL)]);
+    if (head) this.setEntry(this.first(), 0);
+    else this.setEntry(this.before(this.end()), this.nWord(N_COUNT) - 1);
+  }
+
+  /** Deletes the current element. Afterwards the position is that of the element that followed it (see `seekNext`). */
+  deleteCurrent(): void {
+    const size = this.after(this.entry) - this.entry;
+    const end = this.end();
+    const rel = this.entry - this.first();
+    this.next.u8.copyWithin(this.entry, this.entry + size, end);
+    this.setNWord(N_USED, this.nWord(N_USED) - size);
+    this.setNWord(N_COUNT, this.nWord(N_COUNT) - 1);
+    this.hext.u32[this.hw + W_COUNT]--;
+    const next = this.nWord(N_NEXT);
+    const remaining = this.nWord(N_COUNT);
+    this.shrinkNode(size);
+    // Where the following element is now: same offset in this node, or the next node's first.
+    this.delNext = this.node !== 0 && this.idx < remaining ? this.node : next;
+    this.delRel = this.node !== 0 && this.idx < remaining ? rel : 0;
+    this.delIdx = this.node !== 0 && this.idx < remaining ? this.idx : 0;
+  }
+
+  private delNext = 0;
+  private delRel = 0;
+  private delIdx = 0;
+
+  /** After `deleteCurrent`: makes the element that followed the deleted one current. @returns false at the end */
+  seekNext(): boolean {
+    if (this.delNext === 0) return false;
+    this.load(this.delNext);
+    this.setEntry(this.first() + this.delRel, this.delIdx);
+    return true;
+  }
+
+  /** LPOP/RPOP of one element: the caller read it with `peek` first. */
+  pop(head: boolean): void {
+    this.peek(head);
+    this.deleteCurrent();
+  }
+
+  /**
+   * Makes element `i` current (0-based from the head; negative from the tail, -1 the last), walking from the nearer
+   * end. @returns false when out of range
+   */
+  seek(i: number): boolean {
+    const n = this.count();
+    if (i < 0) i += n;
+    if (i < 0 || i >= n) return false;
+    const hu = this.hext.u32;
+    if (i < n / 2) {
+      let addr = hu[this.hw + W_HEAD];
+      let base = 0;
+      for (;;) {
+        this.load(addr);
+        const c = this.nWord(N_COUNT);
+        if (i < base + c) break;
+        base += c;
+        addr = this.nWord(N_NEXT);
+      }
+      let p = this.first();
+      for (let k = base; k < i; k++) p = this.after(p);
+      this.setEntry(p, i - base);
+    } else {
+      let addr = hu[this.hw + W_TAIL];
+      let last = n - 1; // index of the current node's last element
+      for (;;) {
+        this.load(addr);
+        const c = this.nWord(N_COUNT);
+        if (i > last - c) break;
+        last -= c;
+        addr = this.nWord(N_PREV);
+      }
+      let p = this.before(this.end());
+      for (let k = last; k > i; k--) p = this.before(p);
+      const c = this.nWord(N_COUNT);
+      this.setEntry(p, c - 1 - (last - i));
+    }
+    return true;
+  }
+
+  /** Moves to the element after the current one. @returns false at the end of the list */
+  forward(): boolean {
+    const p = this.after(this.entry);
+    if (p < this.end()) {
+      this.setEntry(p, this.idx + 1);
+      return true;
+    }
+    const next = this.nWord(N_NEXT);
+    if (next === 0) return false;
+    this.load(next);
+    this.setEntry(this.first(), 0);
+    return true;
+  }
+
+  /** Moves to the element before the current one. @returns false at the head */
+  backward(): boolean {
+    if (this.entry > this.first()) {
+      this.setEntry(this.before(this.entry), this.idx - 1);
+      return true;
+    }
+    const prev = this.nWord(N_PREV);
+    if (prev === 0) return false;
+    this.load(prev);
+    this.setEntry(this.before(this.end()), this.nWord(N_COUNT) - 1);
+    return true;
+  }
+
+  /** Inserts an element before (or after) the current one (LINSERT). The new element becomes current. */
+  insertAtCurrent(after: boolean, b: Uint8Array, o: number, l: number): void {
+    const size = qlEntrySize(l);
+    const at = after ? this.after(this.entry) : this.entry;
+    const rel = at - this.first();
+    const idx = after ? this.idx + 1 : this.idx;
+    if (this.allows(this.nWord(N_USED), this.nWord(N_COUNT), size)) {
+      this.insertInNode(rel, idx, b, o, l);
+      return;
+    }
+    // The node is full: at one of its ends, a new neighbour node; in the middle, split it there.
+    if (idx === 0) {
+      this.newNode(this.nWord(N_PREV), size);
+      this.insertInNode(0, 0, b, o, l);
+      return;
+    }
+    if (idx === this.nWord(N_COUNT)) {
+      this.newNode(this.node, size);
+      this.insertInNode(0, 0, b, o, l);
+      return;
+    }
+    this.splitAt(rel, idx);
+    // The current node now ends at the insertion point: append there.
+    this.insertInNode(this.nWord(N_USED), idx, b, o, l);
+  }
+
+  /** Moves the entries of the current node from relative offset `rel` (entry index `idx`) on into a new node after it. */
+  private splitAt(rel: number, idx: number): void {
+    const used = this.nWord(N_USED);
+    const count = this.nWord(N_COUNT);
+    const moveBytes = used - rel;
+    const left = this.node;
+    this.newNode(left, moveBytes);
+    const right = this.node;
+    this.growNode(moveBytes);
+    const rOff = this.noff;
+    const rExt = this.next;
+    this.load(left);
+    copyBytes(this.next.u8, this.first() + rel, rExt.u8, rOff + NODE_HEADER, moveBytes);
+    rExt.u32[(rOff >>> 2) + N_USED] = moveBytes;
+    rExt.u32[(rOff >>> 2) + N_COUNT] = count - idx;
+    this.setNWord(N_USED, rel);
+    this.setNWord(N_COUNT, idx);
+    this.arena.resize(left, NODE_HEADER + used, NODE_HEADER + rel);
+    this.addAux(-moveBytes);
+    void right;
+  }
+
+  /** Replaces the current element's bytes (LSET). The element stays current. */
+  replaceCurrent(b: Uint8Array, o: number, l: number): void {
+    const oldSize = this.after(this.entry) - this.entry;
+    const size = qlEntrySize(l);
+    const rel = this.entry - this.first();
+    const idx = this.idx;
+    const used = this.nWord(N_USED);
+    if (size > oldSize) {
+      this.growNode(size - oldSize);
+      const start = this.first();
+      this.next.u8.copyWithin(start + rel + size, start + rel + oldSize, start + used);
+    } else if (size < oldSize) {
+      const start = this.first();
+      this.next.u8.copyWithin(start + rel + size, start + rel + oldSize, start + used);
+      this.arena.resize(this.node, NODE_HEADER + used, NODE_HEADER + used - (oldSize - size));
+      this.addAux(size - oldSize);
+    }
+    this.setNWord(N_USED, used + size - oldSize);
+    this.writeEntry(this.first() + rel, b, o, l);
+    this.setEntry(this.first() + rel, idx);
+  }
+
+  // ----- whole list --------------------------------------------------------------------------------------------
+
+  /** Frees every node (DEL, overwrite, eviction): O(nodes). The header is left stale. */
+  freeAll(): void {
+    const hu = this.hext.u32;
+    let addr = hu[this.hw + W_HEAD];
+    while (addr !== 0) {
+      this.load(addr);
+      const next = this.nWord(N_NEXT);
+      this.arena.freeAux(addr, NODE_HEADER + this.nWord(N_USED));
+      addr = next;
+    }
+    hu[this.hw + W_HEAD] = 0;
+    hu[this.hw + W_TAIL] = 0;
+    hu[this.hw + W_COUNT] = 0;
+    hu[this.hw + W_NODES] = 0;
+  }
+
+  /** Copies the bound list, node by node, to a new header at (ext, hoff), which is then bound (COPY). */
+  cloneTo(ext: Extent, hoff: number): void {
+    let addr = this.hext.u32[this.hw + W_HEAD];
+    this.init(ext, hoff);
+    let prev = 0;
+    const hu = ext.u32;
+    const w = hoff >>> 2;
+    while (addr !== 0) {
+      const soff = this.arena.resolve(addr);
+      const sext = this.arena.ext;
+      const used = sext.u32[(soff >>> 2) + N_USED];
+      const size = NODE_HEADER + used;
+      const na = this.arena.allocAux(size, TIER_HOT);
+      const noff = this.arena.resolve(na);
+      const next = this.arena.ext;
+      copyBytes(sext.u8, soff, next.u8, noff, size);
+      next.u32[(noff >>> 2) + N_PREV] = prev;
+      next.u32[(noff >>> 2) + N_NEXT] = 0;
+      if (prev === 0) hu[w + W_HEAD] = na;
+      else this.setLink(prev, N_NEXT, na);
+      hu[w + W_TAIL] = na;
+      hu[w + W_NODES]++;
+      hu[w + W_COUNT] += next.u32[(noff >>> 2) + N_COUNT];
+      this.addAux(size);
+      prev = na;
+      addr = sext.u32[(soff >>> 2) + N_NEXT];
+    }
+  }
+}

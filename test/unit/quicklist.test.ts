@@ -1,0 +1,169 @@
+/**
+ * The list encoding (server/keyspace/quicklist.ts) against a model (a JS array): pushes and pops at both ends,
+ * seeks from either end, forward and backward walks, inserts before and after (node splits), replacements that
+ * grow and shrink, deletes while walking, every `list-max-listpack-size`, big elements in nodes of their own,
+ * COPY's clone; the arena's accounting returns to zero once the list is freed.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { Arena } from '../../allocator/arena.js';
+import { Keyspace, NO_TTL, F_LARGE, TYPE_LIST, TYPE_SHIFT } from '../../server/keyspace/keyspace.js';
+import { QL_VALUE_LEN, type QuickList } from '../../server/keyspace/quicklist.js';
+import { dictHeaderOff } from '../../server/keyspace/dict.js';
+
+const b = (s: string): Buffer => Buffer.from(s, 'latin1');
+
+function newList(ks: Keyspace, key: string): QuickList {
+  ks.lookupWrite(b(key), 0, key.length);
+  const voff = ks.storeAlloc(QL_VALUE_LEN, NO_TTL, (TYPE_LIST << TYPE_SHIFT) | F_LARGE);
+  ks.list.init(ks.ext, dictHeaderOff(voff));
+  ks.refind();
+  return ks.list;
+}
+
+function cur(q: QuickList): string {
+  return Buffer.from(q.elemBuf.subarray(q.elemOff, q.elemOff + q.elemLen)).toString('latin1');
+}
+
+function contents(q: QuickList): string[] {
+  const out: string[] = [];
+  if (q.count() === 0) return out;
+  q.seek(0);
+  do out.push(cur(q));
+  while (q.forward());
+  // And backwards from the end.
+  const back: string[] = [];
+  q.seek(-1);
+  do back.push(cur(q));
+  while (q.backward());
+  expect(back.reverse()).toEqual(out);
+  return out;
+}
+
+const elem = fc.oneof(
+  { weight: 8, arbitrary: fc.string({ maxLength: 12 }) },
+  { weight: 2, arbitrary: fc.integer({ min: 200, max: 300 }).map((n) => 'y'.repeat(n)) },
+  { weight: 1, arbitrary: fc.integer({ min: 9000, max: 20000 }).map((n) => 'z'.repeat(n)) },
+);
+
+describe('quicklist', () => {
+  it('random operations against a model, for each list-max-listpack-size', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(-1, -2, -5, 1, 2, 5, 128),
+        fc.array(
+          fc.tuple(fc.constantFrom('lpush', 'rpush', 'lpop', 'rpop', 'set', 'insb', 'insa', 'del', 'delwalk'), elem, fc.integer({ min: -50, max: 50 })),
+          { maxLength: 250 },
+        ),
+        (fill, ops) => {
+          const ks = new Keyspace(new Arena({ extentSize: 4 << 20 }));
+          const q = newList(ks, 'l');
+          q.fill = fill;
+          const m: string[] = [];
+          for (const [op, e, i] of ops) {
+            ks.lookupWrite(b('l'), 0, 1);
+            ks.bindList();
+            const eb = b(e);
+            const idx = i < 0 ? i + m.length : i;
+            const inRange = idx >= 0 && idx < m.length;
+            if (op === 'lpush') {
+              q.push(true, eb, 0, eb.length);
+              m.unshift(e);
+            } else if (op === 'rpush') {
+              q.push(false, eb, 0, eb.length);
+              m.push(e);
+            } else if (op === 'lpop' || op === 'rpop') {
+              if (m.length === 0) continue;
+              q.peek(op === 'lpop');
+              expect(cur(q)).toBe(op === 'lpop' ? m[0] : m[m.length - 1]);
+              q.pop(op === 'lpop');
+              if (op === 'lpop') m.shift();
+              else m.pop();
+            } else {
+              expect(q.seek(i)).toBe(inRange);
+              if (!inRange) continue;
+              expect(cur(q)).toBe(m[idx]);
+              if (op === 'set') {
+                q.replaceCurrent(eb, 0, eb.length);
+                m[idx] = e;
+                expect(cur(q)).toBe(e);
+              } else if (op === 'insb' || op === 'insa') {
+                q.insertAtCurrent(op === 'insa', eb, 0, eb.length);
+                m.splice(op === 'insa' ? idx + 1 : idx, 0, e);
+                expect(cur(q)).toBe(e);
+              } else if (op === 'del') {
+                q.deleteCurrent();
+                m.splice(idx, 1);
+                if (q.seekNext()) expect(cur(q)).toBe(m[idx]);
+                else expect(idx).toBe(m.length);
+              } else {
+                // LREM-like: delete every element equal to the current one's first byte class, walking forward.
+                const target = m[idx];
+                let k = idx;
+                let go = true;
+                while (go) {
+                  if (cur(q) === target) {
+                    q.deleteCurrent();
+                    m.splice(k, 1);
+                    go = q.seekNext();
+                  } else {
+                    k++;
+                    go = q.forward();
+                  }
+                }
+              }
+            }
+            expect(q.count()).toBe(m.length);
+          }
+          ks.lookupWrite(b('l'), 0, 1);
+          ks.bindList();
+          expect(contents(q)).toEqual(m);
+          // COPY's clone is equal and independent.
+          const srcAddr = ks.addr;
+          const srcValRel = ks.valOff() - ks.off;
+          ks.lookupWrite(b('c'), 0, 1);
+          ks.storeAlloc(QL_VALUE_LEN, NO_TTL, (TYPE_LIST << TYPE_SHIFT) | F_LARGE);
+          ks.refind();
+          const so = ks.arena.resolve(srcAddr);
+          ks.cloneValueFrom(ks.arena.ext, so + srcValRel, QL_VALUE_LEN, true);
+          ks.lookupWrite(b('c'), 0, 1);
+          ks.bindList();
+          expect(contents(q)).toEqual(m);
+          ks.removeCurrent();
+          ks.lookupWrite(b('l'), 0, 1);
+          ks.bindList();
+          expect(contents(q)).toEqual(m);
+          ks.removeCurrent();
+          expect(ks.arena.usedBytes()).toBe(0);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a list of 200,000 elements: pushes and pops at both ends stay in end nodes; seeks from the nearer end', () => {
+    const ks = new Keyspace(new Arena());
+    const q = newList(ks, 'big');
+    for (let i = 0; i < 100_000; i++) {
+      const e = b(`e${i}`);
+      q.push(false, e, 0, e.length);
+      q.push(true, e, 0, e.length);
+    }
+    expect(q.count()).toBe(200_000);
+    expect(q.nodes()).toBeGreaterThan(100);
+    q.seek(0);
+    expect(cur(q)).toBe('e99999');
+    q.seek(-1);
+    expect(cur(q)).toBe('e99999');
+    q.seek(100_000);
+    expect(cur(q)).toBe('e0');
+    q.seek(150_000);
+    expect(cur(q)).toBe('e50000');
+    let n = 0;
+    while (q.count() > 0) {
+      q.pop(n++ % 2 === 0);
+    }
+    expect(q.nodes()).toBe(0);
+    expect(q.auxBytes()).toBe(0);
+  });
+});
