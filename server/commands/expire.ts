@@ -109,7 +109,6 @@ function ttlGeneric(ctx: CommandContext, ms: boolean, absolute: boolean): void {
   else ctx.reply.bigInteger(bigMin(BigInt(Math.round(v)), INT64_MAX));
 }
 
-const INT64_MAX = 0x7fffffffffffffffn;
 const bigMin = (a: bigint, b: bigint): bigint => (a < b ? a : b);
 
 function persistCommand(ctx: CommandContext): void {
