@@ -135,7 +135,7 @@ export function itemIsLarge(ext: Extent, off: number): boolean {
 export const AUX_SET_HEADER = 8;
 /** Header size in bytes of a hash element aux chunk (flags, len1, len2); field then value follow. */
 export const AUX_HASH_HEADER = 12;
-/** Header size in bytes of a table aux chunk (flags, slot count); u32 slots follow. */
+/** Header size in bytes of a table aux chunk (flags, slot count); 8-byte slots follow (u32 address, u32 hash). */
 export const AUX_TABLE_HEADER = 8;
 
 /** Size in bytes of a set element aux chunk. */
@@ -148,7 +148,7 @@ export function auxHashSize(fieldLen: number, valueLen: number): number {
 }
 /** Size in bytes of a table aux chunk of `slots` slots. */
 export function auxTableSize(slots: number): number {
-  return AUX_TABLE_HEADER + 4 * slots;
+  return AUX_TABLE_HEADER + 8 * slots;
 }
 /** Writes the first 8 bytes of an aux chunk header (a hash element also needs `setAuxLen2`). */
 export function writeAuxHeader(ext: Extent, off: number, len1: number): void {
