@@ -20,6 +20,7 @@ import { AUX_HASH_HEADER, TYPE_HASH, TYPE_SHIFT, auxHashSize, auxLen2, setAuxLen
 import type { ArenaDict } from './dict.js';
 import { DICT_VALUE_LEN, dictHeaderOff } from './dict.js';
 import { F_LARGE, KEEP_TTL, NO_TTL, type Keyspace } from './keyspace.js';
+import { NOT_FOUND } from './hash-index.js';
 import { LP_HEADER, lpCount, lpData, lpEntrySize, lpFind, lpLen, lpNext, lpSetCount, lpWrite } from './listpack.js';
 
 const HASH_FLAGS = TYPE_HASH << TYPE_SHIFT;
@@ -220,6 +221,9 @@ export class HashType {
     const base = ks.valOff();
     const copy = Buffer.from(ks.ext.u8.subarray(base, base + ks.valLen()));
     const n = lpCount(copy, 0);
+    // A hash created by this command (`create`) left no slot: storeAlloc would take the key for a missing one and
+    // insert a second item under it. Find its slot again (as `relocate` does).
+    if (ks.slot === NOT_FOUND) ks.slot = ks.index.find(ks.h, ks);
     const voff = ks.storeAlloc(DICT_VALUE_LEN, KEEP_TTL, HASH_FLAGS | F_LARGE);
     const d = ks.dict;
     d.init(ks.ext, dictHeaderOff(voff), TYPE_HASH, n >>> 1);
