@@ -8,7 +8,7 @@ import type { CommandContext } from './context.js';
 import { incrByFloat, LD_ZERO, parseLongDouble } from './long-double.js';
 import { ERR, errInvalidExpire, replyCurrentValue } from './reply-helpers.js';
 import { keySpec, type CommandSpec } from './types.js';
-import { F_NOINT, F_RAW, KEEP_TTL, NO_TTL } from '../keyspace/keyspace.js';
+import { F_NOINT, F_RAW, KEEP_TTL, NO_TTL, TYPE_STRING } from '../keyspace/keyspace.js';
 import { notifyArg } from '../pubsub/notify.js';
 import { NOTIFY_GENERIC, NOTIFY_STRING } from '../pubsub/notify-flags.js';
 
@@ -23,6 +23,16 @@ const O_EXAT = 64;
 const O_PXAT = 128;
 const O_PERSIST = 256;
 const O_ANY_EXPIRE = O_EX | O_PX | O_EXAT | O_PXAT;
+
+/**
+ * True, after replying WRONGTYPE, when the keyspace's current item is not a string (Redis checkType): a hash or a
+ * set must never be read or edited as bytes.
+ */
+function notString(ctx: CommandContext): boolean {
+  if (ctx.ks.type() === TYPE_STRING) return false;
+  ctx.reply.error(ERR.wrongType);
+  return true;
+}
 
 /** Result of `parseSetOptions`: flags and the index of the expire argument. */
 const parsed = { flags: 0, expIdx: 0 };
@@ -104,8 +114,10 @@ function setGeneric(ctx: CommandContext, flags: number, keyIdx: number, valIdx: 
   const ko = a.argOff[keyIdx];
   const kl = a.argLen[keyIdx];
   if ((flags & O_GET) !== 0) {
-    if (ks.lookupRead(kb, ko, kl)) replyCurrentValue(ctx);
-    else ctx.reply.nullBulk();
+    if (ks.lookupRead(kb, ko, kl)) {
+      if (notString(ctx)) return; // nothing is set
+      replyCurrentValue(ctx);
+    } else ctx.reply.nullBulk();
   }
   const found = ks.lookupWrite(kb, ko, kl);
   if (((flags & O_NX) !== 0 && found) || ((flags & O_XX) !== 0 && !found)) {
@@ -153,8 +165,8 @@ function psetexCommand(ctx: CommandContext): void {
 
 function getCommand(ctx: CommandContext): void {
   const a = ctx.argv;
-  if (ctx.ks.lookupRead(a.buf, a.argOff[1], a.argLen[1])) replyCurrentValue(ctx);
-  else ctx.reply.nullBulk();
+  if (!ctx.ks.lookupRead(a.buf, a.argOff[1], a.argLen[1])) ctx.reply.nullBulk();
+  else if (!notString(ctx)) replyCurrentValue(ctx);
 }
 
 function getsetCommand(ctx: CommandContext): void {
@@ -168,6 +180,7 @@ function getdelCommand(ctx: CommandContext): void {
     ctx.reply.nullBulk();
     return;
   }
+  if (notString(ctx)) return;
   replyCurrentValue(ctx);
   ks.removeCurrent();
   notifyArg(ctx, NOTIFY_GENERIC, 'del', 1); // keyspace event
@@ -183,6 +196,7 @@ function getexCommand(ctx: CommandContext): void {
     ctx.reply.nullBulk();
     return;
   }
+  if (notString(ctx)) return;
   let expireAt = NO_TTL;
   if ((flags & O_ANY_EXPIRE) !== 0) {
     expireAt = expireMillis(ctx, parsed.expIdx, flags);
@@ -206,7 +220,8 @@ function mgetCommand(ctx: CommandContext): void {
   const ks = ctx.ks;
   ctx.reply.arrayLen(a.argc - 1);
   for (let j = 1; j < a.argc; j++) {
-    if (ks.lookupRead(a.buf, a.argOff[j], a.argLen[j])) replyCurrentValue(ctx);
+    // A key of another type reads as nil (Redis mgetCommand).
+    if (ks.lookupRead(a.buf, a.argOff[j], a.argLen[j]) && ks.type() === TYPE_STRING) replyCurrentValue(ctx);
     else ctx.reply.nullBulk();
   }
 }
@@ -249,6 +264,7 @@ function incrDecr(ctx: CommandContext, incr: number, incrBig: bigint | null): vo
   let oldBig: bigint | null = null;
   const found = ks.lookupWrite(a.buf, a.argOff[1], a.argLen[1]);
   if (found) {
+    if (notString(ctx)) return;
     if (!parseLL(ks.ext.u8, ks.valOff(), ks.valLen())) {
       ctx.reply.error(ERR.notInteger);
       return;
@@ -329,7 +345,10 @@ function incrbyfloatCommand(ctx: CommandContext): void {
   const a = ctx.argv;
   const ks = ctx.ks;
   let current: ReturnType<typeof parseLongDouble> = LD_ZERO;
-  if (ks.lookupWrite(a.buf, a.argOff[1], a.argLen[1])) current = parseLongDouble(ks.ext.u8, ks.valOff(), ks.valLen());
+  if (ks.lookupWrite(a.buf, a.argOff[1], a.argLen[1])) {
+    if (notString(ctx)) return;
+    current = parseLongDouble(ks.ext.u8, ks.valOff(), ks.valLen());
+  }
   const incr = current === null ? null : parseLongDouble(a.buf, a.argOff[2], a.argLen[2]);
   if (current === null || incr === null) {
     ctx.reply.error(ERR.notFloat);
@@ -357,6 +376,7 @@ function appendCommand(ctx: CommandContext): void {
     ctx.reply.integer(add);
     return;
   }
+  if (notString(ctx)) return;
   const oldLen = ks.valLen();
   const total = oldLen + add;
   if (total > ctx.server.config.protoMaxBulkLen) {
@@ -371,8 +391,8 @@ function appendCommand(ctx: CommandContext): void {
 
 function strlenCommand(ctx: CommandContext): void {
   const a = ctx.argv;
-  if (ctx.ks.lookupRead(a.buf, a.argOff[1], a.argLen[1])) ctx.reply.integer(ctx.ks.valLen());
-  else ctx.reply.integer(0);
+  if (!ctx.ks.lookupRead(a.buf, a.argOff[1], a.argLen[1])) ctx.reply.integer(0);
+  else if (!notString(ctx)) ctx.reply.integer(ctx.ks.valLen());
 }
 
 function getrangeCommand(ctx: CommandContext): void {
@@ -392,6 +412,7 @@ function getrangeCommand(ctx: CommandContext): void {
     ctx.reply.bulk(a.buf, 0, 0);
     return;
   }
+  if (notString(ctx)) return;
   const len = ks.valLen();
   if (start < 0 && end < 0 && start > end) {
     ctx.reply.bulk(a.buf, 0, 0);
@@ -442,6 +463,7 @@ function setrangeCommand(ctx: CommandContext): void {
     ctx.reply.integer(offset + vl);
     return;
   }
+  if (notString(ctx)) return;
   const oldLen = ks.valLen();
   if (vl === 0) {
     ctx.reply.integer(oldLen);
