@@ -73,8 +73,11 @@ function keysCommand(ctx: CommandContext): void {
   }
 }
 
-/** Parses a SCAN cursor as Redis's parseScanCursorOrReply (strtoul): returns -1 and replies on error. */
-function parseCursor(ctx: CommandContext, i: number): number {
+/**
+ * Parses argument `i` as a SCAN cursor as Redis's parseScanCursorOrReply (strtoul): returns the cursor (its low 32
+ * bits), or -1 after replying "ERR invalid cursor". Shared by SCAN and HSCAN.
+ */
+export function parseScanCursor(ctx: CommandContext, i: number): number {
   const a = ctx.argv;
   // Redis parses the cursor with strtoul, as a C string: only the bytes before a NUL count ("\x001" is cursor 0).
   const raw = a.buf.toString('latin1', a.argOff[i], a.argOff[i] + a.argLen[i]);
@@ -96,7 +99,7 @@ function parseCursor(ctx: CommandContext, i: number): number {
 function scanCommand(ctx: CommandContext): void {
   const a = ctx.argv;
   const ks = ctx.ks;
-  const cursorIn = parseCursor(ctx, 1);
+  const cursorIn = parseScanCursor(ctx, 1);
   if (cursorIn < 0) return;
   let count = 10;
   let patIdx = -1;
