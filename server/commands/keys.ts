@@ -3,7 +3,7 @@
  * (FREQ ENCODING IDLETIME REFCOUNT). Semantics and error texts follow Redis 7.0 (src/db.c, src/object.c).
  */
 import { globMatch, isMatchAll } from '../keyspace/glob.js';
-import { F_NOINT, F_RAW, NO_TTL, TIER_COLD } from '../keyspace/keyspace.js';
+import { F_NOINT, F_RAW, NO_TTL, TIER_COLD, TYPE_HASH, TYPE_MASK, TYPE_SET } from '../keyspace/keyspace.js';
 import { NOT_FOUND } from '../keyspace/hash-index.js';
 import { bytesEqual } from '../keyspace/bytes.js';
 import { argIs, argLL, LL } from './args.js';
@@ -39,9 +39,15 @@ function touchCommand(ctx: CommandContext): void {
   ctx.reply.integer(n);
 }
 
+/** Redis's name of the current item's type (getObjectTypeName). */
+function currentTypeName(ctx: CommandContext): string {
+  const t = ctx.ks.type();
+  return t === TYPE_HASH ? 'hash' : t === TYPE_SET ? 'set' : 'string';
+}
+
 function typeCommand(ctx: CommandContext): void {
   const a = ctx.argv;
-  ctx.reply.simple(ctx.ks.lookupRead(a.buf, a.argOff[1], a.argLen[1], true) ? 'string' : 'none');
+  ctx.reply.simple(ctx.ks.lookupRead(a.buf, a.argOff[1], a.argLen[1], true) ? currentTypeName(ctx) : 'none');
 }
 
 /** True when the keyspace's current item has expired (iteration skips such keys without deleting them). */
@@ -139,20 +145,23 @@ function scanCommand(ctx: CommandContext): void {
   } while (cursor !== 0 && buckets-- > 0 && slots.length < count);
   const keys: number[] = [];
   const arena = ks.arena;
-  const typeOk = typeIdx < 0 || argIs(a, typeIdx, 'string');
   const typeNone = typeIdx >= 0 && argIs(a, typeIdx, 'none');
+  // TYPE <name>: each key's type compared without case, as Redis's strcasecmp (find: no expiry, no access counted).
+  const typeOk = (u8: Uint8Array, ko: number, kl: number): boolean =>
+    typeIdx < 0 || (ks.find(u8, ko, kl) && argIs(a, typeIdx, currentTypeName(ctx)));
   // MATCH * matches everything, the empty key included (Redis skips the matcher for it, as KEYS does).
   const usePattern = patIdx >= 0 && !isMatchAll(a.buf, a.argOff[patIdx], a.argLen[patIdx]);
   // TYPE none, as Redis 7.0 (scanGenericCommand looks each key up for its type, which deletes an expired one, and
   // then finds type "none"): the keys that had expired but were not deleted yet, deleted now.
   const expiredNone: Buffer[] = [];
   for (const addr of slots) {
-    if ((!typeOk && !typeNone) || !arena.isLive(addr)) continue;
+    if (!arena.isLive(addr)) continue;
     const ko = ks.peekKey(addr);
     const expired = ks.peekExpired();
     if (!expired && typeNone) continue;
     const kl = ks.peekKeyLen;
     const u8 = ks.peekExt.u8;
+    if (!typeNone && !typeOk(u8, ko, kl)) continue;
     if (usePattern && !globMatch(a.buf, a.argOff[patIdx], a.argLen[patIdx], u8, ko, kl, false)) continue;
     if (typeNone) expiredNone.push(Buffer.from(u8.subarray(ko, ko + kl)));
     else if (!expired) keys.push(addr);
@@ -217,6 +226,8 @@ function renameGeneric(ctx: CommandContext, nx: boolean): void {
   const vl = ks.valLen();
   const ttl = ks.expireAt();
   const flags = ks.flags();
+  // A collection in its large encoding: its dict header moves to the new item, its aux chunks stay (copyValueFrom).
+  const srcLarge = ks.isLarge();
   if (ks.lookupWrite(sb, dox, dl)) {
     if (nx) {
       ctx.reply.integer(0);
@@ -224,12 +235,12 @@ function renameGeneric(ctx: CommandContext, nx: boolean): void {
     }
     ks.removeCurrent();
   }
-  const voff = ks.storeAlloc(vl, ttl > 0 ? ttl : NO_TTL, flags & (F_RAW | F_NOINT));
-  const ext = ks.ext;
-  ext.u8.set(srcExt.u8.subarray(srcValOff, srcValOff + vl), voff);
+  // The type bits and F_RAW (F_LARGE for a collection) go with the value.
+  ks.storeAlloc(vl, ttl > 0 ? ttl : NO_TTL, flags & (F_RAW | F_NOINT | TYPE_MASK));
+  ks.copyValueFrom(srcExt, srcValOff, vl, srcLarge);
   ks.copyCounterFrom(srcExt, srcOff);
   ks.find(sb, so, sl);
-  ks.removeCurrent();
+  ks.removeCurrent(srcLarge);
   notifyArg(ctx, NOTIFY_GENERIC, 'rename_from', 1); // keyspace events
   notifyArg(ctx, NOTIFY_GENERIC, 'rename_to', 2);
   if (nx) ctx.reply.integer(1);
