@@ -20,7 +20,7 @@ import { argIs, argLL, LL } from './args.js';
 import type { CommandContext } from './context.js';
 import { ERR } from './reply-helpers.js';
 import { keySpec, type ArgDoc, type CommandSpec } from './types.js';
-import { F_RAW, NO_TTL } from '../keyspace/keyspace.js';
+import { F_RAW, NO_TTL, TYPE_STRING } from '../keyspace/keyspace.js';
 
 const ERR_BIT_OFFSET = 'ERR bit offset is not an integer or out of range';
 const ERR_BIT_VALUE = 'ERR bit is not an integer or out of range';
@@ -31,12 +31,20 @@ const ERR_BITFIELD_RO = 'ERR BITFIELD_RO only supports the GET subcommand';
 const ERR_BITOP_NOT = 'ERR BITOP NOT must be called with a single source key.';
 const ERR_LCS_BOTH = 'ERR If you want both the length and indexes, please just use IDX.';
 const ERR_LCS_MEMORY = 'ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len';
+const ERR_LCS_TYPE = 'ERR The specified keys must contain string values';
 
 /** Population count of each byte value. */
 const POPCOUNT = new Uint8Array(256);
 for (let i = 1; i < 256; i++) POPCOUNT[i] = (i & 1) + POPCOUNT[i >>> 1];
 
 // ----- shared helpers --------------------------------------------------------------------------------------------
+
+/** True, after replying WRONGTYPE, when the keyspace's current item is not a string (Redis checkType). */
+function notString(ctx: CommandContext): boolean {
+  if (ctx.ks.type() === TYPE_STRING) return false;
+  ctx.reply.error(ERR.wrongType);
+  return true;
+}
 
 /**
  * Parses argument `i` as a bit offset (Redis getBitOffsetFromArgument): a non-negative integer whose byte is below
@@ -82,7 +90,7 @@ function llBig(): bigint {
 /**
  * Makes the value of key argv[1] at least long enough to hold bit `maxBit` (Redis lookupStringForBitCommand):
  * creates it zero-filled when absent, zero-pads it when shorter. The item is then the keyspace's current one.
- * @returns the offset of its value bytes in `ctx.ks.ext.u8`
+ * @returns the offset of its value bytes in `ctx.ks.ext.u8`, or -1 after replying WRONGTYPE (another type)
  */
 function valueForBitWrite(ctx: CommandContext, maxBit: number): number {
   const ks = ctx.ks;
@@ -93,6 +101,7 @@ function valueForBitWrite(ctx: CommandContext, maxBit: number): number {
     ks.ext.u8.fill(0, voff, voff + need);
     return voff;
   }
+  if (notString(ctx)) return -1;
   const old = ks.valLen();
   const len = Math.max(old, need);
   const voff = ks.resizeValue(len);
@@ -134,6 +143,7 @@ function setbitCommand(ctx: CommandContext): void {
   }
   const on = LL.value;
   const voff = valueForBitWrite(ctx, off);
+  if (voff < 0) return;
   const u8 = ctx.ks.ext.u8;
   const p = voff + Math.floor(off / 8);
   const mask = 0x80 >>> (off % 8);
@@ -152,6 +162,7 @@ function getbitCommand(ctx: CommandContext): void {
     ctx.reply.integer(0);
     return;
   }
+  if (notString(ctx)) return;
   const byte = Math.floor(off / 8);
   if (byte >= ks.valLen()) {
     ctx.reply.integer(0);
@@ -178,6 +189,7 @@ function bitcountCommand(ctx: CommandContext): void {
     ctx.reply.integer(0);
     return;
   }
+  if (notString(ctx)) return;
   const len = ks.valLen();
   let startBit: number;
   let endBit: number;
@@ -232,6 +244,7 @@ function bitposCommand(ctx: CommandContext): void {
   const bit = LL.value;
   // A missing key is an endless run of zero bits.
   if (!ks.lookupRead(a.buf, a.argOff[1], a.argLen[1])) return ctx.reply.integer(bit === 1 ? -1 : 0);
+  if (notString(ctx)) return;
   const len = ks.valLen();
   let startBit = 0;
   let endBit = len * 8 - 1;
@@ -283,11 +296,12 @@ function bitopCommand(ctx: CommandContext): void {
   // First pass without statistics: the result's length is the longest source's.
   let maxLen = 0;
   for (let j = 3; j < a.argc; j++) {
-    if (ks.lookup(a.buf, a.argOff[j], a.argLen[j])) maxLen = Math.max(maxLen, ks.valLen());
+    if (ks.lookup(a.buf, a.argOff[j], a.argLen[j]) && ks.type() === TYPE_STRING) maxLen = Math.max(maxLen, ks.valLen());
   }
   const res = maxLen > 0 ? Buffer.alloc(maxLen) : null;
   for (let j = 3; j < a.argc; j++) {
     const found = ks.lookupRead(a.buf, a.argOff[j], a.argLen[j]);
+    if (found && notString(ctx)) return; // sources are read in order: the first of another type ends it
     if (res === null) continue;
     const len = found ? ks.valLen() : 0;
     const u8 = ks.ext.u8;
@@ -436,10 +450,12 @@ function bitfieldGeneric(ctx: CommandContext, readOnlyCommand: boolean): void {
   let found: boolean;
   if (!writes) {
     found = ks.lookupRead(a.buf, a.argOff[1], a.argLen[1]);
+    if (found && notString(ctx)) return;
     if (found) v = ks.valOff();
   } else {
     if (readOnlyCommand) return ctx.reply.error(ERR_BITFIELD_RO);
     v = valueForBitWrite(ctx, highest);
+    if (v < 0) return;
     found = true;
   }
   const u8 = ks.ext.u8;
@@ -477,19 +493,22 @@ function bitfieldGeneric(ctx: CommandContext, readOnlyCommand: boolean): void {
 
 // ----- LCS -------------------------------------------------------------------------------------------------------
 
-/** Copies the value of key argument `i` out of the arena (empty when the key does not exist). */
-function readValueCopy(ctx: CommandContext, i: number): Buffer {
+/** Copies the value of key argument `i` out of the arena (empty when the key does not exist; null for another type). */
+function readValueCopy(ctx: CommandContext, i: number): Buffer | null {
   const a = ctx.argv;
   const ks = ctx.ks;
   if (!ks.lookupRead(a.buf, a.argOff[i], a.argLen[i])) return Buffer.alloc(0);
+  if (ks.type() !== TYPE_STRING) return null;
   const v = ks.valOff();
   return Buffer.from(ks.ext.u8.subarray(v, v + ks.valLen()));
 }
 
 function lcsCommand(ctx: CommandContext): void {
   const a = ctx.argv;
+  // Both keys are looked up before either type is checked (Redis lcsCommand).
   const sa = readValueCopy(ctx, 1);
   const sb = readValueCopy(ctx, 2);
+  if (sa === null || sb === null) return ctx.reply.error(ERR_LCS_TYPE);
   let getLen = false;
   let getIdx = false;
   let withMatchLen = false;
