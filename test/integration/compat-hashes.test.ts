@@ -119,6 +119,15 @@ describeCompat('hashes', {}, (f) => {
       await f.expectReply(cmd, WRONGTYPE);
     }
     await f.expectReply(['MGET', 'hh', 's'], `*2\r\n$-1\r\n${bulk('v')}`); // another type reads as nil
+    for (const cmd of [
+      ['SETBIT', 'hh', '1', '1'], ['GETBIT', 'hh', '1'], ['BITCOUNT', 'hh', '0', '1'], ['BITPOS', 'hh', '1'], ['BITOP', 'OR', 'dst', 's', 'hh'],
+      ['BITFIELD', 'hh', 'SET', 'u8', '0', '1'], ['BITFIELD_RO', 'hh', 'GET', 'u8', '0'],
+    ]) {
+      await f.expectReply(cmd, WRONGTYPE);
+    }
+    await f.expectReply(['SETBIT', 'hh', 'x', '1'], '-ERR bit offset is not an integer or out of range\r\n'); // before the lookup
+    await f.expectReply(['LCS', 's', 'hh'], '-ERR The specified keys must contain string values\r\n');
+    await f.expectReply(['EXISTS', 'dst'], ':0\r\n');
     await f.expectReply(['HGETALL', 'hh'], arr('a', '1'));
     await f.expectReply(['SET', 'hh', 'now a string'], '+OK\r\n'); // SET replaces any type
     await f.expectReply(['GET', 'hh'], bulk('now a string'));
