@@ -93,7 +93,8 @@ function configHelp(ctx: CommandContext): void {
 
 /**
  * MEMORY USAGE: bytes the key costs in tierkv: its chunk in the arena (item size rounded up to its slab class)
- * plus its share of the hash index (8 bytes per slot over the load factor).
+ * plus its share of the hash index (8 bytes per slot over the load factor), plus, for a hash or set in the hashtable
+ * encoding, the bytes of its table and element chunks.
  */
 function memoryUsage(ctx: CommandContext): void {
   const a = ctx.argv;
@@ -123,7 +124,8 @@ function memoryUsage(ctx: CommandContext): void {
   }
   const index = ks.index;
   const slotShare = Math.ceil((index.bytes() / Math.max(1, index.size)));
-  ctx.reply.integer(ks.arena.chunkSizeOf(ks.addr) + slotShare);
+  // A hash or set in its hashtable encoding also holds its table and element chunks (aux bytes).
+  ctx.reply.integer(ks.arena.chunkSizeOf(ks.addr) + slotShare + ks.auxBytes());
 }
 
 function memoryStats(ctx: CommandContext): void {
