@@ -137,7 +137,7 @@ export function itemIsLarge(ext: Extent, off: number): boolean {
 export const AUX_SET_HEADER = 8;
 /** Header size in bytes of a hash element aux chunk (flags, len1, len2); field then value follow. */
 export const AUX_HASH_HEADER = 12;
-/** Header size in bytes of a table aux chunk (flags, slot count); u32 slots follow. */
+/** Header size in bytes of a table aux chunk (flags, slot count); 8-byte slots follow (u32 address, u32 hash). */
 export const AUX_TABLE_HEADER = 8;
 
 /** Size in bytes of a set element aux chunk. */

@@ -39,6 +39,7 @@ for (let i = 1; i < 256; i++) POPCOUNT[i] = (i & 1) + POPCOUNT[i >>> 1];
 
 // ----- shared helpers --------------------------------------------------------------------------------------------
 
+
 /**
  * Parses argument `i` as a bit offset (Redis getBitOffsetFromArgument): a non-negative integer whose byte is below
  * proto-max-bulk-len; with `bits` > 0, the form `#N` means N × bits. Replies the error itself.
@@ -297,6 +298,7 @@ function bitopCommand(ctx: CommandContext): void {
   const res = maxLen > 0 ? Buffer.alloc(maxLen) : null;
   for (let j = 3; j < a.argc; j++) {
     const found = ks.lookupRead(a.buf, a.argOff[j], a.argLen[j]);
+    if (found && wrongType(ctx, TYPE_STRING)) return; // sources are read in order: the first of another type ends it
     if (res === null) continue;
     const len = found ? ks.valLen() : 0;
     const u8 = ks.ext.u8;

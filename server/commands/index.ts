@@ -7,6 +7,7 @@ import { commandCommands } from './command-cmd.js';
 import { connectionCommands } from './connection.js';
 import { diagnosticsCommands } from './diagnostics.js';
 import { expireCommands } from './expire.js';
+import { hashCommands } from './hashes.js';
 import { keyCommands } from './keys.js';
 import { migrateCommands } from './migrate.js';
 import { pubsubCommands } from './pubsub.js';
@@ -19,6 +20,7 @@ import type { CommandSpec } from './types.js';
 export const allCommands: CommandSpec[] = [
   ...stringCommands,
   ...bitmapCommands,
+  ...hashCommands,
   ...keyCommands,
   ...expireCommands,
   ...connectionCommands,

@@ -39,6 +39,7 @@ function touchCommand(ctx: CommandContext): void {
   ctx.reply.integer(n);
 }
 
+
 function typeCommand(ctx: CommandContext): void {
   const a = ctx.argv;
   ctx.reply.simple(ctx.ks.lookupRead(a.buf, a.argOff[1], a.argLen[1], true) ? TYPE_NAMES[ctx.ks.type()] : 'none');
@@ -73,8 +74,11 @@ function keysCommand(ctx: CommandContext): void {
   }
 }
 
-/** Parses a SCAN cursor as Redis's parseScanCursorOrReply (strtoul): returns -1 and replies on error. */
-function parseCursor(ctx: CommandContext, i: number): number {
+/**
+ * Parses argument `i` as a SCAN cursor as Redis's parseScanCursorOrReply (strtoul): returns the cursor (its low 32
+ * bits), or -1 after replying "ERR invalid cursor". Shared by SCAN and HSCAN.
+ */
+export function parseScanCursor(ctx: CommandContext, i: number): number {
   const a = ctx.argv;
   // Redis parses the cursor with strtoul, as a C string: only the bytes before a NUL count ("\x001" is cursor 0).
   const raw = a.buf.toString('latin1', a.argOff[i], a.argOff[i] + a.argLen[i]);
@@ -96,7 +100,7 @@ function parseCursor(ctx: CommandContext, i: number): number {
 function scanCommand(ctx: CommandContext): void {
   const a = ctx.argv;
   const ks = ctx.ks;
-  const cursorIn = parseCursor(ctx, 1);
+  const cursorIn = parseScanCursor(ctx, 1);
   if (cursorIn < 0) return;
   let count = 10;
   let patIdx = -1;
@@ -145,6 +149,7 @@ function scanCommand(ctx: CommandContext): void {
   for (const addr of slots) {
     if (!arena.isLive(addr)) continue;
     const ko = ks.peekKey(addr);
+    // TYPE <name>: compared without case, as Redis's strcasecmp.
     if (typeIdx >= 0 && !typeNone && !argIs(a, typeIdx, TYPE_NAMES[ks.peekType()])) continue;
     const expired = ks.peekExpired();
     if (!expired && typeNone) continue;

@@ -24,6 +24,7 @@ const O_PXAT = 128;
 const O_PERSIST = 256;
 const O_ANY_EXPIRE = O_EX | O_PX | O_EXAT | O_PXAT;
 
+
 /** Result of `parseSetOptions`: flags and the index of the expire argument. */
 const parsed = { flags: 0, expIdx: 0 };
 

@@ -1,7 +1,7 @@
 /**
  * The final check of a fuzz run: the keyspace of each server read through a connection (for each database:
- * SELECT, `KEYS *` sorted, then TYPE, GET and PTTL of every key) and the two dumps compared, PTTLs within a
- * tolerance.
+ * SELECT, `KEYS *` sorted, then TYPE, GET (for a hash also HGETALL, its fields sorted) and PTTL of every key) and the
+ * two dumps compared, PTTLs within a tolerance.
  */
 import { decodeReply, showBytes } from '../support/resp.js';
 
@@ -23,6 +23,7 @@ export interface DumpEntry {
   db: number;
   key: Buffer;
   type: Buffer;
+  /** The GET reply; for a hash followed by its fields and values (HGETALL, sorted by field). */
   value: Buffer;
   /** PTTL reply value (bigint: it can exceed 2^53). */
   pttl: bigint;
@@ -59,7 +60,8 @@ export async function dumpKeyspace(exec: Exec, config: DumpConfig = {}): Promise
     const sorted = (keys as Buffer[]).slice().sort(Buffer.compare);
     for (const key of sorted) {
       const type = await cmd('TYPE', key);
-      const value = await cmd('GET', key);
+      let value = await cmd('GET', key);
+      if (type.toString('latin1') === '+hash\r\n') value = Buffer.concat([value, sortedHash(await cmd('HGETALL', key))]);
       const pttlReply = await cmd('PTTL', key);
       const m = /^:(-?\d+)\r\n$/.exec(pttlReply.toString('latin1'));
       if (!m) throw new Error(`PTTL ${showBytes(key)} replied ${showBytes(pttlReply)}`);
@@ -67,6 +69,16 @@ export async function dumpKeyspace(exec: Exec, config: DumpConfig = {}): Promise
     }
   }
   return { entries: out, errors };
+}
+
+/** A RESP2 HGETALL reply with its field/value pairs sorted by field (a hashtable's order is the server's own). */
+function sortedHash(reply: Buffer): Buffer {
+  const v = decodeReply(reply, { buffers: true });
+  if (!Array.isArray(v)) return reply;
+  const pairs: Buffer[][] = [];
+  for (let i = 0; i + 1 < v.length; i += 2) pairs.push([v[i] as Buffer, v[i + 1] as Buffer]);
+  pairs.sort((x, y) => Buffer.compare(x[0]!, y[0]!));
+  return Buffer.concat(pairs.flatMap(([f, x]) => [Buffer.from(` ${f!.length}:`), f!, Buffer.from(`=${x!.length}:`), x!]));
 }
 
 /** Differences between two keyspace dumps (empty if equal; PTTLs compared within the ms tolerance). */

@@ -176,6 +176,15 @@ export function compareReplies(cmd: Cmd, a: Buffer, b: Buffer, env: CompareEnv, 
       const sb = cb.map(text).sort().join('\n');
       return a[0] === b[0] && sa === sb ? null : 'KEYS: different keys';
     }
+    case 'HKEYS':
+    case 'HVALS':
+    case 'HGETALL':
+      // A hashtable's order is its own (a listpack's is the insertion order on both): the same elements, any order.
+      return a[0] === b[0] && sortedUnits(a, name === 'HGETALL') === sortedUnits(b, name === 'HGETALL') ? null : `${name}: different elements`;
+    case 'HRANDFIELD':
+      return compareHrandfield(cmd, a, b);
+    case 'HSCAN':
+      return compareHscan(cmd, a, b);
     case 'SCAN':
       // Cursors are implementation-defined (Redis's follow its hash table); full iterations are compared by scanAll.
       return scanShape(a) && scanShape(b) ? null : differ;
@@ -238,6 +247,59 @@ function compareExec(a: Buffer, b: Buffer, env: CompareEnv, queued: readonly Cmd
     if (reason !== null) return `EXEC, reply ${i + 1} (${commandName(queued[i]!)}): ${reason}`;
   }
   return null;
+}
+
+/**
+ * The elements of an aggregate reply as one sorted string (`pairs`: consecutive children taken two by two, a RESP3
+ * map's key and value; a RESP3 nested pair is one element), or a marker when it is not an aggregate.
+ */
+function sortedUnits(b: Buffer, pairs: boolean): string {
+  const c = children(b);
+  if (c === null) return `<${text(b)}>`;
+  const units: string[] = [];
+  if (pairs && !(c.length > 0 && c[0]![0] === 0x2a)) {
+    if (c.length % 2 !== 0) return `<odd ${text(b)}>`;
+    for (let i = 0; i < c.length; i += 2) units.push(text(c[i]!) + text(c[i + 1]!));
+  } else {
+    for (const x of c) units.push(text(x));
+  }
+  return units.sort().join('\n');
+}
+
+/**
+ * HRANDFIELD: random picks. Without a count, both nil or both a bulk string; with one, the same reply type and
+ * length (the count, or the size when it is larger: then the whole hash on both sides, compared as a set).
+ */
+function compareHrandfield(cmd: Cmd, a: Buffer, b: Buffer): string | null {
+  if (cmd.length === 2) return (isNull(a) && isNull(b)) || (isBulk(a) && isBulk(b)) ? null : 'HRANDFIELD: one is nil';
+  const ca = children(a);
+  const cb = children(b);
+  if (ca === null || cb === null || a[0] !== b[0] || ca.length !== cb.length) return 'HRANDFIELD: shapes differ';
+  for (let i = 0; i < ca.length; i++) if (ca[i]![0] !== cb[i]![0]) return 'HRANDFIELD: element types differ';
+  const withValues = cmd.length === 4;
+  const flatPairs = withValues && !(ca.length > 0 && ca[0]![0] === 0x2a);
+  const picks = flatPairs ? ca.length / 2 : ca.length;
+  let count: bigint;
+  try {
+    count = BigInt(cmd[2]!.toString('latin1'));
+  } catch {
+    return 'HRANDFIELD: a count that is not an integer got a reply';
+  }
+  // Fewer distinct picks than asked: the whole hash.
+  if (count > 0n && BigInt(picks) < count) return sortedUnits(a, withValues) === sortedUnits(b, withValues) ? null : 'HRANDFIELD: different hashes';
+  return null;
+}
+
+/**
+ * HSCAN: cursors are implementation-defined, so the shape only, unless a scan from cursor 0 ends at 0 on both
+ * sides in one call (a listpack hash, or a whole hashtable): then the same fields and values, in any order.
+ */
+function compareHscan(cmd: Cmd, a: Buffer, b: Buffer): string | null {
+  if (!scanShape(a) || !scanShape(b)) return 'HSCAN: shapes differ';
+  const ca = children(a)!;
+  const cb = children(b)!;
+  if (cmd[2]?.toString('latin1') !== '0' || text(ca[0]!) !== '$1\r\n0\r\n' || text(cb[0]!) !== '$1\r\n0\r\n') return null;
+  return sortedUnits(ca[1]!, true) === sortedUnits(cb[1]!, true) ? null : 'HSCAN: different fields';
 }
 
 function scanShape(b: Buffer): boolean {

@@ -30,7 +30,7 @@ const scmd = (...args: string[]): Command => args.map((a) => Buffer.from(a, 'lat
 const oneByOne = (cmds: readonly Command[]): Step[] => cmds.map((c) => ({ cmds: [c], flush: true }));
 
 describe('fuzz generator', () => {
-  const seqs = Array.from({ length: 60 }, (_, i) => generate(i + 1, { steps: 200, baseTimeMs: BASE, drops: i % 2 === 0 }).steps);
+  const seqs = Array.from({ length: 100 }, (_, i) => generate(i + 1, { steps: 200, baseTimeMs: BASE, drops: i % 2 === 0 }).steps);
   const all = seqs.flat();
   const cmds = all.flatMap((s) => s.cmds);
 
