@@ -11,6 +11,7 @@ import { keyCommands } from './keys.js';
 import { migrateCommands } from './migrate.js';
 import { pubsubCommands } from './pubsub.js';
 import { serverCommands } from './server-cmds.js';
+import { setCommands } from './sets.js';
 import { stringCommands } from './strings.js';
 import { transactionCommands } from './transactions.js';
 import type { CommandSpec } from './types.js';
@@ -19,6 +20,7 @@ import type { CommandSpec } from './types.js';
 export const allCommands: CommandSpec[] = [
   ...stringCommands,
   ...bitmapCommands,
+  ...setCommands,
   ...keyCommands,
   ...expireCommands,
   ...connectionCommands,

@@ -73,8 +73,8 @@ function keysCommand(ctx: CommandContext): void {
   }
 }
 
-/** Parses a SCAN cursor as Redis's parseScanCursorOrReply (strtoul): returns -1 and replies on error. */
-function parseCursor(ctx: CommandContext, i: number): number {
+/** Parses a SCAN/SSCAN cursor as Redis's parseScanCursorOrReply (strtoul): returns -1 and replies on error. */
+export function parseCursor(ctx: CommandContext, i: number): number {
   const a = ctx.argv;
   // Redis parses the cursor with strtoul, as a C string: only the bytes before a NUL count ("\x001" is cursor 0).
   const raw = a.buf.toString('latin1', a.argOff[i], a.argOff[i] + a.argLen[i]);
