@@ -1,7 +1,7 @@
 /**
  * The final check of a fuzz run: the keyspace of each server read through a connection (for each database:
- * SELECT, `KEYS *` sorted, then TYPE, GET and PTTL of every key) and the two dumps compared, PTTLs within a
- * tolerance.
+ * SELECT, `KEYS *` sorted, then TYPE, GET (a set: SMEMBERS, sorted) and PTTL of every key) and the two dumps
+ * compared, PTTLs within a tolerance.
  */
 import { decodeReply, showBytes } from '../support/resp.js';
 
@@ -59,7 +59,8 @@ export async function dumpKeyspace(exec: Exec, config: DumpConfig = {}): Promise
     const sorted = (keys as Buffer[]).slice().sort(Buffer.compare);
     for (const key of sorted) {
       const type = await cmd('TYPE', key);
-      const value = await cmd('GET', key);
+      // A set's value: its members sorted (SMEMBERS order is a hash table's), one bulk string each.
+      const value = type.toString('latin1') === '+set\r\n' ? sortedMembers(await cmd('SMEMBERS', key)) : await cmd('GET', key);
       const pttlReply = await cmd('PTTL', key);
       const m = /^:(-?\d+)\r\n$/.exec(pttlReply.toString('latin1'));
       if (!m) throw new Error(`PTTL ${showBytes(key)} replied ${showBytes(pttlReply)}`);
@@ -67,6 +68,14 @@ export async function dumpKeyspace(exec: Exec, config: DumpConfig = {}): Promise
     }
   }
   return { entries: out, errors };
+}
+
+/** An SMEMBERS reply with its members sorted bytewise (an error or any other reply as it is). */
+function sortedMembers(reply: Buffer): Buffer {
+  const v = decodeReply(reply, { buffers: true });
+  if (!Array.isArray(v)) return reply;
+  const ms = (v as Buffer[]).slice().sort(Buffer.compare);
+  return Buffer.concat([Buffer.from(`*${ms.length}\r\n`), ...ms.map((m) => Buffer.concat([Buffer.from(`$${m.length}\r\n`), m, Buffer.from('\r\n')]))]);
 }
 
 /** Differences between two keyspace dumps (empty if equal; PTTLs compared within the ms tolerance). */
