@@ -12,6 +12,7 @@ import { keyCommands } from './keys.js';
 import { migrateCommands } from './migrate.js';
 import { pubsubCommands } from './pubsub.js';
 import { serverCommands } from './server-cmds.js';
+import { setCommands } from './sets.js';
 import { stringCommands } from './strings.js';
 import { transactionCommands } from './transactions.js';
 import type { CommandSpec } from './types.js';
@@ -21,6 +22,7 @@ export const allCommands: CommandSpec[] = [
   ...stringCommands,
   ...bitmapCommands,
   ...hashCommands,
+  ...setCommands,
   ...keyCommands,
   ...expireCommands,
   ...connectionCommands,

@@ -1,7 +1,7 @@
 /**
  * The final check of a fuzz run: the keyspace of each server read through a connection (for each database:
- * SELECT, `KEYS *` sorted, then TYPE, GET (for a hash also HGETALL, its fields sorted) and PTTL of every key) and the
- * two dumps compared, PTTLs within a tolerance.
+ * SELECT, `KEYS *` sorted, then TYPE, GET (for a hash also HGETALL, its fields sorted; a set: SMEMBERS, sorted) and
+ * PTTL of every key) and the two dumps compared, PTTLs within a tolerance.
  */
 import { decodeReply, showBytes } from '../support/resp.js';
 
@@ -60,7 +60,8 @@ export async function dumpKeyspace(exec: Exec, config: DumpConfig = {}): Promise
     const sorted = (keys as Buffer[]).slice().sort(Buffer.compare);
     for (const key of sorted) {
       const type = await cmd('TYPE', key);
-      let value = await cmd('GET', key);
+      // A set's value: its members sorted (SMEMBERS order is a hash table's), one bulk string each.
+      let value = type.toString('latin1') === '+set\r\n' ? sortedMembers(await cmd('SMEMBERS', key)) : await cmd('GET', key);
       if (type.toString('latin1') === '+hash\r\n') value = Buffer.concat([value, sortedHash(await cmd('HGETALL', key))]);
       const pttlReply = await cmd('PTTL', key);
       const m = /^:(-?\d+)\r\n$/.exec(pttlReply.toString('latin1'));
@@ -79,6 +80,14 @@ function sortedHash(reply: Buffer): Buffer {
   for (let i = 0; i + 1 < v.length; i += 2) pairs.push([v[i] as Buffer, v[i + 1] as Buffer]);
   pairs.sort((x, y) => Buffer.compare(x[0]!, y[0]!));
   return Buffer.concat(pairs.flatMap(([f, x]) => [Buffer.from(` ${f!.length}:`), f!, Buffer.from(`=${x!.length}:`), x!]));
+}
+
+/** An SMEMBERS reply with its members sorted bytewise (an error or any other reply as it is). */
+function sortedMembers(reply: Buffer): Buffer {
+  const v = decodeReply(reply, { buffers: true });
+  if (!Array.isArray(v)) return reply;
+  const ms = (v as Buffer[]).slice().sort(Buffer.compare);
+  return Buffer.concat([Buffer.from(`*${ms.length}\r\n`), ...ms.map((m) => Buffer.concat([Buffer.from(`$${m.length}\r\n`), m, Buffer.from('\r\n')]))]);
 }
 
 /** Differences between two keyspace dumps (empty if equal; PTTLs compared within the ms tolerance). */

@@ -185,6 +185,19 @@ export function compareReplies(cmd: Cmd, a: Buffer, b: Buffer, env: CompareEnv, 
       return compareHrandfield(cmd, a, b);
     case 'HSCAN':
       return compareHscan(cmd, a, b);
+    case 'SMEMBERS':
+    case 'SINTER':
+    case 'SUNION':
+    case 'SDIFF':
+      // A hashtable set's order is its hash table's.
+      return sameMembers(a, b) ? null : 'set members differ';
+    case 'SPOP':
+    case 'SRANDMEMBER':
+      // Random members: without a count one bulk (or nil) each; with a count the same reply type and number of
+      // members, distinct unless SRANDMEMBER's count is negative.
+      if (cmd.length === 2) return (isNull(a) && isNull(b)) || (isBulk(a) && isBulk(b)) ? null : differ;
+      return sameRandomShape(a, b, name === 'SPOP' || !(cmd[2] ?? Buffer.alloc(0)).toString('latin1').startsWith('-')) ? null : differ;
+    case 'SSCAN':
     case 'SCAN':
       // Cursors are implementation-defined (Redis's follow its hash table); full iterations are compared by scanAll.
       return scanShape(a) && scanShape(b) ? null : differ;
@@ -300,6 +313,23 @@ function compareHscan(cmd: Cmd, a: Buffer, b: Buffer): string | null {
   const cb = children(b)!;
   if (cmd[2]?.toString('latin1') !== '0' || text(ca[0]!) !== '$1\r\n0\r\n' || text(cb[0]!) !== '$1\r\n0\r\n') return null;
   return sortedUnits(ca[1]!, true) === sortedUnits(cb[1]!, true) ? null : 'HSCAN: different fields';
+}
+
+/** The same aggregate type with the same members in any order (RESP2 arrays, RESP3 sets). */
+function sameMembers(a: Buffer, b: Buffer): boolean {
+  const ca = children(a);
+  const cb = children(b);
+  if (ca === null || cb === null || a[0] !== b[0]) return false;
+  return ca.map(text).sort().join('\n') === cb.map(text).sort().join('\n');
+}
+
+/** The same aggregate type and number of bulk strings; each side's distinct when `distinct`. */
+function sameRandomShape(a: Buffer, b: Buffer, distinct: boolean): boolean {
+  const ca = children(a);
+  const cb = children(b);
+  if (ca === null || cb === null || a[0] !== b[0] || ca.length !== cb.length) return false;
+  if (!ca.every(isBulk) || !cb.every(isBulk)) return false;
+  return !distinct || (new Set(ca.map(text)).size === ca.length && new Set(cb.map(text)).size === cb.length);
 }
 
 function scanShape(b: Buffer): boolean {
