@@ -423,9 +423,10 @@ function halfReleaseMs(o: DropObservation, freedBytes: number): number | undefin
 
 /**
  * Runs `drop` (which resolves when the drop is over: the reply, or redis-cli's exit) while sampling the server's RSS
- * and running a PING probe on a second connection; keeps watching `watchMs` after it.
+ * and running a PING probe on a second connection; keeps watching `watchMs` after it. (Also used by
+ * bench/collections.ts.)
  */
-async function observeDrop<T>(srv: RunningServer, o: MigrateOptions, drop: () => Promise<T>): Promise<{ value: T; obs: DropObservation }> {
+export async function observeDrop<T>(srv: RunningServer, o: Pick<MigrateOptions, 'sampleMs' | 'pingPauseMs' | 'watchMs'>, drop: () => Promise<T>): Promise<{ value: T; obs: DropObservation }> {
   const sampler = new RssSampler(srv.pid, o.sampleMs);
   const probe = await PingProbe.start(srv.host, srv.port, o.pingPauseMs);
   sampler.start();

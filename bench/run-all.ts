@@ -1,23 +1,24 @@
 /**
  * Runs the throughput benchmark, then the memory benchmark, then the tier benchmark, then the MIGRATE_PREPARE
- * benchmark, then the client and large-value memory benchmark (bench/client-memory.ts) (defaults unless options are given), prints their tables, and with `--write` puts them into bench/RESULTS.md (or
+ * benchmark, then the client and large-value memory benchmark (bench/client-memory.ts), then the collections benchmark
+ * (bench/collections.ts) (defaults unless options are given), prints their tables, and with `--write` puts them into bench/RESULTS.md (or
  * `--out PATH`) together with the date, the machine, tool versions, the server command lines and the
  * exact command that produced them. Servers run one at a time; no timing is asserted.
  *
  * RESULTS.md has these generated sections: throughput + memory (markers BEGIN_MARKER/END_MARKER),
- * tiers (TIERS_MARKERS), migrate (MIGRATE_MARKERS, bench/migrate-prepare.ts) and client-memory
- * (CLIENT_MEMORY_MARKERS, bench/client-memory.ts). A run rewrites only the
+ * tiers (TIERS_MARKERS), migrate (MIGRATE_MARKERS, bench/migrate-prepare.ts), client-memory
+ * (CLIENT_MEMORY_MARKERS, bench/client-memory.ts) and collections (COLLECTIONS_MARKERS, bench/collections.ts). A run rewrites only the
  * section(s) of what it ran, so `--only tiers --write` keeps the other sections as they were.
  *
- * The tier, MIGRATE_PREPARE and client-memory benchmarks need tierkv: without `--only`, they are skipped when the tierkv
+ * The tier, MIGRATE_PREPARE, client-memory and collections benchmarks need tierkv: without `--only`, they are skipped when the tierkv
  * side is overridden (`--tierkv-cmd`/TIERKV_CMD, e.g. redis-server standing in for tierkv).
  *
  * Usage: npm run bench [-- options]   (= tsc, then node dist/bench/run-all.js [options])
  *   --write          update bench/RESULTS.md (generated sections between markers)
  *   --out PATH       file to update instead of bench/RESULTS.md (implies --write)
- *   --only LIST      run only these of throughput, memory, tiers, migrate, client-memory (comma-separated)
- *   plus every option of throughput.ts, memory.ts, tiers.ts, migrate-prepare.ts and client-memory.ts (see --help;
- *   the last two's are prefixed `--migrate-` / `--cm-`, e.g. `--migrate-keys 1000000`).
+ *   --only LIST      run only these of throughput, memory, tiers, migrate, client-memory, collections (comma-separated)
+ *   plus every option of throughput.ts, memory.ts, tiers.ts, migrate-prepare.ts, client-memory.ts and collections.ts
+ *   (see --help; the last three's are prefixed `--migrate-` / `--cm-` / `--coll-`, e.g. `--migrate-keys 1000000`).
  * Exit code: 1 if a server could not be started or any test/side recorded an error, else 0.
  */
 import { join } from 'node:path';
@@ -27,6 +28,7 @@ import { machineInfo, machineMarkdown, machineText } from './lib/machine.js';
 import { TIERS_MARKERS, codeSpan, writeGeneratedSection } from './lib/markdown.js';
 import { REPO_ROOT, type ServerSpec } from './lib/server.js';
 import { renderMarkdown, renderText, type Table } from './lib/table.js';
+import { COLLECTIONS_ARG_OPTIONS, COLLECTIONS_HELP, COLLECTIONS_MARKERS, collectionsMarkdown, collectionsOptionsFrom, runCollections } from './collections.js';
 import { CLIENT_MEMORY_ARG_OPTIONS, CLIENT_MEMORY_HELP, CLIENT_MEMORY_MARKERS, clientMemoryMarkdown, clientMemoryOptionsFrom, runClientMemory } from './client-memory.js';
 import { MEMORY_ARG_OPTIONS, MEMORY_HELP, memoryOptionsFrom, runMemory, type MemoryResult } from './memory.js';
 import { MIGRATE_ARG_OPTIONS, MIGRATE_HELP, MIGRATE_MARKERS, migrateMarkdown, migrateOptionsFrom, runMigrate } from './migrate-prepare.js';
@@ -44,6 +46,7 @@ const OPTIONS = {
   ...TIERS_ARG_OPTIONS,
   ...MIGRATE_ARG_OPTIONS,
   ...CLIENT_MEMORY_ARG_OPTIONS,
+  ...COLLECTIONS_ARG_OPTIONS,
   write: { type: 'boolean' },
   out: { type: 'string' },
   only: { type: 'string' },
@@ -73,7 +76,7 @@ export function resultsMarkdown(cmd: string, machine: string, specs: { tierkv: S
 }
 
 /** Benchmarks run-all knows, in the order it runs them. */
-const BENCHMARKS = ['throughput', 'memory', 'tiers', 'migrate', 'client-memory'] as const;
+const BENCHMARKS = ['throughput', 'memory', 'tiers', 'migrate', 'client-memory', 'collections'] as const;
 type BenchmarkName = (typeof BENCHMARKS)[number];
 
 /** Parses `--only` ("tiers", "throughput,memory", "migrate"); undefined = all. */
@@ -90,7 +93,7 @@ function parseOnly(s: string | undefined): Set<BenchmarkName> | undefined {
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: OPTIONS, strict: true });
   if (values.help) {
-    console.log(`Usage: node dist/bench/run-all.js [--write] [--out PATH] [--only throughput,memory,tiers,migrate,client-memory] [options]\n${THROUGHPUT_HELP}\n${MEMORY_HELP}\n${TIERS_HELP}\n${MIGRATE_HELP}\n${CLIENT_MEMORY_HELP}`);
+    console.log(`Usage: node dist/bench/run-all.js [--write] [--out PATH] [--only throughput,memory,tiers,migrate,client-memory,collections] [options]\n${THROUGHPUT_HELP}\n${MEMORY_HELP}\n${TIERS_HELP}\n${MIGRATE_HELP}\n${CLIENT_MEMORY_HELP}\n${COLLECTIONS_HELP}`);
     return;
   }
   const only = parseOnly(values.only);
@@ -103,6 +106,7 @@ async function main(): Promise<void> {
   const tiOpts = tiersOptionsFrom(values);
   const miOpts = migrateOptionsFrom(values);
   const cmOpts = clientMemoryOptionsFrom(values);
+  const coOpts = collectionsOptionsFrom(values);
   const runs = (name: BenchmarkName): boolean => only === undefined || only.has(name);
   let runTiersToo = runs('tiers');
   if (only === undefined && tiOpts.tierkv.overridden) {
@@ -118,6 +122,11 @@ async function main(): Promise<void> {
   if (only === undefined && cmOpts.tierkv.overridden) {
     runClientMemoryToo = false;
     console.log('(client-memory skipped: the tierkv side is overridden and its HTTP scenario needs tierkv; use --only client-memory to run it anyway)\n');
+  }
+  let runCollectionsToo = runs('collections');
+  if (only === undefined && coOpts.tierkv.overridden) {
+    runCollectionsToo = false;
+    console.log('(collections skipped: the tierkv side is overridden and its MIGRATE_PREPARE part needs tierkv; use --only collections to run it anyway)\n');
   }
   const tables: Table[] = [];
   const identities: Partial<Record<'tierkv' | 'redis', string>> = {};
@@ -162,6 +171,13 @@ async function main(): Promise<void> {
     for (const e of r.errors) console.log(`ERROR: ${e}`);
     clientMemorySection = clientMemoryMarkdown(cmd, machineMarkdown(machine), r);
   }
+  let collectionsSection: string | undefined;
+  if (runCollectionsToo) {
+    const r = await runCollections(coOpts);
+    failed ||= r.failed;
+    for (const t of r.tables) console.log(renderText(t) + '\n');
+    collectionsSection = collectionsMarkdown(cmd, machineMarkdown(machine), r);
+  }
 
   if (values.write || values.out !== undefined) {
     const path = values.out ?? RESULTS_PATH;
@@ -171,6 +187,7 @@ async function main(): Promise<void> {
     if (tiersSection !== undefined) writeGeneratedSection(path, tiersSection, TIERS_MARKERS);
     if (migrateSection !== undefined) writeGeneratedSection(path, migrateSection, MIGRATE_MARKERS);
     if (clientMemorySection !== undefined) writeGeneratedSection(path, clientMemorySection, CLIENT_MEMORY_MARKERS);
+    if (collectionsSection !== undefined) writeGeneratedSection(path, collectionsSection, COLLECTIONS_MARKERS);
     console.log(`wrote ${path}`);
   }
   if (failed) process.exitCode = 1;

@@ -9,7 +9,9 @@
  *
  * Reported per test and P: requests/s, p50 and p99 latency (ms), for both sides, and tierkv/redis
  * ratios (ops/s ratio > 1: tierkv faster; latency ratio > 1: tierkv slower). For MSET, one request
- * is one MSET of 10 keys. The load generator shares the 2 cores with the server, so only the ratios
+ * is one MSET of 10 keys. Collection tests (`--tests hset,sadd,spop`, bench/collections.ts) work too: HSET adds
+ * fields `element:<rand>` of -d bytes to one hash `myhash`, SADD members to one set `myset`; before each SPOP run
+ * `myset` is filled with as many members as SPOPs will run (prepareTest), so none pops from an emptied set. The load generator shares the 2 cores with the server, so only the ratios
  * from one run are meaningful; nothing here asserts a timing.
  *
  * Usage: node dist/bench/throughput.js [--requests N] [--pipeline 1,16] [--clients 50]
@@ -20,7 +22,8 @@ import { parseArgs } from 'node:util';
 import { parseIntList, parseNonNegativeInt, parsePositiveInt, progress, runIfMain, stringOptions } from './lib/cli.js';
 import { execFile, printable } from './lib/exec.js';
 import { errorText } from './lib/failures.js';
-import { backgroundCpuCores, backgroundNote } from './lib/proc.js';
+import { backgroundCpuCores, backgroundNote, processCpuSeconds } from './lib/proc.js';
+import { redisCliPipe } from './lib/redis-cli-pipe.js';
 import { medianByRps, type RbStats } from './lib/redis-benchmark.js';
 import { HOST, serverSpecs, startServer, type RunningServer, type ServerSide, type ServerSpec } from './lib/server.js';
 import { NA, fmtInt, fmtMs, fmtOpsOrError, geomean, renderText, rightColumns, sideBySide, type Table } from './lib/table.js';
@@ -86,6 +89,8 @@ export interface TestRun {
   error?: string;
   /** Wall-clock time of the redis-benchmark process, milliseconds. */
   elapsedMs: number;
+  /** CPU time (user + system) the server process used meanwhile, seconds (10 ms resolution). */
+  serverCpuS?: number;
 }
 
 /** A server instance that was started for one (side, pipeline) batch. */
@@ -175,10 +180,60 @@ function benchArgs(o: ThroughputOptions, port: number, test: string, requests: n
   return ['-h', HOST, '-p', String(port), '-t', test, '-d', String(o.dataSize), '-r', String(o.keyspace), '-c', String(o.clients), '-n', String(requests), '-P', String(pipeline), '--csv'];
 }
 
-/** Runs one redis-benchmark test; never throws for a failed test (the error is recorded). */
-async function runOne(o: ThroughputOptions, side: ServerSide, port: number, test: string, requests: number, pipeline: number, rep = 0): Promise<TestRun> {
-  const r = await execFile('redis-benchmark', benchArgs(o, port, test, requests, pipeline), o.timeoutS * 1000);
-  const base = { side, pipeline, test, rep, elapsedMs: r.elapsedMs };
+/** The set redis-benchmark's `-t sadd` fills and `-t spop` pops from (no `-r` tag: one key). */
+export const SPOP_KEY = 'myset';
+
+/**
+ * RESP of `SADD myset element:<12 digits> …` for the members 0..n-1, `perCommand` per SADD, in chunks of ~1 MiB
+ * (the member names redis-benchmark's `-t sadd -r …` uses).
+ */
+export function* spopFillChunks(n: number, perCommand = 100): Generator<Buffer> {
+  const member = (i: number): string => `element:${String(i).padStart(12, '0')}`;
+  let parts: string[] = [];
+  let bytes = 0;
+  for (let i = 0; i < n; i += perCommand) {
+    const k = Math.min(perCommand, n - i);
+    let cmd = `*${k + 2}\r\n$4\r\nSADD\r\n$${SPOP_KEY.length}\r\n${SPOP_KEY}\r\n`;
+    for (let j = 0; j < k; j++) {
+      const m = member(i + j);
+      cmd += `$${m.length}\r\n${m}\r\n`;
+    }
+    parts.push(cmd);
+    bytes += cmd.length;
+    if (bytes >= 1 << 20) {
+      yield Buffer.from(parts.join(''), 'latin1');
+      parts = [];
+      bytes = 0;
+    }
+  }
+  if (parts.length > 0) yield Buffer.from(parts.join(''), 'latin1');
+}
+
+/**
+ * Keyspace set-up a test needs before it runs. `spop`: redis-benchmark's SPOP pops from `myset`, which only its SADD
+ * test fills (with -n N -r R, about R·(1 − e^(−N/R)) distinct members: ~181,000 for 200,000 of 1,000,000), so N SPOPs
+ * would empty it and the last ones would pop from a missing key (a nil reply, no work). Before each SPOP run
+ * (warm-up included) `myset` gets `requests` more members (`element:<12 digits>` 0..requests−1, pipelined SADDs
+ * of 100 through redis-cli --pipe), so no SPOP finds it empty. Returns an error text, or undefined.
+ */
+async function prepareTest(o: ThroughputOptions, port: number, test: string, requests: number): Promise<string | undefined> {
+  if (test !== 'spop') return undefined;
+  try {
+    const r = await redisCliPipe(port, spopFillChunks(requests), o.timeoutS);
+    return r.errors > 0 ? `SPOP set-up: ${r.errors} error replies to SADD ${SPOP_KEY}` : undefined;
+  } catch (e) {
+    return `SPOP set-up: ${errorText(e)}`;
+  }
+}
+
+/** Runs one redis-benchmark test (after its set-up, see prepareTest); never throws for a failed test (the error is recorded). */
+async function runOne(o: ThroughputOptions, side: ServerSide, srv: { port: number; pid: number }, test: string, requests: number, pipeline: number, rep = 0): Promise<TestRun> {
+  const setupError = await prepareTest(o, srv.port, test, requests);
+  if (setupError !== undefined) return { side, pipeline, test, rep, error: setupError, elapsedMs: 0 };
+  const cpu0 = processCpuSeconds(srv.pid);
+  const r = await execFile('redis-benchmark', benchArgs(o, srv.port, test, requests, pipeline), o.timeoutS * 1000);
+  const serverCpuS = processCpuSeconds(srv.pid) - cpu0;
+  const base = { side, pipeline, test, rep, elapsedMs: r.elapsedMs, ...(Number.isFinite(serverCpuS) ? { serverCpuS } : {}) };
   let parsed: Map<string, BenchStats>;
   try {
     parsed = parseBenchmarkCsv(r.stdout);
@@ -220,12 +275,12 @@ export async function runThroughput(o: ThroughputOptions): Promise<ThroughputRes
         try {
           if (o.warmup > 0) {
             for (const test of o.tests) {
-              const w = await runOne(o, spec.side, srv.port, test, o.warmup, pipeline);
+              const w = await runOne(o, spec.side, srv, test, o.warmup, pipeline);
               if (w.error) progress(`${tag}: warm-up ${test}: ${w.error}`);
             }
           }
           for (const test of o.tests) {
-            const run = await runOne(o, spec.side, srv.port, test, o.requests, pipeline, rep);
+            const run = await runOne(o, spec.side, srv, test, o.requests, pipeline, rep);
             runs.push(run);
             progress(
               `${tag} ${test}: ` +

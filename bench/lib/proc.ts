@@ -79,3 +79,17 @@ export function backgroundNote(cores: number[], consequence: string): string {
   const text = `other processes' CPU use before each server start: ${Math.min(...cores).toFixed(2)}–${max.toFixed(2)} cores of ${availableParallelism()}`;
   return max > BUSY_CORES_WARNING ? `WARNING: the machine was busy (${text}); ${consequence}.` : `${text}.`;
 }
+
+/**
+ * CPU time (user + system, all threads) process `pid` has used so far, seconds, from /proc/PID/stat (USER_HZ 100:
+ * 10 ms resolution). NaN if the process is gone. Less sensitive than wall-clock time to what else runs on the machine.
+ */
+export function processCpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
