@@ -856,9 +856,11 @@ export async function runCollections(o: CollectionsOptions): Promise<Collections
 }
 
 export function collectionsMarkdown(cmd: string, machine: string, r: CollectionsResult): string {
+  // One line per distinct command line, the port of each fresh server shown as {port}.
   const ids = new Map<string, string>();
-  for (const x of [...r.memory, ...r.migrate]) ids.set(x.commandLine, x.identity);
-  for (const s of r.throughput?.servers ?? []) ids.set(s.commandLine, s.identity);
+  const norm = (c: string): string => c.replace(/--port \d+/, '--port {port}');
+  for (const x of [...r.memory, ...r.migrate]) if (x.commandLine) ids.set(norm(x.commandLine), x.identity);
+  for (const s of r.throughput?.servers ?? []) ids.set(norm(s.commandLine), s.identity);
   return [
     '## Collections: hashes and sets (issue 14, bench/collections.ts)',
     '',
