@@ -57,7 +57,7 @@ export interface ArenaOptions {
   extentSize?: number;
   /** Slab page size, bytes; a power of two. Default 1 MiB. */
   pageSize?: number;
-  /** Smallest chunk, bytes (multiple of 8). Default 48. */
+  /** Smallest chunk, bytes (multiple of 8). Default 32 (a set member of up to 24 bytes, a small string). */
   minChunk?: number;
   /** Growth factor between slab classes. Default 1.125 (memcached's default is 1.25). */
   growthFactor?: number;
@@ -197,10 +197,11 @@ export class Arena {
     this.extentSize = opts.extentSize ?? 32 << 20;
     this.spareExtents = opts.spareExtents ?? 1;
     this.maxPageIds = Math.min(opts.maxPageIds ?? MAX_PAGES - 1, MAX_PAGES - 1);
-    const minChunk = opts.minChunk ?? 48;
+    const minChunk = opts.minChunk ?? 32;
     if ((this.pageSize & (this.pageSize - 1)) !== 0) throw new RangeError('slab page size must be a power of two');
     if (this.extentSize % this.pageSize !== 0) throw new RangeError('extent size must be a multiple of the slab page size');
-    if (this.pageSize / minChunk > CHUNK_MASK) throw new RangeError('too many chunks per page: raise slab-chunk-min or lower slab-page-size');
+    // Chunk indexes 0..CHUNK_MASK: a page may hold CHUNK_MASK + 1 chunks.
+    if (this.pageSize / minChunk > CHUNK_MASK + 1) throw new RangeError('too many chunks per page: raise slab-chunk-min or lower slab-page-size');
     this.pagesPerExtent = this.extentSize / this.pageSize;
     this.classes = new SizeClasses(minChunk, opts.growthFactor ?? 1.125, this.pageSize);
     const n = this.classes.count * TIER_COUNT;

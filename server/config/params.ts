@@ -840,7 +840,7 @@ const DECLS = [
     readme: "ratio between consecutive slab classes (memcached's `-f`, whose default is 1.25)",
   }),
   intParam('slab-chunk-min', {
-    default: 48n,
+    default: 32n,
     min: 32n,
     max: 65536n,
     mutable: false,

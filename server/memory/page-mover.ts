@@ -47,7 +47,7 @@
  *
  * **Bounded work.** The mover runs in slices after a command (as the tier work, tiers.ts), from the cron and from
  * setImmediate while work remains, each of at most `tier-work-budget-us` µs (the clock read every 16 items) and
- * MAX_ITEMS_PER_SLICE items, so no command waits for the evacuation of a whole page (up to pageSize/minChunk ≈ 21k
+ * MAX_ITEMS_PER_SLICE items, so no command waits for the evacuation of a whole page (up to pageSize/minChunk = 32k
  * items). `slab_reassign_work_max_us` reports the longest slice.
  */
 import { Arena, PS_ACTIVE, PS_DEAD, TIER_COLD, TIER_COUNT, TIER_HOT } from '../../allocator/arena.js';

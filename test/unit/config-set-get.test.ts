@@ -511,7 +511,7 @@ describe('defaults', () => {
         ['arena-extent-size', '33554432'],
         ['slab-page-size', '1048576'],
         ['slab-growth-factor', '1.125'],
-        ['slab-chunk-min', '48'],
+        ['slab-chunk-min', '32'],
         ['enable-migrate-command', 'local'],
         ['migrate-prepare-timeout-ms', '600000'],
         ['http-port', 'auto'],
@@ -571,7 +571,7 @@ describe('typed fields', () => {
     expect(c.arenaExtentSize).toBe(32 * 1024 * 1024);
     expect(c.slabPageSize).toBe(1024 * 1024);
     expect(c.slabGrowthFactor).toBe(1.125);
-    expect(c.slabChunkMin).toBe(48);
+    expect(c.slabChunkMin).toBe(32);
     expect(c.enableMigrateCommand).toBe('local');
     expect(c.httpPort).toBe(-1); // auto (port + 1000), resolved by the server when it listens
     expect(c.unixsocketperm).toBe(0);
