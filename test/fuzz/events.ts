@@ -242,7 +242,17 @@ export class EventWatch {
   private async collect(): Promise<[EventMessage[] | null, EventMessage[] | null]> {
     const token = Buffer.from(`sync-${++this.n}`, 'latin1');
     const waits = this.streams.map((s) => s.waitToken(token, this.timeoutMs).promise);
-    await Promise.all(this.sides.map(async (s) => (await s.ctl()).command('PUBLISH', SYNC_CHANNEL, token)));
+    await Promise.all(
+      this.sides.map(async (s) => {
+        try {
+          await (await s.ctl()).command('PUBLISH', SYNC_CHANNEL, token);
+        } catch {
+          // The batch killed the control connection (CLIENT KILL SKIPME yes) before its close was seen: once more, on
+          // the connection ctl() then reopens.
+          await (await s.ctl()).command('PUBLISH', SYNC_CHANNEL, token);
+        }
+      }),
+    );
     return (await Promise.all(waits)) as [EventMessage[] | null, EventMessage[] | null];
   }
 

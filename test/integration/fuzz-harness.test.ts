@@ -509,6 +509,9 @@ describe.skipIf(!available)(`fuzz runner and shrinker on injected faults ${avail
     const killed = [scmd('SET', 'a', '1'), scmd('CLIENT', 'KILL', 'TYPE', 'pubsub'), scmd('SET', 'b', '2')];
     expect(await runSteps(ctx, oneByOne(killed), { protocol: 3, splitSeed: 1, events: 'KEA' })).toBeNull();
     expect(await runSteps(ctx, oneByOne(killed), { ...faulty(3, { rewrite: toC }), events: 'KEA' })).toMatchObject({ kind: 'events', step: 2 });
+    // CLIENT KILL SKIPME yes also kills the control connections the sync tokens are published on.
+    const all = [scmd('SET', 'a', '1'), scmd('CLIENT', 'KILL', 'SKIPME', 'yes'), scmd('SET', 'b', '2')];
+    expect(await runSteps(ctx, oneByOne(all), { protocol: 2, splitSeed: 1, events: 'KEA' })).toBeNull();
     // Flags without K: only __keyevent@ messages, still compared.
     expect(await runSteps(ctx, seq, { ...faulty(2, { rewrite: toC }), events: 'E$' })).toMatchObject({ kind: 'events', step: 2 });
   });
