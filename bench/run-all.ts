@@ -1,13 +1,14 @@
 /**
  * Runs the throughput benchmark, then the memory benchmark, then the tier benchmark, then the MIGRATE_PREPARE
  * benchmark, then the client and large-value memory benchmark (bench/client-memory.ts), then the collections benchmark
- * (bench/collections.ts) (defaults unless options are given), prints their tables, and with `--write` puts them into bench/RESULTS.md (or
+ * (bench/collections.ts), then the MONITOR overhead benchmark (bench/monitor.ts) (defaults unless options are given), prints their tables, and with `--write` puts them into bench/RESULTS.md (or
  * `--out PATH`) together with the date, the machine, tool versions, the server command lines and the
  * exact command that produced them. Servers run one at a time; no timing is asserted.
  *
  * RESULTS.md has these generated sections: throughput + memory (markers BEGIN_MARKER/END_MARKER),
  * tiers (TIERS_MARKERS), migrate (MIGRATE_MARKERS, bench/migrate-prepare.ts), client-memory
- * (CLIENT_MEMORY_MARKERS, bench/client-memory.ts) and collections (COLLECTIONS_MARKERS, bench/collections.ts). A run rewrites only the
+ * (CLIENT_MEMORY_MARKERS, bench/client-memory.ts), collections (COLLECTIONS_MARKERS, bench/collections.ts) and monitor
+ * (MONITOR_MARKERS, bench/monitor.ts). A run rewrites only the
  * section(s) of what it ran, so `--only tiers --write` keeps the other sections as they were.
  *
  * The tier, MIGRATE_PREPARE, client-memory and collections benchmarks need tierkv: without `--only`, they are skipped when the tierkv
@@ -16,9 +17,9 @@
  * Usage: npm run bench [-- options]   (= tsc, then node dist/bench/run-all.js [options])
  *   --write          update bench/RESULTS.md (generated sections between markers)
  *   --out PATH       file to update instead of bench/RESULTS.md (implies --write)
- *   --only LIST      run only these of throughput, memory, tiers, migrate, client-memory, collections (comma-separated)
- *   plus every option of throughput.ts, memory.ts, tiers.ts, migrate-prepare.ts, client-memory.ts and collections.ts
- *   (see --help; the last three's are prefixed `--migrate-` / `--cm-` / `--coll-`, e.g. `--migrate-keys 1000000`).
+ *   --only LIST      run only these of throughput, memory, tiers, migrate, client-memory, collections, monitor (comma-separated)
+ *   plus every option of throughput.ts, memory.ts, tiers.ts, migrate-prepare.ts, client-memory.ts, collections.ts and monitor.ts
+ *   (see --help; the last four's are prefixed `--migrate-` / `--cm-` / `--coll-` / `--monitor-`, e.g. `--migrate-keys 1000000`).
  * Exit code: 1 if a server could not be started or any test/side recorded an error, else 0.
  */
 import { join } from 'node:path';
@@ -32,6 +33,7 @@ import { COLLECTIONS_ARG_OPTIONS, COLLECTIONS_HELP, COLLECTIONS_MARKERS, collect
 import { CLIENT_MEMORY_ARG_OPTIONS, CLIENT_MEMORY_HELP, CLIENT_MEMORY_MARKERS, clientMemoryMarkdown, clientMemoryOptionsFrom, runClientMemory } from './client-memory.js';
 import { MEMORY_ARG_OPTIONS, MEMORY_HELP, memoryOptionsFrom, runMemory, type MemoryResult } from './memory.js';
 import { MIGRATE_ARG_OPTIONS, MIGRATE_HELP, MIGRATE_MARKERS, migrateMarkdown, migrateOptionsFrom, runMigrate } from './migrate-prepare.js';
+import { MONITOR_ARG_OPTIONS, MONITOR_HELP, MONITOR_MARKERS, monitorMarkdown, monitorOptionsFrom, runMonitor } from './monitor.js';
 import { THROUGHPUT_ARG_OPTIONS, THROUGHPUT_HELP, runThroughput, throughputOptionsFrom, type ThroughputResult } from './throughput.js';
 import { runTiers } from './tiers.js';
 import { TIERS_ARG_OPTIONS, TIERS_HELP, tiersOptionsFrom } from './tiers/options.js';
@@ -47,6 +49,7 @@ const OPTIONS = {
   ...MIGRATE_ARG_OPTIONS,
   ...CLIENT_MEMORY_ARG_OPTIONS,
   ...COLLECTIONS_ARG_OPTIONS,
+  ...MONITOR_ARG_OPTIONS,
   write: { type: 'boolean' },
   out: { type: 'string' },
   only: { type: 'string' },
@@ -76,7 +79,7 @@ export function resultsMarkdown(cmd: string, machine: string, specs: { tierkv: S
 }
 
 /** Benchmarks run-all knows, in the order it runs them. */
-const BENCHMARKS = ['throughput', 'memory', 'tiers', 'migrate', 'client-memory', 'collections'] as const;
+const BENCHMARKS = ['throughput', 'memory', 'tiers', 'migrate', 'client-memory', 'collections', 'monitor'] as const;
 type BenchmarkName = (typeof BENCHMARKS)[number];
 
 /** Parses `--only` ("tiers", "throughput,memory", "migrate"); undefined = all. */
@@ -93,7 +96,9 @@ function parseOnly(s: string | undefined): Set<BenchmarkName> | undefined {
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: OPTIONS, strict: true });
   if (values.help) {
-    console.log(`Usage: node dist/bench/run-all.js [--write] [--out PATH] [--only throughput,memory,tiers,migrate,client-memory,collections] [options]\n${THROUGHPUT_HELP}\n${MEMORY_HELP}\n${TIERS_HELP}\n${MIGRATE_HELP}\n${CLIENT_MEMORY_HELP}\n${COLLECTIONS_HELP}`);
+    console.log(
+      `Usage: node dist/bench/run-all.js [--write] [--out PATH] [--only throughput,memory,tiers,migrate,client-memory,collections,monitor] [options]\n${THROUGHPUT_HELP}\n${MEMORY_HELP}\n${TIERS_HELP}\n${MIGRATE_HELP}\n${CLIENT_MEMORY_HELP}\n${COLLECTIONS_HELP}\n${MONITOR_HELP}`,
+    );
     return;
   }
   const only = parseOnly(values.only);
@@ -107,6 +112,7 @@ async function main(): Promise<void> {
   const miOpts = migrateOptionsFrom(values);
   const cmOpts = clientMemoryOptionsFrom(values);
   const coOpts = collectionsOptionsFrom(values);
+  const moOpts = monitorOptionsFrom(values);
   const runs = (name: BenchmarkName): boolean => only === undefined || only.has(name);
   let runTiersToo = runs('tiers');
   if (only === undefined && tiOpts.tierkv.overridden) {
@@ -128,6 +134,7 @@ async function main(): Promise<void> {
     runCollectionsToo = false;
     console.log('(collections skipped: the tierkv side is overridden and its MIGRATE_PREPARE part needs tierkv; use --only collections to run it anyway)\n');
   }
+  const runMonitorToo = runs('monitor');
   const tables: Table[] = [];
   const identities: Partial<Record<'tierkv' | 'redis', string>> = {};
   let failed = false;
@@ -178,6 +185,13 @@ async function main(): Promise<void> {
     for (const t of r.tables) console.log(renderText(t) + '\n');
     collectionsSection = collectionsMarkdown(cmd, machineMarkdown(machine), r);
   }
+  let monitorSection: string | undefined;
+  if (runMonitorToo) {
+    const r = await runMonitor(moOpts);
+    failed ||= r.failed;
+    console.log(renderText(r.table) + '\n');
+    monitorSection = monitorMarkdown(cmd, machineMarkdown(machine), r);
+  }
 
   if (values.write || values.out !== undefined) {
     const path = values.out ?? RESULTS_PATH;
@@ -188,6 +202,7 @@ async function main(): Promise<void> {
     if (migrateSection !== undefined) writeGeneratedSection(path, migrateSection, MIGRATE_MARKERS);
     if (clientMemorySection !== undefined) writeGeneratedSection(path, clientMemorySection, CLIENT_MEMORY_MARKERS);
     if (collectionsSection !== undefined) writeGeneratedSection(path, collectionsSection, COLLECTIONS_MARKERS);
+    if (monitorSection !== undefined) writeGeneratedSection(path, monitorSection, MONITOR_MARKERS);
     console.log(`wrote ${path}`);
   }
   if (failed) process.exitCode = 1;

@@ -6,8 +6,9 @@
  * 1. preflight: both QEMUs are reachable, the source runs, the destination waits with `-incoming defer`, the
  *    capabilities and balloon features the strategy needs exist on both sides — checked before tierkv is touched,
  *    since MIGRATE_PREPARE drops data for good;
- * 2. prepare: MIGRATE_PREPARE to tierkv (it drops its cold tier, overwrites the dropped memory with zeros before
- *    freeing it, and reports the memory still in use). Zero pages cost QEMU a ~9-byte header each, in pre-copy and
+ * 2. prepare: MIGRATE_PREPARE to tierkv — to every instance at once when the VM runs several (one per vCPU) — (it
+ *    drops its cold tier, overwrites the dropped memory with zeros before freeing it, and reports the memory still in
+ *    use; several replies are combined by {@link combinePrepareReplies}). Zero pages cost QEMU a ~9-byte header each, in pre-copy and
  *    post-copy (QEMU 7.2 migration/ram.c `save_zero_page`), so `tierkv` goes straight on to step 4;
  * 3. balloon (`tierkv-balloon*`, the paper's method): `balloon` to the memory in use plus a headroom
  *    ({@link computeBalloonTarget}), then poll `query-balloon` until it settles, stalls or a bound runs out. This
@@ -19,7 +20,7 @@
  *    switches at its next iteration), poll `query-migrate` until a final state;
  * 6. complete: re-read `query-migrate` until `total-time` is filled in (the first `completed` reply can carry 0 on
  *    QEMU 7.2, vm-lab README), wait for the destination's `RESUME` and its own `completed`;
- * 7. finalize: give the balloon back on the destination, MIGRATE_DONE to tierkv.
+ * 7. finalize: give the balloon back on the destination, MIGRATE_DONE to each tierkv instance.
  *
  * Failure before the switch to post-copy: `migrate_cancel`, deflate the source's balloon, MIGRATE_ABORT, and the
  * promise rejects with {@link MigrationFailedError} (`fatal: false`): the VM still runs on the source. After the
@@ -36,7 +37,7 @@
 import { performance } from 'node:perf_hooks';
 
 import { findBalloonDevice, inflateBalloon, waitForPageReporting, type ShrinkRun } from './balloon.js';
-import { describeKvEndpoint, type KvEndpoint, type PrepareReply, withKv } from './kv-client.js';
+import { combinePrepareReplies, describeKvEndpoint, type KvEndpoint, type PrepareReply, withKv } from './kv-client.js';
 import { QmpClient, type QmpEvent } from './qmp.js';
 import type { MigrateSetParameters, MigrationCapabilityStatus, MigrationInfo } from './qmp-types.js';
 import {
@@ -65,13 +66,18 @@ export interface MigrationOptions {
    */
   destUri: string;
   strategy: StrategyName;
-  /** tierkv before the migration (required by the tierkv* strategies; baselines do not use it). */
-  kv?: KvEndpoint;
+  /**
+   * tierkv before the migration (required by the tierkv* strategies; baselines do not use it). A list when the VM
+   * runs several tierkv instances (one per vCPU): each is prepared (in parallel), their replies are combined for the
+   * balloon target ({@link combinePrepareReplies}), and each gets MIGRATE_DONE or MIGRATE_ABORT.
+   */
+  kv?: KvEndpoint | readonly KvEndpoint[];
   /**
    * tierkv after the migration, for MIGRATE_DONE (default: `kv`). With tierkv in a guest reached through a port
-   * forwarded by QEMU, this is the destination's forwarded port.
+   * forwarded by QEMU, this is the destination's forwarded port. With several `kv`, a list of as many endpoints,
+   * paired by position.
    */
-  kvAfter?: KvEndpoint;
+  kvAfter?: KvEndpoint | readonly KvEndpoint[];
   /** Memory left free in the guest above what is in use, bytes (default 64 MiB). */
   balloonHeadroomBytes?: number;
   /** Never balloon the guest below this, bytes (default max(64 MiB, headroom)). */
@@ -145,6 +151,30 @@ export function parseMigrationUri(uri: string): { kind: 'tcp'; host: string; por
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** One tierkv instance of the VM as the run drives it: where it answers before and after the migration. */
+export interface KvTarget {
+  before: KvEndpoint;
+  after: KvEndpoint;
+}
+
+/**
+ * Pairs {@link MigrationOptions.kv} with {@link MigrationOptions.kvAfter}: one {@link KvTarget} per instance, in
+ * order (`after` defaults to `before`). A single endpoint is a list of one.
+ * @returns an empty list when `kv` is absent or empty.
+ * @throws {TypeError} when `kvAfter` is given without `kv`, or does not list one endpoint per `kv`.
+ */
+export function pairKvTargets(kv: MigrationOptions['kv'], kvAfter: MigrationOptions['kvAfter']): KvTarget[] {
+  const list = <T>(v: T | readonly T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? [...(v as readonly T[])] : [v as T]);
+  const before = list(kv);
+  const after = list(kvAfter);
+  if (after.length > 0 && after.length !== before.length) {
+    throw new TypeError(
+      `kvAfter lists ${after.length} tierkv endpoint${after.length === 1 ? '' : 's'} but kv lists ${before.length}: give one after-address per instance, in the same order`,
+    );
+  }
+  return before.map((b, i) => ({ before: b, after: after[i] ?? b }));
+}
+
 const FINAL: ReadonlySet<string> = new Set(['completed', 'failed', 'cancelled']);
 /** States in which the source has already switched to post-copy. */
 const POSTCOPY_STATES: ReadonlySet<string> = new Set(['postcopy-active', 'postcopy-paused', 'postcopy-recover', 'postcopy-recover-setup']);
@@ -184,6 +214,10 @@ class MigrationRun implements ShrinkRun {
   readonly t0 = performance.now();
   readonly report: MigrationReport;
   readonly poll: number;
+  /** The tierkv instances, in `kv` order (empty for the baselines). */
+  readonly kvs: KvTarget[];
+  /** Per instance: MIGRATE_PREPARE was sent to it (a failure from then on sends it MIGRATE_ABORT). */
+  readonly kvPrepareSent: boolean[];
 
   src!: QmpClient;
   dst!: QmpClient;
@@ -192,7 +226,6 @@ class MigrationRun implements ShrinkRun {
   phase: MigrationPhase = 'preflight';
 
   // state for the clean-up
-  prepareSent = false;
   balloonSent = false;
   migrateSent = false;
   switched = false;
@@ -211,7 +244,10 @@ class MigrationRun implements ShrinkRun {
     this.o = o;
     this.spec = strategySpec(o.strategy);
     parseMigrationUri(o.destUri);
-    if (this.spec.prepare && !o.kv) throw new TypeError(`strategy ${o.strategy} needs the tierkv address (kv)`);
+    const kvs = pairKvTargets(o.kv, o.kvAfter);
+    if (this.spec.prepare && kvs.length === 0) throw new TypeError(`strategy ${o.strategy} needs the tierkv address (kv)`);
+    this.kvs = this.spec.prepare ? kvs : [];
+    this.kvPrepareSent = this.kvs.map(() => false);
     for (const [k, v] of Object.entries({
       balloonHeadroomBytes: o.balloonHeadroomBytes,
       maxBandwidth: o.maxBandwidth,
@@ -223,15 +259,18 @@ class MigrationRun implements ShrinkRun {
       if (v !== undefined && !(Number.isFinite(v) && v >= 0)) throw new RangeError(`${k} must be a non-negative number, got ${v}`);
     }
     this.poll = Math.max(10, o.pollIntervalMs ?? 200);
-    const kvAfter = o.kvAfter ?? o.kv;
     this.report = emptyMigrationReport({
       strategy: this.spec.name,
       source: typeof o.source === 'string' ? o.source : o.source.target,
       destination: typeof o.destination === 'string' ? o.destination : o.destination.target,
       destUri: o.destUri,
-      kv: this.spec.prepare && o.kv ? describeKvEndpoint(o.kv) : null,
-      kvAfter: this.spec.prepare && kvAfter ? describeKvEndpoint(kvAfter) : null,
+      kvInstances: this.kvs.map((k) => ({ kv: describeKvEndpoint(k.before), kvAfter: describeKvEndpoint(k.after) })),
     });
+  }
+
+  /** True once MIGRATE_PREPARE was sent to at least one instance. */
+  get prepareSent(): boolean {
+    return this.kvPrepareSent.some(Boolean);
   }
 
   now(): number {
@@ -440,41 +479,77 @@ class MigrationRun implements ShrinkRun {
   }
 
   /**
-   * Sends MIGRATE_PREPARE and records its reply (`prepare_ms`, dropped/freed/zeroed bytes) in the report; the
-   * caller decides whether its time is part of the setup (step 2) or overlaps the first pre-copy pass (`overlap`).
-   * @throws {StepError} when tierkv cannot be reached or refuses.
+   * Sends MIGRATE_PREPARE to every tierkv instance at once and records the replies (`prepare_ms`, dropped/freed/
+   * zeroed bytes: each instance's in `kv_instances`, their sums at the top level, the combined reply in
+   * `kv_prepare` for the balloon target); the caller decides whether its time is part of the setup (step 2) or
+   * overlaps the first pre-copy pass (`overlap`). Waits for every instance to answer before it decides, so that a
+   * failure knows which instances are in migration mode (they get MIGRATE_ABORT).
+   * @throws {StepError} when an instance cannot be reached or refuses.
    */
   async sendPrepare(): Promise<void> {
     const t = performance.now();
-    let reply: PrepareReply;
-    try {
-      reply = await withKv(
-        this.o.kv!,
-        (kv) => {
-          this.prepareSent = true; // from here on tierkv may be in migration mode: a failure sends MIGRATE_ABORT
-          return kv.migratePrepare({ timeoutMs: this.o.kvPrepareTimeoutMs ?? 60_000 });
-        },
-        { commandTimeoutMs: this.o.kvPrepareTimeoutMs ?? 60_000 },
-      );
-    } catch (err) {
-      throw new StepError(`MIGRATE_PREPARE failed: ${errMessage(err)}`);
-    }
-    const ms = round1(performance.now() - t);
     const r = this.report;
+    const timeoutMs = this.o.kvPrepareTimeoutMs ?? 60_000;
+    const settled = await Promise.allSettled(
+      this.kvs.map(async (target, i) => {
+        const ti = performance.now();
+        const inst = r.kv_instances[i]!;
+        try {
+          const reply = await withKv(
+            target.before,
+            (kv) => {
+              this.kvPrepareSent[i] = true; // from here on this instance may be in migration mode: a failure sends MIGRATE_ABORT
+              return kv.migratePrepare({ timeoutMs });
+            },
+            { commandTimeoutMs: timeoutMs },
+          );
+          const num = (k: string): number | null => (typeof reply[k] === 'number' ? (reply[k] as number) : null);
+          Object.assign(inst, {
+            prepare_ms: round1(performance.now() - ti),
+            kv_prepare: reply,
+            dropped_keys: num('dropped_keys'),
+            freed_bytes: num('freed_bytes'),
+            zeroed_bytes: num('zeroed_bytes'),
+            zero_ms: num('zero_ms'),
+            used_memory: num('used_memory'),
+            used_memory_rss: num('used_memory_rss'),
+          });
+          return reply;
+        } catch (err) {
+          inst.prepare_error = errMessage(err);
+          throw err;
+        }
+      }),
+    );
+    const failed = settled.flatMap((res, i) => (res.status === 'rejected' ? [{ i, err: res.reason as unknown }] : []));
+    if (failed.length > 0) {
+      if (this.kvs.length === 1) throw new StepError(`MIGRATE_PREPARE failed: ${errMessage(failed[0]!.err)}`);
+      const which = failed.map((f) => `${r.kv_instances[f.i]!.kv}: ${errMessage(f.err)}`).join('; ');
+      throw new StepError(`MIGRATE_PREPARE failed on ${failed.length} of ${this.kvs.length} tierkv instances: ${which}`);
+    }
+    const replies = settled.map((res) => (res as PromiseFulfilledResult<PrepareReply>).value);
+    const reply = combinePrepareReplies(replies);
+    const ms = round1(performance.now() - t);
     r.kv_prepare = reply;
     r.prepare_ms = ms;
     r.dropped_keys = typeof reply.dropped_keys === 'number' ? reply.dropped_keys : null;
     r.freed_bytes = typeof reply.freed_bytes === 'number' ? reply.freed_bytes : null;
     r.zeroed_bytes = typeof reply.zeroed_bytes === 'number' ? reply.zeroed_bytes : null;
     r.zero_ms = typeof reply.zero_ms === 'number' ? reply.zero_ms : null;
-    if (this.spec.shrink === 'zero-pages' && (r.freed_bytes ?? 0) > 0 && !((r.zeroed_bytes ?? 0) > 0)) {
+    if (this.spec.shrink === 'zero-pages') {
       // Not fatal: the migration is still correct, it only sends the freed pages' old bytes.
-      r.warnings.push(
-        `tierkv freed ${((r.freed_bytes ?? 0) / MiB).toFixed(1)} MiB but reported no zeroed bytes (zeroed_bytes ${r.zeroed_bytes ?? 'missing'}): ` +
-          `with migrate-zero-freed no (or an older tierkv) those pages are sent in full; use tierkv-balloon or enable migrate-zero-freed`,
-      );
+      for (const inst of r.kv_instances) {
+        if ((inst.freed_bytes ?? 0) > 0 && !((inst.zeroed_bytes ?? 0) > 0)) {
+          const who = this.kvs.length === 1 ? 'tierkv' : `tierkv at ${inst.kv}`;
+          r.warnings.push(
+            `${who} freed ${((inst.freed_bytes ?? 0) / MiB).toFixed(1)} MiB but reported no zeroed bytes (zeroed_bytes ${inst.zeroed_bytes ?? 'missing'}): ` +
+              `with migrate-zero-freed no (or an older tierkv) those pages are sent in full; use tierkv-balloon or enable migrate-zero-freed`,
+          );
+        }
+      }
     }
-    this.progress({ message: `tierkv dropped ${r.dropped_keys ?? '?'} keys, freed ${((r.freed_bytes ?? 0) / MiB).toFixed(1)} MiB in ${ms} ms` });
+    const n = this.kvs.length === 1 ? 'tierkv' : `${this.kvs.length} tierkv instances`;
+    this.progress({ message: `${n} dropped ${r.dropped_keys ?? '?'} keys, freed ${((r.freed_bytes ?? 0) / MiB).toFixed(1)} MiB in ${ms} ms` });
   }
 
   async balloon(): Promise<void> {
@@ -708,14 +783,21 @@ class MigrationRun implements ShrinkRun {
       }
     }
     if (this.spec.prepare) {
-      const ep = this.o.kvAfter ?? this.o.kv!;
-      try {
-        await withKv(ep, (kv) => kv.migrateDone(), { retryForMs: this.o.kvDoneRetryMs ?? 15_000, connectTimeoutMs: 3000, commandTimeoutMs: 10_000 });
-        r.kv_done = 'ok';
-      } catch (err) {
-        r.kv_done = `error: ${errMessage(err)}`;
-        r.warnings.push(`MIGRATE_DONE did not reach tierkv at ${describeKvEndpoint(ep)} (it leaves migration mode at migrate-prepare-timeout-ms): ${errMessage(err)}`);
-      }
+      await Promise.all(
+        this.kvs.map(async (target, i) => {
+          const inst = r.kv_instances[i]!;
+          try {
+            await withKv(target.after, (kv) => kv.migrateDone(), { retryForMs: this.o.kvDoneRetryMs ?? 15_000, connectTimeoutMs: 3000, commandTimeoutMs: 10_000 });
+            inst.kv_done = 'ok';
+          } catch (err) {
+            inst.kv_done = `error: ${errMessage(err)}`;
+            r.warnings.push(
+              `MIGRATE_DONE did not reach tierkv at ${describeKvEndpoint(target.after)} (it leaves migration mode at migrate-prepare-timeout-ms): ${errMessage(err)}`,
+            );
+          }
+        }),
+      );
+      r.kv_done = this.summarize((i) => r.kv_instances[i]!.kv_done);
     }
     r.finalize_ms = round1(performance.now() - t);
   }
@@ -746,7 +828,7 @@ class MigrationRun implements ShrinkRun {
         'between the source and the destination and a post-copy migration cannot be rolled back (QEMU semantics): the VM ' +
         'cannot run on the source again and is lost unless the post-copy is recovered. Nothing was cancelled.';
       // tierkv (if it still answers somewhere) should not stay in migration mode.
-      if (this.prepareSent) r.kv_abort = await this.kvAbort(this.o.kvAfter ?? this.o.kv!, 2000);
+      if (this.prepareSent) r.kv_abort = await this.kvAbortAll('after', 2000);
       return new MigrationFailedError(r.error, r, phase, true, reason, err);
     }
     r.outcome = 'aborted';
@@ -787,7 +869,7 @@ class MigrationRun implements ShrinkRun {
       }
     }
     if (this.prepareSent) {
-      r.kv_abort = await this.kvAbort(this.o.kv!, this.o.kvAbortRetryMs ?? 5000);
+      r.kv_abort = await this.kvAbortAll('before', this.o.kvAbortRetryMs ?? 5000);
       r.cleanup.push(`MIGRATE_ABORT: ${r.kv_abort}`);
     }
     if (this.src && !this.src.closed) {
@@ -804,6 +886,34 @@ class MigrationRun implements ShrinkRun {
     }
     this.phase = prev;
     return new MigrationFailedError(r.error, r, phase, false, reason, err);
+  }
+
+  /**
+   * Sends MIGRATE_ABORT, in parallel, to every instance that was sent MIGRATE_PREPARE, at its `before` or `after`
+   * address; records each outcome in `kv_instances`.
+   * @returns the summary for the report's `kv_abort` (see {@link summarize}).
+   */
+  async kvAbortAll(where: 'before' | 'after', retryForMs: number): Promise<string> {
+    const r = this.report;
+    await Promise.all(
+      this.kvs.map(async (target, i) => {
+        if (this.kvPrepareSent[i]) r.kv_instances[i]!.kv_abort = await this.kvAbort(target[where], retryForMs);
+      }),
+    );
+    return this.summarize((i) => r.kv_instances[i]!.kv_abort, (i) => this.kvPrepareSent[i]!);
+  }
+
+  /**
+   * The report's one-word outcome over the instances: with one instance its own (`ok`, `error: ...`); with
+   * several, `ok` when every counted one is `ok`, else `error: ` and each failure prefixed with its address.
+   */
+  summarize(outcome: (i: number) => string, counted: (i: number) => boolean = () => true): string {
+    const idx = this.kvs.map((_, i) => i).filter(counted);
+    if (idx.length === 0) return 'skipped';
+    if (this.kvs.length === 1) return outcome(idx[0]!);
+    const bad = idx.filter((i) => outcome(i) !== 'ok');
+    if (bad.length === 0) return 'ok';
+    return `error: ${bad.map((i) => `${this.report.kv_instances[i]!.kv}: ${outcome(i).replace(/^error: /, '')}`).join('; ')}`;
   }
 
   async kvAbort(ep: KvEndpoint, retryForMs: number): Promise<string> {

@@ -132,6 +132,52 @@ export function pairsToRecord(reply: RespReply): PrepareReply {
   return out;
 }
 
+/**
+ * Combines the MIGRATE_PREPARE replies of several tierkv instances running in one VM (one per vCPU) into the one
+ * record the balloon target and the report's sums are computed from. Each field is combined by what it measures:
+ *
+ * - `system_memory_total`, `system_memory_available`: the machine's, not the process's. All instances of one VM
+ *   read the same kernel, so adding them would count the same free memory once per instance. `total` is kept when
+ *   every reply agrees (else it is left out, and {@link computeBalloonTarget} falls back to the used memory: the
+ *   instances are not in one machine); `available` is the largest reading (each instance reads it after its own
+ *   drop, so the largest is the one taken after the most drops).
+ * - durations (`*_us`, `*_ms`): the instances worked in parallel, so the longest one bounds the step: maximum.
+ * - `released` (1 when the RSS fell as expected): 1 only when it did in every instance: minimum.
+ * - every other number (keys, extents, bytes of memory, RSS, index): per process, so the instances add up: sum.
+ * - strings (`migration_state`): kept when all agree, else the distinct values joined with `,`.
+ *
+ * A field missing from some replies is combined over the replies that have it.
+ * @param replies one reply per instance (at least one); a single reply is returned as a copy.
+ * @throws {RangeError} for an empty list.
+ * @see computeBalloonTarget in strategies.ts
+ */
+export function combinePrepareReplies(replies: readonly PrepareReply[]): PrepareReply {
+  if (replies.length === 0) throw new RangeError('combinePrepareReplies needs at least one reply');
+  if (replies.length === 1) return { ...replies[0]! };
+  const keys: string[] = [];
+  for (const r of replies) for (const k of Object.keys(r)) if (!keys.includes(k)) keys.push(k);
+  const out: PrepareReply = {};
+  for (const k of keys) {
+    const vals = replies.map((r) => r[k]).filter((v): v is number | string => v !== undefined);
+    if (vals.every((v) => typeof v === 'number')) {
+      const nums = vals as number[];
+      if (k === 'system_memory_total') {
+        if (nums.every((n) => n === nums[0])) out[k] = nums[0]!;
+      } else if (k === 'system_memory_available' || /_(us|ms)$/.test(k)) {
+        out[k] = Math.max(...nums);
+      } else if (k === 'released') {
+        out[k] = Math.min(...nums);
+      } else {
+        out[k] = nums.reduce((a, b) => a + b, 0);
+      }
+    } else {
+      const distinct = [...new Set(vals.map(String))];
+      out[k] = distinct.join(',');
+    }
+  }
+  return out;
+}
+
 /** Parses INFO text (`# Section` headers, `field:value` lines) into a record of strings. */
 export function parseInfo(text: string): Record<string, string> {
   const out: Record<string, string> = {};

@@ -4,7 +4,11 @@
  * strategies.ts, and prints a report (a table, or one JSON object with `--json`).
  *
  *   tierkv-migrate --source-qmp <path|host:port> --dest-qmp <path|host:port> --dest-uri tcp:HOST:PORT
- *     --kv HOST:PORT [--kv-password P] --strategy <name> [--balloon-headroom 64mb] [--max-bandwidth 128mb] [--json]
+ *     --kv HOST:PORT [--kv HOST:PORT ...] [--kv-password P] --strategy <name> [--balloon-headroom 64mb]
+ *     [--max-bandwidth 128mb] [--json]
+ *
+ * `--kv` (and `--kv-after`) may be given once per tierkv instance of the VM (one per vCPU): every instance is
+ * prepared in parallel, their replies are summed for the balloon target, and each gets MIGRATE_DONE/MIGRATE_ABORT.
  *
  * Exit status: 0 completed (warnings included), 1 failed and cleaned up (the VM runs on the source), 2 bad
  * arguments, 3 failed after the switch to post-copy (the VM is lost).
@@ -45,6 +49,11 @@ function parsePid(value: string): number {
   return n;
 }
 
+/** Commander's argument parser for a repeatable option: appends each value to the list so far. */
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
 function checked<T>(fn: (v: string) => T): (v: string) => T {
   return (v) => {
     try {
@@ -80,10 +89,18 @@ export function buildProgram(): Command {
       checked((v) => (parseMigrationUri(v), v)),
     )
     .addOption(new Option('--strategy <name>', 'migration strategy (see below)').choices(STRATEGY_NAMES).makeOptionMandatory())
-    .option('--kv <address>', 'tierkv before the migration: HOST:PORT or a Unix socket path (needed by tierkv* strategies)')
-    .option('--kv-password <password>', 'tierkv AUTH password (requirepass)')
+    .option(
+      '--kv <address>',
+      'tierkv before the migration: HOST:PORT or a Unix socket path (needed by tierkv* strategies); repeat it for each tierkv instance of the VM',
+      collect,
+    )
+    .option('--kv-password <password>', 'tierkv AUTH password (requirepass), for every instance')
     .option('--kv-user <name>', 'tierkv AUTH user name (ACL), with --kv-password')
-    .option('--kv-after <address>', 'tierkv after the migration, for MIGRATE_DONE (default: --kv), e.g. the destination\'s forwarded port')
+    .option(
+      '--kv-after <address>',
+      'tierkv after the migration, for MIGRATE_DONE (default: --kv), e.g. the destination\'s forwarded port; with several --kv, once per --kv, in the same order',
+      collect,
+    )
     .option('--balloon-headroom <size>', 'memory left free in the guest above what is in use', checked(parseSize), 64 * 1024 * 1024)
     .option('--balloon-min <size>', 'never balloon the guest below this (default: max(64mb, headroom))', checked(parseSize))
     .option('--balloon-timeout <ms>', 'longest wait for the balloon to settle', checked(parseMs), 60_000)
@@ -105,6 +122,10 @@ export function buildProgram(): Command {
       `\nStrategies:\n${strategies}\n\n` +
         '`tierkv` is the default method: tierkv zeroes the memory it drops, and QEMU sends zero pages as ~9-byte headers, so\n' +
         'no balloon is needed. `tierkv-balloon` is the paper\'s exact method (balloon inflated before the post-copy switch).\n' +
+        '\nSeveral tierkv instances in one VM (one per vCPU): give --kv once per instance (and --kv-after as many times, in the\n' +
+        'same order, or not at all). All are sent MIGRATE_PREPARE in parallel; the balloon target uses their replies summed\n' +
+        '(used memory added up, the guest\'s MemAvailable read once); each gets MIGRATE_DONE or MIGRATE_ABORT; the report\n' +
+        'lists each instance with its own figures, and their sums.\n' +
         '\nExit status: 0 completed, 1 failed and cleaned up (the VM runs on the source), ' +
         '2 bad arguments, 3 failed after the switch to post-copy (the VM is lost).',
     )
@@ -126,10 +147,10 @@ export function parseCliArgs(argv: readonly string[]): CliRequest {
     destQmp: string;
     destUri: string;
     strategy: string;
-    kv?: string;
+    kv?: string[];
     kvPassword?: string;
     kvUser?: string;
-    kvAfter?: string;
+    kvAfter?: string[];
     balloonHeadroom: number;
     balloonMin?: number;
     balloonTimeout: number;
@@ -154,14 +175,21 @@ export function parseCliArgs(argv: readonly string[]): CliRequest {
     if (auth.username !== undefined) ep.username = auth.username;
     return ep;
   };
-  if (STRATEGIES[o.strategy].prepare && !o.kv) throw new TypeError(`--strategy ${o.strategy} needs --kv HOST:PORT (where tierkv answers)`);
+  const kv = (o.kv ?? []).map(withAuth);
+  const kvAfter = (o.kvAfter ?? []).map(withAuth);
+  if (STRATEGIES[o.strategy].prepare && kv.length === 0) throw new TypeError(`--strategy ${o.strategy} needs --kv HOST:PORT (where tierkv answers)`);
+  if (kvAfter.length > 0 && kvAfter.length !== kv.length) {
+    throw new TypeError(`--kv-after was given ${kvAfter.length} time${kvAfter.length === 1 ? '' : 's'} but --kv ${kv.length}: give one --kv-after per --kv, in the same order (or none)`);
+  }
+  // One instance stays a single endpoint (the options' shape before several instances were supported).
+  const one = <T>(list: T[]): T | T[] | undefined => (list.length === 0 ? undefined : list.length === 1 ? list[0] : list);
   const options: CliRequest['options'] = {
     source: o.sourceQmp,
     destination: o.destQmp,
     destUri: o.destUri,
     strategy: o.strategy,
-    kv: o.kv ? withAuth(o.kv) : undefined,
-    kvAfter: o.kvAfter ? withAuth(o.kvAfter) : undefined,
+    kv: one(kv),
+    kvAfter: one(kvAfter),
     balloonHeadroomBytes: o.balloonHeadroom,
     balloonMinBytes: o.balloonMin,
     balloonTimeoutMs: o.balloonTimeout,

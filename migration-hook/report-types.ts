@@ -60,6 +60,34 @@ export interface ReportWaitInfo {
 }
 
 /**
+ * One tierkv instance of the VM (`--kv`, given once per instance): where it answered and its own MIGRATE_PREPARE
+ * figures. The report's top-level `dropped_keys`, `freed_bytes`, `zeroed_bytes`, `kv_prepare` are these combined
+ * (summed; see `combinePrepareReplies` in kv-client.ts).
+ */
+export interface KvInstanceReport {
+  /** Where it answered before the migration (`host:port` or `unix:path`). */
+  kv: string;
+  /** Where MIGRATE_DONE was sent after it (the `--kv-after` at the same position, else `kv`). */
+  kv_after: string;
+  /** This instance's MIGRATE_PREPARE round trip, ms (the instances are prepared in parallel). */
+  prepare_ms: number | null;
+  dropped_keys: number | null;
+  freed_bytes: number | null;
+  zeroed_bytes: number | null;
+  zero_ms: number | null;
+  /** The reply's `used_memory` and `used_memory_rss` after the drop, bytes. */
+  used_memory: number | null;
+  used_memory_rss: number | null;
+  /** Its whole MIGRATE_PREPARE reply. */
+  kv_prepare: PrepareReply | null;
+  /** Why its MIGRATE_PREPARE failed, or null. */
+  prepare_error: string | null;
+  /** `ok`, `skipped`, or `error: ...`, as the top-level fields, for this instance. */
+  kv_done: string;
+  kv_abort: string;
+}
+
+/**
  * The result of one migration; `--json` prints it as is. Times in ms, sizes in bytes; null where a figure does
  * not apply or was not reached. Fields named in the issue come first.
  */
@@ -137,16 +165,19 @@ export interface MigrationReport {
   free_page_reporting: boolean | null;
   report_wait: ReportWaitInfo | null;
 
+  /** tierkv's address; with several instances, their addresses joined with `, ` (each is in `kv_instances`). */
   kv: string | null;
   kv_after: string | null;
+  /** Every tierkv instance with its own figures, in `--kv` order (empty for the baselines). */
+  kv_instances: KvInstanceReport[];
   freed_bytes: number | null;
   /** MIGRATE_PREPARE's `zeroed_bytes`: bytes tierkv overwrote with zeros before freeing them (null: not reported). */
   zeroed_bytes: number | null;
   /** MIGRATE_PREPARE's `zero_ms`: how long tierkv's worker took to zero them, ms. */
   zero_ms: number | null;
-  /** MIGRATE_PREPARE's whole reply. */
+  /** MIGRATE_PREPARE's whole reply; with several instances, their replies combined (sums; see kv_instances). */
   kv_prepare: PrepareReply | null;
-  /** `ok`, `skipped`, or `error: ...`. */
+  /** `ok`, `skipped`, or `error: ...` (with several instances: `ok` when every one answered, else the failures). */
   kv_done: string;
   kv_abort: string;
 
@@ -203,7 +234,10 @@ export function emptyMigrationReport(init: {
   destUri: string;
   kv?: string | null;
   kvAfter?: string | null;
+  /** The tierkv instances (`kv`, `kvAfter` addresses), one entry each; `kv`/`kvAfter` default to them joined. */
+  kvInstances?: readonly { kv: string; kvAfter: string }[];
 }): MigrationReport {
+  const instances = init.kvInstances ?? [];
   return {
     strategy: init.strategy,
     strategy_description: strategySpec(init.strategy).description,
@@ -245,8 +279,9 @@ export function emptyMigrationReport(init: {
     free_page_hint: null,
     free_page_reporting: null,
     report_wait: null,
-    kv: init.kv ?? null,
-    kv_after: init.kvAfter ?? null,
+    kv: init.kv ?? (instances.length > 0 ? instances.map((i) => i.kv).join(', ') : null),
+    kv_after: init.kvAfter ?? (instances.length > 0 ? instances.map((i) => i.kvAfter).join(', ') : null),
+    kv_instances: instances.map((i) => emptyKvInstanceReport(i.kv, i.kvAfter)),
     freed_bytes: null,
     zeroed_bytes: null,
     zero_ms: null,
@@ -276,4 +311,23 @@ export function emptyMigrationReport(init: {
 /** Rounds a time in ms to 0.1 ms, as every time in the report is. */
 export function round1(ms: number): number {
   return Math.round(ms * 10) / 10;
+}
+
+/** A {@link KvInstanceReport} with no figures yet (nothing sent). */
+export function emptyKvInstanceReport(kv: string, kvAfter: string = kv): KvInstanceReport {
+  return {
+    kv,
+    kv_after: kvAfter,
+    prepare_ms: null,
+    dropped_keys: null,
+    freed_bytes: null,
+    zeroed_bytes: null,
+    zero_ms: null,
+    used_memory: null,
+    used_memory_rss: null,
+    kv_prepare: null,
+    prepare_error: null,
+    kv_done: 'skipped',
+    kv_abort: 'skipped',
+  };
 }

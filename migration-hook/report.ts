@@ -32,7 +32,7 @@ function alignRows(rows: [string, string][], indent = '  '): string[] {
 
 /**
  * The report as a table for people: what ran (the strategy and what it does), the outcome, the times (setup broken into its parts), the bytes, the
- * balloon and tierkv, then warnings, clean-up steps and the error if any. Ends without a newline.
+ * balloon and tierkv (with several instances: their sums, then one row per instance), then warnings, clean-up steps and the error if any. Ends without a newline.
  */
 export function formatReportTable(r: MigrationReport): string {
   const head = `tierkv-migrate: strategy ${r.strategy} — ${r.outcome}${r.postcopy ? ' (post-copy)' : ''}, QEMU status ${r.status}`;
@@ -76,7 +76,23 @@ export function formatReportTable(r: MigrationReport): string {
   if (r.free_page_hint !== null || r.free_page_reporting !== null) {
     rows.push(['balloon device', `free-page-hint ${r.free_page_hint ? 'on' : 'off'}, free-page-reporting ${r.free_page_reporting ? 'on' : 'off'}`]);
   }
-  if (r.kv) {
+  const instances = r.kv_instances ?? [];
+  if (instances.length > 1) {
+    // Several instances: the sums first, then one row per instance with its own reply's figures.
+    rows.push([
+      `tierkv (${instances.length} instances)`,
+      `sum: dropped ${num(r.dropped_keys)} keys, freed ${fmtMiB(r.freed_bytes)}, zeroed ${fmtMiB(r.zeroed_bytes ?? null)} in ${fmtMs(r.zero_ms ?? null)} (longest); ` +
+        `MIGRATE_DONE ${r.kv_done}; MIGRATE_ABORT ${r.kv_abort}`,
+    ]);
+    for (const i of instances) {
+      const figures =
+        i.prepare_error !== null
+          ? `MIGRATE_PREPARE failed: ${i.prepare_error}`
+          : `dropped ${num(i.dropped_keys)} keys, freed ${fmtMiB(i.freed_bytes)}, zeroed ${fmtMiB(i.zeroed_bytes)} in ${fmtMs(i.zero_ms)}, ` +
+            `used ${fmtMiB(i.used_memory)} (RSS ${fmtMiB(i.used_memory_rss)}), prepare ${fmtMs(i.prepare_ms)}`;
+      rows.push([`  ${i.kv}`, `${figures}; MIGRATE_DONE ${i.kv_done}; MIGRATE_ABORT ${i.kv_abort}`]);
+    }
+  } else if (r.kv) {
     rows.push([
       'tierkv',
       `${r.kv}: dropped ${num(r.dropped_keys)} keys, freed ${fmtMiB(r.freed_bytes)}, zeroed ${fmtMiB(r.zeroed_bytes ?? null)} in ${fmtMs(r.zero_ms ?? null)}; MIGRATE_DONE ${r.kv_done}; MIGRATE_ABORT ${r.kv_abort}`,

@@ -21,6 +21,8 @@ import type { CommandContext } from './context.js';
 import { ERR, wrongType } from './reply-helpers.js';
 import { keySpec, type ArgDoc, type CommandSpec } from './types.js';
 import { F_RAW, NO_TTL, TYPE_STRING } from '../keyspace/keyspace.js';
+import { notifyArg } from '../pubsub/notify.js';
+import { NOTIFY_GENERIC, NOTIFY_STRING } from '../pubsub/notify-flags.js';
 
 const ERR_BIT_OFFSET = 'ERR bit offset is not an integer or out of range';
 const ERR_BIT_VALUE = 'ERR bit is not an integer or out of range';
@@ -82,8 +84,15 @@ function llBig(): bigint {
 }
 
 /**
+ * Set by {@link valueForBitWrite}: true when it created the key or lengthened its value (Redis's `dirty` of
+ * lookupStringForBitCommand). SETBIT and BITFIELD then publish their `setbit` event even if no bit changed.
+ */
+let bitWriteDirty = false;
+
+/**
  * Makes the value of key argv[1] at least long enough to hold bit `maxBit` (Redis lookupStringForBitCommand):
- * creates it zero-filled when absent, zero-pads it when shorter. The item is then the keyspace's current one.
+ * creates it zero-filled when absent, zero-pads it when shorter (both set {@link bitWriteDirty}). The item is then
+ * the keyspace's current one.
  * @returns the offset of its value bytes in `ctx.ks.ext.u8`, or -1 after replying WRONGTYPE (the key holds another type)
  */
 function valueForBitWrite(ctx: CommandContext, maxBit: number): number {
@@ -93,6 +102,7 @@ function valueForBitWrite(ctx: CommandContext, maxBit: number): number {
   if (!ks.lookupWrite(a.buf, a.argOff[1], a.argLen[1])) {
     const voff = ks.storeAlloc(need, NO_TTL, F_RAW);
     ks.ext.u8.fill(0, voff, voff + need);
+    bitWriteDirty = true;
     return voff;
   }
   if (wrongType(ctx, TYPE_STRING)) return -1;
@@ -100,6 +110,7 @@ function valueForBitWrite(ctx: CommandContext, maxBit: number): number {
   const len = Math.max(old, need);
   const voff = ks.resizeValue(len);
   if (len > old) ks.ext.u8.fill(0, voff + old, voff + len);
+  bitWriteDirty = len > old;
   return voff;
 }
 
@@ -144,6 +155,8 @@ function setbitCommand(ctx: CommandContext): void {
   const old = (u8[p] & mask) !== 0 ? 1 : 0;
   if (on === 1) u8[p] |= mask;
   else u8[p] &= ~mask;
+  // Keyspace event when the key was created or grown or the bit changed, before the reply (Redis setbitCommand).
+  if (bitWriteDirty || old !== on) notifyArg(ctx, NOTIFY_STRING, 'setbit', 1);
   ctx.reply.integer(old);
 }
 
@@ -317,13 +330,15 @@ function bitopCommand(ctx: CommandContext): void {
     }
   }
   // The destination (argument 2): deleted when the result is empty, else overwritten as a raw string without TTL.
+  // Keyspace events as Redis's bitopCommand: `del` when an existing destination is deleted, else `set`.
   if (res === null) {
-    ks.delete(a.buf, a.argOff[2], a.argLen[2]);
+    if (ks.delete(a.buf, a.argOff[2], a.argLen[2])) notifyArg(ctx, NOTIFY_GENERIC, 'del', 2);
     return ctx.reply.integer(0);
   }
   ks.lookupWrite(a.buf, a.argOff[2], a.argLen[2]);
   const voff = ks.storeAlloc(maxLen, NO_TTL, F_RAW);
   ks.ext.u8.set(res, voff);
+  notifyArg(ctx, NOTIFY_STRING, 'set', 2);
   ctx.reply.integer(maxLen);
 }
 
@@ -457,6 +472,7 @@ function bitfieldGeneric(ctx: CommandContext, readOnlyCommand: boolean): void {
   }
   const u8 = ks.ext.u8;
   const len = found ? ks.valLen() : 0;
+  let changes = 0;
   ctx.reply.arrayLen(ops.length);
   for (const op of ops) {
     const raw = readBits(u8, v, len, op.offset, op.bits);
@@ -484,8 +500,12 @@ function bitfieldGeneric(ctx: CommandContext, readOnlyCommand: boolean): void {
       continue;
     }
     writeBits(u8, v, op.offset, op.bits, store);
+    if (bitWriteDirty || BigInt.asUintN(op.bits, store) !== raw) changes++; // Redis: dirty || oldval != newval
     ctx.reply.bigInteger(reply);
   }
+  // One `setbit` event when a SET or INCRBY changed something (or the key was created or grown), after the
+  // replies, as Redis's bitfieldGeneric.
+  if (changes > 0) notifyArg(ctx, NOTIFY_STRING, 'setbit', 1);
 }
 
 // ----- LCS -------------------------------------------------------------------------------------------------------

@@ -1,9 +1,9 @@
 /**
- * Diagnostics commands: MONITOR (the lines: core/monitor.ts), SLOWLOG (GET LEN RESET HELP), LATENCY (LATEST HISTORY RESET HELP; no DOCTOR, GRAPH or
- * HISTOGRAM), ROLE, LASTSAVE, as Redis 7.0 (src/slowlog.c, src/latency.c, src/replication.c roleCommand, src/rdb.c
+ * Diagnostics commands: MONITOR (the lines: core/monitor.ts), SLOWLOG (GET LEN RESET HELP), LATENCY (LATEST HISTORY
+ * RESET DOCTOR GRAPH HELP; no HISTOGRAM), ROLE, LASTSAVE, as Redis 7.0 (src/slowlog.c, src/latency.c, src/replication.c roleCommand, src/rdb.c
  * lastsaveCommand). The slow log itself is core/slowlog.ts, the latency monitor core/latency-monitor.ts.
  */
-import { LATENCY_TS_LEN } from '../core/latency-monitor.js';
+import { LATENCY_TS_LEN, latencyDoctorReport, renderLatencyGraph } from '../core/latency-monitor.js';
 import { argLL, argLatin1, LL } from './args.js';
 import type { CommandContext } from './context.js';
 import { helpLines } from './reply-helpers.js';
@@ -107,9 +107,33 @@ function latencyReset(ctx: CommandContext): void {
   ctx.reply.integer(ctx.server.latency.reset(a.argc === 2 ? null : names));
 }
 
+/**
+ * LATENCY GRAPH <event>: an ASCII graph of the event's samples (core/latency-monitor.ts renderLatencyGraph), as a
+ * verbatim string (RESP2: a bulk string), as Redis 7.0; an event with no samples (looked up case-sensitively, as
+ * HISTORY) answers Redis's `No samples available for event '<event>'`.
+ */
+function latencyGraph(ctx: CommandContext): void {
+  const name = argLatin1(ctx.argv, 2);
+  const ts = ctx.server.latency.events.get(name);
+  if (ts === undefined) {
+    ctx.reply.errorLatin1(`ERR No samples available for event '${name}'`);
+    return;
+  }
+  ctx.reply.verbatim(renderLatencyGraph(name, ts, Math.floor(Date.now() / 1000)));
+}
+
+/** LATENCY DOCTOR: a report for people (core/latency-monitor.ts latencyDoctorReport), a verbatim string as in Redis 7.0. */
+function latencyDoctor(ctx: CommandContext): void {
+  ctx.reply.verbatim(latencyDoctorReport(ctx.server.latency, { slowlogThresholdUs: ctx.server.slowlog.threshold }));
+}
+
 function latencyHelp(ctx: CommandContext): void {
   helpLines(ctx, [
     'LATENCY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+    'DOCTOR',
+    '    Return a report, for people, of the latency spikes recorded and what to do about them.',
+    'GRAPH <event>',
+    '    Return an ASCII graph of the latency samples of the <event> class.',
     'HISTORY <event>',
     '    Return time-latency samples for the <event> class.',
     'LATEST',
@@ -188,6 +212,13 @@ export const diagnosticsCommands: CommandSpec[] = [
         summary: 'Reset latency data for one or more events.', complexity: 'O(1)', handler: latencyReset,
         tips: ['request_policy:all_nodes', 'response_policy:all_succeeded'],
         arguments: [{ name: 'event', type: 'string', optional: true, multiple: true }] },
+      { name: 'doctor', arity: 2, ...LADMIN, ...NOKEYS, ...S, since: '2.8.13',
+        summary: 'Return a human readable latency analysis report.', complexity: 'O(1)', handler: latencyDoctor,
+        tips: ['nondeterministic_output', 'request_policy:all_nodes', 'response_policy:special'] },
+      { name: 'graph', arity: 3, ...LADMIN, ...NOKEYS, ...S, since: '2.8.13',
+        summary: 'Return a latency graph for the event.', complexity: 'O(1)', handler: latencyGraph,
+        tips: ['nondeterministic_output', 'request_policy:all_nodes', 'response_policy:special'],
+        arguments: [{ name: 'event', type: 'string' }] },
       { name: 'help', arity: 2, flags: ['loading', 'stale'], ...NOKEYS, ...S, acl: ['slow'], since: '2.8.13',
         summary: 'Show helpful text about the different subcommands.', complexity: 'O(1)', handler: latencyHelp },
     ] },

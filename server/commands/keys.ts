@@ -11,7 +11,7 @@ import type { CommandContext } from './context.js';
 import { currentEncoding, ERR, errRange, helpLines } from './reply-helpers.js';
 import { keySpec, type CommandSpec } from './types.js';
 import { notifyArg } from '../pubsub/notify.js';
-import { NOTIFY_GENERIC } from '../pubsub/notify-flags.js';
+import { NOTIFY_GENERIC, NOTIFY_KEY_MISS } from '../pubsub/notify-flags.js';
 
 function delCommand(ctx: CommandContext): void {
   const a = ctx.argv;
@@ -305,7 +305,17 @@ function copyCommand(ctx: CommandContext): void {
 
 function objectLookup(ctx: CommandContext): boolean {
   const a = ctx.argv;
-  if (ctx.ks.lookupRead(a.buf, a.argOff[2], a.argLen[2], true)) return true;
+  // Redis's objectCommandLookup (LOOKUP_NOTOUCH|LOOKUP_NONOTIFY): a miss is counted but publishes no keymiss.
+  const ev = ctx.ks.events;
+  const flags = ev.flags;
+  ev.flags = flags & ~NOTIFY_KEY_MISS;
+  let found: boolean;
+  try {
+    found = ctx.ks.lookupRead(a.buf, a.argOff[2], a.argLen[2], true);
+  } finally {
+    ev.flags = flags;
+  }
+  if (found) return true;
   ctx.reply.nullBulk();
   return false;
 }

@@ -5,6 +5,7 @@
 import { generate, type Step } from './gen.js';
 import { type Divergence, type PairContext, type RunOptions, runSteps } from './runner.js';
 import { formatDivergence, shrink } from './shrink.js';
+import { EVENT_FLAG_CHOICES } from './events.js';
 
 /** Outcome of {@link runSeed}. */
 export interface SeedResult {
@@ -30,6 +31,13 @@ export interface SeedOptions {
   rerun?: string;
   /** Large values and clients steps (gen.ts GenOptions.large; default false). */
   large?: boolean;
+  /** Compare keyspace notifications (events.ts; default true), under flags picked by {@link eventFlagsOf}. */
+  events?: boolean;
+}
+
+/** The `notify-keyspace-events` flags a seed's run compares its notifications under (events.ts). */
+export function eventFlagsOf(seed: number): string {
+  return EVENT_FLAG_CHOICES[seed % EVENT_FLAG_CHOICES.length]!;
 }
 
 /** Split seed derived from the sequence seed and protocol. */
@@ -52,7 +60,8 @@ export async function runSeed(ctx: PairContext, seed: number, protocol: 2 | 3, o
     commands: seq.steps.reduce((n, s) => n + s.cmds.length + (s.clients ?? []).reduce((m, p) => m + p.cmds.length, 0), 0),
   };
   const title = `seed ${seed}, variant ${ctx.pair.variant}, RESP${protocol}` + (options.rerun ? ` (rerun: ${options.rerun})` : '');
-  const r = await runReported(ctx, seq.steps, { protocol, splitSeed: splitSeedOf(seed, protocol) }, title, options.shrink !== false);
+  const events = options.events !== false ? eventFlagsOf(seed) : undefined;
+  const r = await runReported(ctx, seq.steps, { protocol, splitSeed: splitSeedOf(seed, protocol), ...(events !== undefined ? { events } : {}) }, title, options.shrink !== false);
   return { ...base, ...r };
 }
 

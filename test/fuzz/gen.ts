@@ -427,6 +427,8 @@ const GENERATORS: readonly (readonly [number, string, Gen])[] = [
       () => [rcase(r, 'LATENCY'), rcase(r, r.pick(['HISTORY', 'RESET'])), B(r.pick(['fz:none', '', 'x'.repeat(200)]))],
       () => [rcase(r, 'LATENCY'), rcase(r, r.pick(['LATEST', 'HELP'])), B('x')],
       () => [rcase(r, 'LATENCY'), ...(r.chance(0.5) ? [B(r.pick(['FOO', '', 'DOCTORX']))] : [rcase(r, 'HISTORY')])],
+      // GRAPH of an event no server has (Redis's error), DOCTOR's arity error (its report is each server's own text).
+      () => [rcase(r, 'LATENCY'), ...(r.chance(0.5) ? [rcase(r, 'GRAPH'), B(r.pick(['fz:none', '']))] : [rcase(r, 'DOCTOR'), B('x')])],
       // ACL for the default user: replies that do not depend on the command table (not CAT <category>), and no
       // SETUSER & co., which Redis has and tierkv answers as unknown subcommands.
       () => [rcase(r, 'ACL'), rcase(r, r.pick(['WHOAMI', 'USERS', 'LIST', 'CAT', 'HELP']))],

@@ -10,6 +10,9 @@
  * By default odd seeds run with large values and clients steps (gen.ts GenOptions.large: values across the jumbo
  * threshold, unread pipelines of one client while another writes); `--large on|off` for all or none.
  *
+ * Keyspace notifications are compared too (events.ts: one subscriber per server, flags picked by seed;
+ * `--no-events` turns that off).
+ *
  * Exit code 0 when nothing diverged, 1 otherwise, 2 on a usage error. Needs redis-server on PATH (or
  * $REDIS_SERVER_BIN) and a built dist/ (`npm run fuzz` builds first).
  */
@@ -37,6 +40,7 @@ const program = new Command()
   .option('--target <t>', 'process (tierkv as a child process) | inprocess', 'process')
   .option('--large <mode>', 'large values and interleaved clients (gen.ts): on | off | alternate (odd seeds)', 'alternate')
   .option('--no-shrink', 'print the whole failing sequence instead of shrinking it')
+  .option('--no-events', 'do not compare keyspace notifications (events.ts; on by default, flags picked by seed)')
   .option('--max-divergences <n>', 'stop after this many divergent cases', int, 20)
   .option('--verbose', 'print a line per case')
   .parse();
@@ -52,6 +56,7 @@ const o = program.opts<{
   target: string;
   large: string;
   shrink: boolean;
+  events: boolean;
   maxDivergences: number;
   verbose?: boolean;
 }>();
@@ -93,8 +98,8 @@ try {
     for (const protocol of protocols) {
       const ctx = await pairFor(variant);
       const large = o.large === 'on' || (o.large === 'alternate' && seed % 2 === 1);
-      const rerun = `npm run fuzz -- --seed ${seed} --variant ${variant} --protocol ${protocol} --steps ${o.steps} --large ${large ? 'on' : 'off'}`;
-      const r = await runSeed(ctx, seed, protocol, { steps: o.steps, shrink: o.shrink, rerun, large });
+      const rerun = `npm run fuzz -- --seed ${seed} --variant ${variant} --protocol ${protocol} --steps ${o.steps} --large ${large ? 'on' : 'off'}${o.events ? '' : ' --no-events'}`;
+      const r = await runSeed(ctx, seed, protocol, { steps: o.steps, shrink: o.shrink, rerun, large, events: o.events });
       cases++;
       commands += r.commands;
       if (o.verbose === true) {

@@ -7,6 +7,8 @@
  * (seeded), every reply is compared (normalize.ts), and so is whether and when the server closed the connection.
  * Drop steps run MIGRATE_PREPARE on tierkv through a control connection and DEL the same keys on redis. At the end
  * the keyspaces are compared (KEYS, TYPE, GET, PTTL of every key) and tierkv must still be alive.
+ * With `events` (fuzz.ts sets it), both servers get the same `notify-keyspace-events` flags and a subscriber each,
+ * and the keyspace notifications of every batch are compared (events.ts: what is compared and why).
  */
 import { decodeReply, showBytes, showCommand } from '../support/resp.js';
 import { CONFIG_SET_VALUES, commandName, describeDifference, Rng, type Cmd, type Phase, type Step } from './gen.js';
@@ -15,13 +17,15 @@ import { compareReplies, type CompareEnv } from './normalize.js';
 import type { Pair } from './servers.js';
 import { RawClient, RawClientTimeoutError } from '../support/raw-client.js';
 import { encodeCmds } from './wire.js';
+import { EventWatch } from './events.js';
 import { sleep } from '../support/wait.js';
 
 /** The first difference found. */
 export interface Divergence {
   /** reply: a reply differs; close: one side closed, the other not; state: final keyspaces; drop: MIGRATE_PREPARE
-   * report inconsistent; dead: tierkv died; error: the harness failed to talk to a side (timeout). */
-  kind: 'reply' | 'close' | 'state' | 'drop' | 'dead' | 'error';
+   * report inconsistent; dead: tierkv died; error: the harness failed to talk to a side (timeout); events: the
+   * keyspace notifications of a batch differ (events.ts). */
+  kind: 'reply' | 'close' | 'state' | 'drop' | 'dead' | 'error' | 'events';
   /** Index of the step in the sequence (-1: setup or final checks). */
   step: number;
   cmd?: Cmd;
@@ -39,6 +43,11 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Faults injected into a side's pipelines, for the runner's and shrinker's self-tests (fuzz-harness.test.ts). */
   faults?: { tierkv?: Faults; redis?: Faults };
+  /**
+   * `notify-keyspace-events` flags to set on both servers and compare the keyspace notifications under (events.ts);
+   * undefined: not compared.
+   */
+  events?: string;
 }
 
 /** Faults injected into one side's main connection (pipelined steps); never set by a fuzz run. */
@@ -190,6 +199,7 @@ export async function runSteps(ctx: PairContext, steps: readonly Step[], opts: R
   const Bs = new Side('redis', pair.redis.port, pair.redis.host, opts.protocol, pair.password ?? '', opts.faults?.redis);
   const timeout = opts.timeoutMs ?? 10_000;
   const rng = new Rng(opts.splitSeed);
+  let watch: EventWatch | undefined;
   try {
     // Setup: parameters back to their start values, empty keyspace, statistics reset.
     const [ca, cb] = await Promise.all([A.ctl(), Bs.ctl()]);
@@ -199,14 +209,24 @@ export async function runSteps(ctx: PairContext, steps: readonly Step[], opts: R
       await c.command('FLUSHALL');
       await c.command('CONFIG', 'RESETSTAT');
     }
+    if (opts.events !== undefined) {
+      const side = (s: Side) => ({ host: s.host, port: s.port, password: s.password, ctl: () => s.ctl() });
+      watch = await EventWatch.start(side(A), side(Bs), opts.events, timeout);
+    }
     await Promise.all([A.main(), Bs.main()]);
 
+    /** Compares the keyspace notifications since the last check (none without `events`), blamed on step `index`. */
+    const checkEvents = async (index: number, discard = false): Promise<Divergence | null> => {
+      if (watch === undefined) return null;
+      const reason = await watch.sync(discard);
+      return reason === null ? null : { kind: 'events', step: index, reason };
+    };
     let batch: Array<{ step: Step; index: number }> = [];
     const flush = async (): Promise<Divergence | null> => {
       if (batch.length === 0) return null;
       const items = batch;
       batch = [];
-      return runBatch(A, Bs, items, rng, timeout, env);
+      return (await runBatch(A, Bs, items, rng, timeout, env)) ?? (await checkEvents(items[items.length - 1]!.index));
     };
     for (let i = 0; i < steps.length; i++) {
       const step = steps[i]!;
@@ -223,6 +243,9 @@ export async function runSteps(ctx: PairContext, steps: readonly Step[], opts: R
               : ((step.cmds.length > 0 ? await runBatch(A, Bs, [{ step: { cmds: step.cmds }, index: i }], rng, timeout, env) : null) ??
                 (await runScanAll(A, Bs, step.scanAll!, i))));
         if (d !== null) return d;
+        // A drop's segment holds tierkv's migrate_prepare and redis's DELs of the same keys: read, not compared.
+        const e = await checkEvents(i, step.drop === true);
+        if (e !== null) return e;
         continue;
       }
       batch.push({ step, index: i });
@@ -246,6 +269,7 @@ export async function runSteps(ctx: PairContext, steps: readonly Step[], opts: R
     const got = e instanceof RawClientTimeoutError ? ` (buffered: ${showBytes(e.received, 200)})` : '';
     return { kind: alive ? 'error' : 'dead', step: -1, reason: `${(e as Error).message}${got}${alive ? '' : '; tierkv exited'}` };
   } finally {
+    watch?.destroy();
     A.close();
     Bs.close();
   }

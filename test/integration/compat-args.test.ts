@@ -1,7 +1,7 @@
 /**
  * Regression tests: argument parsing and error texts as redis-server 7.0.15 (divergences found by the
  * differential fuzzer): SELECT's int range error, options echoed byte for byte in errors (EXPIRE), SHUTDOWN's
- * illegal option combinations, MEMORY USAGE's SAMPLES option, and OBJECT REFCOUNT's shared small integers under a maxmemory policy. Expected bytes were
+ * illegal option combinations, PEXPIRETIME at INT64_MAX, MEMORY USAGE's SAMPLES option, and OBJECT REFCOUNT's shared small integers under a maxmemory policy. Expected bytes were
  * captured from redis-server 7.0.15 and are checked against it when it is installed.
  */
 import { it } from 'vitest';
@@ -17,6 +17,12 @@ describeCompat('argument errors', {}, (f) => {
     await f.expectReply(['SELECT', '-2147483649'], range);
     await f.expectReply(['SELECT', '9223372036854775808'], '-ERR value is not an integer or out of range\r\n');
     await f.expectReply(['SELECT', '1'], '-ERR DB index is out of range\r\n');
+  });
+
+  it('PEXPIRETIME of a key set with PXAT INT64_MAX answers INT64_MAX (stored as a float64, never beyond it)', async () => {
+    await f.expectReply(['SET', 'far', 'v', 'PXAT', '9223372036854775807'], '+OK\r\n');
+    await f.expectReply(['PEXPIRETIME', 'far'], ':9223372036854775807\r\n');
+    await f.expectReply(['DEL', 'far'], ':1\r\n');
   });
 
   it('EXPIRE echoes an unsupported option byte for byte, up to a NUL byte', async () => {

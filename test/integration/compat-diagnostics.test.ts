@@ -1,13 +1,13 @@
 /**
  * Diagnostics as redis-server 7.0.15: SLOWLOG GET/LEN/RESET/HELP with slowlog-log-slower-than and slowlog-max-len
  * (argument truncation, redaction of secrets, EXEC's commands logged but not EXEC), LATENCY LATEST/HISTORY/RESET
- * with latency-monitor-threshold, ROLE, LASTSAVE, and RESET
+ * with latency-monitor-threshold, LATENCY DOCTOR/GRAPH (reply types and errors as Redis; the text is tierkv's own), ROLE, LASTSAVE, and RESET
  * (in MULTI, after WATCH, in subscribed mode, in RESP3, with requirepass).
  * Expected bytes were captured from redis-server 7.0.15 and are checked against it when it is installed; what
  * differs by nature (entry ids, times, durations, client ports) is compared by shape.
  */
 import { expect, it } from 'vitest';
-import { connectBoth, describeCompat, type CompatConns, type CompatFixture } from '../support/compat.js';
+import { both, connectBoth, describeCompat, type CompatConns, type CompatFixture } from '../support/compat.js';
 import { decodeReply, type RespValue } from '../support/resp.js';
 
 /** SLOWLOG GET `count` on each side: its entries' arguments, after checking the other fields' shapes. */
@@ -166,6 +166,84 @@ describeCompat('LATENCY', {}, (f) => {
         expect((await c.command('LATENCY', 'RESET', 'COMMAND', 'command')).toString()).toBe(':1\r\n');
         expect((await c.command('LATENCY', 'HISTORY', 'command')).toString()).toBe('*0\r\n');
       }
+    } finally {
+      await f.both('CONFIG', 'SET', 'latency-monitor-threshold', '0');
+      await f.both('LATENCY', 'RESET');
+    }
+  });
+
+  it('DOCTOR and GRAPH: Redis\'s reply types (bulk in RESP2, verbatim txt in RESP3), arity errors and GRAPH\'s unknown-event error', async () => {
+    await f.expectReply(['LATENCY', 'GRAPH', 'command'], "-ERR No samples available for event 'command'\r\n");
+    await f.expectReply(['LATENCY', 'GRAPH', 'Tier-Slice'], "-ERR No samples available for event 'Tier-Slice'\r\n");
+    await f.expectReply(['LATENCY', 'GRAPH'], "-ERR wrong number of arguments for 'latency|graph' command\r\n");
+    await f.expectReply(['LATENCY', 'GRAPH', 'a', 'b'], "-ERR wrong number of arguments for 'latency|graph' command\r\n");
+    await f.expectReply(['LATENCY', 'DOCTOR', 'x'], "-ERR wrong number of arguments for 'latency|doctor' command\r\n");
+    // Monitor off, nothing recorded: a report saying so, as a bulk string (RESP2) / verbatim string (RESP3).
+    const r2 = await f.both('LATENCY', 'DOCTOR');
+    for (const text of [r2.tierkv, r2.redis]) {
+      if (text === null) continue;
+      const m = /^\$(\d+)\r\n/.exec(text);
+      expect(m, text.slice(0, 40)).not.toBeNull();
+      expect(text.length).toBe(m![0].length + Number(m![1]) + 2);
+    }
+    expect(decodeReply(Buffer.from(r2.tierkv, 'latin1'))).toMatch(/^Latency monitoring is off in this tierkv instance \(latency-monitor-threshold is 0\)/);
+    const c3 = await connectBoth(f.servers, 3);
+    try {
+      const r3 = await both(c3, 'LATENCY', 'DOCTOR');
+      for (const text of [r3.tierkv, r3.redis]) {
+        if (text === null) continue;
+        const m = /^=(\d+)\r\ntxt:/.exec(text);
+        expect(m, text.slice(0, 40)).not.toBeNull();
+        expect(Buffer.byteLength(text, 'latin1')).toBe(m![0].length - 4 + Number(m![1]) + 2);
+      }
+      expect(r3.tierkv).toContain('Latency monitoring is off');
+      const g3 = await both(c3, 'LATENCY', 'GRAPH', 'nosuch');
+      expect(g3.tierkv).toBe("-ERR No samples available for event 'nosuch'\r\n");
+      if (g3.redis !== null) expect(g3.redis).toBe(g3.tierkv);
+    } finally {
+      c3.close();
+    }
+  });
+
+  it('GRAPH draws the samples as Redis\'s does (header, rule, bars, ages); DOCTOR describes each event', async () => {
+    await f.expectReply(['CONFIG', 'SET', 'latency-monitor-threshold', '1'], '+OK\r\n');
+    try {
+      await f.both('LATENCY', 'RESET');
+      // Two spikes in different seconds on each side (a large SET on tierkv, DEBUG SLEEP on redis-server).
+      for (const sleep of ['0.005', '0.02']) {
+        await f.c.tierkv.command('SET', 'big', Buffer.alloc(32 << 20, 'v'));
+        await f.c.tierkv.command('DEL', 'big');
+        await f.c.redis?.command('DEBUG', 'SLEEP', sleep);
+        await new Promise((r) => setTimeout(r, 1100));
+      }
+      const g = await f.both('LATENCY', 'GRAPH', 'command');
+      for (const [side, raw] of [['tierkv', g.tierkv], ['redis-server', g.redis]] as const) {
+        if (raw === null) continue;
+        expect(raw, side).toMatch(/^\$\d+\r\n/);
+        const text = decodeReply(Buffer.from(raw, 'latin1')) as string;
+        const lines = text.split('\n');
+        expect(lines[0], side).toMatch(/^command - high (\d+) ms, low (\d+) ms \(all time high (\d+) ms\)$/);
+        expect(lines[1], side).toBe('-'.repeat(80));
+        // bars: 4 rows as wide as the number of samples (here at least 2), then a blank row, then the ages
+        const samples = lines[2]!.length;
+        expect(samples, side).toBeGreaterThanOrEqual(2);
+        for (const row of lines.slice(2, 6)) expect(row.length, side).toBe(samples);
+        expect(lines[6]!.trim(), side).toBe('');
+        expect(lines.slice(7).join(''), side).toMatch(/[0-9]/);
+        const [, high, low] = /high (\d+) ms, low (\d+) ms/.exec(lines[0]!)!.map(Number);
+        expect(high!, side).toBeGreaterThanOrEqual(low!);
+        expect(high!, side).toBeGreaterThanOrEqual(1);
+        // the highest sample's bar reaches the top row, and every sample shows in the bottom row
+        expect(lines[2]!.trim(), side).not.toBe('');
+        expect(lines[5]!.includes(' '), side).toBe(false);
+      }
+      const tierkvGraph = decodeReply(Buffer.from(g.tierkv, 'latin1')) as string;
+      expect(tierkvGraph.split('\n')[7]).toMatch(/^[0-9]+$/); // ages in seconds: digits, then an `s` row
+      const doctor = decodeReply(Buffer.from((await f.both('LATENCY', 'DOCTOR')).tierkv, 'latin1')) as string;
+      expect(doctor).toMatch(/^tierkv latency report: \d+ kinds? of event had spikes of 1 ms or more/);
+      expect(doctor).toMatch(/^\d+\. command: \d+ spikes? \(average \d+ ms, mean deviation \d+ ms(, one every \d+\.\d\d s on average)?\)\. Highest ever: \d+ ms\.$/m);
+      expect(doctor).toMatch(/^- command: SLOWLOG GET lists the slow commands/m);
+      expect(doctor).toMatch(/SLOWLOG logs only commands of 10000 µs or more, above the latency threshold \(1000 µs\)/);
     } finally {
       await f.both('CONFIG', 'SET', 'latency-monitor-threshold', '0');
       await f.both('LATENCY', 'RESET');

@@ -4,8 +4,8 @@
  * comparison accepts only the documented differences, and a divergence is found and shrunk to the one step that
  * causes it (two redis-servers that differ in one parameter). The string generator (gen-strings.ts) is deterministic
  * and covers its commands, remaining times are compared within a tolerance only, and faults injected into one side
- * (a wrong reply, a rewritten command, a broken connection) are found and shrunk; redis-server agrees with itself
- * on the string sequences.
+ * (a wrong reply, a rewritten command, a broken connection) are found and shrunk, and so are keyspace notifications
+ * that differ (events.ts); redis-server agrees with itself on the string sequences.
  */
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -491,6 +491,29 @@ describe.skipIf(!available)(`fuzz runner and shrinker on injected faults ${avail
       rewrite: (c) => (c[0]!.toString() === 'SELECT' && rewrites++ === 0 ? scmd('SELECT', '4') : c),
     }));
     expect(m3?.kind === 'state' && m3.reason).toMatch(/db 4 key "k": exists only in tierkv[\s\S]*db 3 key "k": exists only in redis/);
+  });
+
+  it('compares keyspace notifications per batch (events): a command on another key is found and shrunk; a killed subscriber is reopened', async () => {
+    const toC = (c: Command): Command => (c[0]!.toString() === 'SET' && c[1]!.toString() === 'b' ? scmd('SET', 'c', c[2]!.toString()) : c);
+    const seq = oneByOne([scmd('SET', 'a', '1'), scmd('INCR', 'a'), scmd('SET', 'b', '2'), scmd('GET', 'a')]);
+    // Same replies (+OK), other events: only the notifications tell.
+    expect(await runSteps(ctx, seq, faulty(2, { rewrite: toC }))).toMatchObject({ kind: 'state' });
+    const opts: RunOptions = { ...faulty(2, { rewrite: toC }), events: 'KEA' };
+    const m = await runSteps(ctx, seq, opts);
+    expect(m).toMatchObject({ kind: 'events', step: 2 });
+    expect(m!.reason).toContain('tierkv "__keyspace@0__:c" "set", redis "__keyspace@0__:b" "set"');
+    expect(m!.reason).toContain('(notify-keyspace-events KEA)');
+    const s = await shrink(ctx, seq, m!, opts);
+    expect(shown(s.steps)).toEqual(['SET b 2']);
+    // CLIENT KILL TYPE pubsub disconnects both subscribers: reopened, and what follows is still compared.
+    const killed = [scmd('SET', 'a', '1'), scmd('CLIENT', 'KILL', 'TYPE', 'pubsub'), scmd('SET', 'b', '2')];
+    expect(await runSteps(ctx, oneByOne(killed), { protocol: 3, splitSeed: 1, events: 'KEA' })).toBeNull();
+    expect(await runSteps(ctx, oneByOne(killed), { ...faulty(3, { rewrite: toC }), events: 'KEA' })).toMatchObject({ kind: 'events', step: 2 });
+    // CLIENT KILL SKIPME yes also kills the control connections the sync tokens are published on.
+    const all = [scmd('SET', 'a', '1'), scmd('CLIENT', 'KILL', 'SKIPME', 'yes'), scmd('SET', 'b', '2')];
+    expect(await runSteps(ctx, oneByOne(all), { protocol: 2, splitSeed: 1, events: 'KEA' })).toBeNull();
+    // Flags without K: only __keyevent@ messages, still compared.
+    expect(await runSteps(ctx, seq, { ...faulty(2, { rewrite: toC }), events: 'E$' })).toMatchObject({ kind: 'events', step: 2 });
   });
 
   it('treats a missing reply as a divergence even when both sides fail', async () => {

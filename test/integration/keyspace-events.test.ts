@@ -1,6 +1,6 @@
 /**
  * Keyspace notifications (`notify-keyspace-events`) over real sockets, compared with redis-server 7.0.15: the
- * events of every string, key and expire command tierkv has, the class letters and CONFIG GET's canonical form,
+ * events of every string, key, expire and bitmap command tierkv has (OBJECT publishing no keymiss), the class letters and CONFIG GET's canonical form,
  * `expired` (lazy and active expiry), `evicted`, and tierkv's own `migrate_prepare` event.
  */
 import { describe, expect, it } from 'vitest';
@@ -98,7 +98,8 @@ describeCompat('keyspace notifications (tierkv and redis-server 7.0.15)', {}, (f
         ['MSET', 'a', '1', 'b', '2', 'c', '3'], ['DEL', 'a', 'nope'], ['UNLINK', 'b'], ['RENAME', 'c', 'c2'], ['SET', 'd', '1'],
         ['RENAME', 'c2', 'd'], ['RENAMENX', 'd', 'd'], ['EXPIRE', 'd', '100'], ['PEXPIRE', 'd', '100000', 'NX'], ['PERSIST', 'd'],
         ['PERSIST', 'd'], ['PEXPIREAT', 'd', '99999999999999'], ['EXPIREAT', 'd', '1'], ['GET', 'miss'], ['EXISTS', 'miss'],
-        ['MGET', 'm1', 'm2'], ['TTL', 'miss'], ['SET', 'x', '1', 'PX', '1'], 30, ['GET', 'x'], ['FLUSHALL'],
+        ['MGET', 'm1', 'm2'], ['OBJECT', 'ENCODING', 'miss'], ['OBJECT', 'IDLETIME', 'miss'], ['OBJECT', 'FREQ', 'miss'], // no keymiss (LOOKUP_NONOTIFY)
+        ['TTL', 'miss'], ['SET', 'x', '1', 'PX', '1'], 30, ['GET', 'x'], ['FLUSHALL'],
       ]);
       const expected = [
         ...ke(['set', 'a'], ['set', 'b'], ['set', 'c'], ['del', 'a'], ['del', 'b'], ['rename_from', 'c'], ['rename_to', 'c2'], ['set', 'd']),
@@ -106,6 +107,28 @@ describeCompat('keyspace notifications (tierkv and redis-server 7.0.15)', {}, (f
         ...ke(['keymiss', 'miss'], ['keymiss', 'miss'], ['keymiss', 'm1'], ['keymiss', 'm2'], ['keymiss', 'miss']),
         ...ke(['set', 'x'], ['expire', 'x'], ['expired', 'x'], ['keymiss', 'x']),
       ];
+      expect(r.tierkv).toEqual(expected);
+      if (r.redis !== null) expect(r.redis).toEqual(expected);
+    } finally {
+      await close();
+    }
+  });
+
+  it('names the events of the bitmap commands (SETBIT, BITOP, BITFIELD) as Redis does; reads publish nothing but keymiss', async () => {
+    const { sub, cmd, close } = await setup('KEA$gn');
+    try {
+      const r = await bothEvents(sub, cmd, [
+        ['SETBIT', 'b', '7', '1'], ['SETBIT', 'b', '7', '1'], ['GETBIT', 'b', '7'], ['BITCOUNT', 'b'], ['BITPOS', 'b', '1'],
+        ['BITOP', 'NOT', 'n', 'b'], ['BITOP', 'AND', 'n', 'none1', 'none2'], ['BITOP', 'OR', 'absent', 'none1'],
+        ['BITFIELD', 'f', 'GET', 'u8', '0'], ['BITFIELD', 'f', 'SET', 'u8', '0', '255', 'GET', 'u4', '0'],
+        ['BITFIELD', 'f', 'OVERFLOW', 'FAIL', 'INCRBY', 'u8', '0', '1'], ['BITFIELD', 'f', 'INCRBY', 'i8', '8', '5', 'INCRBY', 'i8', '8', '5'],
+        ['BITFIELD', 'f', 'SET', 'u8', '0', '255', 'SET', 'i8', '8', '10'], ['BITFIELD_RO', 'f', 'GET', 'u8', '0'], ['SETBIT', 'b', '7', '0'],
+      ]);
+      const expected = ke(
+        // a SETBIT or BITFIELD that changes no bit of an existing value, without lengthening it, publishes nothing
+        ['new', 'b'], ['setbit', 'b'], ['new', 'n'], ['set', 'n'], ['del', 'n'],
+        ['new', 'f'], ['setbit', 'f'], ['setbit', 'f'], ['setbit', 'b'],
+      );
       expect(r.tierkv).toEqual(expected);
       if (r.redis !== null) expect(r.redis).toEqual(expected);
     } finally {

@@ -11,6 +11,7 @@ import {
   KvClient,
   KvConnectionError,
   KvReplyError,
+  combinePrepareReplies,
   describeKvEndpoint,
   pairsToRecord,
   parseInfo,
@@ -54,6 +55,50 @@ describe('pairsToRecord / parseInfo', () => {
       migrate_prepares: '2',
       a: 'b:c',
     });
+  });
+});
+
+describe('combinePrepareReplies (several tierkv instances in one VM)', () => {
+  const a = {
+    dropped_keys: 100,
+    freed_bytes: 64 * 1048576,
+    used_memory: 10 * 1048576,
+    used_memory_rss: 50 * 1048576,
+    system_memory_total: 4096 * 1048576,
+    system_memory_available: 3000 * 1048576,
+    stall_us: 900,
+    zero_ms: 12.5,
+    release_ms: 40,
+    released: 1,
+    migration_state: 'prepared',
+  };
+  const b = { ...a, dropped_keys: 7, freed_bytes: 32 * 1048576, used_memory_rss: 30 * 1048576, system_memory_available: 3100 * 1048576, stall_us: 200, zero_ms: 30, released: 0 };
+
+  it('sums per-process figures, takes the longest duration and the machine\'s figures once', () => {
+    expect(combinePrepareReplies([a, b])).toEqual({
+      dropped_keys: 107,
+      freed_bytes: 96 * 1048576,
+      used_memory: 20 * 1048576,
+      used_memory_rss: 80 * 1048576,
+      system_memory_total: 4096 * 1048576, // one machine: not added up
+      system_memory_available: 3100 * 1048576, // the reading after the most drops
+      stall_us: 900,
+      zero_ms: 30,
+      release_ms: 40,
+      released: 0, // only when every instance released
+      migration_state: 'prepared',
+    });
+  });
+
+  it('one reply is returned as a copy; different MemTotals (not one machine) leave it out; differing strings are joined', () => {
+    const one = combinePrepareReplies([a]);
+    expect(one).toEqual(a);
+    expect(one).not.toBe(a);
+    const c = combinePrepareReplies([a, { ...b, system_memory_total: 8192 * 1048576, migration_state: 'none' }, { extra: 5 }]);
+    expect(c).not.toHaveProperty('system_memory_total');
+    expect(c['migration_state']).toBe('prepared,none');
+    expect(c['extra']).toBe(5); // present in one reply only
+    expect(() => combinePrepareReplies([])).toThrow(RangeError);
   });
 });
 

@@ -5,7 +5,7 @@ import { CommanderError } from 'commander';
 import { describe, expect, it } from 'vitest';
 
 import { emptyMigrationReport, type MigrationReport } from '../../migration-hook/report-types.js';
-import { EXIT, main, parseCliArgs, parseSize } from '../../migration-hook/main.js';
+import { EXIT, buildProgram, main, parseCliArgs, parseSize } from '../../migration-hook/main.js';
 import { NA, fmtMiB, fmtMs, formatComparisonTable, formatProgress, formatReportJson, formatReportTable } from '../../migration-hook/report.js';
 
 const MiB = 1024 * 1024;
@@ -76,6 +76,31 @@ describe('report rendering', () => {
     expect(text.split('\n')[1]).toMatch(/^ {2}tierkv: MIGRATE_PREPARE \(tierkv zeroes the memory it drops\), then post-copy; no balloon/);
     expect(text).toMatch(/freed 64\.0 MiB, zeroed 60\.0 MiB in 42 ms/);
     expect(text).not.toMatch(/balloon target/);
+  });
+
+  it('several tierkv instances: the sums, then one row per instance with its own figures', () => {
+    const r = emptyMigrationReport({
+      strategy: 'tierkv',
+      source: '/s.qmp',
+      destination: '/d.qmp',
+      destUri: 'tcp:127.0.0.1:0',
+      kvInstances: [
+        { kv: '127.0.0.1:6379', kvAfter: '127.0.0.1:7379' },
+        { kv: '127.0.0.1:6380', kvAfter: '127.0.0.1:7380' },
+      ],
+    });
+    expect(r.kv).toBe('127.0.0.1:6379, 127.0.0.1:6380');
+    expect(r.kv_after).toBe('127.0.0.1:7379, 127.0.0.1:7380');
+    Object.assign(r.kv_instances[0]!, { dropped_keys: 10, freed_bytes: 2 * MiB, zeroed_bytes: 2 * MiB, zero_ms: 3, kv_done: 'ok' });
+    Object.assign(r.kv_instances[1]!, { prepare_error: 'cannot connect to tierkv at 127.0.0.1:6380: ECONNREFUSED' });
+    Object.assign(r, { dropped_keys: 10, freed_bytes: 2 * MiB, zeroed_bytes: 2 * MiB, zero_ms: 3, kv_abort: 'ok' });
+    const text = formatReportTable(r);
+    expect(text).toMatch(/tierkv \(2 instances\) +sum: dropped 10 keys, freed 2\.0 MiB, zeroed 2\.0 MiB in 3 ms \(longest\); MIGRATE_DONE skipped; MIGRATE_ABORT ok/);
+    expect(text).toMatch(/^ {4}127\.0\.0\.1:6379 +dropped 10 keys, freed 2\.0 MiB, zeroed 2\.0 MiB in 3 ms, .*MIGRATE_DONE ok; MIGRATE_ABORT skipped$/m);
+    expect(text).toMatch(/^ {4}127\.0\.0\.1:6380 +MIGRATE_PREPARE failed: cannot connect .*ECONNREFUSED; MIGRATE_DONE skipped/m);
+    expect(JSON.parse(formatReportJson(r)).kv_instances).toHaveLength(2);
+    // One instance: the row as before several were supported.
+    expect(formatReportTable(sample())).toMatch(/^ {2}tierkv +127\.0\.0\.1:6379: dropped 1234 keys/m);
   });
 
   it('a failed report shows the error and the clean-up', () => {
@@ -176,6 +201,47 @@ describe('tierkv-migrate arguments', () => {
     expect(parseCliArgs([...base, '--strategy', 'precopy', '--no-progress']).progress).toBe(false);
     expect(parseCliArgs([...base, '--strategy', 'precopy', '--progress']).progress).toBe(true);
     expect(parseCliArgs([...base, '--strategy', 'precopy']).options.kv).toBeUndefined();
+  });
+
+  it('--kv and --kv-after may be repeated, one per tierkv instance; one --kv stays a single endpoint', () => {
+    const req = parseCliArgs([
+      ...base,
+      '--strategy',
+      'tierkv-balloon',
+      '--kv',
+      '127.0.0.1:47379',
+      '--kv',
+      '/run/kv2.sock',
+      '--kv',
+      ':47381',
+      '--kv-password',
+      'pw',
+    ]);
+    expect(req.options.kv).toEqual([
+      { host: '127.0.0.1', port: 47379, password: 'pw' },
+      { path: '/run/kv2.sock', password: 'pw' },
+      { host: '127.0.0.1', port: 47381, password: 'pw' },
+    ]);
+    expect(req.options.kvAfter).toBeUndefined();
+    const paired = parseCliArgs([...base, '--strategy', 'tierkv', '--kv', '1', '--kv', '2', '--kv-after', '11', '--kv-after', '12']);
+    expect(paired.options.kvAfter).toEqual([
+      { host: '127.0.0.1', port: 11 },
+      { host: '127.0.0.1', port: 12 },
+    ]);
+    expect(parseCliArgs([...base, '--strategy', 'tierkv', '--kv', '1']).options.kv).toEqual({ host: '127.0.0.1', port: 1 });
+    expect(() => parseCliArgs([...base, '--strategy', 'tierkv', '--kv', '1', '--kv', '2', '--kv-after', '11'])).toThrow(
+      /--kv-after was given 1 time but --kv 2/,
+    );
+    expect(() => parseCliArgs([...base, '--strategy', 'tierkv', '--kv', '1', '--kv', 'host'])).toThrow(/invalid tierkv address "host"/);
+  });
+
+  it('--help documents several --kv', () => {
+    let help = '';
+    buildProgram()
+      .configureOutput({ writeOut: (t) => (help += t) })
+      .outputHelp();
+    expect(help.replace(/\s+/g, ' ')).toMatch(/--kv <address> .*repeat it for each tierkv instance of the VM/);
+    expect(help.replace(/\s+/g, ' ')).toMatch(/Several tierkv instances in one VM/);
   });
 
   it('rejects a tierkv strategy without --kv, unknown strategies, bad URIs and sizes', () => {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 
-import { parseMigrationUri, runMigration } from '../../migration-hook/controller.js';
+import { pairKvTargets, parseMigrationUri, runMigration } from '../../migration-hook/controller.js';
 import {
   STRATEGIES,
   STRATEGY_NAMES,
@@ -140,6 +140,21 @@ describe('runMigration option checks (nothing is contacted)', () => {
     await expect(runMigration({ ...base, destUri: 'x', strategy: 'precopy' })).rejects.toThrow(/invalid migration URI/);
     await expect(runMigration({ ...base, strategy: 'tierkv' })).rejects.toThrow(/needs the tierkv address/);
     await expect(runMigration({ ...base, strategy: 'precopy', maxBandwidth: -1 })).rejects.toThrow(RangeError);
+  });
+
+  it('several kv endpoints: kvAfter must list one per kv (paired by position)', async () => {
+    const base = { source: '/nonexistent/src.qmp', destination: '/nonexistent/dst.qmp', destUri: 'tcp:127.0.0.1:0', strategy: 'tierkv' as const };
+    const e = (port: number) => ({ host: '127.0.0.1', port });
+    await expect(runMigration({ ...base, kv: [e(1), e(2)], kvAfter: [e(3)] })).rejects.toThrow(/kvAfter lists 1 tierkv endpoint but kv lists 2/);
+    await expect(runMigration({ ...base, kv: [] })).rejects.toThrow(/needs the tierkv address/);
+    expect(pairKvTargets([e(1), e(2)], [e(3), e(4)])).toEqual([
+      { before: e(1), after: e(3) },
+      { before: e(2), after: e(4) },
+    ]);
+    expect(pairKvTargets(e(1), undefined)).toEqual([{ before: e(1), after: e(1) }]);
+    expect(pairKvTargets([e(1), e(2)], undefined).map((t) => t.after)).toEqual([e(1), e(2)]);
+    expect(pairKvTargets(undefined, undefined)).toEqual([]);
+    expect(() => pairKvTargets(undefined, e(1))).toThrow(TypeError);
   });
 
   it('an unreachable QMP is a clean failure in preflight', async () => {
