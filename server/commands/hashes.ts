@@ -17,7 +17,7 @@
  */
 import { argIs, argLL, LL, parseLL } from './args.js';
 import type { CommandContext } from './context.js';
-import { parseScanCursor } from './keys.js';
+import { SCAN_OPTS, parseScanCursor, parseScanOptions } from './keys.js';
 import { parseLongDouble, incrByFloat, LD_ZERO } from './long-double.js';
 import { ERR } from './reply-helpers.js';
 import { keySpec, type CommandSpec } from './types.js';
@@ -408,28 +408,8 @@ function hscanCommand(ctx: CommandContext): void {
   const cursorIn = parseScanCursor(ctx, 2);
   if (cursorIn < 0) return;
   if (!readHash(ctx, replyEmptyScan)) return;
-  let count = 10;
-  let patIdx = -1;
-  for (let j = 3; j < a.argc; j++) {
-    const more = a.argc - j - 1;
-    if (argIs(a, j, 'count') && more >= 1) {
-      if (!argLL(a, j + 1)) {
-        ctx.reply.error(ERR.notInteger);
-        return;
-      }
-      if (LL.value < 1) {
-        ctx.reply.error(ERR.syntax);
-        return;
-      }
-      count = LL.value;
-      j++;
-    } else if (argIs(a, j, 'match') && more >= 1) {
-      patIdx = ++j;
-    } else {
-      ctx.reply.error(ERR.syntax); // TYPE is SCAN's only
-      return;
-    }
-  }
+  if (!parseScanOptions(ctx, 3, false)) return; // TYPE is SCAN's only
+  const { count, patIdx } = SCAN_OPTS;
   const usePattern = patIdx >= 0 && !isMatchAll(a.buf, a.argOff[patIdx], a.argLen[patIdx]);
   const h = ctx.hashes;
   const out = scanOut;

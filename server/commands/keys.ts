@@ -97,36 +97,52 @@ export function parseScanCursor(ctx: CommandContext, i: number): number {
   return Number(v & 0xffffffffn);
 }
 
+/** SCAN, HSCAN, SSCAN options as `parseScanOptions` leaves them (argument indexes, -1 when absent). */
+export const SCAN_OPTS = { count: 10, patIdx: -1, typeIdx: -1 };
+
+/**
+ * Parses SCAN-family options from argument `from` on (Redis scanGenericCommand): COUNT n (an integer ≥ 1),
+ * MATCH pattern and, when `withType` (SCAN only), TYPE name. Results in `SCAN_OPTS`.
+ * @returns false after replying the error (not an integer, or a syntax error)
+ */
+export function parseScanOptions(ctx: CommandContext, from: number, withType: boolean): boolean {
+  const a = ctx.argv;
+  const o = SCAN_OPTS;
+  o.count = 10;
+  o.patIdx = -1;
+  o.typeIdx = -1;
+  for (let j = from; j < a.argc; j++) {
+    const more = a.argc - j - 1;
+    if (argIs(a, j, 'count') && more >= 1) {
+      if (!argLL(a, j + 1)) {
+        ctx.reply.error(ERR.notInteger);
+        return false;
+      }
+      if (LL.value < 1) {
+        ctx.reply.error(ERR.syntax);
+        return false;
+      }
+      o.count = LL.value;
+      j++;
+    } else if (argIs(a, j, 'match') && more >= 1) {
+      o.patIdx = ++j;
+    } else if (withType && argIs(a, j, 'type') && more >= 1) {
+      o.typeIdx = ++j;
+    } else {
+      ctx.reply.error(ERR.syntax);
+      return false;
+    }
+  }
+  return true;
+}
+
 function scanCommand(ctx: CommandContext): void {
   const a = ctx.argv;
   const ks = ctx.ks;
   const cursorIn = parseScanCursor(ctx, 1);
   if (cursorIn < 0) return;
-  let count = 10;
-  let patIdx = -1;
-  let typeIdx = -1;
-  for (let j = 2; j < a.argc; j++) {
-    const more = a.argc - j - 1;
-    if (argIs(a, j, 'count') && more >= 1) {
-      if (!argLL(a, j + 1)) {
-        ctx.reply.error(ERR.notInteger);
-        return;
-      }
-      if (LL.value < 1) {
-        ctx.reply.error(ERR.syntax);
-        return;
-      }
-      count = LL.value;
-      j++;
-    } else if (argIs(a, j, 'match') && more >= 1) {
-      patIdx = ++j;
-    } else if (argIs(a, j, 'type') && more >= 1) {
-      typeIdx = ++j;
-    } else {
-      ctx.reply.error(ERR.syntax);
-      return;
-    }
-  }
+  if (!parseScanOptions(ctx, 2, true)) return;
+  const { count, patIdx, typeIdx } = SCAN_OPTS;
   const slots: number[] = [];
   const emit = (slot: number): void => {
     slots.push(ks.index.addrAt(slot));

@@ -31,7 +31,7 @@ import { NOTIFY_GENERIC, NOTIFY_SET } from '../pubsub/notify-flags.js';
 import { notifyArg } from '../pubsub/notify.js';
 import { argIs, argLL, LL } from './args.js';
 import type { CommandContext } from './context.js';
-import { parseScanCursor } from './keys.js';
+import { SCAN_OPTS, parseScanCursor, parseScanOptions } from './keys.js';
 import { ERR } from './reply-helpers.js';
 import { keySpec, type ArgDoc, type CommandSpec } from './types.js';
 
@@ -577,21 +577,8 @@ function sscanCommand(ctx: CommandContext): void {
     return;
   }
   if (t === WRONG_TYPE) return ctx.reply.error(ERR.wrongType);
-  let count = 10;
-  let patIdx = -1;
-  for (let j = 3; j < a.argc; j++) {
-    const more = a.argc - j - 1;
-    if (argIs(a, j, 'count') && more >= 1) {
-      if (!argLL(a, j + 1)) return ctx.reply.error(ERR.notInteger);
-      if (LL.value < 1) return ctx.reply.error(ERR.syntax);
-      count = LL.value;
-      j++;
-    } else if (argIs(a, j, 'match') && more >= 1) {
-      patIdx = ++j;
-    } else {
-      return ctx.reply.error(ERR.syntax);
-    }
-  }
+  if (!parseScanOptions(ctx, 3, false)) return;
+  const { count, patIdx } = SCAN_OPTS;
   const usePattern = patIdx >= 0 && !isMatchAll(a.buf, a.argOff[patIdx], a.argLen[patIdx]);
   const found: Buffer[] = [];
   const emit = (): void => {

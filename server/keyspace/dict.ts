@@ -204,8 +204,13 @@ export class ArenaDict {
    */
   find(b: Uint8Array, o: number, l: number): boolean {
     if (this.rehashing()) this.rehashStep(REHASH_STEP);
-    return this.findHashed(b, o, l, this.hash(b, o, l));
+    const h = this.hash(b, o, l);
+    this.lastHash = h;
+    return this.findHashed(b, o, l, h);
   }
+
+  /** Hash of the key of the last `find`, which `insertNew` reuses (it always follows a failed find). */
+  private lastHash = 0;
 
   private findHashed(b: Uint8Array, o: number, l: number, h: number): boolean {
     const hdr = this.kind() === TYPE_HASH ? AUX_HASH_HEADER : AUX_SET_HEADER;
@@ -243,13 +248,14 @@ export class ArenaDict {
   // ----- mutation ------------------------------------------------------------------------------------------------
 
   /**
-   * Adds an element that is not in the dict (the caller's `find` failed just before): allocates its chunk of
+   * Adds an element that is not in the dict (the caller's `find` of the same bytes failed just before, and its hash
+   * is reused; see `insertAbsent` otherwise): allocates its chunk of
    * `size` bytes (item.ts `auxSetSize`/`auxHashSize`), writes the aux header and the key bytes, inserts it. The
    * element is then current; the caller writes the rest (a hash element's value length and value).
    * @throws ArenaFullError when the arena cannot hold it
    */
   insertNew(b: Uint8Array, o: number, l: number, size: number): void {
-    const h = this.hash(b, o, l);
+    const h = this.lastHash;
     const hu = this.hext.u32;
     // The load counts the elements still in the old table: they all end up in the current one.
     if (hu[this.hw + W_COUNT] + 1 > (hu[this.hw + W_MASK] + 1) * MAX_LOAD) {
@@ -269,6 +275,12 @@ export class ArenaDict {
     this.elemOff = off;
     this.elemAddr = addr;
     this.slot = -1;
+  }
+
+  /** `insertNew` of a key known to be absent without a `find` before it (a conversion from a compact encoding). */
+  insertAbsent(b: Uint8Array, o: number, l: number, size: number): void {
+    this.lastHash = this.hash(b, o, l);
+    this.insertNew(b, o, l, size);
   }
 
   /** Puts an entry into the current table (no duplicate check). */

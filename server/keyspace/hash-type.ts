@@ -232,7 +232,7 @@ export class HashType {
       const fl = lpLen(copy, p);
       const vo = lpData(copy, q);
       const vl = lpLen(copy, q);
-      d.insertNew(copy, fo, fl, auxHashSize(fl, vl));
+      d.insertAbsent(copy, fo, fl, auxHashSize(fl, vl));
       setAuxLen2(d.elemExt, d.elemOff, vl);
       copyBytes(copy, vo, d.elemExt.u8, d.elemOff + AUX_HASH_HEADER + fl, vl);
       p = lpNext(copy, q);

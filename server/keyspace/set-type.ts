@@ -111,13 +111,9 @@ export class SetType {
     }
     const d = ks.bindDict();
     if (d.find(b, o, l)) return false;
-    this.dictAdd(d, b, o, l);
+    d.insertNew(b, o, l, auxSetSize(l));
     if (ks.onWrite !== null) ks.onWrite(ks.ext.u8, ks.keyOff(), ks.keyLen());
     return true;
-  }
-
-  private dictAdd(d: ArenaDict, b: Uint8Array, o: number, l: number): void {
-    d.insertNew(b, o, l, auxSetSize(l));
   }
 
   /**
@@ -158,7 +154,7 @@ export class SetType {
     const s = this.scratch;
     for (let i = 0; i < n; i++) {
       const l = formatInt64(isHi(copy, 0, i), isLo(copy, 0, i), s);
-      this.dictAdd(d, s, 0, l);
+      d.insertAbsent(s, 0, l, auxSetSize(l));
     }
   }
 
