@@ -22,7 +22,7 @@ import { EVICT_FAIL, EVICT_RUNNING, performEvictions } from '../memory/eviction.
 import { Keyspace } from '../keyspace/keyspace.js';
 import { TierManager } from '../memory/tiers.js';
 import { PageMover } from '../memory/page-mover.js';
-import { forceGc, inputSince, takeInput, takeReleased } from '../memory/gc.js';
+import { forceGc, takeReleased } from '../memory/gc.js';
 import { MigrationManager } from '../memory/migrate-prepare.js';
 import { MULTI_CONTROL, MULTI_OOM_EXEMPT, Transactions } from '../multi/multi.js';
 import type { Logger } from './log.js';
@@ -39,8 +39,6 @@ import { ClientPause, PAUSE_ALL, PAUSE_OFF } from './client-pause.js';
 
 /** Released extent bytes after which the cron forces a garbage collection. */
 const GC_AFTER_RELEASED_BYTES = 32 << 20;
-/** Bytes read from clients after which, once the input is quiet for a cron tick, the cron forces a collection. */
-const GC_AFTER_INPUT_BYTES = 64 << 20;
 
 
 /** The core. Command handlers see it only as CommandServices (commands/context.ts). */
@@ -80,8 +78,6 @@ export class ServerCore implements CommandServices {
   private nextClientId = 1;
   /** The second whose slot trackClientPeaks last wrote. */
   private peakSecond = 0;
-  /** gc.ts `inputSince` at the previous cron tick (equal now: no input since). */
-  private inputAtLastCron = 0;
   /** Off-heap bytes dropped (gc.ts noteReleased) and not yet collected by a forced GC. */
   private releasedOffHeap = 0;
   /** Set when the server is shutting down. */
@@ -448,13 +444,7 @@ export class ServerCore implements CommandServices {
     // their RAM only when V8 collects them: V8 does not collect soon by itself (the JS heap stays small), so collect
     // once enough has been released.
     this.releasedOffHeap += takeReleased();
-    // After a bulk load: the read buffers are garbage too, collected once the input went quiet for a tick.
-    const input = inputSince();
-    const quietAfterLoad = input >= GC_AFTER_INPUT_BYTES && input === this.inputAtLastCron;
-    this.inputAtLastCron = input;
-    if (quietAfterLoad || this.arena.releasedBytes + ks.index.releasedBytes + this.releasedOffHeap >= GC_AFTER_RELEASED_BYTES) {
-      takeInput();
-      this.inputAtLastCron = 0;
+    if (this.arena.releasedBytes + ks.index.releasedBytes + this.releasedOffHeap >= GC_AFTER_RELEASED_BYTES) {
       this.arena.clearReleasedBytes();
       ks.index.releasedBytes = 0;
       this.releasedOffHeap = 0;

@@ -30,29 +30,6 @@ export function takeReleased(): number {
   return n;
 }
 
-/**
- * Bytes read from client sockets since the last forced collection. Each read is a Buffer of its own that becomes
- * garbage once parsed; V8 collects such buffers late when its heap is small, so after a bulk load (a pipeline of
- * millions of commands) the process keeps up to hundreds of MiB of them. The cron forces a collection once enough
- * was read and the input has gone quiet (server-core.ts `cron`), never in the middle of a load.
- */
-let inputBytes = 0;
-
-/** Records `bytes` read from a client socket. */
-export function noteInput(bytes: number): void {
-  inputBytes += bytes;
-}
-
-/** Bytes recorded by {@link noteInput} since the last {@link takeInput}. */
-export function inputSince(): number {
-  return inputBytes;
-}
-
-/** Resets the count of {@link noteInput}. */
-export function takeInput(): void {
-  inputBytes = 0;
-}
-
 /** Runs a full (mark-compact) garbage collection; blocks the event loop for its duration. */
 export function forceGc(): void {
   if (gcFn === undefined) {

@@ -23,7 +23,7 @@ import type { ReplyWriter } from '../../protocol/reply-writer.js';
 import { createLogger, pinoLevel, type Logger } from '../core/log.js';
 import { ServerCore } from '../core/server-core.js';
 import { HttpFront } from './http/server.js';
-import { noteInput, noteReleased } from '../memory/gc.js';
+import { noteReleased } from '../memory/gc.js';
 import { HTTP_PORT_AUTO, HTTP_PORT_AUTO_OFFSET } from '../config/params.js';
 import { outputLimitReached } from '../pubsub/pubsub.js';
 
@@ -215,7 +215,6 @@ export class TierkvServer {
     const st = this.core.stats;
     st.totalNetInputBytes += chunk.length;
     st.totalReadsProcessed++;
-    noteInput(chunk.length);
     // As Redis (readQueryFromClient), any read counts as interaction: a client sending a command slowly is not idle.
     c.lastInteraction = Date.now();
     c.parser.feed(chunk);
