@@ -4,7 +4,7 @@
  * for its hints; cluster-aware clients use the key positions.
  */
 import { globMatch } from '../keyspace/glob.js';
-import { argIs, argLatin1 } from './args.js';
+import { argIs, argLatin1, argLL, LL } from './args.js';
 import type { CommandContext } from './context.js';
 import { CommandTable } from './table.js';
 import type { ArgDoc, Command, CommandRegistry, CommandSpec } from './types.js';
@@ -91,6 +91,18 @@ function replyCommandInfo(ctx: CommandContext, cmd: Command): void {
     r.bulkString('find_keys');
     r.mapLen(2);
     r.bulkString('type');
+    if (ks.keynum !== undefined) {
+      r.bulkString('keynum');
+      r.bulkString('spec');
+      r.mapLen(3);
+      r.bulkString('keynumidx');
+      r.integer(ks.keynum.keynumIdx);
+      r.bulkString('firstkey');
+      r.integer(ks.keynum.firstKey);
+      r.bulkString('keystep');
+      r.integer(ks.keynum.keyStep);
+      continue;
+    }
     r.bulkString('range');
     r.bulkString('spec');
     r.mapLen(3);
@@ -294,6 +306,16 @@ function commandGetkeys(ctx: CommandContext): void {
   }
   const keys: number[] = [];
   for (const ks of specs) {
+    if (ks.keynum !== undefined) {
+      // Redis getKeysUsingKeySpecs: the key count must be an integer ≥ 0 and its keys within the arguments.
+      const nk = ks.index + ks.keynum.keynumIdx;
+      if (nk >= argc || !argLL(a, nk + 2) || LL.value < 0) continue;
+      const from = ks.index + ks.keynum.firstKey;
+      const last = from + (LL.value - 1) * ks.keynum.keyStep;
+      if (last >= argc) continue;
+      for (let i = from; i <= last; i += ks.keynum.keyStep) keys.push(i + 2);
+      continue;
+    }
     const first = ks.index;
     let last: number;
     if (ks.lastKey >= 0) last = first + ks.lastKey;

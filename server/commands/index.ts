@@ -8,6 +8,7 @@ import { connectionCommands } from './connection.js';
 import { diagnosticsCommands } from './diagnostics.js';
 import { expireCommands } from './expire.js';
 import { keyCommands } from './keys.js';
+import { listCommands } from './lists.js';
 import { migrateCommands } from './migrate.js';
 import { pubsubCommands } from './pubsub.js';
 import { serverCommands } from './server-cmds.js';
@@ -20,6 +21,7 @@ export const allCommands: CommandSpec[] = [
   ...stringCommands,
   ...bitmapCommands,
   ...keyCommands,
+  ...listCommands,
   ...expireCommands,
   ...connectionCommands,
   ...serverCommands,

@@ -36,6 +36,11 @@ export interface KeySpec {
   lastKey: number;
   keyStep: number;
   limit?: number;
+  /**
+   * A keynum spec instead of a range (SINTERCARD's `numkeys key [key ...]`): the number of keys is the argument at
+   * `index + keynumIdx`, the keys begin at `index + firstKey`, every `keyStep` (`lastKey`/`limit` are then unused).
+   */
+  keynum?: { keynumIdx: number; firstKey: number; keyStep: number };
 }
 
 /**

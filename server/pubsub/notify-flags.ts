@@ -6,6 +6,7 @@ export const NOTIFY_KEYSPACE = 1 << 0; // K
 export const NOTIFY_KEYEVENT = 1 << 1; // E
 export const NOTIFY_GENERIC = 1 << 2; // g
 export const NOTIFY_STRING = 1 << 3; // $
+export const NOTIFY_LIST = 1 << 4; // l
 export const NOTIFY_EXPIRED = 1 << 8; // x
 export const NOTIFY_EVICTED = 1 << 9; // e
 export const NOTIFY_KEY_MISS = 1 << 11; // m

@@ -1,7 +1,7 @@
 /**
  * The final check of a fuzz run: the keyspace of each server read through a connection (for each database:
- * SELECT, `KEYS *` sorted, then TYPE, GET and PTTL of every key) and the two dumps compared, PTTLs within a
- * tolerance.
+ * SELECT, `KEYS *` sorted, then TYPE, GET (a list: then LRANGE 0 -1) and PTTL of every key) and the two dumps
+ * compared, PTTLs within a tolerance.
  */
 import { decodeReply, showBytes } from '../support/resp.js';
 
@@ -59,7 +59,8 @@ export async function dumpKeyspace(exec: Exec, config: DumpConfig = {}): Promise
     const sorted = (keys as Buffer[]).slice().sort(Buffer.compare);
     for (const key of sorted) {
       const type = await cmd('TYPE', key);
-      const value = await cmd('GET', key);
+      let value = await cmd('GET', key);
+      if (type.toString('latin1') === '+list\r\n') value = Buffer.concat([value, await cmd('LRANGE', key, '0', '-1')]);
       const pttlReply = await cmd('PTTL', key);
       const m = /^:(-?\d+)\r\n$/.exec(pttlReply.toString('latin1'));
       if (!m) throw new Error(`PTTL ${showBytes(key)} replied ${showBytes(pttlReply)}`);

@@ -25,7 +25,7 @@ const ACL = new Set([
 ]);
 const ARG_TYPES = new Set(['string', 'integer', 'double', 'key', 'pattern', 'unix-time', 'pure-token', 'oneof', 'block']);
 const KEY_FLAGS = new Set(['RO', 'RW', 'OW', 'RM', 'access', 'update', 'insert', 'delete', 'not_key', 'incomplete', 'variable_flags']);
-const GROUPS = new Set(['string', 'generic', 'connection', 'server', 'transactions', 'bitmap', 'pubsub']);
+const GROUPS = new Set(['string', 'generic', 'connection', 'server', 'transactions', 'bitmap', 'pubsub', 'list']);
 /** Commands whose arguments Redis 7.0's COMMAND DOCS does not list either (tierkv mirrors it). */
 const ARGS_UNDOCUMENTED_IN_REDIS = new Set(['quit', 'command|getkeys']);
 
@@ -68,6 +68,10 @@ describe('command table metadata', () => {
       if (c.lastKey >= 0) expect(last.index + last.lastKey, 'last key spec ends at lastKey').toBe(c.lastKey);
       else expect(last.lastKey).toBe(c.lastKey);
       expect(specs[0]!.keyStep).toBe(c.step);
+    } else if (c.flags.includes('movablekeys')) {
+      // Keys found through a key count (SINTERCARD's numkeys): a keynum spec, as Redis declares it.
+      expect(specs.length, 'key specs for a command with movable keys').toBeGreaterThan(0);
+      expect(specs.every((s) => s.keynum !== undefined), 'keynum specs').toBe(true);
     } else {
       expect(specs, 'no key specs without keys').toEqual([]);
     }
