@@ -177,15 +177,23 @@ function popGeneric(ctx: CommandContext, head: boolean): void {
     replyElem(ctx, q);
     q.pop(head);
   } else {
-    const n = Math.min(count, q.count());
-    ctx.reply.arrayLen(n);
-    for (let i = 0; i < n; i++) {
-      q.peek(head);
-      replyElem(ctx, q);
-      q.pop(head);
-    }
+    popCount(ctx, head, count);
   }
   afterRemoval(ctx, 1, head ? 'lpop' : 'rpop');
+}
+
+/**
+ * Replies with the first `count` (at most all) elements from the head, or the last ones from the tail (tail
+ * first), and deletes them (Redis addListRangeReply + listTypeDelRange).
+ */
+function popCount(ctx: CommandContext, head: boolean, count: number): void {
+  const l = ctx.lists;
+  const len = l.len();
+  const n = Math.min(count, len);
+  ctx.reply.arrayLen(n);
+  if (head) l.range(0, n - 1, false, (q) => replyElem(ctx, q));
+  else l.range(len - n, len - 1, true, (q) => replyElem(ctx, q));
+  l.trimEnd(head, n);
 }
 
 /** LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count] (Redis lmpopGenericCommand + mpopGenericCommand). */
@@ -221,17 +229,10 @@ function lmpopCommand(ctx: CommandContext): void {
       ctx.reply.error(ERR.wrongType);
       return;
     }
-    const q = ctx.lists.bind();
-    const n = Math.min(count, q.count());
-    if (n === 0) continue;
+    if (ctx.lists.len() === 0) continue;
     ctx.reply.arrayLen(2);
     ctx.reply.bulk(a.buf, a.argOff[k], a.argLen[k]);
-    ctx.reply.arrayLen(n);
-    for (let i = 0; i < n; i++) {
-      q.peek(head);
-      replyElem(ctx, q);
-      q.pop(head);
-    }
+    popCount(ctx, head, count);
     afterRemoval(ctx, k, head ? 'lpop' : 'rpop');
     return;
   }

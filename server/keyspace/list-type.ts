@@ -106,7 +106,7 @@ export class ListType {
   /** Deletes `n` elements (at most the length) at the head or the tail (pops with a count, LTRIM). */
   trimEnd(head: boolean, n: number): void {
     const q = this.bind();
-    for (let i = 0; i < n && q.count() > 0; i++) q.pop(head);
+    q.deleteEnd(head, Math.min(n, q.count()));
   }
 
   /**

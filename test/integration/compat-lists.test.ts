@@ -293,6 +293,25 @@ describeCompat('lists', {}, (f) => {
     await f.expectReply(['TYPE', 'lst'], '+string\r\n');
   });
 
+  it('WATCH sees every list write (also an element moved into a watched key), and no write when nothing changed', async () => {
+    await f.expectReply(['FLUSHALL'], '+OK\r\n');
+    await f.expectReply(['RPUSH', 'w', 'a', 'b', 'c'], ':3\r\n');
+    await f.expectReply(['RPUSH', 'y', '1'], ':1\r\n');
+    const cases: [string[], boolean][] = [
+      [['LSET', 'w', '0', 'z'], true], [['LPOS', 'w', 'a'], false], [['LREM', 'w', '0', 'nope'], false],
+      [['LINSERT', 'w', 'BEFORE', 'nope', 'x'], false], [['LINSERT', 'w', 'BEFORE', 'c', 'x'], true], [['LTRIM', 'w', '0', '-1'], true],
+      [['LMOVE', 'w', 'w', 'LEFT', 'RIGHT'], true], [['LPOP', 'w'], true], [['RPUSHX', 'w', 'q'], true], [['LPUSHX', 'nokey', 'q'], false],
+      [['LMOVE', 'y', 'w', 'LEFT', 'LEFT'], true], [['LMPOP', '1', 'w', 'RIGHT', 'COUNT', '100'], true],
+    ];
+    for (const [cmd, dirty] of cases) {
+      await f.expectReply(['WATCH', 'w'], '+OK\r\n');
+      await f.both(...cmd);
+      await f.expectReply(['MULTI'], '+OK\r\n');
+      await f.expectReply(['PING'], '+QUEUED\r\n');
+      await f.expectReply(['EXEC'], dirty ? '*-1\r\n' : '*1\r\n+PONG\r\n');
+    }
+  });
+
   it('RESP3: nulls instead of nil bulks and nil arrays', async () => {
     const c3 = await connectBoth(f.servers, 3);
     try {
