@@ -366,10 +366,13 @@ function lposCommand(ctx: CommandContext): void {
     }
   }
   let fromTail = false;
+  let noLimit = false;
   if (rank < 0) {
     fromTail = true;
-    // Redis negates a long: LONG_MIN stays negative, so every match from the tail is at or past that "rank".
-    rank = rank === LONG_MIN ? 1 : -rank;
+    // Redis negates a long: LONG_MIN stays negative, so every match from the tail is at or past that "rank", and
+    // COUNT's test (matches - rank + 1 >= count) overflows to a negative number: every match is returned.
+    noLimit = rank === LONG_MIN;
+    rank = noLimit ? 1 : -rank;
   }
   const ks = ctx.ks;
   if (!ks.lookupRead(a.buf, a.argOff[1], a.argLen[1])) {
@@ -396,7 +399,7 @@ function lposCommand(ctx: CommandContext): void {
   const out: number[] = [];
   ctx.lists.pos(fromTail, rank, maxlen, a.buf, eo, el, (index) => {
     out.push(index);
-    return count === 0 || out.length < count;
+    return count === 0 || noLimit || out.length < count;
   });
   ctx.reply.arrayLen(out.length);
   for (const i of out) ctx.reply.integer(i);

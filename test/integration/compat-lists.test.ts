@@ -199,6 +199,9 @@ describeCompat('lists', {}, (f) => {
     await f.expectReply(['LPOS', 'q', 'c', 'RANK'], '-ERR syntax error\r\n');
     await f.expectReply(['LPOS', 'q', 'c', 'FOO', '1'], '-ERR syntax error\r\n');
     await f.expectReply(['LPOS', 'q', 'c', 'RANK', '-9223372036854775808'], ':7\r\n');
+    // RANK LONG_MIN: Redis's negation keeps it negative and its COUNT test overflows: every match, whatever COUNT.
+    await f.expectReply(['LPOS', 'q', 'c', 'RANK', '-9223372036854775808', 'COUNT', '1'], '*3\r\n:7\r\n:6\r\n:2\r\n');
+    await f.expectReply(['LPOS', 'q', 'c', 'RANK', '-9223372036854775808', 'COUNT', '2', 'MAXLEN', '7'], '*3\r\n:7\r\n:6\r\n:2\r\n');
     await f.expectReply(['LPOS', 'q', 'c', 'RANK', '9223372036854775807'], '$-1\r\n');
     await f.expectReply(['LPOS', 'q', 'c', 'RANK', '1', 'RANK', '3'], ':7\r\n');
   });
