@@ -14,6 +14,7 @@ import type { Config } from '../config/config.js';
 import type { Client } from '../core/client.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
 import { HashType } from '../keyspace/hash-type.js';
+import { ListType } from '../keyspace/list-type.js';
 import { SetType } from '../keyspace/set-type.js';
 import type { MigrationManager } from '../memory/migrate-prepare.js';
 import type { Transactions } from '../multi/multi.js';
@@ -80,6 +81,8 @@ export class CommandContext {
   readonly hashes: HashType;
   /** Set operations on the keyspace's current item (keyspace/set-type.ts). */
   readonly sets: SetType;
+  /** List operations on the keyspace's current item (keyspace/list-type.ts). */
+  readonly lists: ListType;
   constructor(
     /** Reply encoder for the current client's batch. */
     readonly reply: ReplyWriter,
@@ -90,14 +93,16 @@ export class CommandContext {
   ) {
     this.hashes = new HashType(ks);
     this.sets = new SetType(ks);
+    this.lists = new ListType(ks);
     const c = server.config;
     const sync = (): null => {
       this.hashes.maxListpackEntries = c.hashMaxListpackEntries;
       this.hashes.maxListpackValue = c.hashMaxListpackValue;
       this.sets.maxIntsetEntries = c.setMaxIntsetEntries;
+      this.lists.fill = c.listMaxListpackSize;
       return null;
     };
     sync();
-    c.onChange(['hash-max-listpack-entries', 'hash-max-listpack-value', 'set-max-intset-entries'], sync);
+    c.onChange(['hash-max-listpack-entries', 'hash-max-listpack-value', 'set-max-intset-entries', 'list-max-listpack-size'], sync);
   }
 }

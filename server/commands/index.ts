@@ -9,6 +9,7 @@ import { diagnosticsCommands } from './diagnostics.js';
 import { expireCommands } from './expire.js';
 import { hashCommands } from './hashes.js';
 import { keyCommands } from './keys.js';
+import { listCommands } from './lists.js';
 import { migrateCommands } from './migrate.js';
 import { pubsubCommands } from './pubsub.js';
 import { serverCommands } from './server-cmds.js';
@@ -24,6 +25,7 @@ export const allCommands: CommandSpec[] = [
   ...hashCommands,
   ...setCommands,
   ...keyCommands,
+  ...listCommands,
   ...expireCommands,
   ...connectionCommands,
   ...serverCommands,

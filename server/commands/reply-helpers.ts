@@ -2,7 +2,7 @@
  * Replies shared by many commands: the current item's value, and Redis's common error texts (one table, so
  * that every command says the same thing the same way, as Redis's `shared.*` objects do).
  */
-import { F_NOINT, F_RAW, TYPE_HASH, TYPE_SET } from '../keyspace/keyspace.js';
+import { F_NOINT, F_RAW, TYPE_HASH, TYPE_LIST, TYPE_SET } from '../keyspace/keyspace.js';
 import type { CommandContext } from './context.js';
 import { parseLL } from './args.js';
 
@@ -75,13 +75,14 @@ export function replyCurrentValue(ctx: CommandContext): void {
 /**
  * OBJECT ENCODING of the current item, as Redis would report it: for a string, "int" for a canonical integer of
  * at most 20 bytes (Redis tryObjectEncoding), "embstr" up to 44 bytes, "raw" above or after an in-place edit; for a
- * collection, its encoding's name (listpack, intset, hashtable).
+ * collection, its encoding's name (listpack, intset, hashtable, quicklist).
  */
 export function currentEncoding(ctx: CommandContext): string {
   const ks = ctx.ks;
   const type = ks.type();
   if (type === TYPE_HASH) return ctx.hashes.encoding();
   if (type === TYPE_SET) return ctx.sets.encoding();
+  if (type === TYPE_LIST) return ctx.lists.encoding();
   const len = ks.valLen();
   const flags = ks.flags();
   if ((flags & F_RAW) !== 0) return 'raw';

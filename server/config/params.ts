@@ -925,7 +925,7 @@ const DECLS = [
   boolParam('aof-rewrite-incremental-fsync', { default: true, noop: true, doc: 'fsync AOF rewrites incrementally' }),
   intParam('hash-max-listpack-entries', { aliases: ['hash-max-ziplist-entries'], default: 512n, min: 0n, max: LONG_MAX, doc: 'hashes with more fields use the hashtable encoding' }),
   memParam('hash-max-listpack-value', { aliases: ['hash-max-ziplist-value'], default: 64n, min: 0n, max: LONG_MAX, doc: 'hashes with a longer field or value (bytes) use the hashtable encoding' }),
-  intParam('list-max-listpack-size', { aliases: ['list-max-ziplist-size'], default: -2n, min: INT_MIN, max: INT_MAX, noop: true, doc: 'list node size (negative: -1..-5 = 4kb..64kb)' }),
+  intParam('list-max-listpack-size', { aliases: ['list-max-ziplist-size'], default: -2n, min: INT_MIN, max: INT_MAX, doc: 'list node size: negative -1..-5 = at most 4kb..64kb per node, positive N = at most N elements (and 8kb)' }),
   intParam('list-compress-depth', { default: 0n, min: 0n, max: INT_MAX, noop: true, doc: 'uncompressed list nodes at each end' }),
   intParam('set-max-intset-entries', { default: 512n, min: 0n, max: LONG_MAX, doc: 'integer sets with more members use the hashtable encoding' }),
   intParam('zset-max-listpack-entries', { aliases: ['zset-max-ziplist-entries'], default: 128n, min: 0n, max: LONG_MAX, noop: true, doc: 'small-zset encoding threshold, entries' }),

@@ -377,6 +377,43 @@ export class QuickList {
     return true;
   }
 
+  /**
+   * Deletes `n` elements (at most `count()`) at the head or the tail (LTRIM, pops with a count): whole nodes are
+   * freed without walking their entries, the last one partly cut with one move (Redis quicklistDelRange).
+   */
+  deleteEnd(head: boolean, n: number): void {
+    const hu = this.hext.u32;
+    while (n > 0) {
+      this.load(hu[this.hw + (head ? W_HEAD : W_TAIL)]);
+      const c = this.nWord(N_COUNT);
+      const used = this.nWord(N_USED);
+      if (c <= n) {
+        hu[this.hw + W_COUNT] -= c;
+        this.unlinkNode(NODE_HEADER + used);
+        n -= c;
+        continue;
+      }
+      const start = this.first();
+      const end = start + used;
+      let cut: number;
+      if (head) {
+        let p = start;
+        for (let k = 0; k < n; k++) p = this.after(p);
+        cut = p - start;
+        this.next.u8.copyWithin(start, p, end);
+      } else {
+        let p = end;
+        for (let k = 0; k < n; k++) p = this.before(p);
+        cut = end - p;
+      }
+      this.setNWord(N_USED, used - cut);
+      this.setNWord(N_COUNT, c - n);
+      hu[this.hw + W_COUNT] -= n;
+      this.shrinkNode(cut);
+      return;
+    }
+  }
+
   /** LPOP/RPOP of one element: the caller read it with `peek` first. */
   pop(head: boolean): void {
     this.peek(head);

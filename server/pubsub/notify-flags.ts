@@ -6,6 +6,7 @@ export const NOTIFY_KEYSPACE = 1 << 0; // K
 export const NOTIFY_KEYEVENT = 1 << 1; // E
 export const NOTIFY_GENERIC = 1 << 2; // g
 export const NOTIFY_STRING = 1 << 3; // $
+export const NOTIFY_LIST = 1 << 4; // l
 export const NOTIFY_SET = 1 << 5; // s
 export const NOTIFY_HASH = 1 << 6; // h
 export const NOTIFY_EXPIRED = 1 << 8; // x

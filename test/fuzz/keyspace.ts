@@ -1,7 +1,7 @@
 /**
  * The final check of a fuzz run: the keyspace of each server read through a connection (for each database:
- * SELECT, `KEYS *` sorted, then TYPE, GET (for a hash also HGETALL, its fields sorted; a set: SMEMBERS, sorted) and
- * PTTL of every key) and the two dumps compared, PTTLs within a tolerance.
+ * SELECT, `KEYS *` sorted, then TYPE, GET (for a hash also HGETALL, its fields sorted; a set: SMEMBERS, sorted; a
+ * list: then LRANGE 0 -1) and PTTL of every key) and the two dumps compared, PTTLs within a tolerance.
  */
 import { decodeReply, showBytes } from '../support/resp.js';
 
@@ -63,6 +63,7 @@ export async function dumpKeyspace(exec: Exec, config: DumpConfig = {}): Promise
       // A set's value: its members sorted (SMEMBERS order is a hash table's), one bulk string each.
       let value = type.toString('latin1') === '+set\r\n' ? sortedMembers(await cmd('SMEMBERS', key)) : await cmd('GET', key);
       if (type.toString('latin1') === '+hash\r\n') value = Buffer.concat([value, sortedHash(await cmd('HGETALL', key))]);
+      if (type.toString('latin1') === '+list\r\n') value = Buffer.concat([value, await cmd('LRANGE', key, '0', '-1')]);
       const pttlReply = await cmd('PTTL', key);
       const m = /^:(-?\d+)\r\n$/.exec(pttlReply.toString('latin1'));
       if (!m) throw new Error(`PTTL ${showBytes(key)} replied ${showBytes(pttlReply)}`);

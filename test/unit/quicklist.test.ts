@@ -52,7 +52,7 @@ describe('quicklist', () => {
       fc.property(
         fc.constantFrom(-1, -2, -5, 1, 2, 5, 128),
         fc.array(
-          fc.tuple(fc.constantFrom('lpush', 'rpush', 'lpop', 'rpop', 'set', 'insb', 'insa', 'del', 'delwalk'), elem, fc.integer({ min: -50, max: 50 })),
+          fc.tuple(fc.constantFrom('lpush', 'rpush', 'lpop', 'rpop', 'set', 'insb', 'insa', 'del', 'delwalk', 'trimh', 'trimt'), elem, fc.integer({ min: -50, max: 50 })),
           { maxLength: 250 },
         ),
         (fill, ops) => {
@@ -72,6 +72,12 @@ describe('quicklist', () => {
             } else if (op === 'rpush') {
               q.push(false, eb, 0, eb.length);
               m.push(e);
+            } else if (op === 'trimh' || op === 'trimt') {
+              // deleteEnd: |i| elements (at most all) at one end, whole nodes and a partial one.
+              const n = Math.min(Math.abs(i), m.length);
+              q.deleteEnd(op === 'trimh', n);
+              if (op === 'trimh') m.splice(0, n);
+              else m.splice(m.length - n, n);
             } else if (op === 'lpop' || op === 'rpop') {
               if (m.length === 0) continue;
               q.peek(op === 'lpop');
@@ -159,6 +165,13 @@ describe('quicklist', () => {
     expect(cur(q)).toBe('e0');
     q.seek(150_000);
     expect(cur(q)).toBe('e50000');
+    q.deleteEnd(true, 60_001);
+    q.deleteEnd(false, 39_999);
+    expect(q.count()).toBe(100_000);
+    q.seek(0);
+    expect(cur(q)).toBe('e39998');
+    q.seek(-1);
+    expect(cur(q)).toBe('e60000');
     let n = 0;
     while (q.count() > 0) {
       q.pop(n++ % 2 === 0);
