@@ -145,6 +145,8 @@ export class MigrationManager {
     const t0 = performance.now();
     const rssBefore = residentBytes();
     this.tiers.paused = true;
+    // The hot tier may hold more than its capacity (collections pinned hot): that much stays, only growth evicts.
+    this.tiers.pausedHotFloor = arena.tierUsed[TIER_HOT];
     this.state = 'prepared';
     this.since = Date.now();
     this.beforeDrop(TIER_COLD); // dropped keys are deleted ones for WATCH

@@ -82,6 +82,11 @@ export class TierManager implements ColdReadHook {
   /** While true (migration mode), nothing is demoted: the cold tier must not refill. */
   paused = false;
   /**
+   * Bytes the hot tier held when migration mode began. The hot tier can be over its capacity then, when collections
+   * pinned hot (item.ts, the hashtable encoding) fill it: migration mode keeps what is there and evicts only for growth.
+   */
+  pausedHotFloor = 0;
+  /**
    * A read hit on a cold item whose counter reaches this value promotes the item to the hot tier (256: promotion
    * off). Follows the demotion level (`updateThreshold`).
    */
@@ -116,10 +121,11 @@ export class TierManager implements ColdReadHook {
 
   /**
    * The hot tier limit that eviction enforces besides maxmemory (memory/eviction.ts `performEvictions`): in
-   * migration mode nothing is demoted, so a full hot tier must evict (or refuse writes); -1 otherwise.
+   * migration mode nothing is demoted, so a full hot tier must evict (or refuse writes) — full meaning its capacity,
+   * or what it held when migration mode began if that was more (`pausedHotFloor`); -1 otherwise.
    */
   evictionHotLimit(): number {
-    return this.paused ? this.hotCapacity() : -1;
+    return this.paused ? Math.max(this.hotCapacity(), this.pausedHotFloor) : -1;
   }
 
   /** Capacity of the cold tier in bytes (0 when maxmemory is 0). */

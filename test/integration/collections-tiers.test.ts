@@ -14,6 +14,8 @@ import { waitUntil } from '../support/wait.js';
 const SMALL_HASHES = 60_000;
 const SMALL_SETS = 30_000;
 const STRINGS = 60_000;
+/** Small sets of strings: hashtables from their first member (Redis 7.0), so pinned hot: they overfill the hot tier. */
+const STRING_SETS = 50_000;
 const LARGE = 3;
 const LARGE_N = 2_000;
 const HOT = 2_000; // small hashes read again and again: they must stay (or come back) hot
@@ -21,14 +23,14 @@ const HOT = 2_000; // small hashes read again and again: they must stay (or come
 const hashFields = (i: number): Record<string, string> => ({ a: `x${i}`, b: `y${i}`, name: `user-${i}`, n: String(i) });
 const setMembers = (i: number): string[] => [String(i), String(i + 1), String(-i), '42'];
 
-describe('collections in the tiers (tierkv child process, maxmemory 24mb, hot-ratio 0.3)', () => {
+describe('collections in the tiers (tierkv child process, maxmemory 40mb, hot-ratio 0.3)', () => {
   let server: ServerHandle;
   let redis: Redis;
   let before: Record<string, string>;
   const tierOf = new Map<string, string>();
 
   beforeAll(async () => {
-    server = await startTierkvProcess({ maxmemory: '24mb', 'maxmemory-policy': 'allkeys-lfu', 'hot-ratio': '0.3' });
+    server = await startTierkvProcess({ maxmemory: '40mb', 'maxmemory-policy': 'allkeys-lfu', 'hot-ratio': '0.3' });
     redis = new Redis({ port: server.port, host: server.host });
     for (let j = 0; j < LARGE; j++) {
       const p = redis.pipeline();
@@ -38,13 +40,14 @@ describe('collections in the tiers (tierkv child process, maxmemory 24mb, hot-ra
       }
       await p.exec();
     }
-    const total = Math.max(SMALL_HASHES, SMALL_SETS, STRINGS);
+    const total = Math.max(SMALL_HASHES, SMALL_SETS, STRINGS, STRING_SETS);
     for (let start = 0; start < total; start += 2000) {
       const p = redis.pipeline();
       for (let i = start; i < start + 2000; i++) {
         if (i < SMALL_HASHES) p.hset(`h:${i}`, hashFields(i));
         if (i < SMALL_SETS) p.sadd(`s:${i}`, ...setMembers(i));
         if (i < STRINGS) p.set(`str:${i}`, `v${i}`.padEnd(80, '.'));
+        if (i < STRING_SETS) p.sadd(`ss:${i}`, 'alpha', 'beta', `m${i}`);
       }
       await p.exec();
       const r = redis.pipeline();
@@ -74,7 +77,8 @@ describe('collections in the tiers (tierkv child process, maxmemory 24mb, hot-ra
 
   it('demotes compact collections, keeps large ones hot, and counts keys (not chunks) per tier', async () => {
     const dbsize = await redis.dbsize();
-    expect(dbsize).toBe(SMALL_HASHES + SMALL_SETS + STRINGS + 2 * LARGE);
+    expect(dbsize).toBe(SMALL_HASHES + SMALL_SETS + STRINGS + STRING_SETS + 2 * LARGE);
+    expect(await redis.object('ENCODING', 'ss:1')).toBe('hashtable');
     expect(Number(before['hot_keys']) + Number(before['cold_keys'])).toBe(dbsize);
     let coldHashes = 0;
     let coldSets = 0;
@@ -102,6 +106,8 @@ describe('collections in the tiers (tierkv child process, maxmemory 24mb, hot-ra
 
   it('MIGRATE_PREPARE drops cold collections whole and keeps hot and large ones intact', async () => {
     const t0 = fields(await redis.info('tiers'));
+    // The collections pinned hot fill the hot tier beyond its capacity.
+    expect(Number(t0['hot_used_bytes'])).toBeGreaterThan(Number(t0['hot_capacity_bytes']));
     const reply = (await redis.call('MIGRATE_PREPARE')) as unknown[];
     const r: Record<string, string> = {};
     for (let i = 0; i + 1 < reply.length; i += 2) r[String(reply[i])] = String(reply[i + 1]);
@@ -134,6 +140,15 @@ describe('collections in the tiers (tierkv child process, maxmemory 24mb, hot-ra
       expect(await redis.hget(`big:h:${j}`, 'field-1234')).toBe('value-1234');
       expect(await redis.sismember(`big:s:${j}`, 'member-1999')).toBe(1);
     }
+    // Migration mode evicts only for growth: the hot tier, over its capacity because of the collections pinned there,
+    // keeps every key while nothing is written (it used to evict down to its capacity at the next command).
+    const st0 = fields(await redis.info('stats'));
+    const keys0 = await redis.dbsize();
+    await new Promise((r) => setTimeout(r, 300));
+    for (let i = 0; i < 20; i++) await redis.hget('h:1', 'a');
+    expect(await redis.dbsize()).toBe(keys0);
+    expect(fields(await redis.info('stats'))['evicted_keys']).toBe(st0['evicted_keys']);
+    expect(await redis.scard('ss:7')).toBe(3);
     expect(await redis.call('MIGRATE_DONE')).toBe('OK');
   });
 
