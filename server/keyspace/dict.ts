@@ -61,6 +61,8 @@ const HASH_MASK = 0x7fffffff;
 export const MIN_SLOTS = 8;
 const MAX_LOAD = 0.75;
 const MIN_LOAD = 0.1;
+/** Random slot draws before `random` walks to the next occupied slot. */
+const RANDOM_DRAWS = 256;
 /** Old-table slots moved by every operation while rehashing. */
 const REHASH_STEP = 16;
 /** Slot word offsets: a slot is two u32 words (address, hash) after the table chunk's 8-byte header. */
@@ -456,19 +458,29 @@ export class ArenaDict {
   }
 
   /**
-   * Makes a random element current (the dict must not be empty): a random slot, then the next occupied one
-   * (biased after long gaps, as Redis's dictGetRandomKey is biased by chain length). At most 1/10 empty slots
-   * per element on average (the shrink rule), so the walk is short.
+   * Makes a random element current (the dict must not be empty), uniformly: a table is chosen in proportion to the
+   * elements it holds, then random slots of it are drawn until one is occupied (rejection sampling; at least 1/10 of
+   * a current table is occupied by the shrink rule, so ~10 draws at worst on average). Taking "the next occupied slot
+   * after a random one" instead would favour the elements after long gaps, which linear probing makes common (Redis's
+   * dictGetRandomKey draws random buckets until a non-empty one for the same reason). After RANDOM_DRAWS misses it
+   * walks to the next occupied slot, so the time stays bounded on a nearly empty old table.
    */
   random(): void {
     const hu = this.hext.u32;
     const oldUsed = hu[this.hw + W_OLD] !== 0 ? hu[this.hw + W_OLD_USED] : 0;
     if (oldUsed > 0 && Math.random() * (oldUsed + hu[this.hw + W_USED]) < oldUsed) {
+      // Entries of the old table remain only from the rehash position on.
       const from = hu[this.hw + W_REHASH];
       const span = hu[this.hw + W_OLD_MASK] + 1 - from;
+      const u32 = this.oext.u32;
       let i = from + ((Math.random() * span) | 0);
+      for (let n = 0; n < RANDOM_DRAWS; n++) {
+        const a = u32[this.ow + 2 * i];
+        if (a !== EMPTY && a !== TOMB) return this.setElem(a);
+        i = from + ((Math.random() * span) | 0);
+      }
       for (let n = 0; n < span; n++) {
-        const a = this.oext.u32[this.ow + 2 * i];
+        const a = u32[this.ow + 2 * i];
         if (a !== EMPTY && a !== TOMB) return this.setElem(a);
         if (++i === from + span) i = from;
       }
@@ -476,6 +488,11 @@ export class ArenaDict {
     const mask = hu[this.hw + W_MASK];
     const u32 = this.text.u32;
     let i = (Math.random() * (mask + 1)) | 0;
+    for (let n = 0; n < RANDOM_DRAWS; n++) {
+      const a = u32[this.tw + 2 * i];
+      if (a !== EMPTY) return this.setElem(a);
+      i = (Math.random() * (mask + 1)) | 0;
+    }
     for (let n = 0; n <= mask; n++) {
       const a = u32[this.tw + 2 * i];
       if (a !== EMPTY) return this.setElem(a);
