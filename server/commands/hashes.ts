@@ -19,7 +19,7 @@ import { argIs, argLL, LL, parseLL } from './args.js';
 import type { CommandContext } from './context.js';
 import { SCAN_OPTS, parseScanCursor, parseScanOptions } from './keys.js';
 import { parseLongDouble, incrByFloat, LD_ZERO } from './long-double.js';
-import { ERR } from './reply-helpers.js';
+import { ERR, maxRandomDraws } from './reply-helpers.js';
 import { keySpec, type CommandSpec } from './types.js';
 import { globMatch, isMatchAll } from '../keyspace/glob.js';
 import { TYPE_HASH } from '../keyspace/keyspace.js';
@@ -364,6 +364,10 @@ function hrandfieldCommand(ctx: CommandContext): void {
   const size = h.len();
   const count = Math.abs(l);
   const pairs = withValues && ctx.reply.proto === 2;
+  if (l < 0 && count > maxRandomDraws(ctx)) {
+    ctx.reply.error(ERR_OUT_OF_RANGE);
+    return;
+  }
   // Negative count: `count` independent draws (repeats allowed); a count of 1 is one draw too.
   if (l < 0 || count === 1) {
     ctx.reply.arrayLen(pairs ? count * 2 : count);

@@ -47,6 +47,15 @@ export function wrongType(ctx: CommandContext, type: number): boolean {
   return true;
 }
 
+/**
+ * The largest number of draws tierkv makes for a negative SRANDMEMBER/HRANDFIELD count: proto-max-bulk-len / 32
+ * (16,777,216 by default). Redis 7.0 has no bound and grows until the OOM killer stops it (`SRANDMEMBER s
+ * -9223372036854775807`); tierkv refuses beyond it with `ERR value is out of range` (README "Differences").
+ */
+export function maxRandomDraws(ctx: CommandContext): number {
+  return Math.floor(ctx.server.config.protoMaxBulkLen / 32);
+}
+
 /** Values at least this long, held by a jumbo item, are sent by reference instead of copied. */
 const ZERO_COPY_MIN = 64 * 1024;
 

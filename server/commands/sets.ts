@@ -32,7 +32,7 @@ import { notifyArg } from '../pubsub/notify.js';
 import { argIs, argLL, LL } from './args.js';
 import type { CommandContext } from './context.js';
 import { SCAN_OPTS, parseScanCursor, parseScanOptions } from './keys.js';
-import { ERR } from './reply-helpers.js';
+import { ERR, maxRandomDraws } from './reply-helpers.js';
 import { keySpec, type ArgDoc, type CommandSpec } from './types.js';
 
 const ERR_POSITIVE = 'ERR value is out of range, must be positive';
@@ -265,6 +265,7 @@ function srandmemberWithCount(ctx: CommandContext): void {
   if (t === MISSING) return ctx.reply.arrayLen(0);
   if (t === WRONG_TYPE) return ctx.reply.error(ERR.wrongType);
   if (count === 0) return ctx.reply.arrayLen(0);
+  if (!uniq && count > maxRandomDraws(ctx)) return ctx.reply.error('ERR value is out of range');
   const size = s.card();
   // Case 1: a negative count (members may repeat), or one member.
   if (!uniq || count === 1) {

@@ -1,6 +1,7 @@
 /**
  * Limits through real clients: maxclients, maxmemory with an evicting policy (allkeys-lfu evicts the least used,
- * cold tier first), the client timeout, and a client that does not read its replies.
+ * cold tier first), the client timeout, a client that does not read its replies, and the bound on the draws of a
+ * negative SRANDMEMBER/HRANDFIELD count.
  */
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +12,28 @@ import { infoFields as fields } from '../support/info.js';
 import { sleep } from '../support/wait.js';
 
 describe('limits', () => {
+  it('refuses a negative SRANDMEMBER/HRANDFIELD count beyond proto-max-bulk-len / 32 draws (Redis runs out of memory)', async () => {
+    const srv = await startTierkvInProcess({ 'proto-max-bulk-len': '1mb' });
+    const redis = new Redis({ port: srv.port, host: srv.host });
+    try {
+      await redis.sadd('s', 'a', 'b', 'c');
+      await redis.hset('h', 'f', 'v');
+      const limit = (1024 * 1024) / 32;
+      expect(await redis.call('SRANDMEMBER', 's', String(-limit))).toHaveLength(limit);
+      await expect(redis.call('SRANDMEMBER', 's', String(-limit - 1))).rejects.toThrow('ERR value is out of range');
+      await expect(redis.call('SRANDMEMBER', 's', '-9223372036854775807')).rejects.toThrow('ERR value is out of range');
+      await expect(redis.call('HRANDFIELD', 'h', '-9223372036854775807')).rejects.toThrow('ERR value is out of range');
+      await expect(redis.call('HRANDFIELD', 'h', String(-limit - 1), 'WITHVALUES')).rejects.toThrow('ERR value is out of range');
+      expect(await redis.call('HRANDFIELD', 'h', String(-limit))).toHaveLength(limit);
+      // A missing key answers as in Redis, whatever the count; positive counts are bounded by the size anyway.
+      expect(await redis.call('SRANDMEMBER', 'nokey', '-9223372036854775807')).toEqual([]);
+      expect(await redis.call('SRANDMEMBER', 's', '9223372036854775807')).toHaveLength(3);
+    } finally {
+      redis.disconnect();
+      await srv.stop();
+    }
+  });
+
   it('refuses connections beyond maxclients with Redis\'s error, and counts them', async () => {
     const srv = await startTierkvInProcess({ maxclients: '2' });
     const a = await RawClient.connect(srv.port, { host: srv.host });
