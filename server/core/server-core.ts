@@ -39,6 +39,8 @@ import { ClientPause, PAUSE_ALL, PAUSE_OFF } from './client-pause.js';
 
 /** Released extent bytes after which the cron forces a garbage collection. */
 const GC_AFTER_RELEASED_BYTES = 32 << 20;
+/** Released bytes collected at the first cron tick without client input. */
+const GC_WHEN_QUIET_BYTES = 1 << 20;
 
 
 /** The core. Command handlers see it only as CommandServices (commands/context.ts). */
@@ -78,6 +80,8 @@ export class ServerCore implements CommandServices {
   private nextClientId = 1;
   /** The second whose slot trackClientPeaks last wrote. */
   private peakSecond = 0;
+  /** stats.totalNetInputBytes at the previous cron tick (unchanged since: the clients are quiet). */
+  private inputAtLastCron = 0;
   /** Off-heap bytes dropped (gc.ts noteReleased) and not yet collected by a forced GC. */
   private releasedOffHeap = 0;
   /** Set when the server is shutting down. */
@@ -444,7 +448,13 @@ export class ServerCore implements CommandServices {
     // their RAM only when V8 collects them: V8 does not collect soon by itself (the JS heap stays small), so collect
     // once enough has been released.
     this.releasedOffHeap += takeReleased();
-    if (this.arena.releasedBytes + ks.index.releasedBytes + this.releasedOffHeap >= GC_AFTER_RELEASED_BYTES) {
+    // Less than that is collected too once the clients went quiet for a tick (no input since the last one): a
+    // collection then costs no command anything (e.g. the old tables a growing hash or set left behind, 15 MiB for
+    // 1M members, which V8 would keep for minutes).
+    const released = this.arena.releasedBytes + ks.index.releasedBytes + this.releasedOffHeap;
+    const quiet = st.totalNetInputBytes === this.inputAtLastCron;
+    this.inputAtLastCron = st.totalNetInputBytes;
+    if (released >= GC_AFTER_RELEASED_BYTES || (quiet && released >= GC_WHEN_QUIET_BYTES)) {
       this.arena.clearReleasedBytes();
       ks.index.releasedBytes = 0;
       this.releasedOffHeap = 0;
