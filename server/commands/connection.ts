@@ -9,7 +9,7 @@ import { REDIS_COMPAT_VERSION } from '../config/version.js';
 import { PAUSE_ALL, PAUSE_WRITE } from '../core/client-pause.js';
 import { argCStr, argIs, argLL, argLatin1, LL } from './args.js';
 import type { CommandContext } from './context.js';
-import { ERR, errRange, helpLines } from './reply-helpers.js';
+import { dbIndexArg, ERR, helpLines } from './reply-helpers.js';
 import type { CommandSpec } from './types.js';
 
 function pingCommand(ctx: CommandContext): void {
@@ -41,19 +41,7 @@ function quitCommand(ctx: CommandContext): void {
 }
 
 function selectCommand(ctx: CommandContext): void {
-  if (!argLL(ctx.argv, 1)) {
-    ctx.reply.error(ERR.notInteger);
-    return;
-  }
-  if (LL.big !== null || LL.value < -2147483648 || LL.value > 2147483647) {
-    ctx.reply.error(errRange(-2147483648, 2147483647));
-    return;
-  }
-  if (LL.value !== 0) {
-    ctx.reply.error(ERR.dbRange);
-    return;
-  }
-  ctx.reply.ok();
+  if (dbIndexArg(ctx, 1)) ctx.reply.ok();
 }
 
 /** Compares a password with requirepass in constant time. */

@@ -8,7 +8,7 @@ import { NOT_FOUND } from '../keyspace/hash-index.js';
 import { bytesEqual } from '../keyspace/bytes.js';
 import { argIs, argLL, LL } from './args.js';
 import type { CommandContext } from './context.js';
-import { currentEncoding, ERR, errRange, helpLines } from './reply-helpers.js';
+import { currentEncoding, dbIndexArg, ERR, helpLines } from './reply-helpers.js';
 import { keySpec, type CommandSpec } from './types.js';
 import { notifyArg } from '../pubsub/notify.js';
 import { NOTIFY_GENERIC, NOTIFY_KEY_MISS } from '../pubsub/notify-flags.js';
@@ -268,18 +268,7 @@ function copyCommand(ctx: CommandContext): void {
   for (let j = 3; j < a.argc; j++) {
     if (argIs(a, j, 'replace')) replace = true;
     else if (argIs(a, j, 'db') && j + 1 < a.argc) {
-      if (!argLL(a, j + 1)) {
-        ctx.reply.error(ERR.notInteger);
-        return;
-      }
-      if (LL.big !== null || LL.value < -2147483648 || LL.value > 2147483647) {
-        ctx.reply.error(errRange(-2147483648, 2147483647));
-        return;
-      }
-      if (LL.value !== 0) {
-        ctx.reply.error(ERR.dbRange);
-        return;
-      }
+      if (!dbIndexArg(ctx, j + 1)) return;
       j++;
     } else {
       ctx.reply.error(ERR.syntax);

@@ -13,7 +13,7 @@
  */
 import { argIs, argLL, LL } from './args.js';
 import type { CommandContext } from './context.js';
-import { ERR } from './reply-helpers.js';
+import { ERR, wrongType } from './reply-helpers.js';
 import { keySpec, type ArgDoc, type CommandSpec } from './types.js';
 import { TYPE_LIST } from '../keyspace/keyspace.js';
 import { notifyArg } from '../pubsub/notify.js';
@@ -73,30 +73,22 @@ function argWhere(ctx: CommandContext, i: number): number {
  * replies (`missing()` for a missing key, WRONGTYPE for another type) and returns false.
  */
 function readList(ctx: CommandContext, i: number, missing: (ctx: CommandContext) => void): boolean {
-  const a = ctx.argv;
-  if (!ctx.ks.lookupRead(a.buf, a.argOff[i], a.argLen[i])) {
-    missing(ctx);
-    return false;
-  }
-  if (ctx.ks.type() !== TYPE_LIST) {
-    ctx.reply.error(ERR.wrongType);
-    return false;
-  }
-  return true;
+  return lookupList(ctx, i, missing, false);
 }
 
 /** As `readList`, for writing (Redis lookupKeyWrite + checkType). */
 function writeList(ctx: CommandContext, i: number, missing: (ctx: CommandContext) => void): boolean {
+  return lookupList(ctx, i, missing, true);
+}
+
+function lookupList(ctx: CommandContext, i: number, missing: (ctx: CommandContext) => void, write: boolean): boolean {
   const a = ctx.argv;
-  if (!ctx.ks.lookupWrite(a.buf, a.argOff[i], a.argLen[i])) {
+  const ks = ctx.ks;
+  if (!(write ? ks.lookupWrite(a.buf, a.argOff[i], a.argLen[i]) : ks.lookupRead(a.buf, a.argOff[i], a.argLen[i]))) {
     missing(ctx);
     return false;
   }
-  if (ctx.ks.type() !== TYPE_LIST) {
-    ctx.reply.error(ERR.wrongType);
-    return false;
-  }
-  return true;
+  return !wrongType(ctx, TYPE_LIST);
 }
 
 const replyZero = (ctx: CommandContext): void => ctx.reply.integer(0);

@@ -4,7 +4,7 @@
  */
 import { F_NOINT, F_RAW, TYPE_HASH, TYPE_LIST, TYPE_SET } from '../keyspace/keyspace.js';
 import type { CommandContext } from './context.js';
-import { parseLL } from './args.js';
+import { argLL, LL, parseLL } from './args.js';
 
 /** Redis's error texts (without the leading '-'). */
 export const ERR = {
@@ -54,6 +54,27 @@ export function wrongType(ctx: CommandContext, type: number): boolean {
  */
 export function maxRandomDraws(ctx: CommandContext): number {
   return Math.floor(ctx.server.config.protoMaxBulkLen / 32);
+}
+
+/**
+ * Checks argument `i` as a database index (Redis getIntFromObjectOrReply, then selectDb): an int32, and 0, the
+ * only database tierkv has (SELECT, COPY ... DB). Replies the error itself.
+ * @returns true for database 0
+ */
+export function dbIndexArg(ctx: CommandContext, i: number): boolean {
+  if (!argLL(ctx.argv, i)) {
+    ctx.reply.error(ERR.notInteger);
+    return false;
+  }
+  if (LL.big !== null || LL.value < -2147483648 || LL.value > 2147483647) {
+    ctx.reply.error(errRange(-2147483648, 2147483647));
+    return false;
+  }
+  if (LL.value !== 0) {
+    ctx.reply.error(ERR.dbRange);
+    return false;
+  }
+  return true;
 }
 
 /** Values at least this long, held by a jumbo item, are sent by reference instead of copied. */

@@ -10,22 +10,12 @@ import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { connectBoth, describeCompat, type CompatConns } from '../support/compat.js';
 import { RawClient, decodeReply } from '../support/raw-client.js';
+import { EVENTS_END, eventsOf } from '../support/events.js';
 
 /** Binary argument: each char one byte. */
 const L = (s: string): Buffer => Buffer.from(s, 'latin1');
-const END = '__test_end__';
+const END = EVENTS_END;
 
-/** Runs `steps` on `cmd`, then an end marker, and returns the events `sub` (PSUBSCRIBEd to `*`) got, as "channel message". */
-async function eventsOf(sub: RawClient, cmd: RawClient, steps: string[][]): Promise<string[]> {
-  for (const s of steps) await cmd.command(...s);
-  await cmd.command('PUBLISH', END, 'x');
-  const out: string[] = [];
-  for (;;) {
-    const m = decodeReply(await sub.readReply()) as string[];
-    if (m[2] === END) return out;
-    out.push(`${m[2]} ${m[3]}`);
-  }
-}
 
 /** Replies of both servers to the same command, decoded (redis: null when not installed). */
 async function decodedBoth(c: CompatConns, ...args: (string | Buffer)[]): Promise<{ tierkv: unknown; redis: unknown }> {

@@ -7,28 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { connectBoth, describeCompat, type CompatConns } from '../support/compat.js';
 import { infoFields, replyPairs } from '../support/info.js';
 import { RawClient, decodeReply } from '../support/raw-client.js';
+import { EVENTS_END, eventsOf } from '../support/events.js';
 import { startTierkvInProcess } from '../support/tierkv.js';
-import { sleep, waitUntil } from '../support/wait.js';
+import { waitUntil } from '../support/wait.js';
 
-const END = '__test_end__';
+const END = EVENTS_END;
 
-/**
- * Runs `steps` (commands, or a number: a pause in ms) on `cmd`, then publishes an end marker, and returns the
- * events `sub` (subscribed to the pattern `*`) received in between, as "channel message" lines.
- */
-async function eventsOf(sub: RawClient, cmd: RawClient, steps: (string[] | number)[]): Promise<string[]> {
-  for (const s of steps) {
-    if (typeof s === 'number') await sleep(s);
-    else await cmd.command(...s);
-  }
-  await cmd.command('PUBLISH', END, 'x');
-  const out: string[] = [];
-  for (;;) {
-    const m = decodeReply(await sub.readReply()) as string[];
-    if (m[2] === END) return out;
-    out.push(`${m[2]} ${m[3]}`);
-  }
-}
 
 /** Both servers' events for the same steps; redis-server's null when it is not installed. */
 async function bothEvents(sub: CompatConns, cmd: CompatConns, steps: (string[] | number)[]): Promise<{ tierkv: string[]; redis: string[] | null }> {
