@@ -11,6 +11,8 @@
  * Values are handled as (hi, lo) pairs so the full 64-bit range is exact without BigInt on the hot path.
  */
 
+import { LL, parseLL } from './int64.js';
+
 /** Bytes of the count header. */
 export const IS_HEADER = 4;
 /** Bytes per member. */
@@ -74,53 +76,22 @@ export function isSearch(u8: Uint8Array, base: number, hi: number, lo: number): 
 export const I64 = { hi: 0, lo: 0 };
 
 const TWO32 = 4294967296;
-const SAFE_DIGITS = 15;
 
 /**
- * Parses b[o..o+l) as a canonical signed 64-bit decimal integer (Redis string2ll: what Redis accepts into an
- * intset). Leaves the value in `I64`.
+ * Parses b[o..o+l) as a canonical signed 64-bit decimal integer (Redis string2ll, int64.ts `parseLL`: what Redis
+ * accepts into an intset). Leaves the value in `I64`.
  */
 export function parseInt64(b: Uint8Array, o: number, l: number): boolean {
-  if (l === 0 || l > 20) return false;
-  let i = o;
-  const end = o + l;
-  let neg = false;
-  if (b[i] === 45 /* - */) {
-    neg = true;
-    i++;
-    if (i === end) return false;
-  }
-  if (b[i] === 48 /* 0 */) {
-    if (l === 1) {
-      I64.hi = 0;
-      I64.lo = 0;
-      return true;
-    }
-    return false; // leading zero or "-0"
-  }
-  if (end - i <= SAFE_DIGITS) {
-    let v = 0;
-    for (; i < end; i++) {
-      const c = b[i] - 48;
-      if (c < 0 || c > 9) return false;
-      v = v * 10 + c;
-    }
-    if (neg) v = -v;
+  if (!parseLL(b, o, l)) return false;
+  if (LL.big === null) {
+    const v = LL.value;
     const hi = Math.floor(v / TWO32);
     I64.hi = hi;
     I64.lo = v - hi * TWO32;
-    return true;
+  } else {
+    I64.hi = Number(BigInt.asIntN(32, LL.big >> 32n));
+    I64.lo = Number(LL.big & 0xffffffffn);
   }
-  let v = 0n;
-  for (; i < end; i++) {
-    const c = b[i] - 48;
-    if (c < 0 || c > 9) return false;
-    v = v * 10n + BigInt(c);
-  }
-  if (neg) v = -v;
-  if (v > 0x7fffffffffffffffn || v < -0x8000000000000000n) return false;
-  I64.hi = Number(BigInt.asIntN(32, v >> 32n));
-  I64.lo = Number(v & 0xffffffffn);
   return true;
 }
 
