@@ -83,6 +83,19 @@ function replyCommandInfo(ctx: CommandContext, cmd: Command): void {
     r.bulkString('begin_search');
     r.mapLen(2);
     r.bulkString('type');
+    if (ks.unknown === true) {
+      // Redis's `unknown` specs (SORT): empty spec maps.
+      r.bulkString('unknown');
+      r.bulkString('spec');
+      r.mapLen(0);
+      r.bulkString('find_keys');
+      r.mapLen(2);
+      r.bulkString('type');
+      r.bulkString('unknown');
+      r.bulkString('spec');
+      r.mapLen(0);
+      continue;
+    }
     r.bulkString('index');
     r.bulkString('spec');
     r.mapLen(1);
@@ -304,8 +317,8 @@ function commandGetkeys(ctx: CommandContext): void {
     ctx.reply.error('ERR Invalid number of arguments specified for command');
     return;
   }
-  const keys: number[] = [];
-  for (const ks of specs) {
+  const keys: number[] = cmd.getKeys !== undefined ? cmd.getKeys(a, 2, argc) : [];
+  for (const ks of cmd.getKeys !== undefined ? [] : specs) {
     if (ks.keynum !== undefined) {
       // Redis getKeysUsingKeySpecs: the key count must be an integer ≥ 0 and its keys within the arguments.
       const nk = ks.index + ks.keynum.keynumIdx;

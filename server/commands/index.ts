@@ -14,6 +14,7 @@ import { migrateCommands } from './migrate.js';
 import { pubsubCommands } from './pubsub.js';
 import { serverCommands } from './server-cmds.js';
 import { setCommands } from './sets.js';
+import { sortCommands } from './sort.js';
 import { stringCommands } from './strings.js';
 import { transactionCommands } from './transactions.js';
 import type { CommandSpec } from './types.js';
@@ -35,4 +36,5 @@ export const allCommands: CommandSpec[] = [
   ...pubsubCommands,
   ...diagnosticsCommands,
   ...aclCommands,
+  ...sortCommands,
 ];

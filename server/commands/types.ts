@@ -3,6 +3,7 @@
  * name, arity, flags, key positions, ACL categories and documentation. The table drives dispatch, arity checks,
  * COMMAND / COMMAND COUNT / COMMAND INFO / COMMAND DOCS and COMMAND GETKEYS.
  */
+import type { Argv } from './args.js';
 import type { CommandContext } from './context.js';
 
 /** One argument of a command, for COMMAND DOCS (Redis's `arguments` of src/commands/*.json). */
@@ -41,6 +42,8 @@ export interface KeySpec {
    * `index + keynumIdx`, the keys begin at `index + firstKey`, every `keyStep` (`lastKey`/`limit` are then unused).
    */
   keynum?: { keynumIdx: number; firstKey: number; keyStep: number };
+  /** Redis's `unknown` begin_search/find_keys (SORT's BY/GET and STORE keys): not found by the spec (index etc. unused). */
+  unknown?: boolean;
 }
 
 /**
@@ -84,6 +87,12 @@ export interface CommandSpec {
   /** Version in which the command was deprecated (COMMAND DOCS `deprecated_since`). */
   deprecatedSince?: string;
   arguments?: ArgDoc[];
+  /**
+   * Redis's get_keys_function, for a command whose key specs cannot find every key (SORT's STORE): COMMAND GETKEYS
+   * uses it instead of the specs. `a` holds the command line from argument `first` on (its name), `argc` arguments.
+   * @returns the indexes in `a` of the key arguments
+   */
+  getKeys?: (a: Argv, first: number, argc: number) => number[];
   /** Handler; a container command (CLIENT, CONFIG...) has subcommands and no handler of its own. */
   handler?: CommandHandler;
   subcommands?: CommandSpec[];
