@@ -24,6 +24,7 @@ import { hashStep } from './gen-hashes.js';
 import { listStep } from './gen-lists.js';
 import { itemSize } from '../../allocator/item.js';
 import { setStep } from './gen-sets.js';
+import { sortStep } from './gen-sort.js';
 
 export { Rng };
 
@@ -318,6 +319,7 @@ const GENERATORS: readonly (readonly [number, string, Gen])[] = [
   [10, 'hashes', hashStep],
   [12, 'sets', setStep],
   [10, 'lists', listStep],
+  [6, 'sort', sortStep],
   [3, 'SUBSTR', (g) => one([rcase(g.r, 'SUBSTR'), key(g), intArg(g, () => String(g.r.int(-10, 10))), intArg(g, () => String(g.r.int(-10, 10)))])],
   [3, 'KEYS', (g) => one([rcase(g.r, 'KEYS'), pattern(g)])],
   [3, 'SCAN', (g) => {
@@ -512,7 +514,7 @@ const GENERATORS: readonly (readonly [number, string, Gen])[] = [
 ];
 
 /** Generators whose steps are plain commands that may be queued inside MULTI (see {@link queued}). */
-const QUEUEABLE = new Set(['strings', 'short-expiry', 'bitmaps', 'hashes', 'sets', 'lists', 'SUBSTR', 'KEYS', 'SCAN', 'RANDOMKEY', 'OBJECT', 'PING', 'QUIT', 'SELECT',
+const QUEUEABLE = new Set(['strings', 'short-expiry', 'bitmaps', 'hashes', 'sets', 'lists', 'sort', 'SUBSTR', 'KEYS', 'SCAN', 'RANDOMKEY', 'OBJECT', 'PING', 'QUIT', 'SELECT',
   'HELLO', 'AUTH', 'CLIENT', 'INFO', 'DBSIZE', 'FLUSH', 'TIME', 'CONFIG', 'MEMORY', 'SHUTDOWN', 'COMMAND', 'unknown-sub']);
 
 /**
