@@ -319,7 +319,7 @@ const GENERATORS: readonly (readonly [number, string, Gen])[] = [
   [10, 'hashes', hashStep],
   [12, 'sets', setStep],
   [10, 'lists', listStep],
-  [6, 'sort', sortStep],
+  [10, 'sort', sortStep],
   [3, 'SUBSTR', (g) => one([rcase(g.r, 'SUBSTR'), key(g), intArg(g, () => String(g.r.int(-10, 10))), intArg(g, () => String(g.r.int(-10, 10)))])],
   [3, 'KEYS', (g) => one([rcase(g.r, 'KEYS'), pattern(g)])],
   [3, 'SCAN', (g) => {
