@@ -117,13 +117,21 @@ function loadSet(ctx: CommandContext, v: SortVec): void {
 }
 
 /**
- * TODO(zset): sorted sets, once keyspace has them (wt-zset). Redis 7.0 (sort.c): the length is the zset's size;
- * with "do not sort" (BY without `*`) load members start..end in score order (from the highest with DESC: ranks
- * len-1-start downwards) and reply them as loaded (LIMIT already applied, like `loadList`); otherwise load every
- * member (any order) and sort them like a set's (numeric by the member's value, ALPHA, or BY), never by score.
- * Wire it into `sortGeneric` where the type is checked (`TYPE_ZSET` beside TYPE_LIST/TYPE_SET).
+ * TODO(zset): SORT of a sorted set, to be written once the keyspace has them (wt-zset), and wired into
+ * `sortGeneric` where the source's type is checked (`TYPE_ZSET` beside TYPE_LIST/TYPE_SET: its length there, then
+ * this load instead of `loadSet`). Redis 7.0 (sort.c): without "do not sort" every member is loaded (any order) and
+ * sorted exactly like a set's (numeric by the member's own value, ALPHA, or BY), never by score; with "do not sort"
+ * (BY without `*`) only members start..end are loaded, in score order, from the highest rank downwards with DESC
+ * (ranks len-1-start down to len-1-end), and replied as loaded (LIMIT already applied: the caller then sets
+ * start = 0, end -= start, as after `loadList`).
+ * @param push appends one member's bytes to the sort vector (copied at once)
+ * @throws Error always, until sorted sets exist
  */
-// function loadZset(ctx: CommandContext, v: SortVec, dontsort: boolean, start: number, end: number, desc: boolean): void
+export function loadZset(
+  _ctx: CommandContext, _push: (b: Uint8Array, o: number, l: number) => void, _dontsort: boolean, _start: number, _end: number, _desc: boolean,
+): void {
+  throw new Error('SORT of a sorted set is not implemented yet (TODO(zset))');
+}
 
 // ----- BY / GET patterns (Redis lookupKeyByPattern) ----------------------------------------------------------------
 
@@ -449,7 +457,7 @@ function sortGeneric(ctx: CommandContext, readonly: boolean): void {
     type = ks.type();
     if (type === TYPE_LIST) vlen = ctx.lists.len();
     else if (type === TYPE_SET) vlen = ctx.sets.card();
-    // TODO(zset): TYPE_ZSET → its size here, and `loadZset` below.
+    // TODO(zset): TYPE_ZSET → its size here, and `loadZset` (below) for the elements.
     else return ctx.reply.error(ERR.wrongType);
   }
   // A set is sorted (ALPHA) when stored, so that the stored list does not depend on the hash table's order.
@@ -483,6 +491,7 @@ function sortGeneric(ctx: CommandContext, readonly: boolean): void {
     v = new SortVec(vlen);
     loadList(ctx, v, 0, vlen - 1, false);
   } else {
+    // TODO(zset): a zset loads with `loadZset` here (its "do not sort" case like the list's above, LIMIT applied).
     v = new SortVec(vlen);
     loadSet(ctx, v);
   }
