@@ -514,8 +514,9 @@ const GENERATORS: readonly (readonly [number, string, Gen])[] = [
 ];
 
 /** Generators whose steps are plain commands that may be queued inside MULTI (see {@link queued}). */
-const QUEUEABLE = new Set(['strings', 'short-expiry', 'bitmaps', 'hashes', 'sets', 'lists', 'sort', 'SUBSTR', 'KEYS', 'SCAN', 'RANDOMKEY', 'OBJECT', 'PING', 'QUIT', 'SELECT',
+const QUEUEABLE = new Set(['strings', 'short-expiry', 'bitmaps', 'hashes', 'sets', 'lists', 'SUBSTR', 'KEYS', 'SCAN', 'RANDOMKEY', 'OBJECT', 'PING', 'QUIT', 'SELECT',
   'HELLO', 'AUTH', 'CLIENT', 'INFO', 'DBSIZE', 'FLUSH', 'TIME', 'CONFIG', 'MEMORY', 'SHUTDOWN', 'COMMAND', 'unknown-sub']);
+QUEUEABLE.add('sort'); // SORT / SORT_RO steps (gen-sort.ts), on a line of their own
 
 /**
  * The commands of `n` ordinary steps, one group per step (a DBSIZE stays right after its EXISTS), to be queued in
