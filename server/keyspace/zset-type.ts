@@ -214,6 +214,8 @@ export class ZsetType {
 
   /** Listpack: inserts (member, score) at its place (the member is absent). */
   private lpInsert(b: Uint8Array, o: number, l: number, score: number): void {
+    // Redis writes a listpack score as text that reads back as an integer when it can: -0 becomes 0.
+    if (score === 0) score = 0;
     const ks = this.ks;
     let u8 = ks.ext.u8;
     let base = ks.valOff();
