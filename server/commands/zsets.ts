@@ -724,7 +724,8 @@ function zrandmemberWithCount(ctx: CommandContext, l: number, withScores: boolea
     }
     return;
   }
-  if (count >= size) return emitRange(ctx, 0, size, false, withScores);
+  // The whole zset, in Redis's zuiNext order: from the last rank down.
+  if (count >= size) return emitRange(ctx, size - 1, size, true, withScores);
   // Distinct ranks: a partial Fisher-Yates shuffle when the sample is a large part of the set, else rejection.
   let ranks: number[];
   if (count * 3 > size) {
@@ -1099,7 +1100,7 @@ const S: Record<string, string> = {
   zscan: 'Iterates over the members and scores of a sorted set with a cursor.',
 };
 
-const Z = { group: 'sorted_set', acl: ['sortedset'] };
+const Z = { group: 'sorted-set', acl: ['sortedset'] };
 
 /** The sorted-set commands of the table (metadata as redis-server 7.0.15's src/commands/z*.json). */
 export const zsetCommands: CommandSpec[] = [

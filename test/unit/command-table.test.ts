@@ -25,7 +25,7 @@ const ACL = new Set([
 ]);
 const ARG_TYPES = new Set(['string', 'integer', 'double', 'key', 'pattern', 'unix-time', 'pure-token', 'oneof', 'block']);
 const KEY_FLAGS = new Set(['RO', 'RW', 'OW', 'RM', 'access', 'update', 'insert', 'delete', 'not_key', 'incomplete', 'variable_flags']);
-const GROUPS = new Set(['string', 'generic', 'connection', 'server', 'transactions', 'bitmap', 'pubsub', 'hash', 'set', 'list', 'sorted_set']);
+const GROUPS = new Set(['string', 'generic', 'connection', 'server', 'transactions', 'bitmap', 'pubsub', 'hash', 'set', 'list', 'sorted-set']);
 /** Commands whose arguments Redis 7.0's COMMAND DOCS does not list either (tierkv mirrors it). */
 const ARGS_UNDOCUMENTED_IN_REDIS = new Set(['quit', 'command|getkeys']);
 
