@@ -402,10 +402,45 @@ function scoreInterval(ctx: CommandContext, min: number, minEx: boolean, max: nu
   if (IV.end < IV.start) IV.end = IV.start;
 }
 
+/** Order of a lex bound against b[o..o+l) (Redis sdscmplex with its "-"/"+" sentinels). */
+function cmpLex(bound: LexBound, buf: Uint8Array, b: Uint8Array, o: number, l: number): number {
+  if (bound.kind !== 0) return bound.kind;
+  return cmpBytes(buf, bound.o, bound.l, b, o, l);
+}
+
+/**
+ * Redis zslIsInLexRange / zzlIsInLexRange: false when the range is empty by itself or lies wholly after the last
+ * member or before the first. (With equal scores the rank counts imply it; with mixed scores, which Redis leaves
+ * undefined, it is what Redis checks first.)
+ */
+function lexRangeMayHit(ctx: CommandContext, min: LexBound, max: LexBound): boolean {
+  const z = ctx.zsets;
+  const b = ctx.argv.buf;
+  const n = z.len();
+  if (n === 0) return false;
+  if (min.kind === 1 || max.kind === -1) return false;
+  if (min.kind === 0 && max.kind === 0) {
+    const c = cmpBytes(b, min.o, min.l, b, max.o, max.l);
+    if (c > 0 || (c === 0 && (min.ex || max.ex))) return false;
+  }
+  z.seek(n - 1);
+  const cl = cmpLex(min, b, z.memberBuf, z.memberOff, z.memberLen);
+  if (min.ex ? cl >= 0 : cl > 0) return false;
+  z.seek(0);
+  const cf = cmpLex(max, b, z.memberBuf, z.memberOff, z.memberLen);
+  if (max.ex ? cf <= 0 : cf < 0) return false;
+  return true;
+}
+
 function lexInterval(ctx: CommandContext, min: LexBound, max: LexBound): void {
   const z = ctx.zsets;
   const b = ctx.argv.buf;
   const n = z.len();
+  if (!lexRangeMayHit(ctx, min, max)) {
+    IV.start = 0;
+    IV.end = 0;
+    return;
+  }
   IV.start = min.kind < 0 ? 0 : min.kind > 0 ? n : z.countLexBelow(b, min.o, min.l, min.ex);
   IV.end = max.kind > 0 ? n : max.kind < 0 ? 0 : z.countLexBelow(b, max.o, max.l, !max.ex);
   if (IV.end < IV.start) IV.end = IV.start;
