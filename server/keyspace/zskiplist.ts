@@ -21,6 +21,10 @@
  * still need the member → score index, hence a second copy of the member or a pointer per member on top of its
  * leaves. Redis's own choice keeps its behaviour (ZRANDMEMBER, ZSCAN over the dict) easy to match.
  *
+ * Measured (one zset of 1M members "member:N" with decimal scores, ZADD pipelined 100 members a command, fresh
+ * servers, 2026-12-05): tierkv used_memory 67.5 bytes/member and RSS growth 82 bytes/member, redis-server 7.0.15
+ * 110 and 117.
+ *
  * Header (ZSET_HEADER bytes at `dictHeaderOff(valOff)`): the dict header (DICT_HEADER bytes), then u32 words
  * `0 header node address, 1 tail node address (0: empty), 2 level`. The length is the dict's count.
  *

@@ -25,7 +25,7 @@ const hashFields = (i: number): Record<string, string> => ({ a: `x${i}`, b: `y${
 const setMembers = (i: number): string[] => [String(i), String(i + 1), String(-i), '42'];
 /** A small zset's ZADD arguments, and its ZRANGE 0 -1 WITHSCORES. */
 const zsetArgs = (i: number): string[] => ['2.5', 'b', '1', `a${i}`, String(i), 'c'];
-const zsetRange = (i: number): string[] => (i < 1 ? ['c', String(i), 'b', '2.5', `a${i}`, '1'] : i < 3 ? [`a${i}`, '1', 'c', String(i), 'b', '2.5'] : [`a${i}`, '1', 'b', '2.5', 'c', String(i)]);
+const zsetRange = (i: number): string[] => (i < 1 ? ['c', String(i), `a${i}`, '1', 'b', '2.5'] : i < 3 ? [`a${i}`, '1', 'c', String(i), 'b', '2.5'] : [`a${i}`, '1', 'b', '2.5', 'c', String(i)]);
 
 describe('collections in the tiers (tierkv child process, maxmemory 40mb, hot-ratio 0.3)', () => {
   let server: ServerHandle;
