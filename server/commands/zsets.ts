@@ -78,9 +78,7 @@ function strtodWhole(s: string, range: boolean): number | null {
 function argDouble(ctx: CommandContext, i: number): number | null {
   const a = ctx.argv;
   const l = a.argLen[i];
-  if (l === 0 || l > 400) {
-    if (l === 0) return null;
-  }
+  if (l === 0) return null;
   const s = a.buf.toString('latin1', a.argOff[i], a.argOff[i] + l);
   if (s.indexOf('\x00') >= 0) return null;
   return strtodWhole(s, false);
