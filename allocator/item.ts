@@ -8,7 +8,7 @@
  *                                bit 1 RAW: value was modified in place (APPEND/SETRANGE) -> OBJECT ENCODING raw
  *                                      (strings); LARGE: the large encoding (collections, see below)
  *                                bit 2 NOINT: stored as a plain string even if it reads as an integer
- *                                bits 3..5 TYPE: 0 string, 1 hash, 2 set (3 list, 4 zset reserved), 7 AUX
+ *                                bits 3..5 TYPE: 0 string, 1 hash, 2 set, 3 list, 4 zset, 7 AUX
  *                                bit 7 FREE: the chunk is on its page's free list (set by the arena; a free chunk
  *                                keeps its free-list link in bytes 4..7)
  * byte  1      u8   lfu          access counter (Redis-style 8-bit logarithmic LFU counter)
@@ -70,6 +70,7 @@ export const TYPE_STRING = 0;
 export const TYPE_HASH = 1;
 export const TYPE_SET = 2;
 export const TYPE_LIST = 3;
+export const TYPE_ZSET = 4;
 /** An aux chunk: part of a large collection, not a keyspace item. */
 export const TYPE_AUX = 7;
 /** Flag written by the arena into a freed chunk, so that the CLOCK hand can tell free chunks from items. */
@@ -137,6 +138,12 @@ export function itemIsLarge(ext: Extent, off: number): boolean {
 export const AUX_SET_HEADER = 8;
 /** Header size in bytes of a hash element aux chunk (flags, len1, len2); field then value follow. */
 export const AUX_HASH_HEADER = 12;
+/**
+ * Header size in bytes of a sorted-set skiplist node aux chunk (server/keyspace/zskiplist.ts): flags, len1 (member
+ * length), f64 score, u32 backward node address, u32 level count; the member follows, then (4-byte aligned) the
+ * levels (u32 forward address, u32 span each).
+ */
+export const AUX_ZSET_HEADER = 24;
 /** Header size in bytes of a table aux chunk (flags, slot count); 8-byte slots follow (u32 address, u32 hash). */
 export const AUX_TABLE_HEADER = 8;
 

@@ -16,6 +16,7 @@ import type { Keyspace } from '../keyspace/keyspace.js';
 import { HashType } from '../keyspace/hash-type.js';
 import { ListType } from '../keyspace/list-type.js';
 import { SetType } from '../keyspace/set-type.js';
+import { ZsetType } from '../keyspace/zset-type.js';
 import type { MigrationManager } from '../memory/migrate-prepare.js';
 import type { Transactions } from '../multi/multi.js';
 import type { PubSub } from '../pubsub/pubsub.js';
@@ -83,6 +84,8 @@ export class CommandContext {
   readonly sets: SetType;
   /** List operations on the keyspace's current item (keyspace/list-type.ts). */
   readonly lists: ListType;
+  /** Sorted-set operations on the keyspace's current item (keyspace/zset-type.ts). */
+  readonly zsets: ZsetType;
   constructor(
     /** Reply encoder for the current client's batch. */
     readonly reply: ReplyWriter,
@@ -94,15 +97,19 @@ export class CommandContext {
     this.hashes = new HashType(ks);
     this.sets = new SetType(ks);
     this.lists = new ListType(ks);
+    this.zsets = new ZsetType(ks);
     const c = server.config;
     const sync = (): null => {
       this.hashes.maxListpackEntries = c.hashMaxListpackEntries;
       this.hashes.maxListpackValue = c.hashMaxListpackValue;
       this.sets.maxIntsetEntries = c.setMaxIntsetEntries;
       this.lists.fill = c.listMaxListpackSize;
+      this.zsets.maxListpackEntries = c.zsetMaxListpackEntries;
+      this.zsets.maxListpackValue = c.zsetMaxListpackValue;
       return null;
     };
     sync();
     c.onChange(['hash-max-listpack-entries', 'hash-max-listpack-value', 'set-max-intset-entries', 'list-max-listpack-size'], sync);
+    c.onChange(['zset-max-listpack-entries', 'zset-max-listpack-value'], sync);
   }
 }

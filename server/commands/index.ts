@@ -10,6 +10,7 @@ import { expireCommands } from './expire.js';
 import { hashCommands } from './hashes.js';
 import { keyCommands } from './keys.js';
 import { listCommands } from './lists.js';
+import { zsetCommands } from './zsets.js';
 import { migrateCommands } from './migrate.js';
 import { pubsubCommands } from './pubsub.js';
 import { serverCommands } from './server-cmds.js';
@@ -27,6 +28,7 @@ export const allCommands: CommandSpec[] = [
   ...setCommands,
   ...keyCommands,
   ...listCommands,
+  ...zsetCommands,
   ...expireCommands,
   ...connectionCommands,
   ...serverCommands,

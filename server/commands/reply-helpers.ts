@@ -2,7 +2,7 @@
  * Replies shared by many commands: the current item's value, and Redis's common error texts (one table, so
  * that every command says the same thing the same way, as Redis's `shared.*` objects do).
  */
-import { F_NOINT, F_RAW, TYPE_HASH, TYPE_LIST, TYPE_SET } from '../keyspace/keyspace.js';
+import { F_NOINT, F_RAW, TYPE_HASH, TYPE_LIST, TYPE_SET, TYPE_ZSET } from '../keyspace/keyspace.js';
 import type { CommandContext } from './context.js';
 import { argLL, LL, parseLL } from './args.js';
 
@@ -113,6 +113,7 @@ export function currentEncoding(ctx: CommandContext): string {
   if (type === TYPE_HASH) return ctx.hashes.encoding();
   if (type === TYPE_SET) return ctx.sets.encoding();
   if (type === TYPE_LIST) return ctx.lists.encoding();
+  if (type === TYPE_ZSET) return ctx.zsets.encoding();
   const len = ks.valLen();
   const flags = ks.flags();
   if ((flags & F_RAW) !== 0) return 'raw';

@@ -2,7 +2,7 @@
  * SORT and SORT_RO with redis-server 7.0.15's semantics (src/sort.c sortCommandGeneric, lookupKeyByPattern,
  * sortCompare; src/db.c sortGetKeys): BY pattern (a pattern without `*` means "do not sort"), `->field` hash
  * dereferences, LIMIT offset count, several GET patterns and `GET #`, ASC/DESC, ALPHA, STORE (SORT only), on lists and
- * sets (sorted sets: see `loadZset`). The code is our own; Redis is cited for each rule.
+ * sets and sorted sets (`loadZset`). The code is our own; Redis is cited for each rule.
  *
  * Algorithm:
  * 1. Options are parsed left to right before the key is looked up (a syntax error or a bad LIMIT wins over
@@ -31,7 +31,7 @@
  * and C.UTF-8 locales); with BY, LIMIT and ALPHA, elements whose BY values are equal (or missing) keep their load
  * order, where Redis's partial quicksort (pqsort) may order them differently.
  */
-import { TYPE_HASH, TYPE_LIST, TYPE_SET, TYPE_STRING } from '../keyspace/keyspace.js';
+import { TYPE_HASH, TYPE_LIST, TYPE_SET, TYPE_STRING, TYPE_ZSET } from '../keyspace/keyspace.js';
 import { NOTIFY_GENERIC, NOTIFY_LIST } from '../pubsub/notify-flags.js';
 import { notifyArg } from '../pubsub/notify.js';
 import { argIs, argLL, LL, type Argv } from './args.js';
@@ -117,20 +117,28 @@ function loadSet(ctx: CommandContext, v: SortVec): void {
 }
 
 /**
- * TODO(zset): SORT of a sorted set, to be written once the keyspace has them (wt-zset), and wired into
- * `sortGeneric` where the source's type is checked (`TYPE_ZSET` beside TYPE_LIST/TYPE_SET: its length there, then
- * this load instead of `loadSet`). Redis 7.0 (sort.c): without "do not sort" every member is loaded (any order) and
- * sorted exactly like a set's (numeric by the member's own value, ALPHA, or BY), never by score; with "do not sort"
- * (BY without `*`) only members start..end are loaded, in score order, from the highest rank downwards with DESC
- * (ranks len-1-start down to len-1-end), and replied as loaded (LIMIT already applied: the caller then sets
- * start = 0, end -= start, as after `loadList`).
- * @param push appends one member's bytes to the sort vector (copied at once)
- * @throws Error always, until sorted sets exist
+ * Loads members of the current sorted set into `v` (Redis 7.0 sort.c). Sorted afterwards (`dontsort` false): every
+ * member, in rank order (Redis walks its dict: any order will do, as the sort decides it and ties are broken by the
+ * member bytes). Not sorted (`dontsort`: BY without `*`): only ranks start..end (0 ≤ start ≤ end < length), in score
+ * order, or with `desc` ranks len-1-start down to len-1-end, replied as loaded (LIMIT is then applied already).
  */
-export function loadZset(
-  _ctx: CommandContext, _push: (b: Uint8Array, o: number, l: number) => void, _dontsort: boolean, _start: number, _end: number, _desc: boolean,
-): void {
-  throw new Error('SORT of a sorted set is not implemented yet (TODO(zset))');
+function loadZset(ctx: CommandContext, v: SortVec, dontsort: boolean, start: number, end: number, desc: boolean): void {
+  const z = ctx.zsets;
+  const len = z.len();
+  let n = len;
+  let r = 0;
+  if (dontsort) {
+    n = end - start + 1;
+    r = desc ? len - 1 - start : start;
+  }
+  if (n <= 0) return;
+  z.seek(r);
+  for (let i = 0; ; ) {
+    v.push(z.memberBuf, z.memberOff, z.memberLen);
+    if (++i === n) break;
+    if (dontsort && desc) z.prev();
+    else z.next();
+  }
 }
 
 // ----- BY / GET patterns (Redis lookupKeyByPattern) ----------------------------------------------------------------
@@ -457,8 +465,11 @@ function sortGeneric(ctx: CommandContext, readonly: boolean): void {
     type = ks.type();
     if (type === TYPE_LIST) vlen = ctx.lists.len();
     else if (type === TYPE_SET) vlen = ctx.sets.card();
-    // TODO(zset): TYPE_ZSET → its size here, and `loadZset` (below) for the elements.
-    else return ctx.reply.error(ERR.wrongType);
+    else if (type === TYPE_ZSET) {
+      // Redis 7.0 converts a listpack sorted set to a skiplist, destructively, before sorting it.
+      ctx.zsets.toSkiplist();
+      vlen = ctx.zsets.len();
+    } else return ctx.reply.error(ERR.wrongType);
   }
   // A set is sorted (ALPHA) when stored, so that the stored list does not depend on the hash table's order.
   if (dontsort && type === TYPE_SET && store >= 0) {
@@ -490,8 +501,15 @@ function sortGeneric(ctx: CommandContext, readonly: boolean): void {
   } else if (type === TYPE_LIST) {
     v = new SortVec(vlen);
     loadList(ctx, v, 0, vlen - 1, false);
+  } else if (type === TYPE_ZSET && dontsort) {
+    v = new SortVec(Math.max(end - start + 1, 0));
+    loadZset(ctx, v, true, start, end, desc);
+    end -= start;
+    start = 0;
+  } else if (type === TYPE_ZSET) {
+    v = new SortVec(vlen);
+    loadZset(ctx, v, false, 0, vlen - 1, false);
   } else {
-    // TODO(zset): a zset loads with `loadZset` here (its "do not sort" case like the list's above, LIMIT applied).
     v = new SortVec(vlen);
     loadSet(ctx, v);
   }

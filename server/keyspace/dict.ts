@@ -29,7 +29,7 @@
  */
 import { TIER_HOT, type Arena } from '../../allocator/arena.js';
 import type { Extent } from '../../allocator/extent.js';
-import { AUX_HASH_HEADER, AUX_SET_HEADER, TYPE_HASH, auxLen1, auxLen2, auxTableSize, writeAuxHeader } from '../../allocator/item.js';
+import { AUX_HASH_HEADER, AUX_SET_HEADER, AUX_ZSET_HEADER, TYPE_HASH, TYPE_ZSET, auxLen1, auxLen2, auxTableSize, writeAuxHeader } from '../../allocator/item.js';
 import { bytesEqual, copyBytes } from './bytes.js';
 import { murmur3 } from './hash.js';
 import { pow2AtLeast, revIncrement } from './hash-index.js';
@@ -103,7 +103,8 @@ export class ArenaDict {
 
   /**
    * Writes a new, empty dict header at (ext, hoff) with a table for `expected` elements (at most 3/4 full) and
-   * binds it. `kind` is TYPE_HASH or TYPE_SET (the element layout).
+   * binds it. `kind` is TYPE_HASH, TYPE_SET or TYPE_ZSET (the element layout; a zset's elements are its skiplist nodes, whose
+   * links zskiplist.ts writes after `insertNew`).
    * @throws ArenaFullError when the arena cannot hold the table
    */
   init(ext: Extent, hoff: number, kind: number, expected: number): void {
@@ -174,12 +175,25 @@ export class ArenaDict {
 
   /** Size in bytes of the element chunk at (ext, off), as it was asked of the arena. */
   private elemSize(ext: Extent, off: number): number {
-    return this.kind() === TYPE_HASH ? AUX_HASH_HEADER + auxLen1(ext, off) + auxLen2(ext, off) : AUX_SET_HEADER + auxLen1(ext, off);
+    const kind = this.kind();
+    if (kind === TYPE_ZSET) return AUX_ZSET_HEADER + ((auxLen1(ext, off) + 3) & ~3) + 8 * ext.u32[(off >>> 2) + 5];
+    return kind === TYPE_HASH ? AUX_HASH_HEADER + auxLen1(ext, off) + auxLen2(ext, off) : AUX_SET_HEADER + auxLen1(ext, off);
+  }
+
+  /** Bytes before an element's key in its chunk: the element layout of the dict's kind (allocator/item.ts). */
+  private keyHeader(): number {
+    const kind = this.kind();
+    return kind === TYPE_HASH ? AUX_HASH_HEADER : kind === TYPE_ZSET ? AUX_ZSET_HEADER : AUX_SET_HEADER;
+  }
+
+  /** Accounts `bytes` more (or fewer) aux bytes that belong to the collection but not to the dict (a skiplist header). */
+  addAuxBytes(bytes: number): void {
+    this.addAux(bytes);
   }
 
   /** Offset in `elemExt.u8` of the current element's member or field bytes. */
   keyOff(): number {
-    return this.elemOff + (this.kind() === TYPE_HASH ? AUX_HASH_HEADER : AUX_SET_HEADER);
+    return this.elemOff + this.keyHeader();
   }
 
   /** Length of the current element's member or field. */
@@ -215,7 +229,7 @@ export class ArenaDict {
   private lastHash = 0;
 
   private findHashed(b: Uint8Array, o: number, l: number, h: number): boolean {
-    const hdr = this.kind() === TYPE_HASH ? AUX_HASH_HEADER : AUX_SET_HEADER;
+    const hdr = this.keyHeader();
     const hu = this.hext.u32;
     let u32 = this.text.u32;
     let mask = hu[this.hw + W_MASK];
@@ -269,7 +283,7 @@ export class ArenaDict {
     const off = this.arena.resolve(addr);
     const ext = this.arena.ext;
     writeAuxHeader(ext, off, l);
-    copyBytes(b, o, ext.u8, off + (this.kind() === TYPE_HASH ? AUX_HASH_HEADER : AUX_SET_HEADER), l);
+    copyBytes(b, o, ext.u8, off + this.keyHeader(), l);
     this.addAux(size);
     this.put(addr, h);
     hu[this.hw + W_COUNT]++;

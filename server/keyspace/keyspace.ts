@@ -22,6 +22,7 @@ import {
   F_HAS_TTL,
   F_RAW,
   TYPE_LIST,
+  TYPE_ZSET,
   chunkIsItem,
   itemIsLarge,
   itemType,
@@ -50,6 +51,7 @@ import {
 import { bytesEqual, copyBytes } from './bytes.js';
 import { ArenaDict, DICT_HEADER, dictHeaderOff } from './dict.js';
 import { QL_HEADER, QuickList } from './quicklist.js';
+import { ZSET_HEADER, ZSkiplist } from './zskiplist.js';
 import { murmur3, randomSeed } from './hash.js';
 import { HASH_MASK, HashIndex, NOT_FOUND, TTL_BIT, type KeyMatcher } from './hash-index.js';
 import { LFU_INIT_VAL, lfuIncrement } from './lfu.js';
@@ -58,6 +60,7 @@ import { NO_KEY_EVENTS, NOTIFY_EXPIRED, NOTIFY_KEY_MISS, NOTIFY_NEW, type KeyEve
 // What command handlers need of the allocator, so that they import the keyspace only: item flags they pass to
 // `storeAlloc` or read with `flags()`, and the tier ids of `ext.tier`.
 export { F_HAS_TTL, F_LARGE, F_NOINT, F_RAW, TYPE_HASH, TYPE_LIST, TYPE_MASK, TYPE_SET, TYPE_SHIFT, TYPE_STRING } from '../../allocator/item.js';
+export { TYPE_ZSET } from '../../allocator/item.js';
 export { TIER_COLD, TIER_HOT } from '../../allocator/arena.js';
 
 /** Type names as TYPE, SCAN TYPE and the HTTP API say them, indexed by item TYPE (item.ts). */
@@ -126,6 +129,8 @@ export class Keyspace implements KeyMatcher {
   readonly dict: ArenaDict;
   /** The list encoding (quicklist.ts), bound by `bindList` to the current item's header, as `dict`. */
   readonly list: QuickList;
+  /** The zset skiplist encoding (zskiplist.ts, over `dict`), bound by `bindZset` to the current item's header. */
+  readonly zset: ZSkiplist;
 
   /** Current time in ms since the Unix epoch; the server sets it before each command (Redis caches it too). */
   now = Date.now();
@@ -175,6 +180,7 @@ export class Keyspace implements KeyMatcher {
     this.peekExt = null as unknown as Extent;
     this.dict = new ArenaDict(arena, this.seed ^ 0x5bd1e995);
     this.list = new QuickList(arena);
+    this.zset = new ZSkiplist(arena, this.dict);
   }
 
   // -------------------------------------------------------------------------------------------------------
@@ -352,6 +358,11 @@ export class Keyspace implements KeyMatcher {
   bindDict(): ArenaDict {
     this.dict.bind(this.ext, dictHeaderOff(this.valOff()));
     return this.dict;
+  }
+  /** Binds `zset` (and `dict`) to the current item's header (the item must be a zset in the skiplist encoding). */
+  bindZset(): ZSkiplist {
+    this.zset.bind(this.ext, dictHeaderOff(this.valOff()));
+    return this.zset;
   }
   /** True when the current item has an expire time. */
   hasTtl(): boolean {
@@ -632,6 +643,7 @@ export class Keyspace implements KeyMatcher {
    */
   private freeAux(): void {
     if (this.type() === TYPE_LIST) this.bindList().freeAll();
+    else if (this.type() === TYPE_ZSET) this.bindZset().freeAll();
     else this.bindDict().freeAll();
   }
 
@@ -674,7 +686,7 @@ export class Keyspace implements KeyMatcher {
       return;
     }
     const from = dictHeaderOff(srcValOff);
-    const len = this.type() === TYPE_LIST ? QL_HEADER : DICT_HEADER;
+    const len = this.type() === TYPE_LIST ? QL_HEADER : this.type() === TYPE_ZSET ? ZSET_HEADER : DICT_HEADER;
     this.ext.u8.set(srcExt.u8.subarray(from, from + len), dictHeaderOff(dst));
   }
 
@@ -690,6 +702,11 @@ export class Keyspace implements KeyMatcher {
     if (this.type() === TYPE_LIST) {
       this.list.bind(srcExt, dictHeaderOff(srcValOff));
       this.list.cloneTo(this.ext, dictHeaderOff(this.valOff()));
+      return;
+    }
+    if (this.type() === TYPE_ZSET) {
+      this.zset.bind(srcExt, dictHeaderOff(srcValOff));
+      this.zset.cloneTo(this.ext, dictHeaderOff(this.valOff()));
       return;
     }
     this.dict.bind(srcExt, dictHeaderOff(srcValOff));
@@ -708,7 +725,7 @@ export class Keyspace implements KeyMatcher {
   /** Bytes the current item holds outside its own chunk: a large collection's aux chunks (MEMORY USAGE). */
   auxBytes(): number {
     if (!this.isLarge()) return 0;
-    return this.type() === TYPE_LIST ? this.bindList().auxBytes() : this.bindDict().auxBytes();
+    return this.type() === TYPE_LIST ? this.bindList().auxBytes() : this.bindDict().auxBytes(); // a zset's dict counts its nodes and header node
   }
 
   /** Makes the item at encoded slot `slot` current (for iteration and sampling). @returns false for a dead entry */

@@ -9,6 +9,7 @@ export const NOTIFY_STRING = 1 << 3; // $
 export const NOTIFY_LIST = 1 << 4; // l
 export const NOTIFY_SET = 1 << 5; // s
 export const NOTIFY_HASH = 1 << 6; // h
+export const NOTIFY_ZSET = 1 << 7; // z
 export const NOTIFY_EXPIRED = 1 << 8; // x
 export const NOTIFY_EVICTED = 1 << 9; // e
 export const NOTIFY_KEY_MISS = 1 << 11; // m

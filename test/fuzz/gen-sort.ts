@@ -1,5 +1,5 @@
 /**
- * The differential fuzzer's SORT generator (`sort` in gen.ts's table): SORT and SORT_RO on lists and sets of
+ * The differential fuzzer's SORT generator (`sort` in gen.ts's table): SORT and SORT_RO on lists, sets and sorted sets of
  * numbers (integers, decimals, exponents, hex, blanks, inf, the empty string) and words (binary, NUL bytes, high
  * bytes), with weight keys (strings), hashes (`->field`) and GET targets built by the same steps; options in any
  * order and case: BY (a pattern with `*`, a hash field, a pattern without `*` = nosort, missing keys), LIMIT (small,
@@ -20,6 +20,9 @@
  * - Redis's SORT tests errno without clearing it (sort.c), so an ERANGE left by any earlier double parse (a weight
  *   like 1e400 here, a ZADD score elsewhere) fails every numeric SORT until errno changes: each SORT step begins
  *   with `INCRBYFLOAT sort:errno 0`, whose parse (util.c string2ld) sets errno to 0 in Redis.
+ * - A sorted set is loaded for sorting in its dict's order in Redis (in rank order in tierkv): the set rules above
+ *   hold for it (no ALPHA with BY, members without NUL), but BY nosort, which replies the zset's own order (LIMIT
+ *   applied by rank), is deterministic and generated.
  * - Keymiss events of the BY lookups come in the load order, a set's iteration order: a step that sorts a set BY
  *   a pattern first writes the set and every member's weight key and hash (no lookup misses).
  * - The step ends with a harmless EXISTS, so gen.ts's random mutation of a step's last command cannot create one of
@@ -37,6 +40,7 @@ interface SortGen {
 
 const LISTS = ['sort:l1', 'sort:l2'];
 const SETS = ['sort:s1', 'sort:s2'];
+const ZSETS = ['sort:z1', 'sort:z2'];
 const OTHERS = ['sort:str', 'sort:none'];
 const DESTS = ['sort:d1', 'sort:d2', 'sort:str', 'sort:s2', 'sort:l2'];
 
@@ -90,8 +94,9 @@ const GET_PATTERNS: readonly string[] = ['#', '#', 'sort:o:*', 'sort:h:*->g', 's
 function sortCommand(r: Rng): { cmd: Cmd; store: string | null; setup: Cmd[] } {
   const ro = r.chance(0.25);
   const srcKind = r.float();
-  const src = srcKind < 0.55 ? r.pick(LISTS) : srcKind < 0.9 ? r.pick(SETS) : r.pick(OTHERS);
-  const isSet = SETS.includes(src);
+  const src = srcKind < 0.45 ? r.pick(LISTS) : srcKind < 0.7 ? r.pick(SETS) : srcKind < 0.92 ? r.pick(ZSETS) : r.pick(OTHERS);
+  const isZset = ZSETS.includes(src);
+  const isSet = SETS.includes(src) || isZset;
   let alpha = r.chance(0.45);
   let by: string | null = r.chance(0.5) ? r.pick(BY_PATTERNS) : null;
   let store: string | null = !ro && r.chance(0.3) ? r.pick([...DESTS, src]) : null;
@@ -101,14 +106,14 @@ function sortCommand(r: Rng): { cmd: Cmd; store: string | null; setup: Cmd[] } {
   const nosort = by !== null && !by.includes('*');
   const setup: Cmd[] = [];
   if (isSet) {
-    if (nosort && store === null) by = null;
+    if (nosort && store === null && !isZset) by = null;
     if (alpha && by !== null && !nosort) by = null;
     if (by !== null && !nosort) {
       // The BY lookups run in the set's iteration order: the step writes the set and every member's weight key and
       // hash, so no lookup misses (a keymiss event would come in that order).
       by = r.pick(['sort:w:*', 'sort:h:*->f', 'sort:h:*->g']);
       const ms = elems(r, true);
-      setup.push([rcase(r, 'DEL'), B(src)], [rcase(r, 'SADD'), B(src), ...ms.map(B)]);
+      setup.push([rcase(r, 'DEL'), B(src)], isZset ? zadd(r, src, ms) : [rcase(r, 'SADD'), B(src), ...ms.map(B)]);
       setup.push([rcase(r, 'MSET'), ...ms.flatMap((m) => [B(`sort:w:${m}`), B(r.pick(WEIGHTS))])]);
       for (const m of ms) setup.push([rcase(r, 'HSET'), B(`sort:h:${m}`), B('f'), B(r.pick(WEIGHTS)), B('g'), B(r.pick(TEXTS))]);
     }
@@ -133,6 +138,12 @@ function sortCommand(r: Rng): { cmd: Cmd; store: string | null; setup: Cmd[] } {
   const ordered = r.chance(0.7) ? opts : r.shuffle(opts);
   const cmd: Cmd = [rcase(r, ro ? 'SORT_RO' : 'SORT'), B(src), ...ordered.flat()];
   return { cmd, store: cmd.some((b) => b.toString('latin1').toUpperCase() === 'STORE') ? store : null, setup };
+}
+
+/** ZADD of `ms` to `k`, with small integer scores (ties ordered by member) and now and then ±inf or a decimal. */
+function zadd(r: Rng, k: string, ms: string[]): Cmd {
+  const score = (): string => (r.chance(0.1) ? r.pick(['inf', '-inf', '1.5', '-0.5']) : String(r.int(-3, 3)));
+  return [rcase(r, 'ZADD'), B(k), ...ms.flatMap((m) => [B(score()), B(m)])];
 }
 
 /** Writes weights, hashes and GET targets for some elements. */
@@ -162,6 +173,10 @@ export function sortStep(g: SortGen): Step {
     [4, () => {
       const k = r.pick(SETS);
       return { cmds: [[rcase(r, 'DEL'), B(k)], [rcase(r, 'SADD'), B(k), ...elems(r, true).map(B)], end] };
+    }],
+    [4, () => {
+      const k = r.pick(ZSETS);
+      return { cmds: [[rcase(r, 'DEL'), B(k)], zadd(r, k, elems(r, true)), end] };
     }],
     [5, () => ({ cmds: [...derived(r), end] })],
     [1, () => ({ cmds: [[rcase(r, 'SET'), B('sort:str'), B(r.pick(NUMS))], end] })],

@@ -5,7 +5,7 @@
  * that only make sense together (a DBSIZE with the EXISTS that makes it deterministic, a short expiry with the
  * sleep after it), a MIGRATE_PREPARE drop, a full SCAN iteration, an inline command or a malformed frame.
  *
- * Coverage: every command tierkv implements (strings, bitmaps and LCS, hashes (gen-hashes.ts), sets (gen-sets.ts), lists (gen-lists.ts), keys, expiry, OBJECT, connection and CLIENT, server, CONFIG,
+ * Coverage: every command tierkv implements (strings, bitmaps and LCS, hashes (gen-hashes.ts), sets (gen-sets.ts), lists (gen-lists.ts), sorted sets (gen-zsets.ts), keys, expiry, OBJECT, connection and CLIENT, server, CONFIG,
  * MEMORY, COMMAND, Pub/Sub), with valid arguments most of the time and otherwise boundary and malformed ones: negative,
  * huge (beyond int32/int64/uint64), non-integer, empty, binary, any-case option flags, duplicated and conflicting
  * options, wrong arity, unknown commands and subcommands. String and expiry commands come partly from the
@@ -25,6 +25,7 @@ import { listStep } from './gen-lists.js';
 import { itemSize } from '../../allocator/item.js';
 import { setStep } from './gen-sets.js';
 import { sortStep } from './gen-sort.js';
+import { zsetStep } from './gen-zsets.js';
 
 export { Rng };
 
@@ -320,6 +321,7 @@ const GENERATORS: readonly (readonly [number, string, Gen])[] = [
   [12, 'sets', setStep],
   [10, 'lists', listStep],
   [10, 'sort', sortStep],
+  [12, 'zsets', zsetStep],
   [3, 'SUBSTR', (g) => one([rcase(g.r, 'SUBSTR'), key(g), intArg(g, () => String(g.r.int(-10, 10))), intArg(g, () => String(g.r.int(-10, 10)))])],
   [3, 'KEYS', (g) => one([rcase(g.r, 'KEYS'), pattern(g)])],
   [3, 'SCAN', (g) => {
@@ -514,7 +516,7 @@ const GENERATORS: readonly (readonly [number, string, Gen])[] = [
 ];
 
 /** Generators whose steps are plain commands that may be queued inside MULTI (see {@link queued}). */
-const QUEUEABLE = new Set(['strings', 'short-expiry', 'bitmaps', 'hashes', 'sets', 'lists', 'SUBSTR', 'KEYS', 'SCAN', 'RANDOMKEY', 'OBJECT', 'PING', 'QUIT', 'SELECT',
+const QUEUEABLE = new Set(['strings', 'short-expiry', 'bitmaps', 'hashes', 'sets', 'lists', 'zsets', 'SUBSTR', 'KEYS', 'SCAN', 'RANDOMKEY', 'OBJECT', 'PING', 'QUIT', 'SELECT',
   'HELLO', 'AUTH', 'CLIENT', 'INFO', 'DBSIZE', 'FLUSH', 'TIME', 'CONFIG', 'MEMORY', 'SHUTDOWN', 'COMMAND', 'unknown-sub']);
 QUEUEABLE.add('sort'); // SORT / SORT_RO steps (gen-sort.ts), on a line of their own
 

@@ -64,6 +64,7 @@ export async function dumpKeyspace(exec: Exec, config: DumpConfig = {}): Promise
       let value = type.toString('latin1') === '+set\r\n' ? sortedMembers(await cmd('SMEMBERS', key)) : await cmd('GET', key);
       if (type.toString('latin1') === '+hash\r\n') value = Buffer.concat([value, sortedHash(await cmd('HGETALL', key))]);
       if (type.toString('latin1') === '+list\r\n') value = Buffer.concat([value, await cmd('LRANGE', key, '0', '-1')]);
+      if (type.toString('latin1') === '+zset\r\n') value = Buffer.concat([value, await cmd('ZRANGE', key, '0', '-1', 'WITHSCORES')]);
       const pttlReply = await cmd('PTTL', key);
       const m = /^:(-?\d+)\r\n$/.exec(pttlReply.toString('latin1'));
       if (!m) throw new Error(`PTTL ${showBytes(key)} replied ${showBytes(pttlReply)}`);

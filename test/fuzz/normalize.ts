@@ -182,8 +182,11 @@ export function compareReplies(cmd: Cmd, a: Buffer, b: Buffer, env: CompareEnv, 
       // A hashtable's order is its own (a listpack's is the insertion order on both): the same elements, any order.
       return a[0] === b[0] && sortedUnits(a, name === 'HGETALL') === sortedUnits(b, name === 'HGETALL') ? null : `${name}: different elements`;
     case 'HRANDFIELD':
+    case 'ZRANDMEMBER':
+      // Same shapes: members with values (scores) are flat pairs in RESP2, [member, value] pairs in RESP3.
       return compareHrandfield(cmd, a, b);
     case 'HSCAN':
+    case 'ZSCAN':
       return compareHscan(cmd, a, b);
     case 'SMEMBERS':
     case 'SINTER':

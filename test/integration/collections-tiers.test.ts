@@ -1,7 +1,7 @@
 /**
  * Collections and the tiers, over real sockets (ioredis, a tierkv child process with maxmemory and hot-ratio):
- * small hashes (listpack) and sets (intset) are demoted and promoted like strings; hashes and sets in the
- * hashtable encoding stay in the hot tier; MIGRATE_PREPARE drops the cold compact collections whole (each key is
+ * small hashes (listpack), sets (intset) and sorted sets (listpack) are demoted and promoted like strings; hashes and
+ * sets in the hashtable encoding and sorted sets in the skiplist encoding stay in the hot tier; MIGRATE_PREPARE drops the cold compact collections whole (each key is
  * either intact or gone, never partly there) and leaves the hot ones and every large one intact; INFO's key counts
  * stay exact; RENAME and COPY of a large collection keep every element.
  */
@@ -13,6 +13,7 @@ import { waitUntil } from '../support/wait.js';
 
 const SMALL_HASHES = 60_000;
 const SMALL_SETS = 30_000;
+const SMALL_ZSETS = 20_000;
 const STRINGS = 60_000;
 /** Small sets of strings: hashtables from their first member (Redis 7.0), so pinned hot: they overfill the hot tier. */
 const STRING_SETS = 50_000;
@@ -22,6 +23,9 @@ const HOT = 2_000; // small hashes read again and again: they must stay (or come
 
 const hashFields = (i: number): Record<string, string> => ({ a: `x${i}`, b: `y${i}`, name: `user-${i}`, n: String(i) });
 const setMembers = (i: number): string[] => [String(i), String(i + 1), String(-i), '42'];
+/** A small zset's ZADD arguments, and its ZRANGE 0 -1 WITHSCORES. */
+const zsetArgs = (i: number): string[] => ['2.5', 'b', '1', `a${i}`, String(i), 'c'];
+const zsetRange = (i: number): string[] => (i < 1 ? ['c', String(i), `a${i}`, '1', 'b', '2.5'] : i < 3 ? [`a${i}`, '1', 'c', String(i), 'b', '2.5'] : [`a${i}`, '1', 'b', '2.5', 'c', String(i)]);
 
 describe('collections in the tiers (tierkv child process, maxmemory 40mb, hot-ratio 0.3)', () => {
   let server: ServerHandle;
@@ -37,6 +41,7 @@ describe('collections in the tiers (tierkv child process, maxmemory 40mb, hot-ra
       for (let k = 0; k < LARGE_N; k++) {
         p.hset(`big:h:${j}`, `field-${k}`, `value-${k}`);
         p.sadd(`big:s:${j}`, `member-${k}`);
+        p.zadd(`big:z:${j}`, String(k % 100), `member-${k}`);
       }
       await p.exec();
     }
@@ -46,6 +51,7 @@ describe('collections in the tiers (tierkv child process, maxmemory 40mb, hot-ra
       for (let i = start; i < start + 2000; i++) {
         if (i < SMALL_HASHES) p.hset(`h:${i}`, hashFields(i));
         if (i < SMALL_SETS) p.sadd(`s:${i}`, ...setMembers(i));
+        if (i < SMALL_ZSETS) p.zadd(`z:${i}`, ...zsetArgs(i));
         if (i < STRINGS) p.set(`str:${i}`, `v${i}`.padEnd(80, '.'));
         if (i < STRING_SETS) p.sadd(`ss:${i}`, 'alpha', 'beta', `m${i}`);
       }
@@ -63,7 +69,8 @@ describe('collections in the tiers (tierkv child process, maxmemory 40mb, hot-ra
     const sample: string[] = [];
     for (let i = 0; i < SMALL_HASHES; i += 50) sample.push(`h:${i}`);
     for (let i = 0; i < SMALL_SETS; i += 50) sample.push(`s:${i}`);
-    for (let j = 0; j < LARGE; j++) sample.push(`big:h:${j}`, `big:s:${j}`);
+    for (let i = 0; i < SMALL_ZSETS; i += 50) sample.push(`z:${i}`);
+    for (let j = 0; j < LARGE; j++) sample.push(`big:h:${j}`, `big:s:${j}`, `big:z:${j}`);
     for (const k of sample) p.call('OBJECT', 'TIER', k);
     const res = await p.exec();
     sample.forEach((k, j) => tierOf.set(k, String(res?.[j]?.[1])));
@@ -77,18 +84,23 @@ describe('collections in the tiers (tierkv child process, maxmemory 40mb, hot-ra
 
   it('demotes compact collections, keeps large ones hot, and counts keys (not chunks) per tier', async () => {
     const dbsize = await redis.dbsize();
-    expect(dbsize).toBe(SMALL_HASHES + SMALL_SETS + STRINGS + STRING_SETS + 2 * LARGE);
+    expect(dbsize).toBe(SMALL_HASHES + SMALL_SETS + SMALL_ZSETS + STRINGS + STRING_SETS + 3 * LARGE);
     expect(await redis.object('ENCODING', 'ss:1')).toBe('hashtable');
     expect(Number(before['hot_keys']) + Number(before['cold_keys'])).toBe(dbsize);
     let coldHashes = 0;
     let coldSets = 0;
+    let coldZsets = 0;
     for (const [k, t] of tierOf) {
       if (k.startsWith('big:')) expect(t, k).toBe('hot');
       else if (t === 'cold' && k.startsWith('h:')) coldHashes++;
       else if (t === 'cold' && k.startsWith('s:')) coldSets++;
+      else if (t === 'cold' && k.startsWith('z:')) coldZsets++;
     }
     expect(coldHashes).toBeGreaterThan(0);
     expect(coldSets).toBeGreaterThan(0);
+    expect(coldZsets).toBeGreaterThan(0);
+    expect(await redis.object('ENCODING', 'z:1')).toBe('listpack');
+    expect(await redis.object('ENCODING', 'big:z:0')).toBe('skiplist');
     expect(await redis.object('ENCODING', 'h:1')).toBe('listpack');
     expect(await redis.object('ENCODING', 's:1')).toBe('intset');
     expect(await redis.object('ENCODING', 'big:h:0')).toBe('hashtable');
@@ -102,6 +114,8 @@ describe('collections in the tiers (tierkv child process, maxmemory 40mb, hot-ra
     const s = [...tierOf].find(([key, t]) => t === 'cold' && key.startsWith('s:'))?.[0] as string;
     const si = Number(s.slice(2));
     expect((await redis.smembers(s)).sort()).toEqual([...new Set(setMembers(si))].sort());
+    const z = [...tierOf].find(([key, t]) => t === 'cold' && key.startsWith('z:'))?.[0] as string;
+    expect(await redis.zrange(z, '0', '-1', 'WITHSCORES')).toEqual(zsetRange(Number(z.slice(2))));
   });
 
   it('MIGRATE_PREPARE drops cold collections whole and keeps hot and large ones intact', async () => {
@@ -120,6 +134,7 @@ describe('collections in the tiers (tierkv child process, maxmemory 40mb, hot-ra
     const keys = [...tierOf.keys()].filter((k) => !k.startsWith('big:'));
     for (const k of keys) {
       if (k.startsWith('h:')) p.hgetall(k);
+      else if (k.startsWith('z:')) p.zrange(k, '0', '-1', 'WITHSCORES');
       else p.smembers(k);
     }
     const res = await p.exec();
@@ -130,6 +145,9 @@ describe('collections in the tiers (tierkv child process, maxmemory 40mb, hot-ra
       if (k.startsWith('h:')) {
         if (Object.keys(v as object).length === 0) gone++;
         else expect(v, k).toEqual(hashFields(i));
+      } else if (k.startsWith('z:')) {
+        if ((v as string[]).length === 0) gone++;
+        else expect(v, k).toEqual(zsetRange(i));
       } else if ((v as string[]).length === 0) gone++;
       else expect([...(v as string[])].sort(), k).toEqual([...new Set(setMembers(i))].sort());
     });
@@ -139,6 +157,9 @@ describe('collections in the tiers (tierkv child process, maxmemory 40mb, hot-ra
       expect(await redis.scard(`big:s:${j}`)).toBe(LARGE_N);
       expect(await redis.hget(`big:h:${j}`, 'field-1234')).toBe('value-1234');
       expect(await redis.sismember(`big:s:${j}`, 'member-1999')).toBe(1);
+      expect(await redis.zcard(`big:z:${j}`)).toBe(LARGE_N);
+      expect(await redis.zscore(`big:z:${j}`, 'member-1999')).toBe('99');
+      expect(await redis.zrank(`big:z:${j}`, 'member-0')).toBe(0);
     }
     // Migration mode evicts only for growth: the hot tier, over its capacity because of the collections pinned there,
     // keeps every key while nothing is written (it used to evict down to its capacity at the next command).
@@ -170,5 +191,19 @@ describe('collections in the tiers (tierkv child process, maxmemory 40mb, hot-ra
     expect(await redis.del('copy:h')).toBe(1);
     const used2 = Number(fields(await redis.info('memory'))['used_memory']);
     expect(used2).toBeLessThan(used0 + 4096);
+    // The same for a large zset (skiplist nodes that are the dict's elements).
+    expect(await redis.copy('big:z:0', 'copy:z')).toBe(1);
+    expect(await redis.rename('big:z:1', 'renamed:z')).toBe('OK');
+    expect(await redis.zcard('copy:z')).toBe(LARGE_N);
+    expect(await redis.zrange('renamed:z', '0', '2')).toEqual(await redis.zrange('copy:z', '0', '2'));
+    expect(await redis.zrank('renamed:z', 'member-999')).toBe(LARGE_N - 1); // the greatest member of the greatest score (99)
+    expect(await redis.type('copy:z')).toBe('zset');
+    await redis.zadd('copy:z', '-1', 'member-7');
+    expect(await redis.zscore('big:z:0', 'member-7')).toBe('7');
+    expect(await redis.zrank('copy:z', 'member-7')).toBe(0);
+    const used3 = Number(fields(await redis.info('memory'))['used_memory']);
+    expect(used3).toBeGreaterThan(used2 + LARGE_N * 20);
+    expect(await redis.del('copy:z')).toBe(1);
+    expect(Number(fields(await redis.info('memory'))['used_memory'])).toBeLessThan(used2 + 4096);
   });
 });

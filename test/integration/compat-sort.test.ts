@@ -61,6 +61,26 @@ describeCompat('sort', {}, (f) => {
     await f.expectReply(['SORT', 'l', 'BY', 'nosort', 'LIMIT', '5', '10'], '*2\r\n$3\r\n1.5\r\n$1\r\n3\r\n');
   });
 
+  it('sorted sets: sorted by member value (not score), BY nosort keeps the score order with LIMIT by rank, SORT converts a listpack to a skiplist', async () => {
+    await run(f, 'DEL', 'z', 'zb', 'zd', 'zn');
+    await run(f, 'ZADD', 'z', '3', 'c', '1', 'b', '2', 'a', '2', '10', '-1', '5');
+    await f.expectReply(['SORT', 'z'], "-ERR One or more scores can't be converted into double\r\n");
+    await f.expectReply(['OBJECT', 'ENCODING', 'z'], '$8\r\nskiplist\r\n');
+    await f.expectReply(['SORT', 'z', 'BY', 'nosort'], '*5\r\n$1\r\n5\r\n$1\r\nb\r\n$2\r\n10\r\n$1\r\na\r\n$1\r\nc\r\n');
+    await f.expectReply(['SORT', 'z', 'BY', 'nosort', 'DESC'], '*5\r\n$1\r\nc\r\n$1\r\na\r\n$2\r\n10\r\n$1\r\nb\r\n$1\r\n5\r\n');
+    await f.expectReply(['SORT', 'z', 'BY', 'nosort', 'LIMIT', '1', '2'], '*2\r\n$1\r\nb\r\n$2\r\n10\r\n');
+    await f.expectReply(['SORT', 'z', 'BY', 'nosort', 'DESC', 'LIMIT', '1', '2'], '*2\r\n$1\r\na\r\n$2\r\n10\r\n');
+    await f.expectReply(['SORT_RO', 'z', 'ALPHA', 'DESC'], '*5\r\n$1\r\nc\r\n$1\r\nb\r\n$1\r\na\r\n$1\r\n5\r\n$2\r\n10\r\n');
+    await f.expectReply(['SORT', 'z', 'ALPHA', 'STORE', 'zd'], ':5\r\n');
+    await f.expectReply(['LRANGE', 'zd', '0', '-1'], '*5\r\n$2\r\n10\r\n$1\r\n5\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n');
+    await f.expectReply(['SORT', 'z', 'BY', 'nosort', 'LIMIT', '9', '2'], '*0\r\n');
+    await run(f, 'ZADD', 'zb', '1', 'x', '2', 'y', '3', 'z');
+    await f.expectReply(['SORT', 'zb', 'ALPHA', 'BY', 'nosort', 'GET', '#'], '*3\r\n$1\r\nx\r\n$1\r\ny\r\n$1\r\nz\r\n');
+    await f.expectReply(['OBJECT', 'ENCODING', 'zb'], '$8\r\nskiplist\r\n');
+    await run(f, 'ZADD', 'zn', '5', '1', '4', '20', '3', '3');
+    await f.expectReply(['SORT', 'zn', 'DESC', 'LIMIT', '0', '2'], '*2\r\n$2\r\n20\r\n$1\r\n3\r\n');
+  });
+
   it('LIMIT: negative, huge, beyond the end, zero count; a bad LIMIT is an error', async () => {
     await f.expectReply(['SORT', 'l', 'LIMIT', '1', '3'], '*3\r\n$1\r\n1\r\n$3\r\n1.5\r\n$1\r\n2\r\n');
     await f.expectReply(['SORT', 'l', 'LIMIT', '-1', '3'], '*3\r\n$2\r\n-5\r\n$1\r\n1\r\n$3\r\n1.5\r\n');
