@@ -3,6 +3,7 @@
  */
 import { aclCommands } from './acl.js';
 import { bitmapCommands } from './bitmaps.js';
+import { blockingListCommands } from './blocking-lists.js';
 import { commandCommands } from './command-cmd.js';
 import { connectionCommands } from './connection.js';
 import { diagnosticsCommands } from './diagnostics.js';
@@ -26,6 +27,7 @@ export const allCommands: CommandSpec[] = [
   ...setCommands,
   ...keyCommands,
   ...listCommands,
+  ...blockingListCommands,
   ...expireCommands,
   ...connectionCommands,
   ...serverCommands,
