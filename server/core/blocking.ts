@@ -44,13 +44,24 @@
  */
 import { copyArgv, type Argv } from '../../protocol/argv.js';
 import type { ReplySink, ReplyWriter } from '../../protocol/reply-writer.js';
-import type { CommandContext } from '../commands/context.js';
 import type { Client } from './client.js';
 
 /** setTimeout's longest delay, ms. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Item types are 3 bits (allocator/item.ts). */
 const TYPES = 8;
+
+/**
+ * What serving needs of a command context: commands/context.ts `CommandContext` has it all (not imported here, so
+ * that no import cycle joins this file, context.ts and types.ts). Its `reply` is the serving writer, not dispatch's.
+ */
+export interface ServeContext {
+  client: Client;
+  argv: Argv;
+  cmd: unknown;
+  readonly reply: ReplyWriter;
+  readonly ks: { now: number; lookup(b: Uint8Array, o: number, l: number): boolean; type(): number; releaseKeyRef(): void };
+}
 
 /** How waiters of one command family are served (one shared object per command, never per waiter). */
 export interface BlockKind {
@@ -62,7 +73,7 @@ export interface BlockKind {
    * (its protocol), fires the keyspace events, deletes an emptied key. May reply an error (BLMOVE's WRONGTYPE
    * destination) without popping; the waiter is unblocked either way.
    */
-  serve(ctx: CommandContext, w: Waiter, keyArg: number): void;
+  serve(ctx: ServeContext, w: Waiter, keyArg: number): void;
 }
 
 /** One blocked client: its record in every queue of its keys and in the timeout heap. */
@@ -106,7 +117,7 @@ class KeyQueue {
 /** What the blocking state needs from the server (ServerCore implements it). */
 export interface BlockingHost {
   /** The reply writer and context used to serve waiters (not dispatch's: that one is batching another client). */
-  readonly serveCtx: CommandContext;
+  readonly serveCtx: ServeContext;
   /** Blocks / resumes a client (ServerCore block/unblock). */
   block(c: Client): void;
   unblock(c: Client, reply: (w: ReplyWriter) => void): void;
@@ -184,12 +195,12 @@ export class BlockingKeys {
    * 0: never), CLIENT UNBLOCK, or a disconnection. The caller has checked `mayBlock` and writes no reply.
    * @param from,to,count numbers the kind's `serve` reads back from the waiter
    */
-  block(ctx: CommandContext, kind: BlockKind, firstArg: number, lastArg: number, deadline: number, from: number, to: number, count: number): void {
+  block(ctx: ServeContext, kind: BlockKind, firstArg: number, lastArg: number, deadline: number, from: number, to: number, count: number): void {
     const c = ctx.client;
     const argv = copyArgv(ctx.argv);
     const queues: KeyQueue[] = [];
     const args: number[] = [];
-    const w = new Waiter(c, kind, argv, queues, args, ctx.cmd, from, to, count);
+    const w = new Waiter(c, kind, argv, queues, args, ctx.cmd as { failedCalls: number }, from, to, count);
     for (let i = firstArg; i <= lastArg; i++) {
       const name = argv.buf.toString('latin1', argv.argOff[i], argv.argOff[i] + argv.argLen[i]);
       let q = this.queues.get(name);
@@ -258,7 +269,7 @@ export class BlockingKeys {
   }
 
   /** Serves the waiters of one key in blocking order while the live key holds data of their type. */
-  private serveKey(ctx: CommandContext, q: KeyQueue): void {
+  private serveKey(ctx: ServeContext, q: KeyQueue): void {
     const ks = ctx.ks;
     const key = q.key;
     const list = q.waiters;
@@ -281,7 +292,7 @@ export class BlockingKeys {
       const errors = writer.errors;
       ctx.client = w.c;
       ctx.argv = w.argv;
-      ctx.cmd = w.cmd as CommandContext['cmd'];
+      ctx.cmd = w.cmd;
       w.kind.serve(ctx, w, w.keyArgs[k]!);
       ks.releaseKeyRef();
       if (writer.errors !== errors) {
