@@ -15,7 +15,7 @@ import { RawClient, decodeReply } from '../support/raw-client.js';
 import type { ServerHandle } from '../support/server-handle.js';
 import { EVENTS_END } from '../support/events.js';
 import { sleep, waitUntil } from '../support/wait.js';
-import { startTierkvInProcess } from '../support/tierkv.js';
+import { startTierkvInProcess, startTierkvWithHttp } from '../support/tierkv.js';
 
 /** Runs `fn` against tierkv, then against redis-server when installed; returns [tierkv's, redis's?]. */
 async function onEach<T>(f: CompatFixture, fn: (h: ServerHandle) => Promise<T>): Promise<T[]> {
@@ -328,6 +328,26 @@ it('tierkv: a client blocked while MIGRATE_PREPARE drops the cold tier stays blo
     await ctl.command('DEL', 'mk');
     await ctl.command('RPUSH', 'other', 'fresh');
     expect(s(await w.readReply())).toBe('*2\r\n$5\r\nother\r\n$5\r\nfresh\r\n');
+    ctl.destroy();
+    w.destroy();
+  } finally {
+    await h.stop();
+  }
+});
+
+it('tierkv: the Prometheus gauge redis_blocked_clients counts the clients blocked on keys', async () => {
+  const { server: h, base } = await startTierkvWithHttp();
+  try {
+    const ctl = await RawClient.connect(h.port, { host: h.host });
+    const w = await RawClient.connect(h.port, { host: h.host });
+    const gauge = async (): Promise<string> => /^redis_blocked_clients (\S+)$/m.exec(await (await fetch(`${base}/metrics`)).text())?.[1] ?? '';
+    expect(await gauge()).toBe('0');
+    await w.send(['BLPOP', 'gk', '0']);
+    await untilBlocked(ctl, 1);
+    expect(await gauge()).toBe('1');
+    await ctl.command('RPUSH', 'gk', 'v');
+    expect(s(await w.readReply())).toBe('*2\r\n$2\r\ngk\r\n$1\r\nv\r\n');
+    expect(await gauge()).toBe('0');
     ctl.destroy();
     w.destroy();
   } finally {
