@@ -282,6 +282,30 @@ describeCompat('blocking list commands', {}, (f) => {
     }, { still: 1, r: '*2\r\n$2\r\nst\r\n$3\r\nnew\r\n' });
   });
 
+  it('a RENAME onto the awaited key serves the waiter; under CLIENT PAUSE WRITE a BLPOP and the push wait, and run in order after UNPAUSE', async () => {
+    await expectEach(f, async (h) => {
+      const ctl = await conn(h);
+      await ctl.command('DEL', 'rk', 'tmp', 'pk');
+      const w = await conn(h);
+      await w.send(['BRPOP', 'rk', '0']);
+      await untilBlocked(ctl, 1);
+      await ctl.command('RPUSH', 'tmp', 'a', 'b');
+      const renamed = s(await ctl.command('RENAME', 'tmp', 'rk'));
+      const r = s(await w.readReply());
+      await ctl.command('CLIENT', 'PAUSE', '20000', 'WRITE');
+      const pusher = await conn(h);
+      await w.send(['BLPOP', 'pk', '0']);
+      await untilBlocked(ctl, 1);
+      await pusher.send(['RPUSH', 'pk', 'v']);
+      await untilBlocked(ctl, 2);
+      const unpaused = s(await ctl.command('CLIENT', 'UNPAUSE'));
+      const r2 = [s(await w.readReply()), s(await pusher.readReply())];
+      const left = [s(await ctl.command('LRANGE', 'rk', '0', '-1')), s(await ctl.command('EXISTS', 'pk')), await blockedClients(ctl)];
+      for (const c of [ctl, w, pusher]) c.destroy();
+      return { renamed, r, unpaused, r2, left };
+    }, { renamed: '+OK\r\n', r: '*2\r\n$2\r\nrk\r\n$1\r\nb\r\n', unpaused: '+OK\r\n', r2: ['*2\r\n$2\r\npk\r\n$1\r\nv\r\n', ':1\r\n'], left: ['*1\r\n$1\r\na\r\n', ':0\r\n', 0] });
+  });
+
   it('ioredis and node-redis: BLPOP / BRPOP / BLMOVE served by another client, and a timeout', async () => {
     const h = f.servers.tierkv;
     const io = new Redis({ port: h.port, host: h.host, lazyConnect: true, maxRetriesPerRequest: 0 });
