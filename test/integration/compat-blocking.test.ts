@@ -306,6 +306,41 @@ describeCompat('blocking list commands', {}, (f) => {
     }, { renamed: '+OK\r\n', r: '*2\r\n$2\r\nrk\r\n$1\r\nb\r\n', unpaused: '+OK\r\n', r2: ['*2\r\n$2\r\npk\r\n$1\r\nv\r\n', ':1\r\n'], left: ['*1\r\n$1\r\na\r\n', ':0\r\n', 0] });
   });
 
+  it('served replies: BLMPOP COUNT a nested array, BLMOVE onto itself (a rotation), BLMOVE onto a WRONGTYPE destination gets the error and pops nothing (the next waiter is served)', async () => {
+    await expectEach(f, async (h) => {
+      const ctl = await conn(h);
+      await ctl.command('DEL', 'mk', 'rot', 'wt', 'wsrc');
+      await ctl.command('SET', 'wt', 'str');
+      const a = await conn(h, 3);
+      const b = await conn(h);
+      const c = await conn(h);
+      await a.send(['BLMPOP', '0', '2', 'nokey', 'mk', 'RIGHT', 'COUNT', '2']);
+      await untilBlocked(ctl, 1);
+      await ctl.command('RPUSH', 'mk', '1', '2', '3');
+      const ra = s(await a.readReply());
+      await b.send(['BLMOVE', 'rot', 'rot', 'LEFT', 'RIGHT', '0']);
+      await untilBlocked(ctl, 1);
+      await ctl.command('RPUSH', 'rot', 'x', 'y');
+      const rb = s(await b.readReply());
+      const rot = s(await ctl.command('LRANGE', 'rot', '0', '-1'));
+      await b.send(['BLMOVE', 'wsrc', 'wt', 'LEFT', 'RIGHT', '0']);
+      await untilBlocked(ctl, 1);
+      await c.send(['BLPOP', 'wsrc', '0']);
+      await untilBlocked(ctl, 2);
+      await ctl.command('RPUSH', 'wsrc', 'e1', 'e2');
+      const rw = [s(await b.readReply()), s(await c.readReply())];
+      const left = [s(await ctl.command('LRANGE', 'wsrc', '0', '-1')), s(await ctl.command('LRANGE', 'mk', '0', '-1'))];
+      for (const x of [ctl, a, b, c]) x.destroy();
+      return { ra, rb, rot, rw, left };
+    }, {
+      ra: '*2\r\n$2\r\nmk\r\n*2\r\n$1\r\n3\r\n$1\r\n2\r\n',
+      rb: '$1\r\nx\r\n',
+      rot: '*2\r\n$1\r\ny\r\n$1\r\nx\r\n',
+      rw: ['-WRONGTYPE Operation against a key holding the wrong kind of value\r\n', '*2\r\n$4\r\nwsrc\r\n$2\r\ne1\r\n'],
+      left: ['*1\r\n$2\r\ne2\r\n', '*1\r\n$1\r\n1\r\n'],
+    });
+  });
+
   it('ioredis and node-redis: BLPOP / BRPOP / BLMOVE served by another client, and a timeout', async () => {
     const h = f.servers.tierkv;
     const io = new Redis({ port: h.port, host: h.host, lazyConnect: true, maxRetriesPerRequest: 0 });
