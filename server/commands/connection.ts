@@ -394,6 +394,33 @@ function clientUnpause(ctx: CommandContext): void {
   ctx.reply.ok();
 }
 
+/**
+ * CLIENT UNBLOCK client-id [TIMEOUT|ERROR] (Redis 7.0 clientCommand): the reason first, then the id; a client blocked
+ * on keys (BLPOP...: core/blocking.ts) gets the timeout's null array, or `-UNBLOCKED client unblocked via CLIENT
+ * UNBLOCK`, and the reply is 1; else 0 (CLIENT PAUSE's and MIGRATE_PREPARE's waits are not ended).
+ */
+function clientUnblock(ctx: CommandContext): void {
+  const a = ctx.argv;
+  if (a.argc > 4) {
+    ctx.reply.errorLatin1(`ERR unknown subcommand or wrong number of arguments for '${argCStr(a, 1).slice(0, 128)}'. Try CLIENT HELP.`);
+    return;
+  }
+  let error = false;
+  if (a.argc === 4) {
+    if (argIs(a, 3, 'error')) error = true;
+    else if (!argIs(a, 3, 'timeout')) {
+      ctx.reply.error('ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR');
+      return;
+    }
+  }
+  if (!argLL(a, 2)) {
+    ctx.reply.error(ERR.notInteger);
+    return;
+  }
+  const target = LL.big === null ? ctx.server.clients.get(LL.value) : undefined;
+  ctx.reply.integer(target !== undefined && ctx.server.blocking.unblockClient(target, error) ? 1 : 0);
+}
+
 /** CLIENT NO-EVICT / NO-TOUCH on|off: recorded for CLIENT LIST (no client eviction, and reads always count). */
 function clientOnOff(ctx: CommandContext): void {
   const a = ctx.argv;
@@ -419,6 +446,7 @@ function clientHelp(ctx: CommandContext): void {
     'NO-EVICT on|off, NO-TOUCH on|off -- accepted for compatibility.',
     'PAUSE <timeout> [WRITE|ALL] -- suspend the clients\' commands (writes only with WRITE) for <timeout> ms.',
     'UNPAUSE             -- end a pause.',
+    'UNBLOCK <clientid> [TIMEOUT|ERROR] -- end the wait of a client blocked in BLPOP & co.',
     'HELP                -- this text.',
   ]);
 }
@@ -532,6 +560,11 @@ export const connectionCommands: CommandSpec[] = [
       { name: 'unpause', arity: 2, flags: ['admin', ...CF], ...NOKEYS, ...G, acl: ['admin', 'slow', 'dangerous', 'connection'],
         since: '6.2.0', summary: 'Resume processing of clients that were paused', complexity: 'O(N) Where N is the number of paused clients',
         handler: clientUnpause },
+      { name: 'unblock', arity: -3, flags: ['admin', ...CF], ...NOKEYS, ...G, acl: ['admin', 'slow', 'dangerous', 'connection'],
+        since: '5.0.0', summary: 'Ends the wait of a client blocked in BLPOP & co., as a timeout or with an error.',
+        complexity: 'O(log N) where N is the number of client connections', handler: clientUnblock,
+        arguments: [{ name: 'client-id', type: 'integer' }, { name: 'timeout_error', type: 'oneof', optional: true, arguments: [
+          { name: 'timeout', type: 'pure-token', token: 'TIMEOUT' }, { name: 'error', type: 'pure-token', token: 'ERROR' }] }] },
       { name: 'help', arity: 2, flags: ['loading', 'stale'], ...NOKEYS, ...G, acl: ['slow', 'connection'], since: '5.0.0',
         summary: 'Returns helpful text about the different subcommands.', complexity: 'O(1)', handler: clientHelp },
     ] },

@@ -24,6 +24,7 @@ import type { SlowLog } from '../core/slowlog.js';
 import type { LatencyMonitor } from '../core/latency-monitor.js';
 import type { Monitors } from '../core/monitor.js';
 import type { ClientPause } from '../core/client-pause.js';
+import type { BlockingKeys } from '../core/blocking.js';
 import type { Command, CommandRegistry } from './types.js';
 
 /** What command handlers may ask of the server. */
@@ -47,6 +48,8 @@ export interface CommandServices {
   readonly monitors: Monitors;
   /** CLIENT PAUSE / UNPAUSE (core/client-pause.ts). */
   readonly pause: ClientPause;
+  /** Clients blocked on keys: BLPOP & co. block and are served through it (core/blocking.ts). */
+  readonly blocking: BlockingKeys;
   /** Server start, ms since the epoch (LASTSAVE: tierkv never saves). */
   readonly startTime: number;
   /** The figures MEMORY STATS reads. */

@@ -3,6 +3,8 @@
  */
 import { aclCommands } from './acl.js';
 import { bitmapCommands } from './bitmaps.js';
+import { blockingListCommands } from './blocking-lists.js';
+import { blockingZsetCommands } from './blocking-zsets.js';
 import { commandCommands } from './command-cmd.js';
 import { connectionCommands } from './connection.js';
 import { diagnosticsCommands } from './diagnostics.js';
@@ -29,6 +31,8 @@ export const allCommands: CommandSpec[] = [
   ...keyCommands,
   ...listCommands,
   ...zsetCommands,
+  ...blockingListCommands,
+  ...blockingZsetCommands,
   ...expireCommands,
   ...connectionCommands,
   ...serverCommands,

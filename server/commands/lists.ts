@@ -4,7 +4,7 @@
  * (which arguments are parsed before the key lookup and which after), error texts, reply types in RESP2 and RESP3
  * (LPOP/RPOP with a count on a missing key: a null array), keyspace events (`lpush` `rpush` `lpop` `rpop`
  * `linsert` `lset` `lrem` `ltrim`, and `del` when a list becomes empty: Redis never keeps an empty list). The
- * code is our own. The blocking commands (BLPOP...) do not exist in tierkv.
+ * code is our own. The blocking commands (BLPOP...) are in blocking-lists.ts, over the helpers exported at the end.
  *
  * How it works: the list is the keyspace's current item, read and written through `ctx.lists`
  * (keyspace/list-type.ts) over the quicklist (keyspace/quicklist.ts), whose element results are byte ranges of the
@@ -188,32 +188,49 @@ function popCount(ctx: CommandContext, head: boolean, count: number): void {
   l.trimEnd(head, n);
 }
 
-/** LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count] (Redis lmpopGenericCommand + mpopGenericCommand). */
-function lmpopCommand(ctx: CommandContext): void {
+/** LMPOP's and BLMPOP's arguments as `parseMpop` read them: keys at numkeysIdx+1 .. whereIdx-1. */
+const MPOP = { whereIdx: 0, head: true, count: 1 };
+
+/**
+ * Reads numkeys at `numkeysIdx`, then LEFT|RIGHT and [COUNT count] into `MPOP` (Redis lmpopGenericCommand's checks,
+ * in its order). Replies the error and returns false when they are not valid.
+ */
+function parseMpop(ctx: CommandContext, numkeysIdx: number): boolean {
   const a = ctx.argv;
-  if (!argLongAtLeast(ctx, 1, 1, ERR_NUMKEYS, ERR_NUMKEYS)) return;
+  if (!argLongAtLeast(ctx, numkeysIdx, 1, ERR_NUMKEYS, ERR_NUMKEYS)) return false;
   const numkeys = LL.value;
-  const whereIdx = 1 + numkeys + 1;
+  const whereIdx = numkeysIdx + numkeys + 1;
   if (whereIdx >= a.argc) {
     ctx.reply.error(ERR.syntax);
-    return;
+    return false;
   }
   const where = argWhere(ctx, whereIdx);
-  if (where < 0) return;
-  const head = where === 1;
+  if (where < 0) return false;
   let count = -1;
   for (let j = whereIdx + 1; j < a.argc; j++) {
     const more = a.argc - 1 - j;
     if (count === -1 && argIs(a, j, 'count') && more > 0) {
       j++;
-      if (!argLongAtLeast(ctx, j, 1, ERR_COUNT_POSITIVE, ERR_COUNT_POSITIVE)) return;
+      if (!argLongAtLeast(ctx, j, 1, ERR_COUNT_POSITIVE, ERR_COUNT_POSITIVE)) return false;
       count = LL.value;
     } else {
       ctx.reply.error(ERR.syntax);
-      return;
+      return false;
     }
   }
-  if (count === -1) count = 1;
+  MPOP.whereIdx = whereIdx;
+  MPOP.head = where === 1;
+  MPOP.count = count === -1 ? 1 : count;
+  return true;
+}
+
+/** LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count] (Redis lmpopGenericCommand + mpopGenericCommand). */
+function lmpopCommand(ctx: CommandContext): void {
+  const a = ctx.argv;
+  if (!parseMpop(ctx, 1)) return;
+  const whereIdx = MPOP.whereIdx;
+  const head = MPOP.head;
+  const count = MPOP.count;
   const ks = ctx.ks;
   for (let k = 2; k < whereIdx; k++) {
     if (!ks.lookupWrite(a.buf, a.argOff[k], a.argLen[k])) continue;
@@ -597,3 +614,6 @@ export const listCommands: CommandSpec[] = [
     keySpecs: moveSpecs, handler: (ctx) => lmoveGeneric(ctx, false, true), arguments: moveKeys,
   },
 ];
+
+// The blocking list commands (blocking-lists.ts) pop, move and parse with the same code.
+export { afterRemoval, argWhere, lmoveGeneric, MPOP, parseMpop, popCount, replyElem };

@@ -171,3 +171,27 @@ export function incrByFloat(current: LD | number, incr: LD | number): string | n
 
 /** The long double zero (the value of a missing key). */
 export const LD_ZERO: LD = ZERO;
+
+/**
+ * `(long long) ceill(v * factor)` as Redis computes a blocking timeout in ms (src/timeout.c
+ * getTimeoutFromObjectOrReply: seconds * 1000.0 in long double, rounded to a 64-bit mantissa, then ceil).
+ * @returns the exact integer (a BigInt), or null when it is outside int64 (the x87 conversion then gives
+ *   LLONG_MIN: Redis answers "timeout is negative"); ±Infinity also gives null
+ */
+export function ldMulCeil(v: LD | number, factor: number): bigint | null {
+  if (typeof v === 'number') return null;
+  if (v.mant === 0n) return 0n;
+  const r = roundRational(v.neg, v.mant * BigInt(factor), 1n, v.exp);
+  if (r === null) return null;
+  let q: bigint;
+  if (r.exp >= 0) q = r.mant << BigInt(r.exp);
+  else {
+    const sh = BigInt(-r.exp);
+    q = r.mant >> sh;
+    // ceil: up for a positive remainder, and toward zero (floor of the magnitude) for a negative value.
+    if (!r.neg && q << sh !== r.mant) q += 1n;
+  }
+  if (r.neg) q = -q;
+  if (q > 9223372036854775807n || q < -9223372036854775808n) return null;
+  return q;
+}

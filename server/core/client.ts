@@ -29,7 +29,8 @@ export class Client {
   closing = false;
   /**
    * Waiting for the reply of a command that completes later (MIGRATE_PREPARE waits for the OS to take the memory
-   * back); the client's next commands stay buffered until then, so replies keep their order.
+   * back, CLIENT PAUSE holds a command, BLPOP & co. wait for a key: core/blocking.ts); the client's next commands stay
+   * buffered until then, so replies keep their order.
    */
   blocked = false;
   /** Commands queued since MULTI (copies of their arguments), or null outside a transaction. */

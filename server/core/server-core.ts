@@ -35,12 +35,15 @@ import { SlowLog } from './slowlog.js';
 import { LatencyMonitor } from './latency-monitor.js';
 import { Monitors } from './monitor.js';
 import { ClientPause, PAUSE_ALL, PAUSE_OFF } from './client-pause.js';
+import { BlockingKeys } from './blocking.js';
 
 
 /** Released extent bytes after which the cron forces a garbage collection. */
 const GC_AFTER_RELEASED_BYTES = 32 << 20;
 /** Released bytes collected at the first cron tick without client input. */
 const GC_WHEN_QUIET_BYTES = 1 << 20;
+/** Pool of the reply writer that serves blocked clients (blocking.ts; it grows for a bigger reply). */
+const SERVE_POOL_BYTES = 16 * 1024;
 
 
 /** The core. Command handlers see it only as CommandServices (commands/context.ts). */
@@ -69,6 +72,10 @@ export class ServerCore implements CommandServices {
       this.ks.expiryPaused = paused;
     },
   );
+  /** Clients blocked on keys (BLPOP...; blocking.ts): served after each command, timed out by their own timer. */
+  readonly blocking: BlockingKeys;
+  /** The context and reply writer blocking.ts serves waiters with (dispatch's writer is batching another client). */
+  readonly serveCtx: CommandContext;
   /** Server start, ms since the epoch. */
   readonly startTime = Date.now();
   /** SLOWLOG (slowlog.ts). */
@@ -140,6 +147,16 @@ export class ServerCore implements CommandServices {
     this.pageMover.latency = latency;
     this.migration.latency = latency;
     this.ctx = new CommandContext(this.writer, this.ks, this);
+    this.serveCtx = new CommandContext(new ReplyWriter(SERVE_POOL_BYTES), this.ks, this);
+    this.blocking = new BlockingKeys({
+      serveCtx: this.serveCtx,
+      block: (c) => this.block(c),
+      unblock: (c, reply) => this.unblock(c, reply),
+      countError: (code) => this.countError(code),
+      setAddHook: (hook) => {
+        this.ks.onAdd = hook;
+      },
+    });
     this.stats.usedMemoryStartup = this.ks.usedMemory();
     this.runId = Array.from({ length: 40 }, () => '0123456789abcdef'[(Math.random() * 16) | 0]).join('');
   }
@@ -297,6 +314,9 @@ export class ServerCore implements CommandServices {
       }
     }
     this.stats.totalCommandsProcessed++;
+    // Clients blocked on keys this command made ready are served now, before anything else runs (Redis 7.0
+    // processCommand → handleClientsBlockedOnKeys); for a transaction, once EXEC is done.
+    if (c.execCount < 0 && this.blocking.hasReady()) this.blocking.serveReady();
     // A bounded slice of tier work after the command (tiers.ts), only when the hot tier is over capacity; then one
     // of the page mover (page-mover.ts), only when the slab pages are over their budget.
     if (this.tiers.pending()) this.tiers.slice();

@@ -23,6 +23,8 @@ import {
   F_RAW,
   TYPE_LIST,
   TYPE_ZSET,
+  TYPE_MASK,
+  TYPE_SHIFT,
   chunkIsItem,
   itemIsLarge,
   itemType,
@@ -430,6 +432,7 @@ export class Keyspace implements KeyMatcher {
    */
   storeAlloc(vl: number, expireAt: number, flagsExtra: number): number {
     if (this.onWrite !== null) this.onWrite(this.kb, this.ko, this.kl);
+    if (this.onAdd !== null) this.onAdd(this.kb, this.ko, this.kl, (flagsExtra & TYPE_MASK) >>> TYPE_SHIFT);
     const found = this.slot !== NOT_FOUND;
     const ttl = expireAt === KEEP_TTL ? (found ? this.expireAt() : 0) : expireAt;
     const hasTtl = ttl > 0;
@@ -634,6 +637,11 @@ export class Keyspace implements KeyMatcher {
    * tiers and slab pages are not writes.
    */
   onWrite: ((b: Uint8Array, o: number, l: number) => void) | null = null;
+  /**
+   * Told, while set, about every key created or overwritten through `storeAlloc`, with the new value's type (Redis
+   * signalKeyAsReady in dbAdd): the server sets it only while clients are blocked on keys (core/blocking.ts).
+   */
+  onAdd: ((b: Uint8Array, o: number, l: number, type: number) => void) | null = null;
   /** Keyspace notifications (server/pubsub/notify.ts): new keys, expiries, read misses; flags 0 when off. */
   events: KeyEventSink = NO_KEY_EVENTS;
 

@@ -200,6 +200,7 @@ export class TierkvServer {
       // Give back a half-received big argument at once (the parser reports its buffer to gc.ts).
       c.parser.reset();
       core.multi.unwatchAll(c);
+      core.blocking.removeClient(c); // blocked on keys: leave every queue
       core.pubsub.removeClient(c); // pub/sub: leave every channel and pattern
       core.monitors.remove(c);
       core.clients.delete(c.id);
@@ -334,6 +335,7 @@ export class TierkvServer {
 
   private destroyClient(c: Client): void {
     c.closing = true;
+    this.core.blocking.removeClient(c);
     this.core.pubsub.removeClient(c);
     this.core.monitors.remove(c);
     c.socket?.destroy();
@@ -347,6 +349,7 @@ export class TierkvServer {
     this.core.shuttingDown = true;
     if (this.cronTimer !== null) clearInterval(this.cronTimer);
     this.core.pause.close();
+    this.core.blocking.close();
     for (const c of [...this.core.clients.values()]) this.destroyClient(c);
     await Promise.all([
       ...this.listeners.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))),

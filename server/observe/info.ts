@@ -50,6 +50,8 @@ export interface InfoSource {
   readonly httpBodyBytes: number;
   /** CLIENT PAUSE: clients waiting for it to end (INFO blocked_clients, as Redis counts them). */
   readonly pause: { readonly waitingCount: number };
+  /** Clients blocked on keys (BLPOP...): INFO blocked_clients with the CLIENT PAUSE waiters, clients_in_timeout_table. */
+  readonly blocking: { readonly count: number; readonly withTimeout: number };
 }
 
 /**
@@ -194,9 +196,9 @@ const SECTION_BUILDERS: Record<string, (core: InfoSource) => string[]> = {
       `maxclients:${core.config.maxclients}`,
       `client_recent_max_input_buffer:${Math.max(...core.stats.clientPeakIn)}`,
       `client_recent_max_output_buffer:${Math.max(...core.stats.clientPeakOut)}`,
-      `blocked_clients:${core.pause.waitingCount}`,
+      `blocked_clients:${core.pause.waitingCount + core.blocking.count}`,
       'tracking_clients:0',
-      'clients_in_timeout_table:0',
+      `clients_in_timeout_table:${core.blocking.withTimeout}`,
     ];
   },
   memory(core) {

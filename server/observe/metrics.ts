@@ -242,7 +242,7 @@ export class TierkvMetrics {
     gauge('redis_start_time_seconds', 'Start time of the server since unix epoch in seconds', () => Math.floor(core.startTime / 1000));
     gauge('redis_process_id', 'INFO process_id', () => process.pid);
     gauge('redis_connected_clients', 'INFO connected_clients', () => core.clients.size);
-    gauge('redis_blocked_clients', 'INFO blocked_clients', () => 0);
+    gauge('redis_blocked_clients', 'INFO blocked_clients', () => core.pause.waitingCount + core.blocking.count);
     gauge('redis_config_maxclients', 'maxclients', () => core.config.maxclients);
     gauge('redis_config_maxmemory', 'maxmemory', () => core.config.maxmemory);
 

@@ -1,6 +1,7 @@
 /**
- * The fuzzer's list generator (`listStep`, one line of gen.ts's generator table): every non-blocking list command
- * (LPUSH RPUSH LPUSHX RPUSHX LPOP RPOP LLEN LINDEX LSET LINSERT LRANGE LREM LTRIM LPOS LMOVE LMPOP RPOPLPUSH) with
+ * The fuzzer's list generator (`listStep`, one line of gen.ts's generator table): every list command
+ * (LPUSH RPUSH LPUSHX RPUSHX LPOP RPOP LLEN LINDEX LSET LINSERT LRANGE LREM LTRIM LPOS LMOVE LMPOP RPOPLPUSH, and the
+ * blocking BLPOP BRPOP BLMOVE BRPOPLPUSH BLMPOP with timeouts of a few ms, plus CLIENT UNBLOCK of no client) with
  * valid and invalid arguments (non-integer, negative and int64-edge indexes and counts, RANK 0 and LONG_MIN,
  * unknown and repeated options, bad LEFT/RIGHT/BEFORE/AFTER words, LMPOP numkeys beyond the arguments, wrong
  * arities), moves with source == destination (rotations), and the generic and string commands on lists (TYPE
@@ -98,6 +99,15 @@ function lposOpts(g: ListGenState): Buffer[] {
   return out;
 }
 
+/**
+ * A blocking command's timeout: a few ms mostly (a nil reply after it on an empty key, the same on both servers),
+ * sometimes a value Redis refuses (not a float, negative, overflowing). Never 0 nor long: the step may not be in MULTI.
+ */
+export function blockTimeout(r: Rng): Buffer {
+  if (r.chance(0.85)) return B(r.pick(['0.01', '0.005', '.02', '1e-2', '0.001', '0x1p-7', '-0.0001x']));
+  return B(r.pick(['x', '', '-1', 'inf', 'nan', '1e30', ' 1', '-0.5']));
+}
+
 /** One step of list commands (see the module comment). */
 export function listStep(g: ListGenState): Step {
   const r = g.r;
@@ -137,6 +147,26 @@ export function listStep(g: ListGenState): Step {
       else if (x < 0.5) c.push(rcase(r, 'COUNT'), B('1'), rcase(r, 'COUNT'), B('1'));
       return c;
     }],
+    // Blocking forms: served at once when a key holds a list, else a nil after a timeout of a few ms (never 0 or a
+    // long one: a step may run outside MULTI); bad timeouts are errors. Inside MULTI they never block.
+    [4, () => {
+      const n = r.int(1, 3);
+      const ks: Buffer[] = [];
+      for (let i = 0; i < n; i++) ks.push(key(g));
+      return [rcase(r, r.pick(['BLPOP', 'BRPOP'])), ...ks, blockTimeout(g.r)];
+    }],
+    [2, () => [rcase(r, 'BLMOVE'), k, r.chance(0.3) ? k : key(g), side(g), side(g), blockTimeout(g.r)]],
+    [1, () => [rcase(r, 'BRPOPLPUSH'), k, r.chance(0.3) ? k : key(g), blockTimeout(g.r)]],
+    [2, () => {
+      const n = r.int(1, 3);
+      const ks: Buffer[] = [];
+      for (let i = 0; i < n; i++) ks.push(key(g));
+      const numkeys = r.chance(0.9) ? String(n) : r.pick(['0', 'x', String(n + 1), '']);
+      const c: Cmd = [rcase(r, 'BLMPOP'), blockTimeout(g.r), B(numkeys), ...ks, side(g)];
+      if (r.chance(0.4)) c.push(rcase(r, 'COUNT'), B(r.chance(0.85) ? String(r.int(1, 5)) : r.pick(['0', '-1', 'x'])));
+      return c;
+    }],
+    [1, () => [rcase(r, 'CLIENT'), rcase(r, 'UNBLOCK'), B(r.pick(['999999', '0', 'x', '-1'])), ...(r.chance(0.5) ? [rcase(r, r.pick(['TIMEOUT', 'ERROR', 'FOO']))] : [])]],
     // Generic and string commands on lists, WRONGTYPE both ways.
     [3, () => [rcase(r, r.pick(['TYPE', 'EXISTS', 'GET', 'STRLEN'])), k]],
     [2, () => [rcase(r, 'OBJECT'), rcase(r, 'ENCODING'), k]],

@@ -2,7 +2,8 @@
  * The differential fuzzer's sorted-set generator (`zsets` in gen.ts's table): every sorted-set command (ZADD with
  * NX/XX/GT/LT/CH/INCR, ZINCRBY ZREM ZCARD ZSCORE ZMSCORE ZRANK ZREVRANK ZCOUNT ZLEXCOUNT ZRANGE (BYSCORE BYLEX REV
  * LIMIT WITHSCORES) ZRANGESTORE ZRANGEBYSCORE ZREVRANGEBYSCORE ZRANGEBYLEX ZREVRANGEBYLEX ZREVRANGE
- * ZREMRANGEBYRANK/SCORE/LEX ZPOPMIN ZPOPMAX ZMPOP ZRANDMEMBER ZUNION ZINTER ZDIFF and their STORE, ZINTERCARD,
+ * ZREMRANGEBYRANK/SCORE/LEX ZPOPMIN ZPOPMAX ZMPOP, the blocking BZPOPMIN BZPOPMAX BZMPOP (timeouts of a few ms, as
+ * the lists generator's blocking pops: served at once or a nil after the timeout on both servers), ZRANDMEMBER ZUNION ZINTER ZDIFF and their STORE, ZINTERCARD,
  * ZSCAN), valid most of the time and otherwise with bad scores (nan, 1e400, spaces, empty), bad ranges, conflicting
  * options, wrong arities; scores with inf/-inf, decimals, exponents, hex, -0; members shared with a set and a
  * string key (WRONGTYPE both ways, sets as algebra inputs), long members (> zset-max-listpack-value) and bulk adds
@@ -15,6 +16,7 @@
  * Randomness: ZRANDMEMBER and ZSCAN are compared by normalize.ts (shape, or the whole zset).
  */
 import type { Rng } from './gen-strings.js';
+import { blockTimeout } from './gen-lists.js';
 import type { Cmd, Step } from './gen.js';
 
 const B = (s: string): Buffer => Buffer.from(s, 'latin1');
@@ -199,6 +201,13 @@ export function zsetStep(g: ZGen): Step {
       if (r.chance(0.5)) opts.push(rcase(r, 'COUNT'), B(r.pick(['1', '2', '5', '1000', '0', '-1', 'x'])));
       if (r.chance(0.05)) opts.push(B('COUNT'));
       return one([rcase(r, 'ZMPOP'), numkeys(r, keys.length), ...keys, B(r.chance(0.95) ? r.pick(['MIN', 'MAX', 'min', 'max']) : 'LEFT'), ...opts]);
+    }],
+    [3, () => {
+      const keys = r.chance(0.6) ? [k] : inputs(r, false).filter((x) => !x.equals(B('set:a')) && !x.equals(B('set:b')));
+      if (keys.length === 0) keys.push(k);
+      if (r.chance(0.5)) return one([rcase(r, r.pick(['BZPOPMIN', 'BZPOPMAX'])), ...keys, blockTimeout(r)]);
+      const opts: Buffer[] = r.chance(0.5) ? [rcase(r, 'COUNT'), B(r.pick(['1', '2', '5', '1000', '0', 'x']))] : [];
+      return one([rcase(r, 'BZMPOP'), blockTimeout(r), numkeys(r, keys.length), ...keys, B(r.chance(0.95) ? r.pick(['MIN', 'MAX', 'max']) : 'LEFT'), ...opts]);
     }],
     [5, () => {
       const cnt = r.chance(0.3) ? [] : [B(r.pick(['0', '1', '2', '3', '-1', '-3', '5', '-5', '50', '-50', '1000', '9223372036854775807', '-9223372036854775808', '4611686018427387904', 'x']))];
