@@ -63,6 +63,42 @@ export function qlEntrySize(len: number): number {
 }
 
 /**
+ * Where `writeBulks` encodes: a reply buffer written directly (protocol/reply-writer.ts ReplyWriter's `reserve`
+ * and `at`). `reserve(n)` makes room for `n` bytes and returns the buffer to write from `at` on.
+ */
+export interface BulkSink {
+  reserve(n: number): Uint8Array;
+  at: number;
+}
+
+/** Most bytes RESP adds around an element of a bulk reply: `$`, up to 10 length digits, two CRLFs. */
+const BULK_FRAME_MAX = 15;
+
+/** Writes the decimal digits of `n` (0 ≤ n < 2^32) at b[w..]; returns the offset after them. */
+function putDigits(b: Uint8Array, w: number, n: number): number {
+  if (n < 10) {
+    b[w] = 0x30 + n;
+    return w + 1;
+  }
+  if (n < 100) {
+    const t = (n / 10) | 0;
+    b[w] = 0x30 + t;
+    b[w + 1] = 0x30 + n - t * 10;
+    return w + 2;
+  }
+  let d = 3;
+  for (let x = 1000; n >= x && d < 10; x *= 10) d++;
+  let e = w + d;
+  const end = e;
+  do {
+    const q = Math.floor(n / 10);
+    b[--e] = 0x30 + (n - q * 10);
+    n = q;
+  } while (n > 0);
+  return end;
+}
+
+/**
  * Operations on one list at a time (the bound one); allocation-free. Element results (`peek`, `seek`, iteration)
  * are left in `elemBuf`/`elemOff`/`elemLen`, valid until the next mutation.
  */
@@ -458,6 +494,63 @@ export class QuickList {
       this.setEntry(p, c - 1 - (last - i));
     }
     return true;
+  }
+
+  /**
+   * Encodes `n` elements (n ≥ 1, start + n ≤ count) as RESP bulk strings into `out`: element `start` and the ones
+   * after it, or when `reverse` element `start + n - 1` and the ones before it (LRANGE, the pops with a count; Redis
+   * addListRangeReply, which adds each element with its own call). Node by node: room for the node's part is asked
+   * for once, then each entry's length is read, framed and its bytes copied in one loop, with no per-element call
+   * or position bookkeeping (this was 60–70 % of LRANGE's server CPU time through a per-element `bulk()`). The
+   * position is left on the last node visited, with no element current.
+   */
+  writeBulks(out: BulkSink, start: number, n: number, reverse: boolean): void {
+    if (n <= 0 || !this.seek(reverse ? start + n - 1 : start)) return;
+    let p = this.entry;
+    let idx = this.idx;
+    for (;;) {
+      const u8 = this.next.u8;
+      // This node's part: forward, entries idx..count-1 from p; backward, entries idx..0 ending at p's end.
+      const k = reverse ? Math.min(n, idx + 1) : Math.min(n, this.nWord(N_COUNT) - idx);
+      const bytes = reverse ? this.after(p) - this.first() : this.end() - p;
+      const b = out.reserve(bytes + k * BULK_FRAME_MAX);
+      let w = out.at;
+      for (let i = 0; i < k; i++) {
+        let len = u8[p];
+        let d = p + 1;
+        if (len === LONG) {
+          len = (u8[p + 1] | (u8[p + 2] << 8) | (u8[p + 3] << 16) | (u8[p + 4] << 24)) >>> 0;
+          d = p + 5;
+        }
+        b[w] = 0x24;
+        w = putDigits(b, w + 1, len);
+        b[w] = 0x0d;
+        b[w + 1] = 0x0a;
+        w += 2;
+        if (len <= 48) {
+          for (let j = 0; j < len; j++) b[w + j] = u8[d + j];
+        } else {
+          Buffer.prototype.copy.call(u8, b, w, d, d + len);
+        }
+        w += len;
+        b[w] = 0x0d;
+        b[w + 1] = 0x0a;
+        w += 2;
+        if (!reverse) p = d + len + (len < LONG ? 1 : 5);
+        else if (p > this.noff + NODE_HEADER) p = this.before(p);
+      }
+      out.at = w;
+      n -= k;
+      if (n === 0) return;
+      this.load(this.nWord(reverse ? N_PREV : N_NEXT));
+      if (reverse) {
+        p = this.before(this.end());
+        idx = this.nWord(N_COUNT) - 1;
+      } else {
+        p = this.first();
+        idx = 0;
+      }
+    }
   }
 
   /** Moves to the element after the current one. @returns false at the end of the list */
