@@ -58,6 +58,13 @@ const N_PREV = 2;
 const N_NEXT = 3;
 const N_COUNT = 4;
 const N_GAP = 5;
+/**
+ * Room an LPUSH that must move a node's entries leaves in front of them (pushHeadWithRoom): an eighth of the node's
+ * entry bytes, none below HEAD_ROOM_MIN (nodes under 1 KiB: their moves are short, and small LPUSH-built lists keep
+ * no gap), at most HEAD_ROOM_MAX. The gap is memory the list holds: at most 12.5 % of its head node.
+ */
+const HEAD_ROOM_MIN = 128;
+const HEAD_ROOM_MAX = 1024;
 
 const LONG = 0xfe;
 /** Node byte limits of list-max-listpack-size -1..-5 (Redis's optimization_level). */
@@ -242,13 +249,21 @@ export class QuickList {
       return;
     }
     // A new chunk, the entries compacted to its start (the gap dropped).
-    const newSize = NODE_HEADER + used + grow;
+    this.moveNode(NODE_HEADER + used + grow, 0);
+  }
+
+  /**
+   * Moves the current node to a new chunk of `newSize` bytes, its entries `gap` bytes after the header (the new
+   * gap); links and header updated, the node stays current.
+   */
+  private moveNode(newSize: number, gap: number): void {
+    const oldSize = this.span();
     const addr = this.arena.allocAux(newSize, TIER_HOT);
     const off = this.arena.resolve(addr);
     const ext = this.arena.ext;
     copyBytes(this.next.u8, this.noff, ext.u8, off, NODE_HEADER);
-    copyBytes(this.next.u8, this.noff + NODE_HEADER + gap, ext.u8, off + NODE_HEADER, used);
-    ext.u32[(off >>> 2) + N_GAP] = 0;
+    copyBytes(this.next.u8, this.first(), ext.u8, off + NODE_HEADER + gap, this.nWord(N_USED));
+    ext.u32[(off >>> 2) + N_GAP] = gap;
     const prev = this.nWord(N_PREV);
     const next = this.nWord(N_NEXT);
     this.arena.freeAux(this.node, oldSize);
@@ -398,12 +413,44 @@ export class QuickList {
           this.setEntry(at, 0);
           return;
         }
+        const room = head ? Math.min(HEAD_ROOM_MAX, this.nWord(N_USED) >>> 3) : 0;
+        if (room >= HEAD_ROOM_MIN && room >= size) {
+          this.pushHeadWithRoom(b, o, l, size, room);
+          return;
+        }
         this.insertInNode(head ? 0 : this.nWord(N_USED), head ? 0 : this.nWord(N_COUNT), b, o, l);
         return;
       }
     }
     this.newNode(head ? 0 : hu[this.hw + W_TAIL], size);
     this.insertInNode(0, 0, b, o, l);
+  }
+
+  /**
+   * LPUSH into the current (head) node whose gap is too small: the entries move once, leaving `room` bytes in front
+   * for the next pushes (push: an eighth of the entries' bytes, from HEAD_ROOM_MIN to HEAD_ROOM_MAX, and at least
+   * this entry), so a run of LPUSHes moves a node's bytes once per several pushes instead of at each (see the gap at
+   * the top of the file). In place when the chunk has the room, else in a new chunk of that size. The new entry
+   * becomes current.
+   */
+  private pushHeadWithRoom(b: Uint8Array, o: number, l: number, size: number, room: number): void {
+    const used = this.nWord(N_USED);
+    const oldSpan = this.span();
+    const newSpan = NODE_HEADER + room + size + used;
+    if (newSpan <= this.arena.chunkSizeOf(this.node) && this.next.pins === 0) {
+      const from = this.first();
+      this.next.u8.copyWithin(this.noff + NODE_HEADER + room + size, from, from + used);
+      this.arena.resize(this.node, oldSpan, newSpan);
+      this.addAux(newSpan - oldSpan);
+    } else this.moveNode(newSpan, room + size);
+    // The entry goes at the end of the new gap.
+    const at = this.noff + NODE_HEADER + room;
+    this.writeEntry(at, b, o, l);
+    this.setNWord(N_GAP, room);
+    this.setNWord(N_USED, used + size);
+    this.setNWord(N_COUNT, this.nWord(N_COUNT) + 1);
+    this.hext.u32[this.hw + W_COUNT]++;
+    this.setEntry(at, 0);
   }
 
   /** Makes the first (head) or last element current. The list must not be empty. */

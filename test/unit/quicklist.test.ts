@@ -219,6 +219,36 @@ describe('quicklist', () => {
     }
   });
 
+  it('an LPUSH that moves the entries leaves room in front, in place when the chunk has it, else in a new chunk', () => {
+    const ks = new Keyspace(new Arena({ extentSize: 4 << 20 }));
+    const q = newList(ks, 'l');
+    const m: string[] = [];
+    for (let i = 0; i < 200; i++) {
+      const e = `e${String(i).padStart(19, '0')}`;
+      q.push(false, b(e), 0, e.length);
+      m.push(e);
+    }
+    expect(q.nodes()).toBe(1);
+    // Deleting from the middle leaves the chunk bigger than the node needs: the next LPUSH moves in place.
+    for (let i = 0; i < 100; i++) {
+      q.seek(50);
+      q.deleteCurrent();
+      m.splice(50, 1);
+    }
+    const aux = q.auxBytes();
+    for (let i = 0; i < 300; i++) {
+      const e = `h${i}`;
+      q.push(true, b(e), 0, e.length);
+      m.unshift(e);
+      expect(q.seek(0)).toBe(true);
+      expect(cur(q)).toBe(e);
+    }
+    expect(q.auxBytes()).toBeGreaterThan(aux);
+    expect(contents(q)).toEqual(m);
+    ks.removeCurrent();
+    expect(ks.arena.usedBytes()).toBe(0);
+  });
+
   it('a list of 200,000 elements: pushes and pops at both ends stay in end nodes; seeks from the nearer end', () => {
     const ks = new Keyspace(new Arena());
     const q = newList(ks, 'big');
