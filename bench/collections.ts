@@ -1,5 +1,5 @@
 /**
- * Collections benchmark (issue 14): what hashes and sets cost in memory, tierkv vs redis-server; how MIGRATE_PREPARE
+ * Collections benchmark (issues 14 and 15): what hashes, sets, lists and sorted sets cost in memory, tierkv vs redis-server; how MIGRATE_PREPARE
  * fares on a keyspace with small collections; and redis-benchmark's collection tests. In one run, one server at a
  * time, each freshly started on a free loopback port; ratios are tierkv / redis. Nothing asserts a timing.
  *
@@ -12,6 +12,12 @@
  *       sizes as in (a)), `--coll-batch` (100) fields per HSET.
  *   (c) `bigset`:  one set `bigset` of `--coll-big` members of `--coll-member-bytes` (15) bytes (`m` + zero-padded
  *       index: not integers, so a hashtable on both servers), `--coll-batch` per SADD.
+ *   (d) `biglist`: one list `biglist` of `--coll-list-big` (10,000,000) elements of `--coll-list-bytes` (16) bytes
+ *       (`e` + zero-padded index: not integers, which redis's listpack would store as integers), `--coll-batch`
+ *       per RPUSH.
+ *   (e) `bigzset`: one sorted set `bigzset` of `--coll-big` members as in (c), scores integers and halves not in
+ *       member order (zsetScore), `--coll-batch` per ZADD: a skiplist on both servers. Skipped with a note on a
+ *       server that answers ZADD with `ERR unknown command` (tierkv before sorted sets).
  *   The RESP stream goes through `redis-cli --pipe` (lib/redis-cli-pipe.ts). Reported per side: load time, RSS growth
  *   (VmRSS after − before, lib/proc.ts) per hash or element, used_memory per hash/element (Δ over the load and
  *   absolute), tierkv's arena_bytes, the RSS growth again after `MEMORY PURGE` (tierkv: empty extents released and a
@@ -36,17 +42,21 @@
  *   keyspace, its hot share (every item i with ⌊(i+1)·s⌋ > ⌊i·s⌋, bench/migrate-prepare.ts's split) in DB 0 and the
  *   rest in DB 1, `SELECT 1` + `FLUSHDB SYNC` under the same observation.
  *
- * **Part `throughput`**: bench/throughput.ts with `--tests hset,sadd,spop` and SET as a reference (`--coll-tests`,
- *   default hset,sadd,spop,set) at `--coll-pipeline` (1,16):
+ * **Part `throughput`**: bench/throughput.ts with the collection tests and SET as a reference (`--coll-tests`,
+ *   default DEFAULT_COLL_TESTS: hset,sadd,spop,lpush,rpush,lpop,rpop,lrange_100,lrange_600,zadd,zpopmin,set) at
+ *   `--coll-pipeline` (1,16):
  *   `redis-benchmark -t TEST -d 100 -r 1000000 -c 50 -n --coll-requests -P P --csv` (HSET: fields `element:<rand>`
  *   of 100 bytes in one hash `myhash`; SADD: members of one set `myset`; SPOP from `myset`, which is filled before
- *   each SPOP run so that no SPOP finds it empty, see throughput.ts prepareTest). Target ≥ 0.7× redis ops/s. Besides
+ *   each SPOP run so that no SPOP finds it empty, see throughput.ts prepareTest; likewise `mylist` before LPOP/RPOP
+ *   and `myzset` before ZPOPMIN; LRANGE_100/600 read the first 100/600 elements of `mylist`, run as explicit
+ *   `LRANGE mylist 0 N-1` commands so that redis-benchmark's own LPUSH pre-fill does not count; ZADD/ZPOPMIN are
+ *   skipped with a note on a server without them). Target ≥ 0.7× redis ops/s. Besides
  *   ops/s and latency, requests per second of server CPU time (user + system of the server process during the run),
  *   which depends less on other processes' load on the machine.
  *
  * Usage: node dist/bench/collections.js [--coll-parts memory,migrate,throughput] [--coll-scenarios hashes,bighash,bigset]
  *        [--coll-hashes N] [--coll-fields F] [--coll-field-bytes B] [--coll-value-bytes B] [--coll-big N]
- *        [--coll-member-bytes B] [--coll-batch K] [--coll-poll-ms MS] [--coll-heap-limit-mib M]
+ *        [--coll-member-bytes B] [--coll-batch K] [--coll-list-big N] [--coll-list-bytes B] [--coll-poll-ms MS] [--coll-heap-limit-mib M]
  *        [--coll-mig-strings N] [--coll-mig-mixed S,H,T] [--coll-hot-share S] [--coll-headroom F] [--coll-mig-redis yes|no]
  *        [--coll-requests N] [--coll-pipeline 1,16] [--coll-clients C] [--coll-repeat K] [--coll-tests LIST] [--seed S] [--settle-ms MS] [--load-timeout-s S]
  *        [--tierkv-cmd CMD] [--redis-cmd CMD] [--write] [--out PATH]
@@ -67,6 +77,7 @@ import { RespClient, RespError, infoFields, infoNumber, type RespValue } from '.
 import { REPO_ROOT, delay, serverSpecs, startServer, type RunningServer, type ServerSide, type ServerSpec } from './lib/server.js';
 import { NA, fmtFixed, fmtInt, fmtMiB, fmtRatio, renderMarkdown, renderText, rightColumns, type Table } from './lib/table.js';
 import { decodePrepareReply, hotSplit, observeDrop, type DropObservation, type PrepareReply } from './migrate-prepare.js';
+import { probeTest } from './throughput.js';
 import { medianByRps } from './lib/redis-benchmark.js';
 import { defaultThroughputOptions, runThroughput, type TestRun, type ThroughputOptions, type ThroughputResult } from './throughput.js';
 
@@ -77,8 +88,10 @@ export const COLLECTIONS_MARKERS = {
 } as const;
 
 export const COLLECTION_PARTS = ['memory', 'migrate', 'throughput'] as const;
+/** The throughput part's default redis-benchmark tests; SET is the reference (see REFERENCE_TESTS). */
+export const DEFAULT_COLL_TESTS = ['hset', 'sadd', 'spop', 'lpush', 'rpush', 'lpop', 'rpop', 'lrange_100', 'lrange_600', 'zadd', 'zpopmin', 'set'] as const;
 export type CollectionPart = (typeof COLLECTION_PARTS)[number];
-export const MEMORY_SCENARIOS = ['hashes', 'bighash', 'bigset'] as const;
+export const MEMORY_SCENARIOS = ['hashes', 'bighash', 'bigset', 'biglist', 'bigzset'] as const;
 export type MemoryScenario = (typeof MEMORY_SCENARIOS)[number];
 
 export interface CollectionsOptions {
@@ -94,8 +107,11 @@ export interface CollectionsOptions {
   big: number;
   /** Member size of (c), bytes. */
   memberBytes: number;
-  /** Elements per HSET/SADD command for (b) and (c). */
+  /** Elements per HSET/SADD/RPUSH/ZADD command for (b)–(e). */
   batch: number;
+  /** (d) elements of the big list, and their size in bytes. */
+  listBig: number;
+  listBytes: number;
   /** INFO memory polling period during a load, ms. */
   pollMs: number;
   /** V8 heap target, MiB. */
@@ -120,7 +136,7 @@ export interface CollectionsOptions {
 
 export function defaultCollectionsOptions(tierkvCmd?: string, redisCmd?: string): CollectionsOptions {
   const tp = defaultThroughputOptions(tierkvCmd, redisCmd);
-  tp.tests = ['hset', 'sadd', 'spop', 'set'];
+  tp.tests = [...DEFAULT_COLL_TESTS];
   tp.requests = 200_000;
   tp.warmup = 20_000;
   return {
@@ -133,6 +149,8 @@ export function defaultCollectionsOptions(tierkvCmd?: string, redisCmd?: string)
     big: 1_000_000,
     memberBytes: 15,
     batch: 100,
+    listBig: 10_000_000,
+    listBytes: 16,
     pollMs: 500,
     heapLimitMiB: 64,
     migStrings: 1_000_000,
@@ -260,10 +278,24 @@ export function* scenarioChunks(o: CollectionsOptions, sc: MemoryScenario): Gene
       const b = out.add(args);
       if (b) yield b;
     }
-  } else {
+  } else if (sc === 'bigset') {
     for (let i = 0; i < o.big; i += o.batch) {
       const args: (string | Buffer)[] = ['SADD', 'bigset'];
       for (let j = i; j < Math.min(o.big, i + o.batch); j++) args.push(padded('m', j, o.memberBytes));
+      const b = out.add(args);
+      if (b) yield b;
+    }
+  } else if (sc === 'biglist') {
+    for (let i = 0; i < o.listBig; i += o.batch) {
+      const args: (string | Buffer)[] = ['RPUSH', 'biglist'];
+      for (let j = i; j < Math.min(o.listBig, i + o.batch); j++) args.push(padded('e', j, o.listBytes));
+      const b = out.add(args);
+      if (b) yield b;
+    }
+  } else {
+    for (let i = 0; i < o.big; i += o.batch) {
+      const args: (string | Buffer)[] = ['ZADD', 'bigzset'];
+      for (let j = i; j < Math.min(o.big, i + o.batch); j++) args.push(String(zsetScore(j)), padded('m', j, o.memberBytes));
       const b = out.add(args);
       if (b) yield b;
     }
@@ -272,15 +304,22 @@ export function* scenarioChunks(o: CollectionsOptions, sc: MemoryScenario): Gene
   if (last) yield last;
 }
 
-/** Elements the per-element figures divide by: hashes for (a), fields / members for (b), (c). */
+/** Score of member j of (e): a spread of integers and halves, not in member order (so the skiplist is not built in order). */
+function zsetScore(j: number): number {
+  return ((j * 7919) % 1_000_003) / 2;
+}
+
+/** Elements the per-element figures divide by: hashes for (a), fields / members / elements for (b)–(e). */
 function scenarioElements(o: CollectionsOptions, sc: MemoryScenario): number {
-  return sc === 'hashes' ? o.hashes : o.big;
+  return sc === 'hashes' ? o.hashes : sc === 'biglist' ? o.listBig : o.big;
 }
 
 function scenarioLabel(o: CollectionsOptions, sc: MemoryScenario): string {
   if (sc === 'hashes') return `(a) ${fmtInt(o.hashes)} hashes × ${o.fields} fields (${o.fieldBytes} B fields, ${o.valueBytes} B values)`;
   if (sc === 'bighash') return `(b) 1 hash × ${fmtInt(o.big)} fields (${o.fieldBytes} B fields, ${o.valueBytes} B values)`;
-  return `(c) 1 set × ${fmtInt(o.big)} members (${o.memberBytes} B)`;
+  if (sc === 'bigset') return `(c) 1 set × ${fmtInt(o.big)} members (${o.memberBytes} B)`;
+  if (sc === 'biglist') return `(d) 1 list × ${fmtInt(o.listBig)} elements (${o.listBytes} B)`;
+  return `(e) 1 sorted set × ${fmtInt(o.big)} members (${o.memberBytes} B)`;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -310,6 +349,8 @@ export interface MemorySideRun {
   dbsize?: number;
   checks?: { ok: number; total: number; firstMismatch?: string };
   error?: string;
+  /** Why the scenario did not run on this side (no failure): (e) on a server without ZADD. */
+  skipped?: string;
 }
 
 async function snapshot(srv: RunningServer): Promise<Snapshot> {
@@ -376,6 +417,20 @@ function scenarioChecks(o: CollectionsOptions, sc: MemoryScenario): [args: (stri
   if (sc === 'bighash') {
     return [[['HLEN', 'bighash'], o.big], ...idx.map((j): [(string | Buffer)[], Buffer] => [['HGET', 'bighash', padded('f', j, o.fieldBytes)], hashValue(o.seed, j, o.valueBytes)])];
   }
+  if (sc === 'biglist') {
+    const li = [0, 1, Math.floor(o.listBig / 3), o.listBig - 1];
+    return [
+      [['LLEN', 'biglist'], o.listBig],
+      ...li.map((j): [(string | Buffer)[], string] => [['LINDEX', 'biglist', String(j)], padded('e', j, o.listBytes)]),
+      [['LINDEX', 'biglist', '-1'], padded('e', o.listBig - 1, o.listBytes)],
+    ];
+  }
+  if (sc === 'bigzset') {
+    return [
+      [['ZCARD', 'bigzset'], o.big],
+      ...idx.map((j): [(string | Buffer)[], string] => [['ZSCORE', 'bigzset', padded('m', j, o.memberBytes)], String(zsetScore(j))]),
+    ];
+  }
   return [
     [['SCARD', 'bigset'], o.big],
     ...idx.map((j): [(string | Buffer)[], number] => [['SISMEMBER', 'bigset', padded('m', j, o.memberBytes)], 1]),
@@ -417,6 +472,18 @@ async function runMemorySide(o: CollectionsOptions, sc: MemoryScenario, spec: Se
   }
   r.commandLine = srv.commandLine;
   r.identity = srv.identity;
+  if (sc === 'bigzset') {
+    try {
+      r.skipped = await probeTest(srv.port, 'zadd');
+    } catch (e) {
+      r.error = `probe: ${errorText(e)}`;
+    }
+    if (r.skipped !== undefined || r.error !== undefined) {
+      progress(`${sc} ${spec.side}: ${r.skipped !== undefined ? `skipped: ${r.skipped}` : r.error}`);
+      await srv.stop();
+      return r;
+    }
+  }
   progress(`${sc} ${spec.side}: started pid ${srv.pid} on port ${srv.port} (${srv.identity}); other load before start: ${r.backgroundCores.toFixed(2)} cores busy`);
   await recordFailure(r, `${sc} ${spec.side}`, async () => {
     await delay(o.settleMs);
@@ -492,13 +559,14 @@ export function memoryTable(o: CollectionsOptions, runs: MemorySideRun[]): Table
     })();
     const heapAfter = inf(t, 'after', 'js_heap_used_bytes');
     const heapMax = Math.max(heapAfter ?? 0, t?.heapMaxBytes ?? 0);
-    if (t && s) {
+    if (t && s && !t.skipped && !s.skipped) {
       notes.push(
         `${scenarioLabel(o, sc)}: RSS growth per ${per} tierkv/redis ${rssRatio === undefined ? NA : rssRatio.toFixed(2) + 'x'} — target ≤ 1: ${rssRatio === undefined ? NA : rssRatio <= 1 ? 'met' : `NOT met (${((rssRatio - 1) * 100).toFixed(0)}% over)`}; ` +
           `V8 heap ${fmtMiB(heapAfter)} MiB after, ${fmtMiB(t.heapMaxBytes)} MiB most while loading — target < ${o.heapLimitMiB} MiB: ${heapAfter === undefined ? NA : heapMax < heapLimit ? 'met' : 'NOT met'}.`,
       );
     }
     for (const x of [t, s]) {
+      if (x?.skipped) notes.push(`${scenarioLabel(o, sc)}: skipped on ${x.side}: ${x.skipped}.`);
       if (x?.error) notes.push(`error: ${sc} ${x.side}: ${x.error}`);
       if (x?.errors) notes.push(`error: ${sc} ${x.side}: redis-cli reported ${x.errors} error replies`);
       if (x?.checks?.firstMismatch) notes.push(`warning: ${sc} ${x.side}: spot check mismatch, ${x.checks.firstMismatch}`);
@@ -506,7 +574,7 @@ export function memoryTable(o: CollectionsOptions, runs: MemorySideRun[]): Table
   }
   notes.push(
     `RSS = VmRSS of the server process, read ${o.settleMs} ms after start and after the load (and ${o.settleMs} ms after a MEMORY PURGE that follows: tierkv releases empty extents and runs a GC, redis purges jemalloc's dirty pages); used_memory from INFO memory; ratio = tierkv/redis (> 1: tierkv uses more). ` +
-      `Loads through redis-cli --pipe (small hashes: one HSET per hash; big ones: ${o.batch} elements per HSET/SADD). js_heap_used_bytes polled every ${o.pollMs} ms during the load.`,
+      `Loads through redis-cli --pipe (small hashes: one HSET per hash; big ones: ${o.batch} elements per HSET/SADD/RPUSH/ZADD; (e)'s scores are integers and halves in [0, 500,001), not in member order). js_heap_used_bytes polled every ${o.pollMs} ms during the load.`,
   );
   notes.push(backgroundNote(runs.map((x) => x.backgroundCores), 'load times are unreliable (memory figures are not affected)'));
   if (o.tierkv.overridden) notes.push(`NOTE: the tierkv side was overridden: ${o.tierkv.cmd}.`);
@@ -777,8 +845,8 @@ export function throughputTable(o: CollectionsOptions, r: ThroughputResult): Tab
       rows.push([
         a?.label ?? b?.label ?? t.toUpperCase(),
         String(p),
-        a?.stats ? fmtInt(a.stats.rps) : a?.error ? 'error' : NA,
-        b?.stats ? fmtInt(b.stats.rps) : b?.error ? 'error' : NA,
+        a?.stats ? fmtInt(a.stats.rps) : a?.error ? 'error' : a?.skipped ? 'skipped' : NA,
+        b?.stats ? fmtInt(b.stats.rps) : b?.error ? 'error' : b?.skipped ? 'skipped' : NA,
         fmtRatio(a?.stats?.rps, b?.stats?.rps),
         fmtInt(perCpu(a)),
         fmtInt(perCpu(b)),
@@ -791,6 +859,7 @@ export function throughputTable(o: CollectionsOptions, r: ThroughputResult): Tab
       if (ra !== undefined && REFERENCE_TESTS.has(t)) verdicts.push(`(reference) ${t.toUpperCase()} P=${p} ${ra.toFixed(2)}x${rc !== undefined ? ` [per CPU s ${rc.toFixed(2)}x]` : ''}`);
       else if (ra !== undefined) verdicts.push(`${t.toUpperCase()} P=${p} ${ra.toFixed(2)}x${ra >= 0.7 ? '' : ' (NOT met)'}${rc !== undefined ? ` [per CPU s ${rc.toFixed(2)}x]` : ''}`);
       for (const x of [a, b]) if (x?.error) verdicts.push(`error: ${x.side} ${t} P=${p}: ${x.error}`);
+      for (const x of [a, b]) if (x?.skipped && p === tp.pipelines[0]) verdicts.push(`${t.toUpperCase()} skipped on ${x.side}: ${x.skipped}`);
     }
   }
   const notes = [
@@ -798,8 +867,8 @@ export function throughputTable(o: CollectionsOptions, r: ThroughputResult): Tab
       (tp.repeat > 1 ? `; sides alternated ${tp.repeat} times, median ops/s run shown` : '') +
       `; total ${(r.elapsedMs / 1000).toFixed(0)} s.`,
     `SET is the reference: a string command measured the same way, so the collection commands' ratios can be read against the server's base cost per request. HSET: fields element:<rand> of ${tp.dataSize} B in one hash myhash; SADD: members element:<rand> of one set myset; SPOP from myset, which is filled before each SPOP run with as many members as SPOPs follow ` +
-      `(bench/throughput.ts prepareTest), so no SPOP finds it empty. ops/CPU-s = requests / CPU time (user + system) of the server process during the run (/proc, 10 ms ticks).`,
-    `Target (issue 14): tierkv ≥ 0.7× redis ops/s — ${verdicts.join('; ')}.`,
+      `(bench/throughput.ts prepareTest), so no SPOP finds it empty; likewise mylist (-d byte values) before LPOP/RPOP and myzset before ZPOPMIN. LPUSH/RPUSH push -d byte values onto the one list mylist; LRANGE_100/600 read its first 100/600 elements (as LRANGE mylist 0 N-1: redis-benchmark's -t lrange_N would time its own LPUSH pre-fill too); ZADD adds element:<rand> with random scores to myzset. ops/CPU-s = requests / CPU time (user + system) of the server process during the run (/proc, 10 ms ticks).`,
+    `Target (issues 14, 15): tierkv ≥ 0.7× redis ops/s — ${verdicts.join('; ')}.`,
     backgroundNote(r.servers.map((x) => x.backgroundCores), 'the ops/s ratios are unreliable (ops per server CPU second less so) — rerun on an idle machine or with --repeat 3'),
   ];
   if (tp.tierkv.overridden) notes.push(`NOTE: the tierkv side was overridden: ${tp.tierkv.cmd}.`);
@@ -862,7 +931,7 @@ export function collectionsMarkdown(cmd: string, machine: string, r: Collections
   for (const x of [...r.memory, ...r.migrate]) if (x.commandLine) ids.set(norm(x.commandLine), x.identity);
   for (const s of r.throughput?.servers ?? []) ids.set(norm(s.commandLine), s.identity);
   return [
-    '## Collections: hashes and sets (issue 14, bench/collections.ts)',
+    '## Collections: hashes, sets, lists, sorted sets (issues 14, 15; bench/collections.ts)',
     '',
     `Command (from the repository root): ${codeSpan(cmd)}`,
     '',
@@ -886,6 +955,8 @@ export const COLLECTIONS_ARG_OPTIONS = stringOptions(
   'coll-big',
   'coll-member-bytes',
   'coll-batch',
+  'coll-list-big',
+  'coll-list-bytes',
   'coll-poll-ms',
   'coll-heap-limit-mib',
   'coll-mig-strings',
@@ -934,6 +1005,8 @@ export function collectionsOptionsFrom(v: Partial<Record<keyof typeof COLLECTION
   pos('coll-big', (n) => (o.big = n));
   pos('coll-member-bytes', (n) => (o.memberBytes = n));
   pos('coll-batch', (n) => (o.batch = n));
+  pos('coll-list-big', (n) => (o.listBig = n));
+  pos('coll-list-bytes', (n) => (o.listBytes = n));
   pos('coll-poll-ms', (n) => (o.pollMs = n));
   pos('coll-heap-limit-mib', (n) => (o.heapLimitMiB = n));
   pos('coll-mig-strings', (n) => (o.migStrings = n));
@@ -958,20 +1031,24 @@ export function collectionsOptionsFrom(v: Partial<Record<keyof typeof COLLECTION
   if (str(v['settle-ms']) !== undefined) o.settleMs = parseNonNegativeInt(str(v['settle-ms'])!, '--settle-ms');
   if (str(v['load-timeout-s']) !== undefined) o.timeoutS = parsePositiveInt(str(v['load-timeout-s'])!, '--load-timeout-s');
   if (o.fieldBytes < 1 + String(Math.max(o.fields, o.big) - 1).length) throw new Error(`--coll-field-bytes: ${o.fieldBytes} bytes cannot name ${fmtInt(Math.max(o.fields, o.big))} fields`);
+  if (o.listBytes < 1 + String(o.listBig - 1).length) throw new Error(`--coll-list-bytes: ${o.listBytes} bytes cannot name ${fmtInt(o.listBig)} elements`);
   if (o.memberBytes < 1 + String(o.big - 1).length) throw new Error(`--coll-member-bytes: ${o.memberBytes} bytes cannot name ${fmtInt(o.big)} members`);
   return o;
 }
 
 export const COLLECTIONS_HELP = `Options (collections, issue 14; see the comment at the top of bench/collections.ts):
   --coll-parts LIST        memory,migrate,throughput (default all)
-  --coll-scenarios LIST    memory scenarios hashes,bighash,bigset (default all)
+  --coll-scenarios LIST    memory scenarios hashes,bighash,bigset,biglist,bigzset (default all; bigzset is skipped
+                           with a note on a server without ZADD)
   --coll-hashes N          (a) number of hashes (default 200,000)
   --coll-fields F          (a) fields per hash (default 10)
   --coll-field-bytes B     field size of (a) and (b) (default 8)
   --coll-value-bytes B     value size of (a) and (b) (default 16)
-  --coll-big N             (b) fields of the big hash, (c) members of the big set (default 1,000,000)
-  --coll-member-bytes B    (c) member size (default 15)
-  --coll-batch K           elements per HSET/SADD for (b), (c) (default 100)
+  --coll-big N             (b) fields of the big hash, (c), (e) members of the big set, sorted set (default 1,000,000)
+  --coll-member-bytes B    (c), (e) member size (default 15)
+  --coll-batch K           elements per HSET/SADD/RPUSH/ZADD for (b)–(e) (default 100)
+  --coll-list-big N        (d) elements of the big list (default 10,000,000)
+  --coll-list-bytes B      (d) element size (default 16)
   --coll-poll-ms MS        INFO memory polling during a load (default 500)
   --coll-heap-limit-mib M  V8 heap target (default 64)
   --coll-mig-strings N     migrate: strings of the strings-only keyspace (default 1,000,000)
@@ -983,7 +1060,8 @@ export const COLLECTIONS_HELP = `Options (collections, issue 14; see the comment
   --coll-pipeline LIST     throughput: pipeline depths (default 1,16)
   --coll-clients N         throughput: connections (default 50)
   --coll-repeat K          throughput: alternate the sides K times, show the median ops/s run (default 1)
-  --coll-tests LIST        throughput: redis-benchmark tests (default hset,sadd,spop,set; set is the reference)
+  --coll-tests LIST        throughput: redis-benchmark tests (default ${DEFAULT_COLL_TESTS.join(',')};
+                           set is the reference; zadd/zpopmin are skipped with a note on a server without them)
   --seed S, --settle-ms MS, --load-timeout-s S, --tierkv-cmd CMD, --redis-cmd CMD   as in the other benchmarks`;
 
 async function main(): Promise<void> {

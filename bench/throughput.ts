@@ -11,7 +11,11 @@
  * ratios (ops/s ratio > 1: tierkv faster; latency ratio > 1: tierkv slower). For MSET, one request
  * is one MSET of 10 keys. Collection tests (`--tests hset,sadd,spop`, bench/collections.ts) work too: HSET adds
  * fields `element:<rand>` of -d bytes to one hash `myhash`, SADD members to one set `myset`; before each SPOP run
- * `myset` is filled with as many members as SPOPs will run (prepareTest), so none pops from an emptied set. The load generator shares the 2 cores with the server, so only the ratios
+ * `myset` is filled with as many members as SPOPs will run (prepareTest), so none pops from an emptied set; likewise
+ * `mylist` before LPOP/RPOP and `myzset` before ZPOPMIN. LRANGE_100…600 run as explicit `LRANGE mylist 0 N-1`
+ * commands on a pre-filled list (LRANGE_TESTS: `-t lrange_N` would time its own LPUSH pre-fill into the server's
+ * CPU figure). ZADD and ZPOPMIN are skipped with a note on a server that answers `ERR unknown command` (probeTest).
+ * The load generator shares the 2 cores with the server, so only the ratios
  * from one run are meaningful; nothing here asserts a timing.
  *
  * Usage: node dist/bench/throughput.js [--requests N] [--pipeline 1,16] [--clients 50]
@@ -24,6 +28,7 @@ import { execFile, printable } from './lib/exec.js';
 import { errorText } from './lib/failures.js';
 import { backgroundCpuCores, backgroundNote, processCpuSeconds } from './lib/proc.js';
 import { redisCliPipe } from './lib/redis-cli-pipe.js';
+import { RespClient, RespError } from './lib/resp.js';
 import { medianByRps, type RbStats } from './lib/redis-benchmark.js';
 import { HOST, serverSpecs, startServer, type RunningServer, type ServerSide, type ServerSpec } from './lib/server.js';
 import { NA, fmtInt, fmtMs, fmtOpsOrError, geomean, renderText, rightColumns, sideBySide, type Table } from './lib/table.js';
@@ -87,6 +92,8 @@ export interface TestRun {
   stats?: BenchStats;
   /** Why there are no stats (server error reply, crash, timeout...). */
   error?: string;
+  /** Why the test did not run and is no failure (the server does not know the command: see probeTest). */
+  skipped?: string;
   /** Wall-clock time of the redis-benchmark process, milliseconds. */
   elapsedMs: number;
   /** CPU time (user + system) the server process used meanwhile, seconds (10 ms resolution). */
@@ -176,8 +183,23 @@ export function parseBenchmarkCsv(text: string): Map<string, BenchStats> {
   return out;
 }
 
+/**
+ * redis-benchmark's LRANGE tests (`-t lrange_100` … `lrange_600`, redis-benchmark.c 7.0) first run their own
+ * `LPUSH mylist <data>` test with the same -n and -P, in the same process, before the timed LRANGEs: the server's
+ * CPU time over the process would count those pushes too. So these run as the same command given explicitly
+ * (`redis-benchmark … LRANGE mylist 0 N-1`: the same request bytes), after prepareTest has filled `mylist`.
+ */
+export const LRANGE_TESTS: Record<string, { args: string[]; label: string }> = {
+  lrange_100: { args: ['LRANGE', 'mylist', '0', '99'], label: 'LRANGE_100 (first 100 elements)' },
+  lrange_300: { args: ['LRANGE', 'mylist', '0', '299'], label: 'LRANGE_300 (first 300 elements)' },
+  lrange_500: { args: ['LRANGE', 'mylist', '0', '499'], label: 'LRANGE_500 (first 500 elements)' },
+  lrange_600: { args: ['LRANGE', 'mylist', '0', '599'], label: 'LRANGE_600 (first 600 elements)' },
+};
+
 function benchArgs(o: ThroughputOptions, port: number, test: string, requests: number, pipeline: number): string[] {
-  return ['-h', HOST, '-p', String(port), '-t', test, '-d', String(o.dataSize), '-r', String(o.keyspace), '-c', String(o.clients), '-n', String(requests), '-P', String(pipeline), '--csv'];
+  const common = ['-h', HOST, '-p', String(port), '-d', String(o.dataSize), '-r', String(o.keyspace), '-c', String(o.clients), '-n', String(requests), '-P', String(pipeline), '--csv'];
+  const lr = LRANGE_TESTS[test];
+  return lr ? [...common, ...lr.args] : ['-t', test, ...common];
 }
 
 /** The set redis-benchmark's `-t sadd` fills and `-t spop` pops from (no `-r` tag: one key). */
@@ -217,17 +239,92 @@ export function* spopFillChunks(n: number, perCommand = 100): Generator<Buffer> 
  * of 100 through redis-cli --pipe), so no SPOP finds it empty. Returns an error text, or undefined.
  */
 async function prepareTest(o: ThroughputOptions, port: number, test: string, requests: number): Promise<string | undefined> {
-  if (test !== 'spop') return undefined;
+  let chunks: Iterable<Buffer>;
+  let what: string;
+  if (test === 'spop') {
+    chunks = spopFillChunks(requests);
+    what = `SADD ${SPOP_KEY}`;
+  } else if (test === 'lpop' || test === 'rpop' || LRANGE_TESTS[test]) {
+    // LPOP/RPOP: as many elements as pops follow (redis-benchmark's own LPUSH/RPUSH tests may not have run, or
+    // fewer times); LRANGE_N: at least the 600 elements the longest range reads. Values as redis-benchmark's:
+    // -d bytes of 'x'.
+    chunks = fillChunks('RPUSH', LIST_KEY, LRANGE_TESTS[test] ? 600 : requests, () => 'x'.repeat(o.dataSize));
+    what = `RPUSH ${LIST_KEY}`;
+  } else if (test === 'zpopmin') {
+    // As SPOP: ZPOPMIN pops from myzset, which only -t zadd fills (members element:<rand>, random scores).
+    chunks = fillChunks('ZADD', ZSET_KEY, requests, (i) => `${i % 1000} element:${String(i).padStart(12, '0')}`);
+    what = `ZADD ${ZSET_KEY}`;
+  } else return undefined;
   try {
-    const r = await redisCliPipe(port, spopFillChunks(requests), o.timeoutS);
-    return r.errors > 0 ? `SPOP set-up: ${r.errors} error replies to SADD ${SPOP_KEY}` : undefined;
+    const r = await redisCliPipe(port, chunks, o.timeoutS);
+    return r.errors > 0 ? `${test.toUpperCase()} set-up: ${r.errors} error replies to ${what}` : undefined;
   } catch (e) {
-    return `SPOP set-up: ${errorText(e)}`;
+    return `${test.toUpperCase()} set-up: ${errorText(e)}`;
+  }
+}
+
+/** The list redis-benchmark's LPUSH/RPUSH/LPOP/RPOP/LRANGE tests use, and the sorted set of ZADD/ZPOPMIN. */
+export const LIST_KEY = 'mylist';
+export const ZSET_KEY = 'myzset';
+
+/**
+ * RESP of `<cmd> key <args(i)>…` for i in 0..n-1, 100 per command, in chunks of ~1 MiB; `args(i)` is one or more
+ * space-separated arguments (no spaces inside an argument).
+ */
+export function* fillChunks(cmd: string, key: string, n: number, args: (i: number) => string, perCommand = 100): Generator<Buffer> {
+  let parts: string[] = [];
+  let bytes = 0;
+  for (let i = 0; i < n; i += perCommand) {
+    const k = Math.min(perCommand, n - i);
+    const xs: string[] = [];
+    for (let j = 0; j < k; j++) xs.push(...args(i + j).split(' '));
+    let c = `*${xs.length + 2}\r\n$${cmd.length}\r\n${cmd}\r\n$${key.length}\r\n${key}\r\n`;
+    for (const x of xs) c += `$${x.length}\r\n${x}\r\n`;
+    parts.push(c);
+    bytes += c.length;
+    if (bytes >= 1 << 20) {
+      yield Buffer.from(parts.join(''), 'latin1');
+      parts = [];
+      bytes = 0;
+    }
+  }
+  if (parts.length > 0) yield Buffer.from(parts.join(''), 'latin1');
+}
+
+/**
+ * Commands a test sends, as a probe on a key of its own (then deleted): a server that does not have the command
+ * (tierkv before sorted sets) answers `ERR unknown command`, and the test is skipped with a note instead of timing
+ * redis-benchmark against error replies (redis-benchmark counts those as requests done).
+ */
+const PROBES: Record<string, string[]> = {
+  zadd: ['ZADD', '__bench_probe__', '1', 'm'],
+  zpopmin: ['ZPOPMIN', '__bench_probe__'],
+};
+
+/** undefined when the server has the test's command (or the test has no probe), else the reason to skip it. */
+export async function probeTest(port: number, test: string): Promise<string | undefined> {
+  const probe = PROBES[test];
+  if (!probe) return undefined;
+  const c = await RespClient.connect(HOST, port);
+  try {
+    const r = await c.send(probe);
+    await c.send(['DEL', '__bench_probe__']);
+    if (r instanceof RespError && /^ERR unknown command/.test(r.message)) return `the server answers ${printable(r.message, 80)}`;
+    return undefined;
+  } finally {
+    c.close();
   }
 }
 
 /** Runs one redis-benchmark test (after its set-up, see prepareTest); never throws for a failed test (the error is recorded). */
 async function runOne(o: ThroughputOptions, side: ServerSide, srv: { port: number; pid: number }, test: string, requests: number, pipeline: number, rep = 0): Promise<TestRun> {
+  let skip: string | undefined;
+  try {
+    skip = await probeTest(srv.port, test);
+  } catch (e) {
+    return { side, pipeline, test, rep, error: `probe: ${errorText(e)}`, elapsedMs: 0 };
+  }
+  if (skip !== undefined) return { side, pipeline, test, rep, skipped: skip, elapsedMs: 0 };
   const setupError = await prepareTest(o, srv.port, test, requests);
   if (setupError !== undefined) return { side, pipeline, test, rep, error: setupError, elapsedMs: 0 };
   const cpu0 = processCpuSeconds(srv.pid);
@@ -245,7 +342,7 @@ async function runOne(o: ThroughputOptions, side: ServerSide, srv: { port: numbe
   const why = r.timedOut ? `timed out after ${o.timeoutS} s` : r.code !== 0 ? `exit ${r.code ?? r.signal}` : '';
   const detail = printable((r.stderr + r.stdout).trim().split('\n').filter((l) => !l.startsWith('"')).slice(-2).join(' / '), 160);
   if (!hit || r.code !== 0) return { ...base, error: [why || 'no CSV result', detail].filter(Boolean).join(': ') };
-  return { ...base, label: hit[0], stats: hit[1] };
+  return { ...base, label: LRANGE_TESTS[test]?.label ?? hit[0], stats: hit[1] };
 }
 
 /** Runs the whole throughput comparison and builds its table. Progress goes to stderr. */
@@ -277,6 +374,7 @@ export async function runThroughput(o: ThroughputOptions): Promise<ThroughputRes
             for (const test of o.tests) {
               const w = await runOne(o, spec.side, srv, test, o.warmup, pipeline);
               if (w.error) progress(`${tag}: warm-up ${test}: ${w.error}`);
+              if (w.skipped) progress(`${tag}: ${test} skipped: ${w.skipped}`);
             }
           }
           for (const test of o.tests) {
@@ -284,7 +382,7 @@ export async function runThroughput(o: ThroughputOptions): Promise<ThroughputRes
             runs.push(run);
             progress(
               `${tag} ${test}: ` +
-                (run.stats ? `${fmtInt(run.stats.rps)} ops/s, p50 ${run.stats.p50Ms} ms, p99 ${run.stats.p99Ms} ms` : `ERROR ${run.error}`) +
+                (run.stats ? `${fmtInt(run.stats.rps)} ops/s, p50 ${run.stats.p50Ms} ms, p99 ${run.stats.p99Ms} ms` : run.skipped ? `skipped: ${run.skipped}` : `ERROR ${run.error}`) +
                 ` (${(run.elapsedMs / 1000).toFixed(1)} s)`,
             );
           }

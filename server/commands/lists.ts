@@ -183,8 +183,8 @@ function popCount(ctx: CommandContext, head: boolean, count: number): void {
   const len = l.len();
   const n = Math.min(count, len);
   ctx.reply.arrayLen(n);
-  if (head) l.range(0, n - 1, false, (q) => replyElem(ctx, q));
-  else l.range(len - n, len - 1, true, (q) => replyElem(ctx, q));
+  if (head) l.writeRange(ctx.reply, 0, n - 1, false);
+  else l.writeRange(ctx.reply, len - n, len - 1, true);
   l.trimEnd(head, n);
 }
 
@@ -333,7 +333,7 @@ function replyRange(ctx: CommandContext, start: number, end: number, reverse: bo
   }
   if (end >= n) end = n - 1;
   ctx.reply.arrayLen(end - start + 1);
-  l.range(start, end, reverse, (q) => replyElem(ctx, q));
+  l.writeRange(ctx.reply, start, end, reverse);
 }
 
 function lrangeCommand(ctx: CommandContext): void {

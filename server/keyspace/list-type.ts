@@ -13,7 +13,7 @@
 import { TYPE_LIST, TYPE_SHIFT } from '../../allocator/item.js';
 import { dictHeaderOff } from './dict.js';
 import { F_LARGE, NO_TTL, type Keyspace } from './keyspace.js';
-import { QL_VALUE_LEN, type QuickList } from './quicklist.js';
+import { QL_VALUE_LEN, type BulkSink, type QuickList } from './quicklist.js';
 
 const LIST_FLAGS = (TYPE_LIST << TYPE_SHIFT) | F_LARGE;
 
@@ -101,6 +101,14 @@ export class ListType {
       if (--n === 0) return;
       if (!(reverse ? q.backward() : q.forward())) return;
     }
+  }
+
+  /**
+   * Writes the elements `start` to `end` (inclusive, 0 ≤ start ≤ end < len) into a reply as bulk strings, from
+   * `start` on, or from `end` back to `start` when `reverse` (as `range`, in one pass: QuickList.writeBulks).
+   */
+  writeRange(out: BulkSink, start: number, end: number, reverse: boolean): void {
+    this.bind().writeBulks(out, start, end - start + 1, reverse);
   }
 
   /** Deletes `n` elements (at most the length) at the head or the tail (pops with a count, LTRIM). */

@@ -1,11 +1,11 @@
 /**
- * The collections benchmark's RESP streams (bench/collections.ts) and the SPOP set-up of bench/throughput.ts: the
+ * The collections benchmark's RESP streams (bench/collections.ts) and the set-ups of bench/throughput.ts: the
  * commands decode to what the scenarios promise (counts, sizes, names). No server is started; nothing is timed.
  */
 import { describe, expect, it } from 'vitest';
 
 import { collectionsOptionsFrom, defaultCollectionsOptions, padded, scenarioChunks } from '../../bench/collections.js';
-import { spopFillChunks } from '../../bench/throughput.js';
+import { fillChunks, spopFillChunks } from '../../bench/throughput.js';
 
 /** Decodes a stream of RESP arrays of bulk strings into commands. */
 function decode(chunks: Iterable<Buffer>): Buffer[][] {
@@ -74,6 +74,31 @@ describe('collections benchmark streams', () => {
     expect(members.every((m) => m.length === o.memberBytes && !/^\d+$/.test(m))).toBe(true);
   });
 
+  it('(d) and (e) cover every element once in batches, in order for the list', () => {
+    const x = { ...o, listBig: 1050, listBytes: 16 };
+    const l = decode(scenarioChunks(x, 'biglist'));
+    expect(l).toHaveLength(11);
+    expect(l.every((c) => c[0]!.toString() === 'RPUSH' && c[1]!.toString() === 'biglist')).toBe(true);
+    const elems = l.flatMap((c) => c.slice(2).map((e) => e.toString()));
+    expect(elems).toEqual(Array.from({ length: 1050 }, (_, i) => padded('e', i, 16)));
+    const z = decode(scenarioChunks(o, 'bigzset'));
+    expect(z.every((c) => c[0]!.toString() === 'ZADD' && c[1]!.toString() === 'bigzset' && c.length % 2 === 0)).toBe(true);
+    const members = z.flatMap((c) => c.slice(2).filter((_, k) => k % 2 === 1).map((m) => m.toString()));
+    const scores = z.flatMap((c) => c.slice(2).filter((_, k) => k % 2 === 0).map((m) => Number(m.toString())));
+    expect(new Set(members).size).toBe(o.big);
+    expect(scores.every((v) => Number.isFinite(v))).toBe(true);
+    expect(new Set(scores).size).toBeGreaterThan(o.big / 2);
+  });
+
+  it('list and sorted set set-ups: N elements, 100 per command', () => {
+    const cmds = decode(fillChunks('RPUSH', 'mylist', 250, () => 'x'.repeat(100)));
+    expect(cmds.map((c) => c.length - 2)).toEqual([100, 100, 50]);
+    expect(cmds.every((c) => c[1]!.toString() === 'mylist' && c.slice(2).every((e) => e.length === 100))).toBe(true);
+    const z = decode(fillChunks('ZADD', 'myzset', 150, (i) => `${i} element:${i}`));
+    expect(z.map((c) => c.length - 2)).toEqual([200, 100]);
+    expect(z[1]!.slice(2, 4).map((e) => e.toString())).toEqual(['100', 'element:100']);
+  });
+
   it('SPOP set-up adds N distinct members to myset', () => {
     const cmds = decode(spopFillChunks(250, 100));
     expect(cmds.map((c) => c.length - 2)).toEqual([100, 100, 50]);
@@ -87,6 +112,9 @@ describe('collections benchmark streams', () => {
     expect(x.parts).toEqual(['memory', 'throughput']);
     expect(x.migMixed).toEqual({ strings: 1, hashes: 2, sets: 3 });
     expect(x.throughput.tests).toEqual(['hset', 'spop']);
+    expect(defaultCollectionsOptions().throughput.tests).toEqual(expect.arrayContaining(['lpush', 'rpush', 'lpop', 'rpop', 'lrange_100', 'lrange_600', 'zadd', 'zpopmin', 'set']));
+    expect(collectionsOptionsFrom({ 'coll-scenarios': 'biglist,bigzset', 'coll-list-big': '1000' }).listBig).toBe(1000);
+    expect(() => collectionsOptionsFrom({ 'coll-list-bytes': '3' })).toThrow();
     expect(() => collectionsOptionsFrom({ 'coll-parts': 'memory,nope' })).toThrow();
     expect(() => collectionsOptionsFrom({ 'coll-field-bytes': '4' })).toThrow();
   });

@@ -2,13 +2,16 @@
  * ListType (server/keyspace/list-type.ts) against a model (a JS array), on a real Keyspace and Arena: pushes,
  * LSET, LINSERT, LREM with positive, negative and zero counts (the negative case finds its start walking backward,
  * then deletes walking forward), LPOS from either end with RANK/MAXLEN, ranges in both directions, trims at both
- * ends, for several list-max-listpack-size values; deleting the list gives every byte back to the arena.
+ * ends, for several list-max-listpack-size values; deleting the list gives every byte back to the arena. Ranges are
+ * read both element by element (`range`) and as a reply (`writeRange` into a ReplyWriter with a small pool, so
+ * that a range spans several pool buffers), whose RESP bulks are decoded and compared with the model.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Arena } from '../../allocator/arena.js';
 import { Keyspace } from '../../server/keyspace/keyspace.js';
 import { ListType } from '../../server/keyspace/list-type.js';
+import { ReplyWriter } from '../../protocol/reply-writer.js';
 
 const b = (s: string): Buffer => Buffer.from(s, 'latin1');
 
@@ -41,6 +44,27 @@ function modelPos(m: string[], fromTail: boolean, rank: number, maxlen: number, 
   for (let s = 0; s < n && (maxlen === 0 || s < maxlen); s++) {
     const i = fromTail ? n - 1 - s : s;
     if (m[i] === e && ++matches >= rank) out.push(i);
+  }
+  return out;
+}
+
+/** The RESP bulk strings of `writeRange(s, t, reverse)`, written through a ReplyWriter (64-byte pools), decoded. */
+function replyRange(l: ListType, s: number, t: number, reverse: boolean): string[] {
+  const w = new ReplyWriter(64);
+  w.begin();
+  l.writeRange(w, s, t, reverse);
+  const chunks: Buffer[] = [];
+  w.flushTo({ write: (x: Buffer) => (chunks.push(Buffer.from(x)), true) });
+  const r = Buffer.concat(chunks);
+  const out: string[] = [];
+  let p = 0;
+  while (p < r.length) {
+    expect(r[p]).toBe(0x24);
+    const nl = r.indexOf('\r\n', p);
+    const len = Number(r.toString('latin1', p + 1, nl));
+    out.push(r.toString('latin1', nl + 2, nl + 2 + len));
+    expect(r.toString('latin1', nl + 2 + len, nl + 4 + len)).toBe('\r\n');
+    p = nl + 4 + len;
   }
   return out;
 }
@@ -103,6 +127,7 @@ describe('ListType', () => {
               l.range(s, t, j < 0, (q) => got.push(Buffer.from(q.elemBuf.subarray(q.elemOff, q.elemOff + q.elemLen)).toString('latin1')));
               const want = n === 0 ? [] : m.slice(s, t + 1);
               expect(got).toEqual(j < 0 ? want.reverse() : want);
+              if (n > 0) expect(replyRange(l, s, t, j < 0)).toEqual(want);
             } else {
               const n = Math.min(Math.abs(i), m.length);
               l.trimEnd(i >= 0, n);
@@ -116,6 +141,8 @@ describe('ListType', () => {
             const all: string[] = [];
             l.range(0, l.len() - 1, false, (q) => all.push(Buffer.from(q.elemBuf.subarray(q.elemOff, q.elemOff + q.elemLen)).toString('latin1')));
             expect(all).toEqual(m);
+            expect(replyRange(l, 0, m.length - 1, false)).toEqual(m);
+            expect(replyRange(l, 0, m.length - 1, true)).toEqual([...m].reverse());
             expect(l.encoding()).toBe('quicklist');
             ks.removeCurrent();
           } else expect(m).toEqual([]);

@@ -448,4 +448,41 @@ describe('ReplyWriter batching and pools', () => {
     expect(sink.writes[3]!.byteOffset).toBeGreaterThan(sink.writes[2]!.byteOffset);
     expect(sink.writes[2]!.toString()).toBe('+third\r\n');
   });
+
+  it('reuses the pools of a large batch the sink wrote at once, never those a sink still holds', () => {
+    // Batches of ~200 KiB, written as several segments of 32 KiB pools (pools larger than CARRY_MAX, as the default
+    // 256 KiB), to sinks that hold (writableLength > 0) or do not hold what they were given.
+    const w = new ReplyWriter(32 * 1024);
+    const send = (batch: number, holds: boolean): Buffer[] => {
+      const sink = {
+        writableLength: holds ? 1 : 0,
+        writes: [] as Buffer[],
+        write(b: Buffer): boolean {
+          this.writes.push(b);
+          return true;
+        },
+      };
+      w.begin();
+      let e = '';
+      for (let i = 0; i < 5000; i++) {
+        const v = `b${batch}-${i}-` + 'x'.repeat((batch + i) % 40);
+        w.bulkString(v);
+        e += `$${v.length}\r\n${v}\r\n`;
+      }
+      w.flushTo(sink);
+      expect(sink.writes.length).toBeGreaterThan(1);
+      expect(Buffer.concat(sink.writes).toString('latin1')).toBe(e);
+      return sink.writes;
+    };
+    const where = (bs: Buffer[]): Set<string> => new Set(bs.map((b) => `${(b.buffer as ArrayBuffer).byteLength}/${b.byteOffset}`));
+    const a = where(send(0, false));
+    const b = where(send(1, false));
+    // Written at once: the second batch went (mostly) into the first one's pools.
+    expect([...b].filter((x) => a.has(x)).length).toBeGreaterThan(b.size / 2);
+    const held = send(2, true).map((x) => ({ x, text: x.toString('latin1') }));
+    for (let batch = 3; batch < 12; batch++) {
+      send(batch, batch % 3 === 0);
+      for (const h of held) expect(h.x.toString('latin1')).toBe(h.text);
+    }
+  });
 });
