@@ -26,6 +26,10 @@ const ALIGN = 64;
 export class ReplyMemory {
   private ext: Buffer | null = null;
   private pos = 0;
+  /** The memory of the extent being cut (null before the first): a slice `b` comes from it when `b.buffer === current`. */
+  get current(): ArrayBufferLike | null {
+    return this.ext === null ? null : this.ext.buffer;
+  }
   /** Extents (and dedicated buffers larger than an extent) allocated so far. */
   allocations = 0;
 

@@ -151,8 +151,10 @@ export class ReplyWriter {
    * Written pools ready for reuse, taken before fresh reply memory: a reply larger than a pool (LRANGE of 200,000
    * elements: ~4.6 MiB) otherwise writes into pages never touched before, whose page faults cost more than the
    * encoding itself (measured in-process: 200,000 16-byte bulks, 20 ms with fresh pools, 6 ms reusing them). At most
-   * SPARE_POOLS are kept (8 MiB resident at the default pool size), so a big reply costs page faults only for
-   * its part beyond that, and the memory a burst took still goes back as before (reply-memory.ts).
+   * SPARE_POOLS are kept (8 MiB at the default pool size), so a big reply costs page faults only for its part
+   * beyond that. Spares are only ever slices of the reply extent the writer is cutting (reply-memory.ts
+   * `current`), which its current pool keeps alive anyway: they pin no extent of their own, so the memory a burst
+   * took still goes back as before; when the writer moves to a new extent, the spares are dropped.
    */
   private spares: Buffer[] = [];
 
@@ -267,7 +269,10 @@ export class ReplyWriter {
     else this.poolHeld = true;
     const r = this.retired;
     if (r.length > 0) {
-      if (sock.writableLength === 0) for (let i = 0; i < r.length && this.spares.length < SPARE_POOLS; i++) this.spares.push(r[i]!);
+      if (sock.writableLength === 0) {
+        const cur = this.memory.current;
+        for (let i = 0; i < r.length && this.spares.length < SPARE_POOLS; i++) if (r[i]!.buffer === cur) this.spares.push(r[i]!);
+      }
       r.length = 0;
     }
     this.lastWriteOk = ok;
@@ -615,7 +620,12 @@ export class ReplyWriter {
   /** A pool of at least `n` bytes: a spare when one is big enough, else fresh reply memory (poolSize at least). */
   private takePool(n: number): Buffer {
     if (n <= this.poolSize && this.spares.length > 0) return this.spares.pop()!;
-    return this.memory.take(Math.max(this.poolSize, n));
+    const m = this.memory;
+    const ext = m.current;
+    const b = m.take(Math.max(this.poolSize, n));
+    // A new extent: the spares (slices of the old one) would keep it alive.
+    if (m.current !== ext) this.spares.length = 0;
+    return b;
   }
 
   private closeSegment(): void {

@@ -485,4 +485,27 @@ describe('ReplyWriter batching and pools', () => {
       for (const h of held) expect(h.x.toString('latin1')).toBe(h.text);
     }
   });
+  it('keeps spare pools only from the reply extent it is cutting, so spares never keep an old extent alive', () => {
+    const w = new ReplyWriter(256 * 1024);
+    const inner = w as unknown as { spares: Buffer[]; memory: { current: ArrayBufferLike | null; allocations: number } };
+    const small = 'y'.repeat(1000);
+    const big = 'z'.repeat(600 * 1024);
+    let sawSpares = false;
+    for (let batch = 0; batch < 12; batch++) {
+      // Even batches: ~2 MiB of small replies written at once (their pools become spares). Odd ones: big replies
+      // (each larger than a pool: fresh reply memory, never a spare) that the sink holds, 12 MiB each, so the writer
+      // moves on to new extents while it has spares.
+      const held = batch % 2 === 1;
+      const sink = { writableLength: held ? 1 : 0, write: (): boolean => true };
+      w.begin();
+      if (held) for (let i = 0; i < 20; i++) w.bulkString(big);
+      else for (let i = 0; i < 2000; i++) w.bulkString(small);
+      w.flushTo(sink);
+      if (inner.spares.length > 0) sawSpares = true;
+      for (const sp of inner.spares) expect(sp.buffer === inner.memory.current, `spare of an old extent after batch ${batch}`).toBe(true);
+    }
+    // The big batches used fresh reply memory: several 32 MiB extents were cut.
+    expect(inner.memory.allocations).toBeGreaterThan(1);
+    expect(sawSpares).toBe(true);
+  });
 });
