@@ -15,11 +15,10 @@
  * WRONGTYPE.
  */
 import type { CommandContext } from './context.js';
-import { argIs, argLL, LL } from './args.js';
 import { argTimeout } from './blocking-lists.js';
 import { ERR } from './reply-helpers.js';
 import { keySpec, type ArgDoc, type CommandSpec } from './types.js';
-import { zsetPop } from './zsets.js';
+import { parseZmpop, zsetPop, ZMPOP } from './zsets.js';
 import { TYPE_ZSET } from '../keyspace/keyspace.js';
 import type { BlockKind, Waiter } from '../core/blocking.js';
 
@@ -68,26 +67,11 @@ function bzpopCommand(ctx: CommandContext, max: boolean): void {
 
 /** BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count] (Redis zmpopGenericCommand with is_block). */
 function bzmpopCommand(ctx: CommandContext): void {
-  const a = ctx.argv;
-  if (!argLL(a, 2) || LL.value < 1) return ctx.reply.error('ERR numkeys should be greater than 0');
-  const numkeys = LL.value;
-  const whereIdx = 2 + numkeys + 1;
-  if (whereIdx >= a.argc) return ctx.reply.error(ERR.syntax);
-  let max: boolean;
-  if (argIs(a, whereIdx, 'min')) max = false;
-  else if (argIs(a, whereIdx, 'max')) max = true;
-  else return ctx.reply.error(ERR.syntax);
-  let count = -1;
-  for (let j = whereIdx + 1; j < a.argc; j++) {
-    if (count === -1 && argIs(a, j, 'count') && a.argc - 1 - j > 0) {
-      j++;
-      if (!argLL(a, j) || LL.value < 1) return ctx.reply.error('ERR count should be greater than 0');
-      count = LL.value;
-    } else return ctx.reply.error(ERR.syntax);
-  }
+  if (!parseZmpop(ctx, 2)) return;
+  const { whereIdx, max, count } = ZMPOP;
   const deadline = argTimeout(ctx, 1);
   if (deadline < 0) return;
-  blockingZpop(ctx, 3, whereIdx - 1, max, count === -1 ? 1 : count, deadline);
+  blockingZpop(ctx, 3, whereIdx - 1, max, count, deadline);
 }
 
 // ----- the table ---------------------------------------------------------------------------------------------------

@@ -5,6 +5,8 @@
 import { F_NOINT, F_RAW, TYPE_HASH, TYPE_LIST, TYPE_SET, TYPE_ZSET } from '../keyspace/keyspace.js';
 import type { CommandContext } from './context.js';
 import { argLL, LL, parseLL } from './args.js';
+import { notifyArg } from '../pubsub/notify.js';
+import { NOTIFY_GENERIC } from '../pubsub/notify-flags.js';
 
 /** Redis's error texts (without the leading '-'). */
 export const ERR = {
@@ -125,4 +127,36 @@ export function currentEncoding(ctx: CommandContext): string {
 export function helpLines(ctx: CommandContext, lines: string[]): void {
   ctx.reply.arrayLen(lines.length);
   for (const l of lines) ctx.reply.simple(l);
+}
+
+// ----- typed key lookups (the collection commands: sets.ts, zsets.ts) ---------------------------------------------
+
+/** {@link lookupTyped} results. */
+export const MISSING = 0;
+export const FOUND = 1;
+export const WRONG_TYPE = -1;
+
+/**
+ * Looks up the key of argument `i` (Redis lookupKeyRead, or lookupKeyWrite when `write`); when found it is the
+ * keyspace's current item.
+ * @returns FOUND when it holds `type`, MISSING, or WRONG_TYPE (nothing replied)
+ */
+export function lookupTyped(ctx: CommandContext, i: number, type: number, write: boolean): number {
+  const a = ctx.argv;
+  const ks = ctx.ks;
+  const found = write ? ks.lookupWrite(a.buf, a.argOff[i], a.argLen[i]) : ks.lookupRead(a.buf, a.argOff[i], a.argLen[i]);
+  if (!found) return MISSING;
+  return ks.type() === type ? FOUND : WRONG_TYPE;
+}
+
+/** Makes the key of argument `i` current again (without statistics). @returns false when it no longer exists */
+export function refindArg(ctx: CommandContext, i: number): boolean {
+  const a = ctx.argv;
+  return ctx.ks.find(a.buf, a.argOff[i], a.argLen[i]);
+}
+
+/** Deletes the key of argument `i` (a collection a command emptied), with its `del` keyspace event. */
+export function deleteKeyArg(ctx: CommandContext, i: number): void {
+  if (refindArg(ctx, i)) ctx.ks.removeCurrent();
+  notifyArg(ctx, NOTIFY_GENERIC, 'del', i); // keyspace event
 }

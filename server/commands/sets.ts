@@ -32,7 +32,7 @@ import { notifyArg } from '../pubsub/notify.js';
 import { argIs, argLL, LL } from './args.js';
 import type { CommandContext } from './context.js';
 import { SCAN_OPTS, parseScanCursor, parseScanOptions } from './keys.js';
-import { ERR, maxRandomDraws } from './reply-helpers.js';
+import { deleteKeyArg as deleteKey, ERR, FOUND, lookupTyped, maxRandomDraws, MISSING, refindArg as refind, WRONG_TYPE } from './reply-helpers.js';
 import { keySpec, type ArgDoc, type CommandSpec } from './types.js';
 
 const ERR_POSITIVE = 'ERR value is out of range, must be positive';
@@ -48,34 +48,12 @@ const SRANDMEMBER_SUB_STRATEGY_MUL = 3;
 
 // ----- lookups ---------------------------------------------------------------------------------------------------
 
-/** `lookupSet` results. */
-const MISSING = 0;
-const FOUND = 1;
-const WRONG_TYPE = -1;
-
 /**
- * Looks up the key of argument `i` (Redis lookupKeyRead, or lookupKeyWrite when `write`); when found it is the
- * keyspace's current item.
- * @returns FOUND for a set, MISSING, or WRONG_TYPE (nothing replied)
+ * Looks up the key of argument `i` (reply-helpers.ts `lookupTyped`). @returns FOUND for a set, MISSING, or
+ * WRONG_TYPE (nothing replied)
  */
 function lookupSet(ctx: CommandContext, i: number, write: boolean): number {
-  const a = ctx.argv;
-  const ks = ctx.ks;
-  const found = write ? ks.lookupWrite(a.buf, a.argOff[i], a.argLen[i]) : ks.lookupRead(a.buf, a.argOff[i], a.argLen[i]);
-  if (!found) return MISSING;
-  return ks.type() === TYPE_SET ? FOUND : WRONG_TYPE;
-}
-
-/** Makes the key of argument `i` current again (known to exist: looked up earlier in the command). */
-function refind(ctx: CommandContext, i: number): boolean {
-  const a = ctx.argv;
-  return ctx.ks.find(a.buf, a.argOff[i], a.argLen[i]);
-}
-
-/** Deletes the key of argument `i` (an emptied set), with its `del` event. */
-function deleteKey(ctx: CommandContext, i: number): void {
-  if (refind(ctx, i)) ctx.ks.removeCurrent();
-  notifyArg(ctx, NOTIFY_GENERIC, 'del', i); // keyspace event
+  return lookupTyped(ctx, i, TYPE_SET, write);
 }
 
 /** The current member (`ctx.sets.member*`) copied out of the arena. */

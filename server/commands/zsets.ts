@@ -31,7 +31,7 @@ import { formatDouble } from '../../protocol/number-format.js';
 import { argIs, argLL, LL } from './args.js';
 import type { CommandContext } from './context.js';
 import { SCAN_OPTS, parseScanCursor, parseScanOptions } from './keys.js';
-import { ERR, maxRandomDraws } from './reply-helpers.js';
+import { deleteKeyArg as deleteKey, ERR, FOUND, lookupTyped, maxRandomDraws, MISSING, refindArg as refind, WRONG_TYPE } from './reply-helpers.js';
 import { keySpec, type CommandHandler, type CommandSpec } from './types.js';
 
 const ERR_NAN = 'ERR resulting score is not a number (NaN)';
@@ -144,28 +144,9 @@ function argLexBound(ctx: CommandContext, i: number, out: LexBound): boolean {
 
 // ----- lookups ---------------------------------------------------------------------------------------------------
 
-const MISSING = 0;
-const FOUND = 1;
-const WRONG_TYPE = -1;
-
-/** Looks up the key of argument `i`; when found it is the current item. @returns FOUND (a zset), MISSING or WRONG_TYPE */
+/** Looks up the key of argument `i` (reply-helpers.ts `lookupTyped`). @returns FOUND (a zset), MISSING or WRONG_TYPE */
 function lookupZset(ctx: CommandContext, i: number, write: boolean): number {
-  const a = ctx.argv;
-  const ks = ctx.ks;
-  const found = write ? ks.lookupWrite(a.buf, a.argOff[i], a.argLen[i]) : ks.lookupRead(a.buf, a.argOff[i], a.argLen[i]);
-  if (!found) return MISSING;
-  return ks.type() === TYPE_ZSET ? FOUND : WRONG_TYPE;
-}
-
-function refind(ctx: CommandContext, i: number): boolean {
-  const a = ctx.argv;
-  return ctx.ks.find(a.buf, a.argOff[i], a.argLen[i]);
-}
-
-/** Deletes the key of argument `i` (an emptied zset), with its `del` event. */
-function deleteKey(ctx: CommandContext, i: number): void {
-  if (refind(ctx, i)) ctx.ks.removeCurrent();
-  notifyArg(ctx, NOTIFY_GENERIC, 'del', i); // keyspace event
+  return lookupTyped(ctx, i, TYPE_ZSET, write);
 }
 
 function sameKey(ctx: CommandContext, i: number, j: number): boolean {
@@ -691,26 +672,56 @@ function zpopMinMax(ctx: CommandContext, max: boolean): void {
   genericZpop(ctx, 1, 1, max, false, count, ctx.reply.proto === 3 && count !== -1, false);
 }
 
-/** ZMPOP numkeys key [key ...] MIN|MAX [COUNT count] (Redis zmpopGenericCommand). */
-function zmpopCommand(ctx: CommandContext): void {
+/** What {@link parseZmpop} read: the index of MIN|MAX, which end, and the count (1 when not given). */
+export const ZMPOP = { whereIdx: 0, max: false, count: 1 };
+
+/**
+ * Reads the arguments of ZMPOP / BZMPOP from `numkeysIdx` on (numkeys key [key ...] MIN|MAX [COUNT count]) into
+ * {@link ZMPOP}, with Redis zmpopGenericCommand's checks and errors in its order.
+ * @returns false after replying the error
+ */
+export function parseZmpop(ctx: CommandContext, numkeysIdx: number): boolean {
   const a = ctx.argv;
-  if (!argLL(a, 1) || LL.value < 1) return ctx.reply.error('ERR numkeys should be greater than 0');
-  const numkeys = LL.value;
-  const whereIdx = 1 + numkeys + 1;
-  if (whereIdx >= a.argc) return ctx.reply.error(ERR.syntax);
+  if (!argLL(a, numkeysIdx) || LL.value < 1) {
+    ctx.reply.error('ERR numkeys should be greater than 0');
+    return false;
+  }
+  const whereIdx = numkeysIdx + LL.value + 1;
+  if (whereIdx >= a.argc) {
+    ctx.reply.error(ERR.syntax);
+    return false;
+  }
   let max: boolean;
   if (argIs(a, whereIdx, 'min')) max = false;
   else if (argIs(a, whereIdx, 'max')) max = true;
-  else return ctx.reply.error(ERR.syntax);
+  else {
+    ctx.reply.error(ERR.syntax);
+    return false;
+  }
   let count = -1;
   for (let j = whereIdx + 1; j < a.argc; j++) {
     if (count === -1 && argIs(a, j, 'count') && a.argc - 1 - j > 0) {
       j++;
-      if (!argLL(a, j) || LL.value < 1) return ctx.reply.error('ERR count should be greater than 0');
+      if (!argLL(a, j) || LL.value < 1) {
+        ctx.reply.error('ERR count should be greater than 0');
+        return false;
+      }
       count = LL.value;
-    } else return ctx.reply.error(ERR.syntax);
+    } else {
+      ctx.reply.error(ERR.syntax);
+      return false;
+    }
   }
-  genericZpop(ctx, 2, numkeys, max, true, count === -1 ? 1 : count, true, true);
+  ZMPOP.whereIdx = whereIdx;
+  ZMPOP.max = max;
+  ZMPOP.count = count === -1 ? 1 : count;
+  return true;
+}
+
+/** ZMPOP numkeys key [key ...] MIN|MAX [COUNT count] (Redis zmpopGenericCommand). */
+function zmpopCommand(ctx: CommandContext): void {
+  if (!parseZmpop(ctx, 1)) return;
+  genericZpop(ctx, 2, ZMPOP.whereIdx - 2, ZMPOP.max, true, ZMPOP.count, true, true);
 }
 
 // ----- ZRANDMEMBER -----------------------------------------------------------------------------------------------

@@ -108,7 +108,10 @@ export class ZsetType {
     for (let i = 0; i < 8; i++) u8[p + i] = f8[i]!;
   }
 
-  /** Listpack: absolute offset of the entry of member b[o..o+l), or -1. */
+  /** Rank of the entry the last `lpFindMember` found. */
+  private lpIndex = 0;
+
+  /** Listpack: absolute offset of the entry of member b[o..o+l) (its rank in `lpIndex`), or -1. */
   private lpFindMember(b: Uint8Array, o: number, l: number): number {
     const ks = this.ks;
     const u8 = ks.ext.u8;
@@ -121,7 +124,10 @@ export class ZsetType {
       if (len === l) {
         let j = 0;
         while (j < l && u8[d + j] === b[o + j]) j++;
-        if (j === l) return p;
+        if (j === l) {
+          this.lpIndex = i;
+          return p;
+        }
       }
       p = d + len + SCORE_BYTES;
     }
@@ -291,24 +297,10 @@ export class ZsetType {
   rank(b: Uint8Array, o: number, l: number): number {
     const ks = this.ks;
     if (this.compact()) {
-      const u8 = ks.ext.u8;
-      const base = ks.valOff();
-      const n = lpCount(u8, base);
-      let p = base + LP_HEADER;
-      for (let i = 0; i < n; i++) {
-        const len = lpLen(u8, p);
-        const d = lpData(u8, p);
-        if (len === l) {
-          let j = 0;
-          while (j < l && u8[d + j] === b[o + j]) j++;
-          if (j === l) {
-            this.loadLp(u8, p);
-            return i;
-          }
-        }
-        p = d + len + SCORE_BYTES;
-      }
-      return -1;
+      const p = this.lpFindMember(b, o, l);
+      if (p < 0) return -1;
+      this.loadLp(ks.ext.u8, p);
+      return this.lpIndex;
     }
     const z = this.zsl();
     if (!z.dict.find(b, o, l)) return -1;
