@@ -473,9 +473,10 @@ function zrangeGeneric(ctx: CommandContext, keyIdx: number, store: number, prese
       if (!argLL(a, j + 2)) return ctx.reply.error(ERR.notInteger);
       limit = LL.value;
       j += 2;
-    } else if (presetRev < 0 && argIs(a, j, 'rev')) rev = 1;
-    else if (presetType < 0 && argIs(a, j, 'bylex')) type = BYLEX;
-    else if (presetType < 0 && argIs(a, j, 'byscore')) type = BYSCORE;
+      // REV, BYLEX and BYSCORE once each, and none a command implies (Redis: while still ZRANGE_*_AUTO).
+    } else if (rev < 0 && argIs(a, j, 'rev')) rev = 1;
+    else if (type < 0 && argIs(a, j, 'bylex')) type = BYLEX;
+    else if (type < 0 && argIs(a, j, 'byscore')) type = BYSCORE;
     else return ctx.reply.error(ERR.syntax);
   }
   if (rev < 0) rev = 0;

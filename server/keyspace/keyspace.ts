@@ -76,6 +76,9 @@ export const NO_TTL = 0;
 const EMPTY_U8 = new Uint8Array(0);
 
 /** Keyspace statistics (Redis INFO stats names in comments). */
+/** Most extra room a growing jumbo item gets (see `resizeValue`), bytes: Redis's SDS_MAX_PREALLOC. */
+const JUMBO_GROW_MAX = 1024 * 1024;
+
 export class KeyspaceStats {
   /** keyspace_hits */
   hits = 0;
@@ -508,13 +511,30 @@ export class Keyspace implements KeyMatcher {
     const oldLen = this.valLen();
     const oldSize = itemSize(kl, oldLen, hasTtl);
     const size = itemSize(kl, newLen, hasTtl);
-    if (ext.tier === TIER_HOT && ext.pins === 0 && size <= this.arena.chunkSizeOf(this.addr)) {
+    const arena = this.arena;
+    const chunk = arena.chunkSizeOf(this.addr);
+    if (ext.tier === TIER_HOT && ext.pins === 0 && size <= chunk && (size >= oldSize || !this.shrinkMoves(size, chunk))) {
       setItemValLen(ext, off, newLen);
       setItemFlags(ext, off, flags | addFlags);
-      this.arena.resize(this.addr, oldSize, size);
+      arena.resize(this.addr, oldSize, size);
       return this.valOff();
     }
-    return this.relocate(TIER_HOT, flags | addFlags, newLen, Math.min(oldLen, newLen));
+    // A jumbo item that grows gets room to grow in place (Redis's sds greedy preallocation, sdsMakeRoomFor: the
+    // size again, at most 1 MiB more), so a value edited up one insert at a time is not copied whole each time.
+    const cap = size > oldSize && size > arena.classes.maxChunk ? size + Math.min(size, JUMBO_GROW_MAX) : 0;
+    return this.relocate(TIER_HOT, flags | addFlags, newLen, Math.min(oldLen, newLen), -1, cap);
+  }
+
+  /**
+   * True when an item shrinking to `size` bytes should move to a smaller chunk rather than keep its `chunk`-byte
+   * one (so that memory a collection gave back is free, as Redis's realloc shrinks it): a slab chunk when `size`
+   * belongs to a smaller slab class; a jumbo extent when `size` is under half of it (amortised: each byte shrunk is
+   * copied O(1) times).
+   */
+  private shrinkMoves(size: number, chunk: number): boolean {
+    const arena = this.arena;
+    if (arena.isJumbo(this.addr)) return size < chunk >>> 1;
+    return !arena.sameChunkClass(this.addr, size);
   }
 
   /**
@@ -522,8 +542,9 @@ export class Keyspace implements KeyMatcher {
    * fields, key and `keepVal` value bytes; the index entry is updated and the old chunk freed. Requires `slot` to
    * be valid. Returns the new value offset.
    * @param ttl expire time for the new chunk when newFlags has F_HAS_TTL (ms); by default the item's own
+   * @param capacity bytes to allocate when more than the item needs (room for a jumbo item to grow in place)
    */
-  relocate(tier: number, newFlags: number, newLen: number, keepVal: number, ttl = -1): number {
+  relocate(tier: number, newFlags: number, newLen: number, keepVal: number, ttl = -1, capacity = 0): number {
     const arena = this.arena;
     const oldAddr = this.addr;
     const ext = this.ext;
@@ -535,7 +556,12 @@ export class Keyspace implements KeyMatcher {
     const oldSize = itemSize(kl, oldLen, hadTtl);
     if (ttl < 0) ttl = itemExpireAt(ext, off);
     const oldKo = keyOffFor(off, hadTtl);
-    const addr = arena.alloc(itemSize(kl, newLen, hasTtl), tier);
+    const newSize = itemSize(kl, newLen, hasTtl);
+    let addr: number;
+    if (capacity > newSize) {
+      addr = arena.alloc(capacity, tier);
+      arena.resize(addr, capacity, newSize);
+    } else addr = arena.alloc(newSize, tier);
     const noff = arena.resolve(addr);
     const next = arena.ext;
     writeItemHeader(next, noff, newFlags, itemLfuRaw(ext, off), itemEpoch(ext, off), kl, newLen, itemAtime(ext, off), ttl);

@@ -233,6 +233,54 @@ describeCompat('sorted sets', {}, (f) => {
     await f.expectReply(['ZRANDMEMBER', 'z', '3'], '*3\r\n$1\r\nc\r\n$1\r\nb\r\n$1\r\na\r\n');
   });
 
+  it('ZRANGE takes REV, BYSCORE and BYLEX once each (a repeat, or both BY options, is a syntax error)', async () => {
+    await f.both('DEL', 'zr', 'zrd');
+    await f.expectReply(['ZADD', 'zr', '1', 'a', '2', 'b', '3', 'c'], ':3\r\n');
+    for (const extra of [['rev', 'rev'], ['bylex', 'bylex'], ['bylex', 'byscore'], ['byscore', 'bylex'], ['byscore', 'byscore']]) {
+      await f.expectReply(['ZRANGE', 'zr', '0', '-1', ...extra], '-ERR syntax error\r\n');
+    }
+    await f.expectReply(['ZRANGE', 'zr', '[a', '[b', 'BYLEX', 'bylex'], '-ERR syntax error\r\n');
+    await f.expectReply(['ZRANGESTORE', 'zrd', 'zr', '0', '-1', 'byscore', 'byscore'], '-ERR syntax error\r\n');
+    await f.expectReply(['ZRANGEBYSCORE', 'zr', '0', '5', 'byscore'], '-ERR syntax error\r\n');
+    await f.expectReply(['ZRANGE', 'zr', '0', '-1', 'withscores', 'withscores', 'rev'], '*6\r\n$1\r\nc\r\n$1\r\n3\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\na\r\n$1\r\n1\r\n');
+  });
+
+  it('memory a listpack zset or hash gives back is free: removals shrink the item (MEMORY USAGE, tierkv figures)', async () => {
+    const t = f.c.tierkv;
+    const usage = async (k: string): Promise<number> => decodeReply(await t.command('MEMORY', 'USAGE', k)) as number;
+    const name = (i: number): string => `member-${String(i).padStart(3, '0')}-`.padEnd(63, 'x');
+    await t.command('DEL', 'zm', 'hm', 'zj', 'zn', 'hn', 'zk');
+    await t.command('ZADD', 'zm', ...Array.from({ length: 128 }, (_, i) => [String(i), name(i)]).flat());
+    await t.command('HSET', 'hm', ...Array.from({ length: 128 }, (_, i) => [name(i), 'v']).flat());
+    const before = [await usage('zm'), await usage('hm')];
+    expect(before[0]).toBeGreaterThan(8000);
+    expect(before[1]).toBeGreaterThan(8000);
+    await t.command('ZREMRANGEBYRANK', 'zm', '0', '-2');
+    await t.command('HDEL', 'hm', ...Array.from({ length: 127 }, (_, i) => name(i)));
+    // As much as the same one-member key built afresh.
+    await t.command('ZADD', 'zn', '127', name(127));
+    await t.command('HSET', 'hn', name(127), 'v');
+    expect(await usage('zm')).toBe(await usage('zn'));
+    expect(await usage('hm')).toBe(await usage('hn'));
+    expect(await usage('zm')).toBeLessThan(before[0]! / 2);
+    // A listpack past the largest slab chunk (an extent of its own, grown with room to spare) shrinks too.
+    await t.command('CONFIG', 'SET', 'zset-max-listpack-entries', '100000');
+    await t.command('CONFIG', 'SET', 'zset-max-listpack-value', '100');
+    try {
+      for (let b = 0; b < 12; b++) await t.command('ZADD', 'zj', ...Array.from({ length: 1000 }, (_, i) => [String(b * 1000 + i), name(b * 1000 + i)]).flat());
+      expect(await usage('zj')).toBeGreaterThan(700_000);
+      expect(decodeReply(await t.command('OBJECT', 'ENCODING', 'zj'))).toBe('listpack');
+      await t.command('ZREMRANGEBYRANK', 'zj', '0', '-2');
+      await t.command('ZADD', 'zk', '11999', name(11999));
+      expect(await usage('zj')).toBe(await usage('zk'));
+      expect(decodeReply(await t.command('ZRANGE', 'zj', '0', '-1', 'WITHSCORES'))).toEqual([name(11999), '11999']);
+    } finally {
+      await t.command('CONFIG', 'SET', 'zset-max-listpack-entries', '128');
+      await t.command('CONFIG', 'SET', 'zset-max-listpack-value', '64');
+      await t.command('DEL', 'zm', 'hm', 'zj', 'zn', 'hn', 'zk');
+    }
+  });
+
   it('encodings: listpack to skiplist at both thresholds and never back on writes, ZRANGESTORE back to listpack, -0, ZSCAN text', async () => {
     await run(f, 'DEL', 'e', 'f', 'g', 'h');
     await run(f, 'CONFIG', 'SET', 'zset-max-listpack-entries', '2');
