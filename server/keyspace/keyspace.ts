@@ -352,7 +352,10 @@ export class Keyspace implements KeyMatcher {
   type(): number {
     return itemType(this.ext, this.off);
   }
-  /** True when the current item is a collection in its large encoding (a dict; pinned to the hot tier). */
+  /**
+   * True when the current item is a collection with aux chunks (a dict, skiplist or quicklist; pinned to the hot tier
+   * unless a short list: `pinnedHot`).
+   */
   isLarge(): boolean {
     return itemIsLarge(this.ext, this.off);
   }

@@ -33,9 +33,10 @@
  * 2 nodes, 16 KiB: a few hundred short elements) is demoted and promoted as one unit (keyspace.ts `moveListTier`:
  * the item and each node copied to the other tier, all or nothing, so each move is bounded work), and its node
  * chunks always live in its item's tier (the quicklist allocates there). A longer list is pinned hot as above. A
- * cold list is read where it is (LRANGE, LINDEX, the pops); a write lookup (keyspace.ts `lookupWrite`: pushes,
- * LSET, LINSERT, the moves) brings it back to the hot tier first, as every write does for a string, so a list never
- * grows in the cold tier and every cold list stays small. DEL, expiry and eviction free a cold list's nodes where they
+ * cold list is read where it is (LRANGE, LINDEX, LLEN; a blocked BLPOP being served pops it in place, which only
+ * frees); a write lookup (keyspace.ts `lookupWrite`: pushes, pops, LSET, LINSERT, LREM, LTRIM, the moves, RENAME)
+ * brings it back to the hot tier first, as every write does for a string, so a list never grows in the cold tier
+ * and every cold list stays small. DEL, expiry and eviction free a cold list's nodes where they
  * are; MIGRATE_PREPARE drops it whole with the cold extents (nothing hot points into them), and the dropped count
  * is of keys (arena.ts `dropTier` leaves out aux chunks; INFO cold_keys likewise, arena `tierAux`).
  *
