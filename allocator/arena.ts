@@ -71,7 +71,7 @@ export interface ArenaOptions {
 export interface DropResult {
   /** Extents released. */
   extents: number;
-  /** Chunks (items) that were live in the dropped pages. */
+  /** Keyed items (chunks other than aux chunks) that were live in the dropped pages. */
   items: number;
   /** Bytes of SharedArrayBuffer released. */
   freedBytes: number;
@@ -153,6 +153,12 @@ export class Arena {
   readonly tierRequested = new Float64Array(TIER_COUNT);
   /** Items per tier. */
   readonly tierItems = new Float64Array(TIER_COUNT);
+  /**
+   * Of `tierItems`, the aux chunks (item.ts: parts of collections, which have no key) in each tier: the keys a tier
+   * holds are `tierItems - tierAux`. A list of a few nodes tiers with its item (server/memory/tiers.ts), so the cold
+   * tier may hold aux chunks too.
+   */
+  readonly tierAux = new Float64Array(TIER_COUNT);
   /** Bytes of SharedArrayBuffer allocated per tier. */
   readonly tierArena = new Float64Array(TIER_COUNT);
   /** Chunks in use per (tier * classCount + class). */
@@ -312,13 +318,20 @@ export class Arena {
   allocAux(size: number, tier: number): number {
     const addr = this.alloc(size, tier);
     this.pageAux[addr >>> CHUNK_BITS]++;
+    this.tierAux[tier]++;
     return addr;
   }
 
-  /** `free` for an aux chunk allocated with `allocAux`. */
+  /**
+   * `free` for an aux chunk allocated with `allocAux`. As `free`, a no-op for an address in a dropped page (its
+   * accounting went with the drop).
+   */
   freeAux(addr: number, size: number): void {
     const p = addr >>> CHUNK_BITS;
+    const state = this.pageState[p];
+    if (state !== PS_ACTIVE && state !== PS_JUMBO) return;
     if (this.pageAux[p] > 0) this.pageAux[p]--;
+    this.tierAux[(this.extents[this.pageExt[p]] as Extent).tier]--;
     this.free(addr, size);
   }
 
@@ -780,7 +793,8 @@ export class Arena {
       for (let i = 0; i < ext.pageCount; i++) {
         const p = ext.firstPage + i;
         const s = this.pageState[p];
-        if (s === PS_ACTIVE || s === PS_JUMBO) res.items += this.pageUsed[p];
+        // Keyed items only: the aux chunks (a cold list's nodes) go with their item, they are not keys.
+        if (s === PS_ACTIVE || s === PS_JUMBO) res.items += this.pageUsed[p] - this.pageAux[p];
         this.pageState[p] = s === PS_ACTIVE || s === PS_JUMBO ? PS_DEAD : PS_UNUSED;
         this.pageExt[p] = -1;
         this.pageUsed[p] = 0;
@@ -810,6 +824,7 @@ export class Arena {
     this.tierUsed[tier] = 0;
     this.tierRequested[tier] = 0;
     this.tierItems[tier] = 0;
+    this.tierAux[tier] = 0;
     this.ext = PLACEHOLDER_EXTENT;
     return res;
   }

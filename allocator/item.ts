@@ -126,7 +126,10 @@ export function chunkIsItem(ext: Extent, off: number): boolean {
   return (f & F_FREE) === 0 && (f & TYPE_MASK) !== TYPE_AUX << TYPE_SHIFT;
 }
 
-/** True when the item is a collection in its large encoding (aux chunks hang off it; pinned to the hot tier). */
+/**
+ * True when the item is a collection in its large encoding (aux chunks hang off it; pinned to the hot tier, except a
+ * short list: server/memory/tiers.ts).
+ */
 export function itemIsLarge(ext: Extent, off: number): boolean {
   const f = ext.u8[off];
   return (f & TYPE_MASK) !== 0 && (f & F_LARGE) !== 0;

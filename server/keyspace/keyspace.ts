@@ -16,7 +16,7 @@
  * INFO keyspace are exact immediately. (Garnet's Tsavorite reclaims index entries below BeginAddress lazily in
  * the same spirit: TsavoriteBase.cs, FindTagOrFreeInternal.)
  */
-import { Arena, CHUNK_BITS, MAX_PAGES, TIER_COLD, TIER_HOT } from '../../allocator/arena.js';
+import { Arena, ArenaFullError, CHUNK_BITS, MAX_PAGES, TIER_COLD, TIER_HOT } from '../../allocator/arena.js';
 import type { Extent } from '../../allocator/extent.js';
 import {
   F_HAS_TTL,
@@ -52,7 +52,7 @@ import {
 } from '../../allocator/item.js';
 import { bytesEqual, copyBytes } from './bytes.js';
 import { ArenaDict, DICT_HEADER, dictHeaderOff } from './dict.js';
-import { QL_HEADER, QuickList } from './quicklist.js';
+import { QL_HEADER, QuickList, TIER_LIST_MAX_BYTES, TIER_LIST_MAX_NODES } from './quicklist.js';
 import { ZSET_HEADER, ZSkiplist } from './zskiplist.js';
 import { murmur3, randomSeed } from './hash.js';
 import { HASH_MASK, HashIndex, NOT_FOUND, TTL_BIT, type KeyMatcher } from './hash-index.js';
@@ -296,6 +296,11 @@ export class Keyspace implements KeyMatcher {
   lookupWrite(b: Uint8Array, o: number, l: number): boolean {
     if (!this.lookup(b, o, l)) return false;
     this.touch();
+    // A cold list (one of a few nodes: memory/tiers.ts) comes back to the hot tier before a write, as every written
+    // item does (`storeAlloc`, `resizeValue` write hot), so that pushes never grow a list in the cold tier.
+    if (this.ext.tier === TIER_COLD && this.isLarge() && this.type() === TYPE_LIST && !this.moveListTier(TIER_HOT)) {
+      throw new ArenaFullError('cannot bring a cold list back to the hot tier');
+    }
     return true;
   }
 
@@ -350,10 +355,68 @@ export class Keyspace implements KeyMatcher {
   type(): number {
     return itemType(this.ext, this.off);
   }
-  /** True when the current item is a collection in its large encoding (a dict; pinned to the hot tier). */
+  /**
+   * True when the current item is a collection with aux chunks (a dict, skiplist or quicklist; pinned to the hot tier
+   * unless a short list: `pinnedHot`).
+   */
   isLarge(): boolean {
     return itemIsLarge(this.ext, this.off);
   }
+  /**
+   * True when the current item may not leave the hot tier (memory/tiers.ts): a collection with aux chunks (dict,
+   * skiplist, quicklist), except a list of at most TIER_LIST_MAX_NODES nodes and TIER_LIST_MAX_BYTES node bytes,
+   * which moves with its nodes (`moveListTier`) in bounded work.
+   */
+  pinnedHot(): boolean {
+    if (!this.isLarge()) return false;
+    if (this.type() !== TYPE_LIST) return true;
+    const q = this.bindList();
+    return q.nodes() > TIER_LIST_MAX_NODES || q.auxBytes() > TIER_LIST_MAX_BYTES;
+  }
+
+  /**
+   * Moves the current item, a list (F_LARGE, TYPE_LIST), and its node chunks to `tier`, all or nothing: the item's
+   * new chunk is taken first, then the nodes are moved (quicklist.ts `moveNodes`), then the item is copied byte for
+   * byte (header, counter, access time, expire time, key, the list header now pointing at the new nodes) and its index
+   * entry updated. O(nodes + node bytes): callers move lists of a few nodes only (`pinnedHot`), or, for a write,
+   * lists that were demoted (hence that small). Requires `slot` to be valid.
+   * @returns false (nothing changed) when the arena has no room in `tier`
+   */
+  moveListTier(tier: number): boolean {
+    if (this.type() !== TYPE_LIST) return false; // other collections never leave the hot tier
+    const arena = this.arena;
+    const size = this.itemSize();
+    let addr: number;
+    try {
+      addr = arena.alloc(size, tier);
+    } catch (e) {
+      if (e instanceof ArenaFullError) return false;
+      throw e;
+    }
+    // The item's chunk may have moved the arena's current extent: bind the list again through the item.
+    const q = this.bindList();
+    if (!q.moveNodes(tier)) {
+      arena.free(addr, size);
+      return false;
+    }
+    const oldAddr = this.addr;
+    const ext = this.ext;
+    const off = this.off;
+    const noff = arena.resolve(addr);
+    const next = arena.ext;
+    copyBytes(ext.u8, off, next.u8, noff, size);
+    this.index.setAddrAt(this.slot, addr);
+    if (itemHasTtl(ext, off)) {
+      this.pageTtl[oldAddr >>> CHUNK_BITS]--;
+      this.pageTtl[addr >>> CHUNK_BITS]++;
+    }
+    arena.free(oldAddr, size);
+    this.addr = addr;
+    this.off = noff;
+    this.ext = next;
+    return true;
+  }
+
   /** Binds `list` to the current item's list header (the item must be a list) and returns it. */
   bindList(): QuickList {
     this.list.bind(this.ext, dictHeaderOff(this.valOff()));
@@ -590,7 +653,9 @@ export class Keyspace implements KeyMatcher {
    */
   moveCurrent(tier: number): boolean {
     const arena = this.arena;
-    if (tier !== TIER_HOT && this.isLarge()) return false; // large collections stay hot (item.ts)
+    // A collection with aux chunks moves only within its tier here (its aux chunks do not point at the item);
+    // between tiers, a small list moves with its nodes through `moveListTier`, anything else stays hot (item.ts).
+    if (tier !== this.ext.tier && this.isLarge()) return false;
     const size = this.itemSize();
     const addr = arena.allocExisting(size, tier);
     if (addr === 0) return false;
@@ -702,7 +767,9 @@ export class Keyspace implements KeyMatcher {
 
   /** Deletes a key. @returns true when it existed (and had not expired). */
   delete(b: Uint8Array, o: number, l: number): boolean {
-    if (!this.lookupWrite(b, o, l)) return false;
+    // Not lookupWrite: a cold list is deleted where it is (no promotion first).
+    if (!this.lookup(b, o, l)) return false;
+    this.touch();
     this.removeCurrent();
     return true;
   }
@@ -748,11 +815,11 @@ export class Keyspace implements KeyMatcher {
   }
 
   /**
-   * Keys held by `tier`: the arena's chunk count for the cold tier (only items live there), and the rest of the keys
-   * for the hot tier (whose chunks include the aux chunks of large collections).
+   * Keys held by `tier`: the cold tier's chunks that are not aux chunks (a cold list's nodes), and the rest of the
+   * keys for the hot tier.
    */
   tierKeys(tier: number): number {
-    const cold = this.arena.tierItems[TIER_COLD];
+    const cold = this.arena.tierItems[TIER_COLD] - this.arena.tierAux[TIER_COLD];
     return tier === TIER_COLD ? cold : this.keys - cold;
   }
 
@@ -781,6 +848,7 @@ export class Keyspace implements KeyMatcher {
     this.index.clear();
     this.arena.reclaimDeadPages();
     this.forgetCurrent();
+    this.list.forget(this.arena.ext);
     this.pageTtl.fill(0);
     this.keys = 0;
     this.expires = 0;
@@ -806,6 +874,7 @@ export class Keyspace implements KeyMatcher {
     }
     const r = arena.dropTier(tier);
     this.forgetCurrent();
+    this.list.forget(this.arena.ext); // no view of a dropped extent (a cold list's) may stay reachable
     this.keys -= r.items;
     this.expires -= ttlDropped;
     this.deadEntries += r.items;

@@ -32,12 +32,30 @@
  * ```
  * 0 count   1 nodes   2 head node addr   3 tail node addr   4 kind (TYPE_LIST)   5 unused   [f64 at byte 24] aux bytes
  * ```
- * A list in this encoding is pinned to the hot tier as every collection with aux chunks (server/memory/tiers.ts).
+ *
+ * Tiers: a list's node chunks always live in the tier of its item (the tier of the header's extent): new nodes are
+ * allocated there (`newNode`, `moveNode`, `cloneTo` into the copy's tier), and `moveNodes` moves the whole chain
+ * when the item changes tier (keyspace.ts `moveListTier`), so a list never has chunks in two tiers and dropping the
+ * cold tier (MIGRATE_PREPARE) takes a cold list whole, item and nodes, with nothing hot pointing into it. Only a list
+ * of at most TIER_LIST_MAX_NODES nodes and TIER_LIST_MAX_BYTES node bytes is demoted (server/memory/tiers.ts), so
+ * each move copies at most that much; a longer list is pinned hot, as every other collection with aux chunks.
  */
-import { TIER_HOT, type Arena } from '../../allocator/arena.js';
+import { ArenaFullError, type Arena } from '../../allocator/arena.js';
 import type { Extent } from '../../allocator/extent.js';
 import { TYPE_LIST, writeAuxHeader } from '../../allocator/item.js';
 import { copyBytes } from './bytes.js';
+
+/**
+ * The largest list that tiers like a string (server/memory/tiers.ts): at most this many nodes (the default node
+ * limit, 8 KiB of entries, holds a list of a few hundred short elements in one node; two nodes cover a list that
+ * just spilled over, or one built by pushes at both ends past a node's size)...
+ */
+export const TIER_LIST_MAX_NODES = 2;
+/**
+ * ...and at most this many bytes of node chunks, so that a demotion or promotion copies at most ~16 KiB besides the
+ * item (a node holding one huge element is not moved between tiers).
+ */
+export const TIER_LIST_MAX_BYTES = 16384;
 
 /** Bytes of the list header. */
 export const QL_HEADER = 32;
@@ -210,7 +228,7 @@ export class QuickList {
     const hu = this.hext.u32;
     const w = this.hw;
     const size = NODE_HEADER + bytes;
-    const addr = this.arena.allocAux(size, TIER_HOT);
+    const addr = this.arena.allocAux(size, this.hext.tier);
     const next = prev === 0 ? hu[w + W_HEAD] : this.linkOf(prev, N_NEXT);
     this.load(addr);
     writeAuxHeader(this.next, this.noff, 0);
@@ -258,7 +276,7 @@ export class QuickList {
    */
   private moveNode(newSize: number, gap: number): void {
     const oldSize = this.span();
-    const addr = this.arena.allocAux(newSize, TIER_HOT);
+    const addr = this.arena.allocAux(newSize, this.hext.tier);
     const off = this.arena.resolve(addr);
     const ext = this.arena.ext;
     copyBytes(this.next.u8, this.noff, ext.u8, off, NODE_HEADER);
@@ -755,6 +773,84 @@ export class QuickList {
     hu[this.hw + W_NODES] = 0;
   }
 
+  /**
+   * Moves every node of the bound list to new chunks in `tier` (a change of tier of the list's item: keyspace.ts
+   * `moveListTier`), all or nothing: the new chain is built first; when the arena cannot hold it, what was taken is
+   * freed and the list is left as it was. Then the old chunks are freed and the header points at the new chain. O(nodes
+   * + node bytes); the tier policy moves only lists of at most TIER_LIST_MAX_NODES nodes and TIER_LIST_MAX_BYTES
+   * bytes. No element is current afterwards.
+   * @returns false when the arena had no room (nothing changed)
+   * @throws whatever the arena throws besides ArenaFullError (after freeing the partial chain)
+   */
+  moveNodes(tier: number): boolean {
+    const arena = this.arena;
+    const hu = this.hext.u32;
+    const w = this.hw;
+    let addr = hu[w + W_HEAD];
+    let prev = 0;
+    let head = 0;
+    this.node = 0;
+    try {
+      while (addr !== 0) {
+        const soff = arena.resolve(addr);
+        const sext = arena.ext;
+        const sw = soff >>> 2;
+        const size = NODE_HEADER + sext.u32[sw + N_GAP] + sext.u32[sw + N_USED];
+        const na = arena.allocAux(size, tier);
+        const noff = arena.resolve(na);
+        const next = arena.ext;
+        copyBytes(sext.u8, soff, next.u8, noff, size);
+        next.u32[(noff >>> 2) + N_PREV] = prev;
+        next.u32[(noff >>> 2) + N_NEXT] = 0;
+        if (prev === 0) head = na;
+        else this.setLink(prev, N_NEXT, na);
+        prev = na;
+        addr = sext.u32[sw + N_NEXT];
+      }
+    } catch (e) {
+      // Free the partial new chain, from its tail back.
+      while (prev !== 0) {
+        const off = arena.resolve(prev);
+        const u32 = arena.ext.u32;
+        const before = u32[(off >>> 2) + N_PREV];
+        arena.freeAux(prev, NODE_HEADER + u32[(off >>> 2) + N_GAP] + u32[(off >>> 2) + N_USED]);
+        prev = before;
+      }
+      if (e instanceof ArenaFullError) return false;
+      throw e;
+    }
+    addr = hu[w + W_HEAD];
+    while (addr !== 0) {
+      const off = arena.resolve(addr);
+      const u32 = arena.ext.u32;
+      const next = u32[(off >>> 2) + N_NEXT];
+      arena.freeAux(addr, NODE_HEADER + u32[(off >>> 2) + N_GAP] + u32[(off >>> 2) + N_USED]);
+      addr = next;
+    }
+    hu[w + W_HEAD] = head;
+    hu[w + W_TAIL] = prev;
+    return true;
+  }
+
+  /** Tier of the bound list's node chunks: its item's tier. */
+  tier(): number {
+    return this.hext.tier;
+  }
+
+  /**
+   * Drops every view this object holds of an extent (after `dropTier`: a view would keep the dropped
+   * SharedArrayBuffer alive). Bind again before any other call.
+   */
+  forget(empty: Extent): void {
+    this.hext = empty;
+    this.next = empty;
+    this.hw = 0;
+    this.node = 0;
+    this.elemBuf = new Uint8Array(0);
+    this.elemOff = 0;
+    this.elemLen = 0;
+  }
+
   /** Copies the bound list, node by node, to a new header at (ext, hoff), which is then bound (COPY). */
   cloneTo(ext: Extent, hoff: number): void {
     let addr = this.hext.u32[this.hw + W_HEAD];
@@ -767,7 +863,7 @@ export class QuickList {
       const sext = this.arena.ext;
       const used = sext.u32[(soff >>> 2) + N_USED];
       const size = NODE_HEADER + sext.u32[(soff >>> 2) + N_GAP] + used;
-      const na = this.arena.allocAux(size, TIER_HOT);
+      const na = this.arena.allocAux(size, ext.tier);
       const noff = this.arena.resolve(na);
       const next = this.arena.ext;
       copyBytes(sext.u8, soff, next.u8, noff, size);

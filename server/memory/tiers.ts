@@ -21,12 +21,24 @@
  * is demoted by re-tagging its extent (O(1)); any other item is copied into a cold chunk and its index entry
  * updated.
  *
- * **Collections.** A hash or set in a compact encoding (listpack, intset) is one item and tiers exactly as a
- * string. One in the hashtable encoding (item.ts: a dict header plus aux chunks) is **pinned hot**: its elements
- * are spread over many chunks, so moving it would not be a bounded slice, and it is above Redis's thresholds (512
- * fields or members by default) so its accesses are spread too. The CLOCK hand skips aux chunks and a victim that
- * is a large collection is passed over; MIGRATE_PREPARE therefore never drops one. (The trade-off: a big cold hash
+ * **Collections.** A hash, set or sorted set in a compact encoding (listpack, intset) is one item and tiers exactly
+ * as a string. One in the hashtable or skiplist encoding (item.ts: a header plus aux chunks) is **pinned hot**: its
+ * elements are spread over many chunks, so moving it would not be a bounded slice, and it is above Redis's
+ * thresholds (128/512 elements by default) so its accesses are spread too. The CLOCK hand skips aux chunks and a
+ * victim that is pinned is passed over; MIGRATE_PREPARE therefore never drops one. (The trade-off: a big cold hash
  * stays in the hot tier's budget; a future step could demote large collections element by element in slices.)
+ *
+ * **Lists** have no compact encoding (a list is always a quicklist: an item plus node chunks), so a short list tiers
+ * with its nodes: a list of at most TIER_LIST_MAX_NODES nodes and TIER_LIST_MAX_BYTES node bytes (quicklist.ts;
+ * 2 nodes, 16 KiB: a few hundred short elements) is demoted and promoted as one unit (keyspace.ts `moveListTier`:
+ * the item and each node copied to the other tier, all or nothing, so each move is bounded work), and its node
+ * chunks always live in its item's tier (the quicklist allocates there). A longer list is pinned hot as above. A
+ * cold list is read where it is (LRANGE, LINDEX, LLEN; a blocked BLPOP being served pops it in place, which only
+ * frees); a write lookup (keyspace.ts `lookupWrite`: pushes, pops, LSET, LINSERT, LREM, LTRIM, the moves, RENAME)
+ * brings it back to the hot tier first, as every write does for a string, so a list never grows in the cold tier
+ * and every cold list stays small. DEL, expiry and eviction free a cold list's nodes where they
+ * are; MIGRATE_PREPARE drops it whole with the cold extents (nothing hot points into them), and the dropped count
+ * is of keys (arena.ts `dropTier` leaves out aux chunks; INFO cold_keys likewise, arena `tierAux`).
  *
  * **Promotion.** A read hit on a cold item whose counter is PROMOTE_MARGIN levels above the demotion level moves
  * it back to the hot tier right then (`onColdReadHit`, called by keyspace.ts `lookupRead`), one item per access: it
@@ -139,7 +151,7 @@ export class TierManager implements ColdReadHook {
     if (this.paused) return false;
     const maxmemory = this.config.maxmemory;
     const a = this.ks.arena;
-    if (maxmemory === 0 || this.config.hotRatio >= 1) return a.tierItems[TIER_COLD] > 0; // tiering turned off: bring the cold items back
+    if (maxmemory === 0 || this.config.hotRatio >= 1) return a.tierItems[TIER_COLD] - a.tierAux[TIER_COLD] > 0; // tiering turned off: bring the cold items back
     return a.tierUsed[TIER_HOT] > maxmemory * this.config.hotRatio;
   }
 
@@ -161,7 +173,7 @@ export class TierManager implements ColdReadHook {
     if (cap === Infinity || this.config.hotRatio >= 1) {
       // Tiering was turned off (maxmemory 0 or hot-ratio 1): the cold items go back to the hot tier, a slice at a
       // time, so that MIGRATE_PREPARE has nothing left to drop, as the README promises.
-      while (arena.tierItems[TIER_COLD] > 0 && n < MAX_DEMOTIONS_PER_SLICE) {
+      while (arena.tierItems[TIER_COLD] - arena.tierAux[TIER_COLD] > 0 && n < MAX_DEMOTIONS_PER_SLICE) {
         if (!this.promoteOne()) break;
         n++;
         if ((n & 3) === 0 && performance.now() >= deadline) break;
@@ -201,9 +213,10 @@ export class TierManager implements ColdReadHook {
     const bestLfu = this.victimLfu;
     if (best === 0) return false;
     // Find the victim's index entry through its key (the key bytes are read in place, from the arena).
-    // A large collection (a dict of aux chunks) stays hot: its elements cannot move in a bounded slice.
-    if (!ks.findItemAt(best) || ks.isLarge()) return false;
-    this.moveCurrent(TIER_COLD);
+    // A large collection (a dict, skiplist or long list of aux chunks) stays hot: its elements cannot move in a
+    // bounded slice; a short list moves with its nodes.
+    if (!ks.findItemAt(best) || ks.pinnedHot()) return false;
+    if (!this.moveCurrent(TIER_COLD)) return false;
     this.stats.demotions++;
     this.demoteLevel += LEVEL_ALPHA * (bestLfu - this.demoteLevel);
     return true;
@@ -242,7 +255,7 @@ export class TierManager implements ColdReadHook {
     const addr = ks.arena.clockNext(TIER_COLD, 256);
     if (addr === 0) return false;
     if (!ks.findItemAt(addr)) return false;
-    this.moveCurrent(TIER_HOT);
+    if (!this.moveCurrent(TIER_HOT)) return false;
     this.stats.promotions++;
     return true;
   }
@@ -253,16 +266,22 @@ export class TierManager implements ColdReadHook {
    */
   onColdReadHit(): void {
     if (this.ks.lfu() < this.promoteThreshold) return;
-    this.moveCurrent(TIER_HOT);
+    if (!this.moveCurrent(TIER_HOT)) return; // a list whose copy found no room: read where it is
     this.stats.promotions++;
   }
 
-  /** Moves the keyspace's current item to `tier`: a jumbo item by re-tagging its extent, any other by a copy. */
-  private moveCurrent(tier: number): void {
+  /**
+   * Moves the keyspace's current item to `tier`: a jumbo item by re-tagging its extent, a list with its nodes
+   * (keyspace.ts `moveListTier`, all or nothing), any other by a copy.
+   * @returns false when a list's move found no room (nothing changed)
+   */
+  private moveCurrent(tier: number): boolean {
     const ks = this.ks;
     const arena = ks.arena;
     if (arena.isJumbo(ks.addr)) arena.retagJumbo(ks.addr, tier);
+    else if (ks.isLarge()) return ks.moveListTier(tier);
     else ks.relocate(tier, ks.flags(), ks.valLen(), ks.valLen());
+    return true;
   }
 
   /** Recomputes the promotion threshold from the demotion level. */

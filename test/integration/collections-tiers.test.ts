@@ -3,7 +3,9 @@
  * small hashes (listpack), sets (intset) and sorted sets (listpack) are demoted and promoted like strings; hashes and
  * sets in the hashtable encoding and sorted sets in the skiplist encoding stay in the hot tier; MIGRATE_PREPARE drops the cold compact collections whole (each key is
  * either intact or gone, never partly there) and leaves the hot ones and every large one intact; INFO's key counts
- * stay exact; RENAME and COPY of a large collection keep every element.
+ * stay exact; RENAME and COPY of a large collection keep every element. Lists: a short list (at most 2 nodes,
+ * quicklist.ts TIER_LIST_MAX_NODES) tiers with its nodes, a long one stays hot; a cold list is read where it is,
+ * written after coming back hot, and dropped whole by MIGRATE_PREPARE; BLPOP never serves a dropped list.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
@@ -17,11 +19,16 @@ const SMALL_ZSETS = 20_000;
 const STRINGS = 60_000;
 /** Small sets of strings: hashtables from their first member (Redis 7.0), so pinned hot: they overfill the hot tier. */
 const STRING_SETS = 50_000;
+const SMALL_LISTS = 20_000;
+/** Elements of each long list: several 8 KiB nodes, so pinned hot. */
+const BIG_LIST_N = 5_000;
 const LARGE = 3;
 const LARGE_N = 2_000;
 const HOT = 2_000; // small hashes read again and again: they must stay (or come back) hot
 
 const hashFields = (i: number): Record<string, string> => ({ a: `x${i}`, b: `y${i}`, name: `user-${i}`, n: String(i) });
+const listVals = (i: number): string[] => [`a${i}`, `b${i}`, `c${i}`];
+const bigList = (j: number): string[] => Array.from({ length: BIG_LIST_N }, (_, k) => `e-${j}-${k}`);
 const setMembers = (i: number): string[] => [String(i), String(i + 1), String(-i), '42'];
 /** A small zset's ZADD arguments, and its ZRANGE 0 -1 WITHSCORES. */
 const zsetArgs = (i: number): string[] => ['2.5', 'b', '1', `a${i}`, String(i), 'c'];
@@ -32,6 +39,8 @@ describe('collections in the tiers (tierkv child process, maxmemory 40mb, hot-ra
   let redis: Redis;
   let before: Record<string, string>;
   const tierOf = new Map<string, string>();
+  /** Lists a test changed, and what they hold now. */
+  const listNow = new Map<string, string[]>();
 
   beforeAll(async () => {
     server = await startTierkvProcess({ maxmemory: '40mb', 'maxmemory-policy': 'allkeys-lfu', 'hot-ratio': '0.3' });
@@ -43,6 +52,7 @@ describe('collections in the tiers (tierkv child process, maxmemory 40mb, hot-ra
         p.sadd(`big:s:${j}`, `member-${k}`);
         p.zadd(`big:z:${j}`, String(k % 100), `member-${k}`);
       }
+      p.rpush(`big:l:${j}`, ...bigList(j));
       await p.exec();
     }
     const total = Math.max(SMALL_HASHES, SMALL_SETS, STRINGS, STRING_SETS);
@@ -54,6 +64,7 @@ describe('collections in the tiers (tierkv child process, maxmemory 40mb, hot-ra
         if (i < SMALL_ZSETS) p.zadd(`z:${i}`, ...zsetArgs(i));
         if (i < STRINGS) p.set(`str:${i}`, `v${i}`.padEnd(80, '.'));
         if (i < STRING_SETS) p.sadd(`ss:${i}`, 'alpha', 'beta', `m${i}`);
+        if (i < SMALL_LISTS) p.rpush(`l:${i}`, ...listVals(i));
       }
       await p.exec();
       const r = redis.pipeline();
@@ -70,7 +81,8 @@ describe('collections in the tiers (tierkv child process, maxmemory 40mb, hot-ra
     for (let i = 0; i < SMALL_HASHES; i += 50) sample.push(`h:${i}`);
     for (let i = 0; i < SMALL_SETS; i += 50) sample.push(`s:${i}`);
     for (let i = 0; i < SMALL_ZSETS; i += 50) sample.push(`z:${i}`);
-    for (let j = 0; j < LARGE; j++) sample.push(`big:h:${j}`, `big:s:${j}`, `big:z:${j}`);
+    for (let i = 0; i < SMALL_LISTS; i += 20) sample.push(`l:${i}`);
+    for (let j = 0; j < LARGE; j++) sample.push(`big:h:${j}`, `big:s:${j}`, `big:z:${j}`, `big:l:${j}`);
     for (const k of sample) p.call('OBJECT', 'TIER', k);
     const res = await p.exec();
     sample.forEach((k, j) => tierOf.set(k, String(res?.[j]?.[1])));
@@ -84,18 +96,22 @@ describe('collections in the tiers (tierkv child process, maxmemory 40mb, hot-ra
 
   it('demotes compact collections, keeps large ones hot, and counts keys (not chunks) per tier', async () => {
     const dbsize = await redis.dbsize();
-    expect(dbsize).toBe(SMALL_HASHES + SMALL_SETS + SMALL_ZSETS + STRINGS + STRING_SETS + 3 * LARGE);
+    expect(dbsize).toBe(SMALL_HASHES + SMALL_SETS + SMALL_ZSETS + STRINGS + STRING_SETS + SMALL_LISTS + 4 * LARGE);
     expect(await redis.object('ENCODING', 'ss:1')).toBe('hashtable');
     expect(Number(before['hot_keys']) + Number(before['cold_keys'])).toBe(dbsize);
     let coldHashes = 0;
     let coldSets = 0;
     let coldZsets = 0;
+    let coldLists = 0;
     for (const [k, t] of tierOf) {
       if (k.startsWith('big:')) expect(t, k).toBe('hot');
       else if (t === 'cold' && k.startsWith('h:')) coldHashes++;
       else if (t === 'cold' && k.startsWith('s:')) coldSets++;
       else if (t === 'cold' && k.startsWith('z:')) coldZsets++;
+      else if (t === 'cold' && k.startsWith('l:')) coldLists++;
     }
+    expect(coldLists).toBeGreaterThan(0);
+    expect(await redis.object('ENCODING', 'l:1')).toBe('quicklist');
     expect(coldHashes).toBeGreaterThan(0);
     expect(coldSets).toBeGreaterThan(0);
     expect(coldZsets).toBeGreaterThan(0);
@@ -118,6 +134,42 @@ describe('collections in the tiers (tierkv child process, maxmemory 40mb, hot-ra
     expect(await redis.zrange(z, '0', '-1', 'WITHSCORES')).toEqual(zsetRange(Number(z.slice(2))));
   });
 
+  it('a cold list is read where it is, comes back hot for a write, and keeps its exact contents', async () => {
+    const cold = [...tierOf].filter(([key, t]) => t === 'cold' && key.startsWith('l:')).map(([key]) => key);
+    expect(cold.length).toBeGreaterThanOrEqual(6);
+    const [r1, r2, w1, w2, rn, cp] = cold;
+    const idx = (k: string): number => Number(k.slice(2));
+    // Reads of a cold list, right after its demotion.
+    expect(await redis.call('OBJECT', 'TIER', r1)).toBe('cold');
+    expect(await redis.lrange(r1, 0, -1)).toEqual(listVals(idx(r1)));
+    expect(await redis.lindex(r2, -1)).toBe(listVals(idx(r2))[2]);
+    expect(await redis.llen(r2)).toBe(3);
+    // MEMORY USAGE counts its node chunk wherever it is.
+    expect(await redis.call('MEMORY', 'USAGE', r2)).toBeGreaterThan(24 + 3 * 6);
+    // LPOP: a write, the list comes back to the hot tier first.
+    expect(await redis.lpop(w1)).toBe(listVals(idx(w1))[0]);
+    expect(await redis.call('OBJECT', 'TIER', w1)).toBe('hot');
+    expect(await redis.lrange(w1, 0, -1)).toEqual(listVals(idx(w1)).slice(1));
+    listNow.set(w1, listVals(idx(w1)).slice(1));
+    // Pushes past the 2 nodes a cold list may have: hot, every element in order.
+    expect(await redis.call('OBJECT', 'TIER', w2)).toBe('cold');
+    const more = Array.from({ length: 3000 }, (_, k) => `more-${k}`);
+    expect(await redis.rpush(w2, ...more)).toBe(3 + more.length);
+    expect(await redis.call('OBJECT', 'TIER', w2)).toBe('hot');
+    expect(await redis.lrange(w2, 0, -1)).toEqual([...listVals(idx(w2)), ...more]);
+    listNow.set(w2, [...listVals(idx(w2)), ...more]);
+    // RENAME and COPY of a cold list.
+    expect(await redis.call('OBJECT', 'TIER', rn)).toBe('cold');
+    expect(await redis.rename(rn, 'renamed:l')).toBe('OK');
+    tierOf.delete(rn);
+    expect(await redis.lrange('renamed:l', 0, -1)).toEqual(listVals(idx(rn)));
+    expect(await redis.copy(cp, 'copy:l')).toBe(1);
+    await redis.rpush('copy:l', 'x');
+    expect(await redis.lrange('copy:l', 0, -1)).toEqual([...listVals(idx(cp)), 'x']);
+    expect(await redis.lrange(cp, 0, -1)).toEqual(listVals(idx(cp)));
+    expect(await redis.del('copy:l', 'renamed:l')).toBe(2);
+  });
+
   it('MIGRATE_PREPARE drops cold collections whole and keeps hot and large ones intact', async () => {
     const t0 = fields(await redis.info('tiers'));
     // The collections pinned hot fill the hot tier beyond its capacity.
@@ -135,10 +187,12 @@ describe('collections in the tiers (tierkv child process, maxmemory 40mb, hot-ra
     for (const k of keys) {
       if (k.startsWith('h:')) p.hgetall(k);
       else if (k.startsWith('z:')) p.zrange(k, '0', '-1', 'WITHSCORES');
+      else if (k.startsWith('l:')) p.lrange(k, 0, -1);
       else p.smembers(k);
     }
     const res = await p.exec();
     let gone = 0;
+    const goneLists: string[] = [];
     keys.forEach((k, j) => {
       const v = res?.[j]?.[1];
       const i = Number(k.slice(2));
@@ -148,10 +202,22 @@ describe('collections in the tiers (tierkv child process, maxmemory 40mb, hot-ra
       } else if (k.startsWith('z:')) {
         if ((v as string[]).length === 0) gone++;
         else expect(v, k).toEqual(zsetRange(i));
+      } else if (k.startsWith('l:')) {
+        if ((v as string[]).length === 0) goneLists.push(k);
+        else expect(v, k).toEqual(listNow.get(k) ?? listVals(i));
       } else if ((v as string[]).length === 0) gone++;
       else expect([...(v as string[])].sort(), k).toEqual([...new Set(setMembers(i))].sort());
     });
     expect(gone).toBeGreaterThan(0);
+    // Cold lists were dropped whole (the key gone, not an empty list left), long lists kept every element in order.
+    expect(goneLists.length).toBeGreaterThan(0);
+    for (const k of goneLists.slice(0, 20)) expect(await redis.exists(k), k).toBe(0);
+    // A blocked pop on a dropped list times out: nothing of the dropped list is served.
+    expect(await redis.blpop(goneLists[0] as string, 0.05)).toBeNull();
+    for (let j = 0; j < LARGE; j++) {
+      expect(await redis.call('OBJECT', 'TIER', `big:l:${j}`)).toBe('hot');
+      expect(await redis.lrange(`big:l:${j}`, 0, -1)).toEqual(bigList(j));
+    }
     for (let j = 0; j < LARGE; j++) {
       expect(await redis.hlen(`big:h:${j}`)).toBe(LARGE_N);
       expect(await redis.scard(`big:s:${j}`)).toBe(LARGE_N);

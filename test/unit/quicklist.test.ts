@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Arena } from '../../allocator/arena.js';
+import { Arena, TIER_COLD, TIER_HOT } from '../../allocator/arena.js';
 import { Keyspace, NO_TTL, F_LARGE, TYPE_LIST, TYPE_SHIFT } from '../../server/keyspace/keyspace.js';
 import { QL_VALUE_LEN, type QuickList } from '../../server/keyspace/quicklist.js';
 import { dictHeaderOff } from '../../server/keyspace/dict.js';
@@ -280,5 +280,134 @@ describe('quicklist', () => {
     }
     expect(q.nodes()).toBe(0);
     expect(q.auxBytes()).toBe(0);
+  });
+});
+
+/**
+ * A short list moving between the tiers with its nodes (keyspace.ts `moveListTier`, quicklist.ts `moveNodes`): the
+ * contents stay those of the model, every chunk of the list is in the item's tier (nodes allocated by writes on a
+ * cold list too), the per-tier accounting (used bytes, chunks, aux chunks, keys) follows and is back to zero after
+ * DEL; dropping the cold tier takes a cold list whole and leaves a hot one intact; a move that finds no room changes
+ * nothing.
+ */
+describe('quicklist across tiers', () => {
+  const tierState = (ks: Keyspace, t: number): number[] => [ks.arena.tierUsed[t], ks.arena.tierItems[t], ks.arena.tierAux[t]];
+
+  it('moves with its nodes, all chunks in one tier, against a model', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(-2, -1, 3),
+        fc.array(fc.tuple(fc.constantFrom('lpush', 'rpush', 'lpop', 'rpop', 'move'), elem), { minLength: 1, maxLength: 60 }),
+        (fill, ops) => {
+          const ks = new Keyspace(new Arena({ extentSize: 4 << 20 }));
+          const q = newList(ks, 'l');
+          q.fill = fill;
+          const m: string[] = [];
+          let tier = TIER_HOT;
+          for (const [op, v] of ops) {
+            // Bound without lookupWrite (which would bring a cold list back): writes where the list is.
+            ks.lookup(b('l'), 0, 1);
+            ks.bindList();
+            q.fill = fill;
+            if (op === 'lpush' || op === 'rpush') {
+              q.push(op === 'lpush', b(v), 0, v.length);
+              if (op === 'lpush') m.unshift(v);
+              else m.push(v);
+            } else if ((op === 'lpop' || op === 'rpop') && m.length > 1) {
+              q.pop(op === 'lpop');
+              if (op === 'lpop') m.shift();
+              else m.pop();
+            } else if (op === 'move') {
+              tier = tier === TIER_HOT ? TIER_COLD : TIER_HOT;
+              expect(ks.moveListTier(tier)).toBe(true);
+            }
+            expect(ks.ext.tier).toBe(tier);
+            // Every chunk (item and nodes) is in the list's tier; the other tier is empty.
+            expect(tierState(ks, 1 - tier)).toEqual([0, 0, 0]);
+            expect(ks.arena.tierItems[tier]).toBe(1 + ks.bindList().nodes());
+            expect(ks.arena.tierAux[tier]).toBe(ks.bindList().nodes());
+            expect(ks.tierKeys(tier)).toBe(1);
+            expect(ks.tierKeys(1 - tier)).toBe(0);
+            expect(contents(ks.bindList())).toEqual(m);
+          }
+          ks.lookup(b('l'), 0, 1);
+          ks.removeCurrent();
+          expect(tierState(ks, TIER_HOT)).toEqual([0, 0, 0]);
+          expect(tierState(ks, TIER_COLD)).toEqual([0, 0, 0]);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('a write lookup brings a cold list back to the hot tier; dropping the cold tier takes a cold list whole', () => {
+    const ks = new Keyspace(new Arena({ extentSize: 4 << 20 }));
+    for (const k of ['a', 'b', 'c']) {
+      const q = newList(ks, k);
+      q.fill = -2;
+      for (let i = 0; i < 1500; i++) q.push(false, b(`${k}${i}`), 0, `${k}${i}`.length);
+      expect(q.nodes()).toBeGreaterThan(1);
+    }
+    ks.lookup(b('a'), 0, 1);
+    expect(ks.moveListTier(TIER_COLD)).toBe(true);
+    ks.lookup(b('b'), 0, 1);
+    expect(ks.moveListTier(TIER_COLD)).toBe(true);
+    expect(ks.tierKeys(TIER_COLD)).toBe(2);
+    expect(ks.tierKeys(TIER_HOT)).toBe(1);
+    // b: a write lookup promotes it with its nodes.
+    expect(ks.lookupWrite(b('b'), 0, 1)).toBe(true);
+    expect(ks.ext.tier).toBe(TIER_HOT);
+    expect(ks.tierKeys(TIER_COLD)).toBe(1);
+    const bl = ks.bindList();
+    bl.push(true, b('new'), 0, 3);
+    expect(contents(bl)).toEqual(['new', ...Array.from({ length: 1500 }, (_, i) => `b${i}`)]);
+    const coldNodes = (ks.lookup(b('a'), 0, 1), ks.bindList().nodes());
+    expect(ks.arena.tierAux[TIER_COLD]).toBe(coldNodes);
+    const hotUsed = ks.arena.tierUsed[TIER_HOT];
+    const r = ks.dropTier(TIER_COLD);
+    expect(r.keys).toBe(1);
+    expect(ks.keys).toBe(2);
+    expect(ks.lookup(b('a'), 0, 1)).toBe(false);
+    expect(tierState(ks, TIER_COLD)).toEqual([0, 0, 0]);
+    expect(ks.arena.tierUsed[TIER_HOT]).toBe(hotUsed);
+    ks.lookup(b('c'), 0, 1);
+    expect(contents(ks.bindList())).toEqual(Array.from({ length: 1500 }, (_, i) => `c${i}`));
+    ks.removeCurrent();
+    ks.lookup(b('b'), 0, 1);
+    ks.removeCurrent();
+    expect(ks.arena.usedBytes()).toBe(0);
+    expect(ks.arena.tierAux[TIER_HOT]).toBe(0);
+  });
+
+  // Page ids 5: no room for the item's copy; 7: room for the item and the first node, not the second.
+  it.each([
+    [5, 0],
+    [7, 1],
+  ])('a move that finds no room in the target tier changes nothing (%i page ids)', (PAGE_IDS, partial) => {
+    // Two pages per extent: two hot extents (the item's class page and the pages of the nodes' two classes), and
+    // page ids for at most one cold one.
+    const ks = new Keyspace(new Arena({ extentSize: 128 << 10, pageSize: 64 << 10, maxPageIds: PAGE_IDS }));
+    const q = newList(ks, 'l');
+    q.fill = -2;
+    const m = ['x'.repeat(5000), 'y'.repeat(7000)];
+    for (const v of m) q.push(false, b(v), 0, v.length);
+    expect(q.nodes()).toBe(2);
+    const hot = tierState(ks, TIER_HOT);
+    const cold = tierState(ks, TIER_COLD);
+    ks.lookup(b('l'), 0, 1);
+    let freedAux = 0;
+    const freeAux = ks.arena.freeAux.bind(ks.arena);
+    ks.arena.freeAux = (addr: number, size: number): void => {
+      freedAux++;
+      freeAux(addr, size);
+    };
+    expect(ks.moveListTier(TIER_COLD)).toBe(false);
+    // The node copies taken before the failure were given back.
+    expect(freedAux).toBe(partial);
+    expect(ks.ext.tier).toBe(TIER_HOT);
+    expect(tierState(ks, TIER_HOT)).toEqual(hot);
+    expect(tierState(ks, TIER_COLD)).toEqual(cold);
+    ks.lookup(b('l'), 0, 1);
+    expect(contents(ks.bindList())).toEqual(m);
   });
 });
