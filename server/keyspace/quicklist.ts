@@ -77,12 +77,16 @@ const N_NEXT = 3;
 const N_COUNT = 4;
 const N_GAP = 5;
 /**
- * Room an LPUSH that must move a node's entries leaves in front of them (pushHeadWithRoom): an eighth of the node's
- * entry bytes, none below HEAD_ROOM_MIN (nodes under 1 KiB: their moves are short, and small LPUSH-built lists keep
- * no gap), at most HEAD_ROOM_MAX. The gap is memory the list holds: at most 12.5 % of its head node.
+ * Room an LPUSH that must move a node's entries leaves in front of them (pushHeadWithRoom): as many bytes as the node
+ * holds (it doubles), up to the fill limit, for nodes of HEAD_ROOM_FROM bytes or more (smaller nodes move short
+ * distances, and small LPUSH-built lists keep no gap). Each entry byte is then moved O(1) times while a head node
+ * fills up. The gap is memory the list holds: at most the free part of its head node, under the fill limit.
  */
+const HEAD_ROOM_FROM = 1024;
+/** Least room worth a move with a gap (smaller: the entry is inserted the plain way). */
 const HEAD_ROOM_MIN = 128;
-const HEAD_ROOM_MAX = 1024;
+/** Entry bytes from which a node that outgrows its chunk gets one twice as big (growNode). */
+const GROW_DOUBLE_MIN = 256;
 
 const LONG = 0xfe;
 /** Node byte limits of list-max-listpack-size -1..-5 (Redis's optimization_level). */
@@ -213,6 +217,11 @@ export class QuickList {
     this.arena.ext.u32[(off >>> 2) + i] = v;
   }
 
+  /** Most entry bytes a node may hold by the fill rule (list-max-listpack-size). */
+  private limitBytes(): number {
+    return this.fill < 0 ? LEVELS[Math.min(-this.fill, LEVELS.length) - 1] : SAFETY_LIMIT;
+  }
+
   /** True when a node holding `used` entry bytes and `count` entries may take an entry of `size` more bytes. */
   private allows(used: number, count: number, size: number): boolean {
     const sz = used + size;
@@ -266,17 +275,27 @@ export class QuickList {
       this.addAux(grow);
       return;
     }
-    // A new chunk, the entries compacted to its start (the gap dropped).
-    this.moveNode(NODE_HEADER + used + grow, 0);
+    // A new chunk, the entries compacted to its start (the gap dropped). A node of GROW_DOUBLE_MIN bytes or more gets
+    // a chunk for twice its new size (at most the fill limit), so RPUSHes fill it in place: each entry byte is then
+    // copied O(1) times while the node fills up, instead of once per slab class it passes through (~9 times with
+    // classes 1.125 apart; a copy inside a SharedArrayBuffer costs V8 about 1 ns per byte).
+    const need = used + grow;
+    const cap = used >= GROW_DOUBLE_MIN ? NODE_HEADER + Math.min(Math.max(this.limitBytes(), need), 2 * need) : 0;
+    this.moveNode(NODE_HEADER + need, 0, cap);
   }
 
   /**
    * Moves the current node to a new chunk of `newSize` bytes, its entries `gap` bytes after the header (the new
    * gap); links and header updated, the node stays current.
    */
-  private moveNode(newSize: number, gap: number): void {
+  private moveNode(newSize: number, gap: number, capacity = 0): void {
     const oldSize = this.span();
-    const addr = this.arena.allocAux(newSize, this.hext.tier);
+    let addr: number;
+    if (capacity > newSize) {
+      // A chunk with room to grow in place; the arena counts the node's own bytes.
+      addr = this.arena.allocAux(capacity, this.hext.tier);
+      this.arena.resize(addr, capacity, newSize);
+    } else addr = this.arena.allocAux(newSize, this.hext.tier);
     const off = this.arena.resolve(addr);
     const ext = this.arena.ext;
     copyBytes(this.next.u8, this.noff, ext.u8, off, NODE_HEADER);
@@ -431,7 +450,8 @@ export class QuickList {
           this.setEntry(at, 0);
           return;
         }
-        const room = head ? Math.min(HEAD_ROOM_MAX, this.nWord(N_USED) >>> 3) : 0;
+        const used = this.nWord(N_USED);
+        const room = head && used >= HEAD_ROOM_FROM ? Math.min(used, this.limitBytes() - used - size) : 0;
         if (room >= HEAD_ROOM_MIN && room >= size) {
           this.pushHeadWithRoom(b, o, l, size, room);
           return;
@@ -446,8 +466,8 @@ export class QuickList {
 
   /**
    * LPUSH into the current (head) node whose gap is too small: the entries move once, leaving `room` bytes in front
-   * for the next pushes (push: an eighth of the entries' bytes, from HEAD_ROOM_MIN to HEAD_ROOM_MAX, and at least
-   * this entry), so a run of LPUSHes moves a node's bytes once per several pushes instead of at each (see the gap at
+   * for the next pushes (push: as many as the entries' bytes, under the fill limit; see HEAD_ROOM_FROM), so a run of
+   * LPUSHes moves a node's bytes once per doubling instead of at each push (see the gap at
    * the top of the file). In place when the chunk has the room, else in a new chunk of that size. The new entry
    * becomes current.
    */
