@@ -653,7 +653,7 @@ export class QuickList {
         if (len <= 48) {
           for (let j = 0; j < len; j++) b[w + j] = u8[d + j];
         } else {
-          Buffer.prototype.copy.call(u8, b, w, d, d + len);
+          b.set(u8.subarray(d, d + len), w); // faster than Buffer.prototype.copy from a SharedArrayBuffer view
         }
         w += len;
         b[w] = 0x0d;
