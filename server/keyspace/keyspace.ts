@@ -399,21 +399,7 @@ export class Keyspace implements KeyMatcher {
       arena.free(addr, size);
       return false;
     }
-    const oldAddr = this.addr;
-    const ext = this.ext;
-    const off = this.off;
-    const noff = arena.resolve(addr);
-    const next = arena.ext;
-    copyBytes(ext.u8, off, next.u8, noff, size);
-    this.index.setAddrAt(this.slot, addr);
-    if (itemHasTtl(ext, off)) {
-      this.pageTtl[oldAddr >>> CHUNK_BITS]--;
-      this.pageTtl[addr >>> CHUNK_BITS]++;
-    }
-    arena.free(oldAddr, size);
-    this.addr = addr;
-    this.off = noff;
-    this.ext = next;
+    this.copyTo(addr, size);
     return true;
   }
 
@@ -659,6 +645,17 @@ export class Keyspace implements KeyMatcher {
     const size = this.itemSize();
     const addr = arena.allocExisting(size, tier);
     if (addr === 0) return false;
+    this.copyTo(addr, size);
+    return true;
+  }
+
+  /**
+   * Copies the current item (`size` bytes: header, counter, access time, expire time, key, value) byte for byte to
+   * the chunk at `addr`, points its index entry there, frees the old chunk and makes the copy current (moveCurrent,
+   * moveListTier). Requires `slot` to be valid.
+   */
+  private copyTo(addr: number, size: number): void {
+    const arena = this.arena;
     const oldAddr = this.addr;
     const ext = this.ext;
     const off = this.off;
@@ -674,7 +671,6 @@ export class Keyspace implements KeyMatcher {
     this.addr = addr;
     this.off = noff;
     this.ext = next;
-    return true;
   }
 
   /**
