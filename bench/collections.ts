@@ -462,16 +462,11 @@ async function verify(o: CollectionsOptions, sc: MemoryScenario, srv: RunningSer
 
 async function runMemorySide(o: CollectionsOptions, sc: MemoryScenario, spec: ServerSpec): Promise<MemorySideRun> {
   const r: MemorySideRun = { side: spec.side, scenario: sc, commandLine: spec.cmd, identity: NA, backgroundCores: await backgroundCpuCores(500, availableParallelism()) };
-  let srv: RunningServer;
-  try {
-    srv = await startServer(spec);
-  } catch (e) {
-    r.error = `server did not start: ${errorText(e)}`;
+  const srv = await startSide(spec, r);
+  if (srv === null) {
     progress(`${sc} ${spec.side}: ${r.error}`);
     return r;
   }
-  r.commandLine = srv.commandLine;
-  r.identity = srv.identity;
   if (sc === 'bigzset') {
     try {
       r.skipped = await probeTest(srv.port, 'zadd');
@@ -643,6 +638,22 @@ function num(info: Record<string, string>, f: string): number {
   return info[f] === undefined ? NaN : Number(info[f]);
 }
 
+/**
+ * Starts a side's server for run record `r`: fills its command line and identity, or its error when the server did
+ * not start (then returns null).
+ */
+async function startSide(spec: Parameters<typeof startServer>[0], r: { commandLine: string; identity: string; error?: string }): Promise<RunningServer | null> {
+  try {
+    const srv = await startServer(spec);
+    r.commandLine = srv.commandLine;
+    r.identity = srv.identity;
+    return srv;
+  } catch (e) {
+    r.error = `server did not start: ${errorText(e)}`;
+    return null;
+  }
+}
+
 async function configSet(c: RespClient, name: string, value: string | number): Promise<void> {
   const r = await c.send(['CONFIG', 'SET', name, String(value)]);
   if (r instanceof RespError) throw new Error(`CONFIG SET ${name} ${value}: ${r.message}`);
@@ -651,15 +662,8 @@ async function configSet(c: RespClient, name: string, value: string | number): P
 async function runMigrateTierkv(o: CollectionsOptions, ks: MigrateKeyspace): Promise<MigrateRun> {
   const spec = { ...o.tierkv, cmd: `${o.tierkv.cmd} --maxmemory-policy noeviction` };
   const r: MigrateRun = { keyspace: ks, side: 'tierkv', commandLine: spec.cmd, identity: NA, backgroundCores: await backgroundCpuCores(500, availableParallelism()) };
-  let srv: RunningServer;
-  try {
-    srv = await startServer(spec);
-  } catch (e) {
-    r.error = `server did not start: ${errorText(e)}`;
-    return r;
-  }
-  r.commandLine = srv.commandLine;
-  r.identity = srv.identity;
+  const srv = await startSide(spec, r);
+  if (srv === null) return r;
   const tag = `migrate ${ks} tierkv`;
   progress(`${tag}: started pid ${srv.pid} on port ${srv.port}; other load before start: ${r.backgroundCores.toFixed(2)} cores busy`);
   let c: RespClient | undefined;
@@ -718,15 +722,8 @@ function selectCommand(db: number): Buffer {
 async function runMigrateRedis(o: CollectionsOptions, ks: MigrateKeyspace): Promise<MigrateRun> {
   const spec = { ...o.redis, cmd: `${o.redis.cmd} --databases 16` };
   const r: MigrateRun = { keyspace: ks, side: 'flushdb', commandLine: spec.cmd, identity: NA, backgroundCores: await backgroundCpuCores(500, availableParallelism()) };
-  let srv: RunningServer;
-  try {
-    srv = await startServer(spec);
-  } catch (e) {
-    r.error = `server did not start: ${errorText(e)}`;
-    return r;
-  }
-  r.commandLine = srv.commandLine;
-  r.identity = srv.identity;
+  const srv = await startSide(spec, r);
+  if (srv === null) return r;
   const tag = `migrate ${ks} redis`;
   const c0 = keyspaceCounts(o, ks);
   const split = hotSplit(c0.strings + c0.hashes + c0.sets, o.hotShare);
