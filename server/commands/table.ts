@@ -51,33 +51,50 @@ function compile(spec: CommandSpec, parent: Command | null): Command {
   return cmd;
 }
 
-/** A set of commands with byte-level lookup. */
+/**
+ * A set of commands with byte-level lookup: an open-addressing table (linear probing, at most a quarter full) of
+ * name hashes and command indexes, so a lookup is one hash, typed-array probes and one name compare (a JS Map keyed
+ * by the hash was ~4 % of a PING's server CPU at -P 16).
+ */
 export class CommandTable implements CommandRegistry {
   /** Top-level commands in declaration order. */
   readonly commands: Command[];
-  private readonly byHash = new Map<number, Command[]>();
+  /** Slot → 1 + index into `commands` (0: empty). */
+  private readonly slots: Int32Array;
+  /** Slot → the name hash of its command. */
+  private readonly slotHash: Uint32Array;
+  private readonly mask: number;
 
   /** @throws Error when two commands have the same name */
   constructor(specs: CommandSpec[]) {
     this.commands = specs.map((s) => compile(s, null));
-    for (const c of this.commands) {
+    let size = 16;
+    while (size < this.commands.length * 4) size *= 2;
+    this.slots = new Int32Array(size);
+    this.slotHash = new Uint32Array(size);
+    this.mask = size - 1;
+    this.commands.forEach((c, idx) => {
+      if (this.lookup(c.nameBytes, 0, c.nameBytes.length) !== undefined) throw new Error(`command ${c.name} declared twice`);
       const h = nameHash(c.nameBytes, 0, c.nameBytes.length);
-      const bucket = this.byHash.get(h);
-      if (bucket === undefined) this.byHash.set(h, [c]);
-      else {
-        if (bucket.some((x) => x.name === c.name)) throw new Error(`command ${c.name} declared twice`);
-        bucket.push(c);
-      }
-    }
+      let i = h & this.mask;
+      while (this.slots[i] !== 0) i = (i + 1) & this.mask;
+      this.slots[i] = idx + 1;
+      this.slotHash[i] = h;
+    });
   }
 
   /** The command named by bytes b[o..o+l) (any case), or undefined. */
   lookup(b: Uint8Array, o: number, l: number): Command | undefined {
     if (l > MAX_NAME) return undefined;
-    const bucket = this.byHash.get(nameHash(b, o, l));
-    if (bucket === undefined) return undefined;
-    for (let i = 0; i < bucket.length; i++) if (sameName(bucket[i], b, o, l)) return bucket[i];
-    return undefined;
+    const h = nameHash(b, o, l);
+    for (let i = h & this.mask; ; i = (i + 1) & this.mask) {
+      const idx = this.slots[i];
+      if (idx === 0) return undefined;
+      if (this.slotHash[i] === h) {
+        const cmd = this.commands[idx - 1];
+        if (sameName(cmd, b, o, l)) return cmd;
+      }
+    }
   }
 
   /** The subcommand of `parent` named by bytes (any case), or undefined. */

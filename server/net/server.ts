@@ -238,9 +238,12 @@ export class TierkvServer {
     core.monitors.setBatch(c); // and MONITOR lines (core/monitor.ts)
     if (first !== null) first(w);
     const sock = c.socket as net.Socket;
+    // What the socket still holds does not change during the batch (nothing is written to it before flushTo): read
+    // once, not per command (a stream getter).
+    const unsent = c.outputMemory();
     let full = false;
     while (!c.blocked) {
-      if (w.memorySize() + c.outputMemory() >= OUTPUT_HIGH_WATER) {
+      if (w.memorySize() + unsent >= OUTPUT_HIGH_WATER) {
         full = true;
         break;
       }
@@ -258,7 +261,7 @@ export class TierkvServer {
       }
       core.execute(c, p);
       if (c.closeAfterReply) break;
-      if (this.overOutputLimit(c, w.memorySize())) {
+      if (this.overOutputLimit(c, unsent + w.memorySize())) {
         w.begin(); // the client is gone: drop its replies (and unpin what they referenced)
         core.pubsub.batchClient = null;
         core.monitors.setBatch(null);
@@ -277,7 +280,7 @@ export class TierkvServer {
       this.closeAfterReply(c, sock);
       return;
     }
-    if (this.overOutputLimit(c, 0)) return;
+    if (this.overOutputLimit(c, c.outputMemory())) return;
     if (full || c.outputMemory() >= OUTPUT_HIGH_WATER) {
       if (sock.writableLength > 0) {
         // 'drain' resumes reading and runs what is left in the query buffer.
@@ -319,14 +322,13 @@ export class TierkvServer {
    * `client-output-buffer-limit normal <hard> <soft> <seconds>` with Redis's semantics (networking.c
    * checkClientOutputBufferLimits): a client whose unsent output reaches the hard limit, or stays at or above the
    * soft limit for more than `seconds`, is disconnected at once, its pending output dropped. What counts is the
-   * memory of the unsent output (Redis: its reply list), client.ts `outputMemory`, plus `inBatch`, the memory of
-   * the replies encoded but not flushed yet; arena values sent by reference are the keyspace's memory and do not
+   * memory of the unsent output (Redis: its reply list), client.ts `outputMemory`, plus the memory of the replies
+   * encoded but not flushed yet: `used`, bytes; arena values sent by reference are the keyspace's memory and do not
    * count. Checked after every command and after each flush.
    * @returns true when the client was disconnected
    */
-  private overOutputLimit(c: Client, inBatch: number): boolean {
+  private overOutputLimit(c: Client, used: number): boolean {
     // The class is the client's: pubsub while it has subscriptions, else normal (pubsub/pubsub.ts).
-    const used = c.outputMemory() + inBatch;
     if (!outputLimitReached(c, used, this.config.clientOutputBufferLimit)) return false;
     this.log.warn({ client: c.addr, pendingBytes: used }, 'closing client for overcoming of output buffer limits');
     this.destroyClient(c);
