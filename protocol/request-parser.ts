@@ -254,6 +254,34 @@ export class RequestParser {
   }
 
   /**
+   * Lets go of every chunk fed so far: the bytes the parser still needs (a command not complete yet, or complete
+   * commands not parsed yet) are copied into its own accumulation buffer, so the caller may overwrite the chunks'
+   * memory (server/net/shared-read.ts reads every socket into one buffer). The command last returned by `next()` is
+   * given up too. Nothing is copied when the input ended at a command boundary (the usual case).
+   */
+  detach(): void {
+    if (this.errorCode !== 0) return;
+    if (this.nxt !== null) {
+      // Accumulating a straddling command: the rest of the pending chunk joins it.
+      const nx = this.nxt;
+      const n = nx.length - this.nxtPos;
+      if (!this.accReserve(n)) return;
+      nx.copy(this.src, this.end, this.nxtPos, nx.length);
+      this.end += n;
+      this.nxt = null;
+    } else if (!this.inAcc) {
+      if (this.cmdStart < this.end) this.moveTailToAcc();
+      else {
+        this.src = EMPTY;
+        this.pos = 0;
+        this.end = 0;
+        this.cmdStart = 0;
+      }
+    }
+    this.buf = EMPTY;
+  }
+
+  /**
    * Parses the next command.
    *
    * @returns 1 when a command is ready in `argc`/`buf`/`argOff`/`argLen` (argc >= 1); 0 when more data is needed;

@@ -2,8 +2,9 @@
  * The network front of tierkv: TCP (and optionally Unix socket) listeners speaking RESP, one `Client` per
  * connection, all replies of one socket read batched into one write, and the cron timer.
  *
- * Flow of a read: the chunk goes to the client's RequestParser (zero-copy), every complete command is executed by
- * ServerCore with the shared ReplyWriter, and the batch is flushed with one socket write. A protocol error gets
+ * Flow of a read: the bytes, read into the shared buffer (shared-read.ts), go to the client's RequestParser
+ * (zero-copy), every complete command is executed by ServerCore with the shared ReplyWriter, the batch is flushed
+ * with one socket write, and the parser copies what it still needs before the next read. A protocol error gets
  * Redis's `-ERR Protocol error: ...`, then the connection stops being read and is closed once the error is
  * written (Redis: CLIENT_CLOSE_AFTER_REPLY), as are QUIT and a query buffer over its limit.
  *
@@ -26,6 +27,7 @@ import { HttpFront } from './http/server.js';
 import { noteReleased } from '../memory/gc.js';
 import { HTTP_PORT_AUTO, HTTP_PORT_AUTO_OFFSET } from '../config/params.js';
 import { outputLimitReached } from '../pubsub/pubsub.js';
+import { adopt } from './shared-read.js';
 
 /** Stop serving (and reading from) a client whose unsent output reaches this many bytes. */
 export const OUTPUT_HIGH_WATER = 64 * 1024 * 1024;
@@ -157,7 +159,8 @@ export class TierkvServer {
 
   private listenOne(opts: net.ListenOptions): Promise<net.Server> {
     return new Promise((resolve, reject) => {
-      const srv = net.createServer({ noDelay: true }, (sock) => this.onConnection(sock));
+      // Paused on connect: onConnection moves the socket onto the shared read buffer (shared-read.ts) first.
+      const srv = net.createServer({ noDelay: true, pauseOnConnect: true }, (sock) => this.onConnection(sock));
       srv.once('error', reject);
       srv.listen({ ...opts, backlog: this.config.tcpBacklog }, () => {
         srv.off('error', reject);
@@ -172,18 +175,31 @@ export class TierkvServer {
     this.cronTimer = setInterval(() => this.core.cron(), Math.max(2, Math.floor(1000 / this.config.hz)));
   }
 
-  private onConnection(sock: net.Socket): void {
+  private onConnection(accepted: net.Socket): void {
     const core = this.core;
     core.stats.totalConnectionsReceived++;
     if (core.clients.size >= this.config.maxclients || this.closed) {
       core.stats.rejectedConnections++;
-      sock.end('-ERR max number of clients reached\r\n');
+      // The socket is not read (paused on connect): close it once the error is written, as Redis does.
+      accepted.end('-ERR max number of clients reached\r\n', () => accepted.destroy());
       return;
     }
+    let client: Client | null = null;
+    // Each read lands in the shared buffer; the parser copies what it keeps before the next read reuses it.
+    const adopted = adopt(accepted, (buf, n) => {
+      if (client === null) return;
+      this.onData(client, buf.subarray(0, n));
+      client.parser.detach();
+    });
+    const sock = adopted ?? accepted;
     if (this.config.tcpKeepalive > 0) sock.setKeepAlive(true, this.config.tcpKeepalive * 1000);
     const c = new Client(core.newClientId(), sock, this.limits, this.config.requirepass !== '', Date.now());
+    client = c;
     core.clients.set(c.id, c);
-    sock.on('data', (chunk: Buffer) => this.onData(c, chunk));
+    if (adopted === null) {
+      sock.on('data', (chunk: Buffer) => this.onData(c, chunk));
+      sock.resume();
+    }
     sock.on('drain', () => {
       if (c.paused) {
         c.paused = false;

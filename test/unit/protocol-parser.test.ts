@@ -550,55 +550,72 @@ describe('RequestParser: arbitrary framing (property)', () => {
     );
   });
 
+  /**
+   * Feeds `cmds` in chunks of the plan's sizes, running `budget` next() calls after each (a blocked or paused client
+   * stops calling next() while reads keep arriving). `shared`: every chunk is read into one reused buffer and the
+   * parser detaches after each read, as the server's shared read buffer (server/net/shared-read.ts) does; the
+   * buffer is then scribbled over, so a byte the parser kept a view of instead of a copy changes a command.
+   */
+  function feedPlan(cmds: { args: Uint8Array[]; noopBefore: string }[], plan: { size: number; budget: number }[], shared: boolean): void {
+    const expected: Buffer[][] = [];
+    const parts: Buffer[] = [];
+    for (const c of cmds) {
+      parts.push(B(c.noopBefore), encode(c.args.map((a) => Buffer.from(a))));
+      expected.push(c.args.map((a) => Buffer.from(a)));
+    }
+    const stream = Buffer.concat(parts);
+    const p = new RequestParser();
+    const got: Buffer[][] = [];
+    const take = (): number => {
+      const r = p.next();
+      if (r === 1) {
+        const args: Buffer[] = [];
+        for (let i = 0; i < p.argc; i++) args.push(Buffer.from(p.buf.subarray(p.argOff[i], p.argOff[i]! + p.argLen[i]!)));
+        got.push(args);
+      }
+      return r;
+    };
+    const readBuf = Buffer.alloc(40_000);
+    let off = 0;
+    let k = 0;
+    while (off < stream.length) {
+      const step = plan[k % plan.length]!;
+      k++;
+      const n = Math.min(stream.length - off, step.size);
+      const chunk = shared ? readBuf.subarray(0, n) : Buffer.alloc(n);
+      stream.copy(chunk, 0, off, off + n);
+      off += n;
+      p.feed(chunk);
+      for (let i = 0; i < step.budget; i++) if (take() !== 1) break;
+      if (shared) {
+        p.detach();
+        readBuf.fill(0xaa);
+      }
+    }
+    let r: number;
+    while ((r = take()) === 1);
+    expect(r).toBe(0);
+    expect(got.length).toBe(expected.length);
+    for (let i = 0; i < expected.length; i++) {
+      expect(got[i]!.length).toBe(expected[i]!.length);
+      for (let j = 0; j < expected[i]!.length; j++) expect(got[i]![j]!.equals(expected[i]![j]!)).toBe(true);
+    }
+  }
+  const planArb = fc.array(fc.record({ size: fc.integer({ min: 1, max: 40_000 }), budget: fc.integer({ min: 0, max: 3 }) }), {
+    minLength: 1,
+    maxLength: 40,
+  });
+
   it('gives the same commands when the server feeds several chunks before draining', () => {
-    // A blocked or paused client stops calling next() while reads keep arriving: feed() must then keep both the
-    // undrained commands and the new chunk, in order.
     fc.assert(
-      fc.property(
-        fc.array(cmdArb, { minLength: 1, maxLength: 12 }),
-        fc.array(fc.record({ size: fc.integer({ min: 1, max: 40_000 }), budget: fc.integer({ min: 0, max: 3 }) }), {
-          minLength: 1,
-          maxLength: 40,
-        }),
-        (cmds, plan) => {
-          const expected: Buffer[][] = [];
-          const parts: Buffer[] = [];
-          for (const c of cmds) {
-            parts.push(B(c.noopBefore), encode(c.args.map((a) => Buffer.from(a))));
-            expected.push(c.args.map((a) => Buffer.from(a)));
-          }
-          const stream = Buffer.concat(parts);
-          const p = new RequestParser();
-          const got: Buffer[][] = [];
-          const take = (): number => {
-            const r = p.next();
-            if (r === 1) {
-              const args: Buffer[] = [];
-              for (let i = 0; i < p.argc; i++) args.push(Buffer.from(p.buf.subarray(p.argOff[i], p.argOff[i]! + p.argLen[i]!)));
-              got.push(args);
-            }
-            return r;
-          };
-          let off = 0;
-          let k = 0;
-          while (off < stream.length) {
-            const step = plan[k % plan.length]!;
-            k++;
-            const chunk = Buffer.from(stream.subarray(off, Math.min(stream.length, off + step.size)));
-            off += chunk.length;
-            p.feed(chunk);
-            for (let i = 0; i < step.budget; i++) if (take() !== 1) break;
-          }
-          let r: number;
-          while ((r = take()) === 1);
-          expect(r).toBe(0);
-          expect(got.length).toBe(expected.length);
-          for (let i = 0; i < expected.length; i++) {
-            expect(got[i]!.length).toBe(expected[i]!.length);
-            for (let j = 0; j < expected[i]!.length; j++) expect(got[i]![j]!.equals(expected[i]![j]!)).toBe(true);
-          }
-        },
-      ),
+      fc.property(fc.array(cmdArb, { minLength: 1, maxLength: 12 }), planArb, (cmds, plan) => feedPlan(cmds, plan, false)),
+      { numRuns: 400 },
+    );
+  });
+
+  it('keeps no view of a chunk after detach(): every read into one reused buffer gives the same commands', () => {
+    fc.assert(
+      fc.property(fc.array(cmdArb, { minLength: 1, maxLength: 12 }), planArb, (cmds, plan) => feedPlan(cmds, plan, true)),
       { numRuns: 400 },
     );
   });
