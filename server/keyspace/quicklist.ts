@@ -22,7 +22,8 @@
  *
  * Node size (`list-max-listpack-size`, Redis's rules, quicklist.c `_quicklistNodeAllowInsert`): negative -1..-5
  * limit a node's entry bytes to 4, 8, 16, 32 or 64 KiB (default -2: 8 KiB); positive N limits it to N entries and
- * 8 KiB. An element that does not fit an end node starts a node of its own, whatever its size. A node's chunk is
+ * 8 KiB; each limit rounded up to what fills the slab class of a node of that size (`limits`: 8 KiB becomes 8,280
+ * bytes with the default classes). An element that does not fit an end node starts a node of its own, whatever its size. A node's chunk is
  * the arena's slab class for its size, so most pushes write in place; a node that outgrows its chunk moves to a
  * bigger one and its neighbours' links are updated. A node left empty is freed; nodes are not merged (Redis merges
  * neighbours after LINSERT/LREM; that only saves memory).
@@ -97,7 +98,7 @@ const ALIGN_MASK = 7;
 const GROW_DOUBLE_MIN = 256;
 
 const LONG = 0xfe;
-/** Node byte limits of list-max-listpack-size -1..-5 (Redis's optimization_level). */
+/** Node byte limits of list-max-listpack-size -1..-5 (Redis's optimization_level), before rounding to a slab class. */
 const LEVELS = [4096, 8192, 16384, 32768, 65536];
 const SAFETY_LIMIT = 8192;
 
@@ -163,7 +164,20 @@ export class QuickList {
   private entry = 0;
   private idx = 0;
 
-  constructor(private readonly arena: Arena) {}
+  /**
+   * Entry bytes a node may hold for list-max-listpack-size -1..-5, then for a positive size (SAFETY_LIMIT): Redis's
+   * limit rounded up so that header and entries fill the slab class holding them (8,192 + 24 bytes would take an
+   * 8,304-byte chunk and leave 88 bytes of it unused: 1 % of a long list's memory; the limit becomes 8,280).
+   */
+  private readonly limits: Int32Array;
+
+  constructor(private readonly arena: Arena) {
+    const fit = (bytes: number): number => {
+      const cls = arena.classes.classFor(NODE_HEADER + bytes);
+      return cls < 0 ? bytes : arena.classes.sizes[cls] - NODE_HEADER;
+    };
+    this.limits = Int32Array.from([...LEVELS, SAFETY_LIMIT], fit);
+  }
 
   // ----- header ------------------------------------------------------------------------------------------------
 
@@ -227,17 +241,14 @@ export class QuickList {
 
   /** Most entry bytes a node may hold by the fill rule (list-max-listpack-size). */
   private limitBytes(): number {
-    return this.fill < 0 ? LEVELS[Math.min(-this.fill, LEVELS.length) - 1] : SAFETY_LIMIT;
+    return this.limits[this.fill < 0 ? Math.min(-this.fill, LEVELS.length) - 1 : LEVELS.length];
   }
 
   /** True when a node holding `used` entry bytes and `count` entries may take an entry of `size` more bytes. */
   private allows(used: number, count: number, size: number): boolean {
     const sz = used + size;
-    if (this.fill < 0) {
-      const level = LEVELS[Math.min(-this.fill, LEVELS.length) - 1];
-      return sz <= level;
-    }
-    return sz <= SAFETY_LIMIT && count < this.fill;
+    if (this.fill < 0) return sz <= this.limits[Math.min(-this.fill, LEVELS.length) - 1];
+    return sz <= this.limits[LEVELS.length] && count < this.fill;
   }
 
   /**
