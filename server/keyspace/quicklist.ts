@@ -118,6 +118,13 @@ export interface BulkSink {
 
 /** Most bytes RESP adds around an element of a bulk reply: `$`, up to 10 length digits, two CRLFs. */
 const BULK_FRAME_MAX = 15;
+/**
+ * writeBulks stages a node of at most this many entry bytes: one copy of its entries out of the arena into the reply
+ * buffer, behind the room its reply takes, co-aligned (ALIGN); each element is then moved to its place within that
+ * (non-shared) buffer, a plain memmove, instead of a copy out of the SharedArrayBuffer per element (a typed-array
+ * view and a relaxed copy, ~75 ns for 100 bytes). Bigger nodes (one huge element) are copied element by element.
+ */
+const STAGE_MAX = 65536;
 
 /** Writes the decimal digits of `n` (0 ≤ n < 2^32) at b[w..]; returns the offset after them. */
 function putDigits(b: Uint8Array, w: number, n: number): number {
@@ -693,22 +700,39 @@ export class QuickList {
       // This node's part: forward, entries idx..count-1 from p; backward, entries idx..0 ending at p's end.
       const k = reverse ? Math.min(n, idx + 1) : Math.min(n, this.nWord(N_COUNT) - idx);
       const bytes = reverse ? this.after(p) - this.first() : this.end() - p;
-      const b = out.reserve(bytes + k * BULK_FRAME_MAX);
+      const frame = bytes + k * BULK_FRAME_MAX;
+      const stage = bytes <= STAGE_MAX;
+      const b = out.reserve(stage ? frame + bytes + ALIGN_MASK : frame);
       let w = out.at;
+      // Staging (see STAGE_MAX): this node's entries are copied once, co-aligned, behind the room of the reply,
+      // then read from there: src/delta address the copy, else the node itself.
+      let src: Uint8Array = u8;
+      let delta = 0;
+      if (stage) {
+        const from = reverse ? lo : p;
+        let at = w + frame;
+        at += (from + u8.byteOffset - (at + b.byteOffset)) & ALIGN_MASK;
+        b.set(u8.subarray(from, from + bytes), at);
+        src = b;
+        delta = at - from;
+      }
       for (let i = 0; i < k; i++) {
-        let len = u8[p];
-        let d = p + 1;
+        const q = p + delta;
+        let len = src[q];
+        let d = q + 1;
         if (len === LONG) {
-          len = (u8[p + 1] | (u8[p + 2] << 8) | (u8[p + 3] << 16) | (u8[p + 4] << 24)) >>> 0;
-          d = p + 5;
+          len = (src[q + 1] | (src[q + 2] << 8) | (src[q + 3] << 16) | (src[q + 4] << 24)) >>> 0;
+          d = q + 5;
         }
         b[w] = 0x24;
         w = putDigits(b, w + 1, len);
         b[w] = 0x0d;
         b[w + 1] = 0x0a;
         w += 2;
-        if (len <= 48) {
-          for (let j = 0; j < len; j++) b[w + j] = u8[d + j];
+        if (len <= 16) {
+          for (let j = 0; j < len; j++) b[w + j] = src[d + j];
+        } else if (stage) {
+          b.copyWithin(w, d, d + len); // a plain memmove inside the reply buffer (never a SharedArrayBuffer)
         } else {
           b.set(u8.subarray(d, d + len), w); // faster than Buffer.prototype.copy from a SharedArrayBuffer view
         }
@@ -716,7 +740,7 @@ export class QuickList {
         b[w] = 0x0d;
         b[w + 1] = 0x0a;
         w += 2;
-        if (!reverse) p = d + len + (len < LONG ? 1 : 5);
+        if (!reverse) p = d - delta + len + (len < LONG ? 1 : 5);
         else if (p > lo) p = this.before(p);
       }
       out.at = w;
