@@ -56,6 +56,16 @@ const SPARE_POOLS = 32;
 export const REF_OVERHEAD = 1024;
 /** Room for a type byte, a sign, 20 digits and CRLF. */
 const HDR_MAX = 24;
+/**
+ * A bulk of at least this many bytes whose source and destination are not co-aligned (address mod 8) is staged: copied
+ * co-aligned behind its place in the pool, then moved into place within the pool. V8 copies out of a
+ * SharedArrayBuffer (the arena) word by word only between co-aligned addresses, byte by byte otherwise; the move
+ * within the pool (an ordinary ArrayBuffer) is a plain memmove. Node 20, arena → pool: 300 B 149 → 95 ns, 1000 B
+ * 355 → 174 ns, 4000 B 1,207 → 370 ns; below ~200 B the second copy costs more than it saves.
+ */
+const STAGE_FROM = 256;
+/** ...and of at most this many bytes (bigger bulks are rare and would double their room in the pool). */
+const STAGE_MAX = 65536;
 
 /** Precomputed encodings of common replies, for {@link ReplyWriter.raw}. Do not modify. */
 export const SHARED = Object.freeze({
@@ -346,12 +356,20 @@ export class ReplyWriter {
 
   /** `$len\r\n<bytes>\r\n`, copying `src[off, off + len)`. `src` may be a view of a SharedArrayBuffer. */
   bulk(src: Uint8Array, off: number, len: number): void {
-    this.ensure(HDR_MAX + len + 2);
+    const big = len >= STAGE_FROM && len <= STAGE_MAX;
+    this.ensure(HDR_MAX + len + 2 + (big ? len + 8 : 0));
     this.writeHeader(0x24, len);
     const p = this.pool;
     let w = this.pos;
+    const stage = big && ((src.byteOffset + off - (p.byteOffset + w)) & 7) !== 0;
     if (len <= 32) {
       for (let i = 0; i < len; i++) p[w + i] = src[off + i]!;
+    } else if (stage) {
+      // See STAGE_FROM: co-aligned behind the reply, then moved into place within the pool.
+      let at = w + len + 2;
+      at += (src.byteOffset + off - (p.byteOffset + at)) & 7;
+      p.set(src.subarray(off, off + len), at);
+      p.copyWithin(w, at, at + len);
     } else {
       // TypedArray set of a subarray: ~40 % faster than Buffer.prototype.copy from a SharedArrayBuffer view at
       // 100 bytes (69 vs 115 ns on Node 20), for one short-lived view object.

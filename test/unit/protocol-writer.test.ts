@@ -118,6 +118,26 @@ describe('ReplyWriter encoders', () => {
     expect(enc(2, (w) => w.bulkInteger(0))).toBe('$1\r\n0\r\n');
   });
 
+  it('bulk strings from a SharedArrayBuffer at every alignment and size (the staged copy of STAGE_FROM..STAGE_MAX)', () => {
+    const src = new Uint8Array(new SharedArrayBuffer(80_000));
+    for (let i = 0; i < src.length; i++) src[i] = (i * 31 + (i >> 8)) & 0xff;
+    const w = new ReplyWriter(4096);
+    const sock = new FakeSocket();
+    const want: Buffer[] = [];
+    let k = 0;
+    for (const len of [200, 255, 256, 257, 1000, 4095, 4096, 20_000, 65_536, 65_537]) {
+      for (let shift = 0; shift < 8; shift++) {
+        // Shift both the source and the pool position, so that every pair of alignments occurs.
+        w.bulk(src, 0, k++ % 8);
+        want.push(Buffer.from(`$${(k - 1) % 8}\r\n`), Buffer.from(src.subarray(0, (k - 1) % 8)), Buffer.from('\r\n'));
+        w.bulk(src, 3 + shift, len);
+        want.push(Buffer.from(`$${len}\r\n`), Buffer.from(src.subarray(3 + shift, 3 + shift + len)), Buffer.from('\r\n'));
+      }
+    }
+    w.flushTo(sock);
+    expect(Buffer.concat(sock.writes).equals(Buffer.concat(want))).toBe(true);
+  });
+
   it('nulls, aggregates, booleans', () => {
     // Redis: GET nokey -> $-1 / _ ; BLPOP timeout -> *-1 / _ ; DEBUG PROTOCOL map/set/true/false
     expect(both((w) => w.nullBulk())).toEqual(['$-1\r\n', '_\r\n']);
