@@ -225,6 +225,47 @@ export class ArenaDict {
     return this.findHashed(b, o, l, h);
   }
 
+  /**
+   * `find` of the element at address `addr`, which is in the dict, with key b[o..o+l) (its own bytes: a skiplist
+   * node being deleted): the probe compares slot addresses, no element is read. The element is then current.
+   * @throws Error when `addr` is not in the dict (a corrupt collection)
+   */
+  findNode(addr: number, b: Uint8Array, o: number, l: number): void {
+    if (this.rehashing()) this.rehashStep(REHASH_STEP);
+    const h = this.hash(b, o, l);
+    this.lastHash = h;
+    const hu = this.hext.u32;
+    let u32 = this.text.u32;
+    let mask = hu[this.hw + W_MASK];
+    let w = this.tw;
+    let i = h & mask;
+    for (;;) {
+      const a = u32[w + 2 * i];
+      if (a === EMPTY) break;
+      if (a === addr) {
+        this.slot = i;
+        return this.setElem(a);
+      }
+      i = (i + 1) & mask;
+    }
+    if (hu[this.hw + W_OLD] !== 0) {
+      u32 = this.oext.u32;
+      mask = hu[this.hw + W_OLD_MASK];
+      w = this.ow;
+      i = h & mask;
+      for (;;) {
+        const a = u32[w + 2 * i];
+        if (a === EMPTY) break;
+        if (a === addr) {
+          this.slot = -2 - i;
+          return this.setElem(a);
+        }
+        i = (i + 1) & mask;
+      }
+    }
+    throw new Error('dict: element not found by address');
+  }
+
   /** Hash of the key of the last `find`, which `insertNew` reuses (it always follows a failed find). */
   private lastHash = 0;
 
