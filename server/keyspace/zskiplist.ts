@@ -4,9 +4,14 @@
  * in the arena.
  *
  * Algorithm and layout:
- * - Each element is ONE aux chunk, a skiplist node (allocator/item.ts `AUX_ZSET_HEADER`): score (f64), member,
- *   backward node address and its levels (forward address and span per level). The spans make ZRANK and "element
- *   at rank r" O(log n), as in Redis (zslGetRank, zslGetElementByRank).
+ * - Each element is ONE aux chunk, a skiplist node (allocator/item.ts `AUX_ZSET_HEADER`): a 24-byte header (aux
+ *   flags, member length, score f64, backward node address, level count), then its levels (forward address and
+ *   span per level, u32 each), then the member. The spans make ZRANK and "element at rank r" O(log n), as in Redis
+ *   (zslGetRank, zslGetElementByRank).
+ * - Levels before the member: a walk reads a node's score and its level i at fixed offsets (no member length to
+ *   load first), and for the low levels, which most steps use, on the same cache line as the score. The walks of
+ *   ZADD/ZREM on a large zset are bound by the cache misses on the nodes they visit; with the member between the
+ *   header and the levels (the first layout), level 0 of a typical node sat on the next cache line.
  * - The member index is the shared ArenaDict (dict.ts) of kind TYPE_ZSET, whose elements ARE the nodes: a dict slot
  *   (8 bytes: node address and hash) points straight at the node, so a member costs one chunk plus ~1.3 slots,
  *   with no second copy of the member and no separate score. Redis keeps a dictEntry, an sds and a node per member.
@@ -17,7 +22,7 @@
  * - Order: by score, then by member bytes (memcmp, a prefix first).
  *
  * Why not a B-tree: the skiplist with the dict hosting its nodes costs one chunk per member (24 bytes of header,
- * the member padded to 4 bytes and 8 bytes per level, 1.33 levels on average) plus a dict slot; a B-tree would
+ * 8 bytes per level, 1.33 levels on average, the member padded to 4 bytes) plus a dict slot; a B-tree would
  * still need the member → score index, hence a second copy of the member or a pointer per member on top of its
  * leaves. Redis's own choice keeps its behaviour (ZRANDMEMBER, ZSCAN over the dict) easy to match.
  *
@@ -63,9 +68,14 @@ export function cmpBytes(a: Uint8Array, ao: number, al: number, b: Uint8Array, b
   return al - bl;
 }
 
-/** u32 word index, in the node's extent `u32`, of level 0 of the node at byte offset `off` (level i: + 2i). */
-function levelWord(u32: Uint32Array, off: number): number {
-  return (off + AUX_ZSET_HEADER + ((u32[(off >>> 2) + 1]! + 3) & ~3)) >>> 2;
+/** u32 word index of level 0 of the node at byte offset `off` (level i: + 2i): right after the node header. */
+function levelWord(off: number): number {
+  return (off + AUX_ZSET_HEADER) >>> 2;
+}
+
+/** Byte offset of the member of the node at byte offset `off` (its extent's u32 view `u32`): after its levels. */
+function memberAt(u32: Uint32Array, off: number): number {
+  return off + AUX_ZSET_HEADER + 8 * u32[(off >>> 2) + 5]!;
 }
 
 function randomLevel(): number {
@@ -128,7 +138,7 @@ export class ZSkiplist {
     u32[this.sw + W_TAIL] = 0;
     u32[this.sw + W_LEVEL] = 1;
     this.headU = e.u32;
-    this.headW = levelWord(e.u32, off);
+    this.headW = levelWord(off);
   }
 
   /** Binds the zset whose header is at (ext, hoff). */
@@ -138,7 +148,7 @@ export class ZSkiplist {
     this.sw = (hoff + DICT_HEADER) >>> 2;
     const off = this.arena.resolve(ext.u32[this.sw + W_HEAD]);
     this.headU = this.arena.ext.u32;
-    this.headW = levelWord(this.headU, off);
+    this.headW = levelWord(off);
   }
 
   /** Members in the bound zset. */
@@ -171,7 +181,7 @@ export class ZSkiplist {
   fwd(addr: number, i: number): number {
     const off = this.arena.resolve(addr);
     const u32 = this.arena.ext.u32;
-    return u32[levelWord(u32, off) + 2 * i]!;
+    return u32[levelWord(off) + 2 * i]!;
   }
   /** Backward address of `addr` (0 for the first node). */
   back(addr: number): number {
@@ -188,7 +198,7 @@ export class ZSkiplist {
     const off = this.arena.resolve(addr);
     const e = this.arena.ext;
     this.memberBuf = e.u8;
-    this.memberOff = off + AUX_ZSET_HEADER;
+    this.memberOff = memberAt(e.u32, off);
     this.memberLen = e.u32[(off >>> 2) + 1];
     this.score = e.f64[(off >>> 3) + 1];
   }
@@ -218,12 +228,11 @@ export class ZSkiplist {
         const s = fe.f64[(fo >>> 3) + 1]!;
         if (s > score) break;
         const fu = fe.u32;
-        const fml = fu[(fo >>> 2) + 1]!;
-        if (s === score && cmpBytes(fe.u8, fo + AUX_ZSET_HEADER, fml, b, o, l) >= 0) break;
+        if (s === score && cmpBytes(fe.u8, memberAt(fu, fo), fu[(fo >>> 2) + 1]!, b, o, l) >= 0) break;
         r += xu[xw + 2 * i + 1]!;
         x = f;
         xu = fu;
-        xw = (fo + AUX_ZSET_HEADER + ((fml + 3) & ~3)) >>> 2;
+        xw = levelWord(fo);
       }
       rank[i] = r;
       update[i] = x;
@@ -286,8 +295,8 @@ export class ZSkiplist {
     this.pathTo(score, b, o, l);
     const lvl = randomLevel();
     const size = zslNodeSize(l, lvl);
-    if (found) d.insertNew(b, o, l, size);
-    else d.insertAbsent(b, o, l, size);
+    if (found) d.insertNew(b, o, l, size, AUX_ZSET_HEADER + 8 * lvl);
+    else d.insertAbsent(b, o, l, size, AUX_ZSET_HEADER + 8 * lvl);
     const x = d.elemAddr;
     const off = d.elemOff;
     const e = d.elemExt;
@@ -296,7 +305,7 @@ export class ZSkiplist {
     u32[(off >>> 2) + 4] = 0;
     u32[(off >>> 2) + 5] = lvl;
     // The key was copied by the dict; the member's padding and the levels follow.
-    this.link(x, u32, off, (off + AUX_ZSET_HEADER + ((l + 3) & ~3)) >>> 2, lvl, len);
+    this.link(x, u32, off, levelWord(off), lvl, len);
     return x;
   }
 
@@ -307,7 +316,7 @@ export class ZSkiplist {
   private unlink(x: number, xu: Uint32Array, xo: number): void {
     const updU = this.updU;
     const updW = this.updW;
-    const xw = levelWord(xu, xo);
+    const xw = levelWord(xo);
     const level = this.level();
     for (let i = 0; i < level; i++) {
       const uu = updU[i]!;
@@ -341,7 +350,7 @@ export class ZSkiplist {
     const xo = arena.resolve(x);
     const xe = arena.ext;
     const xu = xe.u32;
-    const xw = levelWord(xu, xo);
+    const xw = levelWord(xo);
     const cur = xe.f64[(xo >>> 3) + 1]!;
     const bk = xu[(xo >>> 2) + 4]!;
     const nx = xu[xw]!;
@@ -390,7 +399,7 @@ export class ZSkiplist {
         const fo = arena.resolve(f);
         x = f;
         xu = arena.ext.u32;
-        xw = levelWord(xu, fo);
+        xw = levelWord(fo);
       }
       update[i] = x;
       updU[i] = xu;
@@ -402,9 +411,9 @@ export class ZSkiplist {
       const off = arena.resolve(x);
       const e = arena.ext;
       const u32 = e.u32;
-      const next = u32[levelWord(u32, off)]!;
+      const next = u32[levelWord(off)]!;
       this.unlink(x, u32, off);
-      d.findNode(x, e.u8, off + AUX_ZSET_HEADER, u32[(off >>> 2) + 1]!);
+      d.findNode(x, e.u8, memberAt(u32, off), u32[(off >>> 2) + 1]!);
       d.removeFound();
       x = next;
     }
@@ -427,11 +436,10 @@ export class ZSkiplist {
         const s = fe.f64[(fo >>> 3) + 1]!;
         if (s > score) break;
         const fu = fe.u32;
-        const fml = fu[(fo >>> 2) + 1]!;
-        if (s === score && cmpBytes(fe.u8, fo + AUX_ZSET_HEADER, fml, b, o, l) > 0) break;
+        if (s === score && cmpBytes(fe.u8, memberAt(fu, fo), fu[(fo >>> 2) + 1]!, b, o, l) > 0) break;
         r += xu[xw + 2 * i + 1]!;
         xu = fu;
-        xw = (fo + AUX_ZSET_HEADER + ((fml + 3) & ~3)) >>> 2;
+        xw = levelWord(fo);
       }
     }
     return r - 1;
@@ -455,7 +463,7 @@ export class ZSkiplist {
         const fo = arena.resolve(f);
         x = f;
         xu = arena.ext.u32;
-        xw = levelWord(xu, fo);
+        xw = levelWord(fo);
       }
       if (t === want) return x;
     }
@@ -478,7 +486,7 @@ export class ZSkiplist {
         if (orEqual ? !(s <= v) : !(s < v)) break;
         n += xu[xw + 2 * i + 1]!;
         xu = fe.u32;
-        xw = levelWord(xu, fo);
+        xw = levelWord(fo);
       }
     }
     return n;
@@ -497,12 +505,11 @@ export class ZSkiplist {
         const fo = arena.resolve(f);
         const fe = arena.ext;
         const fu = fe.u32;
-        const fml = fu[(fo >>> 2) + 1]!;
-        const c = cmpBytes(fe.u8, fo + AUX_ZSET_HEADER, fml, b, o, l);
+        const c = cmpBytes(fe.u8, memberAt(fu, fo), fu[(fo >>> 2) + 1]!, b, o, l);
         if (orEqual ? c > 0 : c >= 0) break;
         n += xu[xw + 2 * i + 1]!;
         xu = fu;
-        xw = (fo + AUX_ZSET_HEADER + ((fml + 3) & ~3)) >>> 2;
+        xw = levelWord(fo);
       }
     }
     return n;
@@ -531,7 +538,7 @@ export class ZSkiplist {
       const ml = e.u32[(off >>> 2) + 1];
       const s = e.f64[(off >>> 3) + 1];
       // The source node's bytes stay where they are while the copy allocates (chunks never move).
-      this.insert(e.u8, off + AUX_ZSET_HEADER, ml, s, false);
+      this.insert(e.u8, memberAt(e.u32, off), ml, s, false);
       a = this.fwd(a, 0);
     }
   }
