@@ -683,7 +683,7 @@ export function zsetPop(ctx: CommandContext, keyIdx: number, max: boolean, count
   }
   z.deleteRange(max ? n - k : 0, k);
   notifyArg(ctx, NOTIFY_ZSET, max ? 'zpopmax' : 'zpopmin', keyIdx); // keyspace event
-  if (z.len() === 0) deleteKey(ctx, keyIdx);
+  if (k === n) deleteKey(ctx, keyIdx);
 }
 
 /**
