@@ -143,8 +143,8 @@ export const AUX_SET_HEADER = 8;
 export const AUX_HASH_HEADER = 12;
 /**
  * Header size in bytes of a sorted-set skiplist node aux chunk (server/keyspace/zskiplist.ts): flags, len1 (member
- * length), f64 score, u32 backward node address, u32 level count; the member follows, then (4-byte aligned) the
- * levels (u32 forward address, u32 span each).
+ * length), f64 score, u32 backward node address, u32 level count; the levels follow (u32 forward address, u32 span
+ * each), then the member (its length padded to 4 in the chunk size).
  */
 export const AUX_ZSET_HEADER = 24;
 /** Header size in bytes of a table aux chunk (flags, slot count); 8-byte slots follow (u32 address, u32 hash). */

@@ -43,6 +43,37 @@ function isExactly18Digits(x: number, digits18: string, exp10: number): boolean 
 }
 
 /**
+ * False when |x| (`ax`, finite, non-zero) cannot be a rounding tie at the 18th significant digit, true when it may
+ * be (then `isExactly18Digits` decides). `exp10` is the decimal exponent of `ax` rounded to 17 digits (the true
+ * exponent, or one more when the rounding carried into a new digit).
+ *
+ * Why: write ax = m × 2^e with m odd. If e ≥ 0, ax is an integer: below 10^17 it has at most 17 digits, so no
+ * rounding happens at all. If e < 0, ax = m × 5^-e / 10^-e exactly, and m × 5^-e is odd and a multiple of 5, so the
+ * exact decimal expansion ends with a 5 at the -e-th fractional place and has exactly `trueExp10 + 1 - e`
+ * significant digits. A tie at the 18th digit needs exactly 18 of them. This spares the 18-digit conversion (often
+ * V8's bignum fallback) for nearly every double.
+ */
+function mayTie18(ax: number, exp10: number): boolean {
+  F64[0] = ax;
+  let hi = U32[1]!;
+  const lo = U32[0]!;
+  const bexp = (hi >>> 20) & 0x7ff;
+  hi &= 0xfffff;
+  let e: number;
+  if (bexp === 0) e = -1074;
+  else {
+    hi |= 0x100000;
+    e = bexp - 1075;
+  }
+  // Trailing zero bits of the 53-bit significand (hi:lo, not zero).
+  if (lo !== 0) e += 31 - Math.clz32(lo & -lo);
+  else e += 32 + 31 - Math.clz32(hi & -hi);
+  if (e >= 0) return ax >= 1e17;
+  const sig = exp10 + 1 - e;
+  return sig === 18 || sig === 19;
+}
+
+/**
  * The 17 significant decimal digits of |x| (finite, non-zero) rounded half-to-even, and the decimal exponent, as
  * C's "%.16e" would produce them. Returns [digits, exp10].
  */
@@ -51,6 +82,7 @@ function digits17(ax: number): [string, number] {
   const ePos = s.indexOf('e');
   let digits = s[0]! + s.slice(2, ePos);
   let exp10 = +s.slice(ePos + 1);
+  if (!mayTie18(ax, exp10)) return [digits, exp10];
   const s18 = ax.toExponential(17);
   const e18 = s18.indexOf('e');
   if (s18.charCodeAt(e18 - 1) === 0x35 /* '5' */) {
@@ -78,6 +110,8 @@ export function formatDouble(d: number): string {
   if (d === Infinity) return 'inf';
   if (d === -Infinity) return '-inf';
   if (d === 0) return Object.is(d, -0) ? '-0' : '0';
+  // An integer of magnitude below 2^53 has at most 16 digits: %.17g prints it whole, as String does.
+  if (d < 9007199254740992 && d > -9007199254740992 && Math.floor(d) === d) return String(d);
   const neg = d < 0;
   const [digits, x] = digits17(neg ? -d : d);
   // Trailing zeros are not printed by %g.

@@ -69,6 +69,14 @@ const REHASH_STEP = 16;
 const SLOT0 = 2;
 
 /**
+ * Offset of an element's key in its chunk at (ext, off): `hdr` (the kind's header, see `keyHeader`), or for a zset
+ * node (`hdr` -1) its header and its levels (zskiplist.ts: u32 level count at word 5, 8 bytes per level).
+ */
+function keyAt(ext: Extent, off: number, hdr: number): number {
+  return hdr >= 0 ? hdr : AUX_ZSET_HEADER + 8 * ext.u32[(off >>> 2) + 5];
+}
+
+/**
  * Operations on one dict at a time, the "bound" one (`bind`); allocation-free. Results of `find`, `random` and
  * iteration are left in `elemExt`/`elemOff` (the element chunk; its member/field starts at `keyOff()`), valid until
  * the next mutation of the arena.
@@ -180,10 +188,13 @@ export class ArenaDict {
     return kind === TYPE_HASH ? AUX_HASH_HEADER + auxLen1(ext, off) + auxLen2(ext, off) : AUX_SET_HEADER + auxLen1(ext, off);
   }
 
-  /** Bytes before an element's key in its chunk: the element layout of the dict's kind (allocator/item.ts). */
+  /**
+   * Bytes before an element's key in its chunk: the element layout of the dict's kind (allocator/item.ts); -1 for a
+   * zset, whose node has its levels before the member (see `keyAt`).
+   */
   private keyHeader(): number {
     const kind = this.kind();
-    return kind === TYPE_HASH ? AUX_HASH_HEADER : kind === TYPE_ZSET ? AUX_ZSET_HEADER : AUX_SET_HEADER;
+    return kind === TYPE_HASH ? AUX_HASH_HEADER : kind === TYPE_ZSET ? -1 : AUX_SET_HEADER;
   }
 
   /** Accounts `bytes` more (or fewer) aux bytes that belong to the collection but not to the dict (a skiplist header). */
@@ -193,7 +204,7 @@ export class ArenaDict {
 
   /** Offset in `elemExt.u8` of the current element's member or field bytes. */
   keyOff(): number {
-    return this.elemOff + this.keyHeader();
+    return this.elemOff + keyAt(this.elemExt, this.elemOff, this.keyHeader());
   }
 
   /** Length of the current element's member or field. */
@@ -207,7 +218,7 @@ export class ArenaDict {
     const off = this.arena.resolve(addr);
     const ext = this.arena.ext;
     if (auxLen1(ext, off) !== l) return false;
-    if (!bytesEqual(ext.u8, off + hdr, b, o, l)) return false;
+    if (!bytesEqual(ext.u8, off + keyAt(ext, off, hdr), b, o, l)) return false;
     this.elemExt = ext;
     this.elemOff = off;
     this.elemAddr = addr;
@@ -223,6 +234,47 @@ export class ArenaDict {
     const h = this.hash(b, o, l);
     this.lastHash = h;
     return this.findHashed(b, o, l, h);
+  }
+
+  /**
+   * `find` of the element at address `addr`, which is in the dict, with key b[o..o+l) (its own bytes: a skiplist
+   * node being deleted): the probe compares slot addresses, no element is read. The element is then current.
+   * @throws Error when `addr` is not in the dict (a corrupt collection)
+   */
+  findNode(addr: number, b: Uint8Array, o: number, l: number): void {
+    if (this.rehashing()) this.rehashStep(REHASH_STEP);
+    const h = this.hash(b, o, l);
+    this.lastHash = h;
+    const hu = this.hext.u32;
+    let u32 = this.text.u32;
+    let mask = hu[this.hw + W_MASK];
+    let w = this.tw;
+    let i = h & mask;
+    for (;;) {
+      const a = u32[w + 2 * i];
+      if (a === EMPTY) break;
+      if (a === addr) {
+        this.slot = i;
+        return this.setElem(a);
+      }
+      i = (i + 1) & mask;
+    }
+    if (hu[this.hw + W_OLD] !== 0) {
+      u32 = this.oext.u32;
+      mask = hu[this.hw + W_OLD_MASK];
+      w = this.ow;
+      i = h & mask;
+      for (;;) {
+        const a = u32[w + 2 * i];
+        if (a === EMPTY) break;
+        if (a === addr) {
+          this.slot = -2 - i;
+          return this.setElem(a);
+        }
+        i = (i + 1) & mask;
+      }
+    }
+    throw new Error('dict: element not found by address');
   }
 
   /** Hash of the key of the last `find`, which `insertNew` reuses (it always follows a failed find). */
@@ -267,10 +319,11 @@ export class ArenaDict {
    * Adds an element that is not in the dict (the caller's `find` of the same bytes failed just before, and its hash
    * is reused; see `insertAbsent` otherwise): allocates its chunk of
    * `size` bytes (item.ts `auxSetSize`/`auxHashSize`), writes the aux header and the key bytes, inserts it. The
-   * element is then current; the caller writes the rest (a hash element's value length and value).
+   * element is then current; the caller writes the rest (a hash element's value length and value). `hdr` is the
+   * offset of the key in the chunk: given for a zset node (after its levels), else the kind's header.
    * @throws ArenaFullError when the arena cannot hold it
    */
-  insertNew(b: Uint8Array, o: number, l: number, size: number): void {
+  insertNew(b: Uint8Array, o: number, l: number, size: number, hdr = this.keyHeader()): void {
     const h = this.lastHash;
     const hu = this.hext.u32;
     // The load counts the elements still in the old table: they all end up in the current one.
@@ -283,7 +336,7 @@ export class ArenaDict {
     const off = this.arena.resolve(addr);
     const ext = this.arena.ext;
     writeAuxHeader(ext, off, l);
-    copyBytes(b, o, ext.u8, off + this.keyHeader(), l);
+    copyBytes(b, o, ext.u8, off + hdr, l);
     this.addAux(size);
     this.put(addr, h);
     hu[this.hw + W_COUNT]++;
@@ -294,9 +347,9 @@ export class ArenaDict {
   }
 
   /** `insertNew` of a key known to be absent without a `find` before it (a conversion from a compact encoding). */
-  insertAbsent(b: Uint8Array, o: number, l: number, size: number): void {
+  insertAbsent(b: Uint8Array, o: number, l: number, size: number, hdr = this.keyHeader()): void {
     this.lastHash = this.hash(b, o, l);
-    this.insertNew(b, o, l, size);
+    this.insertNew(b, o, l, size, hdr);
   }
 
   /** Puts an entry into the current table (no duplicate check). */

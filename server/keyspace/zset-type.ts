@@ -206,6 +206,31 @@ export class ZsetType {
     return r;
   }
 
+  /**
+   * `set` right after `find(b, o, l)` on this zset returned `found` (nothing written in between): ZADD's path. A
+   * skiplist reuses that lookup (the dict's current node, or the hash of the failed probe) instead of looking the
+   * member up again; a listpack takes `set`.
+   * @returns 1 added, 2 score changed, 0 same score
+   * @throws ArenaFullError when no memory can be had
+   */
+  setAfterFind(b: Uint8Array, o: number, l: number, score: number, found: boolean): number {
+    if (this.compact()) return this.set(b, o, l, score);
+    const ks = this.ks;
+    const z = ks.zset;
+    let r: number;
+    if (found) {
+      const x = z.dict.elemAddr;
+      if (z.nodeScore(x) === score) return 0;
+      z.updateScore(x, b, o, l, score);
+      r = 2;
+    } else {
+      z.insert(b, o, l, score, true);
+      r = 1;
+    }
+    if (ks.onWrite !== null) ks.onWrite(ks.ext.u8, ks.keyOff(), ks.keyLen());
+    return r;
+  }
+
   /** Listpack: removes the entry at absolute offset `p`. */
   private lpDelete(p: number): void {
     const ks = this.ks;

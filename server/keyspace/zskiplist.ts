@@ -4,9 +4,14 @@
  * in the arena.
  *
  * Algorithm and layout:
- * - Each element is ONE aux chunk, a skiplist node (allocator/item.ts `AUX_ZSET_HEADER`): score (f64), member,
- *   backward node address and its levels (forward address and span per level). The spans make ZRANK and "element
- *   at rank r" O(log n), as in Redis (zslGetRank, zslGetElementByRank).
+ * - Each element is ONE aux chunk, a skiplist node (allocator/item.ts `AUX_ZSET_HEADER`): a 24-byte header (aux
+ *   flags, member length, score f64, backward node address, level count), then its levels (forward address and
+ *   span per level, u32 each), then the member. The spans make ZRANK and "element at rank r" O(log n), as in Redis
+ *   (zslGetRank, zslGetElementByRank).
+ * - Levels before the member: a walk reads a node's score and its level i at fixed offsets (no member length to
+ *   load first), and for the low levels, which most steps use, on the same cache line as the score. The walks of
+ *   ZADD/ZREM on a large zset are bound by the cache misses on the nodes they visit; with the member between the
+ *   header and the levels (the first layout), level 0 of a typical node sat on the next cache line.
  * - The member index is the shared ArenaDict (dict.ts) of kind TYPE_ZSET, whose elements ARE the nodes: a dict slot
  *   (8 bytes: node address and hash) points straight at the node, so a member costs one chunk plus ~1.3 slots,
  *   with no second copy of the member and no separate score. Redis keeps a dictEntry, an sds and a node per member.
@@ -17,7 +22,7 @@
  * - Order: by score, then by member bytes (memcmp, a prefix first).
  *
  * Why not a B-tree: the skiplist with the dict hosting its nodes costs one chunk per member (24 bytes of header,
- * the member padded to 4 bytes and 8 bytes per level, 1.33 levels on average) plus a dict slot; a B-tree would
+ * 8 bytes per level, 1.33 levels on average, the member padded to 4 bytes) plus a dict slot; a B-tree would
  * still need the member → score index, hence a second copy of the member or a pointer per member on top of its
  * leaves. Redis's own choice keeps its behaviour (ZRANDMEMBER, ZSCAN over the dict) easy to match.
  *
@@ -63,19 +68,41 @@ export function cmpBytes(a: Uint8Array, ao: number, al: number, b: Uint8Array, b
   return al - bl;
 }
 
+/** u32 word index of level 0 of the node at byte offset `off` (level i: + 2i): right after the node header. */
+function levelWord(off: number): number {
+  return (off + AUX_ZSET_HEADER) >>> 2;
+}
+
+/** Byte offset of the member of the node at byte offset `off` (its extent's u32 view `u32`): after its levels. */
+function memberAt(u32: Uint32Array, off: number): number {
+  return off + AUX_ZSET_HEADER + 8 * u32[(off >>> 2) + 5]!;
+}
+
 function randomLevel(): number {
   let l = 1;
   while (l < MAX_LEVEL && Math.random() < P) l++;
   return l;
 }
 
-/** Skiplist operations on one zset at a time (the bound one), allocation-free. */
+/**
+ * Skiplist operations on one zset at a time (the bound one), allocation-free.
+ *
+ * Speed: a walk resolves each node it visits once and then keeps the node's extent view and level word index
+ * (nodes never move, and an extent's views never change), so a step costs one arena lookup and the node's cache
+ * lines; the path of a mutation (`update`) keeps the same pair per level for `link`/`unlink`.
+ */
 export class ZSkiplist {
   private hext!: Extent;
   /** u32 index of the bound header's skiplist words. */
   private sw = 0;
+  /** The bound zset's header node: its extent's u32 view and its level 0 word index. */
+  private headU: Uint32Array = new Uint32Array(0);
+  private headW = 0;
   private readonly update = new Uint32Array(MAX_LEVEL);
   private readonly rank = new Float64Array(MAX_LEVEL);
+  /** Per level of `update`: the node's extent u32 view and level 0 word index. */
+  private readonly updU: Uint32Array[] = new Array<Uint32Array>(MAX_LEVEL).fill(new Uint32Array(0));
+  private readonly updW = new Uint32Array(MAX_LEVEL);
 
   /** Member of the last `load`: bytes memberBuf[memberOff .. memberOff + memberLen). */
   memberBuf: Uint8Array = EMPTY;
@@ -110,6 +137,8 @@ export class ZSkiplist {
     u32[this.sw + W_HEAD] = addr;
     u32[this.sw + W_TAIL] = 0;
     u32[this.sw + W_LEVEL] = 1;
+    this.headU = e.u32;
+    this.headW = levelWord(off);
   }
 
   /** Binds the zset whose header is at (ext, hoff). */
@@ -117,6 +146,9 @@ export class ZSkiplist {
     this.dict.bind(ext, hoff);
     this.hext = ext;
     this.sw = (hoff + DICT_HEADER) >>> 2;
+    const off = this.arena.resolve(ext.u32[this.sw + W_HEAD]);
+    this.headU = this.arena.ext.u32;
+    this.headW = levelWord(off);
   }
 
   /** Members in the bound zset. */
@@ -129,7 +161,7 @@ export class ZSkiplist {
     return this.dict.auxBytes();
   }
 
-  // ----- node fields (by address; each access resolves, nodes never move) ----------------------------------------
+  // ----- node fields (by address; each access resolves, nodes never move) -----------------------------------------
 
   private head(): number {
     return this.hext.u32[this.sw + W_HEAD];
@@ -143,121 +175,113 @@ export class ZSkiplist {
   }
   /** First node address (0: empty). */
   first(): number {
-    return this.fwd(this.head(), 0);
-  }
-  /** u32 index in `arena.ext` of level `i` of the node at `addr`. */
-  private lw(addr: number, i: number): number {
-    const off = this.arena.resolve(addr);
-    const ml = this.arena.ext.u32[(off >>> 2) + 1];
-    return ((off + AUX_ZSET_HEADER + ((ml + 3) & ~3)) >>> 2) + 2 * i;
+    return this.headU[this.headW];
   }
   /** Forward address of `addr` at level `i`. */
   fwd(addr: number, i: number): number {
-    const w = this.lw(addr, i);
-    return this.arena.ext.u32[w];
-  }
-  private span(addr: number, i: number): number {
-    const w = this.lw(addr, i);
-    return this.arena.ext.u32[w + 1];
-  }
-  private setFwd(addr: number, i: number, v: number): void {
-    const w = this.lw(addr, i);
-    this.arena.ext.u32[w] = v;
-  }
-  private setSpan(addr: number, i: number, v: number): void {
-    const w = this.lw(addr, i);
-    this.arena.ext.u32[w + 1] = v;
+    const off = this.arena.resolve(addr);
+    const u32 = this.arena.ext.u32;
+    return u32[levelWord(off) + 2 * i]!;
   }
   /** Backward address of `addr` (0 for the first node). */
   back(addr: number): number {
     const off = this.arena.resolve(addr);
     return this.arena.ext.u32[(off >>> 2) + 4];
   }
-  private setBack(addr: number, v: number): void {
-    const off = this.arena.resolve(addr);
-    this.arena.ext.u32[(off >>> 2) + 4] = v;
-  }
   /** Score of the node at `addr`. */
   nodeScore(addr: number): number {
     const off = this.arena.resolve(addr);
     return this.arena.ext.f64[(off >>> 3) + 1];
   }
-  private nodeLevel(addr: number): number {
-    const off = this.arena.resolve(addr);
-    return this.arena.ext.u32[(off >>> 2) + 5];
-  }
-
   /** Loads the member and score of the node at `addr` into `member*` / `score`. */
   load(addr: number): void {
     const off = this.arena.resolve(addr);
     const e = this.arena.ext;
     this.memberBuf = e.u8;
-    this.memberOff = off + AUX_ZSET_HEADER;
+    this.memberOff = memberAt(e.u32, off);
     this.memberLen = e.u32[(off >>> 2) + 1];
     this.score = e.f64[(off >>> 3) + 1];
   }
 
-  /** Order of the node at `addr` against (score, member b[o..o+l)): negative, 0 or positive. */
-  private cmp(addr: number, score: number, b: Uint8Array, o: number, l: number): number {
-    const off = this.arena.resolve(addr);
-    const e = this.arena.ext;
-    const s = e.f64[(off >>> 3) + 1];
-    if (s < score) return -1;
-    if (s > score) return 1;
-    return cmpBytes(e.u8, off + AUX_ZSET_HEADER, e.u32[(off >>> 2) + 1], b, o, l);
-  }
-
   // ----- mutation --------------------------------------------------------------------------------------------------
 
-  /** Fills update[]/rank[] with the last node before (score, member) at each level (zslInsert's first loop). */
+  /**
+   * Fills update[]/rank[] (and updU/updW) with the last node before (score, member) at each level (zslInsert's first
+   * loop).
+   */
   private pathTo(score: number, b: Uint8Array, o: number, l: number): void {
+    const arena = this.arena;
     const update = this.update;
     const rank = this.rank;
+    const updU = this.updU;
+    const updW = this.updW;
     let x = this.head();
-    const level = this.level();
-    for (let i = level - 1; i >= 0; i--) {
-      rank[i] = i === level - 1 ? 0 : rank[i + 1]!;
+    let xu = this.headU;
+    let xw = this.headW;
+    let r = 0;
+    for (let i = this.level() - 1; i >= 0; i--) {
       for (;;) {
-        const f = this.fwd(x, i);
-        if (f === 0 || this.cmp(f, score, b, o, l) >= 0) break;
-        rank[i] += this.span(x, i);
+        const f = xu[xw + 2 * i]!;
+        if (f === 0) break;
+        const fo = arena.resolve(f);
+        const fe = arena.ext;
+        const s = fe.f64[(fo >>> 3) + 1]!;
+        if (s > score) break;
+        const fu = fe.u32;
+        if (s === score && cmpBytes(fe.u8, memberAt(fu, fo), fu[(fo >>> 2) + 1]!, b, o, l) >= 0) break;
+        r += xu[xw + 2 * i + 1]!;
         x = f;
+        xu = fu;
+        xw = levelWord(fo);
       }
+      rank[i] = r;
       update[i] = x;
+      updU[i] = xu;
+      updW[i] = xw;
     }
   }
 
-  /** Links node `x` of `lvl` levels after the path of `pathTo` (zslInsert's second half); `len` is the length before. */
-  private link(x: number, lvl: number, len: number): void {
+  /**
+   * Links node `x` (at byte `xo` of the extent whose u32 view is `xu`, level 0 at word `xw`) of `lvl` levels after the
+   * path of `pathTo` (zslInsert's second half); `len` is the length before.
+   */
+  private link(x: number, xu: Uint32Array, xo: number, xw: number, lvl: number, len: number): void {
     const update = this.update;
     const rank = this.rank;
+    const updU = this.updU;
+    const updW = this.updW;
     const level = this.level();
     if (lvl > level) {
       const h = this.head();
+      const hu = this.headU;
+      const hw = this.headW;
       for (let i = level; i < lvl; i++) {
         rank[i] = 0;
         update[i] = h;
-        this.setSpan(h, i, len);
+        updU[i] = hu;
+        updW[i] = hw;
+        hu[hw + 2 * i + 1] = len;
       }
       this.hext.u32[this.sw + W_LEVEL] = lvl;
     }
+    const r0 = rank[0]!;
     for (let i = 0; i < lvl; i++) {
-      const u = update[i]!;
-      this.setFwd(x, i, this.fwd(u, i));
-      this.setFwd(u, i, x);
-      const us = this.span(u, i);
-      this.setSpan(x, i, us - (rank[0]! - rank[i]!));
-      this.setSpan(u, i, rank[0]! - rank[i]! + 1);
+      const uu = updU[i]!;
+      const uw = updW[i]! + 2 * i;
+      const d = r0 - rank[i]!;
+      xu[xw + 2 * i] = uu[uw]!;
+      uu[uw] = x;
+      xu[xw + 2 * i + 1] = uu[uw + 1]! - d;
+      uu[uw + 1] = d + 1;
     }
-    const top = this.level();
-    for (let i = lvl; i < top; i++) {
-      const u = update[i]!;
-      this.setSpan(u, i, this.span(u, i) + 1);
-    }
-    this.setBack(x, update[0] === this.head() ? 0 : update[0]!);
-    const next = this.fwd(x, 0);
-    if (next !== 0) this.setBack(next, x);
-    else this.hext.u32[this.sw + W_TAIL] = x;
+    for (let i = lvl; i < level; i++) updU[i]![updW[i]! + 2 * i + 1]++;
+    const u0 = update[0]!;
+    xu[(xo >>> 2) + 4] = u0 === this.head() ? 0 : u0;
+    const next = xu[xw]!;
+    if (next !== 0) {
+      const no = this.arena.resolve(next);
+      this.arena.ext.u32[(no >>> 2) + 4] = x;
+    } else this.hext.u32[this.sw + W_TAIL] = x;
   }
 
   /**
@@ -266,42 +290,54 @@ export class ZSkiplist {
    * @throws ArenaFullError when the arena cannot hold it
    */
   insert(b: Uint8Array, o: number, l: number, score: number, found: boolean): number {
-    const len = this.dict.count();
+    const d = this.dict;
+    const len = d.count();
     this.pathTo(score, b, o, l);
     const lvl = randomLevel();
     const size = zslNodeSize(l, lvl);
-    if (found) this.dict.insertNew(b, o, l, size);
-    else this.dict.insertAbsent(b, o, l, size);
-    const x = this.dict.elemAddr;
-    const off = this.arena.resolve(x);
-    const e = this.arena.ext;
+    if (found) d.insertNew(b, o, l, size, AUX_ZSET_HEADER + 8 * lvl);
+    else d.insertAbsent(b, o, l, size, AUX_ZSET_HEADER + 8 * lvl);
+    const x = d.elemAddr;
+    const off = d.elemOff;
+    const e = d.elemExt;
+    const u32 = e.u32;
     e.f64[(off >>> 3) + 1] = score;
-    e.u32[(off >>> 2) + 4] = 0;
-    e.u32[(off >>> 2) + 5] = lvl;
+    u32[(off >>> 2) + 4] = 0;
+    u32[(off >>> 2) + 5] = lvl;
     // The key was copied by the dict; the member's padding and the levels follow.
-    this.link(x, lvl, len);
+    this.link(x, u32, off, levelWord(off), lvl, len);
     return x;
   }
 
-  /** Unlinks node `x` given the update[] path to it (zslDeleteNode); the node chunk stays. */
-  private unlink(x: number): void {
-    const update = this.update;
+  /**
+   * Unlinks node `x` (at byte `xo` of the extent whose u32 view is `xu`) given the update[] path to it
+   * (zslDeleteNode); the node chunk stays.
+   */
+  private unlink(x: number, xu: Uint32Array, xo: number): void {
+    const updU = this.updU;
+    const updW = this.updW;
+    const xw = levelWord(xo);
     const level = this.level();
     for (let i = 0; i < level; i++) {
-      const u = update[i]!;
-      if (this.fwd(u, i) === x) {
-        this.setSpan(u, i, this.span(u, i) + this.span(x, i) - 1);
-        this.setFwd(u, i, this.fwd(x, i));
+      const uu = updU[i]!;
+      const uw = updW[i]! + 2 * i;
+      if (uu[uw] === x) {
+        uu[uw + 1] = uu[uw + 1]! + xu[xw + 2 * i + 1]! - 1;
+        uu[uw] = xu[xw + 2 * i]!;
       } else {
-        this.setSpan(u, i, this.span(u, i) - 1);
+        uu[uw + 1] = uu[uw + 1]! - 1;
       }
     }
-    const next = this.fwd(x, 0);
-    if (next !== 0) this.setBack(next, this.back(x));
-    else this.hext.u32[this.sw + W_TAIL] = this.back(x);
-    const h = this.head();
+    const next = xu[xw]!;
+    const bk = xu[(xo >>> 2) + 4]!;
+    if (next !== 0) {
+      const no = this.arena.resolve(next);
+      this.arena.ext.u32[(no >>> 2) + 4] = bk;
+    } else this.hext.u32[this.sw + W_TAIL] = bk;
+    const hu = this.headU;
+    const hw = this.headW;
     let lv = level;
-    while (lv > 1 && this.fwd(h, lv - 1) === 0) lv--;
+    while (lv > 1 && hu[hw + 2 * (lv - 1)] === 0) lv--;
     this.hext.u32[this.sw + W_LEVEL] = lv;
   }
 
@@ -310,20 +346,23 @@ export class ZSkiplist {
    * else unlinked and linked again with its level (zslUpdateScore).
    */
   updateScore(x: number, b: Uint8Array, o: number, l: number, score: number): void {
-    const cur = this.nodeScore(x);
-    const bk = this.back(x);
-    const nx = this.fwd(x, 0);
+    const arena = this.arena;
+    const xo = arena.resolve(x);
+    const xe = arena.ext;
+    const xu = xe.u32;
+    const xw = levelWord(xo);
+    const cur = xe.f64[(xo >>> 3) + 1]!;
+    const bk = xu[(xo >>> 2) + 4]!;
+    const nx = xu[xw]!;
     if ((bk === 0 || this.nodeScore(bk) < score) && (nx === 0 || this.nodeScore(nx) > score)) {
-      const off = this.arena.resolve(x);
-      this.arena.ext.f64[(off >>> 3) + 1] = score;
+      xe.f64[(xo >>> 3) + 1] = score;
       return;
     }
     this.pathTo(cur, b, o, l);
-    this.unlink(x);
-    const off = this.arena.resolve(x);
-    this.arena.ext.f64[(off >>> 3) + 1] = score;
+    this.unlink(x, xu, xo);
+    xe.f64[(xo >>> 3) + 1] = score;
     this.pathTo(score, b, o, l);
-    this.link(x, this.nodeLevel(x), this.dict.count() - 1);
+    this.link(x, xu, xo, xw, xu[(xo >>> 2) + 5]!, this.dict.count() - 1);
   }
 
   /**
@@ -331,34 +370,50 @@ export class ZSkiplist {
    * it through the dict.
    */
   removeFound(b: Uint8Array, o: number, l: number): void {
-    const x = this.dict.elemAddr;
-    this.pathTo(this.nodeScore(x), b, o, l);
-    this.unlink(x);
-    this.dict.removeFound();
+    const d = this.dict;
+    const x = d.elemAddr;
+    const xo = d.elemOff;
+    const xe = d.elemExt;
+    this.pathTo(xe.f64[(xo >>> 3) + 1]!, b, o, l);
+    this.unlink(x, xe.u32, xo);
+    d.removeFound();
   }
 
   /** Deletes `count` nodes from 0-based rank `start` on (zslDeleteRangeByRank). */
   deleteRange(start: number, count: number): void {
+    const arena = this.arena;
     const update = this.update;
+    const updU = this.updU;
+    const updW = this.updW;
     let x = this.head();
+    let xu = this.headU;
+    let xw = this.headW;
     let t = 0;
     for (let i = this.level() - 1; i >= 0; i--) {
       for (;;) {
-        const f = this.fwd(x, i);
-        if (f === 0 || t + this.span(x, i) > start) break;
-        t += this.span(x, i);
+        const f = xu[xw + 2 * i]!;
+        if (f === 0) break;
+        const sp = xu[xw + 2 * i + 1]!;
+        if (t + sp > start) break;
+        t += sp;
+        const fo = arena.resolve(f);
         x = f;
+        xu = arena.ext.u32;
+        xw = levelWord(fo);
       }
       update[i] = x;
+      updU[i] = xu;
+      updW[i] = xw;
     }
-    x = this.fwd(x, 0);
+    x = xu[xw]!;
     const d = this.dict;
     for (let k = 0; k < count && x !== 0; k++) {
-      const next = this.fwd(x, 0);
-      this.unlink(x);
-      const off = this.arena.resolve(x);
-      const e = this.arena.ext;
-      d.find(e.u8, off + AUX_ZSET_HEADER, e.u32[(off >>> 2) + 1]);
+      const off = arena.resolve(x);
+      const e = arena.ext;
+      const u32 = e.u32;
+      const next = u32[levelWord(off)]!;
+      this.unlink(x, u32, off);
+      d.findNode(x, e.u8, memberAt(u32, off), u32[(off >>> 2) + 1]!);
       d.removeFound();
       x = next;
     }
@@ -368,14 +423,23 @@ export class ZSkiplist {
 
   /** 0-based rank of the node of (score, member), which is in the zset (zslGetRank). */
   rankOf(score: number, b: Uint8Array, o: number, l: number): number {
-    let x = this.head();
+    const arena = this.arena;
+    let xu = this.headU;
+    let xw = this.headW;
     let r = 0;
     for (let i = this.level() - 1; i >= 0; i--) {
       for (;;) {
-        const f = this.fwd(x, i);
-        if (f === 0 || this.cmp(f, score, b, o, l) > 0) break;
-        r += this.span(x, i);
-        x = f;
+        const f = xu[xw + 2 * i]!;
+        if (f === 0) break;
+        const fo = arena.resolve(f);
+        const fe = arena.ext;
+        const s = fe.f64[(fo >>> 3) + 1]!;
+        if (s > score) break;
+        const fu = fe.u32;
+        if (s === score && cmpBytes(fe.u8, memberAt(fu, fo), fu[(fo >>> 2) + 1]!, b, o, l) > 0) break;
+        r += xu[xw + 2 * i + 1]!;
+        xu = fu;
+        xw = levelWord(fo);
       }
     }
     return r - 1;
@@ -383,15 +447,23 @@ export class ZSkiplist {
 
   /** Node at 0-based rank `r` (< length), zslGetElementByRank. */
   byRank(r: number): number {
+    const arena = this.arena;
     const want = r + 1;
     let x = this.head();
+    let xu = this.headU;
+    let xw = this.headW;
     let t = 0;
     for (let i = this.level() - 1; i >= 0; i--) {
       for (;;) {
-        const f = this.fwd(x, i);
-        if (f === 0 || t + this.span(x, i) > want) break;
-        t += this.span(x, i);
+        const f = xu[xw + 2 * i]!;
+        if (f === 0) break;
+        const sp = xu[xw + 2 * i + 1]!;
+        if (t + sp > want) break;
+        t += sp;
+        const fo = arena.resolve(f);
         x = f;
+        xu = arena.ext.u32;
+        xw = levelWord(fo);
       }
       if (t === want) return x;
     }
@@ -400,16 +472,21 @@ export class ZSkiplist {
 
   /** Number of members whose score is < v (`orEqual` false) or ≤ v (true). */
   countScoreBelow(v: number, orEqual: boolean): number {
-    let x = this.head();
+    const arena = this.arena;
+    let xu = this.headU;
+    let xw = this.headW;
     let n = 0;
     for (let i = this.level() - 1; i >= 0; i--) {
       for (;;) {
-        const f = this.fwd(x, i);
+        const f = xu[xw + 2 * i]!;
         if (f === 0) break;
-        const s = this.nodeScore(f);
+        const fo = arena.resolve(f);
+        const fe = arena.ext;
+        const s = fe.f64[(fo >>> 3) + 1]!;
         if (orEqual ? !(s <= v) : !(s < v)) break;
-        n += this.span(x, i);
-        x = f;
+        n += xu[xw + 2 * i + 1]!;
+        xu = fe.u32;
+        xw = levelWord(fo);
       }
     }
     return n;
@@ -417,18 +494,22 @@ export class ZSkiplist {
 
   /** Number of members that sort before b[o..o+l) (`orEqual`: or equal to it), by member bytes alone (lex ranges). */
   countLexBelow(b: Uint8Array, o: number, l: number, orEqual: boolean): number {
-    let x = this.head();
+    const arena = this.arena;
+    let xu = this.headU;
+    let xw = this.headW;
     let n = 0;
     for (let i = this.level() - 1; i >= 0; i--) {
       for (;;) {
-        const f = this.fwd(x, i);
+        const f = xu[xw + 2 * i]!;
         if (f === 0) break;
-        const off = this.arena.resolve(f);
-        const e = this.arena.ext;
-        const c = cmpBytes(e.u8, off + AUX_ZSET_HEADER, e.u32[(off >>> 2) + 1], b, o, l);
+        const fo = arena.resolve(f);
+        const fe = arena.ext;
+        const fu = fe.u32;
+        const c = cmpBytes(fe.u8, memberAt(fu, fo), fu[(fo >>> 2) + 1]!, b, o, l);
         if (orEqual ? c > 0 : c >= 0) break;
-        n += this.span(x, i);
-        x = f;
+        n += xu[xw + 2 * i + 1]!;
+        xu = fu;
+        xw = levelWord(fo);
       }
     }
     return n;
@@ -457,7 +538,7 @@ export class ZSkiplist {
       const ml = e.u32[(off >>> 2) + 1];
       const s = e.f64[(off >>> 3) + 1];
       // The source node's bytes stay where they are while the copy allocates (chunks never move).
-      this.insert(e.u8, off + AUX_ZSET_HEADER, ml, s, false);
+      this.insert(e.u8, memberAt(e.u32, off), ml, s, false);
       a = this.fwd(a, 0);
     }
   }

@@ -97,6 +97,32 @@ describeCompat('sorted sets', {}, (f) => {
     await f.expectReply(['ZSCAN', 'z', '0'], '*2\r\n$1\r\n0\r\n*20\r\n$1\r\nt\r\n$22\r\n3.999955468730732e-320\r\n$1\r\np\r\n$19\r\n0.10000000000000001\r\n$1\r\nc\r\n$1\r\n3\r\n$1\r\nd\r\n$1\r\n4\r\n$1\r\na\r\n$1\r\n5\r\n$1\r\nb\r\n$1\r\n9\r\n$3\r\nhex\r\n$18\r\n16.001000000000001\r\n$1\r\nr\r\n$18\r\n123456789012345680\r\n$1\r\nq\r\n$23\r\n1.0000000000000001e+300\r\n$1\r\nn\r\n$3\r\ninf\r\n');
   });
 
+  it('ZADD scores of up to 15 digits (parsed from the bytes) read as strtod reads them, in both encodings', async () => {
+    const bulk = (t: string): string => `$${t.length}\r\n${t}\r\n`;
+    const ok = ['-0', '+.5', '5.', '000000123456', '123456789012345', '1234567890123456', '0.000000000000001', '-12.50', '3.14159265358979', '0.123456789012345', '999999999999999', '-.000001', '1e5'];
+    // Redis's order and %.17g text of the scores above (the listpack stores -0 as 0).
+    const sorted: [string, string][] = [
+      ['-12.50', '-12.5'], ['-.000001', '-9.9999999999999995e-07'], ['-0', '0'], ['0.000000000000001', '1.0000000000000001e-15'],
+      ['0.123456789012345', '0.123456789012345'], ['+.5', '0.5'], ['3.14159265358979', '3.14159265358979'], ['5.', '5'], ['1e5', '100000'],
+      ['000000123456', '123456'], ['123456789012345', '123456789012345'], ['999999999999999', '999999999999999'], ['1234567890123456', '1234567890123456'],
+    ];
+    // A member longer than zset-max-listpack-value makes the second zset a skiplist from its first ZADD.
+    const long = 'l'.repeat(70);
+    await run(f, 'DEL', 'zf', 'zg');
+    for (const sc of ok) {
+      await f.expectReply(['ZADD', 'zf', sc, 'm' + sc], ':1\r\n');
+      await f.expectReply(['ZADD', 'zg', sc, long + sc], ':1\r\n');
+    }
+    for (const bad of ['1.2.3', '-', '+', '.', '1.-2', '--1', '1234567890123456789.5x']) {
+      await f.expectReply(['ZADD', 'zf', bad, 'bad'], '-ERR value is not a valid float\r\n');
+    }
+    await f.expectReply(['ZRANGE', 'zf', '0', '-1', 'WITHSCORES'], `*${2 * sorted.length}\r\n` + sorted.map(([m, t]) => bulk('m' + m) + bulk(t)).join(''));
+    await f.expectReply(['OBJECT', 'ENCODING', 'zg'], '$8\r\nskiplist\r\n');
+    await f.expectReply(['ZSCORE', 'zg', long + '-0'], '$2\r\n-0\r\n');
+    await f.expectReply(['ZSCORE', 'zg', long + '-.000001'], bulk('-9.9999999999999995e-07'));
+    await f.expectReply(['ZSCORE', 'zg', long + '3.14159265358979'], bulk('3.14159265358979'));
+  });
+
   it('ZRANGE (rank, BYSCORE, BYLEX, REV, LIMIT, WITHSCORES), the legacy range commands, ZCOUNT, ZLEXCOUNT, ZREMRANGEBY*, ZRANGESTORE', async () => {
     await run(f, 'DEL', 'z', 'l');
     await run(f, 'ZADD', 'z', '1', 'a', '2', 'b', '2', 'bb', '3', 'c', '4', 'd', '5', 'e');
