@@ -484,6 +484,12 @@ export class ReplyWriter {
    * text as a bulk string (e.g. `$18\r\n1.1000000000000001\r\n`). See {@link formatDouble}.
    */
   double(d: number): void {
+    // An integer below 2^53 in magnitude (not -0): %.17g prints its digits, written here without a string.
+    if (Math.floor(d) === d && d < 9007199254740992 && d > -9007199254740992 && (d !== 0 || 1 / d > 0)) {
+      if (this.proto === 3) this.header(0x2c, d);
+      else this.bulkInteger(d);
+      return;
+    }
     const s = formatDouble(d);
     if (this.proto === 3) {
       this.ensure(s.length + 3);

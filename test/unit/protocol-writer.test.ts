@@ -180,6 +180,15 @@ describe('ReplyWriter encoders', () => {
       [2.5, '2.5'],
       [3.141, '3.141'],
       [1.5, '1.5'],
+      // Integers (written without formatDouble), their bounds, and the zeros (%.17g prints -0 as "-0").
+      [0, '0'],
+      [-0, '-0'],
+      [-7, '-7'],
+      [9007199254740991, '9007199254740991'],
+      [-9007199254740991, '-9007199254740991'],
+      [9007199254740992, '9007199254740992'],
+      [1e17, '1e+17'],
+      [-1e16, '-10000000000000000'],
     ];
     for (const [d, s] of cases) {
       expect(both((w) => w.double(d))).toEqual([`$${s.length}\r\n${s}\r\n`, `,${s}\r\n`]);
