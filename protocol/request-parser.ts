@@ -230,11 +230,7 @@ export class RequestParser {
     if (chunk.length === 0 || this.errorCode !== 0) return;
     if (this.nxt !== null) {
       // Fed twice without draining: append the still-pending chunk to the accumulation buffer (rare).
-      const nx = this.nxt;
-      const n = nx.length - this.nxtPos;
-      if (!this.accReserve(n)) return;
-      nx.copy(this.src, this.end, this.nxtPos, nx.length);
-      this.end += n;
+      if (!this.appendPending()) return;
       this.nxt = chunk;
       this.nxtPos = 0;
     } else if (this.cmdStart >= this.end) {
@@ -263,11 +259,7 @@ export class RequestParser {
     if (this.errorCode !== 0) return;
     if (this.nxt !== null) {
       // Accumulating a straddling command: the rest of the pending chunk joins it.
-      const nx = this.nxt;
-      const n = nx.length - this.nxtPos;
-      if (!this.accReserve(n)) return;
-      nx.copy(this.src, this.end, this.nxtPos, nx.length);
-      this.end += n;
+      if (!this.appendPending()) return;
       this.nxt = null;
     } else if (!this.inAcc) {
       if (this.cmdStart < this.end) this.moveTailToAcc();
@@ -510,6 +502,16 @@ export class RequestParser {
     if (this.acc === acc) this.dropped(acc.length);
     this.acc = nb;
     this.src = nb;
+    return true;
+  }
+
+  /** Copies the rest of the pending chunk to the end of the accumulation buffer (which is `src`). */
+  private appendPending(): boolean {
+    const nx = this.nxt!;
+    const n = nx.length - this.nxtPos;
+    if (!this.accReserve(n)) return false;
+    nx.copy(this.src, this.end, this.nxtPos, nx.length);
+    this.end += n;
     return true;
   }
 

@@ -191,19 +191,7 @@ export class ZsetType {
         return 1;
       }
     }
-    const z = this.zsl();
-    let r: number;
-    if (z.dict.find(b, o, l)) {
-      const x = z.dict.elemAddr;
-      if (z.nodeScore(x) === score) return 0;
-      z.updateScore(x, b, o, l, score);
-      r = 2;
-    } else {
-      z.insert(b, o, l, score, true);
-      r = 1;
-    }
-    if (ks.onWrite !== null) ks.onWrite(ks.ext.u8, ks.keyOff(), ks.keyLen());
-    return r;
+    return this.setAfterFind(b, o, l, score, this.zsl().dict.find(b, o, l));
   }
 
   /**

@@ -421,28 +421,13 @@ export class ZSkiplist {
 
   // ----- queries ---------------------------------------------------------------------------------------------------
 
-  /** 0-based rank of the node of (score, member), which is in the zset (zslGetRank). */
+  /**
+   * 0-based rank of the node of (score, member), which is in the zset (zslGetRank): the number of nodes before it,
+   * which the insert path's walk counts.
+   */
   rankOf(score: number, b: Uint8Array, o: number, l: number): number {
-    const arena = this.arena;
-    let xu = this.headU;
-    let xw = this.headW;
-    let r = 0;
-    for (let i = this.level() - 1; i >= 0; i--) {
-      for (;;) {
-        const f = xu[xw + 2 * i]!;
-        if (f === 0) break;
-        const fo = arena.resolve(f);
-        const fe = arena.ext;
-        const s = fe.f64[(fo >>> 3) + 1]!;
-        if (s > score) break;
-        const fu = fe.u32;
-        if (s === score && cmpBytes(fe.u8, memberAt(fu, fo), fu[(fo >>> 2) + 1]!, b, o, l) > 0) break;
-        r += xu[xw + 2 * i + 1]!;
-        xu = fu;
-        xw = levelWord(fo);
-      }
-    }
-    return r - 1;
+    this.pathTo(score, b, o, l);
+    return this.rank[0]!;
   }
 
   /** Node at 0-based rank `r` (< length), zslGetElementByRank. */
