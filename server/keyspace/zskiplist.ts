@@ -379,8 +379,11 @@ export class ZSkiplist {
     d.removeFound();
   }
 
-  /** Deletes `count` nodes from 0-based rank `start` on (zslDeleteRangeByRank). */
-  deleteRange(start: number, count: number): void {
+  /**
+   * Fills update[] (and updU/updW) with the last node before 0-based rank `start` at each level (the walk of
+   * zslDeleteRangeByRank and zslGetElementByRank); the node at rank `start` is then level 0's successor of update[0].
+   */
+  private pathToRank(start: number): void {
     const arena = this.arena;
     const update = this.update;
     const updU = this.updU;
@@ -405,7 +408,13 @@ export class ZSkiplist {
       updU[i] = xu;
       updW[i] = xw;
     }
-    x = xu[xw]!;
+  }
+
+  /** Deletes `count` nodes from 0-based rank `start` on (zslDeleteRangeByRank). */
+  deleteRange(start: number, count: number): void {
+    const arena = this.arena;
+    this.pathToRank(start);
+    let x = this.updU[0]![this.updW[0]!]!;
     const d = this.dict;
     for (let k = 0; k < count && x !== 0; k++) {
       const off = arena.resolve(x);
@@ -430,29 +439,10 @@ export class ZSkiplist {
     return this.rank[0]!;
   }
 
-  /** Node at 0-based rank `r` (< length), zslGetElementByRank. */
+  /** Node at 0-based rank `r` (< length; else 0), zslGetElementByRank. */
   byRank(r: number): number {
-    const arena = this.arena;
-    const want = r + 1;
-    let x = this.head();
-    let xu = this.headU;
-    let xw = this.headW;
-    let t = 0;
-    for (let i = this.level() - 1; i >= 0; i--) {
-      for (;;) {
-        const f = xu[xw + 2 * i]!;
-        if (f === 0) break;
-        const sp = xu[xw + 2 * i + 1]!;
-        if (t + sp > want) break;
-        t += sp;
-        const fo = arena.resolve(f);
-        x = f;
-        xu = arena.ext.u32;
-        xw = levelWord(fo);
-      }
-      if (t === want) return x;
-    }
-    return 0;
+    this.pathToRank(r);
+    return this.updU[0]![this.updW[0]!]!;
   }
 
   /** Number of members whose score is < v (`orEqual` false) or ≤ v (true). */
