@@ -167,7 +167,7 @@ function popGeneric(ctx: CommandContext, head: boolean): void {
   if (!hasCount) {
     q.peek(head);
     replyElem(ctx, q);
-    q.pop(head);
+    q.deleteCurrent(); // the peeked element (the reply copied it)
   } else {
     popCount(ctx, head, count);
   }

@@ -354,6 +354,7 @@ export class QuickList {
       this.unlinkNode(oldSize);
       return;
     }
+    if (bytes === 0) return; // the gap took them: the span is unchanged
     this.arena.resize(this.node, oldSize, oldSize - bytes);
     this.addAux(-bytes);
   }
