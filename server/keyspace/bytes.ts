@@ -12,14 +12,40 @@ const SHORT = 256;
  */
 const SHORT_COPY = 48;
 
+/**
+ * Copies of at least this many bytes between buffers whose addresses differ mod 8 go through `stage` (see there).
+ * Node 20, a Buffer into the arena: 1,000 B 429 → 220 ns, 4,000 B 1,343 → 438 ns, 16,000 B 5,074 → 1,171 ns
+ * (arena to arena alike); at 256 B it is even.
+ */
+const STAGE_FROM = 512;
+/** Bytes staged per piece. */
+const STAGE_PIECE = 65536;
+/**
+ * A plain (non-shared) buffer between two buffers that are not co-aligned: V8 copies within or into a
+ * SharedArrayBuffer (the arena) with a relaxed-atomic memmove that is word-wise only between addresses equal mod 8,
+ * else byte by byte (~0.32 ns/byte against ~0.05). Staged, the copy into `stage` is co-aligned with the source, a
+ * memmove inside `stage` (an ordinary ArrayBuffer: fast at any alignment) co-aligns it with the destination, and
+ * the copy out is co-aligned too.
+ */
+const stage = new Uint8Array(STAGE_PIECE + 16);
+
 /** Copies `len` bytes from src[so..] to dst[dOff..]. The ranges must not overlap unless src === dst. */
 export function copyBytes(src: Uint8Array, so: number, dst: Uint8Array, dOff: number, len: number): void {
   if (len <= SHORT_COPY) {
     for (let i = 0; i < len; i++) dst[dOff + i] = src[so + i];
   } else if (src === dst) {
     dst.copyWithin(dOff, so, so + len);
-  } else {
+  } else if (len < STAGE_FROM || ((src.byteOffset + so - dst.byteOffset - dOff) & 7) === 0) {
     dst.set(src.subarray(so, so + len), dOff);
+  } else {
+    const x = (src.byteOffset + so) & 7;
+    const y = (dst.byteOffset + dOff) & 7;
+    for (let done = 0; done < len; done += STAGE_PIECE) {
+      const n = Math.min(STAGE_PIECE, len - done);
+      stage.set(src.subarray(so + done, so + done + n), x);
+      stage.copyWithin(8 + y, x, x + n);
+      dst.set(stage.subarray(8 + y, 8 + y + n), dOff + done);
+    }
   }
 }
 
