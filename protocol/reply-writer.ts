@@ -150,6 +150,11 @@ export class ReplyWriter {
   private pinnedBytes = 0;
   /** Some bytes of the current pool were handed to a sink that may still hold them: never rewind this pool. */
   private poolHeld = false;
+  /**
+   * The pool that batches taken by `detach` and not yet `released` lie in (null: none): it is neither rewound nor
+   * retired to the spares until they are.
+   */
+  private detachedPool: Buffer | null = null;
   private readonly memory = new ReplyMemory();
   /**
    * Pools (of `poolSize` bytes) the current batch left behind and that held no bytes of an earlier batch: once the
@@ -275,8 +280,9 @@ export class ReplyWriter {
       this.pinnedBytes = 0;
     }
     // Nothing of this pool is held by a sink any more: start the next batch at its beginning.
-    if (sock.writableLength === 0 && !this.poolHeld) this.segStart = this.pos = 0;
-    else this.poolHeld = true;
+    // (Not while batches taken by `detach` wait in it.)
+    if (sock.writableLength !== 0) this.poolHeld = true;
+    else if (!this.poolHeld && this.detachedPool !== this.pool) this.segStart = this.pos = 0;
     const r = this.retired;
     if (r.length > 0) {
       if (sock.writableLength === 0) {
@@ -287,6 +293,40 @@ export class ReplyWriter {
     }
     this.lastWriteOk = ok;
     return total;
+  }
+
+  /**
+   * Takes the current batch, when it is one run of pool bytes of at most `max` bytes, out of the writer without
+   * writing it: the caller writes the returned view later (server.ts defers small batches to the end of the
+   * event-loop turn) and then calls `released`. Until then the pool is not rewound or reused, so the view's bytes
+   * stay as encoded; the next batch starts after them.
+   *
+   * @returns a view of the batch's bytes (length 0 for an empty batch), or null when the batch has segments (values
+   *   sent by reference, a batch that outgrew its pool) or is longer than `max` bytes: flush it with `flushTo`.
+   */
+  detach(max: number): Buffer | null {
+    const n = this.pos - this.segStart;
+    if (this.nseg !== 0 || n > max) return null;
+    if (n === 0) return EMPTY;
+    const view = this.pool.subarray(this.segStart, this.pos);
+    this.segStart = this.pos;
+    this.detachedPool = this.pool;
+    this.lastWriteOk = true;
+    return view;
+  }
+
+  /**
+   * Every batch taken by `detach` was handed to its socket. `drained`: every such socket wrote it out at once
+   * (`writableLength` 0 after the write), so nothing references those bytes and the pool may start over.
+   */
+  released(drained: boolean): void {
+    if (this.detachedPool !== this.pool) {
+      this.detachedPool = null;
+      return;
+    }
+    this.detachedPool = null;
+    if (!drained) this.poolHeld = true;
+    else if (!this.poolHeld && this.pos === this.segStart && this.nseg === 0) this.segStart = this.pos = 0;
   }
 
   // ---------------------------------------------------------------------------------------------------- encoders
@@ -625,7 +665,9 @@ export class ReplyWriter {
   private ensure(n: number): void {
     if (this.pos + n <= this.pool.length) return;
     const carry = this.pos - this.segStart;
-    if (!this.poolHeld && this.pool.length === this.poolSize && this.retired.length < SPARE_POOLS) this.retired.push(this.pool);
+    if (!this.poolHeld && this.detachedPool !== this.pool && this.pool.length === this.poolSize && this.retired.length < SPARE_POOLS) {
+      this.retired.push(this.pool);
+    }
     if (carry > 0 && carry <= CARRY_MAX) {
       // Keep the batch contiguous: move its (small) unflushed bytes to the new pool.
       const np = this.takePool(n + carry);

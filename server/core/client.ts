@@ -57,6 +57,8 @@ export class Client {
   canWait = true;
   /** In monitor mode (MONITOR; core/monitor.ts): CLIENT LIST flag `O`, may not run keyspace commands. */
   monitor = false;
+  /** A batch of its replies waits for the end of the event-loop turn (server.ts flushDeferred). */
+  deferred = false;
   /** Reads paused because the client does not read its replies fast enough. */
   paused = false;
   /** CLIENT NO-EVICT on (CLIENT LIST flag `e`) and CLIENT NO-TOUCH on (flag `T`); accepted, no other effect. */

@@ -478,6 +478,68 @@ describe('ReplyWriter batching and pools', () => {
     expect(sink.writes[2]!.toString()).toBe('+third\r\n');
   });
 
+  it('detach: a batch taken out keeps its bytes until released, whatever is encoded or flushed meanwhile', () => {
+    const w = new ReplyWriter(4096);
+    const sink = {
+      writableLength: 0,
+      writes: [] as Buffer[],
+      write(b: Buffer): boolean {
+        this.writes.push(b);
+        return true;
+      },
+    };
+    w.begin();
+    w.simple('one');
+    const one = w.detach(1024)!;
+    expect(one.toString()).toBe('+one\r\n');
+    // Another batch, flushed to a sink that holds nothing: the pool must not start over under `one`.
+    w.begin();
+    w.simple('two');
+    w.flushTo(sink);
+    w.begin();
+    w.bulkString('x'.repeat(100));
+    w.flushTo(sink);
+    expect(one.toString()).toBe('+one\r\n');
+    expect(sink.writes[0]!.byteOffset).toBeGreaterThanOrEqual(one.byteOffset + one.length);
+    // Batches that are too long or have segments are not taken.
+    w.begin();
+    w.bulkString('y'.repeat(2000));
+    expect(w.detach(1024)).toBeNull();
+    w.begin();
+    expect(w.detach(1024)!.length).toBe(0);
+    // Pool rollovers while `one` waits: its pool is not recycled into a spare.
+    // Many batches taken out in one turn (as many clients' deferred replies), flushes of other batches in between:
+    // pools fill and roll over, and none that holds a taken batch may become a spare and be written again.
+    const taken: { view: Buffer; text: string }[] = [{ view: one, text: '+one\r\n' }];
+    for (let i = 0; i < 20; i++) {
+      w.begin();
+      w.bulkString(String(i % 10).repeat(1500));
+      const view = w.detach(4096)!;
+      taken.push({ view, text: view.toString('latin1') });
+      w.begin();
+      w.bulkString('z'.repeat(1000 + i * 7));
+      w.flushTo(sink);
+    }
+    for (const t of taken) expect(t.view.toString('latin1')).toBe(t.text);
+    w.released(true);
+    // Released and drained, in the current pool: the next batch starts at the pool's beginning again.
+    w.begin();
+    w.simple('three');
+    const three = w.detach(1024)!;
+    w.released(true);
+    w.begin();
+    w.simple('four');
+    const four = w.detach(1024)!;
+    expect(four.byteOffset).toBe(three.byteOffset);
+    // Not drained (a socket kept the bytes): the pool is never rewound under them.
+    w.released(false);
+    w.begin();
+    w.simple('five');
+    w.flushTo(sink);
+    expect(sink.writes.at(-1)!.byteOffset).toBeGreaterThan(four.byteOffset);
+    expect(four.toString()).toBe('+four\r\n');
+  });
+
   it('reuses the pools of a large batch the sink wrote at once, never those a sink still holds', () => {
     // Batches of ~200 KiB, written as several segments of 32 KiB pools (pools larger than CARRY_MAX, as the default
     // 256 KiB), to sinks that hold (writableLength > 0) or do not hold what they were given.
