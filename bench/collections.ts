@@ -831,6 +831,22 @@ export function migrateTable(o: CollectionsOptions, runs: MigrateRun[]): Table {
 /** Tests that are not collection commands: shown as the reference for the machine's state and the server's base cost per request. */
 const REFERENCE_TESTS = new Set(['set', 'get', 'incr', 'mset', 'ping_inline', 'ping_mbulk']);
 
+/**
+ * The spread of the ratio between the two sides' runs of the same alternation (`rep`), which ran a minute or two
+ * apart: `; per alternation A–Bx`, or '' with fewer than two alternations. On a machine whose speed drifts (other
+ * tenants of the host), the ratio of each side's median run can land anywhere in this range.
+ */
+function pairedSpread(runs: TestRun[], p: number, t: string): string {
+  const ratios: number[] = [];
+  for (const a of runs) {
+    if (a.side !== 'tierkv' || a.pipeline !== p || a.test !== t || a.stats === undefined) continue;
+    const b = runs.find((x) => x.side === 'redis' && x.pipeline === p && x.test === t && x.rep === a.rep);
+    if (b?.stats !== undefined && b.stats.rps > 0) ratios.push(a.stats.rps / b.stats.rps);
+  }
+  if (ratios.length < 2) return '';
+  return `; per alternation ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}x`;
+}
+
 export function throughputTable(o: CollectionsOptions, r: ThroughputResult): Table {
   const tp = o.throughput;
   const rows: string[][] = [];
@@ -857,8 +873,10 @@ export function throughputTable(o: CollectionsOptions, r: ThroughputResult): Tab
         fmtFixed(a?.stats?.p99Ms, 3),
         fmtFixed(b?.stats?.p99Ms, 3),
       ]);
-      if (ra !== undefined && REFERENCE_TESTS.has(t)) verdicts.push(`(reference) ${t.toUpperCase()} P=${p} ${ra.toFixed(2)}x${rc !== undefined ? ` [per CPU s ${rc.toFixed(2)}x]` : ''}`);
-      else if (ra !== undefined) verdicts.push(`${t.toUpperCase()} P=${p} ${ra.toFixed(2)}x${ra >= 0.7 ? '' : ' (NOT met)'}${rc !== undefined ? ` [per CPU s ${rc.toFixed(2)}x]` : ''}`);
+      const extra = (rc !== undefined ? `per CPU s ${rc.toFixed(2)}x` : '') + pairedSpread(r.runs, p, t);
+      const bracket = extra !== '' ? ` [${extra.replace(/^; /, '')}]` : '';
+      if (ra !== undefined && REFERENCE_TESTS.has(t)) verdicts.push(`(reference) ${t.toUpperCase()} P=${p} ${ra.toFixed(2)}x${bracket}`);
+      else if (ra !== undefined) verdicts.push(`${t.toUpperCase()} P=${p} ${ra.toFixed(2)}x${ra >= 0.7 ? '' : ' (NOT met)'}${bracket}`);
       for (const x of [a, b]) if (x?.error) verdicts.push(`error: ${x.side} ${t} P=${p}: ${x.error}`);
       for (const x of [a, b]) if (x?.skipped && p === tp.pipelines[0]) verdicts.push(`${t.toUpperCase()} skipped on ${x.side}: ${x.skipped}`);
     }

@@ -415,7 +415,7 @@ export class TierkvServer {
    * processed, and earlier whenever a write must not overtake them: a client with a deferred batch writing a batch
    * at once, its socket's end (the peer half-closed after its last command), the server's close.
    */
-  private readonly flushDeferred = (): void => {
+  private flushDeferred(): void {
     const cs = this.deferredClients;
     const vs = this.deferredViews;
     if (cs.length === 0) return;
@@ -438,7 +438,7 @@ export class TierkvServer {
     vs.length = 0;
     this.deferredBytes = 0;
     this.core.writer.released(drained);
-  };
+  }
 
   private destroyClient(c: Client): void {
     c.closing = true;
