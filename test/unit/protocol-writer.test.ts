@@ -37,6 +37,18 @@ class FakeSocket {
   }
 }
 
+/** A sink that keeps every buffer written to it; `writableLength` says whether it still holds them (0: it does not). */
+function recordingSink(writableLength = 0): { writableLength: number; writes: Buffer[]; write(b: Buffer): boolean } {
+  return {
+    writableLength,
+    writes: [],
+    write(b: Buffer): boolean {
+      this.writes.push(b);
+      return true;
+    },
+  };
+}
+
 /** Encodes with `fn` in the given protocol and returns the flushed bytes as a latin1 string. */
 function enc(proto: 2 | 3, fn: (w: ReplyWriter) => void, w = new ReplyWriter()): string {
   const s = new FakeSocket();
@@ -449,14 +461,7 @@ describe('ReplyWriter batching and pools', () => {
 
   it('reuses its pool from the start only when the sink holds none of its bytes', () => {
     const w = new ReplyWriter();
-    const sink = {
-      writableLength: 0,
-      writes: [] as Buffer[],
-      write(b: Buffer): boolean {
-        this.writes.push(b);
-        return true;
-      },
-    };
+    const sink = recordingSink();
     w.begin();
     w.simple('first');
     w.flushTo(sink);
@@ -480,14 +485,7 @@ describe('ReplyWriter batching and pools', () => {
 
   it('detach: a batch taken out keeps its bytes until released, whatever is encoded or flushed meanwhile', () => {
     const w = new ReplyWriter(4096);
-    const sink = {
-      writableLength: 0,
-      writes: [] as Buffer[],
-      write(b: Buffer): boolean {
-        this.writes.push(b);
-        return true;
-      },
-    };
+    const sink = recordingSink();
     w.begin();
     w.simple('one');
     const one = w.detach(1024)!;
@@ -545,14 +543,7 @@ describe('ReplyWriter batching and pools', () => {
     // 256 KiB), to sinks that hold (writableLength > 0) or do not hold what they were given.
     const w = new ReplyWriter(32 * 1024);
     const send = (batch: number, holds: boolean): Buffer[] => {
-      const sink = {
-        writableLength: holds ? 1 : 0,
-        writes: [] as Buffer[],
-        write(b: Buffer): boolean {
-          this.writes.push(b);
-          return true;
-        },
-      };
+      const sink = recordingSink(holds ? 1 : 0);
       w.begin();
       let e = '';
       for (let i = 0; i < 5000; i++) {
