@@ -28,26 +28,32 @@ function holdEventLoop(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-/** Reads everything the server sends until it has sent `n` bytes (or closes), ms deadline. */
+/**
+ * Reads what the server sends until `n` bytes came or the connection ends (ms deadline); the listeners it adds are
+ * removed once it settles, so that later reads on the same socket start from the next byte.
+ */
 function collect(sock: net.Socket, n: number, timeoutMs = 20_000): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const parts: Buffer[] = [];
     let got = 0;
-    const done = (): void => {
+    const settle = (err: Error | null): void => {
       clearTimeout(timer);
-      resolve(Buffer.concat(parts));
+      sock.off('data', onData);
+      sock.off('end', onEnd);
+      sock.off('error', settle);
+      if (err !== null) reject(err);
+      else resolve(Buffer.concat(parts));
     };
-    const timer = setTimeout(() => reject(new Error(`timed out after ${got} of ${n} bytes`)), timeoutMs);
-    sock.on('data', (b: Buffer) => {
+    const onData = (b: Buffer): void => {
       parts.push(b);
       got += b.length;
-      if (got >= n) done();
-    });
-    sock.on('end', done);
-    sock.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
+      if (got >= n) settle(null);
+    };
+    const onEnd = (): void => settle(null);
+    const timer = setTimeout(() => settle(new Error(`timed out after ${got} of ${n} bytes`)), timeoutMs);
+    sock.on('data', onData);
+    sock.on('end', onEnd);
+    sock.on('error', settle);
   });
 }
 
@@ -159,7 +165,6 @@ describe('replies batched to the end of the event-loop turn', () => {
       const r = collect(pub, 4);
       pub.write(encodeCommand(['PUBLISH', 'ch', 'm']));
       delivered = (await r).toString() === ':1\r\n';
-      pub.removeAllListeners('data');
     }
     expect(delivered).toBe(true);
     expect((await all).toString('latin1').slice(0, head.length + message.length)).toBe(head + message);
@@ -177,21 +182,17 @@ describe('replies batched to the end of the event-loop turn', () => {
       const first = collect(sub, subscribed.length);
       sub.write(encodeCommand(['SUBSCRIBE', 'ch2']));
       expect((await first).toString('latin1')).toBe(subscribed);
-      sub.removeAllListeners('data');
       const rest = collect(sub, pong.length + message.length);
       const published = collect(pub, 4);
       sub.write(encodeCommand(['PING'])); // read first in the turn below
       pub.write(encodeCommand(['PUBLISH', 'ch2', 'm']));
       holdEventLoop(50);
       expect((await published).toString()).toBe(':1\r\n');
-      pub.removeAllListeners('data');
       expect((await rest).toString('latin1')).toBe(pong + message);
-      sub.removeAllListeners('data');
       const unsub = collect(sub, 1);
       sub.write(encodeCommand(['UNSUBSCRIBE']));
       await unsub;
       await new Promise((r) => setTimeout(r, 20));
-      sub.removeAllListeners('data');
     }
     sub.destroy();
     pub.destroy();
@@ -213,9 +214,6 @@ describe('replies batched to the end of the event-loop turn', () => {
             const got = collect(s, reply.length);
             s.write(encodeCommand(['ECHO', value]));
             expect((await got).equals(reply)).toBe(true);
-            s.removeAllListeners('data');
-            s.removeAllListeners('end');
-            s.removeAllListeners('error');
           }
         }),
       );
