@@ -95,7 +95,7 @@ export class Waiter {
     readonly queues: KeyQueue[],
     readonly keyArgs: number[],
     /** The command, for its statistics (failed_calls when unblocked with an error). */
-    readonly cmd: { failedCalls: number },
+    readonly cmd: { failedCalls: number; readonly fullName: string },
     /** Per-kind numbers: the end to pop from (lists: 1 head, 0 tail), the end to push to (BLMOVE), a count (-1: none). */
     readonly from: number,
     readonly to: number,
@@ -123,6 +123,8 @@ export interface BlockingHost {
   unblock(c: Client, reply: (w: ReplyWriter) => void): void;
   /** Counts an error reply (INFO errorstats). */
   countError(code: string): void;
+  /** Answers, with `w`, a command `name` that threw (ServerCore.replyToException). */
+  replyToException(w: ReplyWriter, e: unknown, name: string): void;
   /** Installs or removes the keyspace's key-creation hook. */
   setAddHook(hook: ((b: Uint8Array, o: number, l: number, type: number) => void) | null): void;
 }
@@ -200,7 +202,7 @@ export class BlockingKeys {
     const argv = copyArgv(ctx.argv);
     const queues: KeyQueue[] = [];
     const args: number[] = [];
-    const w = new Waiter(c, kind, argv, queues, args, ctx.cmd as { failedCalls: number }, from, to, count);
+    const w = new Waiter(c, kind, argv, queues, args, ctx.cmd as Waiter['cmd'], from, to, count);
     for (let i = firstArg; i <= lastArg; i++) {
       const name = argv.buf.toString('latin1', argv.argOff[i], argv.argOff[i] + argv.argLen[i]);
       let q = this.queues.get(name);
@@ -293,7 +295,14 @@ export class BlockingKeys {
       ctx.client = w.c;
       ctx.argv = w.argv;
       ctx.cmd = w.cmd;
-      w.kind.serve(ctx, w, w.keyArgs[k]!);
+      try {
+        w.kind.serve(ctx, w, w.keyArgs[k]!);
+      } catch (e) {
+        // As a command that throws (ServerCore.execute): its partial reply dropped, the error answered; the waiter is
+        // unblocked with it. (BLMOVE pushes onto its destination before it pops: a full arena loses no element.)
+        writer.begin();
+        this.host.replyToException(writer, e, w.cmd.fullName);
+      }
       ks.releaseKeyRef();
       if (writer.errors !== errors) {
         w.cmd.failedCalls++;

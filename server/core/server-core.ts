@@ -160,12 +160,27 @@ export class ServerCore implements CommandServices {
       block: (c) => this.block(c),
       unblock: (c, reply) => this.unblock(c, reply),
       countError: (code) => this.countError(code),
+      replyToException: (w, e, name) => this.replyToException(w, e, name),
       setAddHook: (hook) => {
         this.ks.onAdd = hook;
       },
     });
     this.stats.usedMemoryStartup = this.ks.usedMemory();
     this.runId = Array.from({ length: 40 }, () => '0123456789abcdef'[(Math.random() * 16) | 0]).join('');
+  }
+
+  /**
+   * Answers, with `w`, command `name` that threw instead of replying: `-OOM <message>` when the arena could not place
+   * an item (ArenaFullError), else the exception is logged and answered `-ERR internal error while running '<name>':
+   * <message>`. The server keeps running either way.
+   */
+  replyToException(w: ReplyWriter, e: unknown, name: string): void {
+    if (e instanceof ArenaFullError) {
+      w.error(`OOM ${e.message}`);
+    } else {
+      this.log.error({ err: e, cmd: name }, 'command failed with an exception');
+      w.error(`ERR internal error while running '${name}': ${(e as Error).message}`);
+    }
   }
 
   /** Makes the current command's client wait: no reply now, its later commands stay queued (see `unblock`). */
@@ -293,12 +308,7 @@ export class ServerCore implements CommandServices {
     } catch (e) {
       // Never leave half a reply on the wire: drop it, or close the connection when it cannot be dropped.
       if (!w.rollback(mark)) c.closeAfterReply = true;
-      if (e instanceof ArenaFullError) {
-        w.error(`OOM ${e.message}`);
-      } else {
-        this.log.error({ err: e, cmd: cmd.fullName }, 'command failed with an exception');
-        w.error(`ERR internal error while running '${cmd.fullName}': ${(e as Error).message}`);
-      }
+      this.replyToException(w, e, cmd.fullName);
     }
     // The keyspace's lookup state points at this command's key bytes; let go of them, or a 500 MB SET's query
     // buffer would stay alive through that reference until the next lookup.

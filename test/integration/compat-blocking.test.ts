@@ -16,6 +16,8 @@ import { blockedClients, conn, expectEach, untilBlocked } from '../support/block
 import { EVENTS_END } from '../support/events.js';
 import { sleep, waitUntil } from '../support/wait.js';
 import { startTierkvInProcess, startTierkvWithHttp } from '../support/tierkv.js';
+import { startServer } from '../../server/net/server.js';
+import { ArenaFullError } from '../../allocator/arena.js';
 
 const s = (b: Buffer): string => b.toString('latin1');
 
@@ -359,6 +361,39 @@ it('tierkv: a client blocked while MIGRATE_PREPARE drops the cold tier stays blo
     w.destroy();
   } finally {
     await h.stop();
+  }
+});
+
+it('tierkv: a served BLMOVE whose destination the arena cannot place gets -OOM, pops nothing, and the server keeps serving', async () => {
+  // In-process, to make the serving context's list creation fail as a full arena would (ArenaFullError): serving
+  // runs after the pushing command's own reply, outside its error handling, so the waiter must get the error there.
+  const srv = await startServer({ port: '0' });
+  try {
+    const ctl = await RawClient.connect(srv.port, { host: srv.host });
+    const w = await RawClient.connect(srv.port, { host: srv.host });
+    const next = await RawClient.connect(srv.port, { host: srv.host });
+    await w.send(['BLMOVE', 'src', 'dst', 'LEFT', 'RIGHT', '0']);
+    await untilBlocked(ctl, 1);
+    await next.send(['BLPOP', 'src', '0']);
+    await untilBlocked(ctl, 2);
+    const lists = srv.core.serveCtx.lists;
+    const create = lists.create;
+    lists.create = () => {
+      throw new ArenaFullError('no room for the destination');
+    };
+    try {
+      expect(s(await ctl.command('RPUSH', 'src', 'e1'))).toBe(':1\r\n');
+      expect(s(await w.readReply())).toBe('-OOM no room for the destination\r\n');
+    } finally {
+      lists.create = create;
+    }
+    // Nothing was popped for the failed move: the next waiter is served the element.
+    expect(s(await next.readReply())).toBe('*2\r\n$3\r\nsrc\r\n$2\r\ne1\r\n');
+    expect(s(await ctl.command('EXISTS', 'src', 'dst'))).toBe(':0\r\n');
+    expect(s(await w.command('PING'))).toBe('+PONG\r\n');
+    for (const c of [ctl, w, next]) c.destroy();
+  } finally {
+    await srv.close();
   }
 });
 

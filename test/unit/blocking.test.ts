@@ -38,6 +38,7 @@ function setup(): { b: BlockingKeys; ctx: ServeContext; resumed: { id: number; a
       resumed.push({ id: c.id, at: Date.now(), reply: calls.join() });
     },
     countError: () => undefined,
+    replyToException: () => undefined,
     setAddHook: (h) => {
       hook.on = h !== null;
     },
