@@ -1,7 +1,8 @@
 /**
  * Collections benchmark (issues 14 and 15): what hashes, sets, lists and sorted sets cost in memory, tierkv vs redis-server; how MIGRATE_PREPARE
- * fares on a keyspace with small collections; and redis-benchmark's collection tests. In one run, one server at a
- * time, each freshly started on a free loopback port; ratios are tierkv / redis. Nothing asserts a timing.
+ * fares on a keyspace with small collections; and redis-benchmark's collection tests. In one run, one server measured
+ * at a time, each freshly started on a free loopback port (the throughput part keeps one of each side up: each test
+ * runs on one, then at once on the other, see throughput.ts); ratios are tierkv / redis. Nothing asserts a timing.
  *
  * **Part `memory`** — three scenarios, each on a fresh server per side:
  *   (a) `hashes`:  `--coll-hashes` (200,000) hashes of `--coll-fields` (10) fields, fields of `--coll-field-bytes`
@@ -79,7 +80,7 @@ import { NA, fmtFixed, fmtInt, fmtMiB, fmtRatio, renderMarkdown, renderText, rig
 import { decodePrepareReply, hotSplit, observeDrop, type DropObservation, type PrepareReply } from './migrate-prepare.js';
 import { probeTest } from './throughput.js';
 import { medianByRps } from './lib/redis-benchmark.js';
-import { defaultThroughputOptions, runThroughput, type TestRun, type ThroughputOptions, type ThroughputResult } from './throughput.js';
+import { defaultThroughputOptions, pairedMedianRatio, pairedRatios, runThroughput, type TestRun, type ThroughputOptions, type ThroughputResult } from './throughput.js';
 
 /** Markers of this benchmark's section of bench/RESULTS.md. */
 export const COLLECTIONS_MARKERS = {
@@ -832,17 +833,11 @@ export function migrateTable(o: CollectionsOptions, runs: MigrateRun[]): Table {
 const REFERENCE_TESTS = new Set(['set', 'get', 'incr', 'mset', 'ping_inline', 'ping_mbulk']);
 
 /**
- * The spread of the ratio between the two sides' runs of the same alternation (`rep`), which ran a minute or two
- * apart: `; per alternation A–Bx`, or '' with fewer than two alternations. On a machine whose speed drifts (other
- * tenants of the host), the ratio of each side's median run can land anywhere in this range.
+ * The spread of the ratio between the two sides' runs of the same repetition (seconds apart: runThroughput):
+ * `; per alternation A–Bx`, or '' with fewer than two repetitions.
  */
 function pairedSpread(runs: TestRun[], p: number, t: string): string {
-  const ratios: number[] = [];
-  for (const a of runs) {
-    if (a.side !== 'tierkv' || a.pipeline !== p || a.test !== t || a.stats === undefined) continue;
-    const b = runs.find((x) => x.side === 'redis' && x.pipeline === p && x.test === t && x.rep === a.rep);
-    if (b?.stats !== undefined && b.stats.rps > 0) ratios.push(a.stats.rps / b.stats.rps);
-  }
+  const ratios = pairedRatios(runs, p, t);
   if (ratios.length < 2) return '';
   return `; per alternation ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}x`;
 }
@@ -857,14 +852,14 @@ export function throughputTable(o: CollectionsOptions, r: ThroughputResult): Tab
     for (const t of tp.tests) {
       const a = pick('tierkv', p, t);
       const b = pick('redis', p, t);
-      const ra = a?.stats && b?.stats ? a.stats.rps / b.stats.rps : undefined;
+      const ra = pairedMedianRatio(r.runs, p, t);
       const rc = perCpu(a) !== undefined && perCpu(b) !== undefined ? perCpu(a)! / perCpu(b)! : undefined;
       rows.push([
         a?.label ?? b?.label ?? t.toUpperCase(),
         String(p),
         a?.stats ? fmtInt(a.stats.rps) : a?.error ? 'error' : a?.skipped ? 'skipped' : NA,
         b?.stats ? fmtInt(b.stats.rps) : b?.error ? 'error' : b?.skipped ? 'skipped' : NA,
-        fmtRatio(a?.stats?.rps, b?.stats?.rps),
+        ra === undefined ? NA : `${ra.toFixed(2)}x`,
         fmtInt(perCpu(a)),
         fmtInt(perCpu(b)),
         fmtRatio(perCpu(a), perCpu(b)),
@@ -882,8 +877,8 @@ export function throughputTable(o: CollectionsOptions, r: ThroughputResult): Tab
     }
   }
   const notes = [
-    `redis-benchmark -t <test> -d ${tp.dataSize} -r ${tp.keyspace} -c ${tp.clients} -n ${tp.requests} -P <P> --csv (bench/throughput.ts); warm-up ${tp.warmup} requests per test; a fresh server per side and P` +
-      (tp.repeat > 1 ? `; sides alternated ${tp.repeat} times, median ops/s run shown` : '') +
+    `redis-benchmark -t <test> -d ${tp.dataSize} -r ${tp.keyspace} -c ${tp.clients} -n ${tp.requests} -P <P> --csv (bench/throughput.ts); warm-up ${tp.warmup} requests per test; fresh servers of both sides per P and repetition, each test run on one side and then at once on the other` +
+      (tp.repeat > 1 ? `; ${tp.repeat} repetitions (the order of the sides swapped each time): ops/s, ops/CPU-s and latencies from each side's run with the median ops/s, the ops/s ratio the median of the repetitions' ratios (paired: the machine's drift between repetitions cancels within a pair)` : '') +
       `; total ${(r.elapsedMs / 1000).toFixed(0)} s.`,
     `SET is the reference: a string command measured the same way, so the collection commands' ratios can be read against the server's base cost per request. HSET: fields element:<rand> of ${tp.dataSize} B in one hash myhash; SADD: members element:<rand> of one set myset; SPOP from myset, which is filled before each SPOP run with as many members as SPOPs follow ` +
       `(bench/throughput.ts prepareTest), so no SPOP finds it empty; likewise mylist (-d byte values) before LPOP/RPOP and myzset before ZPOPMIN. LPUSH/RPUSH push -d byte values onto the one list mylist; LRANGE_100/600 read its first 100/600 elements (as LRANGE mylist 0 N-1: redis-benchmark's -t lrange_N would time its own LPUSH pre-fill too); ZADD adds element:<rand> with random scores to myzset. ops/CPU-s = requests / CPU time (user + system) of the server process during the run (/proc, 10 ms ticks).`,
@@ -1081,7 +1076,7 @@ export const COLLECTIONS_HELP = `Options (collections, issue 14; see the comment
   --coll-warmup N          throughput: warm-up requests per test before measuring (default --coll-requests)
   --coll-pipeline LIST     throughput: pipeline depths (default 1,16)
   --coll-clients N         throughput: connections (default 50)
-  --coll-repeat K          throughput: alternate the sides K times, show the median ops/s run (default 1)
+  --coll-repeat K          throughput: K repetitions, fresh servers each; ratio = median of their ratios (default 1)
   --coll-tests LIST        throughput: redis-benchmark tests (default ${DEFAULT_COLL_TESTS.join(',')};
                            set is the reference; zadd/zpopmin are skipped with a note on a server without them)
   --seed S, --settle-ms MS, --load-timeout-s S, --tierkv-cmd CMD, --redis-cmd CMD   as in the other benchmarks`;

@@ -1,9 +1,9 @@
 /**
- * Throughput benchmark: redis-benchmark against tierkv and against redis-server, one after the other.
+ * Throughput benchmark: redis-benchmark against tierkv and against redis-server, test by test.
  *
- * For each pipeline depth P (default 1 and 16) and each side (tierkv first, then redis) a fresh server
- * is started on a free loopback port, warmed up, and then each test runs as its own redis-benchmark
- * process (so one unsupported command does not abort the others):
+ * For each pipeline depth P (default 1 and 16) and each repetition, a fresh server of each side is started on a
+ * free loopback port and warmed up; then each test runs as its own redis-benchmark process (so one unsupported
+ * command does not abort the others), on one side and at once on the other:
  *
  *   redis-benchmark -h 127.0.0.1 -p PORT -t TEST -d 100 -r 1000000 -c CLIENTS -n REQUESTS -P P --csv
  *
@@ -49,7 +49,7 @@ export interface ThroughputOptions {
   keyspace: number;
   /** Warm-up requests per test before measuring (discarded); 0 = none. */
   warmup: number;
-  /** Times the two sides alternate (fresh servers each time); the table shows the run with the median ops/s. */
+  /** Repetitions, each with fresh servers of both sides; the ops/s ratio shown is the median of theirs. */
   repeat: number;
   /** Per redis-benchmark run time limit, seconds. */
   timeoutS: number;
@@ -352,24 +352,28 @@ export async function runThroughput(o: ThroughputOptions): Promise<ThroughputRes
   const servers: ServerRecord[] = [];
   const ncpu = availableParallelism();
   for (const pipeline of o.pipelines) {
-    // ABAB…: with --repeat, the sides alternate, each time on a freshly started server, so drift
-    // (other load on the machine, thermal) hits both sides alike.
+    // Each repetition starts a fresh server of each side, warms both up, then runs every test on one side and at once
+    // on the other (ABAB… per test, the order swapped each repetition): the two runs a ratio compares are seconds
+    // apart, so drift of the machine's speed (other tenants of the host, measured ±30 % between minutes) hits both
+    // alike. Both servers are up meanwhile; the idle one costs nothing measurable.
     for (let rep = 0; rep < o.repeat; rep++) {
-      for (const spec of [o.tierkv, o.redis]) {
-        const backgroundCores = await backgroundCpuCores(500, ncpu);
-        let srv: RunningServer;
-        try {
-          srv = await startServer(spec);
-        } catch (e) {
-          const msg = `server did not start: ${errorText(e)}`;
-          progress(`${spec.side} P=${pipeline}: ${msg}`);
-          for (const test of o.tests) runs.push({ side: spec.side, pipeline, test, rep, error: msg, elapsedMs: 0 });
-          continue;
-        }
-        servers.push({ side: spec.side, pipeline, rep, commandLine: srv.commandLine, identity: srv.identity, logPath: srv.logPath, backgroundCores });
-        const tag = `${spec.side} P=${pipeline}${o.repeat > 1 ? ` #${rep + 1}` : ''}`;
-        progress(`${tag}: started pid ${srv.pid} on port ${srv.port} in ${srv.startupMs.toFixed(0)} ms (${srv.identity}); other load before start: ${backgroundCores.toFixed(2)} cores busy`);
-        try {
+      const live: { spec: ServerSpec; srv: RunningServer; tag: string }[] = [];
+      try {
+        for (const spec of rep % 2 === 0 ? [o.tierkv, o.redis] : [o.redis, o.tierkv]) {
+          const backgroundCores = await backgroundCpuCores(500, ncpu);
+          let srv: RunningServer;
+          try {
+            srv = await startServer(spec);
+          } catch (e) {
+            const msg = `server did not start: ${errorText(e)}`;
+            progress(`${spec.side} P=${pipeline}: ${msg}`);
+            for (const test of o.tests) runs.push({ side: spec.side, pipeline, test, rep, error: msg, elapsedMs: 0 });
+            continue;
+          }
+          const tag = `${spec.side} P=${pipeline}${o.repeat > 1 ? ` #${rep + 1}` : ''}`;
+          live.push({ spec, srv, tag });
+          servers.push({ side: spec.side, pipeline, rep, commandLine: srv.commandLine, identity: srv.identity, logPath: srv.logPath, backgroundCores });
+          progress(`${tag}: started pid ${srv.pid} on port ${srv.port} in ${srv.startupMs.toFixed(0)} ms (${srv.identity}); other load before start: ${backgroundCores.toFixed(2)} cores busy`);
           if (o.warmup > 0) {
             for (const test of o.tests) {
               const w = await runOne(o, spec.side, srv, test, o.warmup, pipeline);
@@ -377,7 +381,9 @@ export async function runThroughput(o: ThroughputOptions): Promise<ThroughputRes
               if (w.skipped) progress(`${tag}: ${test} skipped: ${w.skipped}`);
             }
           }
-          for (const test of o.tests) {
+        }
+        for (const test of o.tests) {
+          for (const { spec, srv, tag } of live) {
             const run = await runOne(o, spec.side, srv, test, o.requests, pipeline, rep);
             runs.push(run);
             progress(
@@ -386,15 +392,40 @@ export async function runThroughput(o: ThroughputOptions): Promise<ThroughputRes
                 ` (${(run.elapsedMs / 1000).toFixed(1)} s)`,
             );
           }
-        } finally {
-          await srv.stop();
         }
+      } finally {
+        for (const { srv } of live) await srv.stop();
       }
     }
   }
   const result: ThroughputResult = { options: o, runs, servers, elapsedMs: performance.now() - t0, table: { title: '', columns: [], rows: [] } };
   result.table = throughputTable(result);
   return result;
+}
+
+/**
+ * The tierkv/redis ops/s ratios of `test` at `pipeline`, one per repetition that has both runs (the two runs of a
+ * repetition are seconds apart: runThroughput).
+ */
+export function pairedRatios(runs: TestRun[], pipeline: number, test: string): number[] {
+  const ratios: number[] = [];
+  for (const a of runs) {
+    if (a.side !== 'tierkv' || a.pipeline !== pipeline || a.test !== test || a.stats === undefined) continue;
+    const b = runs.find((x) => x.side === 'redis' && x.pipeline === pipeline && x.test === test && x.rep === a.rep);
+    if (b?.stats !== undefined && b.stats.rps > 0) ratios.push(a.stats.rps / b.stats.rps);
+  }
+  return ratios;
+}
+
+/**
+ * The ops/s ratio the tables show: the median of `pairedRatios` (a paired estimate: the machine's drift between
+ * repetitions moves each side's median run, but not the ratio within a pair), or undefined without a pair.
+ */
+export function pairedMedianRatio(runs: TestRun[], pipeline: number, test: string): number | undefined {
+  const r = pairedRatios(runs, pipeline, test).sort((x, y) => x - y);
+  if (r.length === 0) return undefined;
+  const m = r.length >> 1;
+  return r.length % 2 === 1 ? r[m] : (r[m - 1] + r[m]) / 2;
 }
 
 /** Builds the comparison table: one row per (pipeline, test), plus a geometric-mean row per pipeline. */
@@ -411,7 +442,8 @@ export function throughputTable(r: ThroughputResult): Table {
       const b = find('redis', p, t);
       const sa = a?.stats;
       const sb = b?.stats;
-      if (sa && sb && sb.rps > 0) ratios.push(sa.rps / sb.rps);
+      const ratio = pairedMedianRatio(r.runs, p, t);
+      if (ratio !== undefined) ratios.push(ratio);
       for (const x of [a, b]) {
         if (!x?.error) continue;
         const k = `${x.side} P=${p}\u0000${x.error}`;
@@ -421,7 +453,9 @@ export function throughputTable(r: ThroughputResult): Table {
       rows.push([
         name,
         String(p),
-        ...sideBySide(sa?.rps, sb?.rps, fmtOpsOrError),
+        fmtOpsOrError(sa?.rps),
+        fmtOpsOrError(sb?.rps),
+        ratio === undefined ? NA : `${ratio.toFixed(2)}x`,
         ...sideBySide(sa?.p50Ms, sb?.p50Ms, fmtMs),
         ...sideBySide(sa?.p99Ms, sb?.p99Ms, fmtMs),
       ]);
@@ -432,8 +466,9 @@ export function throughputTable(r: ThroughputResult): Table {
   const r0 = r.servers.find((s) => s.side === 'tierkv');
   const notes = [
     `redis-benchmark -t <test> -d ${o.dataSize} -r ${o.keyspace} -c ${o.clients} -n ${o.requests} -P <P> --csv; ` +
-      `warm-up ${o.warmup} requests per test; a fresh server per side and P; ` +
-      (o.repeat > 1 ? `sides alternated ${o.repeat} times, each figure from the run with the median ops/s; ` : '') +
+      `warm-up ${o.warmup} requests per test; fresh servers of both sides per P and repetition, each test run on one ` +
+      `side and then at once on the other; ` +
+      (o.repeat > 1 ? `${o.repeat} repetitions (the order of the sides swapped each time): ops/s and latencies from each side's run with the median ops/s, the ops/s ratio the median of the repetitions' ratios; ` : '') +
       `total ${(r.elapsedMs / 1000).toFixed(0)} s.`,
     'ops/s = requests/s (one MSET request sets 10 keys); p50/p99 = latency percentiles in ms; ratio = tierkv/redis ' +
       '(ops/s ratio > 1: tierkv faster; latency ratio > 1: tierkv slower); geomean = geometric mean of the ops/s ratios.',
@@ -482,8 +517,8 @@ export const THROUGHPUT_HELP = `Options (throughput):
   --clients N         parallel connections (default 50)
   --tests LIST        redis-benchmark tests (default set,get,incr,mset)
   --warmup N          warm-up requests per test before measuring (default requests/10; 0 = none)
-  --repeat K          alternate the two sides K times (fresh servers each time) and show the
-                      run with the median ops/s per test (default 1)
+  --repeat K          K repetitions, fresh servers of both sides each; the ops/s ratio is the
+                      median of the repetitions' ratios (default 1)
   --timeout-s S       limit per redis-benchmark process, seconds (default 600)
   --tierkv-cmd CMD    command for the tierkv side, {port} is replaced (env TIERKV_CMD;
                       default: node dist/server/main.js --port {port})

@@ -454,7 +454,8 @@ export class QuickList {
     this.growNode(size);
     const start = this.first();
     const at = start + rel;
-    this.next.u8.copyWithin(at + size, at, start + used);
+    // (Not at the end, an RPUSH: a call for nothing.)
+    if (rel < used) this.next.u8.copyWithin(at + size, at, start + used);
     this.writeEntry(at, b, o, l);
     this.setNWord(N_USED, used + size);
     this.setNWord(N_COUNT, this.nWord(N_COUNT) + 1);
@@ -574,7 +575,7 @@ export class QuickList {
       // The node's first entry: its bytes join the gap, nothing moves.
       this.setNWord(N_GAP, this.nWord(N_GAP) + size);
       freed = 0;
-    } else this.next.u8.copyWithin(this.entry, this.entry + size, end);
+    } else if (this.entry + size < end) this.next.u8.copyWithin(this.entry, this.entry + size, end); // (RPOP: none)
     this.setNWord(N_USED, this.nWord(N_USED) - size);
     this.setNWord(N_COUNT, this.nWord(N_COUNT) - 1);
     this.hext.u32[this.hw + W_COUNT]--;

@@ -293,6 +293,8 @@ export class TierkvServer {
     // once, not per command (a stream getter).
     const unsent = c.outputMemory();
     let full = false;
+    let ran = first !== null;
+    core.beginPipeline();
     while (!c.blocked) {
       if (w.memorySize() + unsent >= OUTPUT_HIGH_WATER) {
         full = true;
@@ -311,14 +313,20 @@ export class TierkvServer {
         break;
       }
       core.execute(c, p);
+      ran = true;
       if (c.closeAfterReply) break;
       if (this.overOutputLimit(c, unsent + w.memorySize())) {
+        core.endPipeline();
         w.begin(); // the client is gone: drop its replies (and unpin what they referenced)
         core.pubsub.batchClient = null;
         core.monitors.setBatch(null);
         return;
       }
     }
+    core.endPipeline();
+    // A reply counts as interaction, as a read does (onData; Redis: readQueryFromClient and writeToClient); once per
+    // batch, at the wall-clock ms of its last command (a number field store allocates: not per command).
+    if (ran && core.ks.now > c.lastInteraction) c.lastInteraction = core.ks.now;
     let n: number;
     // A small batch waits for the end of the event-loop turn (flushDeferred), unless something else may write to
     // this socket meanwhile (pub/sub messages, MONITOR lines) or the socket is still sending: see DEFER_MAX.

@@ -26,6 +26,32 @@ describe('CLIENT LIST', () => {
   });
 });
 
+describe('CLIENT LIST idle', () => {
+  it('grows while a client waits blocked and restarts when its reply is written', async () => {
+    const waiter = await connectBoth(f.servers);
+    try {
+      const idleOf = async (side: 'tierkv' | 'redis'): Promise<number> => {
+        const list = (await f.c[side]!.command('CLIENT', 'LIST')).toString('latin1');
+        return Number(/name=idler .*?idle=(\d+)/.exec(list)![1]);
+      };
+      const sides = f.c.redis === null ? (['tierkv'] as const) : (['tierkv', 'redis'] as const);
+      for (const side of sides) {
+        await waiter[side]!.command('CLIENT', 'SETNAME', 'idler');
+        await waiter[side]!.send(['BLPOP', 'idle:list', '0']);
+      }
+      await new Promise((r) => setTimeout(r, 2200));
+      for (const side of sides) expect(await idleOf(side)).toBeGreaterThanOrEqual(2);
+      for (const side of sides) {
+        await f.c[side]!.command('RPUSH', 'idle:list', 'x');
+        expect((await waiter[side]!.readReply()).toString()).toBe('*2\r\n$9\r\nidle:list\r\n$1\r\nx\r\n');
+        expect(await idleOf(side)).toBe(0);
+      }
+    } finally {
+      waiter.close();
+    }
+  });
+});
+
 describe('CLIENT KILL', () => {
   it('parses filters in order: the first bad one answers', async () => {
     await f.expectReply(['CLIENT', 'KILL', 'ID', 'abc'], '-ERR client-id should be greater than 0\r\n');

@@ -88,6 +88,27 @@ describeCompat('SLOWLOG', { 'slowlog-log-slower-than': '0' }, (f) => {
     await f.expectReply(['CLIENT', 'SETNAME', ''], '+OK\r\n');
   });
 
+  it('times each command of a pipeline on its own: the command after a slow one is not charged its time', async () => {
+    // tierkv reads the clock once per pipelined command (a command starts when the one before it ended): a command
+    // that started from an older reading would show SORT's time.
+    const n = 200_000;
+    for (const conn of [f.c.tierkv, f.c.redis]) {
+      if (conn === null) continue;
+      for (let i = 0; i < n; i += 10_000) {
+        await conn.command('RPUSH', 'sortme', ...Array.from({ length: 10_000 }, (_, j) => String(((i + j) * 7919) % n)));
+      }
+      await conn.command('SLOWLOG', 'RESET');
+      const replies = await conn.pipeline([['SORT', 'sortme', 'LIMIT', '0', '1'], ['PING'], ['PING']]);
+      expect(replies.map((r) => r.toString())).toEqual(['*1\r\n$1\r\n0\r\n', '+PONG\r\n', '+PONG\r\n']);
+      const entries = decodeReply(await conn.command('SLOWLOG', 'GET', '4')) as RespValue[][];
+      expect(entries.map((e) => (e[3] as string[])[0])).toEqual(['PING', 'PING', 'SORT', 'SLOWLOG']);
+      const us = entries.map((e) => e[2] as number);
+      expect(us[2]).toBeGreaterThan(1000);
+      expect(us[0] + us[1]).toBeLessThan(us[2] / 4);
+      await conn.command('DEL', 'sortme');
+    }
+  });
+
   it('slowlog-max-len bounds the log; slowlog-log-slower-than -1 turns it off', async () => {
     await f.expectReply(['CONFIG', 'GET', 'slowlog-max-len'], '*2\r\n$15\r\nslowlog-max-len\r\n$3\r\n128\r\n');
     await f.expectReply(['CONFIG', 'GET', 'slowlog-log-slower-than'], '*2\r\n$23\r\nslowlog-log-slower-than\r\n$1\r\n0\r\n');
