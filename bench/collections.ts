@@ -20,7 +20,8 @@
  *       member order (zsetScore), `--coll-batch` per ZADD: a skiplist on both servers. Skipped with a note on a
  *       server that answers ZADD with `ERR unknown command` (tierkv before sorted sets).
  *   The RESP stream goes through `redis-cli --pipe` (lib/redis-cli-pipe.ts). Reported per side: load time, RSS growth
- *   (VmRSS after − before, lib/proc.ts) per hash or element, used_memory per hash/element (Δ over the load and
+ *   (VmRSS after − before, lib/proc.ts; before = `--coll-quiet-ms`, 12 s, after the start) per hash or element, the
+ *   same after `--coll-quiet-ms` more without any command (the target's reading), used_memory per hash/element (Δ over the load and
  *   absolute), tierkv's arena_bytes, the RSS growth again after `MEMORY PURGE` (tierkv: empty extents released and a
  *   GC, which frees the SharedArrayBuffers of dropped extents such as a grown table's old one; redis: jemalloc purge),
  *   and tierkv's V8 heap (`js_heap_used_bytes`, INFO memory) after the load and the most
@@ -57,7 +58,7 @@
  *
  * Usage: node dist/bench/collections.js [--coll-parts memory,migrate,throughput] [--coll-scenarios hashes,bighash,bigset]
  *        [--coll-hashes N] [--coll-fields F] [--coll-field-bytes B] [--coll-value-bytes B] [--coll-big N]
- *        [--coll-member-bytes B] [--coll-batch K] [--coll-list-big N] [--coll-list-bytes B] [--coll-poll-ms MS] [--coll-heap-limit-mib M]
+ *        [--coll-member-bytes B] [--coll-batch K] [--coll-list-big N] [--coll-list-bytes B] [--coll-poll-ms MS] [--coll-quiet-ms MS] [--coll-heap-limit-mib M]
  *        [--coll-mig-strings N] [--coll-mig-mixed S,H,T] [--coll-hot-share S] [--coll-headroom F] [--coll-mig-redis yes|no]
  *        [--coll-requests N] [--coll-pipeline 1,16] [--coll-clients C] [--coll-repeat K] [--coll-tests LIST] [--seed S] [--settle-ms MS] [--load-timeout-s S]
  *        [--tierkv-cmd CMD] [--redis-cmd CMD] [--write] [--out PATH]
@@ -130,6 +131,12 @@ export interface CollectionsOptions {
   throughput: ThroughputOptions;
   seed: number;
   settleMs: number;
+  /**
+   * Memory part: ms without any command after the `after` reading, before the `quiet` one, and after the start before
+   * the `before` one (tierkv gives the young generation back after 8 s of quiet; jemalloc purges dirty pages after its
+   * decay time, 10 s by default).
+   */
+  quietMs: number;
   timeoutS: number;
   tierkv: ServerSpec;
   redis: ServerSpec;
@@ -169,6 +176,7 @@ export function defaultCollectionsOptions(tierkvCmd?: string, redisCmd?: string)
     throughput: tp,
     seed: 42,
     settleMs: 2000,
+    quietMs: 12_000,
     timeoutS: 1800,
     ...serverSpecs(tierkvCmd, redisCmd),
   };
@@ -344,6 +352,8 @@ export interface MemorySideRun {
   backgroundCores: number;
   before?: Snapshot;
   after?: Snapshot;
+  /** `quietMs` after `after`, no command in between. */
+  quiet?: Snapshot;
   /** After MEMORY PURGE (both servers have it: tierkv releases empty extents and runs a GC, redis purges jemalloc). */
   purged?: Snapshot;
   loadMs?: number;
@@ -486,7 +496,8 @@ async function runMemorySide(o: CollectionsOptions, sc: MemoryScenario, spec: Se
   }
   progress(`${sc} ${spec.side}: started pid ${srv.pid} on port ${srv.port} (${srv.identity}); other load before start: ${r.backgroundCores.toFixed(2)} cores busy`);
   await recordFailure(r, `${sc} ${spec.side}`, async () => {
-    await delay(o.settleMs);
+    // The fresh server's baseline once it has been quiet as long as after the load (see `quiet`).
+    await delay(Math.max(o.settleMs, o.quietMs));
     r.before = await snapshot(srv);
     const poller = await HeapPoller.start(srv, o.pollMs);
     let l;
@@ -501,6 +512,10 @@ async function runMemorySide(o: CollectionsOptions, sc: MemoryScenario, spec: Se
     progress(`${sc} ${spec.side}: loaded in ${(l.ms / 1000).toFixed(1)} s (replies ${l.replies}, errors ${l.errors})`);
     await delay(o.settleMs);
     r.after = await snapshot(srv);
+    if (o.quietMs > 0) {
+      await delay(o.quietMs);
+      r.quiet = await snapshot(srv);
+    }
     await verify(o, sc, srv, r);
     const pc = await RespClient.connect(srv.host, srv.port);
     try {
@@ -533,6 +548,7 @@ export function memoryTable(o: CollectionsOptions, runs: MemorySideRun[]): Table
     const b1 = (v: number | undefined): string => fmtFixed(v, 1);
     const metrics: M[] = [
       [`(RSS after − before) / ${per}`, 'B', b1, (x) => div(d(x?.after?.rssBytes, x?.before?.rssBytes))],
+      [`(RSS after ${fmtFixed(o.quietMs / 1000, 0)} s quiet − before) / ${per}`, 'B', b1, (x) => div(d(x?.quiet?.rssBytes, x?.before?.rssBytes))],
       [`(used_memory after − before) / ${per}`, 'B', b1, (x) => div(d(inf(x, 'after', 'used_memory'), inf(x, 'before', 'used_memory')))],
       [`used_memory / ${per}`, 'B', b1, (x) => div(inf(x, 'after', 'used_memory'))],
       [`arena_bytes / ${per}`, 'B', b1, (x) => div(inf(x, 'after', 'arena_bytes'))],
@@ -552,16 +568,21 @@ export function memoryTable(o: CollectionsOptions, runs: MemorySideRun[]): Table
     }
     const chk = (x: MemorySideRun | undefined): string => (x?.checks ? `${x.checks.ok}/${x.checks.total} ok, ${x.encoding}` : NA);
     rows.push([scenarioLabel(o, sc), 'spot checks, OBJECT ENCODING', '', chk(t), chk(s), '']);
-    const rssRatio = (() => {
-      const a = div(d(t?.after?.rssBytes, t?.before?.rssBytes));
-      const b = div(d(s?.after?.rssBytes, s?.before?.rssBytes));
+    const rssRatioOf = (when: 'after' | 'quiet'): number | undefined => {
+      const a = div(d(t?.[when]?.rssBytes, t?.before?.rssBytes));
+      const b = div(d(s?.[when]?.rssBytes, s?.before?.rssBytes));
       return a !== undefined && b !== undefined && b > 0 ? a / b : undefined;
-    })();
+    };
+    const rssAfterLoad = rssRatioOf('after');
+    // The target is judged once the load is over and the servers have had the quiet time to give memory back.
+    const rssRatio = o.quietMs > 0 ? rssRatioOf('quiet') : rssAfterLoad;
     const heapAfter = inf(t, 'after', 'js_heap_used_bytes');
     const heapMax = Math.max(heapAfter ?? 0, t?.heapMaxBytes ?? 0);
     if (t && s && !t.skipped && !s.skipped) {
       notes.push(
-        `${scenarioLabel(o, sc)}: RSS growth per ${per} tierkv/redis ${rssRatio === undefined ? NA : rssRatio.toFixed(2) + 'x'} — target ≤ 1: ${rssRatio === undefined ? NA : rssRatio <= 1 ? 'met' : `NOT met (${((rssRatio - 1) * 100).toFixed(0)}% over)`}; ` +
+        `${scenarioLabel(o, sc)}: RSS growth per ${per} tierkv/redis ${rssAfterLoad === undefined ? NA : rssAfterLoad.toFixed(2) + 'x'} ${o.settleMs / 1000} s after the load` +
+          (o.quietMs > 0 ? `, ${rssRatio === undefined ? NA : rssRatio.toFixed(2) + 'x'} after ${fmtFixed(o.quietMs / 1000, 0)} s more without commands` : '') +
+          ` — target ≤ 1: ${rssRatio === undefined ? NA : rssRatio <= 1 ? 'met' : `NOT met (${((rssRatio - 1) * 100).toFixed(0)}% over)`}; ` +
           `V8 heap ${fmtMiB(heapAfter)} MiB after, ${fmtMiB(t.heapMaxBytes)} MiB most while loading — target < ${o.heapLimitMiB} MiB: ${heapAfter === undefined ? NA : heapMax < heapLimit ? 'met' : 'NOT met'}.`,
       );
     }
@@ -573,7 +594,7 @@ export function memoryTable(o: CollectionsOptions, runs: MemorySideRun[]): Table
     }
   }
   notes.push(
-    `RSS = VmRSS of the server process, read ${o.settleMs} ms after start and after the load (and ${o.settleMs} ms after a MEMORY PURGE that follows: tierkv releases empty extents and runs a GC, redis purges jemalloc's dirty pages); used_memory from INFO memory; ratio = tierkv/redis (> 1: tierkv uses more). ` +
+    `RSS = VmRSS of the server process, read ${Math.max(o.settleMs, o.quietMs)} ms after start, ${o.settleMs} ms after the load, again after ${o.quietMs} ms more without any command (tierkv collects once its clients were quiet for 8 s after a burst or its start (again 2 s and 4 s later while it stays big), giving back the young generation they grew; jemalloc purges dirty pages after its decay time, 10 s) — the target is judged on this one — and ${o.settleMs} ms after a MEMORY PURGE that follows (tierkv releases empty extents and runs a GC, redis purges jemalloc's dirty pages); used_memory from INFO memory; ratio = tierkv/redis (> 1: tierkv uses more). ` +
       `Loads through redis-cli --pipe (small hashes: one HSET per hash; big ones: ${o.batch} elements per HSET/SADD/RPUSH/ZADD; (e)'s scores are integers and halves in [0, 500,001), not in member order). js_heap_used_bytes polled every ${o.pollMs} ms during the load.`,
   );
   notes.push(backgroundNote(runs.map((x) => x.backgroundCores), 'load times are unreliable (memory figures are not affected)'));
@@ -973,6 +994,7 @@ export const COLLECTIONS_ARG_OPTIONS = stringOptions(
   'coll-list-big',
   'coll-list-bytes',
   'coll-poll-ms',
+  'coll-quiet-ms',
   'coll-heap-limit-mib',
   'coll-mig-strings',
   'coll-mig-mixed',
@@ -1023,6 +1045,7 @@ export function collectionsOptionsFrom(v: Partial<Record<keyof typeof COLLECTION
   pos('coll-list-big', (n) => (o.listBig = n));
   pos('coll-list-bytes', (n) => (o.listBytes = n));
   pos('coll-poll-ms', (n) => (o.pollMs = n));
+  if (str(v['coll-quiet-ms']) !== undefined) o.quietMs = parseNonNegativeInt(str(v['coll-quiet-ms'])!, '--coll-quiet-ms');
   pos('coll-heap-limit-mib', (n) => (o.heapLimitMiB = n));
   pos('coll-mig-strings', (n) => (o.migStrings = n));
   pos('coll-clients', (n) => (o.throughput.clients = n));
@@ -1066,6 +1089,7 @@ export const COLLECTIONS_HELP = `Options (collections, issue 14; see the comment
   --coll-list-big N        (d) elements of the big list (default 10,000,000)
   --coll-list-bytes B      (d) element size (default 16)
   --coll-poll-ms MS        INFO memory polling during a load (default 500)
+  --coll-quiet-ms MS       memory: RSS read after MS without commands, from the start and after the load (default 12000; 0: not)
   --coll-heap-limit-mib M  V8 heap target (default 64)
   --coll-mig-strings N     migrate: strings of the strings-only keyspace (default 1,000,000)
   --coll-mig-mixed S,H,T   migrate: strings, small hashes, small intset sets of the mixed one (default 550000,150000,150000)

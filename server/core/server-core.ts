@@ -23,7 +23,7 @@ import { EVICT_FAIL, EVICT_RUNNING, performEvictions } from '../memory/eviction.
 import { Keyspace } from '../keyspace/keyspace.js';
 import { TierManager } from '../memory/tiers.js';
 import { PageMover } from '../memory/page-mover.js';
-import { forceGc, takeReleased } from '../memory/gc.js';
+import { IdleCollector, forceGc, takeReleased } from '../memory/gc.js';
 import { MigrationManager } from '../memory/migrate-prepare.js';
 import { MULTI_CONTROL, MULTI_OOM_EXEMPT, Transactions } from '../multi/multi.js';
 import type { Logger } from './log.js';
@@ -106,6 +106,8 @@ export class ServerCore implements CommandServices {
   private peakSecond = 0;
   /** stats.totalNetInputBytes at the previous cron tick (unchanged since: the clients are quiet). */
   private inputAtLastCron = 0;
+  /** Collections once the clients are quiet, to give back V8's young generation (memory/gc.ts). */
+  private readonly idleCollector = new IdleCollector(Date.now());
   /** Off-heap bytes dropped (gc.ts noteReleased) and not yet collected by a forced GC. */
   private releasedOffHeap = 0;
   /** Set when the server is shutting down. */
@@ -537,7 +539,8 @@ export class ServerCore implements CommandServices {
     const released = this.arena.releasedBytes + ks.index.releasedBytes + this.releasedOffHeap;
     const quiet = st.totalNetInputBytes === this.inputAtLastCron;
     this.inputAtLastCron = st.totalNetInputBytes;
-    if (released >= GC_AFTER_RELEASED_BYTES || (quiet && released >= GC_WHEN_QUIET_BYTES)) {
+    const idleGc = this.idleCollector.tick(now, quiet);
+    if (released >= GC_AFTER_RELEASED_BYTES || (quiet && released >= GC_WHEN_QUIET_BYTES) || idleGc) {
       this.arena.clearReleasedBytes();
       ks.index.releasedBytes = 0;
       this.releasedOffHeap = 0;
