@@ -57,7 +57,7 @@ export const IDLE_GC_RETRY_MS = 2000;
 /** Most collections per quiet spell. */
 export const IDLE_GC_TRIES = 3;
 /** A young generation of at most this many committed bytes has nothing worth a collection to give back. */
-export const YOUNG_SHRUNK_BYTES = 4 << 20;
+export const YOUNG_SHRUNK_BYTES = 2 << 20;
 
 /**
  * When the clients have been quiet for IDLE_GC_MS and V8's young generation is bigger than YOUNG_SHRUNK_BYTES, says to
