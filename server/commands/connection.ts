@@ -189,11 +189,19 @@ export function clientInfoLine(ctx: CommandContext, c: Client): string {
   const omem = c.outputMemory();
   const events = c.unsentBytes() > 0 ? 'rw' : 'r';
   return (
-    `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=${c.fd} name=${c.name} age=${Math.floor((now - c.createdAt) / 1000)}` +
-    ` idle=${Math.floor((now - c.lastInteraction) / 1000)} flags=${clientFlags(c)} db=0 sub=${c.pubsub?.channels.size ?? 0} psub=${c.pubsub?.patterns.size ?? 0} ssub=${c.pubsub?.shard.size ?? 0} multi=${c.multi !== null ? c.multi.length : c.execCount} qbuf=${qbuf}` +
+    `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=${c.fd} name=${c.name} age=${seconds(now - c.createdAt)}` +
+    ` idle=${seconds(now - c.lastInteraction)} flags=${clientFlags(c)} db=0 sub=${c.pubsub?.channels.size ?? 0} psub=${c.pubsub?.patterns.size ?? 0} ssub=${c.pubsub?.shard.size ?? 0} multi=${c.multi !== null ? c.multi.length : c.execCount} qbuf=${qbuf}` +
     ` qbuf-free=0 argv-mem=0 multi-mem=0 rbs=${qbuf} rbp=${qbuf} obl=0 oll=0 omem=${omem} tot-mem=${qbuf + omem}` +
     ` events=${events} cmd=${c.lastCmd} user=default redir=-1 resp=${c.proto} lib-name=${c.libName} lib-ver=${c.libVer}`
   );
+}
+
+/**
+ * Whole seconds of `ms`, never negative: `now` is the command's time (from the monotonic clock), a read's or a
+ * connection's time is Date.now(), which can be up to a millisecond ahead of it.
+ */
+function seconds(ms: number): number {
+  return ms > 0 ? Math.floor(ms / 1000) : 0;
 }
 
 function clientId(ctx: CommandContext): void {

@@ -322,6 +322,7 @@ export class ServerCore implements CommandServices {
       return;
     }
     if (c.multi !== null && !MULTI_CONTROL.has(cmd.name)) {
+      c.lastCmd = cmd.fullName; // CLIENT LIST shows the last queued command (Redis processCommand sets lastcmd first)
       this.multi.queue(c, argv, cmd.denyOom);
       return;
     }
@@ -551,10 +552,10 @@ export class ServerCore implements CommandServices {
     this.trackClientPeaks(now);
     const timeout = this.config.timeout;
     if (timeout > 0) {
-      // Redis clientsCronHandleTimeout: whole seconds of idleness, blocked clients exempt.
+      // Redis clientsCronHandleTimeout: whole seconds of idleness; blocked clients, subscribers and monitors exempt.
       const nowSec = Math.floor(now / 1000);
       for (const c of this.clients.values()) {
-        if (!c.blocked && nowSec - Math.floor(c.lastInteraction / 1000) > timeout) this.closeClient(c);
+        if (!c.blocked && c.pubsub === null && !c.monitor && nowSec - Math.floor(c.lastInteraction / 1000) > timeout) this.closeClient(c);
       }
     }
   }

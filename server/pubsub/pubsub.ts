@@ -432,6 +432,8 @@ export class PubSub {
     }
     c.unsentAfterFlush = sock.writableLength;
     if (c.unsentAfterFlush > 0) this.logHeld = true;
+    // A write is interaction (CLIENT LIST idle; Redis writeToClient).
+    c.lastInteraction = Date.now();
   }
 
   /** Writes the messages queued during the last tick. */

@@ -27,27 +27,104 @@ describe('CLIENT LIST', () => {
 });
 
 describe('CLIENT LIST idle', () => {
-  it('grows while a client waits blocked and restarts when its reply is written', async () => {
+  it('grows while a client waits blocked or subscribed and restarts when a reply or a message is written to it', async () => {
     const waiter = await connectBoth(f.servers);
+    const sub = await connectBoth(f.servers);
     try {
-      const idleOf = async (side: 'tierkv' | 'redis'): Promise<number> => {
+      const idleOf = async (side: 'tierkv' | 'redis', name: string): Promise<number> => {
         const list = (await f.c[side]!.command('CLIENT', 'LIST')).toString('latin1');
-        return Number(/name=idler .*?idle=(\d+)/.exec(list)![1]);
+        return Number(new RegExp(`name=${name} .*?idle=(\\d+)`).exec(list)![1]);
       };
       const sides = f.c.redis === null ? (['tierkv'] as const) : (['tierkv', 'redis'] as const);
       for (const side of sides) {
         await waiter[side]!.command('CLIENT', 'SETNAME', 'idler');
         await waiter[side]!.send(['BLPOP', 'idle:list', '0']);
+        await sub[side]!.command('CLIENT', 'SETNAME', 'listener');
+        await sub[side]!.command('SUBSCRIBE', 'idle:ch');
       }
       await new Promise((r) => setTimeout(r, 2200));
-      for (const side of sides) expect(await idleOf(side)).toBeGreaterThanOrEqual(2);
+      for (const side of sides) {
+        expect(await idleOf(side, 'idler')).toBeGreaterThanOrEqual(2);
+        expect(await idleOf(side, 'listener')).toBeGreaterThanOrEqual(2);
+      }
       for (const side of sides) {
         await f.c[side]!.command('RPUSH', 'idle:list', 'x');
         expect((await waiter[side]!.readReply()).toString()).toBe('*2\r\n$9\r\nidle:list\r\n$1\r\nx\r\n');
-        expect(await idleOf(side)).toBe(0);
+        expect(await idleOf(side, 'idler')).toBe(0);
+        await f.c[side]!.command('PUBLISH', 'idle:ch', 'm');
+        expect((await sub[side]!.readReply()).toString()).toBe('*3\r\n$7\r\nmessage\r\n$7\r\nidle:ch\r\n$1\r\nm\r\n');
+        expect(await idleOf(side, 'listener')).toBe(0);
       }
     } finally {
       waiter.close();
+      sub.close();
+    }
+  });
+
+  it('is never negative, nor is age, for a client that just connected or just sent a command', async () => {
+    for (let i = 0; i < 20; i++) {
+      const fresh = await RawClient.connect(f.servers.tierkv.port, { host: f.servers.tierkv.host, readTimeoutMs: 15_000 });
+      try {
+        const list = (await fresh.command('CLIENT', 'LIST')).toString('latin1');
+        expect(list).not.toMatch(/ (idle|age)=-/);
+      } finally {
+        fresh.destroy();
+      }
+    }
+  });
+
+  it('shows the last queued command of a client in MULTI', async () => {
+    const tx = await connectBoth(f.servers);
+    try {
+      const sides = f.c.redis === null ? (['tierkv'] as const) : (['tierkv', 'redis'] as const);
+      for (const side of sides) {
+        await tx[side]!.command('CLIENT', 'SETNAME', 'txer');
+        await tx[side]!.command('MULTI');
+        await tx[side]!.command('SET', 'tx:k', 'v');
+        const list = (await f.c[side]!.command('CLIENT', 'LIST')).toString('latin1');
+        expect(/name=txer .*? multi=(\d+) .*? cmd=(\S+)/.exec(list)!.slice(1)).toEqual(['1', 'set']);
+        await tx[side]!.command('DISCARD');
+      }
+    } finally {
+      tx.close();
+    }
+  });
+});
+
+describeCompat('CLIENT timeout', { timeout: '1' }, (g) => {
+  it('closes idle clients but not subscribers, blocked clients or monitors', async () => {
+    const plain = await connectBoth(g.servers);
+    const sub = await connectBoth(g.servers);
+    const blocked = await connectBoth(g.servers);
+    const mon = await connectBoth(g.servers);
+    try {
+      const sides = g.c.redis === null ? (['tierkv'] as const) : (['tierkv', 'redis'] as const);
+      for (const side of sides) {
+        await plain[side]!.command('PING');
+        await sub[side]!.command('SUBSCRIBE', 'to:ch');
+        await blocked[side]!.send(['BLPOP', 'to:list', '0']);
+        await mon[side]!.command('MONITOR');
+      }
+      await new Promise((r) => setTimeout(r, 3500));
+      for (const side of sides) {
+        await plain[side]!.readClosed();
+        expect((await sub[side]!.command('PING')).toString()).toBe('*2\r\n$4\r\npong\r\n$0\r\n\r\n');
+      }
+      const closer = await connectBoth(g.servers);
+      try {
+        for (const side of sides) {
+          await closer[side]!.command('RPUSH', 'to:list', 'x');
+          expect((await blocked[side]!.readReply()).toString()).toBe('*2\r\n$7\r\nto:list\r\n$1\r\nx\r\n');
+          // (The subscriber's PING came first.)
+          let line = '';
+          for (let i = 0; i < 5 && !line.includes('"RPUSH"'); i++) line = (await mon[side]!.readReply()).toString();
+          expect(line).toMatch(/^\+\d+\.\d+ \[0 127\.0\.0\.1:\d+\] "RPUSH" "to:list" "x"\r\n$/);
+        }
+      } finally {
+        closer.close();
+      }
+    } finally {
+      for (const x of [plain, sub, blocked, mon]) x.close();
     }
   });
 });
