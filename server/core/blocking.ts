@@ -86,6 +86,8 @@ export class Waiter {
   live = true;
   /** Order of blocking (ties of equal deadlines time out in blocking order). */
   seq = 0;
+  /** How long the command ran before it blocked, µs (its slow-log duration, with the serving, once served). */
+  blockedUs = 0;
   constructor(
     readonly c: Client,
     readonly kind: BlockKind,
@@ -94,8 +96,8 @@ export class Waiter {
     /** The queues the waiter is in, and the argument index of each queue's key. */
     readonly queues: KeyQueue[],
     readonly keyArgs: number[],
-    /** The command, for its statistics (failed_calls when unblocked with an error). */
-    readonly cmd: { failedCalls: number; readonly fullName: string },
+    /** The command, for its statistics (failed_calls when unblocked with an error; the slow log when served). */
+    readonly cmd: { failedCalls: number; readonly fullName: string; readonly skipSlowlog: boolean },
     /** Per-kind numbers: the end to pop from (lists: 1 head, 0 tail), the end to push to (BLMOVE), a count (-1: none). */
     readonly from: number,
     readonly to: number,
@@ -125,6 +127,11 @@ export interface BlockingHost {
   countError(code: string): void;
   /** Answers, with `w`, a command `name` that threw (ServerCore.replyToException). */
   replyToException(w: ReplyWriter, e: unknown, name: string): void;
+  /**
+   * A served waiter's command took `us` µs in all (before it blocked and while served): the slow log, as Redis 7.0
+   * logs a blocked command only when it is served (updateStatsOnUnblock), after the command that served it.
+   */
+  logServed(w: Waiter, us: number): void;
   /** Installs or removes the keyspace's key-creation hook. */
   setAddHook(hook: ((b: Uint8Array, o: number, l: number, type: number) => void) | null): void;
 }
@@ -239,6 +246,17 @@ export class BlockingKeys {
     this.ready.push(q);
   };
 
+  /**
+   * Records how long `c`'s command ran before it blocked on keys (µs; see Waiter.blockedUs).
+   * @returns false when `c` is not blocked on keys
+   */
+  noteBlockedUs(c: Client, us: number): boolean {
+    const w = this.waiters.get(c);
+    if (w === undefined) return false;
+    w.blockedUs = us;
+    return true;
+  }
+
   /** True when keys were signalled ready since the last `serveReady`. */
   hasReady(): boolean {
     return this.ready.length !== 0;
@@ -295,6 +313,7 @@ export class BlockingKeys {
       ctx.client = w.c;
       ctx.argv = w.argv;
       ctx.cmd = w.cmd;
+      const t0 = performance.now();
       try {
         w.kind.serve(ctx, w, w.keyArgs[k]!);
       } catch (e) {
@@ -304,6 +323,7 @@ export class BlockingKeys {
         this.host.replyToException(writer, e, w.cmd.fullName);
       }
       ks.releaseKeyRef();
+      this.host.logServed(w, w.blockedUs + (performance.now() - t0) * 1000);
       if (writer.errors !== errors) {
         w.cmd.failedCalls++;
         const e = writer.lastError;

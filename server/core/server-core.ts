@@ -173,6 +173,9 @@ export class ServerCore implements CommandServices {
       unblock: (c, reply) => this.unblock(c, reply),
       countError: (code) => this.countError(code),
       replyToException: (w, e, name) => this.replyToException(w, e, name),
+      logServed: (w, us) => {
+        if (us >= this.slowlog.threshold && !w.cmd.skipSlowlog) this.slowlog.push(w.c, w.argv, Math.floor(us));
+      },
       setAddHook: (hook) => {
         this.ks.onAdd = hook;
       },
@@ -352,8 +355,10 @@ export class ServerCore implements CommandServices {
     recordLatency(cmd, us);
     // MONITOR: one length test when no monitor is attached; admin commands are never shown (Redis 7.0 call()).
     if (this.monitors.count !== 0 && !cmd.isAdmin) this.monitors.feed(c, argv);
-    // SLOWLOG: a command that is not slow pays this compare only (threshold is Infinity when the log is off).
-    if (us >= this.slowlog.threshold && !cmd.skipSlowlog) this.slowlog.push(c, argv, Math.floor(us));
+    // SLOWLOG: a command that is not slow pays this compare only (threshold is Infinity when the log is off). One
+    // that blocked on keys is logged when served, never when it times out or is unblocked (Redis 7.0 call()).
+    const blockedOnKeys = c.blocked && this.blocking.noteBlockedUs(c, us);
+    if (us >= this.slowlog.threshold && !cmd.skipSlowlog && !blockedOnKeys) this.slowlog.push(c, argv, Math.floor(us));
     // LATENCY: the same, one compare (thresholdUs is Infinity while the monitor is off).
     if (us >= this.latency.thresholdUs) this.latency.add(cmd.flags.includes('fast') ? 'fast-command' : 'command', us);
     if (w.errors !== errorsBefore) {

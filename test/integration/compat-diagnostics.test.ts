@@ -1,6 +1,7 @@
 /**
  * Diagnostics as redis-server 7.0.15: SLOWLOG GET/LEN/RESET/HELP with slowlog-log-slower-than and slowlog-max-len
- * (argument truncation, redaction of secrets, EXEC's commands logged but not EXEC), LATENCY LATEST/HISTORY/RESET
+ * (argument truncation, redaction of secrets, EXEC's commands logged but not EXEC, a blocking command logged when
+ * served), LATENCY LATEST/HISTORY/RESET
  * with latency-monitor-threshold, LATENCY DOCTOR/GRAPH (reply types and errors as Redis; the text is tierkv's own), ROLE, LASTSAVE, and RESET
  * (in MULTI, after WATCH, in subscribed mode, in RESP3, with requirepass).
  * Expected bytes were captured from redis-server 7.0.15 and are checked against it when it is installed; what
@@ -106,6 +107,24 @@ describeCompat('SLOWLOG', { 'slowlog-log-slower-than': '0' }, (f) => {
       expect(us[2]).toBeGreaterThan(1000);
       expect(us[0] + us[1]).toBeLessThan(us[2] / 4);
       await conn.command('DEL', 'sortme');
+    }
+  });
+
+  it('logs a blocking command when it is served, after the command that served it; not one that timed out', async () => {
+    const waiter = await connectBoth(f.servers);
+    try {
+      await f.both('SLOWLOG', 'RESET');
+      await f.expectReply(['BLPOP', 'sl:none', '0.05'], '*-1\r\n');
+      for (const side of ['tierkv', 'redis'] as const) {
+        if (waiter[side] === null) continue;
+        await waiter[side]!.send(['BLPOP', 'sl:k', '5']);
+        await new Promise((r) => setTimeout(r, 100));
+        await f.c[side]!.command('RPUSH', 'sl:k', 'v');
+        expect((await waiter[side]!.readReply()).toString()).toBe('*2\r\n$4\r\nsl:k\r\n$1\r\nv\r\n');
+      }
+      await expectSlow(f, [['BLPOP', 'sl:k', '5'], ['RPUSH', 'sl:k', 'v'], ['SLOWLOG', 'RESET']]);
+    } finally {
+      waiter.close();
     }
   });
 

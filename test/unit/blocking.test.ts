@@ -39,6 +39,7 @@ function setup(): { b: BlockingKeys; ctx: ServeContext; resumed: { id: number; a
     },
     countError: () => undefined,
     replyToException: () => undefined,
+    logServed: () => undefined,
     setAddHook: (h) => {
       hook.on = h !== null;
     },
