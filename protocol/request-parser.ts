@@ -205,6 +205,8 @@ export class RequestParser {
   /** Chunk fed while `src === acc`; bytes are pulled from it only as far as the straddling command needs. */
   private nxt: Buffer | null = null;
   private nxtPos = 0;
+  /** End of the pending chunk's bytes in `nxt` (its length unless fed with a length). */
+  private nxtEnd = 0;
 
   private stage = S_START;
   private cmdStart = 0;
@@ -222,29 +224,34 @@ export class RequestParser {
   }
 
   /**
-   * Hands over the bytes of one socket read. The chunk is kept by reference (zero-copy) and must not be modified
-   * afterwards; only bytes of a command straddling two chunks are copied. Checks the query buffer limit (see the
-   * class comment). Ignored while an error is pending.
+   * Hands over the bytes of one socket read, chunk[0, len). The chunk is kept by reference (zero-copy) and must not
+   * be modified afterwards (see `detach`); only bytes of a command straddling two chunks are copied. Checks the query
+   * buffer limit (see the class comment). Ignored while an error is pending.
+   *
+   * `len` lets a caller that reads into one buffer hand it over as it is, without a `subarray` per read: the same
+   * Buffer object every time is also what keeps the copy helpers' view caches warm (allocator/bytes.ts).
    */
-  feed(chunk: Buffer): void {
-    if (chunk.length === 0 || this.errorCode !== 0) return;
+  feed(chunk: Buffer, len: number = chunk.length): void {
+    if (len === 0 || this.errorCode !== 0) return;
     if (this.nxt !== null) {
       // Fed twice without draining: append the still-pending chunk to the accumulation buffer (rare).
       if (!this.appendPending()) return;
       this.nxt = chunk;
       this.nxtPos = 0;
+      this.nxtEnd = len;
     } else if (this.cmdStart >= this.end) {
       // Nothing held: parse the new chunk in place.
       this.releaseAcc();
       this.src = chunk;
       this.pos = 0;
-      this.end = chunk.length;
+      this.end = len;
       this.cmdStart = 0;
       this.inAcc = false;
     } else {
       if (!this.inAcc && !this.moveTailToAcc()) return;
       this.nxt = chunk;
       this.nxtPos = 0;
+      this.nxtEnd = len;
     }
     if (this.bufferedBytes() > this.limits.maxQueryBuffer) this.overflow = true;
   }
@@ -291,7 +298,7 @@ export class RequestParser {
             const nx = this.nxt;
             this.src = nx;
             this.pos = this.nxtPos;
-            this.end = nx.length;
+            this.end = this.nxtEnd;
             this.cmdStart = this.pos;
             this.nxt = null;
             this.inAcc = false;
@@ -319,7 +326,7 @@ export class RequestParser {
           if (this.nxt === null) return this.needMore();
           const want = need - (this.end - this.pos);
           if (this.bulkLen >= PROTO_MBULK_BIG_ARG && !this.accReserve(want + 4096)) return -1;
-          if (!this.pull(Math.min(want, this.nxt.length - this.nxtPos))) return -1;
+          if (!this.pull(Math.min(want, this.nxtEnd - this.nxtPos))) return -1;
           if (this.end - this.pos < need) return this.needMore();
         }
         let n = this.nargs;
@@ -346,12 +353,12 @@ export class RequestParser {
    * counted (Redis keeps them in argv, reported as argv-mem), nor is the command last returned by `next()`.
    */
   bufferedBytes(): number {
-    return this.end - this.pos + (this.nxt !== null ? this.nxt.length - this.nxtPos : 0);
+    return this.end - this.pos + (this.nxt !== null ? this.nxtEnd - this.nxtPos : 0);
   }
 
   /** Bytes held for the command being assembled, including its already parsed arguments (0 at a boundary). */
   heldBytes(): number {
-    return this.end - this.cmdStart + (this.nxt !== null ? this.nxt.length - this.nxtPos : 0);
+    return this.end - this.cmdStart + (this.nxt !== null ? this.nxtEnd - this.nxtPos : 0);
   }
 
   /** True when `next()` failed with an error Redis answers with `-ERR <error>` before closing. */
@@ -508,9 +515,9 @@ export class RequestParser {
   /** Copies the rest of the pending chunk to the end of the accumulation buffer (which is `src`). */
   private appendPending(): boolean {
     const nx = this.nxt!;
-    const n = nx.length - this.nxtPos;
+    const n = this.nxtEnd - this.nxtPos;
     if (!this.accReserve(n)) return false;
-    nx.copy(this.src, this.end, this.nxtPos, nx.length);
+    nx.copy(this.src, this.end, this.nxtPos, this.nxtEnd);
     this.end += n;
     return true;
   }
@@ -522,7 +529,7 @@ export class RequestParser {
     nx.copy(this.src, this.end, this.nxtPos, this.nxtPos + n);
     this.end += n;
     this.nxtPos += n;
-    if (this.nxtPos >= nx.length) this.nxt = null;
+    if (this.nxtPos >= this.nxtEnd) this.nxt = null;
     return true;
   }
 
@@ -541,7 +548,7 @@ export class RequestParser {
         if (i + extra >= end && this.nxt !== null) {
           // Pulling may compact or reallocate the buffer: keep the index relative to pos.
           const rel = i - this.pos;
-          const n = Math.min(i + extra + 1 - end, this.nxt.length - this.nxtPos);
+          const n = Math.min(i + extra + 1 - end, this.nxtEnd - this.nxtPos);
           if (!this.pull(n)) return -3;
           return this.pos + rel;
         }
@@ -551,7 +558,7 @@ export class RequestParser {
     }
     const nx = this.nxt;
     if (nx === null) return -1;
-    const ne = nx.length;
+    const ne = this.nxtEnd;
     let j = this.nxtPos;
     for (; j < ne; j++) {
       const c = nx[j];

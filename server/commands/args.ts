@@ -24,6 +24,13 @@ export function argIs(a: Argv, i: number, lower: string): boolean {
   return true;
 }
 
+/** True when arguments `i` and `j` are the same bytes (RENAME and COPY of a key onto itself). */
+export function argsEqual(a: Argv, i: number, j: number): boolean {
+  const len = a.argLen[i];
+  if (len !== a.argLen[j]) return false;
+  return a.buf.compare(a.buf, a.argOff[j], a.argOff[j] + len, a.argOff[i], a.argOff[i] + len) === 0;
+}
+
 /** Argument `i` as a string, bytes mapped 1:1 to code points (latin1), so that any byte survives a round trip. */
 export function argLatin1(a: Argv, i: number): string {
   return a.buf.toString('latin1', a.argOff[i], a.argOff[i] + a.argLen[i]);

@@ -5,8 +5,7 @@
 import { globMatch, isMatchAll } from '../keyspace/glob.js';
 import { F_NOINT, F_RAW, NO_TTL, TIER_COLD, TYPE_MASK, TYPE_NAMES } from '../keyspace/keyspace.js';
 import { NOT_FOUND } from '../keyspace/hash-index.js';
-import { bytesEqual } from '../keyspace/bytes.js';
-import { argIs, argLL, LL } from './args.js';
+import { argIs, argLL, argsEqual, LL } from './args.js';
 import type { CommandContext } from './context.js';
 import { currentEncoding, dbIndexArg, ERR, helpLines } from './reply-helpers.js';
 import { keySpec, type CommandSpec } from './types.js';
@@ -224,7 +223,7 @@ function renameGeneric(ctx: CommandContext, nx: boolean): void {
     ctx.reply.error(ERR.noSuchKey);
     return;
   }
-  if (sl === dl && bytesEqual(sb, so, sb, dox, sl)) {
+  if (argsEqual(a, 1, 2)) {
     if (nx) ctx.reply.integer(0);
     else ctx.reply.ok();
     return;
@@ -276,7 +275,7 @@ function copyCommand(ctx: CommandContext): void {
     }
   }
   const sb = a.buf;
-  if (a.argLen[1] === a.argLen[2] && bytesEqual(sb, a.argOff[1], sb, a.argOff[2], a.argLen[1])) {
+  if (argsEqual(a, 1, 2)) {
     ctx.reply.error('ERR source and destination objects are the same');
     return;
   }

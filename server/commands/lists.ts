@@ -100,7 +100,7 @@ const replyNoSuchKey = (ctx: CommandContext): void => ctx.reply.error(ERR.noSuch
 
 /** Replies with the current element of `q` as a bulk string. */
 function replyElem(ctx: CommandContext, q: QuickList): void {
-  ctx.reply.bulk(q.elemBuf, q.elemOff, q.elemLen);
+  ctx.reply.bulkFromExtent(q.elemExt, q.elemOff, q.elemLen);
 }
 
 /**

@@ -100,7 +100,7 @@ export function replyCurrentValue(ctx: CommandContext): void {
   if (len >= ZERO_COPY_MIN && ks.arena.isJumbo(ks.addr)) {
     ctx.reply.bulkRef(ks.ext.buf.subarray(off, off + len), ks.ext);
   } else {
-    ctx.reply.bulk(ks.ext.u8, off, len);
+    ctx.reply.bulkFromExtent(ks.ext, off, len);
   }
 }
 

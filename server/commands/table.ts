@@ -64,6 +64,8 @@ export class CommandTable implements CommandRegistry {
   /** Slot → the name hash of its command. */
   private readonly slotHash: Uint32Array;
   private readonly mask: number;
+  /** The command the last lookup found: a pipeline repeats its command, and one name compare then finds it again. */
+  private last: Command | null = null;
 
   /** @throws Error when two commands have the same name */
   constructor(specs: CommandSpec[]) {
@@ -85,6 +87,8 @@ export class CommandTable implements CommandRegistry {
 
   /** The command named by bytes b[o..o+l) (any case), or undefined. */
   lookup(b: Uint8Array, o: number, l: number): Command | undefined {
+    const last = this.last;
+    if (last !== null && sameName(last, b, o, l)) return last;
     if (l > MAX_NAME) return undefined;
     const h = nameHash(b, o, l);
     for (let i = h & this.mask; ; i = (i + 1) & this.mask) {
@@ -92,7 +96,10 @@ export class CommandTable implements CommandRegistry {
       if (idx === 0) return undefined;
       if (this.slotHash[i] === h) {
         const cmd = this.commands[idx - 1];
-        if (sameName(cmd, b, o, l)) return cmd;
+        if (sameName(cmd, b, o, l)) {
+          this.last = cmd;
+          return cmd;
+        }
       }
     }
   }

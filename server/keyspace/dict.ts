@@ -30,7 +30,7 @@
 import { TIER_HOT, type Arena } from '../../allocator/arena.js';
 import type { Extent } from '../../allocator/extent.js';
 import { AUX_HASH_HEADER, AUX_SET_HEADER, AUX_ZSET_HEADER, TYPE_HASH, TYPE_ZSET, auxLen1, auxLen2, auxTableSize, writeAuxHeader } from '../../allocator/item.js';
-import { bytesEqual, copyBytes } from './bytes.js';
+import { bytesEqual, copyBytes, copyToExtent } from '../../allocator/bytes.js';
 import { murmur3 } from './hash.js';
 import { pow2AtLeast, revIncrement } from './hash-index.js';
 
@@ -336,7 +336,7 @@ export class ArenaDict {
     const off = this.arena.resolve(addr);
     const ext = this.arena.ext;
     writeAuxHeader(ext, off, l);
-    copyBytes(b, o, ext.u8, off + hdr, l);
+    copyToExtent(b, o, ext, off + hdr, l);
     this.addAux(size);
     this.put(addr, h);
     hu[this.hw + W_COUNT]++;

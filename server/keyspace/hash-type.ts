@@ -17,7 +17,7 @@
  * `field*` and `value*` fields: byte ranges of the arena, valid until the next write or lookup.
  */
 import { AUX_HASH_HEADER, TYPE_HASH, TYPE_SHIFT, auxHashSize, auxLen2, setAuxLen2 } from '../../allocator/item.js';
-import { copyBytes } from './bytes.js';
+import { copyBytes, copyToExtent } from '../../allocator/bytes.js';
 import type { ArenaDict } from './dict.js';
 import { DICT_VALUE_LEN, dictHeaderOff } from './dict.js';
 import { F_LARGE, KEEP_TTL, NO_TTL, type Keyspace } from './keyspace.js';
@@ -149,7 +149,7 @@ export class HashType {
     }
     d.insertNew(fb, fo, fl, auxHashSize(fl, vl));
     setAuxLen2(d.elemExt, d.elemOff, vl);
-    copyBytes(vb, vo, d.elemExt.u8, d.elemOff + AUX_HASH_HEADER + fl, vl);
+    copyToExtent(vb, vo, d.elemExt, d.elemOff + AUX_HASH_HEADER + fl, vl);
     if (ks.onWrite !== null) ks.onWrite(ks.ext.u8, ks.keyOff(), ks.keyLen());
     return true;
   }
@@ -187,7 +187,7 @@ export class HashType {
     if (d.elemExt.pins === 0 && ks.arena.sameChunkClass(d.elemAddr, size)) d.resizedInPlace(oldSize, size);
     else d.replaceFound(size, AUX_HASH_HEADER + fl);
     setAuxLen2(d.elemExt, d.elemOff, vl);
-    copyBytes(vb, vo, d.elemExt.u8, d.elemOff + AUX_HASH_HEADER + fl, vl);
+    copyToExtent(vb, vo, d.elemExt, d.elemOff + AUX_HASH_HEADER + fl, vl);
     if (ks.onWrite !== null) ks.onWrite(ks.ext.u8, ks.keyOff(), ks.keyLen());
   }
 

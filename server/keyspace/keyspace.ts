@@ -50,7 +50,7 @@ import {
   setItemValLen,
   writeItemHeader,
 } from '../../allocator/item.js';
-import { bytesEqual, copyBytes } from './bytes.js';
+import { bytesEqual, copyBytes, copyToExtent } from '../../allocator/bytes.js';
 import { ArenaDict, DICT_HEADER, dictHeaderOff } from './dict.js';
 import { QL_HEADER, QuickList, TIER_LIST_MAX_BYTES, TIER_LIST_MAX_NODES } from './quicklist.js';
 import { ZSET_HEADER, ZSkiplist } from './zskiplist.js';
@@ -475,7 +475,7 @@ export class Keyspace implements KeyMatcher {
    */
   store(vb: Uint8Array, vo: number, vl: number, expireAt: number): void {
     const voff = this.storeAlloc(vl, expireAt, 0);
-    copyBytes(vb, vo, this.ext.u8, voff, vl);
+    copyToExtent(vb, vo, this.ext, voff, vl);
   }
 
   /**
@@ -518,7 +518,7 @@ export class Keyspace implements KeyMatcher {
     const next = arena.ext;
     writeItemHeader(next, noff, newFlags, LFU_INIT_VAL, this.epoch, kl, vl, (this.now / 1000) >>> 0, ttl);
     const ko = keyOffFor(noff, hasTtl);
-    copyBytes(this.kb, this.ko, next.u8, ko, kl);
+    copyToExtent(this.kb, this.ko, next, ko, kl);
     this.index.insert(this.h, addr, hasTtl);
     this.keys++;
     if ((this.events.flags & NOTIFY_NEW) !== 0) this.events.emit(NOTIFY_NEW, 'new', this.kb, this.ko, this.kl);

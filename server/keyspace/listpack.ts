@@ -9,7 +9,7 @@
  * the collection is small (`hash-max-listpack-entries`, `hash-max-listpack-value`), then converted for good.
  * Functions here are pure over a byte range; the type layer (hash-type.ts) sizes the item with the keyspace.
  */
-import { copyBytes } from './bytes.js';
+import { copyBytes } from '../../allocator/bytes.js';
 
 /** Bytes of the count header. */
 export const LP_HEADER = 4;

@@ -45,7 +45,7 @@
 import { ArenaFullError, type Arena } from '../../allocator/arena.js';
 import type { Extent } from '../../allocator/extent.js';
 import { TYPE_LIST, writeAuxHeader } from '../../allocator/item.js';
-import { copyBytes } from './bytes.js';
+import { copyBytes, copyToExtent } from '../../allocator/bytes.js';
 
 /**
  * The largest list that tiers like a string (server/memory/tiers.ts): at most this many nodes (the default node
@@ -163,6 +163,10 @@ export class QuickList {
   elemBuf: Uint8Array = new Uint8Array(0);
   elemOff = 0;
   elemLen = 0;
+  /** The extent whose `u8` is `elemBuf` (the current element's node's). */
+  get elemExt(): Extent {
+    return this.next;
+  }
 
   /** Position of the current element: node address, node extent and offset, entry offset (absolute), index in node. */
   private node = 0;
@@ -426,7 +430,7 @@ export class QuickList {
     const u8 = this.next.u8;
     if (l < LONG) {
       u8[p] = l;
-      copyBytes(b, o, u8, p + 1, l);
+      copyToExtent(b, o, this.next, p + 1, l);
       u8[p + 1 + l] = l;
       return;
     }
@@ -435,7 +439,7 @@ export class QuickList {
     u8[p + 2] = (l >>> 8) & 0xff;
     u8[p + 3] = (l >>> 16) & 0xff;
     u8[p + 4] = l >>> 24;
-    copyBytes(b, o, u8, p + 5, l);
+    copyToExtent(b, o, this.next, p + 5, l);
     const q = p + 5 + l;
     u8[q] = l & 0xff;
     u8[q + 1] = (l >>> 8) & 0xff;

@@ -21,7 +21,7 @@
  * (Redis's signalModifiedKey), as hash-type.ts does.
  */
 import { TYPE_SHIFT, TYPE_ZSET } from '../../allocator/item.js';
-import { copyBytes } from './bytes.js';
+import { copyBytes } from '../../allocator/bytes.js';
 import { dictHeaderOff } from './dict.js';
 import { F_LARGE, KEEP_TTL, NO_TTL, type Keyspace } from './keyspace.js';
 import { LP_HEADER, lpCount, lpData, lpEntrySize, lpLen, lpNext, lpSetCount, lpWrite } from './listpack.js';

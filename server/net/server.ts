@@ -219,7 +219,7 @@ export class TierkvServer {
     // Each read lands in the shared buffer; the parser copies what it keeps before the next read reuses it.
     const adopted = adopt(accepted, (buf, n) => {
       if (client === null) return;
-      this.onData(client, buf.subarray(0, n));
+      this.onData(client, buf, n);
       client.parser.detach();
     });
     const sock = adopted ?? accepted;
@@ -228,7 +228,7 @@ export class TierkvServer {
     client = c;
     core.clients.set(c.id, c);
     if (adopted === null) {
-      sock.on('data', (chunk: Buffer) => this.onData(c, chunk));
+      sock.on('data', (chunk: Buffer) => this.onData(c, chunk, chunk.length));
       sock.resume();
     }
     // The peer half-closed: Node ends the socket after this event, so the replies to its last commands go first.
@@ -261,15 +261,15 @@ export class TierkvServer {
     });
   }
 
-  /** Takes the bytes of one read and runs what they complete. */
-  private onData(c: Client, chunk: Buffer): void {
+  /** Takes the bytes of one read, chunk[0, n), and runs what they complete. */
+  private onData(c: Client, chunk: Buffer, n: number): void {
     if (c.closing) return;
     const st = this.core.stats;
-    st.totalNetInputBytes += chunk.length;
+    st.totalNetInputBytes += n;
     st.totalReadsProcessed++;
     // As Redis (readQueryFromClient), any read counts as interaction: a client sending a command slowly is not idle.
     c.lastInteraction = Date.now();
-    c.parser.feed(chunk);
+    c.parser.feed(chunk, n);
     if (!c.blocked) this.processInput(c, null);
   }
 

@@ -1,12 +1,16 @@
 /**
- * server/keyspace/bytes.ts: copyBytes gives the same bytes on every path (short loop, same-buffer move, direct copy,
+ * allocator/bytes.ts: copyBytes gives the same bytes on every path (short loop, same-buffer move, direct copy,
  * the staged copy of non-co-aligned ranges, in pieces beyond 64 KiB), between Buffers and SharedArrayBuffer views
  * that start at any offset, and writes nothing outside the destination range; copies from several Buffers in turns
- * read each one's own bytes (the cached plain view of the last small Buffer).
+ * read each one's own bytes (the cached plain view of the last small Buffer). The four-bytes-at-a-time copies
+ * (copyByWords, copyToExtent, and the reply writer's bulkFromExtent) likewise, at every alignment of both sides,
+ * from buffers whose length is not a multiple of 4, and from Buffers in turns (the cached word view).
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { bytesEqual, copyBytes } from '../../server/keyspace/bytes.js';
+import { Extent } from '../../allocator/extent.js';
+import { bytesEqual, copyBytes, copyByWords, copyToExtent } from '../../allocator/bytes.js';
+import { ReplyWriter } from '../../protocol/index.js';
 
 function filled(u8: Uint8Array, seed: number): Uint8Array {
   for (let i = 0; i < u8.length; i++) u8[i] = (i * 131 + seed * 7 + (i >> 9)) & 0xff;
@@ -69,5 +73,104 @@ describe('copyBytes', () => {
     want.copy(want, 13, 5, 5 + 3000);
     copyBytes(u8, 5, u8, 13, 3000);
     expect(Buffer.from(u8).equals(want)).toBe(true);
+  });
+});
+
+describe('copyByWords / copyToExtent', () => {
+  it('copies exactly the range at every alignment of source and destination, or declines past the last word', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 4, max: 700 }),
+        fc.integer({ min: 0, max: 9 }),
+        fc.integer({ min: 0, max: 9 }),
+        fc.integer({ min: 0, max: 3 }),
+        fc.integer({ min: 0, max: 3 }),
+        fc.integer({ min: 0, max: 6 }),
+        (len, so, dOff, sStart, dStart, slack) => {
+          // Views that start `sStart`/`dStart` bytes into their buffers; the source buffer ends `slack` bytes after
+          // the range, so its length is often not a multiple of 4.
+          const sab = new ArrayBuffer(sStart + so + len + slack);
+          const s8 = filled(new Uint8Array(sab, sStart), 5);
+          const s32 = new Uint32Array(sab, 0, sab.byteLength >>> 2);
+          const dab = new SharedArrayBuffer(dStart + dOff + len + 16);
+          const d8 = filled(new Uint8Array(dab, dStart), 6);
+          const d32 = new Uint32Array(dab, 0, dab.byteLength >>> 2);
+          const before = Buffer.from(d8);
+          const done = copyByWords(s8, s32, sStart, so, d8, d32, dStart, dOff, len);
+          if (!done) {
+            // Declined only when the source's last word would lie past the buffer's last whole word.
+            expect(Math.ceil((sStart + so + len) / 4)).toBeGreaterThan(s32.length - 1);
+            expect(Buffer.from(d8).equals(before)).toBe(true);
+            return;
+          }
+          expect(bytesEqual(d8, dOff, s8, so, len)).toBe(true);
+          expect(Buffer.from(d8.subarray(0, dOff)).equals(before.subarray(0, dOff))).toBe(true);
+          expect(Buffer.from(d8.subarray(dOff + len)).equals(before.subarray(dOff + len))).toBe(true);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('copies into an extent from Buffers in turns, small and big, and from the arena itself', () => {
+    const ext = new Extent(0, 0, 1 << 16, 0, 1, false);
+    filled(ext.u8, 9);
+    const slab = new ArrayBuffer(8191); // not a multiple of 4
+    const a = filled(Buffer.from(slab, 1, 4000), 21);
+    const b = filled(Buffer.from(slab, 4002, 4189), 22);
+    const big = filled(Buffer.from(new ArrayBuffer(200_001), 70_003, 3000), 23);
+    const plain = filled(new Uint8Array(slab, 6401, 1500), 24);
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            src: fc.constantFrom<Uint8Array>(a, b, big, plain, ext.u8),
+            so: fc.nat(1000),
+            len: fc.integer({ min: 0, max: 600 }),
+            dOff: fc.integer({ min: 20_000, max: 60_000 }),
+          }),
+          { minLength: 1, maxLength: 12 },
+        ),
+        (copies) => {
+          for (const { src, so: at, len, dOff } of copies) {
+            const so = at % (src.length - len + 1);
+            const want = Buffer.from(src.subarray(so, so + len));
+            const edge = [ext.u8[dOff - 1], ext.u8[dOff + len]];
+            copyToExtent(src, so, ext, dOff, len);
+            expect(Buffer.from(ext.u8.subarray(dOff, dOff + len)).equals(want)).toBe(true);
+            expect([ext.u8[dOff - 1], ext.u8[dOff + len]]).toEqual(edge);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('bulkFromExtent writes the same reply as bulk, at every length and alignment', () => {
+    const ext = new Extent(0, 0, 1 << 16, 0, 1, false);
+    filled(ext.u8, 4);
+    const encode = (w: ReplyWriter, lead: number, items: { off: number; len: number }[], fromExtent: boolean): Buffer => {
+      const writes: Buffer[] = [];
+      w.begin();
+      // A lead of 0..3 bytes first, so that the pool's write position varies mod 4.
+      if (lead > 0) w.raw(Buffer.alloc(lead, 0x2e));
+      for (const { off, len } of items) {
+        const n = Math.min(len, ext.size - off);
+        if (fromExtent) w.bulkFromExtent(ext, off, n);
+        else w.bulk(ext.u8, off, n);
+      }
+      w.flushTo({ writableLength: 0, write: (b: Buffer) => (writes.push(Buffer.from(b)), true) });
+      return Buffer.concat(writes).subarray(lead);
+    };
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 3 }),
+        fc.array(fc.record({ off: fc.nat(60_000), len: fc.integer({ min: 0, max: 2000 }) }), { minLength: 1, maxLength: 40 }),
+        (lead, items) => {
+          expect(encode(new ReplyWriter(4096), lead, items, true).equals(encode(new ReplyWriter(4096), 0, items, false))).toBe(true);
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });

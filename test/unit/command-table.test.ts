@@ -103,3 +103,19 @@ describe('command table metadata', () => {
     }
   });
 });
+
+describe('CommandTable.lookup', () => {
+  it('finds each command by its name bytes in any case, in any order, and nothing for other names', () => {
+    // The last command found is tried first: names in turns, prefixes, longer names and mixed case must not match it.
+    const names = table.commands.map((c) => c.name);
+    const probes = [...names, ...names.map((n) => n.toUpperCase()), ...names.map((n) => n + 'x'), ...names.map((n) => n.slice(0, -1)), 'nosuch', ''];
+    let seed = 7;
+    for (let i = 0; i < 20_000; i++) {
+      seed = (seed * 48271) % 2147483647;
+      const p = probes[seed % probes.length]!;
+      const b = Buffer.from('..' + p + '..', 'latin1');
+      const want = names.find((n) => n === p.toLowerCase());
+      expect(table.lookup(b, 2, p.length)?.name).toBe(want);
+    }
+  });
+});

@@ -554,7 +554,9 @@ describe('RequestParser: arbitrary framing (property)', () => {
    * Feeds `cmds` in chunks of the plan's sizes, running `budget` next() calls after each (a blocked or paused client
    * stops calling next() while reads keep arriving). `shared`: every chunk is read into one reused buffer and the
    * parser detaches after each read, as the server's shared read buffer (server/net/shared-read.ts) does; the
-   * buffer is then scribbled over, so a byte the parser kept a view of instead of a copy changes a command.
+   * buffer is then scribbled over, so a byte the parser kept a view of instead of a copy changes a command. As the
+   * server does, the whole buffer is fed with the read's length (`feed(buf, n)`), the bytes after it protocol-like
+   * garbage, so a parser that read past `n` would see other commands.
    */
   function feedPlan(cmds: { args: Uint8Array[]; noopBefore: string }[], plan: { size: number; budget: number }[], shared: boolean): void {
     const expected: Buffer[][] = [];
@@ -582,10 +584,12 @@ describe('RequestParser: arbitrary framing (property)', () => {
       const step = plan[k % plan.length]!;
       k++;
       const n = Math.min(stream.length - off, step.size);
-      const chunk = shared ? readBuf.subarray(0, n) : Buffer.alloc(n);
+      const chunk = shared ? readBuf : Buffer.alloc(n);
+      if (shared) readBuf.fill('*1\r\n$4\r\nPING\r\n');
       stream.copy(chunk, 0, off, off + n);
       off += n;
-      p.feed(chunk);
+      if (shared) p.feed(chunk, n);
+      else p.feed(chunk);
       for (let i = 0; i < step.budget; i++) if (take() !== 1) break;
       if (shared) {
         p.detach();
