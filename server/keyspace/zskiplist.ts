@@ -15,20 +15,25 @@
  * - The member index is the shared ArenaDict (dict.ts) of kind TYPE_ZSET, whose elements ARE the nodes: a dict slot
  *   (8 bytes: node address and hash) points straight at the node, so a member costs one chunk plus ~1.3 slots,
  *   with no second copy of the member and no separate score. Redis keeps a dictEntry, an sds and a node per member.
- * - Node levels are drawn with p = 1/4, at most 32 (ZSKIPLIST_P, ZSKIPLIST_MAXLEVEL). The header node is an aux
- *   chunk of 32 levels, not in the dict.
+ * - Node levels are drawn with p = 1/2 (Redis's ZSKIPLIST_P is 1/4), at most 32 (ZSKIPLIST_MAXLEVEL). On a zset too
+ *   large for the cache a walk's time is its chain of steps forward, each a cache miss on the node it moves to (a
+ *   step that stops reads a node the CPU fetches in parallel with the next level's). A simulated search of 330,000
+ *   members makes ~17 such steps with p = 1/2 against ~25 with 1/4; measured in-process (two builds alternated, each
+ *   a zset of ~330,000 random members), ZRANK 7–9 % and ZADD 4 % faster. The price: 2 levels per node on average
+ *   instead of 1.33, 73 bytes of chunks per member instead of 67.5 (1M members "member:N"; Redis 110). The header
+ *   node is an aux chunk of 32 levels, not in the dict.
  * - A score change keeps the node (and its dict slot): updated in place when the order still holds, else unlinked
  *   and linked again at its new place with its level (Redis zslUpdateScore frees and reallocates instead).
  * - Order: by score, then by member bytes (memcmp, a prefix first).
  *
  * Why not a B-tree: the skiplist with the dict hosting its nodes costs one chunk per member (24 bytes of header,
- * 8 bytes per level, 1.33 levels on average, the member padded to 4 bytes) plus a dict slot; a B-tree would
+ * 8 bytes per level, 2 levels on average, the member padded to 4 bytes) plus a dict slot; a B-tree would
  * still need the member → score index, hence a second copy of the member or a pointer per member on top of its
  * leaves. Redis's own choice keeps its behaviour (ZRANDMEMBER, ZSCAN over the dict) easy to match.
  *
  * Measured (one zset of 1M members "member:N" with decimal scores, ZADD pipelined 100 members a command, fresh
- * servers, 2026-12-05): tierkv used_memory 67.5 bytes/member and RSS growth 82 bytes/member, redis-server 7.0.15
- * 110 and 117.
+ * servers, 2026-12-05, with p = 1/4): tierkv used_memory 67.5 bytes/member and RSS growth 82 bytes/member,
+ * redis-server 7.0.15 110 and 117; with p = 1/2, 73 bytes of chunks per member (bench/RESULTS.md has the RSS).
  *
  * Header (ZSET_HEADER bytes at `dictHeaderOff(valOff)`): the dict header (DICT_HEADER bytes), then u32 words
  * `0 header node address, 1 tail node address (0: empty), 2 level`. The length is the dict's count.
@@ -46,8 +51,8 @@ export const ZSET_HEADER = DICT_HEADER + 16;
 export const ZSET_VALUE_LEN = ZSET_HEADER + 7;
 /** Redis ZSKIPLIST_MAXLEVEL. */
 const MAX_LEVEL = 32;
-/** Redis ZSKIPLIST_P. */
-const P = 0.25;
+/** Probability of one more level (Redis ZSKIPLIST_P is 0.25; see the file comment). */
+const P = 0.5;
 const W_HEAD = 0;
 const W_TAIL = 1;
 const W_LEVEL = 2;
