@@ -56,7 +56,7 @@ const SPARE_POOLS = 32;
  * client that pipelines endless GETs of one large value bounded too.
  */
 export const REF_OVERHEAD = 1024;
-/** Status and error texts up to this long are encoded by a loop (see `line`). */
+/** Status and error texts, and ASCII bulk strings, up to this long are encoded by a loop (see `line`). */
 const LINE_LOOP_MAX = 64;
 /** Room for a type byte, a sign, 20 digits and CRLF. */
 const HDR_MAX = 24;
@@ -477,7 +477,11 @@ export class ReplyWriter {
     this.ensure(HDR_MAX + len + 2);
     this.writeHeader(0x24, len);
     const p = this.pool;
-    if (len === s.length) p.write(s, this.pos, len, 'latin1');
+    if (len === s.length && len <= LINE_LOOP_MAX) {
+      // Short ASCII: a loop instead of a call into C++ (see `line`).
+      const w = this.pos;
+      for (let i = 0; i < len; i++) p[w + i] = s.charCodeAt(i);
+    } else if (len === s.length) p.write(s, this.pos, len, 'latin1');
     else p.write(s, this.pos, len, 'utf8');
     this.pos += len;
     p[this.pos++] = 0x0d;

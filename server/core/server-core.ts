@@ -258,7 +258,10 @@ export class ServerCore implements CommandServices {
     const carry = this.clockCarry[0];
     this.clockCarry[0] = -1;
     let cmd = this.table.lookup(argv.buf, argv.argOff[0], argv.argLen[0]);
+    // CLIENT LIST's cmd= is the command looked up last, whatever happens to it next, NULL for an unknown one (Redis
+    // 7.0 processCommand sets lastcmd at lookup); the commands a running EXEC executes leave it at exec.
     if (cmd === undefined) {
+      if (c.execCount < 0) c.lastCmd = 'NULL';
       if (c.multi !== null) c.multiDirty = true;
       this.rejectUnknown(argv, null);
       return;
@@ -266,12 +269,14 @@ export class ServerCore implements CommandServices {
     if (cmd.subs !== null && argv.argc >= 2) {
       const sub = CommandTable.lookupSub(cmd, argv.buf, argv.argOff[1], argv.argLen[1]);
       if (sub === undefined) {
+        if (c.execCount < 0) c.lastCmd = 'NULL';
         if (c.multi !== null) c.multiDirty = true;
         this.rejectUnknown(argv, cmd);
         return;
       }
       cmd = sub;
     }
+    if (c.execCount < 0) c.lastCmd = cmd.fullName;
     const arity = cmd.arity;
     if ((arity > 0 && argv.argc !== arity) || argv.argc < -arity) {
       this.rejectCommand(c, cmd, `ERR wrong number of arguments for '${cmd.fullName}' command`);
@@ -319,21 +324,17 @@ export class ServerCore implements CommandServices {
         this.rejectCommand(c, cmd, 'PAUSED clients are paused by CLIENT PAUSE, retry later');
         return;
       }
-      c.lastCmd = cmd.fullName;
       this.block(c);
       this.pause.postpone(c, argv);
       return;
     }
     if (c.multi !== null && !MULTI_CONTROL.has(cmd.name)) {
-      c.lastCmd = cmd.fullName; // CLIENT LIST shows the last queued command (Redis processCommand sets lastcmd first)
       this.multi.queue(c, argv, cmd.denyOom);
       return;
     }
     ctx.client = c;
     ctx.argv = argv;
     ctx.cmd = cmd;
-    // Inside EXEC, CLIENT LIST keeps showing `cmd=exec` (Redis sets lastcmd in processCommand only).
-    if (c.execCount < 0) c.lastCmd = cmd.fullName;
     const errorsBefore = w.errors;
     const countedBefore = this.errorsCounted;
     const mark = w.mark();

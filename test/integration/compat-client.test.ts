@@ -73,6 +73,28 @@ describe('CLIENT LIST idle', () => {
     }
   });
 
+  it('shows the command looked up last, even one refused before running; NULL for an unknown one', async () => {
+    const x = await connectBoth(f.servers);
+    try {
+      const sides = f.c.redis === null ? (['tierkv'] as const) : (['tierkv', 'redis'] as const);
+      for (const side of sides) {
+        await x[side]!.command('CLIENT', 'SETNAME', 'looker');
+        const cmdOf = async (): Promise<string> => /name=looker .*? cmd=(\S+)/.exec((await f.c[side]!.command('CLIENT', 'LIST')).toString('latin1'))![1]!;
+        // Wrong number of arguments: refused, but looked up.
+        await x[side]!.command('GET');
+        expect(await cmdOf()).toBe('get');
+        await x[side]!.command('NOSUCHCOMMAND', 'a');
+        expect(await cmdOf()).toBe('NULL');
+        await x[side]!.command('CLIENT', 'NOSUCHSUB');
+        expect(await cmdOf()).toBe('NULL');
+        await x[side]!.command('OBJECT', 'ENCODING');
+        expect(await cmdOf()).toBe('object|encoding');
+      }
+    } finally {
+      x.close();
+    }
+  });
+
   it('shows the last queued command of a client in MULTI', async () => {
     const tx = await connectBoth(f.servers);
     try {
