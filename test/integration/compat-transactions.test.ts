@@ -151,9 +151,10 @@ describeCompat('transactions', {}, (f) => {
   });
 
   it('EXEC fails when a WATCHed key expired since, not when it had already expired when WATCHed', async () => {
-    await f.both('SET', 'k', 'v', 'PX', '30');
+    // 300 ms: the WATCH must come before the key expires, which a loaded machine can delay by tens of ms.
+    await f.both('SET', 'k', 'v', 'PX', '300');
     await f.both('WATCH', 'k');
-    await sleep(80);
+    await sleep(400);
     await f.both('MULTI');
     await f.both('PING');
     const late = await f.both('EXEC');
