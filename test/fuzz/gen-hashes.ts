@@ -18,7 +18,8 @@
  * PEXPIREAT in the past deletes at once on both.
  */
 import type { Cmd, Step } from './gen.js';
-import { NUMERIC_VALUES, type Rng } from './gen-strings.js';
+import type { Rng } from '../support/rng.js';
+import { NUMERIC_VALUES } from './gen-strings.js';
 
 const B = (s: string): Buffer => Buffer.from(s, 'latin1');
 

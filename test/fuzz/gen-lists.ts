@@ -14,7 +14,7 @@
  * with large values; bulk pushes of 100..600 elements span several nodes. Every reply is deterministic.
  */
 import type { Cmd, Step } from './gen.js';
-import type { Rng } from './gen-strings.js';
+import type { Rng } from '../support/rng.js';
 
 const B = (s: string): Buffer => Buffer.from(s, 'latin1');
 

@@ -19,7 +19,7 @@
  * whose resync DEL would be changed, an SRANDMEMBER whose count could become -2147483648 members) end with a
  * harmless SCARD.
  */
-import type { Rng } from './gen-strings.js';
+import type { Rng } from '../support/rng.js';
 import type { Cmd, Step } from './gen.js';
 
 const B = (s: string): Buffer => Buffer.from(s, 'latin1');

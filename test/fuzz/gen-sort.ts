@@ -28,7 +28,7 @@
  * - The step ends with a harmless EXISTS, so gen.ts's random mutation of a step's last command cannot create one of
  *   these cases.
  */
-import type { Rng } from './gen-strings.js';
+import type { Rng } from '../support/rng.js';
 import type { Cmd, Step } from './gen.js';
 
 const B = (s: string): Buffer => Buffer.from(s, 'latin1');

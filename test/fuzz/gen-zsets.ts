@@ -15,7 +15,7 @@
  *
  * Randomness: ZRANDMEMBER and ZSCAN are compared by normalize.ts (shape, or the whole zset).
  */
-import type { Rng } from './gen-strings.js';
+import type { Rng } from '../support/rng.js';
 import { blockTimeout } from './gen-lists.js';
 import type { Cmd, Step } from './gen.js';
 

@@ -19,7 +19,8 @@
  * The same (seed, options) always gives the same sequence.
  */
 import { createHash } from 'node:crypto';
-import { MASTER_KEYS, NUMERIC_VALUES, Rng, generateCommand, value, type GenContext } from './gen-strings.js';
+import { Rng } from '../support/rng.js';
+import { MASTER_KEYS, NUMERIC_VALUES, generateCommand, value, type GenContext } from './gen-strings.js';
 import { hashStep } from './gen-hashes.js';
 import { listStep } from './gen-lists.js';
 import { itemSize } from '../../allocator/item.js';
@@ -27,7 +28,6 @@ import { setStep } from './gen-sets.js';
 import { sortStep } from './gen-sort.js';
 import { zsetStep } from './gen-zsets.js';
 
-export { Rng };
 
 /** One command: its arguments as wire bytes, name first. */
 export type Cmd = Buffer[];

@@ -11,7 +11,8 @@
  * and the keyspace notifications of every batch are compared (events.ts: what is compared and why).
  */
 import { decodeReply, showBytes, showCommand } from '../support/resp.js';
-import { CONFIG_SET_VALUES, commandName, describeDifference, Rng, type Cmd, type Phase, type Step } from './gen.js';
+import { Rng } from '../support/rng.js';
+import { CONFIG_SET_VALUES, commandName, describeDifference, type Cmd, type Phase, type Step } from './gen.js';
 import { compareDumps, dumpKeyspace, type Exec } from './keyspace.js';
 import { compareReplies, type CompareEnv } from './normalize.js';
 import type { Pair } from './servers.js';

@@ -8,7 +8,7 @@
  */
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Rng } from '../fuzz/gen-strings.js';
+import { Rng } from '../support/rng.js';
 import { encodeCommand } from '../support/resp.js';
 import { LOOPBACK } from '../support/ports.js';
 import { startTarget, type ServerHandle } from '../support/tierkv.js';

@@ -8,22 +8,11 @@ import { Redis } from 'ioredis';
 import { startTierkvInProcess, type ServerHandle } from '../support/tierkv.js';
 import { sleep } from '../support/wait.js';
 import { infoFields } from '../support/info.js';
+import { Rng } from '../support/rng.js';
 
 const KEYS = 250_000;
 const HOT_SET = Math.floor(KEYS * 0.3);
 const VALUE = (i: number): string => `v${i}:`.padEnd(100, String.fromCharCode(97 + (i % 26)));
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('hot and cold tiers (ioredis, maxmemory 64mb, hot-ratio 0.3)', () => {
   let server: ServerHandle;
@@ -52,7 +41,8 @@ describe('hot and cold tiers (ioredis, maxmemory 64mb, hot-ratio 0.3)', () => {
 
   /** Runs `reads` GETs, 90% of them on the first 30% of the keys, in pipelines of 500. */
   async function skewedReads(reads: number, seed: number): Promise<void> {
-    const r = rng(seed);
+    const rng = new Rng(seed);
+    const r = (): number => rng.float();
     for (let done = 0; done < reads; done += 500) {
       const p = redis.pipeline();
       for (let j = 0; j < 500; j++) {
@@ -77,7 +67,8 @@ describe('hot and cold tiers (ioredis, maxmemory 64mb, hot-ratio 0.3)', () => {
   });
 
   it('serves every value intact from either tier', async () => {
-    const r = rng(7);
+    const rng = new Rng(7);
+    const r = (): number => rng.float();
     const p = redis.pipeline();
     const picks: number[] = [];
     for (let j = 0; j < 2000; j++) picks.push(Math.floor(r() * KEYS));

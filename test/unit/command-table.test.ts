@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { allCommands } from '../../server/commands/index.js';
 import { CommandTable } from '../../server/commands/table.js';
 import type { ArgDoc, Command } from '../../server/commands/types.js';
+import { Rng } from '../support/rng.js';
 
 const table = new CommandTable(allCommands);
 const commands = [...table.all()];
@@ -109,10 +110,9 @@ describe('CommandTable.lookup', () => {
     // The last command found is tried first: names in turns, prefixes, longer names and mixed case must not match it.
     const names = table.commands.map((c) => c.name);
     const probes = [...names, ...names.map((n) => n.toUpperCase()), ...names.map((n) => n + 'x'), ...names.map((n) => n.slice(0, -1)), 'nosuch', ''];
-    let seed = 7;
+    const rng = new Rng(7);
     for (let i = 0; i < 20_000; i++) {
-      seed = (seed * 48271) % 2147483647;
-      const p = probes[seed % probes.length]!;
+      const p = rng.pick(probes);
       const b = Buffer.from('..' + p + '..', 'latin1');
       const want = names.find((n) => n === p.toLowerCase());
       expect(table.lookup(b, 2, p.length)?.name).toBe(want);

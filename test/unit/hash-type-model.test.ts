@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { Arena, TIER_COLD, TIER_HOT } from '../../allocator/arena.js';
 import { HashType } from '../../server/keyspace/hash-type.js';
 import { Keyspace } from '../../server/keyspace/keyspace.js';
-import { Rng } from '../fuzz/gen-strings.js';
+import { Rng } from '../support/rng.js';
 
 const B = (s: string): Buffer => Buffer.from(s, 'latin1');
 const str = (b: Uint8Array, o: number, l: number): string => Buffer.from(b.subarray(o, o + l)).toString('latin1');
