@@ -31,16 +31,16 @@ const STAGE_PIECE = 65536;
 const stage = new Uint8Array(STAGE_PIECE + 16);
 
 /**
- * A plain Uint8Array over the memory of the last Buffer copied from (`twinOf`; empty before the first). `subarray` of a Buffer
- * constructs the view through Buffer's species constructor (a JS call; ~40 ns of a 100-byte copy's 110 on Node 20),
- * of a plain Uint8Array it does not: a request's arguments are copied out of one read's Buffer command after
- * command, so one twin serves the pipeline. Only for Buffers whose ArrayBuffer is at most TWIN_MAX (the shared read
- * buffer, Node's 8 KiB pool slabs), so the twin never keeps a big query buffer alive; it holds the last one until a
- * copy from another Buffer replaces it.
+ * A plain Uint8Array over the memory of the last Buffer copied from (`twinOf`; empty before the first). `subarray`
+ * of a Buffer constructs the view through Buffer's species constructor (a JS call; ~40 ns of a 100-byte copy's 110
+ * on Node 20), of a plain Uint8Array it does not: a request's arguments are copied out of one read's Buffer command
+ * after command, so one twin serves the pipeline. Only for Buffers whose ArrayBuffer is at most TWIN_MAX (the shared
+ * read buffer, Node's 8 KiB pool slabs), so the twin never keeps a big query buffer alive; it holds the last one
+ * until a copy from another Buffer replaces it.
  */
 let twin: Uint8Array = new Uint8Array(0);
 let twinOf: Uint8Array | null = null;
-/** With `twin`: a u32 view over the whole ArrayBuffer of `twinOf` (for `copyByWords`; `twinOf.byteOffset` is its base). */
+/** With `twin`: a u32 view over the whole ArrayBuffer of `twinOf` (for `copyByWords`, base `twinOf.byteOffset`). */
 let words: Uint32Array = new Uint32Array(0);
 const TWIN_MAX = 64 * 1024;
 
@@ -125,9 +125,8 @@ export function copyByWords(
  * held) and the copy is short, else as `copyBytes` (so `src` may be a view of the arena, of `ext` too).
  */
 export function copyToExtent(src: Uint8Array, so: number, ext: Extent, dOff: number, len: number): void {
-  if (len >= WORDS_FROM && len < WORDS_TO && hasTwin(src) && copyByWords(twin, words, twin.byteOffset, so, ext.u8, ext.u32, 0, dOff, len)) {
-    return;
-  }
+  const words4 = len >= WORDS_FROM && len < WORDS_TO && hasTwin(src);
+  if (words4 && copyByWords(twin, words, twin.byteOffset, so, ext.u8, ext.u32, 0, dOff, len)) return;
   copyBytes(src, so, ext.u8, dOff, len);
 }
 

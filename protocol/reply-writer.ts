@@ -445,7 +445,9 @@ export class ReplyWriter {
       this.poolWords = new Uint32Array(p.buffer, 0, p.buffer.byteLength >>> 2);
     }
     let w = this.pos;
-    if (!copyByWords(ext.u8, ext.u32, 0, off, p, this.poolWords, p.byteOffset, w, len)) p.set(ext.u8.subarray(off, off + len), w);
+    if (!copyByWords(ext.u8, ext.u32, 0, off, p, this.poolWords, p.byteOffset, w, len)) {
+      p.set(ext.u8.subarray(off, off + len), w);
+    }
     w += len;
     p[w] = 0x0d;
     p[w + 1] = 0x0a;
