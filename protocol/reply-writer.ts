@@ -56,6 +56,8 @@ const SPARE_POOLS = 32;
  * client that pipelines endless GETs of one large value bounded too.
  */
 export const REF_OVERHEAD = 1024;
+/** The empty word view (ReplyWriter `poolWords` while none is made). */
+const NO_WORDS = new Uint32Array(0);
 /** Status and error texts, and ASCII bulk strings, up to this long are encoded by a loop (see `line`). */
 const LINE_LOOP_MAX = 64;
 /** Room for a type byte, a sign, 20 digits and CRLF. */
@@ -140,9 +142,12 @@ export class ReplyWriter {
 
   private readonly poolSize: number;
   private pool: Buffer;
-  /** A u32 view over the whole buffer of `pool` (for `bulkFromExtent`), made when first needed; null after a switch. */
+  /**
+   * A u32 view over the whole buffer of `pool` (for `bulkFromExtent`), made when first needed and dropped at a pool
+   * switch (`dropPoolWords`: the view would keep the old pool's reply extent alive).
+   */
   private poolWordsOf: Buffer | null = null;
-  private poolWords: Uint32Array = new Uint32Array(0);
+  private poolWords: Uint32Array = NO_WORDS;
   /** Start, in `pool`, of the batch bytes not yet closed into a segment. */
   private segStart = 0;
   /** Write position in `pool`. */
@@ -715,6 +720,11 @@ export class ReplyWriter {
     }
   }
 
+  private dropPoolWords(): void {
+    this.poolWordsOf = null;
+    this.poolWords = NO_WORDS;
+  }
+
   /** Makes room for `n` more bytes in the pool, switching to a new pool when needed. */
   private ensure(n: number): void {
     if (this.pos + n <= this.pool.length) return;
@@ -727,7 +737,7 @@ export class ReplyWriter {
       const np = this.takePool(n + carry);
       this.pool.copy(np, 0, this.segStart, this.pos);
       this.pool = np;
-      this.poolWordsOf = null;
+      this.dropPoolWords();
       this.poolHeld = false;
       this.segStart = 0;
       this.pos = carry;
@@ -735,7 +745,7 @@ export class ReplyWriter {
     }
     if (carry > 0) this.closeSegment();
     this.pool = this.takePool(n);
-    this.poolWordsOf = null;
+    this.dropPoolWords();
     this.poolHeld = false;
     this.segStart = 0;
     this.pos = 0;

@@ -146,6 +146,21 @@ describe('copyByWords / copyToExtent', () => {
     );
   });
 
+  it("bulkFromExtent's view of the reply pool is dropped when the writer switches pools", () => {
+    // (White-box: the view covers the pool's whole reply extent, and would keep a given-back extent alive.)
+    const ext = new Extent(0, 0, 1 << 16, 0, 1, false);
+    filled(ext.u8, 3);
+    const w = new ReplyWriter(4096);
+    const words = (): Uint32Array => (w as unknown as { poolWords: Uint32Array }).poolWords;
+    w.begin();
+    w.bulkFromExtent(ext, 0, 100);
+    expect(words().length).toBeGreaterThan(0);
+    w.raw(Buffer.alloc(40_000)); // more than the pool holds: a new pool
+    expect(words().length).toBe(0);
+    w.bulkFromExtent(ext, 0, 100);
+    expect(words().length).toBeGreaterThan(0);
+  });
+
   it('bulkFromExtent writes the same reply as bulk, at every length and alignment', () => {
     const ext = new Extent(0, 0, 1 << 16, 0, 1, false);
     filled(ext.u8, 4);
